@@ -1,0 +1,229 @@
+"""The `tradeline` command line: each command reads settings, calls one library function,
+and turns known failures into one clear line on stderr and exit status 2."""
+
+from __future__ import annotations
+
+import functools
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Annotated, Any, TypeVar
+
+import typer
+
+from flows import prefect_env
+
+prefect_env.apply_prefect_defaults()
+
+from flows.console import RichProgress, render_rows, stderr  # noqa: E402
+from tradeline.config import ConfigError, Settings, load_settings  # noqa: E402
+
+app = typer.Typer(
+    name="tradeline",
+    help="Trade-policy news → a DuckDB timeline of permits, licences and export controls.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+ConfigOption = Annotated[
+    Path | None,
+    typer.Option("--config", "-c", help="Config file (default: ./tradeline.toml if present)."),
+]
+WarehouseOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--warehouse",
+        "-w",
+        help="DuckDB file (default: the config's, else $TRADELINE_WAREHOUSE, else ./tradeline.duckdb).",
+    ),
+]
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+class UserError(Exception):
+    """A failure the user can fix; shown as one line, never as a traceback."""
+
+
+def _known_errors() -> tuple[type[BaseException], ...]:
+    from extractors.pipeline import ModelNotFoundError
+    from warehouse.db import WarehouseError
+
+    return (UserError, ConfigError, WarehouseError, ModelNotFoundError, FileNotFoundError)
+
+
+def clean_errors(func: F) -> F:
+    """Known failures become `error: …` on stderr with exit status 2."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except _known_errors() as exc:
+            stderr.print(f"[bold red]error:[/] {exc}", highlight=False)
+            raise typer.Exit(2) from None
+        except KeyboardInterrupt:
+            stderr.print("interrupted")
+            raise typer.Exit(130) from None
+
+    return wrapper  # type: ignore[return-value]
+
+
+def settings_and_warehouse(config: Path | None, warehouse: Path | None) -> tuple[Settings, Path]:
+    settings = load_settings(config)
+    return settings, (warehouse or settings.warehouse_path)
+
+
+@app.command()
+@clean_errors
+def run(
+    config: ConfigOption = None,
+    warehouse: WarehouseOption = None,
+    feed: Annotated[
+        list[str] | None,
+        typer.Option("--feed", "-f", help="Ingest this feed instead of the configured ones (repeatable)."),
+    ] = None,
+    show_timeline: Annotated[
+        bool, typer.Option("--timeline/--no-timeline", help="Print the timeline when done.")
+    ] = True,
+) -> None:
+    """Run the Prefect `ingest` flow: poll feeds, fetch new articles, extract facts, store them.
+
+    Example: tradeline run --config tradeline.toml
+    """
+    settings, warehouse_path = settings_and_warehouse(config, warehouse)
+    if not feed and not settings.feeds:
+        raise UserError("no feeds configured: add [[feeds]] to the config or pass --feed URL")
+    from flows.progress import reporting_to
+
+    _check_model(settings.model.name)
+    from flows.ingest import ingest
+
+    with RichProgress() as progress, reporting_to(progress):
+        summary = ingest(settings, str(warehouse_path), list(feed) if feed else None)
+    if show_timeline:
+        _print_timeline(warehouse_path)
+    stderr.print(f"[bold]{summary.line()}[/]  warehouse: {warehouse_path}", highlight=False)
+    for error in summary.errors[:20]:
+        stderr.print(f"  [yellow]{error.stage}[/] {error.url}: {error.reason}", highlight=False)
+    if len(summary.errors) > 20:
+        stderr.print(f"  … {len(summary.errors) - 20} more in the ingest_errors table")
+
+
+def _check_model(model_name: str) -> None:
+    """Fail fast, before Prefect starts, when the configured pipeline isn't installed."""
+    from extractors.pipeline import ensure_model_installed
+
+    ensure_model_installed(model_name)
+
+
+@app.command()
+@clean_errors
+def extract(
+    input: Annotated[Path, typer.Option("--input", "-i", help="articles.jsonl: {id, text, published, …} per line.")],
+    output: Annotated[Path, typer.Option("--output", "-o", help="results.jsonl to write.")],
+    config: ConfigOption = None,
+    model: Annotated[str | None, typer.Option("--model", help="spaCy pipeline name (default: config).")] = None,
+) -> None:
+    """Extract facts from a JSONL of articles, without a warehouse (the batch contract).
+
+    Example: tradeline extract --input articles.jsonl --output results.jsonl
+    """
+    from extractors.batch import run_extract
+
+    settings = load_settings(config)
+    if not input.is_file():
+        raise UserError(f"input file not found: {input}")
+    model_name = model or settings.model.name
+    _check_model(model_name)
+    with RichProgress() as progress:
+        progress.start("extract", None)
+        n = run_extract(
+            input,
+            output,
+            model_name=model_name,
+            batch_size=settings.model.batch_size,
+            progress=lambda k: progress.advance("extract", k),
+        )
+    stderr.print(f"extracted {n} articles → {output}")
+
+
+@app.command()
+@clean_errors
+def timeline(
+    config: ConfigOption = None,
+    warehouse: WarehouseOption = None,
+    company: Annotated[str | None, typer.Option(help="Only events naming this company.")] = None,
+    type: Annotated[str | None, typer.Option("--type", help="Only this event type, e.g. permit_issued.")] = None,
+    since: Annotated[str | None, typer.Option(help="Only events on or after this date (YYYY[-MM[-DD]]).")] = None,
+    format: Annotated[str, typer.Option("--format", help="table, csv or json.")] = "table",
+) -> None:
+    """Print the timeline: each article's events from its latest completed extraction run.
+
+    Example: tradeline timeline --company "JL Mag" --since 2025-01-01
+    """
+    _, warehouse_path = settings_and_warehouse(config, warehouse)
+    _print_timeline(warehouse_path, company=company, type=type, since=since, fmt=format)
+
+
+TIMELINE_COLUMNS = (
+    "event_date",
+    "type",
+    "authority_country",
+    "companies",
+    "commodity",
+    "validity",
+    "outlet",
+    "title",
+)
+
+
+def _print_timeline(warehouse_path: Path, fmt: str = "table", **filters: str | None) -> None:
+    from warehouse.query import timeline_readonly
+
+    _check_format(fmt)
+    columns, rows = timeline_readonly(warehouse_path, **filters)
+    if fmt == "table":
+        wanted = [c for c in TIMELINE_COLUMNS if c in columns]
+        index = [columns.index(c) for c in wanted]
+        rows = [tuple(row[i] for i in index) for row in rows]
+        columns = wanted
+    text = render_rows(columns, rows, fmt, title=f"Timeline ({len(rows)} events)")
+    if text is not None:
+        sys.stdout.write(text if text.endswith("\n") else text + "\n")
+
+
+def _check_format(fmt: str) -> None:
+    if fmt not in {"table", "csv", "json"}:
+        raise UserError(f"unknown format {fmt!r}: use table, csv or json")
+
+
+@app.command()
+@clean_errors
+def sql(
+    query: Annotated[str, typer.Argument(help="A SQL query (read-only).")],
+    config: ConfigOption = None,
+    warehouse: WarehouseOption = None,
+    format: Annotated[str, typer.Option("--format", help="table, csv or json.")] = "table",
+) -> None:
+    """Run SQL on the warehouse through a read-only connection.
+
+    Example: tradeline sql "SELECT type, count(*) FROM timeline GROUP BY type" --format csv
+    """
+    from warehouse.query import run_sql
+
+    _check_format(format)
+    _, warehouse_path = settings_and_warehouse(config, warehouse)
+    columns, rows = run_sql(warehouse_path, query)
+    text = render_rows(columns, rows, format)
+    if text is not None:
+        sys.stdout.write(text if text.endswith("\n") else text + "\n")
+
+
+def main() -> None:  # pragma: no cover - console entry point
+    app()
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

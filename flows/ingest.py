@@ -1,0 +1,86 @@
+"""The `ingest` flow: poll feeds, fetch new pages, parse, extract, store — in batches.
+
+The body reads as the list of steps; each task wraps a plain function from `flows.steps`.
+Fetching retries inside the fetcher (per request, with backoff), so tasks themselves don't.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from prefect import flow, task
+
+from flows import steps
+from flows.progress import reporter
+from tradeline.config import Settings
+
+poll_feeds = task(steps.poll_feeds, name="poll-feeds")
+select_new_entries = task(steps.select_new_entries, name="select-new-entries")
+fetch_documents = task(steps.fetch_documents, name="fetch-pages")
+parse_documents = task(steps.parse_documents, name="parse-pages")
+store_results = task(steps.store_results, name="store-batch")
+
+
+@task(name="extract-facts")
+def extract_facts(settings: Settings, articles: list) -> list:
+    extractor = steps.get_extractor(
+        settings.model.name, settings.model.batch_size, settings.model.n_process
+    )
+    return steps.extract_articles(extractor, articles)
+
+
+@flow(name="ingest", validate_parameters=False)
+def ingest(
+    settings: Settings, warehouse: str, feeds: list[str] | None = None, batch_size: int = 32
+) -> steps.IngestSummary:
+    """Poll feeds, then fetch → parse → extract → store each batch of new articles."""
+    warehouse_path = Path(warehouse)
+    summary = steps.IngestSummary()
+    extractor = steps.get_extractor(
+        settings.model.name, settings.model.batch_size, settings.model.n_process
+    )
+    feed_configs = steps.feeds_to_poll(settings, feeds)
+    run_id: str | None = None
+
+    def current_run() -> str:
+        """Runs are recorded lazily: a poll that finds nothing new leaves no trace but the feed state."""
+        nonlocal run_id
+        if run_id is None:
+            run_id = summary.run_id = steps.start_run(warehouse_path, extractor, kind="ingest")
+        return run_id
+
+    status = "failed"
+    try:
+        results, feed_errors = poll_feeds(settings, feed_configs, warehouse_path)
+        summary.feeds_polled = len(results)
+        summary.feeds_not_modified = sum(r.not_modified for r in results)
+        summary.feeds_failed = len(feed_errors)
+        summary.errors.extend(feed_errors)
+        entries, summary.entries_seen, summary.already_stored = select_new_entries(
+            warehouse_path, results
+        )
+        progress = reporter()
+        for stage in ("fetch", "extract", "store"):
+            progress.start(stage, len(entries))
+        if feed_errors:
+            store_results(warehouse_path, [], feed_errors, current_run())
+        for batch in steps.batched(entries, batch_size):
+            docs, fetch_errors = fetch_documents(settings, batch)
+            parsed, parse_errors = parse_documents(docs)
+            extractions = extract_facts(settings, [article for _, article in parsed])
+            items = [
+                (doc, article, extraction)
+                for (doc, article), extraction in zip(parsed, extractions, strict=True)
+            ]
+            errors = [*fetch_errors, *parse_errors]
+            summary.new_articles += store_results(warehouse_path, items, errors, current_run())
+            summary.facts += sum(extraction.n_facts for _, _, extraction in items)
+            summary.skipped_non_english += sum(
+                1 for _, _, extraction in items if extraction.skipped_reason
+            )
+            summary.errors.extend(errors)
+        status = "completed"
+    finally:
+        if run_id is not None:
+            steps.finish_run(warehouse_path, run_id, status)
+    return summary

@@ -1,0 +1,263 @@
+"""The ingest steps as plain functions: Prefect tasks wrap them, tests and scripts call them directly.
+
+Each step opens the warehouse only for a short transaction, so the write lock is held briefly
+and no network or NLP work happens while it is held.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from functools import lru_cache
+from pathlib import Path
+
+from extractors.engine import Extractor
+from extractors.page import PageError, parse_page
+from sources.feeds import poll_feed
+from sources.http import Fetcher, FetchError
+from sources.urls import canonical_url, is_local_url, redact_url
+from tradeline.config import FeedConfig, Settings
+from tradeline.records import Article, Document, Extraction, FeedEntry, FeedResult, IngestError
+from warehouse import load
+from warehouse.db import connect
+
+from flows.progress import reporter
+
+ENGLISH = "en"
+
+
+@dataclass
+class IngestSummary:
+    """What one ingest run did, for the closing summary line and for tests."""
+
+    run_id: str | None = None
+    feeds_polled: int = 0
+    feeds_not_modified: int = 0
+    feeds_failed: int = 0
+    entries_seen: int = 0
+    already_stored: int = 0
+    new_articles: int = 0
+    skipped_non_english: int = 0
+    facts: int = 0
+    errors: list[IngestError] = field(default_factory=list)
+
+    def line(self) -> str:
+        return (
+            f"feeds polled: {self.feeds_polled} ({self.feeds_not_modified} unchanged, "
+            f"{self.feeds_failed} failed) · entries: {self.entries_seen} "
+            f"({self.already_stored} already stored) · new articles: {self.new_articles} "
+            f"({self.skipped_non_english} not English) · facts: {self.facts} · "
+            f"errors: {len(self.errors)}"
+        )
+
+
+@lru_cache(maxsize=4)
+def get_extractor(model_name: str, batch_size: int = 32, n_process: int = 1) -> Extractor:
+    """Load a pipeline once per process: loading costs about a second, a batch far less."""
+    return Extractor(model_name, batch_size=batch_size, n_process=n_process)
+
+
+def _error(url: str, stage: str, reason: str, source_url: str | None = None) -> IngestError:
+    return IngestError(
+        url=redact_url(url),
+        stage=stage,
+        reason=reason,
+        source_url=redact_url(source_url) if source_url else None,
+        at=datetime.now(UTC),
+    )
+
+
+def feeds_to_poll(settings: Settings, explicit: Sequence[str] | None) -> list[FeedConfig]:
+    """The feeds given on the command line, else the configured ones."""
+    if explicit:
+        return [FeedConfig(url=url) for url in explicit]
+    return list(settings.feeds)
+
+
+def poll_feeds(
+    settings: Settings, feeds: Sequence[FeedConfig], warehouse_path: Path
+) -> tuple[list[FeedResult], list[IngestError]]:
+    """Poll each feed with a conditional GET and remember its validators for next time."""
+    with connect(warehouse_path) as con:
+        states = {feed.url: load.get_source_state(con, feed.url) for feed in feeds}
+    results: list[FeedResult] = []
+    errors: list[IngestError] = []
+    progress = reporter()
+    progress.start("feeds", len(feeds))
+    with Fetcher(settings.fetch) as fetcher:
+        for feed in feeds:
+            state = states.get(feed.url) or {}
+            result = poll_feed(
+                fetcher,
+                feed.url,
+                etag=state.get("etag"),
+                last_modified=state.get("last_modified"),
+                allow_local=True,  # the user configured or passed this feed explicitly
+            )
+            results.append(result)
+            if result.error:
+                errors.append(_error(feed.url, "feed", result.error))
+            progress.advance("feeds")
+    with connect(warehouse_path) as con:
+        for feed, result in zip(feeds, results, strict=True):
+            state = states.get(feed.url) or {}
+            load.update_source_state(
+                con,
+                feed.url,
+                name=feed.name,
+                kind="feed",
+                etag=result.etag or state.get("etag"),
+                last_modified=result.last_modified or state.get("last_modified"),
+                status=result.status,
+                error=result.error or result.bozo_reason,
+                title=result.title,
+            )
+    return results, errors
+
+
+def select_new_entries(
+    warehouse_path: Path, results: Iterable[FeedResult]
+) -> tuple[list[FeedEntry], int, int]:
+    """Entries whose canonical URL is not stored yet, each once; with seen and known counts."""
+    candidates: dict[str, FeedEntry] = {}
+    seen = 0
+    for result in results:
+        for entry in result.entries:
+            seen += 1
+            candidates.setdefault(canonical_url(entry.url), entry)
+    with connect(warehouse_path) as con:
+        known = load.known_canonical_urls(con, candidates.keys())
+    new = [entry for key, entry in candidates.items() if key not in known]
+    return new, seen, len(candidates) - len(new)
+
+
+def _may_read_local(entry: FeedEntry) -> bool:
+    """A local article path is trusted only when its feed is local too (the user's own files)."""
+    return entry.feed_url is not None and is_local_url(entry.feed_url)
+
+
+def fetch_documents(
+    settings: Settings, entries: Sequence[FeedEntry]
+) -> tuple[list[Document], list[IngestError]]:
+    """Fetch pages concurrently; a failure is recorded for its URL and touches nothing else."""
+    progress = reporter()
+
+    def fetch_one(fetcher: Fetcher, entry: FeedEntry) -> Document | IngestError:
+        try:
+            response = fetcher.fetch(entry.url, kind="page", allow_local=_may_read_local(entry))
+        except FetchError as exc:
+            return _error(entry.url, "fetch", str(exc), entry.feed_url)
+        finally:
+            progress.advance("fetch")
+        return Document(
+            url=entry.url,
+            final_url=response.final_url,
+            canonical_url=canonical_url(entry.url),
+            body=response.body,
+            status=response.status,
+            content_type=response.content_type,
+            fetched_at=response.fetched_at,
+            etag=response.etag,
+            last_modified=response.last_modified,
+            origin="file" if is_local_url(entry.url) else "fetch",
+            feed_url=entry.feed_url,
+            feed_published=entry.published,
+            feed_title=entry.title,
+        )
+
+    docs: list[Document] = []
+    errors: list[IngestError] = []
+    with Fetcher(settings.fetch) as fetcher, ThreadPoolExecutor(settings.fetch.concurrency) as pool:
+        for outcome in pool.map(lambda e: fetch_one(fetcher, e), entries):
+            (errors if isinstance(outcome, IngestError) else docs).append(outcome)
+    return docs, errors
+
+
+def parse_documents(
+    docs: Sequence[Document],
+) -> tuple[list[tuple[Document, Article]], list[IngestError]]:
+    """Body text and metadata of each page; the feed entry fills a missing date or title."""
+    parsed: list[tuple[Document, Article]] = []
+    errors: list[IngestError] = []
+    for doc in docs:
+        try:
+            page = parse_page(
+                doc.body,
+                url=doc.final_url or doc.url,
+                fallback_published=doc.feed_published,
+                fallback_title=doc.feed_title,
+            )
+        except PageError as exc:
+            errors.append(_error(doc.url, "parse", f"{exc.reason}: {exc}", doc.feed_url))
+            continue
+        article = Article(
+            article_id=Article.id_for(doc.canonical_url),
+            url=doc.url,
+            canonical_url=doc.canonical_url,
+            text=page.text,
+            title=page.title,
+            author=page.author,
+            published=page.published,
+            published_source=page.published_source,
+            outlet=page.outlet,
+            language=page.language,
+            document_id=doc.document_id,
+        )
+        parsed.append((doc, article))
+    return parsed, errors
+
+
+def extract_articles(
+    extractor: Extractor, articles: Sequence[Article]
+) -> list[Extraction]:
+    """Facts for each article, in order; non-English articles are kept but not run through NLP."""
+    english = [a for a in articles if (a.language or ENGLISH) == ENGLISH]
+    found = iter(extractor.extract_many((a.text, a.published) for a in english))
+    progress = reporter()
+    out: list[Extraction] = []
+    for article in articles:
+        if (article.language or ENGLISH) == ENGLISH:
+            out.append(next(found))
+        else:
+            out.append(Extraction(skipped_reason=f"language:{article.language}"))
+        progress.advance("extract")
+    return out
+
+
+def store_results(
+    warehouse_path: Path,
+    items: Sequence[tuple[Document | None, Article, Extraction]],
+    errors: Sequence[IngestError],
+    run_id: str,
+) -> int:
+    """One short write transaction per batch; returns the number of new articles."""
+    with connect(warehouse_path) as con:
+        result = load.store_batch(con, items, run_id) if items else None
+        if errors:
+            load.record_errors(con, errors, run_id)
+    reporter().advance("store", len(items))
+    return result.new_articles if result else 0
+
+
+def start_run(warehouse_path: Path, extractor: Extractor, kind: str) -> str:
+    with connect(warehouse_path) as con:
+        return load.start_run(
+            con,
+            kind=kind,
+            extractor_version=extractor.extractor_version,
+            model_name=extractor.model_name,
+            model_version=extractor.model_version,
+            assets_hash=extractor.assets_hash,
+        )
+
+
+def finish_run(warehouse_path: Path, run_id: str, status: str) -> None:
+    with connect(warehouse_path) as con:
+        load.finish_run(con, run_id, status=status)
+
+
+def batched(items: Sequence, size: int) -> Iterable[Sequence]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
