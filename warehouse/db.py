@@ -1,0 +1,98 @@
+"""Opening the warehouse file: one place that turns DuckDB's failures into clear messages.
+
+A writable open brings the schema up to date (migrations, then views) so every caller sees the
+same tables; a read-only open never changes the file, so analysts can query a live warehouse copy.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
+from pathlib import Path
+
+import duckdb
+
+from warehouse import migrations
+
+
+class WarehouseError(Exception):
+    """The warehouse file cannot be used as asked; the message says why in one line."""
+
+
+_LOCK_HOLDER = re.compile(r"Conflicting lock is held in (.+?)(?:\. See also|$)")
+
+
+def _explain(path: Path, exc: duckdb.Error, *, read_only: bool) -> WarehouseError:
+    """Map a DuckDB open failure to a one-line WarehouseError naming the cause."""
+    msg = str(exc)
+    if "Conflicting lock" in msg:
+        match = _LOCK_HOLDER.search(msg)
+        holder = match.group(1).strip() if match else "another process"
+        return WarehouseError(f"warehouse {path} is locked by another process: {holder}")
+    if "not a valid DuckDB database file" in msg:
+        return WarehouseError(f"{path} exists but is not a DuckDB database file")
+    if "different configuration" in msg:
+        mode = "read-only" if read_only else "writable"
+        return WarehouseError(
+            f"warehouse {path} is already open in this process in another mode; "
+            f"close that connection before opening it {mode}"
+        )
+    if "database does not exist" in msg:
+        return WarehouseError(f"warehouse {path} does not exist")
+    if "Permission denied" in msg or "Read-only file system" in msg:
+        return WarehouseError(f"warehouse {path} is not writable (permission denied)")
+    first_line = msg.splitlines()[0] if msg else type(exc).__name__
+    return WarehouseError(f"cannot open warehouse {path}: {first_line}")
+
+
+def connect(path: str | Path, *, read_only: bool = False) -> duckdb.DuckDBPyConnection:
+    """Open the warehouse; a writable open creates it and applies pending migrations and views."""
+    path = Path(path).expanduser()
+    if read_only:
+        if not path.is_file():
+            raise WarehouseError(f"warehouse {path} does not exist (nothing to open read-only)")
+    else:
+        if path.is_dir():
+            raise WarehouseError(f"warehouse path {path} is a directory, not a file")
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise WarehouseError(
+                f"warehouse {path} is not writable: cannot create {path.parent} ({exc.strerror})"
+            ) from exc
+    try:
+        con = duckdb.connect(str(path), read_only=read_only)
+    except duckdb.Error as exc:
+        raise _explain(path, exc, read_only=read_only) from exc
+    try:
+        if read_only:
+            migrations.check_version(con, path)
+        else:
+            with transaction(con):
+                migrations.apply_pending(con, path)
+                migrations.recreate_views(con)
+    except migrations.SchemaTooNew as exc:
+        con.close()
+        raise WarehouseError(str(exc)) from exc
+    except duckdb.Error as exc:
+        con.close()
+        raise _explain(path, exc, read_only=read_only) from exc
+    except BaseException:
+        con.close()
+        raise
+    return con
+
+
+@contextmanager
+def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConnection]:
+    """All-or-nothing: COMMIT when the block succeeds, ROLLBACK when it raises."""
+    con.execute("BEGIN TRANSACTION")
+    try:
+        yield con
+    except BaseException:
+        # DuckDB may already have aborted the transaction; the original error is what matters.
+        with suppress(duckdb.Error):
+            con.execute("ROLLBACK")
+        raise
+    con.execute("COMMIT")

@@ -1,0 +1,28 @@
+-- View: latest_runs
+-- Why: an article can be extracted by several runs (ingest, later re-extractions); analysts
+--      should see the facts of its newest *completed* run only. A run still 'running', or one
+--      that 'failed'/'was interrupted', never hides the previous good one.
+-- Grain: one row per article that has a non-failed extraction in a completed run.
+-- Key: article_id
+-- Columns: article_id, run_id, status (done|skipped), skipped_reason, n_facts, extracted_at,
+--          run_kind, run_finished_at, extractor_version, model_name, model_version
+CREATE OR REPLACE VIEW latest_runs AS
+SELECT
+    ae.article_id,
+    ae.run_id,
+    ae.status,
+    ae.skipped_reason,
+    ae.n_facts,
+    ae.extracted_at,
+    r.kind AS run_kind,
+    r.finished_at AS run_finished_at,
+    r.extractor_version,
+    r.model_name,
+    r.model_version
+FROM article_extractions AS ae
+JOIN extraction_runs AS r USING (run_id)
+WHERE r.status = 'completed' AND ae.status <> 'failed'
+QUALIFY row_number() OVER (
+    PARTITION BY ae.article_id
+    ORDER BY r.finished_at DESC NULLS LAST, r.started_at DESC, ae.run_id DESC
+) = 1;
