@@ -24,3 +24,15 @@ def nlp_model_name() -> str:
     from tradeline.config import DEFAULT_MODEL
 
     return DEFAULT_MODEL
+
+
+@pytest.fixture(scope="session")
+def prefect_harness():
+    """One temporary Prefect server for the whole session (it takes ~15-20 s to start)."""
+    from flows.prefect_env import apply_prefect_defaults
+
+    apply_prefect_defaults()
+    from prefect.testing.utilities import prefect_test_harness
+
+    with prefect_test_harness(server_startup_timeout=180):
+        yield
