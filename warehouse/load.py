@@ -1,0 +1,539 @@
+"""Writing to and reading from the warehouse tables: sources, runs, batches, errors, archive.
+
+Batches go in as Arrow tables inside one transaction (DuckDB inserts 100k Arrow rows in about
+0.1 s, while row-by-row executemany takes minutes), and every insert is an anti-join so storing
+the same batch twice adds nothing.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import uuid
+import zlib
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+import duckdb
+import pyarrow as pa
+
+from tradeline.records import Article, Document, Extraction, IngestError, stable_key
+from warehouse.db import WarehouseError, transaction
+from warehouse.facts import FactRows, fact_rows
+
+RUN_KINDS = ("ingest", "reextract", "extract")
+FINAL_RUN_STATUSES = ("completed", "failed", "interrupted")
+SOURCE_KINDS = ("feed", "import")
+_DATE_PREFIX = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
+_CHUNK = 256  # articles per query when streaming the archive
+
+_STR = pa.string()
+_INT = pa.int32()
+_TS = pa.timestamp("us")
+
+SCHEMAS: dict[str, pa.Schema] = {
+    "documents": pa.schema([
+        ("document_id", _STR), ("url", _STR), ("final_url", _STR), ("canonical_url", _STR),
+        ("fetched_at", _TS), ("http_status", _INT), ("content_type", _STR),
+        ("content_hash", _STR), ("body_zlib", pa.binary()), ("raw_size", pa.int64()),
+        ("origin", _STR), ("source_url", _STR), ("feed_published", _STR), ("feed_title", _STR),
+        ("etag", _STR), ("last_modified", _STR), ("stored_at", _TS),
+    ]),
+    "articles": pa.schema([
+        ("article_id", _STR), ("canonical_url", _STR), ("url", _STR), ("document_id", _STR),
+        ("title", _STR), ("author", _STR), ("published", _STR), ("published_source", _STR),
+        ("outlet", _STR), ("language", _STR), ("text", _STR), ("text_chars", _INT),
+        ("stored_at", _TS),
+    ]),
+    "article_extractions": pa.schema([
+        ("article_id", _STR), ("run_id", _STR), ("status", _STR), ("skipped_reason", _STR),
+        ("n_facts", _INT), ("extracted_at", _TS),
+    ]),
+    "company_mentions": pa.schema([
+        ("fact_key", _STR), ("article_id", _STR), ("run_id", _STR), ("name", _STR),
+        ("canonical", _STR), ("canonical_key", _STR), ("aliases", pa.list_(_STR)),
+        ("ticker", _STR), ("evidence", _STR), ("start_char", _INT), ("end_char", _INT),
+        ("mentions", pa.list_(pa.struct([("start_char", _INT), ("end_char", _INT)]))),
+    ]),
+    "events": pa.schema([
+        ("fact_key", _STR), ("article_id", _STR), ("run_id", _STR), ("type", _STR),
+        ("authority", _STR), ("authority_country", _STR), ("commodity", _STR),
+        ("commodity_detail", _STR), ("event_date", _STR), ("date_granularity", _STR),
+        ("date_text", _STR), ("modality", _STR), ("subtype", _STR), ("trigger", _STR),
+        ("evidence", _STR), ("start_char", _INT), ("end_char", _INT),
+    ]),
+    "event_companies": pa.schema([
+        ("fact_key", _STR), ("article_id", _STR), ("run_id", _STR), ("company", _STR),
+        ("canonical_key", _STR), ("position", _INT),
+    ]),
+    "validity_periods": pa.schema([
+        ("fact_key", _STR), ("article_id", _STR), ("run_id", _STR), ("text", _STR),
+        ("duration", _STR), ("valid_from", _STR), ("valid_to", _STR), ("applies_to", _STR),
+        ("event_fact_key", _STR), ("evidence", _STR), ("start_char", _INT), ("end_char", _INT),
+    ]),
+    "policy_dates": pa.schema([
+        ("fact_key", _STR), ("article_id", _STR), ("run_id", _STR), ("text", _STR),
+        ("resolved", _STR), ("granularity", _STR), ("evidence", _STR), ("start_char", _INT),
+        ("end_char", _INT),
+    ]),
+    "companies": pa.schema([
+        ("canonical_key", _STR), ("canonical", _STR), ("first_seen", _TS), ("last_seen", _TS),
+    ]),
+    "company_aliases": pa.schema([
+        ("canonical_key", _STR), ("alias", _STR), ("first_seen", _TS),
+    ]),
+    "ingest_errors": pa.schema([
+        ("error_id", _STR), ("run_id", _STR), ("at", _TS), ("stage", _STR), ("url", _STR),
+        ("source_url", _STR), ("reason", _STR),
+    ]),
+}
+
+# Anti-join conditions (n = incoming row, t = stored row): when an incoming row is already there.
+_FACT_EXISTS = "t.fact_key = n.fact_key AND t.run_id = n.run_id"
+_EXISTS: dict[str, str] = {
+    "documents": "t.document_id = n.document_id"
+    " OR (t.canonical_url = n.canonical_url AND t.content_hash = n.content_hash)",
+    "articles": "t.canonical_url = n.canonical_url OR t.article_id = n.article_id",
+    "article_extractions": "t.article_id = n.article_id AND t.run_id = n.run_id",
+    "company_mentions": _FACT_EXISTS,
+    "events": _FACT_EXISTS,
+    "validity_periods": _FACT_EXISTS,
+    "policy_dates": _FACT_EXISTS,
+    "event_companies": _FACT_EXISTS + " AND t.canonical_key = n.canonical_key",
+    "company_aliases": "t.canonical_key = n.canonical_key AND t.alias = n.alias",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class StoreResult:
+    """What one store_batch call added."""
+
+    new_documents: int = 0
+    new_articles: int = 0
+    facts_written: int = 0
+    extractions_written: int = 0  # article_extractions rows added (articles processed this run)
+
+
+def _utcnow() -> datetime:
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+def _to_utc_naive(value: datetime | None) -> datetime | None:
+    """Stored timestamps are naive UTC; aware values are converted, naive ones taken as UTC."""
+    if value is None or value.tzinfo is None:
+        return value
+    return value.astimezone(UTC).replace(tzinfo=None)
+
+
+def _to_utc_aware(value: datetime | None) -> datetime | None:
+    return None if value is None else value.replace(tzinfo=UTC)
+
+
+def check_date_prefix(value: str, what: str = "since") -> str:
+    """Accept YYYY, YYYY-MM or YYYY-MM-DD (the granularities news dates come in)."""
+    if not _DATE_PREFIX.match(value):
+        raise ValueError(f"{what} must be YYYY, YYYY-MM or YYYY-MM-DD, got {value!r}")
+    return value
+
+
+def _q(name: str) -> str:
+    return '"' + name + '"'
+
+
+def _insert(con: duckdb.DuckDBPyConnection, table: str, rows: list[dict[str, Any]]) -> int:
+    """Bulk-insert rows (via Arrow) that are not already in the table; returns rows added."""
+    if not rows:
+        return 0
+    schema = SCHEMAS[table]
+    arrow = pa.Table.from_pylist(rows, schema=schema)
+    view = f"_incoming_{table}"
+    cols = ", ".join(_q(c) for c in schema.names)
+    sql = f"INSERT INTO {table} ({cols}) SELECT {cols} FROM {view} AS n"
+    if table in _EXISTS:
+        sql += f" WHERE NOT EXISTS (SELECT 1 FROM {table} AS t WHERE {_EXISTS[table]})"
+    con.register(view, arrow)
+    try:
+        row = con.execute(sql).fetchone()
+    finally:
+        con.unregister(view)
+    return int(row[0]) if row else 0
+
+
+def _upsert_companies(
+    con: duckdb.DuckDBPyConnection, companies: dict[str, str], now: datetime
+) -> None:
+    """New companies keep the canonical form first seen; known ones get last_seen moved on."""
+    if not companies:
+        return
+    arrow = pa.Table.from_pylist(
+        [{"canonical_key": k, "canonical": c, "first_seen": now, "last_seen": now}
+         for k, c in companies.items()],
+        schema=SCHEMAS["companies"],
+    )
+    con.register("_incoming_companies", arrow)
+    try:
+        con.execute(
+            "INSERT INTO companies SELECT * FROM _incoming_companies "
+            "ON CONFLICT (canonical_key) DO UPDATE SET last_seen = excluded.last_seen"
+        )
+    finally:
+        con.unregister("_incoming_companies")
+
+
+# --- sources -------------------------------------------------------------------------------
+
+
+def source_id_for(url: str) -> str:
+    return stable_key("source", url)
+
+
+def get_source_state(con: duckdb.DuckDBPyConnection, url: str) -> dict[str, Any] | None:
+    """The stored state of a feed or import location (validators, last status), or None."""
+    cur = con.execute("SELECT * FROM sources WHERE source_id = ?", [source_id_for(url)])
+    row = cur.fetchone()
+    if row is None:
+        return None
+    state = dict(zip([d[0] for d in cur.description], row, strict=True))
+    state["last_polled_at"] = _to_utc_aware(state["last_polled_at"])
+    return state
+
+
+def update_source_state(
+    con: duckdb.DuckDBPyConnection,
+    url: str,
+    *,
+    name: str | None,
+    kind: str,
+    etag: str | None,
+    last_modified: str | None,
+    status: int | None,
+    error: str | None,
+    title: str | None,
+) -> None:
+    """Record a poll. None for etag/last_modified/name/title keeps the stored value (a 304 or a
+    failed poll must not lose the validators); error is always overwritten (None clears it)."""
+    if kind not in SOURCE_KINDS:
+        raise ValueError(f"source kind must be one of {SOURCE_KINDS}, got {kind!r}")
+    con.execute(
+        """
+        INSERT INTO sources (source_id, url, name, kind, etag, last_modified, last_status,
+                             last_polled_at, last_error, title)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+        ON CONFLICT (source_id) DO UPDATE SET
+            name = coalesce(excluded.name, sources.name),
+            kind = excluded.kind,
+            etag = coalesce(excluded.etag, sources.etag),
+            last_modified = coalesce(excluded.last_modified, sources.last_modified),
+            last_status = excluded.last_status,
+            last_polled_at = excluded.last_polled_at,
+            last_error = excluded.last_error,
+            title = coalesce(excluded.title, sources.title)
+        """,
+        [source_id_for(url), url, name, kind, etag, last_modified, status, _utcnow(), error,
+         title],
+    )
+
+
+# --- runs ----------------------------------------------------------------------------------
+
+
+def start_run(
+    con: duckdb.DuckDBPyConnection,
+    *,
+    kind: str,
+    extractor_version: str,
+    model_name: str,
+    model_version: str,
+    assets_hash: str,
+    notes: str | None = None,
+) -> str:
+    """Open an extraction run; the id sorts by start time (UTC) then a random suffix."""
+    if kind not in RUN_KINDS:
+        raise ValueError(f"run kind must be one of {RUN_KINDS}, got {kind!r}")
+    now = _utcnow()
+    run_id = f"{now:%Y%m%dT%H%M%S%f}Z-{uuid.uuid4().hex[:8]}"
+    con.execute(
+        "INSERT INTO extraction_runs (run_id, kind, started_at, status, extractor_version, "
+        "model_name, model_version, assets_hash, notes) VALUES (?, ?, ?, 'running', ?, ?, ?, ?, ?)",
+        [run_id, kind, now, extractor_version, model_name, model_version, assets_hash, notes],
+    )
+    return run_id
+
+
+def finish_run(con: duckdb.DuckDBPyConnection, run_id: str, *, status: str) -> None:
+    """Close a run, counting its articles and facts from what was actually stored."""
+    if status not in FINAL_RUN_STATUSES:
+        raise ValueError(f"final run status must be one of {FINAL_RUN_STATUSES}, got {status!r}")
+    row = con.execute(
+        """
+        UPDATE extraction_runs SET
+            finished_at = ?,
+            status = ?,
+            n_articles = (SELECT count(*) FROM article_extractions WHERE run_id = ?),
+            n_facts = (SELECT coalesce(sum(n_facts), 0) FROM article_extractions
+                       WHERE run_id = ?)
+        WHERE run_id = ?
+        """,
+        [_utcnow(), status, run_id, run_id, run_id],
+    ).fetchone()
+    if not row or row[0] == 0:
+        raise ValueError(f"no extraction run {run_id!r}")
+
+
+# --- batches -------------------------------------------------------------------------------
+
+
+def _document_row(doc: Document, now: datetime) -> dict[str, Any]:
+    return {
+        "document_id": doc.document_id,
+        "url": doc.url,
+        "final_url": doc.final_url,
+        "canonical_url": doc.canonical_url,
+        "fetched_at": _to_utc_naive(doc.fetched_at),
+        "http_status": doc.status,
+        "content_type": doc.content_type,
+        "content_hash": doc.content_hash,
+        "body_zlib": zlib.compress(doc.body, 6),
+        "raw_size": len(doc.body),
+        "origin": doc.origin,
+        "source_url": doc.feed_url,
+        "feed_published": doc.feed_published,
+        "feed_title": doc.feed_title,
+        "etag": doc.etag,
+        "last_modified": doc.last_modified,
+        "stored_at": now,
+    }
+
+
+def _article_row(article: Article, document_id: str | None, now: datetime) -> dict[str, Any]:
+    return {
+        "article_id": article.article_id,
+        "canonical_url": article.canonical_url,
+        "url": article.url,
+        "document_id": document_id,
+        "title": article.title,
+        "author": article.author,
+        "published": article.published,
+        "published_source": article.published_source,
+        "outlet": article.outlet,
+        "language": article.language,
+        "text": article.text,
+        "text_chars": len(article.text),
+        "stored_at": now,
+    }
+
+
+def store_batch(
+    con: duckdb.DuckDBPyConnection,
+    items: Sequence[tuple[Document | None, Article, Extraction]],
+    run_id: str,
+) -> StoreResult:
+    """Store documents, articles and this run's facts in one transaction; idempotent.
+
+    A Document of None means the article is already archived (re-extraction): only the facts
+    and the article_extractions row for this run are written. Facts for an (article, run) pair
+    that is already stored are not written again.
+    """
+    if not items:
+        return StoreResult()
+    if con.execute("SELECT 1 FROM extraction_runs WHERE run_id = ?", [run_id]).fetchone() is None:
+        raise ValueError(f"no extraction run {run_id!r}; call start_run first")
+    now = _utcnow()
+    documents: dict[str, dict[str, Any]] = {}
+    articles: dict[str, dict[str, Any]] = {}
+    extractions: dict[str, Extraction] = {}
+    for doc, article, extraction in items:
+        expected = Article.id_for(article.canonical_url)
+        if article.article_id != expected:
+            raise ValueError(
+                f"article_id {article.article_id!r} is not "
+                f"Article.id_for({article.canonical_url!r}) = {expected!r}"
+            )
+        document_id = article.document_id
+        if doc is not None:
+            document_id = doc.document_id
+            documents.setdefault(document_id, _document_row(doc, now))
+        if article.canonical_url not in articles:
+            articles[article.canonical_url] = _article_row(article, document_id, now)
+        extractions.setdefault(article.article_id, extraction)
+
+    with transaction(con):
+        new_documents = _insert(con, "documents", list(documents.values()))
+        new_articles = _insert(con, "articles", list(articles.values()))
+        done = _existing_extractions(con, run_id, list(extractions))
+        pending = {a: e for a, e in extractions.items() if a not in done}
+        facts = FactRows()
+        ae_rows = []
+        for article_id, extraction in pending.items():
+            rows = fact_rows(article_id, run_id, extraction)
+            facts.extend(rows)
+            ae_rows.append({
+                "article_id": article_id,
+                "run_id": run_id,
+                "status": "skipped" if extraction.skipped_reason else "done",
+                "skipped_reason": extraction.skipped_reason,
+                "n_facts": rows.n_facts,
+                "extracted_at": now,
+            })
+        extractions_written = _insert(con, "article_extractions", ae_rows)
+        facts_written = sum(
+            _insert(con, table, getattr(facts, table))
+            for table in ("company_mentions", "events", "validity_periods", "policy_dates")
+        )
+        _insert(con, "event_companies", facts.event_companies)
+        _upsert_companies(con, facts.companies, now)
+        _insert(
+            con,
+            "company_aliases",
+            [{"canonical_key": k, "alias": a, "first_seen": now} for k, a in sorted(facts.aliases)],
+        )
+    return StoreResult(new_documents, new_articles, facts_written, extractions_written)
+
+
+def _existing_extractions(
+    con: duckdb.DuckDBPyConnection, run_id: str, article_ids: list[str]
+) -> set[str]:
+    rows = con.execute(
+        "SELECT article_id FROM article_extractions WHERE run_id = ? "
+        "AND article_id IN (SELECT unnest(?::VARCHAR[]))",
+        [run_id, article_ids],
+    ).fetchall()
+    return {r[0] for r in rows}
+
+
+def known_canonical_urls(
+    con: duckdb.DuckDBPyConnection, canonical_urls: Iterable[str]
+) -> set[str]:
+    """The subset of canonical URLs that already have an article (skip fetching those)."""
+    urls = list(dict.fromkeys(canonical_urls))
+    if not urls:
+        return set()
+    rows = con.execute(
+        "SELECT canonical_url FROM articles WHERE canonical_url IN (SELECT unnest(?::VARCHAR[]))",
+        [urls],
+    ).fetchall()
+    return {r[0] for r in rows}
+
+
+def record_errors(
+    con: duckdb.DuckDBPyConnection, errors: Sequence[IngestError], run_id: str | None
+) -> None:
+    """Keep per-item failures with their reason; the caller has redacted the URLs."""
+    now = _utcnow()
+    _insert(
+        con,
+        "ingest_errors",
+        [
+            {
+                "error_id": uuid.uuid4().hex,
+                "run_id": run_id,
+                "at": _to_utc_naive(e.at) or now,
+                "stage": e.stage,
+                "url": e.url,
+                "source_url": e.source_url,
+                "reason": e.reason,
+            }
+            for e in errors
+        ],
+    )
+
+
+# --- archive -------------------------------------------------------------------------------
+
+
+def _decompress(document_id: str, body_zlib: bytes, content_hash: str) -> bytes:
+    body = zlib.decompress(body_zlib)
+    if hashlib.sha256(body).hexdigest() != content_hash:
+        raise WarehouseError(f"document {document_id}: archived body does not match its hash")
+    return body
+
+
+def load_document_body(con: duckdb.DuckDBPyConnection, document_id: str) -> bytes:
+    """The raw bytes of an archived document, decompressed and checked against its hash."""
+    row = con.execute(
+        "SELECT body_zlib, content_hash FROM documents WHERE document_id = ?", [document_id]
+    ).fetchone()
+    if row is None:
+        raise KeyError(f"no archived document {document_id!r}")
+    return _decompress(document_id, row[0], row[1])
+
+
+_ARCHIVE_IDS = """
+SELECT article_id FROM (
+    SELECT a.article_id, a.stored_at, d.source_url,
+           coalesce(a.published, d.feed_published, strftime(d.fetched_at, '%Y-%m-%d'),
+                    strftime(a.stored_at, '%Y-%m-%d')) AS day
+    FROM articles AS a
+    JOIN documents AS d ON d.document_id = a.document_id
+) AS x
+WHERE ($since::VARCHAR IS NULL OR x.day >= left($since::VARCHAR, length(x.day)))
+  AND ($source::VARCHAR IS NULL OR x.source_url = $source::VARCHAR
+       OR x.source_url IN (SELECT url FROM sources WHERE name = $source::VARCHAR))
+ORDER BY x.stored_at, x.article_id
+"""
+
+
+def iter_archived(
+    con: duckdb.DuckDBPyConnection, *, since: str | None = None, source: str | None = None
+) -> Iterator[tuple[Document, Article]]:
+    """Archived articles with their documents, for offline re-extraction.
+
+    since: keep articles dated (published, else feed date, else fetch date) on or after it, at
+    the article date's own granularity. source: a feed URL or a source name. Rows are read in
+    chunks, so the caller may write to the same connection between items.
+    """
+    if since is not None:
+        check_date_prefix(since)
+    params = {"since": since, "source": source}
+    ids = [
+        r[0]
+        for r in con.execute(_ARCHIVE_IDS, params).fetchall()
+    ]
+    for start in range(0, len(ids), _CHUNK):
+        chunk = ids[start : start + _CHUNK]
+        cur = con.execute(
+            """
+            SELECT a.*, d.url AS d_url, d.final_url, d.canonical_url AS d_canonical_url,
+                   d.fetched_at, d.http_status, d.content_type, d.content_hash, d.body_zlib,
+                   d.origin, d.source_url, d.feed_published, d.feed_title, d.etag,
+                   d.last_modified
+            FROM articles AS a JOIN documents AS d ON d.document_id = a.document_id
+            WHERE a.article_id IN (SELECT unnest(?::VARCHAR[]))
+            ORDER BY a.stored_at, a.article_id
+            """,
+            [chunk],
+        )
+        names = [d[0] for d in cur.description]
+        for values in cur.fetchall():
+            r = dict(zip(names, values, strict=True))
+            doc = Document(
+                url=r["d_url"],
+                final_url=r["final_url"],
+                canonical_url=r["d_canonical_url"],
+                body=_decompress(r["document_id"], r["body_zlib"], r["content_hash"]),
+                status=r["http_status"],
+                content_type=r["content_type"],
+                fetched_at=_to_utc_aware(r["fetched_at"]),
+                etag=r["etag"],
+                last_modified=r["last_modified"],
+                origin=r["origin"],
+                feed_url=r["source_url"],
+                feed_published=r["feed_published"],
+                feed_title=r["feed_title"],
+            )
+            article = Article(
+                article_id=r["article_id"],
+                url=r["url"],
+                canonical_url=r["canonical_url"],
+                text=r["text"],
+                title=r["title"],
+                author=r["author"],
+                published=r["published"],
+                published_source=r["published_source"],
+                outlet=r["outlet"],
+                language=r["language"],
+                document_id=r["document_id"],
+            )
+            yield doc, article

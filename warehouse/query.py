@@ -1,0 +1,107 @@
+"""Reading the timeline: the filtered view for the CLI, and free SQL on a read-only connection.
+
+run_sql refuses anything but reads before running it (DuckDB's read-only mode already blocks
+writes to the file, but not COPY TO or ATTACH), so an analyst's query can never change data.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+from warehouse.db import WarehouseError, connect
+from warehouse.load import check_date_prefix
+
+_READ_STATEMENTS = frozenset({"SELECT", "EXPLAIN", "PRAGMA", "SET"})
+
+_TIMELINE_ORDER = "ORDER BY event_date NULLS LAST, published NULLS LAST, article_id, start_char"
+
+
+class QueryError(WarehouseError):
+    """An analyst's SQL was refused (not read-only) or failed; the message says why."""
+
+
+def timeline(
+    con: duckdb.DuckDBPyConnection,
+    *,
+    company: str | None = None,
+    type: str | None = None,
+    since: str | None = None,
+) -> tuple[list[str], list[tuple[Any, ...]]]:
+    """Rows of the `timeline` view, filtered.
+
+    company: case-insensitive substring of an event company's canonical name or any alias.
+    type: exact event type. since: YYYY[-MM[-DD]]; an event is kept when its date (or, if
+    undated, its article's publication date) is on or after `since` at the event date's own
+    granularity, so an event dated "2024-03" is kept for since="2024-03-15".
+    """
+    where: list[str] = []
+    params: list[Any] = []
+    if type is not None:
+        where.append("t.type = ?")
+        params.append(type)
+    if since is not None:
+        check_date_prefix(since)
+        where.append(
+            "coalesce(t.event_date, t.published) >= "
+            "left(?, length(coalesce(t.event_date, t.published)))"
+        )
+        params.append(since)
+    if company is not None:
+        needle = company.strip().lower()
+        if not needle:
+            raise ValueError("company filter is empty")
+        where.append(
+            """EXISTS (
+                SELECT 1 FROM event_companies AS ec
+                LEFT JOIN company_aliases AS ca ON ca.canonical_key = ec.canonical_key
+                WHERE ec.fact_key = t.fact_key AND ec.run_id = t.run_id
+                  AND (contains(lower(ec.company), ?) OR contains(lower(ca.alias), ?))
+            )"""
+        )
+        params += [needle, needle]
+    sql = "SELECT * FROM timeline AS t"
+    if where:
+        sql += " WHERE " + " AND ".join(where)
+    cur = con.execute(f"{sql} {_TIMELINE_ORDER}", params)
+    return [d[0] for d in cur.description], cur.fetchall()
+
+
+def run_sql(path: str | Path, sql: str) -> tuple[list[str], list[tuple[Any, ...]]]:
+    """Run an analyst's SQL on a read-only connection; returns the last statement's result."""
+    con = connect(path, read_only=True)
+    try:
+        try:
+            statements = con.extract_statements(sql)
+        except duckdb.Error as exc:
+            raise QueryError(f"SQL error: {_first_line(exc)}") from exc
+        if not statements:
+            raise QueryError("no SQL statement given")
+        for statement in statements:
+            kind = statement.type.name
+            if kind not in _READ_STATEMENTS:
+                raise QueryError(
+                    f"the warehouse is queried read-only: {kind} statements are refused "
+                    "(use SELECT, EXPLAIN, DESCRIBE, SHOW or PRAGMA)"
+                )
+        columns: list[str] = []
+        rows: list[tuple[Any, ...]] = []
+        for statement in statements:
+            try:
+                cur = con.execute(statement.query)
+            except duckdb.Error as exc:
+                raise QueryError(f"SQL error: {_first_line(exc)}") from exc
+            if cur.description is None:
+                columns, rows = [], []
+            else:
+                columns, rows = [d[0] for d in cur.description], cur.fetchall()
+        return columns, rows
+    finally:
+        con.close()
+
+
+def _first_line(exc: Exception) -> str:
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__
