@@ -154,10 +154,8 @@ def _insert(con: duckdb.DuckDBPyConnection, table: str, rows: list[dict[str, Any
     if table in _EXISTS:
         sql += f" WHERE NOT EXISTS (SELECT 1 FROM {table} AS t WHERE {_EXISTS[table]})"
     con.register(view, arrow)
-    try:
-        row = con.execute(sql).fetchone()
-    finally:
-        con.unregister(view)
+    row = con.execute(sql).fetchone()  # on failure the caller's ROLLBACK drops the registration
+    con.unregister(view)
     return int(row[0]) if row else 0
 
 
@@ -173,13 +171,11 @@ def _upsert_companies(
         schema=SCHEMAS["companies"],
     )
     con.register("_incoming_companies", arrow)
-    try:
-        con.execute(
-            "INSERT INTO companies SELECT * FROM _incoming_companies "
-            "ON CONFLICT (canonical_key) DO UPDATE SET last_seen = excluded.last_seen"
-        )
-    finally:
-        con.unregister("_incoming_companies")
+    con.execute(
+        "INSERT INTO companies SELECT * FROM _incoming_companies "
+        "ON CONFLICT (canonical_key) DO UPDATE SET last_seen = excluded.last_seen"
+    )
+    con.unregister("_incoming_companies")
 
 
 # --- sources -------------------------------------------------------------------------------
@@ -422,22 +418,20 @@ def record_errors(
 ) -> None:
     """Keep per-item failures with their reason; the caller has redacted the URLs."""
     now = _utcnow()
-    _insert(
-        con,
-        "ingest_errors",
-        [
-            {
-                "error_id": uuid.uuid4().hex,
-                "run_id": run_id,
-                "at": _to_utc_naive(e.at) or now,
-                "stage": e.stage,
-                "url": e.url,
-                "source_url": e.source_url,
-                "reason": e.reason,
-            }
-            for e in errors
-        ],
-    )
+    rows = [
+        {
+            "error_id": uuid.uuid4().hex,
+            "run_id": run_id,
+            "at": _to_utc_naive(e.at) or now,
+            "stage": e.stage,
+            "url": e.url,
+            "source_url": e.source_url,
+            "reason": e.reason,
+        }
+        for e in errors
+    ]
+    with transaction(con):
+        _insert(con, "ingest_errors", rows)
 
 
 # --- archive -------------------------------------------------------------------------------

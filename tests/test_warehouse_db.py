@@ -1,0 +1,124 @@
+"""Opening the warehouse: migrations, views, and the one-line errors for unusable files."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from warehouse.db import WarehouseError, connect, transaction
+from warehouse.migrations import available, latest_version
+
+TABLES = {
+    "sources", "documents", "articles", "extraction_runs", "article_extractions", "companies",
+    "company_aliases", "company_mentions", "events", "event_companies", "validity_periods",
+    "policy_dates", "ingest_errors", "schema_migrations",
+}
+VIEWS = {"latest_runs", "timeline", "event_mentions", "companies_seen"}
+
+
+def _objects(con: duckdb.DuckDBPyConnection, kind: str) -> set[str]:
+    rows = con.execute(
+        "SELECT table_name FROM information_schema.tables WHERE table_type = ?", [kind]
+    ).fetchall()
+    return {r[0] for r in rows}
+
+
+def test_new_file_gets_all_migrations_recorded_once(tmp_path: Path) -> None:
+    path = tmp_path / "nested" / "dir" / "w.duckdb"
+    con = connect(path)
+    assert path.is_file()
+    assert _objects(con, "BASE TABLE") == TABLES
+    assert _objects(con, "VIEW") == VIEWS
+    recorded = con.execute("SELECT version, name, applied_at FROM schema_migrations").fetchall()
+    assert [(v, n) for v, n, _ in recorded] == [(m.version, m.name) for m in available()]
+    assert recorded[0][0] == 1 and recorded[0][1] == "initial" and recorded[0][2] is not None
+    con.close()
+
+
+def test_reopening_is_a_no_op_and_keeps_data(tmp_path: Path) -> None:
+    path = tmp_path / "w.duckdb"
+    con = connect(path)
+    con.execute("INSERT INTO ingest_errors VALUES ('e1', NULL, now(), 'fetch', 'u', NULL, 'x')")
+    applied_at = con.execute("SELECT applied_at FROM schema_migrations").fetchall()
+    con.close()
+    con = connect(path)
+    assert con.execute("SELECT applied_at FROM schema_migrations").fetchall() == applied_at
+    assert con.execute("SELECT count(*) FROM ingest_errors").fetchone() == (1,)
+    assert _objects(con, "VIEW") == VIEWS
+    con.close()
+
+
+def test_read_only_open_does_not_migrate_and_refuses_missing_file(tmp_path: Path) -> None:
+    with pytest.raises(WarehouseError, match="does not exist"):
+        connect(tmp_path / "missing.duckdb", read_only=True)
+    assert not (tmp_path / "missing.duckdb").exists()
+    connect(tmp_path / "w.duckdb").close()
+    con = connect(tmp_path / "w.duckdb", read_only=True)
+    assert con.execute("SELECT count(*) FROM timeline").fetchone() == (0,)
+    con.close()
+
+
+def test_unwritable_path_raises_clear_error(tmp_path: Path) -> None:
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a directory")
+    with pytest.raises(WarehouseError, match=r"not writable: cannot create .*a-file"):
+        connect(blocker / "w.duckdb")
+    with pytest.raises(WarehouseError, match="is a directory"):
+        connect(tmp_path)
+
+
+def test_not_a_duckdb_file_raises_clear_error(tmp_path: Path) -> None:
+    junk = tmp_path / "junk.duckdb"
+    junk.write_bytes(b"this is not a database " * 200)
+    for read_only in (False, True):
+        with pytest.raises(WarehouseError, match="is not a DuckDB database file") as info:
+            connect(junk, read_only=read_only)
+        assert "\n" not in str(info.value)
+
+
+def test_newer_schema_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "w.duckdb"
+    con = connect(path)
+    con.execute("INSERT INTO schema_migrations VALUES (?, 'from_the_future', now())",
+                [latest_version() + 1])
+    con.close()
+    for read_only in (False, True):
+        with pytest.raises(WarehouseError, match=r"schema version \d+, newer than this"):
+            connect(path, read_only=read_only)
+
+
+def test_file_locked_by_another_process_names_it(tmp_path: Path) -> None:
+    path = tmp_path / "w.duckdb"
+    connect(path).close()
+    holder = subprocess.Popen(
+        [sys.executable, "-c",
+         "import duckdb, sys; c = duckdb.connect(sys.argv[1]); print('held', flush=True); "
+         "sys.stdin.read()", str(path)],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+    )
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "held"
+        with pytest.raises(WarehouseError, match=rf"locked by another process: .*PID {holder.pid}"):
+            connect(path)
+    finally:
+        holder.communicate("")
+    connect(path).close()  # usable again once the other process is gone
+
+
+def test_transaction_commits_or_rolls_back(tmp_path: Path) -> None:
+    con = connect(tmp_path / "w.duckdb")
+    insert = "INSERT INTO ingest_errors VALUES (?, NULL, now(), 'fetch', NULL, NULL, 'r')"
+    with transaction(con):
+        con.execute(insert, ["kept"])
+    with pytest.raises(RuntimeError), transaction(con):
+        con.execute(insert, ["dropped"])
+        raise RuntimeError("boom")
+    with pytest.raises(duckdb.ConstraintException), transaction(con):
+        con.execute(insert, ["dropped-too"])
+        con.execute(insert, ["kept"])  # duplicate primary key
+    assert con.execute("SELECT error_id FROM ingest_errors").fetchall() == [("kept",)]
+    con.close()
