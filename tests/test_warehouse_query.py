@@ -1,0 +1,152 @@
+"""The timeline view and filters, the other views, and read-only run_sql."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from tests.test_warehouse_facts import make_article, make_extraction, make_item
+from warehouse.db import WarehouseError, connect
+from warehouse.load import finish_run, start_run, store_batch
+from warehouse.query import QueryError, run_sql, timeline
+
+
+def _run(con: duckdb.DuckDBPyConnection, kind: str = "ingest") -> str:
+    return start_run(con, kind=kind, extractor_version="1.0", model_name="en_core_web_sm",
+                     model_version="3.8.0", assets_hash="abc123")
+
+
+def _col(columns: list[str], rows: list[tuple], name: str) -> list:
+    i = columns.index(name)
+    return [r[i] for r in rows]
+
+
+@pytest.fixture
+def path(tmp_path: Path) -> Path:
+    """Three articles from one completed ingest run."""
+    db = tmp_path / "w.duckdb"
+    con = connect(db)
+    run = _run(con)
+    store_batch(con, [
+        make_item("https://example.com/nvidia"),
+        make_item("https://example.com/huawei", type="control_tightened",
+                  companies=("Huawei Technologies",), event_date="2023-11"),
+        make_item("https://example.com/undated", type="ban_introduced", companies=(),
+                  event_date=None),
+    ], run)
+    finish_run(con, run, status="completed")
+    con.close()
+    return db
+
+
+def test_timeline_columns_order_and_joined_fields(path: Path) -> None:
+    con = connect(path)
+    columns, rows = timeline(con)
+    for needed in ("event_date", "type", "authority", "authority_country", "companies",
+                   "commodity", "date_text", "validity_duration", "valid_from", "valid_to",
+                   "title", "outlet", "published", "url", "evidence", "article_id", "run_id",
+                   "fact_key"):
+        assert needed in columns
+    assert _col(columns, rows, "event_date") == ["2023-11", "2024-03-04", None]
+    first = dict(zip(columns, rows[1], strict=True))
+    assert first["companies"] == ["Nvidia Corp"] and first["validity_duration"] == "P1Y"
+    assert first["valid_to"] == "2025-03-04" and first["title"] == "Nvidia licence"
+    assert first["url"] == "https://example.com/nvidia" and first["outlet"] == "Example News"
+    assert dict(zip(columns, rows[2], strict=True))["companies"] == []
+    con.close()
+
+
+def test_timeline_filters(path: Path) -> None:
+    con = connect(path)
+
+    def urls(**kw: str) -> list[str]:
+        columns, rows = timeline(con, **kw)
+        return _col(columns, rows, "url")
+
+    assert urls(company="nvidia") == ["https://example.com/nvidia"]
+    assert urls(company="NVIDIA CORP") == ["https://example.com/nvidia"]
+    assert urls(company="huawei") == ["https://example.com/huawei"]
+    assert urls(company="Samsung") == []
+    assert urls(type="control_tightened") == ["https://example.com/huawei"]
+    assert urls(type="permit_issued", company="huawei") == []
+    # undated event falls back to its article's publication date (2024-03-04)
+    assert urls(since="2024-01-01") == ["https://example.com/nvidia",
+                                        "https://example.com/undated"]
+    assert urls(since="2023-11-20") == [  # "2023-11" overlaps a since inside that month
+        "https://example.com/huawei", "https://example.com/nvidia",
+        "https://example.com/undated"]
+    assert urls(since="2024-03-05") == []
+    with pytest.raises(ValueError, match="YYYY"):
+        timeline(con, since="yesterday")
+    con.close()
+
+
+def test_timeline_shows_only_the_latest_completed_run(path: Path) -> None:
+    con = connect(path)
+    url = "https://example.com/nvidia"
+    _, rows = timeline(con, company="nvidia")
+    run1 = rows[0][-2]
+
+    run2 = _run(con, "reextract")
+    store_batch(con, [(None, make_article(url), make_extraction(type="permit_denied"))], run2)
+    columns, rows = timeline(con, company="nvidia")
+    assert _col(columns, rows, "run_id") == [run1]  # run2 still running: not visible yet
+
+    finish_run(con, run2, status="completed")
+    columns, rows = timeline(con, company="nvidia")
+    assert _col(columns, rows, "run_id") == [run2]
+    assert _col(columns, rows, "type") == ["permit_denied"]
+    assert _col(columns, rows, "validity_duration") == ["P1Y"]  # follows the run2 event key
+
+    run3 = _run(con, "reextract")  # a failed run never hides the last good one
+    store_batch(con, [(None, make_article(url), make_extraction(type="ban_lifted"))], run3)
+    finish_run(con, run3, status="failed")
+    assert _col(*timeline(con, company="nvidia"), "run_id") == [run2]
+
+    stored = con.execute(
+        "SELECT run_id, type FROM events WHERE article_id = ? ORDER BY run_id", [rows[0][-3]]
+    ).fetchall()
+    assert stored == [(run1, "permit_issued"), (run2, "permit_denied"), (run3, "ban_lifted")]
+    assert con.execute("SELECT count(*) FROM timeline").fetchone() == (3,)
+    con.close()
+
+
+def test_other_views(path: Path) -> None:
+    con = connect(path)
+    latest = con.execute("SELECT count(*), count(DISTINCT run_id) FROM latest_runs").fetchone()
+    assert latest == (3, 1)
+    offsets = con.execute("SELECT offsets_match FROM event_mentions").fetchall()
+    assert offsets == [(True,)] * 3
+    row = con.execute(
+        "SELECT canonical, aliases, tickers, n_articles, n_events, first_published "
+        "FROM companies_seen WHERE canonical = 'Nvidia Corp'"
+    ).fetchone()
+    assert row == ("Nvidia Corp", ["NVIDIA", "Nvidia", "Nvidia Corp"], ["NVDA"], 3, 1,
+                   "2024-03-04")
+    con.close()
+
+
+def test_run_sql_reads_and_refuses_writes(path: Path) -> None:
+    columns, rows = run_sql(path, "SELECT type, count(*) AS n FROM timeline GROUP BY type "
+                                  "ORDER BY type")
+    assert columns == ["type", "n"]
+    assert rows == [("ban_introduced", 1), ("control_tightened", 1), ("permit_issued", 1)]
+    assert run_sql(path, "SET threads = 1; SELECT 42 AS answer") == (["answer"], [(42,)])
+    for sql in ("INSERT INTO ingest_errors VALUES ('x', NULL, now(), 's', NULL, NULL, 'r')",
+                "DROP TABLE events",
+                "SELECT 1; DELETE FROM articles",
+                f"COPY articles TO '{path.parent / 'leak.csv'}'"):
+        with pytest.raises(WarehouseError, match=r"read-only: .* statements are refused"):
+            run_sql(path, sql)
+    assert not (path.parent / "leak.csv").exists()
+    con = connect(path, read_only=True)
+    assert con.execute("SELECT count(*) FROM events").fetchone() == (3,)
+    con.close()
+    with pytest.raises(QueryError, match=r"SQL error: .*no_such_table"):
+        run_sql(path, "SELECT * FROM no_such_table")
+    with pytest.raises(QueryError, match="no SQL statement"):
+        run_sql(path, "  ")
+    with pytest.raises(WarehouseError, match="does not exist"):
+        run_sql(path.parent / "missing.duckdb", "SELECT 1")
