@@ -1,0 +1,263 @@
+"""Decide whether a date expression dates an event, from its position and its syntax.
+
+GUIDELINES §5 keeps dates of actions, meetings, disclosures and reports, and drops datelines,
+timestamps, years inside names, and dates that only mark the period of statistics, financial
+results or market moves. The statistics test reads the dependency parse: the date's governor
+(the verb or noun its preposition hangs on) is a movement verb ("plunged", "gained 3%"), a
+statistic noun ("July exports", "Friday's gain"), or a data release at month precision. Word
+lists live in models/data/dates/lexicon.json.
+"""
+
+from __future__ import annotations
+
+import re
+
+from spacy.tokens import Span, Token
+
+from extractors.date_rules import Tense, lexicon
+
+_CLAUSE_DEPS = {
+    "ccomp",
+    "advcl",
+    "xcomp",
+    "relcl",
+    "acl",
+    "conj",
+    "csubj",
+    "parataxis",
+    "cc",
+    "mark",
+}
+_AMOUNT_ENTS = {"PERCENT", "MONEY", "QUANTITY"}
+_FUTURE_AUX = {"will", "wo", "shall", "'ll", "would"}
+_FUTURE_GOVERNORS = {
+    "plan",
+    "set",
+    "expect",
+    "intend",
+    "aim",
+    "schedule",
+    "due",
+    "going",
+    "prepare",
+}
+
+
+def _line_bounds(text: str, start: int, end: int) -> tuple[str, str]:
+    line_start = text.rfind("\n", 0, start) + 1
+    line_end = text.find("\n", end)
+    line_end = len(text) if line_end < 0 else line_end
+    return text[line_start:start], text[end:line_end]
+
+
+def is_dateline_or_timestamp(span_start: int, span_end: int, text: str) -> bool:
+    """'BEIJING, Sept 21 (Reuters) -', 'Published 03 Dec, 2024 02:21pm', a bare date line."""
+    before, after = _line_bounds(text, span_start, span_end)
+    if re.fullmatch(r"\s*(?:[A-Z][A-Z.'\-]*\s*)+(?:\([^)]*\))?\s*,?\s*", before) and re.match(
+        r"\s*(?:,\s*\d{4}\s*)?(?:\([^)]{1,40}\)\s*)?(?:[-\u2013\u2014:/]|\s*$)", after
+    ):
+        return True
+    if re.match(
+        r"\s*(?:,\s*)?(?:at\s+)?\d{1,2}[:.]\d{2}\s*(?:[ap]\.?m\.?|gmt|utc|[a-z]{2,4}t)?",
+        after,
+        re.I,
+    ):
+        return True
+    cues = "|".join(re.escape(c) for c in lexicon()["timestamp_cues"])
+    if re.search(rf"(?:{cues})\s*(?:on|at)?\s*:?\s*$", before, re.I):
+        return True
+    line = (before + text[span_start:span_end] + after).strip()
+    return len(line) <= 40 and not re.search(r"\b(?:said|is|was|will|has|have)\b", line)
+
+
+def is_named_year(span: Span) -> bool:
+    """'Strategic Trade Act 2010', 'Vision 2030', 'the 2024 Olympics': a year inside a name."""
+    labels = set(lexicon()["name_entity_labels"])
+    for tok in span:
+        if not re.fullmatch(r"(1[89]|20)\d\d", tok.text):
+            continue
+        if tok.ent_type_ in labels:
+            return True
+        if tok.i > 0:
+            prev = span.doc[tok.i - 1]
+            if (
+                prev.text[:1].isupper()
+                and prev.pos_ in ("PROPN", "NOUN")
+                and not prev.is_sent_start
+                and prev.lower_.rstrip(".") not in lexicon()["months"]
+                and prev.i < span.start
+            ):
+                return True
+    return False
+
+
+def is_fiscal(span: Span) -> bool:
+    """'fiscal 2024', 'FY2025', 'July-quarter sales': periods of financial reporting."""
+    doc = span.doc
+    fiscal = set(lexicon()["fiscal_words"])
+    if span.start > 0 and doc[span.start - 1].lower_ in fiscal:
+        return True
+    window = [t.lower_ for t in doc[span.end : span.end + 3]]
+    if window[:1] == ["-"] and window[1:2] in (["quarter"], ["end"], ["half"]):
+        return True
+    return bool(
+        window[:1] in (["quarter"], ["results"], ["earnings"]) or window[:2] == ["fiscal", "year"]
+    )
+
+
+def governor(span: Span) -> Token | None:
+    """The word the date attaches to: the head of its preposition, or of its compound/possessive."""
+    tok = span.root
+    seen = 0
+    while tok.dep_ == "conj" and seen < 5:
+        tok = tok.head
+        seen += 1
+    if tok.dep_ in ("pobj", "pcomp") and tok.head.dep_ in ("prep", "agent"):
+        prep = tok.head
+        head = prep.head
+        if (
+            head.dep_ in ("pobj",)
+            and head.head.dep_ == "prep"
+            and head.lemma_ in ("end", "beginning", "start", "middle", "half", "quarter")
+        ):
+            head = head.head.head
+        return head
+    if tok.dep_ == "ROOT":
+        return None
+    return tok.head
+
+
+def _has_numeric(tok: Token, exclude: Span) -> bool:
+    """A number, amount or percentage among the verb's own complements (not its clauses)."""
+    units = set(lexicon()["units_after_year"])
+    for child in tok.children:
+        if child.dep_ in _CLAUSE_DEPS or exclude.start <= child.i < exclude.end:
+            continue
+        if child.dep_ == "prep" and any(exclude.start <= t.i < exclude.end for t in child.subtree):
+            continue
+        for t in child.subtree:
+            if exclude.start <= t.i < exclude.end:
+                continue
+            if t.ent_type_ in _AMOUNT_ENTS or t.lower_ in ("%", "percent", "pct"):
+                return True
+            if (
+                t.like_num
+                and t.ent_type_ != "DATE"
+                and (t.head.lemma_.lower() in units or _noun_is_stat(t.head) or t.head.i == tok.i)
+            ):
+                return True
+    return False
+
+
+def _subject(verb: Token) -> Token | None:
+    v = verb
+    for _ in range(3):
+        for child in v.children:
+            if child.dep_ in ("nsubj", "nsubjpass", "expl"):
+                return child
+        if v.dep_ in ("conj", "xcomp") and v.head.pos_ in ("VERB", "AUX"):
+            v = v.head
+        else:
+            break
+    return None
+
+
+def _noun_is_stat(noun: Token) -> bool:
+    lex = lexicon()
+    words = {noun.lemma_.lower(), noun.lower_}
+    return bool(words & set(lex["stat_nouns"]))
+
+
+def _under_policy_word(noun: Token) -> bool:
+    """'conditions on exports from Aug. 1': the statistic noun is the object of a measure."""
+    policy = set(lexicon()["policy_words"])
+    tok = noun
+    for _ in range(3):
+        if tok.dep_ in ("pobj", "dobj", "compound", "nsubjpass") or tok.dep_ == "prep":
+            tok = tok.head
+            if tok.lemma_.lower() in policy:
+                return True
+        else:
+            break
+    return False
+
+
+def is_statistic_date(span: Span, granularity: str) -> bool:
+    """True when the date only marks the period of a statistic, a result or a market move."""
+    lex = lexicon()
+    gov = governor(span)
+    if gov is None:
+        return False
+    strong, weak = set(lex["stat_verbs_strong"]), set(lex["stat_verbs_weak"])
+    lemma = gov.lemma_.lower()
+    if lemma in lex["reporting_verbs"] and lemma not in lex["data_verbs"]:
+        return False
+    if gov.pos_ in ("VERB", "AUX"):
+        subj = _subject(gov)
+        stat_subject = subj is not None and _noun_is_stat(subj)
+        if lemma in strong and (
+            stat_subject or _has_numeric(gov, span) or subj is None or subj.pos_ in ("NOUN", "PRON")
+        ):
+            return True
+        if lemma in weak and (stat_subject or _has_numeric(gov, span)):
+            return True
+        data_subject = (subj is not None and subj.lemma_.lower() in lex["data_nouns"]) or (
+            gov.dep_ in ("acl", "relcl") and gov.head.lemma_.lower() in lex["data_nouns"]
+        )
+        return lemma in lex["data_verbs"] and granularity != "day" and data_subject
+    if gov.pos_ in ("NOUN", "PROPN", "ADJ"):
+        if _noun_is_stat(gov) and not _under_policy_word(gov):
+            return True
+        # "a surge in July exports": the noun the date modifies governs a statistic noun
+        if (
+            gov.dep_ in ("pobj",)
+            and gov.head.dep_ == "prep"
+            and _noun_is_stat(gov.head.head)
+            and gov.head.head.pos_ == "NOUN"
+            and span.root.dep_ in ("compound", "nmod", "amod")
+        ):
+            return True
+    return False
+
+
+def is_period_of(span: Span) -> bool:
+    """'the first eight months of 2023', 'the 12 months to March': a window, not a date."""
+    gov = governor(span)
+    if gov is None or gov.lemma_.lower() not in (
+        "day",
+        "week",
+        "month",
+        "year",
+        "quarter",
+        "half",
+        "period",
+        "season",
+    ):
+        return False
+    return any(c.dep_ in ("nummod", "amod") for c in gov.children)
+
+
+def tense_of(span: Span) -> Tense:
+    """'future' when the governing verb is marked for the future, 'past' when it is past tense."""
+    tok = governor(span) or span.root
+    for _ in range(4):
+        if tok.pos_ in ("VERB", "AUX") or tok.dep_ == "ROOT":
+            break
+        tok = tok.head
+    if any(
+        c.lower_ in _FUTURE_AUX or c.lemma_ in ("will",) for c in tok.children if c.dep_ == "aux"
+    ):
+        return "future"
+    if tok.dep_ == "xcomp" and tok.head.lemma_.lower() in _FUTURE_GOVERNORS:
+        return "future"
+    if (
+        any(c.dep_ == "aux" and c.lower_ == "to" for c in tok.children)
+        and tok.head.lemma_.lower() in _FUTURE_GOVERNORS
+    ):
+        return "future"
+    if tok.tag_ in ("VBD",) or (
+        tok.tag_ == "VBN"
+        and any(c.lower_ in ("has", "have", "had", "was", "were") for c in tok.children)
+    ):
+        return "past"
+    return None

@@ -1,0 +1,150 @@
+"""Dates in an article: every date mention, and the subset that dates an event (GUIDELINES §5).
+
+Candidates come from extractors.date_candidates, resolution from extractors.date_rules, and the
+"does it date an event" decision from extractors.date_filters. ``find_date_mentions`` keeps all
+real dates (statistics periods too) for the event extractor; ``find_policy_dates`` drops
+datelines, names, fiscal periods and statistics / market dates.
+"""
+
+from __future__ import annotations
+
+from spacy.tokens import Doc
+
+from extractors.date_candidates import Candidate, find_candidates
+from extractors.date_filters import (
+    is_dateline_or_timestamp,
+    is_fiscal,
+    is_named_year,
+    is_period_of,
+    is_statistic_date,
+    tense_of,
+)
+from extractors.date_rules import (
+    Anchor,
+    ResolvedDate,
+    lexicon,
+    normalise,
+    resolve,
+    resolve_date_expression,
+)
+from tradeline.records import PolicyDateFact
+
+__all__ = ["ResolvedDate", "find_date_mentions", "find_policy_dates", "resolve_date_expression"]
+
+_OPEN_START_PREPS = ("from", "starting", "effective", "until", "till", "by", "as of", "beginning")
+
+
+def _range_value(a: ResolvedDate, b: ResolvedDate) -> ResolvedDate | None:
+    """A range is kept whole: the coarsest unit both ends share ("Jan-Aug 2023" -> 2023)."""
+    if a.value[:7] == b.value[:7] and len(a.value) >= 7 and len(b.value) >= 7:
+        return ResolvedDate(a.value[:7], "month")
+    if a.value[:4] == b.value[:4]:
+        return ResolvedDate(a.value[:4], "year")
+    return None
+
+
+def _resolve_candidate(c: Candidate, anchor: Anchor | None) -> ResolvedDate | None:
+    tense = tense_of(c.span)
+    lead = c.text[: c.span.start_char - c.start_char].strip().lower()
+    if tense == "past" and lead.startswith(_OPEN_START_PREPS):
+        tense = None  # effective dates ("from Jan 1") often lie ahead even in past-tense reports
+    if c.label == "RANGE" and c.end_span is not None:
+        first = resolve(normalise(c.span.text), anchor, tense)
+        second = resolve(normalise(c.end_span.text), anchor, tense)
+        if (
+            first
+            and second
+            and first.granularity == "month"
+            and second.granularity == "month"
+            and first.value > second.value
+            and first.value[:4] == second.value[:4]
+        ):
+            return None
+        return _range_value(first, second) if first and second else None
+    if c.label == "ANAPH":
+        return None
+    return resolve(normalise(c.span.text), anchor, tense)
+
+
+def _anaphor(c: Candidate, earlier: list[PolicyDateFact]) -> ResolvedDate | None:
+    """'that month' / 'that year': the month or year of the latest date mentioned before it."""
+    word = c.span[-1].lower_
+    for fact in reversed(earlier):
+        if word == "month" and fact.granularity in ("day", "month"):
+            return ResolvedDate(fact.resolved[:7], "month")
+        if word == "year":
+            return ResolvedDate(fact.resolved[:4], "year")
+    return None
+
+
+def _mentions(doc: Doc, published: str | None) -> list[tuple[Candidate, PolicyDateFact]]:
+    anchor = Anchor.parse(published)
+    out: list[tuple[Candidate, PolicyDateFact]] = []
+    for c in find_candidates(doc):
+        if is_dateline_or_timestamp(c.span.start_char, c.span.end_char, doc.text):
+            continue
+        if is_named_year(c.span):
+            continue
+        if c.label == "ANAPH":
+            res = _anaphor(c, [f for _, f in out])
+        else:
+            res = _resolve_candidate(c, anchor)
+        if res is None:
+            continue
+        sent = c.span.sent
+        out.append(
+            (
+                c,
+                PolicyDateFact(
+                    text=c.text,
+                    resolved=res.value,
+                    granularity=res.granularity,
+                    evidence=sent.text.strip(),
+                    start_char=c.start_char,
+                    end_char=c.end_char,
+                ),
+            )
+        )
+    return out
+
+
+def _dedupe(facts: list[PolicyDateFact]) -> list[PolicyDateFact]:
+    seen: set[tuple[str, str]] = set()
+    out = []
+    for f in facts:
+        key = (f.text, f.resolved)
+        if key not in seen:
+            seen.add(key)
+            out.append(f)
+    return out
+
+
+def find_date_mentions(doc: Doc, published: str | None) -> list[PolicyDateFact]:
+    """All resolvable dates in the body, statistics periods included, in text order.
+
+    Datelines, timestamps and years inside names are left out (they are not dates of anything
+    the article tells); durations and vague words never resolve. Not de-duplicated, so each
+    sentence sees its own mentions.
+    """
+    return [f for _, f in _mentions(doc, published)]
+
+
+def _is_policy(c: Candidate, fact: PolicyDateFact) -> bool:
+    if is_fiscal(c.span) or is_period_of(c.span):
+        return False
+    if is_statistic_date(c.span, fact.granularity):
+        return False
+    if c.label == "QTR":
+        # quarters and halves in news are nearly always reporting periods
+        return not any(
+            t.like_num or t.ent_type_ in ("MONEY", "PERCENT")
+            for t in c.span.sent
+            if not (c.span.start <= t.i < c.span.end)
+        )
+    return not (c.label == "RANGE" and any(t.like_num for t in c.span.sent if t.i < c.span.start))
+
+
+def find_policy_dates(doc: Doc, published: str | None) -> list[PolicyDateFact]:
+    """Date expressions that date an event (GUIDELINES §5), each (text, resolved) pair once."""
+    lexicon()  # fail early on a missing data file
+    return _dedupe([f for c, f in _mentions(doc, published) if _is_policy(c, f)])
