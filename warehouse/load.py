@@ -90,19 +90,22 @@ SCHEMAS: dict[str, pa.Schema] = {
     ]),
 }
 
-# Anti-join conditions (n = incoming row, t = stored row): when an incoming row is already there.
-_FACT_EXISTS = "t.fact_key = n.fact_key AND t.run_id = n.run_id"
-_EXISTS: dict[str, str] = {
-    "documents": "t.document_id = n.document_id"
-    " OR (t.canonical_url = n.canonical_url AND t.content_hash = n.content_hash)",
-    "articles": "t.canonical_url = n.canonical_url OR t.article_id = n.article_id",
-    "article_extractions": "t.article_id = n.article_id AND t.run_id = n.run_id",
+# Anti-join conditions (n = incoming row, t = stored row): an incoming row is already there when
+# any condition matches. Each is a separate equi-join so DuckDB hashes it (an OR would loop).
+_FACT_EXISTS = ("t.fact_key = n.fact_key AND t.run_id = n.run_id",)
+_EXISTS: dict[str, tuple[str, ...]] = {
+    "documents": (
+        "t.document_id = n.document_id",
+        "t.canonical_url = n.canonical_url AND t.content_hash = n.content_hash",
+    ),
+    "articles": ("t.canonical_url = n.canonical_url", "t.article_id = n.article_id"),
+    "article_extractions": ("t.article_id = n.article_id AND t.run_id = n.run_id",),
     "company_mentions": _FACT_EXISTS,
     "events": _FACT_EXISTS,
     "validity_periods": _FACT_EXISTS,
     "policy_dates": _FACT_EXISTS,
-    "event_companies": _FACT_EXISTS + " AND t.canonical_key = n.canonical_key",
-    "company_aliases": "t.canonical_key = n.canonical_key AND t.alias = n.alias",
+    "event_companies": (_FACT_EXISTS[0] + " AND t.canonical_key = n.canonical_key",),
+    "company_aliases": ("t.canonical_key = n.canonical_key AND t.alias = n.alias",),
 }
 
 
@@ -151,8 +154,11 @@ def _insert(con: duckdb.DuckDBPyConnection, table: str, rows: list[dict[str, Any
     view = f"_incoming_{table}"
     cols = ", ".join(_q(c) for c in schema.names)
     sql = f"INSERT INTO {table} ({cols}) SELECT {cols} FROM {view} AS n"
-    if table in _EXISTS:
-        sql += f" WHERE NOT EXISTS (SELECT 1 FROM {table} AS t WHERE {_EXISTS[table]})"
+    conditions = _EXISTS.get(table, ())
+    if conditions:
+        sql += " WHERE " + " AND ".join(
+            f"NOT EXISTS (SELECT 1 FROM {table} AS t WHERE {c})" for c in conditions
+        )
     con.register(view, arrow)
     row = con.execute(sql).fetchone()  # on failure the caller's ROLLBACK drops the registration
     con.unregister(view)
