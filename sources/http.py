@@ -17,7 +17,7 @@ from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from types import TracebackType
 from typing import Literal
-from urllib.parse import urldefrag, urljoin, urlsplit
+from urllib.parse import SplitResult, urljoin, urlsplit
 
 import httpx
 
@@ -136,6 +136,17 @@ def parse_retry_after(value: str | None, now: datetime | None = None) -> float |
     return max(0.0, (when - (now or datetime.now(UTC))).total_seconds())
 
 
+def _split(target: str, url: str) -> SplitResult:
+    try:
+        return urlsplit(target)
+    except ValueError as exc:  # e.g. an unbalanced IPv6 bracket
+        raise FetchError("bad_url", url, f"{exc}: {redact_url(target)}") from exc
+
+
+def _without_fragment(target: str, url: str) -> str:
+    return _split(target, url)._replace(fragment="").geturl()
+
+
 class Fetcher:
     """One httpx.Client with tradeline's fetch policy; safe to share across a small thread pool."""
 
@@ -197,7 +208,7 @@ class Fetcher:
         budget_end = time.monotonic() + self._deadline_s * (self.settings.retries + 1)
 
         current = url
-        seen = {urldefrag(url).url}
+        seen = {_without_fragment(url, url)}
         redirects = 0
         while True:
             self._check_target(current, url)
@@ -212,15 +223,20 @@ class Fetcher:
                     f"redirect without Location from {redact_url(current)}",
                     hop.status,
                 )
-            target = urljoin(current, location)
-            if urlsplit(target).scheme.lower() not in ("http", "https"):
+            try:
+                target = urljoin(current, location)
+            except ValueError as exc:
+                raise FetchError(
+                    "bad_url", url, f"{redact_url(current)} redirects to an invalid URL: {exc}"
+                ) from exc
+            if _split(target, url).scheme.lower() not in ("http", "https"):
                 raise FetchError(
                     "bad_scheme",
                     url,
                     f"{redact_url(current)} redirects to {redact_url(target)}",
                     hop.status,
                 )
-            if urldefrag(target).url in seen:
+            if _without_fragment(target, url) in seen:
                 raise FetchError(
                     "redirect_loop", url, f"{redact_url(target)} visited twice", hop.status
                 )
@@ -232,7 +248,7 @@ class Fetcher:
                     f"more than {self.settings.max_redirects} redirects from {redact_url(url)}",
                     hop.status,
                 )
-            seen.add(urldefrag(target).url)
+            seen.add(_without_fragment(target, url))
             current = target
 
         not_modified = hop.status == 304
@@ -253,7 +269,7 @@ class Fetcher:
 
     def _check_target(self, target: str, url: str) -> None:
         """Scheme, host and (unless allowed) address class of one hop, before connecting."""
-        parts = urlsplit(target)
+        parts = _split(target, url)
         scheme = parts.scheme.lower()
         if scheme not in ("http", "https"):
             raise FetchError("bad_scheme", url, f"not an http(s) URL: {redact_url(target)}")

@@ -299,6 +299,25 @@ def test_non_http_scheme_is_refused() -> None:
     assert fetch_error(make_fetcher(), "ftp://example.com/x").reason == "bad_scheme"
 
 
+@pytest.mark.parametrize(
+    "url", ["http://[::1/x", "http:///no-host", "http://example.com:99999999/"]
+)
+def test_malformed_urls_are_bad_url(url: str) -> None:
+    assert fetch_error(make_fetcher(), url).reason == "bad_url"
+
+
+class _RawHeaders(Response):
+    def get_wsgi_headers(self, environ):  # werkzeug would choke on the bad Location itself
+        return self.headers
+
+
+def test_redirect_to_malformed_url(httpserver: HTTPServer) -> None:
+    httpserver.expect_request("/jump").respond_with_response(
+        _RawHeaders("", status=302, headers={"Location": "http://[broken/x"})
+    )
+    assert fetch_error(make_fetcher(), httpserver.url_for("/jump")).reason == "bad_url"
+
+
 # -- size caps -------------------------------------------------------------------------------
 
 
