@@ -122,3 +122,14 @@ def test_transaction_commits_or_rolls_back(tmp_path: Path) -> None:
         con.execute(insert, ["kept"])  # duplicate primary key
     assert con.execute("SELECT error_id FROM ingest_errors").fetchall() == [("kept",)]
     con.close()
+
+
+def test_mixing_modes_in_one_process_is_explained(tmp_path: Path) -> None:
+    path = tmp_path / "w.duckdb"
+    con = connect(path)
+    try:
+        with pytest.raises(WarehouseError, match="already open in this process"):
+            connect(path, read_only=True)
+    finally:
+        con.close()
+    connect(path, read_only=True).close()

@@ -10,7 +10,7 @@ import pytest
 from tests.test_warehouse_facts import make_article, make_extraction, make_item
 from warehouse.db import WarehouseError, connect
 from warehouse.load import finish_run, start_run, store_batch
-from warehouse.query import QueryError, run_sql, timeline
+from warehouse.query import QueryError, run_sql, timeline, timeline_readonly
 
 
 def _run(con: duckdb.DuckDBPyConnection, kind: str = "ingest") -> str:
@@ -53,6 +53,7 @@ def test_timeline_columns_order_and_joined_fields(path: Path) -> None:
     first = dict(zip(columns, rows[1], strict=True))
     assert first["companies"] == ["Nvidia Corp"] and first["validity_duration"] == "P1Y"
     assert first["valid_to"] == "2025-03-04" and first["title"] == "Nvidia licence"
+    assert first["validity"] == "P1Y (2024-03-04 to 2025-03-04)"
     assert first["url"] == "https://example.com/nvidia" and first["outlet"] == "Example News"
     assert dict(zip(columns, rows[2], strict=True))["companies"] == []
     con.close()
@@ -78,9 +79,12 @@ def test_timeline_filters(path: Path) -> None:
         "https://example.com/huawei", "https://example.com/nvidia",
         "https://example.com/undated"]
     assert urls(since="2024-03-05") == []
-    with pytest.raises(ValueError, match="YYYY"):
+    with pytest.raises(QueryError, match="YYYY"):
         timeline(con, since="yesterday")
     con.close()
+    assert _col(*timeline_readonly(path, type="ban_introduced"), "url") == [
+        "https://example.com/undated"
+    ]
 
 
 def test_timeline_shows_only_the_latest_completed_run(path: Path) -> None:

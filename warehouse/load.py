@@ -481,8 +481,9 @@ def iter_archived(
     """Archived articles with their documents, for offline re-extraction.
 
     since: keep articles dated (published, else feed date, else fetch date) on or after it, at
-    the article date's own granularity. source: a feed URL or a source name. Rows are read in
-    chunks, so the caller may write to the same connection between items.
+    the article date's own granularity. source: a feed URL or a source name. Articles stored
+    without a document (nothing archived) are not yielded. Rows are read in chunks, so the
+    caller may write to the same connection between items.
     """
     if since is not None:
         check_date_prefix(since)

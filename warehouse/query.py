@@ -19,8 +19,8 @@ _READ_STATEMENTS = frozenset({"SELECT", "EXPLAIN", "PRAGMA", "SET"})
 _TIMELINE_ORDER = "ORDER BY event_date NULLS LAST, published NULLS LAST, article_id, start_char"
 
 
-class QueryError(WarehouseError):
-    """An analyst's SQL was refused (not read-only) or failed; the message says why."""
+class QueryError(WarehouseError, ValueError):
+    """An analyst's SQL or filter was refused or failed; the message says why in one line."""
 
 
 def timeline(
@@ -43,7 +43,10 @@ def timeline(
         where.append("t.type = ?")
         params.append(type)
     if since is not None:
-        check_date_prefix(since)
+        try:
+            check_date_prefix(since)
+        except ValueError as exc:
+            raise QueryError(str(exc)) from exc
         where.append(
             "coalesce(t.event_date, t.published) >= "
             "left(?, length(coalesce(t.event_date, t.published)))"
@@ -52,7 +55,7 @@ def timeline(
     if company is not None:
         needle = company.strip().lower()
         if not needle:
-            raise ValueError("company filter is empty")
+            raise QueryError("company filter is empty")
         where.append(
             """EXISTS (
                 SELECT 1 FROM event_companies AS ec
@@ -67,6 +70,21 @@ def timeline(
         sql += " WHERE " + " AND ".join(where)
     cur = con.execute(f"{sql} {_TIMELINE_ORDER}", params)
     return [d[0] for d in cur.description], cur.fetchall()
+
+
+def timeline_readonly(
+    path: str | Path,
+    *,
+    company: str | None = None,
+    type: str | None = None,
+    since: str | None = None,
+) -> tuple[list[str], list[tuple[Any, ...]]]:
+    """`timeline()` on a read-only connection that is closed afterwards (for the CLI)."""
+    con = connect(path, read_only=True)
+    try:
+        return timeline(con, company=company, type=type, since=since)
+    finally:
+        con.close()
 
 
 def run_sql(path: str | Path, sql: str) -> tuple[list[str], list[tuple[Any, ...]]]:

@@ -4,8 +4,8 @@
 -- Grain: one row per event of each article's latest completed run (see latest_runs).
 -- Key: (fact_key, run_id); fact_key alone is unique here since each article has one latest run.
 -- Columns: event_date, date_granularity, type, subtype, modality, authority, authority_country,
---          companies (VARCHAR[]), commodity, commodity_detail, date_text, validity_duration,
---          valid_from, valid_to, title, outlet, published, url, evidence, start_char, end_char,
+--          companies (VARCHAR[]), commodity, commodity_detail, date_text, validity,
+--          validity_duration, valid_from, valid_to, title, outlet, published, url, evidence, start_char, end_char,
 --          article_id, run_id, fact_key
 -- Order: event_date NULLS LAST, then published NULLS LAST, article_id, start_char.
 -- Validity: when several validity periods attach to one event, the first in the text is shown.
@@ -35,6 +35,12 @@ SELECT
     e.commodity,
     e.commodity_detail,
     e.date_text,
+    CASE
+        WHEN v.duration IS NULL THEN NULL
+        WHEN v.valid_from IS NULL AND v.valid_to IS NULL THEN v.duration
+        ELSE v.duration || ' (' || coalesce(v.valid_from, '?') || ' to '
+             || coalesce(v.valid_to, '?') || ')'
+    END AS validity,
     v.duration AS validity_duration,
     v.valid_from,
     v.valid_to,
