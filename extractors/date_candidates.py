@@ -191,12 +191,14 @@ def find_candidates(doc: Doc) -> list[Candidate]:
         nxt = spans[i + 1] if i + 1 < len(spans) else None
         if nxt is not None and span.label_ != "ENT" and nxt.label_ != "ENT":
             between = doc.text[span.end_char : nxt.start_char]
-            lead = doc.text[start : span.start_char].strip().lower()
+            lead = doc[span.start - 1].lower_ if span.start > 0 else ""
             if (
                 _RANGE_JOIN.match(between)
                 and (lead in ("from", "between") or between.strip() in ("-", "\u2013", "\u2014"))
                 and (between.strip().lower() != "and" or lead == "between")
             ):
+                if lead == "between":
+                    start = doc[span.start - 1].idx
                 cands.append(Candidate(span, start, nxt.end_char, "RANGE", end_span=nxt))
                 i += 2
                 continue

@@ -53,7 +53,7 @@ def _line_bounds(text: str, start: int, end: int) -> tuple[str, str]:
 def is_dateline_or_timestamp(span_start: int, span_end: int, text: str) -> bool:
     """'BEIJING, Sept 21 (Reuters) -', 'Published 03 Dec, 2024 02:21pm', a bare date line."""
     before, after = _line_bounds(text, span_start, span_end)
-    if re.fullmatch(r"\s*(?:[A-Z][A-Z.'\-]*\s*)+(?:\([^)]*\))?\s*,?\s*", before) and re.match(
+    if re.fullmatch(r"\s*(?:[A-Z][A-Z.'\-]*\s*)*(?:\([^)]*\))?\s*,?\s*", before) and re.match(
         r"\s*(?:,\s*\d{4}\s*)?(?:\([^)]{1,40}\)\s*)?(?:[-\u2013\u2014:/]|\s*$)", after
     ):
         return True
@@ -127,7 +127,7 @@ def governor(span: Span) -> Token | None:
     return tok.head
 
 
-def _has_numeric(tok: Token, exclude: Span) -> bool:
+def has_amount(tok: Token, exclude: Span) -> bool:
     """A number, amount or percentage among the verb's own complements (not its clauses)."""
     units = set(lexicon()["units_after_year"])
     for child in tok.children:
@@ -196,10 +196,10 @@ def is_statistic_date(span: Span, granularity: str) -> bool:
         subj = _subject(gov)
         stat_subject = subj is not None and _noun_is_stat(subj)
         if lemma in strong and (
-            stat_subject or _has_numeric(gov, span) or subj is None or subj.pos_ in ("NOUN", "PRON")
+            stat_subject or has_amount(gov, span) or subj is None or subj.pos_ in ("NOUN", "PRON")
         ):
             return True
-        if lemma in weak and (stat_subject or _has_numeric(gov, span)):
+        if lemma in weak and (stat_subject or has_amount(gov, span)):
             return True
         data_subject = (subj is not None and subj.lemma_.lower() in lex["data_nouns"]) or (
             gov.dep_ in ("acl", "relcl") and gov.head.lemma_.lower() in lex["data_nouns"]

@@ -12,6 +12,8 @@ from spacy.tokens import Doc
 
 from extractors.date_candidates import Candidate, find_candidates
 from extractors.date_filters import (
+    governor,
+    has_amount,
     is_dateline_or_timestamp,
     is_fiscal,
     is_named_year,
@@ -135,12 +137,10 @@ def _is_policy(c: Candidate, fact: PolicyDateFact) -> bool:
     if is_statistic_date(c.span, fact.granularity):
         return False
     if c.label == "QTR":
-        # quarters and halves in news are nearly always reporting periods
-        return not any(
-            t.like_num or t.ent_type_ in ("MONEY", "PERCENT")
-            for t in c.span.sent
-            if not (c.span.start <= t.i < c.span.end)
-        )
+        # quarters and halves are nearly always reporting periods: keep one only when it
+        # dates a non-statistical verb that carries no amount itself
+        gov = governor(c.span)
+        return gov is not None and gov.pos_ == "VERB" and not has_amount(gov, c.span)
     return not (c.label == "RANGE" and any(t.like_num for t in c.span.sent if t.i < c.span.start))
 
 
