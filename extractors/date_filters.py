@@ -142,6 +142,7 @@ def has_amount(tok: Token, exclude: Span) -> bool:
                 return True
             if (
                 t.like_num
+                and t.pos_ == "NUM"
                 and t.ent_type_ != "DATE"
                 and (t.head.lemma_.lower() in units or _noun_is_stat(t.head) or t.head.i == tok.i)
             ):
@@ -244,18 +245,15 @@ def tense_of(span: Span) -> Tense:
         if tok.pos_ in ("VERB", "AUX") or tok.dep_ == "ROOT":
             break
         tok = tok.head
-    if any(
-        c.lower_ in _FUTURE_AUX or c.lemma_ in ("will",) for c in tok.children if c.dep_ == "aux"
-    ):
-        return "future"
-    if tok.dep_ == "xcomp" and tok.head.lemma_.lower() in _FUTURE_GOVERNORS:
-        return "future"
-    if (
-        any(c.dep_ == "aux" and c.lower_ == "to" for c in tok.children)
-        and tok.head.lemma_.lower() in _FUTURE_GOVERNORS
-    ):
-        return "future"
-    if tok.tag_ in ("VBD",) or (
+    verbs = [tok]
+    while verbs[-1].dep_ in ("xcomp", "conj") and len(verbs) < 3:
+        verbs.append(verbs[-1].head)  # "will start accepting ...", "will ban and fine ..."
+    for verb in verbs:
+        if any(c.dep_ == "aux" and c.lower_ in _FUTURE_AUX for c in verb.children):
+            return "future"
+        if verb.dep_ == "xcomp" and verb.head.lemma_.lower() in _FUTURE_GOVERNORS:
+            return "future"
+    if tok.tag_ == "VBD" or (
         tok.tag_ == "VBN"
         and any(c.lower_ in ("has", "have", "had", "was", "were") for c in tok.children)
     ):

@@ -275,12 +275,19 @@ def _weekday(t: str, a: Anchor) -> ResolvedDate | None:
     return _fmt(d - timedelta(days=back), "day")
 
 
-def _ordinal_day(t: str, a: Anchor) -> ResolvedDate | None:
+def _ordinal_day(t: str, a: Anchor, tense: Tense = None) -> ResolvedDate | None:
+    """'the 2nd': that day of the publication month, else of the month before (next, if future)."""
     m = _ORDINAL_RE.fullmatch(t)
     if not m:
         return None
     day = int(m.group(1))
     y, mo = a.day.year, a.day.month
+    if tense == "future" and a.day.day < day <= calendar.monthrange(y, mo)[1]:
+        return _fmt(date(y, mo, day), "day")
+    if tense == "future":
+        y, mo = _shift_month(y, mo, 1)
+        if day <= calendar.monthrange(y, mo)[1]:
+            return _fmt(date(y, mo, day), "day")
     for _ in range(3):
         if day <= calendar.monthrange(y, mo)[1]:
             cand = date(y, mo, day)
@@ -440,11 +447,8 @@ def resolve(t: str, a: Anchor | None, tense: Tense = None) -> ResolvedDate | Non
     res = _quarter(t, a) or _modified(t, a, tense) or _absolute(t)
     if res or a is None:
         return res
-    for rule in (_relative, _weekday, _ordinal_day, _month_with_relative_year):
-        res = rule(t, a)
-        if res:
-            return res
-    return _undated_year(t, a, tense)
+    res = _relative(t, a) or _weekday(t, a) or _ordinal_day(t, a, tense)
+    return res or _month_with_relative_year(t, a) or _undated_year(t, a, tense)
 
 
 def resolve_date_expression(
