@@ -380,6 +380,12 @@ def _absolute(t: str) -> ResolvedDate | None:
         return None
     if re.fullmatch(r"(?:the\s+)?(?:year\s+)?(1[89]\d\d|20\d\d|21\d\d)", t):
         return ResolvedDate(t[-4:], "year")
+    iso = re.fullmatch(r"((?:1[89]|20|21)\d\d)-([01]\d)-([0-3]\d)", t)
+    if iso:
+        try:
+            return _fmt(date(int(iso.group(1)), int(iso.group(2)), int(iso.group(3))), "day")
+        except ValueError:
+            return None
     if re.search(r"\b(?:and|to|through|until)\b|\d\s*-\s*\d|[a-z]\s*-\s*[a-z]", t):
         return None  # ranges are handled by the caller, never split or half-read here
     try:
@@ -442,8 +448,8 @@ def is_duration_or_vague(t: str) -> bool:
 def resolve(t: str, a: Anchor | None, tense: Tense = None) -> ResolvedDate | None:
     """Resolve an already normalised expression; see the module docstring for the rules."""
     t = strip_preposition(t)
-    if not t or is_duration_or_vague(t):
-        return None
+    if not t or is_duration_or_vague(t) or re.search(r"[$€£¥%]|\d,\d{3}", t):
+        return None  # amounts, not dates
     res = _quarter(t, a) or _modified(t, a, tense) or _absolute(t)
     if res or a is None:
         return res

@@ -244,7 +244,7 @@ def find_validity_periods(doc: Doc) -> list[ValidityPeriodFact]:
         if phrase is not None:
             prep, gov = phrase
             applies = gov.text
-            first = gov if 0 <= prep.i - gov.i <= 3 else prep
+            first = gov if 0 <= prep.i - gov.i <= 1 else prep
             start_char = min(first.idx, prep.idx)
         else:
             np = _adjectival(doc, span)
