@@ -64,7 +64,7 @@ def is_dateline_or_timestamp(span_start: int, span_end: int, text: str) -> bool:
     ):
         return True
     cues = "|".join(re.escape(c) for c in lexicon()["timestamp_cues"])
-    if re.search(rf"(?:{cues})\s*(?:on|at)?\s*:?\s*$", before, re.I):
+    if re.fullmatch(rf"\W*(?:{cues})\s*(?:on|at)?\s*:?\s*", before, re.I):
         return True
     line = (before + text[span_start:span_end] + after).strip()
     return len(line) <= 40 and not re.search(r"\b(?:said|is|was|will|has|have)\b", line)

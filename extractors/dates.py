@@ -69,8 +69,15 @@ def _resolve_candidate(c: Candidate, anchor: Anchor | None) -> ResolvedDate | No
 
 
 def _anaphor(c: Candidate, earlier: list[PolicyDateFact]) -> ResolvedDate | None:
-    """'that month' / 'that year': the month or year of the latest date mentioned before it."""
+    """'that month' / 'that year': the month or year of the latest date mentioned before it.
+
+    GUIDELINES §5 lists such month/year anaphora resolved; 'that date' stays excluded.
+    """
     word = c.span[-1].lower_
+    if c.label == "MANAPH":  # "November of that year"
+        month = lexicon()["months"].get(c.span[0].lower_.rstrip("."))
+        year = next((f.resolved[:4] for f in reversed(earlier)), None)
+        return ResolvedDate(f"{year}-{month:02d}", "month") if year and month else None
     for fact in reversed(earlier):
         if word == "month" and fact.granularity in ("day", "month"):
             return ResolvedDate(fact.resolved[:7], "month")
@@ -87,7 +94,7 @@ def _mentions(doc: Doc, published: str | None) -> list[tuple[Candidate, PolicyDa
             continue
         if is_named_year(c.span):
             continue
-        if c.label == "ANAPH":
+        if c.label in ("ANAPH", "MANAPH"):
             res = _anaphor(c, [f for _, f in out])
         else:
             res = _resolve_candidate(c, anchor)

@@ -252,6 +252,15 @@ def test_identical_pairs_listed_once_and_anaphora(nlp) -> None:
 
 
 @pytest.mark.slow
+def test_month_of_that_year(nlp) -> None:
+    text = "The agency was set up in 2021 under a decree signed in March of that year."
+    assert _policy(nlp, text, "2025-06-05") == {
+        "in 2021": "2021",
+        "in March of that year": "2021-03",
+    }
+
+
+@pytest.mark.slow
 def test_range_is_not_split(nlp) -> None:
     text = "Negotiators met between Nov 4 and Nov 6 to settle the licence terms."
     assert _policy(nlp, text) == {"between Nov 4 and Nov 6": "2025-11"}
