@@ -35,7 +35,8 @@ WarehouseOption = Annotated[
     typer.Option(
         "--warehouse",
         "-w",
-        help="DuckDB file (default: the config's, else $TRADELINE_WAREHOUSE, else ./tradeline.duckdb).",
+        help="DuckDB file (default: the config's, else $TRADELINE_WAREHOUSE, "
+        "else ./tradeline.duckdb).",
     ),
 ]
 
@@ -82,7 +83,9 @@ def run(
     warehouse: WarehouseOption = None,
     feed: Annotated[
         list[str] | None,
-        typer.Option("--feed", "-f", help="Ingest this feed instead of the configured ones (repeatable)."),
+        typer.Option(
+            "--feed", "-f", help="Ingest this feed instead of the configured ones (repeatable)."
+        ),
     ] = None,
     show_timeline: Annotated[
         bool, typer.Option("--timeline/--no-timeline", help="Print the timeline when done.")
@@ -121,10 +124,15 @@ def _check_model(model_name: str) -> None:
 @app.command()
 @clean_errors
 def extract(
-    input: Annotated[Path, typer.Option("--input", "-i", help="articles.jsonl: {id, text, published, …} per line.")],
+    input: Annotated[
+        Path,
+        typer.Option("--input", "-i", help="articles.jsonl: {id, text, published, …} per line."),
+    ],
     output: Annotated[Path, typer.Option("--output", "-o", help="results.jsonl to write.")],
     config: ConfigOption = None,
-    model: Annotated[str | None, typer.Option("--model", help="spaCy pipeline name (default: config).")] = None,
+    model: Annotated[
+        str | None, typer.Option("--model", help="spaCy pipeline name (default: config).")
+    ] = None,
 ) -> None:
     """Extract facts from a JSONL of articles, without a warehouse (the batch contract).
 
@@ -155,8 +163,12 @@ def timeline(
     config: ConfigOption = None,
     warehouse: WarehouseOption = None,
     company: Annotated[str | None, typer.Option(help="Only events naming this company.")] = None,
-    type: Annotated[str | None, typer.Option("--type", help="Only this event type, e.g. permit_issued.")] = None,
-    since: Annotated[str | None, typer.Option(help="Only events on or after this date (YYYY[-MM[-DD]]).")] = None,
+    type: Annotated[
+        str | None, typer.Option("--type", help="Only this event type, e.g. permit_issued.")
+    ] = None,
+    since: Annotated[
+        str | None, typer.Option(help="Only events on or after this date (YYYY[-MM[-DD]]).")
+    ] = None,
     format: Annotated[str, typer.Option("--format", help="table, csv or json.")] = "table",
 ) -> None:
     """Print the timeline: each article's events from its latest completed extraction run.

@@ -77,7 +77,10 @@ def _jsonable(value: Any) -> Any:
 
 
 def render_rows(
-    columns: Sequence[str], rows: Sequence[Sequence[Any]], fmt: str = "table", title: str | None = None
+    columns: Sequence[str],
+    rows: Sequence[Sequence[Any]],
+    fmt: str = "table",
+    title: str | None = None,
 ) -> str | None:
     """Print rows as a rich table (returns None) or return them as CSV / JSON text."""
     if fmt == "csv":

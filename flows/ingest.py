@@ -43,7 +43,7 @@ def ingest(
     run_id: str | None = None
 
     def current_run() -> str:
-        """Runs are recorded lazily: a poll that finds nothing new leaves no trace but the feed state."""
+        """Runs are recorded lazily: a poll that finds nothing new leaves only the feed state."""
         nonlocal run_id
         if run_id is None:
             run_id = summary.run_id = steps.start_run(warehouse_path, extractor, kind="ingest")

@@ -1,4 +1,4 @@
-"""The ingest steps as plain functions: Prefect tasks wrap them, tests and scripts call them directly.
+"""The ingest steps as plain functions: Prefect tasks wrap them; tests and scripts call them.
 
 Each step opens the warehouse only for a short transaction, so the write lock is held briefly
 and no network or NLP work happens while it is held.
@@ -14,7 +14,9 @@ from functools import lru_cache
 from pathlib import Path
 
 from extractors.engine import Extractor
+
 from extractors.page import PageError, parse_page
+from flows.progress import reporter
 from sources.feeds import poll_feed
 from sources.http import Fetcher, FetchError
 from sources.urls import canonical_url, is_local_url, redact_url
@@ -22,8 +24,6 @@ from tradeline.config import FeedConfig, Settings
 from tradeline.records import Article, Document, Extraction, FeedEntry, FeedResult, IngestError
 from warehouse import load
 from warehouse.db import connect
-
-from flows.progress import reporter
 
 ENGLISH = "en"
 
@@ -209,9 +209,7 @@ def parse_documents(
     return parsed, errors
 
 
-def extract_articles(
-    extractor: Extractor, articles: Sequence[Article]
-) -> list[Extraction]:
+def extract_articles(extractor: Extractor, articles: Sequence[Article]) -> list[Extraction]:
     """Facts for each article, in order; non-English articles are kept but not run through NLP."""
     english = [a for a in articles if (a.language or ENGLISH) == ENGLISH]
     found = iter(extractor.extract_many((a.text, a.published) for a in english))

@@ -50,7 +50,7 @@ def test_run_on_bundled_sample_prints_timeline(sample_warehouse):
 
 @pytest.mark.slow
 def test_run_twice_adds_nothing(sample_warehouse):
-    config, warehouse = sample_warehouse
+    config, _ = sample_warehouse
     count_sql = "SELECT (SELECT count(*) FROM articles) + (SELECT count(*) FROM events) AS n"
     before = runner.invoke(app, ["sql", count_sql, "--config", str(config), "--format", "json"])
     again = runner.invoke(app, ["run", "--config", str(config), "--no-timeline"])
@@ -84,7 +84,10 @@ def test_sql_is_read_only(sample_warehouse):
     result = runner.invoke(app, ["sql", "DROP TABLE articles", "--config", str(config)])
     assert result.exit_code == 2
     assert "error" in result.output.lower()
-    still = runner.invoke(app, ["sql", "SELECT count(*) AS n FROM articles", "--config", str(config), "--format", "json"])
+    still = runner.invoke(
+        app,
+        ["sql", "SELECT count(*) AS n FROM articles", "--config", str(config), "--format", "json"],
+    )
     assert json.loads(still.stdout)[0]["n"] >= 1
 
 
@@ -92,7 +95,11 @@ def _cli(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("TRADELINE_")}
     return subprocess.run(
         [sys.executable, "-m", "flows.cli", *args],
-        cwd=cwd, env=env, capture_output=True, text=True, timeout=120,
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
 
 

@@ -28,7 +28,7 @@ class _Section(BaseModel):
 
 
 class FeedConfig(_Section):
-    """A feed to poll. `url` may be http(s), a file: URL or a local path (relative to the config)."""
+    """A feed to poll: an http(s) URL, a file: URL or a local path (relative to the config)."""
 
     url: str
     name: str | None = None
@@ -37,14 +37,18 @@ class FeedConfig(_Section):
 class FetchConfig(_Section):
     """How politely and defensively pages and feeds are fetched."""
 
-    user_agent: str = "tradeline/0.1 (trade-policy news timeline; +https://pypi.org/project/tradeline/)"
+    user_agent: str = (
+        "tradeline/0.1 (trade-policy news timeline; +https://pypi.org/project/tradeline/)"
+    )
     timeout_s: float = Field(20.0, gt=0)
     max_bytes: int = Field(5_000_000, gt=0)  # cap on a page body (decompressed)
     max_feed_bytes: int = Field(10_000_000, gt=0)
     retries: int = Field(3, ge=0)
     backoff_s: float = Field(0.5, ge=0)
     max_redirects: int = Field(5, ge=0)
-    allow_private_hosts: bool = False  # loopback/private/link-local article links refused unless set
+    allow_private_hosts: bool = (
+        False  # loopback/private/link-local article links refused unless set
+    )
     per_host_delay_s: float = Field(0.0, ge=0)
     concurrency: int = Field(4, ge=1)
 
