@@ -1,0 +1,84 @@
+"""Who acts in an event: the authority as the article words it, and its country or bloc.
+
+An authority named in the event sentence as an actor (not as a destination: "exports *to the
+US*") wins, the nearest to the trigger in the parse first. Otherwise, and for generic bodies
+("the ministry"), the article's main acting country is used.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from spacy.tokens import Doc, Span, Token
+
+from extractors.comp_orgs import AUTHORITIES
+
+DESTINATION_PREPS = {
+    "to",
+    "in",
+    "into",
+    "from",
+    "for",
+    "on",
+    "against",
+    "with",
+    "toward",
+    "towards",
+    "between",
+    "across",
+    "at",
+    "over",
+}
+ACTOR_DEPS = {"nsubj", "nsubjpass", "poss", "agent", "compound", "appos", "ROOT", "conj"}
+
+
+def _is_destination(span: Span) -> bool:
+    root = span.root
+    return root.dep_ == "pobj" and root.head.lower_ in DESTINATION_PREPS
+
+
+def _tree_distance(a: Token, b: Token) -> int:
+    up_a = [a, *a.ancestors]
+    up_b = [b, *b.ancestors]
+    index_b = {t.i: k for k, t in enumerate(up_b)}
+    for k, t in enumerate(up_a):
+        if t.i in index_b:
+            return k + index_b[t.i]
+    return 99
+
+
+def article_country(doc: Doc) -> str | None:
+    """The country or bloc that acts most in the article (subjects count double)."""
+    counts: Counter[str] = Counter()
+    first: dict[str, int] = {}
+    for span in doc.spans.get(AUTHORITIES, []):
+        if not span.label_ or _is_destination(span):
+            continue
+        weight = 2 if span.root.dep_ in ("nsubj", "poss") else 1
+        counts[span.label_] += weight
+        first.setdefault(span.label_, span.start)
+    if not counts:
+        return None
+    return max(counts, key=lambda c: (counts[c], -first[c]))
+
+
+def event_authority(
+    doc: Doc, trigger: Token, default: str | None
+) -> tuple[str | None, str | None, bool]:
+    """(authority text, country, stated_in_sentence) for the event at `trigger`."""
+    sent = trigger.sent
+    best: tuple[int, Span] | None = None
+    for span in doc.spans.get(AUTHORITIES, []):
+        if span.start < sent.start or span.end > sent.end or _is_destination(span):
+            continue
+        dist = _tree_distance(span.root, trigger)
+        if best is None or dist < best[0]:
+            best = (dist, span)
+    if best is None:
+        return default, default, False
+    span = best[1]
+    country = span.label_ or default
+    text = span.text
+    if text[:4].lower() == "the ":
+        text = text[4:]
+    return text, country, bool(span.label_)

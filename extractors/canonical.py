@@ -1,0 +1,140 @@
+"""Company name normalisation and alias matching.
+
+A firm's canonical name must be the same across articles: the gazetteer's name when the firm is
+known, else the first full surface form with legal suffixes stripped and shouting caps tamed.
+Within one article, short forms ("JL Mag" for "JL Mag Rare Earths", "Zhong Ke San Huan" for
+"Beijing Zhong Ke San Huan High-Tech") and spelling variants are clustered with rapidfuzz.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+
+from rapidfuzz import fuzz
+
+from models.assets import COMPANY_LEXICON_PATH, GAZETTEER_PATH, load_json, load_jsonl
+
+_WORD = re.compile(r"[a-z0-9]+")
+FUZZY_MIN = 80.0  # one differing word, e.g. "Earth"/"Earths", a one-letter misspelling
+
+
+@cache
+def _lexicon() -> dict:
+    return load_json(COMPANY_LEXICON_PATH.name)
+
+
+@cache
+def _strip_words() -> frozenset[str]:
+    words = set(_lexicon()["strip_for_canonical"])
+    return frozenset(words | {w.rstrip(".") for w in words})
+
+
+@cache
+def _head_words() -> frozenset[str]:
+    lex = _lexicon()
+    return frozenset(lex["head_words"]) | _strip_words() | {"group", "holdings", "holding"}
+
+
+@cache
+def gazetteer_index() -> dict[str, str]:
+    """name key of every gazetteer alias (and canonical) -> canonical name."""
+    index = {}
+    for row in load_jsonl(GAZETTEER_PATH.name):
+        for alias in [row["canonical"], *row["aliases"]]:
+            index.setdefault(name_key(alias), row["canonical"])
+    return index
+
+
+@cache
+def gazetteer_sectors() -> dict[str, str]:
+    return {row["canonical"]: row.get("sector", "") for row in load_jsonl(GAZETTEER_PATH.name)}
+
+
+def tokens(name: str) -> list[str]:
+    """Lower-case word tokens of a name ("Hi-Tech" -> ["hi", "tech"])."""
+    return _WORD.findall(name.casefold().replace("’", "'").replace("'s", ""))
+
+
+def key_tokens(name: str) -> list[str]:
+    """Tokens without a leading "the" and trailing legal suffixes ("Co", "Ltd", "Inc"...)."""
+    toks = tokens(name)
+    strip = _strip_words()
+    while toks and toks[0] == "the":
+        toks.pop(0)
+    while len(toks) > 1 and toks[-1] in strip:
+        toks.pop()
+    return toks
+
+
+def name_key(name: str) -> str:
+    return " ".join(key_tokens(name))
+
+
+def strip_legal(name: str) -> str:
+    """Drop a leading "the", trailing legal suffixes and stray punctuation, keep the rest as is."""
+    parts = name.replace("\u00a0", " ").split()
+    strip = _strip_words()
+    while parts and parts[0].lower() == "the":
+        parts.pop(0)
+    while len(parts) > 1 and parts[-1].lower().strip(",.") in strip:
+        parts.pop()
+    text = " ".join(parts).strip(" ,.;:")
+    return text or name.strip()
+
+
+def fix_case(name: str) -> str:
+    """Title-case shouted words longer than four letters; keep acronyms and mixed case."""
+    words = []
+    for word in name.split():
+        if word.isupper() and len(word.strip(".,-&")) > 4 and word.isalpha():
+            words.append(word.capitalize())
+        else:
+            words.append(word)
+    return " ".join(words)
+
+
+def canonical_name(name: str, known: str | None = None) -> str:
+    """Gazetteer canonical when known, else the cleaned surface form."""
+    if known:
+        return known
+    hit = gazetteer_index().get(name_key(name))
+    if hit:
+        return hit
+    return fix_case(strip_legal(name))
+
+
+def distinctive(toks: list[str]) -> bool:
+    """At least one token that is not a generic company head word or legal suffix."""
+    heads = _head_words()
+    return any(t not in heads for t in toks)
+
+
+def is_short_form(short: str, full: str) -> bool:
+    """`short` is the first token(s) or a distinctive run of tokens of `full`."""
+    s, f = key_tokens(short), key_tokens(full)
+    if not s or len(s) >= len(f):
+        return False
+    if f[: len(s)] == s:
+        return distinctive(s)
+    if len(s) >= 2 and distinctive(s):
+        return any(f[i : i + len(s)] == s for i in range(1, len(f) - len(s) + 1))
+    return False
+
+
+def same_firm(a: str, b: str) -> bool:
+    """Two surface forms name the same firm within one article."""
+    ka, kb = key_tokens(a), key_tokens(b)
+    if not ka or not kb:
+        return False
+    if ka == kb:
+        return True
+    ga, gb = gazetteer_index().get(" ".join(ka)), gazetteer_index().get(" ".join(kb))
+    if ga and gb:
+        return ga == gb
+    if is_short_form(a, b) or is_short_form(b, a):
+        return True
+    if ka[0] != kb[0] or len(ka) != len(kb) or len(ka) < 2:
+        return False
+    differing = [(x, y) for x, y in zip(ka, kb, strict=True) if x != y]
+    return len(differing) == 1 and fuzz.ratio(*differing[0]) >= FUZZY_MIN

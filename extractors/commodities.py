@@ -1,0 +1,71 @@
+"""Which commodity an event is about: labels in its sentence, else the article's dominant one."""
+
+from __future__ import annotations
+
+from collections import Counter
+from functools import cache
+
+from spacy.tokens import Doc, Span
+
+from extractors.comp_commodities import COMMODITIES
+from models.assets import load_jsonl
+
+SEPARATOR = "; "
+
+
+@cache
+def _specificity() -> dict[str, int]:
+    spec: dict[str, int] = {}
+    for row in load_jsonl("commodities.jsonl"):
+        spec[row["label"]] = max(spec.get(row["label"], 0), int(row.get("specificity", 1)))
+    return spec
+
+
+def labels_in(doc: Doc, span: Span) -> list[str]:
+    """Commodity labels mentioned inside `span`, in order; generic labels yield to specific ones."""
+    found: list[str] = []
+    for c in doc.spans.get(COMMODITIES, []):
+        if c.start >= span.start and c.end <= span.end and c.label_ not in found:
+            found.append(c.label_)
+    return _prefer_specific(found)
+
+
+def terms_in(doc: Doc, span: Span) -> list[str]:
+    """The commodity words themselves, for `commodity_detail`."""
+    out: list[str] = []
+    for c in doc.spans.get(COMMODITIES, []):
+        if c.start >= span.start and c.end <= span.end and c.text not in out:
+            out.append(c.text)
+    return out
+
+
+def makers_in(doc: Doc, span: Span) -> list[str]:
+    """Firms whose products are named inside `span` (e.g. a chip model -> its designer)."""
+    out: list[str] = []
+    for c in doc.spans.get(COMMODITIES, []):
+        if c.start >= span.start and c.end <= span.end and c.kb_id_ and c.kb_id_ not in out:
+            out.append(c.kb_id_)
+    return out
+
+
+def dominant(doc: Doc) -> str | None:
+    """The most mentioned specific commodity label of the article (ties: first mentioned)."""
+    counts: Counter[str] = Counter(c.label_ for c in doc.spans.get(COMMODITIES, []))
+    if not counts:
+        return None
+    spec = _specificity()
+    best = max(spec.get(label, 1) for label in counts)
+    order = [c.label_ for c in doc.spans.get(COMMODITIES, [])]
+    candidates = [label for label in counts if spec.get(label, 1) == best or best == 1]
+    return max(candidates, key=lambda label: (counts[label], -order.index(label)))
+
+
+def _prefer_specific(labels: list[str]) -> list[str]:
+    spec = _specificity()
+    if any(spec.get(label, 1) > 1 for label in labels):
+        return [label for label in labels if spec.get(label, 1) > 1]
+    return labels
+
+
+def join(labels: list[str]) -> str | None:
+    return SEPARATOR.join(labels) if labels else None

@@ -1,0 +1,407 @@
+"""spaCy component `tradeline_companies`: mentions of firms.
+
+The small English model tags many firm names as PERSON or GPE and many non-firms as ORG, so
+NER alone is not enough. A mention counts as a firm when one of these holds (rules from
+models/data/company_lexicon.json and the gazetteer):
+
+- it is in the gazetteer of major firms of sectors trade controls touch;
+- a run of proper nouns ends in a legal suffix or company head word ("... Rare Earths",
+  "... Technology Group", "... Co Ltd");
+- it follows a descriptor ("magnet maker X", "chipmaker X");
+- it is listed after "companies including / firms such as";
+- it carries a ticker ("X (300748.SZ)");
+- it is the possessor of a corporate noun ("X's shares") or subject of a corporate verb;
+- it is coordinated with a firm ("X, Y and Z" where X is a firm);
+- NER calls it ORG and it is not a government, agency, trade body, medium or person.
+
+Sets ``doc.spans["tl_companies"]`` (label ``COMPANY``; ``kb_id_`` = gazetteer canonical when
+known) and ``doc.spans["tl_tickers"]`` (label = ticker, span = the company mention it follows).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from spacy.language import Language
+from spacy.matcher import PhraseMatcher
+from spacy.tokens import Doc, Span, Token
+from spacy.util import filter_spans
+
+from extractors.comp_commodities import COMMODITIES
+from extractors.comp_orgs import AUTHORITIES, NONFIRM
+from models.assets import load_json, load_jsonl
+
+COMPANIES = "tl_companies"
+TICKERS = "tl_tickers"
+FINITE_TAGS = {"VBD", "VBZ", "VBP", "MD"}
+QUOTES = {"'s", "’s", "'", "’"}
+
+if not Token.has_extension("tl_company"):
+    Token.set_extension("tl_company", default=False)
+
+
+@Language.factory(
+    "tradeline_companies",
+    default_config={
+        "gazetteer": "companies_gazetteer.jsonl",
+        "lexicon": "company_lexicon.json",
+        "non_company_heads": "non_company_heads.json",
+    },
+)
+def make_company_tagger(
+    nlp: Language, name: str, gazetteer: str, lexicon: str, non_company_heads: str
+) -> CompanyTagger:
+    return CompanyTagger(nlp, gazetteer, lexicon, non_company_heads)
+
+
+class CompanyTagger:
+    """Rule-based firm recogniser on top of the pretrained NER (see module docstring)."""
+
+    def __init__(self, nlp: Language, gazetteer: str, lexicon: str, non_company_heads: str) -> None:
+        self.gazetteer = PhraseMatcher(nlp.vocab, attr="ORTH")
+        for row in load_jsonl(gazetteer):
+            self.gazetteer.add(row["canonical"], list(nlp.tokenizer.pipe(row["aliases"])))
+        lex: dict[str, Any] = load_json(lexicon)
+        self.legal = set(lex["legal_suffixes"])
+        self.legal_prefixes = set(lex["legal_prefixes"])
+        self.heads = {h for h in lex["head_words"] if " " not in h}
+        self.head_bigrams = {tuple(h.split()) for h in lex["head_words"] if " " in h}
+        self.descriptors = set(lex["company_descriptors"])
+        self.descriptor_blockers = set(lex["descriptor_blockers"])
+        self.plurals = set(lex["company_plurals"])
+        self.introducers = {tuple(x.split()) for x in lex["list_introducers"]}
+        self.poss_nouns = set(lex["possessive_corporate_nouns"])
+        self.corporate_verbs = set(lex["corporate_verbs"])
+        self.titles = set(lex["person_titles"])
+        self.ticker_re = re.compile(lex["ticker_regex"])
+        self.exchanges = set(lex["exchange_prefixes"])
+        self.joiners = set(lex["run_joiners"])
+        heads = load_json(non_company_heads)
+        self.nonfirm_heads = set(heads["non_company"]) | set(heads["media"])
+
+    # ------------------------------------------------------------------ entry point
+    def __call__(self, doc: Doc) -> Doc:
+        blocked = _token_set(doc.spans.get(NONFIRM, []))
+        authority = _token_set(s for s in doc.spans.get(AUTHORITIES, []) if s.label_)
+        products = _token_set(doc.spans.get(COMMODITIES, []))
+        persons = self._person_names(doc)
+        found: list[Span] = []
+        for mid, start, end in self.gazetteer(doc):
+            if not (set(range(start, end)) & blocked):
+                found.append(Span(doc, start, end, label="COMPANY", kb_id=doc.vocab.strings[mid]))
+        runs = [r for r in self._runs(doc) if not (set(range(r[0], r[1])) & blocked)]
+        gazetteered = _token_set(found)
+        pending = []
+        for start, end in runs:
+            span = self._judge_run(doc, start, end, authority, persons)
+            # A known firm inside a longer run: keep the longer name only for legal tails.
+            if (
+                span is not None
+                and set(range(start, end)) & gazetteered
+                and not self._only_legal_beyond(doc, span, gazetteered)
+            ):
+                continue
+            if span is not None:
+                found.append(span)
+            else:
+                pending.append((start, end))
+        found.extend(self._ner_orgs(doc, blocked | products, authority, persons))
+        found.extend(self._coordinated(doc, pending, found, authority, persons))
+        companies = filter_spans(found)
+        doc.spans[COMPANIES] = companies
+        for span in companies:
+            for tok in span:
+                tok._.tl_company = True
+        doc.spans[TICKERS] = self._tickers(doc, companies)
+        return doc
+
+    # ------------------------------------------------------------------ runs of names
+    def _namey(self, tok: Token) -> bool:
+        if tok.is_space or tok.is_punct or tok.like_num or tok.ent_type_ in ("DATE", "TIME"):
+            return False
+        if tok.pos_ == "PROPN":
+            return tok.text[:1].isupper() or tok.text[:1].isdigit()
+        if tok.is_upper and len(tok.text) >= 2 and tok.is_alpha:
+            return True
+        if (
+            tok.is_title
+            and not tok.is_sent_start
+            and tok.pos_ in ("NOUN", "ADJ", "VERB", "X", "NUM")
+        ):
+            return not tok.is_stop
+        return bool(re.fullmatch(r"[A-Z][A-Za-z]*\d+[A-Za-z0-9]*|\d+[A-Z][A-Za-z0-9]*", tok.text))
+
+    def _runs(self, doc: Doc) -> list[tuple[int, int]]:
+        """Maximal sequences of name-like tokens (joined by '&', '-', 'of') within a sentence."""
+        runs = []
+        i, n = 0, len(doc)
+        while i < n:
+            if not self._namey(doc[i]):
+                i += 1
+                continue
+            j = i + 1
+            while j < n and not doc[j].is_sent_start:
+                if self._namey(doc[j]):
+                    j += 1
+                elif (
+                    doc[j].lower_ in self.joiners
+                    and not (doc[j].lower_ == "of" and doc[i].is_sent_start and j == i + 1)
+                    and j + 1 < n
+                    and self._namey(doc[j + 1])
+                    and not doc[j + 1].is_sent_start
+                    and doc[j].lower_ != "'s"
+                ):
+                    j += 2
+                else:
+                    break
+            runs.append((i, j))
+            i = j
+        return runs
+
+    def _person_names(self, doc: Doc) -> set[str]:
+        """Texts (and surnames) of PERSON entities; a name seen with a title is a person."""
+        names = set()
+        for ent in doc.ents:
+            if ent.label_ == "PERSON" and len(ent) >= 1:
+                titled = ent.start > 0 and doc[ent.start - 1].lower_ in self.titles
+                if titled or (len(ent) >= 2 and ent[0].lower_ in self.titles):
+                    names.add(ent.text)
+                    names.add(ent[-1].text)
+                elif len(ent) == 1:
+                    names.add(ent.text)
+        # Surnames of any multi-token PERSON that also appears alone elsewhere.
+        singles = {e.text for e in doc.ents if len(e) == 1}
+        for ent in doc.ents:
+            if ent.label_ == "PERSON" and len(ent) >= 2 and ent[-1].text in singles:
+                names.add(ent[-1].text)
+        return names
+
+    def _is_personlike(self, doc: Doc, start: int, end: int, persons: set[str]) -> bool:
+        span = doc[start:end]
+        if span.text in persons or doc[start].lower_ in self.titles:
+            return True
+        if start > 0 and doc[start - 1].lower_ in self.titles:
+            return True
+        return start > 1 and doc[start - 2].lower_ in self.titles and doc[start - 1].is_title
+
+    def _all_authority(self, start: int, end: int, authority: set[int]) -> bool:
+        return all(i in authority for i in range(start, end))
+
+    def _judge_run(
+        self, doc: Doc, start: int, end: int, authority: set[int], persons: set[str]
+    ) -> Span | None:
+        if self._all_authority(start, end, authority):
+            return None
+        if self._is_personlike(doc, start, end, persons):
+            return None
+        words = [t.lower_ for t in doc[start:end]]
+        if set(words) & self.nonfirm_heads:
+            return None
+        # (a) legal suffix / company head word after at least one name token.
+        last = None
+        for k in range(1, end - start):
+            w = words[k]
+            if (
+                w in self.heads
+                or w in self.legal
+                or (k + 1 < len(words) and (w, words[k + 1]) in self.head_bigrams)
+            ):
+                last = (
+                    k + 1 if (k + 1 < len(words) and (w, words[k + 1]) in self.head_bigrams) else k
+                )
+        if last is not None and not all(
+            w in self.heads or w in self.legal for w in words[: last + 1]
+        ):
+            stop = start + last + 1
+            stop = self._absorb_legal_tail(doc, stop)
+            return Span(doc, start, stop, label="COMPANY")
+        if doc[start].lower_ in self.legal_prefixes and end - start >= 2:
+            return Span(doc, start, end, label="COMPANY")
+        span = Span(doc, start, end, label="COMPANY")
+        if (
+            self._after_descriptor(doc, start)
+            or self._in_company_list(doc, start)
+            or self._has_ticker(doc, end)
+            or self._possessive_corporate(doc, end)
+            or self._corporate_subject(doc, span)
+        ):
+            return span
+        return None
+
+    def _only_legal_beyond(self, doc: Doc, span: Span, known: set[int]) -> bool:
+        extra = [t for t in span if t.i not in known]
+        return bool(extra) and all(
+            t.lower_ in self.legal or t.lower_ in self.heads or t.is_punct for t in extra
+        )
+
+    def _absorb_legal_tail(self, doc: Doc, stop: int) -> int:
+        """Take ", Ltd" / "Co., Ltd." tails into the name."""
+        while stop < len(doc):
+            tok = doc[stop]
+            if tok.lower_ in self.legal and not tok.is_sent_start:
+                stop += 1
+            elif tok.text == "," and stop + 1 < len(doc) and doc[stop + 1].lower_ in self.legal:
+                stop += 2
+            elif tok.text == "." and stop > 0 and doc[stop - 1].lower_ in self.legal:
+                stop += 1
+            else:
+                break
+        return stop
+
+    # ------------------------------------------------------------------ context rules
+    def _after_descriptor(self, doc: Doc, start: int) -> bool:
+        if start == 0:
+            return False
+        prev = doc[start - 1]
+        if prev.lower_ not in self.descriptors or (prev.is_title and prev.pos_ == "PROPN"):
+            return False
+        before = doc[start - 2].lower_ if start > 1 else ""
+        return before not in self.descriptor_blockers
+
+    def _in_company_list(self, doc: Doc, start: int) -> bool:
+        """'companies, including (magnet maker) X and Y' / 'firms such as X, Y'."""
+        sent_start = doc[start].sent.start
+        i = start - 1
+        while i >= max(sent_start, start - 25):
+            tok = doc[i]
+            if tok.tag_ in FINITE_TAGS or tok.text in (".", ";", ":"):
+                return False
+            for intro in self.introducers:
+                k = len(intro)
+                if (
+                    i - k + 1 >= sent_start
+                    and tuple(t.lower_ for t in doc[i - k + 1 : i + 1]) == intro
+                ):
+                    j = i - k
+                    while j >= sent_start and doc[j].is_punct:
+                        j -= 1
+                    return j >= sent_start and doc[j].lower_ in self.plurals
+            i -= 1
+        return False
+
+    def _has_ticker(self, doc: Doc, end: int) -> bool:
+        return self._ticker_at(doc, end) is not None
+
+    def _ticker_at(self, doc: Doc, end: int) -> str | None:
+        """'(300748.SZ)', '(NASDAQ: NVDA)', '(6758.T)' right after a name."""
+        if end >= len(doc) or doc[end].text != "(":
+            return None
+        inner = []
+        for tok in doc[end + 1 : end + 6]:
+            if tok.text == ")":
+                break
+            inner.append(tok.text)
+        text = "".join(inner)
+        if self.ticker_re.match(text):
+            return text
+        parts = text.split(":")
+        if (
+            len(parts) == 2
+            and parts[0].lower() in self.exchanges
+            and re.fullmatch(r"[A-Z0-9.]{1,8}", parts[1])
+        ):
+            return text
+        return None
+
+    def _possessive_corporate(self, doc: Doc, end: int) -> bool:
+        if end + 1 >= len(doc) or doc[end].text not in QUOTES:
+            return False
+        for tok in doc[end + 1 : end + 5]:
+            if tok.lower_ in self.poss_nouns:
+                return True
+            if tok.pos_ not in ("ADJ", "ADV", "PROPN", "NOUN", "NUM", "PUNCT"):
+                return False
+        return False
+
+    def _corporate_subject(self, doc: Doc, span: Span) -> bool:
+        if any(t.ent_type_ == "PERSON" for t in span):
+            return False
+        root = span.root
+        return root.dep_ in ("nsubj", "nsubjpass") and root.head.lemma_ in self.corporate_verbs
+
+    # ------------------------------------------------------------------ NER and lists
+    def _ner_orgs(
+        self, doc: Doc, blocked: set[int], authority: set[int], persons: set[str]
+    ) -> list[Span]:
+        out = []
+        for ent in doc.ents:
+            if ent.label_ != "ORG":
+                continue
+            start, end = ent.start, ent.end
+            while start < end and doc[start].lower_ in ("the", "a", "an"):
+                start += 1
+            while end > start and doc[end - 1].text in QUOTES:
+                end -= 1
+            if end <= start or set(range(start, end)) & blocked:
+                continue
+            if self._all_authority(start, end, authority):
+                continue
+            span = doc[start:end]
+            if span.text in persons or self._is_personlike(doc, start, end, persons):
+                continue
+            if {t.lower_ for t in span} & self.nonfirm_heads:
+                continue
+            if len(span) == 1 and (len(span.text) <= 2 or not span.text[:1].isupper()):
+                continue
+            if not any(t.text[:1].isupper() or t.text[:1].isdigit() for t in span):
+                continue
+            out.append(Span(doc, start, self._absorb_legal_tail(doc, end), label="COMPANY"))
+        return out
+
+    def _coordinated(
+        self,
+        doc: Doc,
+        pending: list[tuple[int, int]],
+        found: list[Span],
+        authority: set[int],
+        persons: set[str],
+    ) -> list[Span]:
+        """Runs listed next to a firm ("X, Y and Z") are firms too, unless clearly not."""
+        firm_edges = {(s.start, s.end) for s in found}
+        added: list[Span] = []
+        changed = True
+        while changed:
+            changed = False
+            for start, end in list(pending):
+                if self._all_authority(start, end, authority) or self._is_personlike(
+                    doc, start, end, persons
+                ):
+                    continue
+                if any(
+                    doc[start:end].text == e.text
+                    for e in doc.ents
+                    if e.label_ in ("GPE", "LOC", "NORP")
+                ):
+                    continue
+                if any(_listed_together(doc, (start, end), edge) for edge in firm_edges):
+                    span = Span(doc, start, end, label="COMPANY")
+                    added.append(span)
+                    firm_edges.add((start, end))
+                    pending.remove((start, end))
+                    changed = True
+        return added
+
+    def _tickers(self, doc: Doc, companies: list[Span]) -> list[Span]:
+        out = []
+        for span in companies:
+            ticker = self._ticker_at(doc, span.end)
+            if ticker:
+                out.append(Span(doc, span.start, span.end, label=ticker))
+        return out
+
+
+def _token_set(spans: Any) -> set[int]:
+    return {i for s in spans for i in range(s.start, s.end)}
+
+
+def _listed_together(doc: Doc, a: tuple[int, int], b: tuple[int, int]) -> bool:
+    """True when only ',', 'and', 'or', '&' separate the two spans."""
+    first, second = (a, b) if a[0] < b[0] else (b, a)
+    between = [t.lower_ for t in doc[first[1] : second[0]]]
+    if not between or len(between) > 2:
+        return False
+    return (
+        all(w in (",", "and", "or", "&") for w in between)
+        and doc[first[0]].sent == doc[second[0]].sent
+    )

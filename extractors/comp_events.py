@@ -1,0 +1,367 @@
+"""spaCy component `tradeline_events`: event trigger mentions.
+
+The trigger lexicon (models/data/event_triggers.json) pairs verb or nominalisation classes with
+object classes ("grant" x "licence" -> permit_issued, "reversal" x "ban" -> ban_lifted). It is
+compiled into a DependencyMatcher (verb->object, verb->prep->object, object->acl/relcl verb,
+noun->prep->object) and, because the small model's parse is often wrong, into surface Matcher
+patterns over lemmas with short gaps. Hand-written token patterns (event_patterns.jsonl) add
+wordings that are not verb-object pairs ("shall not be permitted", "added ... to its export
+control list").
+
+Sets ``doc.spans["tl_triggers"]``: one-token spans on the trigger word, label = event type,
+``kb_id_`` = rule id (with ``:subtype`` when the rule names one); and, in the same order,
+``doc.spans["tl_trigger_objects"]``: the object word of each trigger (the trigger itself when
+the rule has no object). Whether a trigger states a real action is decided later
+(extractors/events.py).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from spacy.language import Language
+from spacy.matcher import DependencyMatcher, Matcher
+from spacy.tokens import Doc, Span, Token
+
+from models.assets import load_json, load_jsonl
+
+TRIGGERS = "tl_triggers"
+TRIGGER_OBJECTS = "tl_trigger_objects"
+
+_GAP_TAGS = [
+    "VB",
+    "VBD",
+    "VBG",
+    "VBZ",
+    "VBP",
+    "MD",
+    "CC",
+    ",",
+    ":",
+    ".",
+    "-LRB-",
+    "-RRB-",
+    "WDT",
+    "WP",
+    "PRP",
+    "``",
+    "''",
+    "HYPH_",
+]
+_GAP_WORDS = [
+    "on",
+    "to",
+    "from",
+    "with",
+    "about",
+    "by",
+    "at",
+    "since",
+    "after",
+    "before",
+    "that",
+    "which",
+    "in",
+    "into",
+    "than",
+    "as",
+    "because",
+    "while",
+    "when",
+    "if",
+    "against",
+    "under",
+    "amid",
+    "despite",
+    "following",
+    "and",
+    "or",
+    "but",
+]
+
+
+def _gap(n: int) -> dict[str, Any]:
+    return {"TAG": {"NOT_IN": _GAP_TAGS}, "LOWER": {"NOT_IN": _GAP_WORDS}, "OP": f"{{0,{n}}}"}
+
+
+@Language.factory(
+    "tradeline_events",
+    default_config={"triggers": "event_triggers.json", "patterns": "event_patterns.jsonl"},
+)
+def make_event_tagger(nlp: Language, name: str, triggers: str, patterns: str) -> EventTagger:
+    return EventTagger(nlp, triggers, patterns)
+
+
+class EventTagger:
+    """Finds trigger/object pairs; see the module docstring."""
+
+    def __init__(self, nlp: Language, triggers: str, patterns: str) -> None:
+        spec: dict[str, Any] = load_json(triggers)
+        self.spec = spec
+        self.weak = set(spec["weak_objects"])
+        self.qualifiers = set(spec["object_qualifiers"])
+        retype = spec["retype_by_modifier"]
+        self.retype_from = set(retype["from"])
+        self.retype_to = retype["to"]
+        self.retype_mods = set(retype["modifiers"])
+        state = spec["dated_state"]
+        self.state_nouns: dict[str, str] = state["nouns"]
+        self.state_deps = set(state["deps"])
+        self.state_preps = set(state["preps"])
+        self.rules: dict[str, dict[str, Any]] = {}
+        self.dep_names: dict[str, list[str]] = {}
+        self.dep = DependencyMatcher(nlp.vocab)
+        self.surface = Matcher(nlp.vocab)
+        for rule in spec["rules"]:
+            self.rules[rule["id"]] = rule
+            self._compile(rule)
+        self.extra = Matcher(nlp.vocab)
+        self.extra_rules: dict[str, dict[str, Any]] = {}
+        for row in load_jsonl(patterns):
+            self.extra_rules[row["id"]] = row
+            self.extra.add(row["id"], [row["pattern"]])
+
+    # ------------------------------------------------------------------ compile
+    def _words(self, ref: Any, classes: dict[str, list[str]]) -> list[str] | None:
+        if ref is None:
+            return None
+        if isinstance(ref, str):
+            return list(classes[ref])
+        return list(ref)
+
+    def _add_dep(self, rule_id: str, template: str, pattern: list[dict[str, Any]]) -> None:
+        key = f"{rule_id}#{template}"
+        self.dep_names[key] = [p["RIGHT_ID"] for p in pattern]
+        self.dep.add(key, [pattern])
+
+    def _compile(self, rule: dict[str, Any]) -> None:
+        spec = self.spec
+        rid = rule["id"]
+        objects = self._words(rule.get("objects"), spec["object_classes"])
+        company_obj = objects == ["@company"]
+        obj_attrs: dict[str, Any] = (
+            {"_": {"tl_company": True}} if company_obj else {"LEMMA": {"IN": objects or []}}
+        )
+        if "nouns" in rule:
+            nouns = self._words(rule["nouns"], spec["noun_classes"]) or []
+            trig = {"LEMMA": {"IN": nouns}, "POS": "NOUN"}
+            self._add_dep(
+                rid,
+                "noun",
+                [
+                    {"RIGHT_ID": "trig", "RIGHT_ATTRS": trig},
+                    {
+                        "LEFT_ID": "trig",
+                        "REL_OP": ">",
+                        "RIGHT_ID": "prep",
+                        "RIGHT_ATTRS": {"DEP": "prep", "LOWER": {"IN": spec["noun_preps"]}},
+                    },
+                    {
+                        "LEFT_ID": "prep",
+                        "REL_OP": ">",
+                        "RIGHT_ID": "obj",
+                        "RIGHT_ATTRS": {"DEP": "pobj", **obj_attrs},
+                    },
+                ],
+            )
+            self.surface.add(
+                rid,
+                [
+                    [
+                        trig,
+                        _gap(4),
+                        {"LOWER": {"IN": spec["noun_preps"]}},
+                        _gap(4),
+                        {**obj_attrs, "POS": {"IN": ["NOUN", "PROPN", "VERB"]}},
+                    ]
+                ],
+            )
+            return
+        verbs = self._words(rule["verbs"], spec["verb_classes"]) or []
+        trig = {"LEMMA": {"IN": verbs}, "POS": "VERB"}
+        if objects is None:
+            self._add_dep(rid, "alone", [{"RIGHT_ID": "trig", "RIGHT_ATTRS": trig}])
+            return
+        deps = spec["object_deps"]
+        self._add_dep(
+            rid,
+            "obj",
+            [
+                {"RIGHT_ID": "trig", "RIGHT_ATTRS": trig},
+                {
+                    "LEFT_ID": "trig",
+                    "REL_OP": ">",
+                    "RIGHT_ID": "obj",
+                    "RIGHT_ATTRS": {"DEP": {"IN": deps}, **obj_attrs},
+                },
+            ],
+        )
+        self._add_dep(
+            rid,
+            "prep",
+            [
+                {"RIGHT_ID": "trig", "RIGHT_ATTRS": trig},
+                {
+                    "LEFT_ID": "trig",
+                    "REL_OP": ">",
+                    "RIGHT_ID": "prep",
+                    "RIGHT_ATTRS": {
+                        "DEP": {"IN": ["prep", "agent"]},
+                        "LOWER": {"IN": spec["prep_objects"]},
+                    },
+                },
+                {
+                    "LEFT_ID": "prep",
+                    "REL_OP": ">",
+                    "RIGHT_ID": "obj",
+                    "RIGHT_ATTRS": {"DEP": "pobj", **obj_attrs},
+                },
+            ],
+        )
+        self._add_dep(
+            rid,
+            "of",
+            [
+                {"RIGHT_ID": "trig", "RIGHT_ATTRS": trig},
+                {
+                    "LEFT_ID": "trig",
+                    "REL_OP": ">",
+                    "RIGHT_ID": "dobj",
+                    "RIGHT_ATTRS": {"DEP": {"IN": ["dobj", "nsubjpass"]}},
+                },
+                {
+                    "LEFT_ID": "dobj",
+                    "REL_OP": ">",
+                    "RIGHT_ID": "prep",
+                    "RIGHT_ATTRS": {"DEP": "prep", "LOWER": "of"},
+                },
+                {
+                    "LEFT_ID": "prep",
+                    "REL_OP": ">",
+                    "RIGHT_ID": "obj",
+                    "RIGHT_ATTRS": {"DEP": "pobj", **obj_attrs},
+                },
+            ],
+        )
+        self._add_dep(
+            rid,
+            "clause",
+            [
+                {"RIGHT_ID": "obj", "RIGHT_ATTRS": obj_attrs},
+                {
+                    "LEFT_ID": "obj",
+                    "REL_OP": ">",
+                    "RIGHT_ID": "trig",
+                    "RIGHT_ATTRS": {**trig, "DEP": {"IN": ["acl", "relcl"]}},
+                },
+            ],
+        )
+        if company_obj:
+            return
+        obj_tok = {**obj_attrs, "POS": {"IN": ["NOUN", "PROPN"]}}
+        self.surface.add(
+            rid,
+            [
+                [trig, _gap(6), obj_tok],
+                [
+                    obj_tok,
+                    {"POS": {"IN": ["AUX", "ADV", "PART"]}, "OP": "{0,4}"},
+                    {**trig, "TAG": "VBN"},
+                ],
+            ],
+        )
+
+    # ------------------------------------------------------------------ run
+    def __call__(self, doc: Doc) -> Doc:
+        found: dict[tuple[int, str], tuple[Token, Token, str]] = {}
+        for mid, token_ids in self.dep(doc):
+            key = doc.vocab.strings[mid]
+            rule = self.rules[key.split("#", 1)[0]]
+            names = self.dep_names[key]
+            trig = doc[token_ids[names.index("trig")]]
+            obj = doc[token_ids[names.index("obj")]] if "obj" in names else trig
+            self._keep(found, rule, trig, obj)
+        for mid, start, end in self.surface(doc):
+            rid = doc.vocab.strings[mid]
+            rule = self.rules[rid]
+            span = doc[start:end]
+            trig, obj = self._surface_ends(rule, span)
+            if trig is not None and obj is not None and trig.sent == obj.sent:
+                self._keep(found, rule, trig, obj)
+        for mid, start, end in self.extra(doc):
+            row = self.extra_rules[doc.vocab.strings[mid]]
+            offset = row["trigger"] if row["trigger"] >= 0 else end - start + row["trigger"]
+            trig = doc[start + min(max(offset, 0), end - start - 1)]
+            key = (trig.i, row["type"])
+            found.setdefault(key, (trig, trig, row["id"]))
+        self._dated_states(doc, found)
+        items = sorted(found.items(), key=lambda kv: (kv[0][0], kv[0][1]))
+        doc.spans[TRIGGERS] = [
+            Span(doc, t.i, t.i + 1, label=etype, kb_id=rid) for (_, etype), (t, _, rid) in items
+        ]
+        doc.spans[TRIGGER_OBJECTS] = [
+            Span(doc, o.i, o.i + 1, label=etype, kb_id=rid) for (_, etype), (_, o, rid) in items
+        ]
+        return doc
+
+    def _surface_ends(self, rule: dict[str, Any], span: Span) -> tuple[Token | None, Token | None]:
+        spec = self.spec
+        objects = set(self._words(rule.get("objects"), spec["object_classes"]) or [])
+        if "nouns" in rule:
+            triggers = set(self._words(rule["nouns"], spec["noun_classes"]) or [])
+        else:
+            triggers = set(self._words(rule["verbs"], spec["verb_classes"]) or [])
+        first, last = span[0], span[-1]
+        if first.lemma_ in triggers and last.lemma_ in objects:
+            return first, last
+        if first.lemma_ in objects and last.lemma_ in triggers:
+            return last, first
+        return None, None
+
+    def _keep(
+        self,
+        found: dict[tuple[int, str], tuple[Token, Token, str]],
+        rule: dict[str, Any],
+        trig: Token,
+        obj: Token,
+    ) -> None:
+        if obj is not trig and obj.lemma_ in self.weak and not self._qualified(obj):
+            return
+        etype = rule["type"]
+        if etype in self.retype_from and self._tightening(obj):
+            etype = self.retype_to
+        rid = rule["id"] + (f":{rule['subtype']}" if rule.get("subtype") else "")
+        found.setdefault((trig.i, etype), (trig, obj, rid))
+
+    def _qualified(self, obj: Token) -> bool:
+        """A generic noun ("system", "measures") counts only with a trade-control word near it."""
+        near = list(obj.subtree) + list(obj.doc[max(obj.sent.start, obj.i - 3) : obj.i])
+        return any(
+            t.lower_ in self.qualifiers or t.lemma_ in self.qualifiers for t in near if t is not obj
+        )
+
+    def _tightening(self, obj: Token) -> bool:
+        mods = {c.lower_ for c in obj.children if c.dep_ in ("amod", "advmod", "compound")}
+        window = obj.doc[max(obj.sent.start, obj.i - 3) : obj.i]
+        mods |= {t.lower_ for t in window}
+        pairs = {f"{a.lower_} {b.lower_}" for a, b in zip(window, list(window)[1:], strict=False)}
+        return bool((mods | pairs) & self.retype_mods)
+
+    def _dated_states(
+        self, doc: Doc, found: dict[tuple[int, str], tuple[Token, Token, str]]
+    ) -> None:
+        """A ban or control noun carrying its own date ("an April ban") is an introduction."""
+        for tok in doc:
+            etype = self.state_nouns.get(tok.lemma_)
+            if etype is None or tok.pos_ != "NOUN":
+                continue
+            dated = False
+            for child in tok.children:
+                if child.ent_type_ == "DATE" and child.dep_ in self.state_deps:
+                    dated = True
+                elif child.dep_ == "prep" and child.lower_ in self.state_preps:
+                    dated = any(g.ent_type_ == "DATE" for g in child.children)
+                if dated:
+                    break
+            if dated:
+                found.setdefault((tok.i, etype), (tok, tok, "dated_state"))

@@ -1,0 +1,112 @@
+"""spaCy component `tradeline_orgs`: marks organisations that are not firms, and authorities.
+
+Sets two span groups, nothing else:
+- ``doc.spans["tl_nonfirm"]``: media (label ``media``) and governments, agencies, trade and
+  intergovernmental bodies (label ``non_company``), from a list plus organisation head words;
+- ``doc.spans["tl_authorities"]``: acting bodies, labelled with the country or bloc they act
+  for (empty label when only the context can tell, e.g. "the ministry").
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from spacy.language import Language
+from spacy.matcher import PhraseMatcher
+from spacy.tokens import Doc, Span
+from spacy.util import filter_spans
+
+from models.assets import load_json, load_jsonl
+
+NONFIRM = "tl_nonfirm"
+AUTHORITIES = "tl_authorities"
+
+
+@Language.factory(
+    "tradeline_orgs",
+    default_config={
+        "non_company_orgs": "non_company_orgs.jsonl",
+        "non_company_heads": "non_company_heads.json",
+        "authorities": "authorities.jsonl",
+        "authority_context": "authority_context.json",
+    },
+)
+def make_org_tagger(
+    nlp: Language,
+    name: str,
+    non_company_orgs: str,
+    non_company_heads: str,
+    authorities: str,
+    authority_context: str,
+) -> OrgTagger:
+    return OrgTagger(nlp, non_company_orgs, non_company_heads, authorities, authority_context)
+
+
+class OrgTagger:
+    """Finds non-firm organisations and authorities by list, head word and country adjective."""
+
+    def __init__(
+        self,
+        nlp: Language,
+        non_company_orgs: str,
+        non_company_heads: str,
+        authorities: str,
+        authority_context: str,
+    ) -> None:
+        self.nonfirm = PhraseMatcher(nlp.vocab, attr="ORTH")
+        by_kind: dict[str, list[str]] = {}
+        for row in load_jsonl(non_company_orgs):
+            by_kind.setdefault(row["kind"], []).append(row["name"])
+        for kind, names in by_kind.items():
+            self.nonfirm.add(kind, list(nlp.tokenizer.pipe(names)))
+        heads = load_json(non_company_heads)
+        self.non_company_heads = set(heads["non_company"])
+        self.media_heads = set(heads["media"])
+
+        self.authority = PhraseMatcher(nlp.vocab, attr="ORTH")
+        by_country: dict[str, list[str]] = {}
+        for row in load_jsonl(authorities):
+            by_country.setdefault(row["country"], []).append(row["text"])
+        for country, names in by_country.items():
+            self.authority.add(country, list(nlp.tokenizer.pipe(names)))
+        context: dict[str, Any] = load_json(authority_context)
+        self.demonyms: dict[str, str] = context["demonyms"]
+        self.generic = PhraseMatcher(nlp.vocab, attr="LOWER")
+        self.generic.add("generic", list(nlp.tokenizer.pipe(context["generic_authorities"])))
+
+    def __call__(self, doc: Doc) -> Doc:
+        doc.spans[NONFIRM] = filter_spans(self._nonfirm(doc))
+        doc.spans[AUTHORITIES] = filter_spans(self._authorities(doc))
+        return doc
+
+    def _nonfirm(self, doc: Doc) -> list[Span]:
+        spans = [Span(doc, s, e, label=mid) for mid, s, e in self.nonfirm(doc)]
+        for ent in doc.ents:
+            if ent.label_ not in ("ORG", "PERSON", "GPE", "FAC", "WORK_OF_ART", "PRODUCT"):
+                continue
+            words = {t.lower_ for t in ent}
+            if ent.label_ == "ORG" and words & self.non_company_heads:
+                spans.append(Span(doc, ent.start, ent.end, label="non_company"))
+            elif words & self.media_heads and ent[-1].lower_ in self.media_heads:
+                spans.append(Span(doc, ent.start, ent.end, label="media"))
+        return spans
+
+    def _authorities(self, doc: Doc) -> list[Span]:
+        spans = []
+        for mid, start, end in self.authority(doc):
+            spans.append(Span(doc, start, end, label=doc.vocab.strings[mid]))
+        for _, start, end in self.generic(doc):
+            country = ""
+            begin = start
+            if start > 0:
+                prev = doc[start - 1]
+                if prev.text in self.demonyms:
+                    country, begin = self.demonyms[prev.text], start - 1
+                elif prev.tag_ == "POS" and start > 1:
+                    # "China's commerce ministry": the possessor's country, if it is one.
+                    for mid, _s, e in self.authority(doc[max(0, start - 6) : start - 1]):
+                        if max(0, start - 6) + e == start - 1:
+                            country = doc.vocab.strings[mid]
+            # Only lower-case or title-case generic heads; a matched name wins over a generic one.
+            spans.append(Span(doc, begin, end, label=country))
+        return spans

@@ -1,0 +1,411 @@
+"""Event facts of one article, from the `tradeline_events` trigger annotations.
+
+For each trigger: drop it when the text does not state an action (hedged, negated, a state,
+a generic regime reference); give it the date words of its own clause (an effective date
+first, then the nearest date in the parse, never a date anchored to another event such as
+"since the summit at the end of October"); inherit a date from the same announcement
+("also", "at the same time"); find the acting authority, the firms and the commodity; then
+merge repeated mentions of one action (same type, compatible date, firms and commodity).
+Cue words live in models/data/event_cues.json.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cache
+from typing import Any
+
+from spacy.tokens import Doc, Span, Token
+
+from extractors import authorities, commodities
+from extractors.canonical import gazetteer_sectors
+from extractors.comp_events import TRIGGER_OBJECTS, TRIGGERS
+from extractors.companies import ArticleFirms
+from models.assets import EVENT_CUES_PATH, load_json
+from tradeline.records import EventFact, PolicyDateFact
+
+# Firms that appear as analysts or venues rather than licensees or targets.
+NON_PARTY_SECTORS = {"finance", "exchange"}
+CLAUSE_LINKS = {"advcl", "acl", "xcomp", "relcl"}
+
+
+@cache
+def cues() -> dict[str, Any]:
+    return load_json(EVENT_CUES_PATH.name)
+
+
+@dataclass
+class DateMention:
+    """A date expression of the article, located on tokens."""
+
+    fact: PolicyDateFact
+    span: Span
+
+    @property
+    def value(self) -> str:
+        return self.fact.resolved
+
+
+@dataclass
+class Candidate:
+    """One trigger that states an action, with its arguments."""
+
+    trigger: Token
+    obj: Token
+    type: str
+    rule: str
+    date: DateMention | None = None
+    date_role: str | None = None  # effective | direct | inherited
+    authority: str | None = None
+    authority_country: str | None = None
+    authority_stated: bool = False
+    companies: list[str] = field(default_factory=list)
+    commodities: list[str] = field(default_factory=list)
+    commodity_terms: list[str] = field(default_factory=list)
+    commodity_inherited: bool = False
+    modality: str = "actual"
+    subtype: str | None = None
+    absorbed: bool = False
+
+    @property
+    def sent(self) -> Span:
+        return self.trigger.sent
+
+
+# ---------------------------------------------------------------------------- public
+def find_events(
+    doc: Doc,
+    published: str | None,
+    firms: ArticleFirms,
+    dates: list[PolicyDateFact],
+) -> list[EventFact]:
+    """All actions the article states, each once (see the module docstring)."""
+    mentions = _locate_dates(doc, dates)
+    cands = [c for c in _candidates(doc) if not _not_an_action(c)]
+    by_sent: dict[int, list[Candidate]] = {}
+    for c in cands:
+        by_sent.setdefault(c.sent.start, []).append(c)
+    for group in by_sent.values():
+        _assign_dates(group, [m for m in mentions if m.span.sent.start == group[0].sent.start])
+        _absorb_elaborations(group)
+    cands = [c for c in cands if not c.absorbed]
+    _inherit_dates(cands)
+    default_country = authorities.article_country(doc)
+    dominant = commodities.dominant(doc)
+    article_firms = {f.canonical for f in firms.facts}
+    sectors = gazetteer_sectors()
+    for c in cands:
+        c.authority, c.authority_country, c.authority_stated = authorities.event_authority(
+            doc, c.trigger, default_country
+        )
+        names = [n for n in firms.in_span(c.sent) if sectors.get(n) not in NON_PARTY_SECTORS]
+        for maker in commodities.makers_in(doc, c.sent):
+            if maker in article_firms and maker not in names:
+                names.append(maker)
+        c.companies = names
+        c.commodities = commodities.labels_in(doc, c.sent)
+        c.commodity_terms = commodities.terms_in(doc, c.sent)
+        if not c.commodities and dominant:
+            c.commodities, c.commodity_inherited = [dominant], True
+        c.modality = _modality(c, published)
+    merged = _merge(cands)
+    return [_to_fact(c) for c in merged]
+
+
+# ---------------------------------------------------------------------------- candidates
+def _candidates(doc: Doc) -> list[Candidate]:
+    out = []
+    for trig, obj in zip(
+        doc.spans.get(TRIGGERS, []), doc.spans.get(TRIGGER_OBJECTS, []), strict=False
+    ):
+        rule, _, subtype = trig.kb_id_.partition(":")
+        out.append(
+            Candidate(
+                trigger=trig.root,
+                obj=obj.root,
+                type=trig.label_,
+                rule=rule,
+                subtype=subtype or None,
+            )
+        )
+    return out
+
+
+def _locate_dates(doc: Doc, dates: list[PolicyDateFact]) -> list[DateMention]:
+    out = []
+    for fact in dates:
+        span = doc.char_span(fact.start_char, fact.end_char, alignment_mode="expand")
+        if span is not None and len(span):
+            out.append(DateMention(fact, span))
+    return out
+
+
+def _lower_window(tok: Token, size: int) -> str:
+    sent = tok.sent
+    return " ".join(t.lower_ for t in tok.doc[max(sent.start, tok.i - size) : tok.i])
+
+
+def _chain(tok: Token) -> list[Token]:
+    """The trigger's governing verbs/adjectives up to the clause root, nearest first."""
+    out = []
+    cur = tok
+    while cur.head is not cur and len(out) < 6:
+        cur = cur.head
+        out.append(cur)
+    return out
+
+
+def _not_an_action(c: Candidate) -> bool:
+    """Hedged, negated, a state, or a generic reference: not an event."""
+    cue = cues()
+    trig = c.trigger
+    sent_text = c.sent.text.lower()
+    if any(g in sent_text for g in cue["generic_cues"]):
+        return True
+    if any(g in sent_text for g in cue["characterisation"]):
+        return True
+    if c.rule == "not_permitted":
+        return False
+    own = [ch for ch in trig.children]
+    heads = _chain(trig)
+    if any(ch.dep_ == "neg" or ch.lower_ in cue["negation"] for ch in own):
+        return True
+    if any(ch.dep_ == "aux" and ch.lower_ in cue["hedge_aux"] for ch in own):
+        return True
+    if any(ch.dep_ == "mark" and ch.lower_ in cue["hedge_marks"] for ch in own):
+        return True
+    for h in heads:
+        if h.lemma_ in cue["hedge_governors"] or h.lower_ in cue["hedge_governors"]:
+            return True
+        if h.lemma_ in cue["state_governors"] and trig.dep_ in ("acomp", "xcomp", "oprd"):
+            return True
+        if h.lower_ == "without":
+            return True
+        if (
+            h.pos_ in ("VERB", "AUX", "ADJ")
+            and any(ch.dep_ == "neg" for ch in h.children)
+            and h.i > trig.sent.start
+            and trig.dep_ in ("xcomp", "ccomp")
+        ):
+            return True
+        if h.dep_ in ("ROOT",):
+            break
+    # The state "remain restricted" and its like.
+    return trig.tag_ == "VBN" and any(h.lemma_ in cue["state_governors"] for h in heads[:1])
+
+
+# ---------------------------------------------------------------------------- dates
+def _path(a: Token, b: Token) -> tuple[list[Token], list[Token]] | None:
+    """Tokens going up from a to the lowest common ancestor, and down from it to b."""
+    up_a = [a, *a.ancestors]
+    pos_b = {t.i: k for k, t in enumerate([b, *b.ancestors])}
+    for k, t in enumerate(up_a):
+        if t.i in pos_b:
+            down = [b, *b.ancestors][: pos_b[t.i]]
+            return up_a[: k + 1], down
+    return None
+
+
+def _date_blocked(path_up: list[Token], trigger: Token, obj: Token) -> bool:
+    cue = cues()
+    for tok in path_up[1:]:
+        if tok.i in (trigger.i, obj.i):
+            break
+        if tok.lower_ in cue["anchored_preps"]:
+            return True
+        if tok.pos_ in ("NOUN", "PROPN") and tok.lemma_ in cue["blocking_nouns"]:
+            return True
+    return False
+
+
+def _is_effective(m: DateMention) -> bool:
+    cue = cues()
+    text = m.fact.text.lower()
+    before = _lower_window(m.span[0], 2)
+    words = set(cue["effective_words"])
+    return any(text.startswith(w + " ") or text == w for w in words) or any(
+        before.endswith(w) for w in words
+    )
+
+
+def _assign_dates(group: list[Candidate], dates: list[DateMention]) -> None:
+    """Each date goes to the nearest trigger in the parse; each trigger keeps its best date."""
+    options: dict[int, list[tuple[int, int, DateMention]]] = {}
+    for m in dates:
+        best: tuple[int, int, int] | None = None
+        for k, c in enumerate(group):
+            path = _path(m.span.root, c.trigger)
+            if path is None:
+                continue
+            up, down = path
+            if _date_blocked(up, c.trigger, c.obj):
+                continue
+            cost = (len(up) + len(down), len(up))
+            if best is None or cost < best[:2]:
+                best = (*cost, k)
+        if best is not None:
+            options.setdefault(best[2], []).append((best[0], best[1], m))
+    for k, opts in options.items():
+        effective = [o for o in opts if _is_effective(o[2])]
+        pool = effective or opts
+        _, _, chosen = min(pool, key=lambda o: (o[0], o[1]))
+        group[k].date = chosen
+        group[k].date_role = "effective" if effective else "direct"
+    # A trigger with no date of its own takes the sentence's date when it is the only one and
+    # the parse did not tie it elsewhere (robust to parse errors on short sentences).
+    undated = [c for c in group if c.date is None]
+    if len(group) == 1 and undated and len(dates) == 1 and not options:
+        m = dates[0]
+        if not any(t.lower_ in cues()["anchored_preps"] for t in m.span.root.ancestors):
+            undated[0].date, undated[0].date_role = m, "direct"
+
+
+def _absorb_elaborations(group: list[Candidate]) -> None:
+    """'launched a crackdown ..., curbing exports to 140 firms': the participle elaborates the
+    main action and is not a second event, unless it carries its own date."""
+    by_token = {c.trigger.i: c for c in group}
+    for c in group:
+        if c.date is not None:
+            continue
+        tok = c.trigger
+        for _ in range(2):
+            if tok.dep_ not in CLAUSE_LINKS or tok.head is tok:
+                break
+            tok = tok.head
+            main = by_token.get(tok.i)
+            if main is not None and main is not c and c.trigger.tag_ in ("VBG", "VBN"):
+                c.absorbed = True
+                break
+
+
+def _inherit_dates(cands: list[Candidate]) -> None:
+    """'The ministry also ...', 'At the same time, ...': the date of the same announcement."""
+    cue = cues()
+    for k, c in enumerate(cands):
+        if c.date is not None:
+            continue
+        text = c.sent.text.lower()
+        if not any(f" {w} " in f" {text} " or text.startswith(w) for w in cue["inherit_cues"]):
+            continue
+        previous = [p for p in cands[:k] if p.date is not None and p.sent.start < c.sent.start]
+        previous = [p for p in previous if c.sent.start - p.sent.end < 80]
+        if not previous:
+            continue
+        same = [p for p in previous if p.type == c.type]
+        source = (same or previous)[-1]
+        if not same:
+            last_sent = previous[-1].sent.start
+            in_last = [p for p in previous if p.sent.start == last_sent]
+            source = min(in_last, key=lambda p: _depth(p.date.span.root))  # type: ignore[union-attr]
+        c.date, c.date_role = source.date, "inherited"
+
+
+def _depth(tok: Token) -> int:
+    return sum(1 for _ in tok.ancestors)
+
+
+# ---------------------------------------------------------------------------- modality
+def _modality(c: Candidate, published: str | None) -> str:
+    cue = cues()
+    text = c.sent.text.lower()
+    if any(w in text for w in cue["immediate"]):
+        return "actual"
+    aux = {ch.lower_ for ch in c.trigger.children if ch.dep_ == "aux"}
+    if aux & set(cue["planned_aux"]):
+        return "planned"
+    if any(h.lemma_ in cue["planned_governors"] for h in _chain(c.trigger)[:2]):
+        return "planned"
+    if c.date is not None and published and c.date.value[:7] > published[:7]:
+        return "planned"
+    return "actual"
+
+
+# ---------------------------------------------------------------------------- merging
+def _dates_compatible(a: Candidate, b: Candidate) -> bool:
+    if a.date is None or b.date is None:
+        return True
+    x, y = a.date.value, b.date.value
+    return x.startswith(y) or y.startswith(x)
+
+
+def _compatible(a: Candidate, b: Candidate) -> bool:
+    if a.type != b.type or not _dates_compatible(a, b):
+        return False
+    if a.companies and b.companies and not set(a.companies) & set(b.companies):
+        return False
+    if (
+        not a.commodity_inherited
+        and not b.commodity_inherited
+        and a.commodities
+        and b.commodities
+        and not set(a.commodities) & set(b.commodities)
+    ):
+        return False
+    return not (
+        a.authority_stated
+        and b.authority_stated
+        and a.authority_country
+        and b.authority_country
+        and a.authority_country != b.authority_country
+    )
+
+
+def _merge(cands: list[Candidate]) -> list[Candidate]:
+    """One event per action: dated mentions first, then undated ones join a compatible event."""
+    events: list[Candidate] = []
+    ordered = [c for c in cands if c.date is not None] + [c for c in cands if c.date is None]
+    for c in ordered:
+        target = None
+        for e in events:
+            if _compatible(e, c) and (target is None or (set(e.companies) & set(c.companies))):
+                target = e
+                if set(e.companies) & set(c.companies) or not c.companies:
+                    break
+        if target is None:
+            events.append(c)
+            continue
+        _fold(target, c)
+    events.sort(key=lambda e: e.trigger.i)
+    return events
+
+
+def _fold(into: Candidate, other: Candidate) -> None:
+    """Keep the most precise date (and its sentence), union firms and commodities."""
+    if other.date is not None and (
+        into.date is None or len(other.date.value) > len(into.date.value)
+    ):
+        into.date, into.date_role = other.date, other.date_role
+        into.trigger, into.obj = other.trigger, other.obj
+    for name in other.companies:
+        if name not in into.companies:
+            into.companies.append(name)
+    if into.commodity_inherited and not other.commodity_inherited:
+        into.commodities, into.commodity_inherited = other.commodities, False
+    if not into.authority_stated and other.authority_stated:
+        into.authority, into.authority_country = other.authority, other.authority_country
+        into.authority_stated = True
+
+
+def _to_fact(c: Candidate) -> EventFact:
+    sent = c.sent
+    text = sent.text
+    stripped = text.strip()
+    lead = len(text) - len(text.lstrip())
+    start = sent.start_char + lead
+    return EventFact(
+        type=c.type,
+        evidence=stripped,
+        start_char=start,
+        end_char=start + len(stripped),
+        authority=c.authority,
+        authority_country=c.authority_country,
+        companies=list(c.companies),
+        commodity=commodities.join(c.commodities),
+        commodity_detail=", ".join(c.commodity_terms) or None,
+        event_date=c.date.value if c.date else None,
+        date_granularity=c.date.fact.granularity if c.date else None,
+        date_text=c.date.fact.text if c.date else None,
+        modality=c.modality,  # type: ignore[arg-type]
+        subtype=c.subtype,
+        trigger=c.trigger.text,
+    )

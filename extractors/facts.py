@@ -1,0 +1,56 @@
+"""Assembly of one processed Doc into an `Extraction`: firms, events, validity periods, dates.
+
+Dates and durations come from the date extractors (extractors/dates.py, extractors/validity.py);
+this module only ties them to events: each validity period qualifies the event of its sentence,
+else the nearest preceding permit, control or ban event, and runs from that event's date when
+the date is day-precise.
+"""
+
+from __future__ import annotations
+
+from spacy.tokens import Doc
+
+from extractors.companies import find_companies
+from extractors.dates import find_date_mentions, find_policy_dates
+from extractors.events import find_events
+from extractors.validity import add_duration, find_validity_periods
+from tradeline.records import EventFact, Extraction, ValidityPeriodFact
+
+
+def extract_doc(doc: Doc, published: str | None) -> Extraction:
+    """Companies, events, validity periods and policy dates of one article."""
+    firms = find_companies(doc)
+    mentions = find_date_mentions(doc, published)
+    events = find_events(doc, published, firms, mentions)
+    periods = find_validity_periods(doc)
+    for period in periods:
+        _attach(period, events)
+    return Extraction(
+        companies=firms.facts,
+        events=events,
+        validity_periods=periods,
+        policy_dates=find_policy_dates(doc, published),
+    )
+
+
+def _attach(period: ValidityPeriodFact, events: list[EventFact]) -> None:
+    """Same sentence first, else the nearest earlier event; dates only from day-precise events."""
+    index = None
+    for k, event in enumerate(events):
+        if event.start_char <= period.start_char < event.end_char:
+            index = k
+            break
+    if index is None:
+        before = [k for k, e in enumerate(events) if e.start_char <= period.start_char]
+        if before:
+            index = max(before, key=lambda k: events[k].start_char)
+    if index is None:
+        return
+    period.event_index = index
+    event = events[index]
+    if period.applies_to is None:
+        period.applies_to = event.type
+    if event.event_date and event.date_granularity == "day" and period.valid_from is None:
+        period.valid_from = event.event_date
+    if period.valid_from and period.valid_to is None:
+        period.valid_to = add_duration(period.valid_from, period.duration)
