@@ -60,6 +60,12 @@ def dominant(doc: Doc) -> str | None:
     return max(candidates, key=lambda label: (counts[label], -order.index(label)))
 
 
+def specific(labels: list[str]) -> list[str]:
+    """Only the specific labels (a generic one like "critical minerals" matches anything)."""
+    spec = _specificity()
+    return [label for label in labels if spec.get(label, 1) > 1]
+
+
 def _prefer_specific(labels: list[str]) -> list[str]:
     spec = _specificity()
     if any(spec.get(label, 1) > 1 for label in labels):

@@ -100,6 +100,7 @@ class EventTagger:
         self.spec = spec
         self.weak = set(spec["weak_objects"])
         self.qualifiers = set(spec["object_qualifiers"])
+        self.sentence_qualified = set(spec.get("sentence_qualified_objects", []))
         retype = spec["retype_by_modifier"]
         self.retype_from = set(retype["from"])
         self.retype_to = retype["to"]
@@ -250,7 +251,7 @@ class EventTagger:
                 {"RIGHT_ID": "obj", "RIGHT_ATTRS": obj_attrs},
                 {
                     "LEFT_ID": "obj",
-                    "REL_OP": ">",
+                    "REL_OP": ">>",
                     "RIGHT_ID": "trig",
                     "RIGHT_ATTRS": {**trig, "DEP": {"IN": ["acl", "relcl"]}},
                 },
@@ -266,6 +267,15 @@ class EventTagger:
                 [
                     obj_tok,
                     {"POS": {"IN": ["AUX", "ADV", "PART"]}, "OP": "{0,4}"},
+                    {**trig, "TAG": "VBN"},
+                ],
+                # "controls first revealed on October 9 would be delayed": a passive whose
+                # subject is separated from it by a reduced relative clause.
+                [
+                    obj_tok,
+                    {"IS_PUNCT": False, "OP": "{1,8}"},
+                    {"TAG": "MD", "OP": "?"},
+                    {"LOWER": {"IN": ["be", "been", "being", "is", "are", "was", "were"]}},
                     {**trig, "TAG": "VBN"},
                 ],
             ],
@@ -325,7 +335,15 @@ class EventTagger:
         trig: Token,
         obj: Token,
     ) -> None:
-        if obj is not trig and obj.lemma_ in self.weak and not self._qualified(obj):
+        if obj.i != trig.i and obj.lemma_ in self.weak and not self._qualified(obj):
+            return
+        # An active verb's subject is its object only in a misparsed passive
+        # ("export controls first revealed on ..."): never when the verb has its own object.
+        if (
+            obj.dep_ == "nsubj"
+            and obj.head.i == trig.i
+            and any(ch.dep_ in ("dobj", "obj") for ch in trig.children)
+        ):
             return
         etype = rule["type"]
         if etype in self.retype_from and self._tightening(obj):
@@ -334,10 +352,14 @@ class EventTagger:
         found.setdefault((trig.i, etype), (trig, obj, rid))
 
     def _qualified(self, obj: Token) -> bool:
-        """A generic noun ("system", "measures") counts only with a trade-control word near it."""
-        near = list(obj.subtree) + list(obj.doc[max(obj.sent.start, obj.i - 3) : obj.i])
+        """A generic noun ("system", "measures") counts only with a trade-control word near it
+        (in its sentence, for "approval"-like nouns)."""
+        if obj.lemma_ in self.sentence_qualified:
+            near = list(obj.sent)
+        else:
+            near = list(obj.subtree) + list(obj.doc[max(obj.sent.start, obj.i - 3) : obj.i])
         return any(
-            t.lower_ in self.qualifiers or t.lemma_ in self.qualifiers for t in near if t is not obj
+            t.lower_ in self.qualifiers or t.lemma_ in self.qualifiers for t in near if t.i != obj.i
         )
 
     def _tightening(self, obj: Token) -> bool:

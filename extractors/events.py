@@ -149,7 +149,7 @@ def _chain(tok: Token) -> list[Token]:
     """The trigger's governing verbs/adjectives up to the clause root, nearest first."""
     out = []
     cur = tok
-    while cur.head is not cur and len(out) < 6:
+    while cur.head.i != cur.i and len(out) < 6:
         cur = cur.head
         out.append(cur)
     return out
@@ -228,75 +228,100 @@ def _is_effective(m: DateMention) -> bool:
     )
 
 
+def _anchor_token(m: DateMention, group: list[Candidate]) -> Token:
+    """Where a date hangs in the parse. A date right after a trigger's object ("postpone
+    measures from September 29 that would have expanded ...") qualifies that object."""
+    first = m.span[0]
+    for c in group:
+        if c.obj.i != c.trigger.i and first.i == c.obj.i + 1 and c.obj.pos_ == "NOUN":
+            return c.obj
+    return m.span.root
+
+
 def _assign_dates(group: list[Candidate], dates: list[DateMention]) -> None:
-    """Each date goes to the nearest trigger in the parse; each trigger keeps its best date."""
-    options: dict[int, list[tuple[int, int, DateMention]]] = {}
+    """Match dates to triggers one-to-one, nearest in the parse first, effective dates first."""
+    pairs = []
     for m in dates:
-        best: tuple[int, int, int] | None = None
+        anchor = _anchor_token(m, group)
+        effective = _is_effective(m)
         for k, c in enumerate(group):
-            path = _path(m.span.root, c.trigger)
+            path = _path(anchor, c.trigger)
             if path is None:
                 continue
             up, down = path
             if _date_blocked(up, c.trigger, c.obj):
                 continue
-            cost = (len(up) + len(down), len(up))
-            if best is None or cost < best[:2]:
-                best = (*cost, k)
-        if best is not None:
-            options.setdefault(best[2], []).append((best[0], best[1], m))
-    for k, opts in options.items():
-        effective = [o for o in opts if _is_effective(o[2])]
-        pool = effective or opts
-        _, _, chosen = min(pool, key=lambda o: (o[0], o[1]))
-        group[k].date = chosen
-        group[k].date_role = "effective" if effective else "direct"
-    # A trigger with no date of its own takes the sentence's date when it is the only one and
-    # the parse did not tie it elsewhere (robust to parse errors on short sentences).
-    undated = [c for c in group if c.date is None]
-    if len(group) == 1 and undated and len(dates) == 1 and not options:
+            pairs.append((0 if effective else 1, len(up) + len(down), len(up), k, m))
+    pairs.sort(key=lambda p: p[:4])
+    used: set[int] = set()
+    for eff, _, _, k, m in pairs:
+        if group[k].date is not None or id(m) in used:
+            continue
+        group[k].date, group[k].date_role = m, "effective" if eff == 0 else "direct"
+        used.add(id(m))
+    # A lone trigger in a short sentence takes the sentence's only date when the parse failed
+    # to tie them (robust to parse errors), unless the date is anchored to another event.
+    if len(group) == 1 and group[0].date is None and len(dates) == 1 and not pairs:
         m = dates[0]
         if not any(t.lower_ in cues()["anchored_preps"] for t in m.span.root.ancestors):
-            undated[0].date, undated[0].date_role = m, "direct"
+            group[0].date, group[0].date_role = m, "direct"
+
+
+def _family(etype: str) -> int:
+    for k, family in enumerate(cues()["elaboration_families"]):
+        if etype in family:
+            return k
+    return -1
 
 
 def _absorb_elaborations(group: list[Candidate]) -> None:
-    """'launched a crackdown ..., curbing exports to 140 firms': the participle elaborates the
-    main action and is not a second event, unless it carries its own date."""
-    by_token = {c.trigger.i: c for c in group}
+    """'launched a crackdown ..., curbing exports to 140 firms': a participle clause under
+    another trigger of the same family elaborates that action and is not a second event,
+    unless it carries its own date."""
     for c in group:
-        if c.date is not None:
+        if c.date is not None or c.trigger.tag_ not in ("VBG", "VBN"):
             continue
-        tok = c.trigger
-        for _ in range(2):
-            if tok.dep_ not in CLAUSE_LINKS or tok.head is tok:
-                break
-            tok = tok.head
-            main = by_token.get(tok.i)
-            if main is not None and main is not c and c.trigger.tag_ in ("VBG", "VBN"):
+        if c.trigger.dep_ not in CLAUSE_LINKS:
+            continue
+        ancestors = {t.i for t in c.trigger.ancestors}
+        for main in group:
+            if main is c or main.absorbed or main.trigger.i not in ancestors:
+                continue
+            if _family(main.type) == _family(c.type):
                 c.absorbed = True
+                for name in c.companies:
+                    if name not in main.companies:
+                        main.companies.append(name)
                 break
 
 
 def _inherit_dates(cands: list[Candidate]) -> None:
-    """'The ministry also ...', 'At the same time, ...': the date of the same announcement."""
+    """'The ministry also ...', 'At the same time, ...': the date of the same announcement;
+    'that later date', 'from that date': the date of the event just before."""
     cue = cues()
     for k, c in enumerate(cands):
         if c.date is not None:
             continue
-        text = c.sent.text.lower()
-        if not any(f" {w} " in f" {text} " or text.startswith(w) for w in cue["inherit_cues"]):
+        text = f" {c.sent.text.lower()} "
+        anaphoric = any(f" {w} " in text for w in cue["anaphoric_dates"])
+        if not anaphoric and not any(
+            f" {w} " in text or text.startswith(f" {w}") for w in cue["inherit_cues"]
+        ):
             continue
         previous = [p for p in cands[:k] if p.date is not None and p.sent.start < c.sent.start]
         previous = [p for p in previous if c.sent.start - p.sent.end < 80]
         if not previous:
             continue
-        same = [p for p in previous if p.type == c.type]
-        source = (same or previous)[-1]
-        if not same:
-            last_sent = previous[-1].sent.start
-            in_last = [p for p in previous if p.sent.start == last_sent]
-            source = min(in_last, key=lambda p: _depth(p.date.span.root))  # type: ignore[union-attr]
+        if anaphoric:
+            source = previous[-1]
+        else:
+            same = [p for p in previous if p.type == c.type]
+            if same:
+                source = same[-1]
+            else:
+                last_sent = previous[-1].sent.start
+                in_last = [p for p in previous if p.sent.start == last_sent]
+                source = min(in_last, key=lambda p: _depth(p.date.span.root))  # type: ignore[union-attr]
         c.date, c.date_role = source.date, "inherited"
 
 
@@ -333,12 +358,13 @@ def _compatible(a: Candidate, b: Candidate) -> bool:
         return False
     if a.companies and b.companies and not set(a.companies) & set(b.companies):
         return False
+    ca, cb = commodities.specific(a.commodities), commodities.specific(b.commodities)
     if (
         not a.commodity_inherited
         and not b.commodity_inherited
-        and a.commodities
-        and b.commodities
-        and not set(a.commodities) & set(b.commodities)
+        and ca
+        and cb
+        and not set(ca) & set(cb)
     ):
         return False
     return not (
