@@ -33,8 +33,14 @@ ACTOR_DEPS = {"nsubj", "nsubjpass", "poss", "agent", "compound", "appos", "ROOT"
 
 
 def _is_destination(span: Span) -> bool:
+    """Not an actor: a destination or place ("exports to the US"), or a dateline ("TOKYO -")."""
     root = span.root
-    return root.dep_ == "pobj" and root.head.lower_ in DESTINATION_PREPS
+    if root.dep_ == "pobj" and root.head.lower_ in DESTINATION_PREPS:
+        return True
+    doc = span.doc
+    at_line_start = span.start == 0 or "\n" in doc[span.start - 1].text
+    after = doc[span.end].text if span.end < len(doc) else ""
+    return at_line_start and span.text.isupper() and after in ("(", "-", "—", "–", ",", ":")
 
 
 def _tree_distance(a: Token, b: Token) -> int:

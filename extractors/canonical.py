@@ -122,12 +122,24 @@ def is_short_form(short: str, full: str) -> bool:
     return False
 
 
+def is_acronym_of(short: str, full: str) -> bool:
+    """An all-capitals short form made of the initials of the full name ("ABC" for "Alpha Beta
+    Chemicals Co")."""
+    word = short.strip()
+    if not (word.isupper() and word.isalpha() and 2 <= len(word) <= 8):
+        return False
+    words = [t for t in tokens(full) if t not in ("of", "and", "the", "for", "de")]
+    initials = "".join(t[0] for t in words)
+    stripped = "".join(t[0] for t in key_tokens(full) if t not in ("of", "and", "the", "for", "de"))
+    return len(words) >= 2 and word.lower() in (initials, stripped)
+
+
 def same_firm(a: str, b: str) -> bool:
     """Two surface forms name the same firm within one article."""
     ka, kb = key_tokens(a), key_tokens(b)
     if not ka or not kb:
         return False
-    if ka == kb:
+    if ka == kb or is_acronym_of(a, b) or is_acronym_of(b, a):
         return True
     ga, gb = gazetteer_index().get(" ".join(ka)), gazetteer_index().get(" ".join(kb))
     if ga and gb:

@@ -48,16 +48,18 @@ def makers_in(doc: Doc, span: Span) -> list[str]:
     return out
 
 
-def dominant(doc: Doc) -> str | None:
-    """The most mentioned specific commodity label of the article (ties: first mentioned)."""
-    counts: Counter[str] = Counter(c.label_ for c in doc.spans.get(COMMODITIES, []))
-    if not counts:
-        return None
-    spec = _specificity()
-    best = max(spec.get(label, 1) for label in counts)
-    order = [c.label_ for c in doc.spans.get(COMMODITIES, [])]
-    candidates = [label for label in counts if spec.get(label, 1) == best or best == 1]
-    return max(candidates, key=lambda label: (counts[label], -order.index(label)))
+def dominant(doc: Doc) -> list[str]:
+    """The article's main commodity labels: specific labels mentioned at least half as often
+    as the most mentioned one, in order of first mention (at most four)."""
+    spans = list(doc.spans.get(COMMODITIES, []))
+    labels = [c.label_ for c in spans]
+    specific_labels = [label for label in labels if _specificity().get(label, 1) > 1] or labels
+    if not specific_labels:
+        return []
+    counts: Counter[str] = Counter(specific_labels)
+    top = max(counts.values())
+    order = list(dict.fromkeys(specific_labels))
+    return [label for label in order if counts[label] * 2 >= top][:4]
 
 
 def specific(labels: list[str]) -> list[str]:

@@ -155,7 +155,11 @@ class CompanyTagger:
                     j += 2
                 else:
                     break
-            runs.append((i, j))
+            k = i
+            while k < j and (doc[k].lower_ in self.descriptors or doc[k].lower_ in self.plurals):
+                k += 1  # "Chipmaker X", "Automakers X and Y" at a sentence start
+            if k < j:
+                runs.append((k, j))
             i = j
         return runs
 
@@ -191,6 +195,12 @@ class CompanyTagger:
     def _judge_run(
         self, doc: Doc, start: int, end: int, authority: set[int], persons: set[str]
     ) -> Span | None:
+        while start < end and (
+            doc[start].lower_ in self.descriptors or doc[start].lower_ in self.plurals
+        ):
+            start += 1  # "Chipmaker X", "Automakers X and Y" at a sentence start
+        if start >= end or self._is_dateline(doc, start, end):
+            return None
         if self._all_authority(start, end, authority):
             return None
         if self._is_personlike(doc, start, end, persons):
@@ -236,18 +246,29 @@ class CompanyTagger:
         )
 
     def _absorb_legal_tail(self, doc: Doc, stop: int) -> int:
-        """Take ", Ltd" / "Co., Ltd." tails into the name."""
+        """Take capitalised " Ltd" / ", Inc" / " Co., Ltd" tails into the name."""
+
+        def legal(tok: Token) -> bool:
+            return tok.lower_ in self.legal and tok.text[:1].isupper() and not tok.is_sent_start
+
         while stop < len(doc):
             tok = doc[stop]
-            if tok.lower_ in self.legal and not tok.is_sent_start:
+            if legal(tok):
                 stop += 1
-            elif tok.text == "," and stop + 1 < len(doc) and doc[stop + 1].lower_ in self.legal:
+            elif tok.text == "," and stop + 1 < len(doc) and legal(doc[stop + 1]):
                 stop += 2
-            elif tok.text == "." and stop > 0 and doc[stop - 1].lower_ in self.legal:
-                stop += 1
             else:
                 break
         return stop
+
+    def _is_dateline(self, doc: Doc, start: int, end: int) -> bool:
+        """'TOKYO (Reuters) -', 'AMSTERDAM -', 'BEIJING:' at the start of a line."""
+        first = doc[start]
+        at_line_start = start == 0 or "\n" in doc[start - 1].text or doc[start - 1].is_space
+        if not at_line_start or not (first.is_upper and first.is_alpha and len(first) > 2):
+            return False
+        nxt = doc[start + 1] if start + 1 < len(doc) else None
+        return nxt is None or nxt.text in ("(", "-", "—", "–", ",", ":")
 
     # ------------------------------------------------------------------ context rules
     def _after_descriptor(self, doc: Doc, start: int) -> bool:
@@ -329,8 +350,14 @@ class CompanyTagger:
             if ent.label_ != "ORG":
                 continue
             start, end = ent.start, ent.end
-            while start < end and doc[start].lower_ in ("the", "a", "an"):
+            while start < end and (
+                doc[start].lower_ in ("the", "a", "an")
+                or doc[start].lower_ in self.descriptors
+                or doc[start].lower_ in self.plurals
+            ):
                 start += 1
+            if start < end and self._is_dateline(doc, start, end):
+                continue
             while end > start and doc[end - 1].text in QUOTES:
                 end -= 1
             if end <= start or set(range(start, end)) & blocked:

@@ -101,6 +101,7 @@ class EventTagger:
         self.weak = set(spec["weak_objects"])
         self.qualifiers = set(spec["object_qualifiers"])
         self.sentence_qualified = set(spec.get("sentence_qualified_objects", []))
+        self.definite = set(spec.get("definite_determiners", []))
         retype = spec["retype_by_modifier"]
         self.retype_from = set(retype["from"])
         self.retype_to = retype["to"]
@@ -257,6 +258,27 @@ class EventTagger:
                 },
             ],
         )
+        if rule.get("through_xcomp"):
+            # "requiring vaccine makers to seek permission", "require exporters to obtain a licence"
+            self._add_dep(
+                rid,
+                "xcomp",
+                [
+                    {"RIGHT_ID": "trig", "RIGHT_ATTRS": trig},
+                    {
+                        "LEFT_ID": "trig",
+                        "REL_OP": ">",
+                        "RIGHT_ID": "inner",
+                        "RIGHT_ATTRS": {"DEP": {"IN": ["xcomp", "ccomp"]}, "POS": "VERB"},
+                    },
+                    {
+                        "LEFT_ID": "inner",
+                        "REL_OP": ">",
+                        "RIGHT_ID": "obj",
+                        "RIGHT_ATTRS": {"DEP": {"IN": ["dobj", "pobj"]}, **obj_attrs},
+                    },
+                ],
+            )
         if company_obj:
             return
         obj_tok = {**obj_attrs, "POS": {"IN": ["NOUN", "PROPN"]}}
@@ -356,6 +378,8 @@ class EventTagger:
         (in its sentence, for "approval"-like nouns)."""
         if obj.lemma_ in self.sentence_qualified:
             near = list(obj.sent)
+        elif any(c.lower_ in self.definite for c in obj.children if c.dep_ in ("det", "poss")):
+            near = list(obj.doc)  # "the scheme", "its mechanism": the article's own regime
         else:
             near = list(obj.subtree) + list(obj.doc[max(obj.sent.start, obj.i - 3) : obj.i])
         return any(

@@ -64,11 +64,16 @@ class OrgTagger:
         self.media_heads = set(heads["media"])
 
         self.authority = PhraseMatcher(nlp.vocab, attr="ORTH")
+        # Place names also match in capitals ("TOKYO (Reuters) -"); acronyms only as written.
+        self.authority_folded = PhraseMatcher(nlp.vocab, attr="LOWER")
         by_country: dict[str, list[str]] = {}
         for row in load_jsonl(authorities):
             by_country.setdefault(row["country"], []).append(row["text"])
         for country, names in by_country.items():
             self.authority.add(country, list(nlp.tokenizer.pipe(names)))
+            folded = [n for n in names if not n.isupper() and n[:1].isupper() and len(n) > 3]
+            if folded:
+                self.authority_folded.add(country, list(nlp.tokenizer.pipe(folded)))
         context: dict[str, Any] = load_json(authority_context)
         self.demonyms: dict[str, str] = context["demonyms"]
         self.generic = PhraseMatcher(nlp.vocab, attr="LOWER")
@@ -95,6 +100,9 @@ class OrgTagger:
         spans = []
         for mid, start, end in self.authority(doc):
             spans.append(Span(doc, start, end, label=doc.vocab.strings[mid]))
+        for mid, start, end in self.authority_folded(doc):
+            if doc[start:end].text.isupper():
+                spans.append(Span(doc, start, end, label=doc.vocab.strings[mid]))
         for _, start, end in self.generic(doc):
             country = ""
             begin = start

@@ -84,6 +84,9 @@ def find_companies(doc: Doc) -> ArticleFirms:
         full = cluster.full
         canonical = canonical_name(full.text, cluster.known)
         name = full.text
+        after = doc[full.end] if full.end < len(doc) else None
+        if name.endswith(".") and (after is None or after.is_space or after.is_sent_start):
+            name = name[:-1]  # "Co Ltd." closing a sentence
         aliases: list[str] = []
         for m in cluster.mentions:
             if m.text != name and m.text not in aliases:

@@ -89,6 +89,7 @@ def find_events(
         _assign_dates(group, [m for m in mentions if m.span.sent.start == group[0].sent.start])
         _absorb_elaborations(group)
     cands = [c for c in cands if not c.absorbed]
+    cands = _drop_restatements(cands)
     _inherit_dates(cands)
     default_country = authorities.article_country(doc)
     dominant = commodities.dominant(doc)
@@ -98,7 +99,7 @@ def find_events(
         c.authority, c.authority_country, c.authority_stated = authorities.event_authority(
             doc, c.trigger, default_country
         )
-        names = [n for n in firms.in_span(c.sent) if sectors.get(n) not in NON_PARTY_SECTORS]
+        names = [n for n in _party_firms(c, firms) if sectors.get(n) not in NON_PARTY_SECTORS]
         for maker in commodities.makers_in(doc, c.sent):
             if maker in article_firms and maker not in names:
                 names.append(maker)
@@ -106,10 +107,33 @@ def find_events(
         c.commodities = commodities.labels_in(doc, c.sent)
         c.commodity_terms = commodities.terms_in(doc, c.sent)
         if not c.commodities and dominant:
-            c.commodities, c.commodity_inherited = [dominant], True
+            c.commodities, c.commodity_inherited = list(dominant), True
         c.modality = _modality(c, published)
     merged = _merge(cands)
     return [_to_fact(c) for c in merged]
+
+
+# ---------------------------------------------------------------------------- arguments
+def _party_firms(c: Candidate, firms: ArticleFirms) -> list[str]:
+    """Firms of the event sentence, except those in a clause anchored to another event
+    ("days after the government took control of the company, owned by X")."""
+    cue = cues()
+    out: list[str] = []
+    for tok in c.sent:
+        name = firms.by_token.get(tok.i)
+        if not name or name in out:
+            continue
+        path = _path(tok, c.trigger)
+        if path is not None:
+            between = path[0][1:-1]  # up from the firm, short of the common ancestor
+            if any(t.lower_ in cue["anchored_preps"] for t in between) or any(
+                t.dep_ == "mark" and t.lower_ in cue["anchored_preps"]
+                for u in between
+                for t in u.children
+            ):
+                continue
+        out.append(name)
+    return out
 
 
 # ---------------------------------------------------------------------------- candidates
@@ -206,8 +230,15 @@ def _path(a: Token, b: Token) -> tuple[list[Token], list[Token]] | None:
     return None
 
 
-def _date_blocked(path_up: list[Token], trigger: Token, obj: Token) -> bool:
+def _date_blocked(
+    path_up: list[Token], trigger: Token, obj: Token, m: DateMention, rule: str
+) -> bool:
+    """A date anchored to another event ("since the summit at the end of October", "after
+    talks on Monday") or an end date ("until June", "through 2023") does not date this one."""
     cue = cues()
+    first = m.fact.text.split()[0].lower() if m.fact.text.split() else ""
+    if first in cue["anchored_preps"] and not (rule == "dated_state" and first == "since"):
+        return True
     for tok in path_up[1:]:
         if tok.i in (trigger.i, obj.i):
             break
@@ -249,7 +280,7 @@ def _assign_dates(group: list[Candidate], dates: list[DateMention]) -> None:
             if path is None:
                 continue
             up, down = path
-            if _date_blocked(up, c.trigger, c.obj):
+            if _date_blocked(up, c.trigger, c.obj, m, c.rule):
                 continue
             pairs.append((0 if effective else 1, len(up) + len(down), len(up), k, m))
     pairs.sort(key=lambda p: p[:4])
@@ -262,9 +293,9 @@ def _assign_dates(group: list[Candidate], dates: list[DateMention]) -> None:
     # A lone trigger in a short sentence takes the sentence's only date when the parse failed
     # to tie them (robust to parse errors), unless the date is anchored to another event.
     if len(group) == 1 and group[0].date is None and len(dates) == 1 and not pairs:
-        m = dates[0]
-        if not any(t.lower_ in cues()["anchored_preps"] for t in m.span.root.ancestors):
-            group[0].date, group[0].date_role = m, "direct"
+        m, c = dates[0], group[0]
+        if not _date_blocked([m.span.root, *m.span.root.ancestors], c.trigger, c.obj, m, c.rule):
+            c.date, c.date_role = m, "direct"
 
 
 def _family(etype: str) -> int:
@@ -293,6 +324,33 @@ def _absorb_elaborations(group: list[Candidate]) -> None:
                     if name not in main.companies:
                         main.companies.append(name)
                 break
+
+
+def _drop_restatements(cands: list[Candidate]) -> list[Candidate]:
+    """'The move requires suppliers to seek a licence': an undated sentence whose subject is
+    the previous action ("the move", "the new rules") describes it rather than adding one,
+    unless it says it does something more ("also")."""
+    cue = cues()
+    kept: list[Candidate] = []
+    for c in cands:
+        subject = next((ch for ch in c.trigger.children if ch.dep_ in ("nsubj", "nsubjpass")), None)
+        restates = (
+            c.date is None
+            and subject is not None
+            and subject.lemma_ in cue["anaphoric_subjects"]
+            and any(
+                d.dep_ == "det" and d.lower_ in ("the", "this", "these", "that")
+                for d in subject.children
+            )
+            and not any(f" {w} " in f" {c.sent.text.lower()} " for w in cue["inherit_cues"])
+            and any(
+                _family(p.type) == _family(c.type) and c.sent.start - p.sent.start > 0
+                for p in kept[-3:]
+            )
+        )
+        if not restates:
+            kept.append(c)
+    return kept
 
 
 def _inherit_dates(cands: list[Candidate]) -> None:
