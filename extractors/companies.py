@@ -89,7 +89,7 @@ def find_companies(doc: Doc) -> ArticleFirms:
             name = name[:-1]  # "Co Ltd." closing a sentence
         aliases: list[str] = []
         for m in cluster.mentions:
-            if m.text != name and m.text not in aliases:
+            if m.text not in (name, full.text) and m.text not in aliases:
                 aliases.append(m.text)
         ticker = next(
             (tickers[(m.start, m.end)] for m in cluster.mentions if (m.start, m.end) in tickers),

@@ -82,6 +82,7 @@ def find_events(
     """All actions the article states, each once (see the module docstring)."""
     mentions = _locate_dates(doc, dates)
     cands = [c for c in _candidates(doc) if not _not_an_action(c)]
+    cands = [c for c in cands if not _undated_background(c, mentions)]
     by_sent: dict[int, list[Candidate]] = {}
     for c in cands:
         by_sent.setdefault(c.sent.start, []).append(c)
@@ -216,6 +217,16 @@ def _not_an_action(c: Candidate) -> bool:
             break
     # The state "remain restricted" and its like.
     return trig.tag_ == "VBN" and any(h.lemma_ in cue["state_governors"] for h in heads[:1])
+
+
+def _undated_background(c: Candidate, mentions: list[DateMention]) -> bool:
+    """'since the rules took effect': a clause anchored to another moment mentions an action
+    in passing; without a date of its own it adds no event."""
+    anchored = cues()["anchored_preps"]
+    if not any(ch.dep_ == "mark" and ch.lower_ in anchored for ch in c.trigger.children):
+        return False
+    subtree = {t.i for t in c.trigger.subtree}
+    return not any(m.span.root.i in subtree for m in mentions)
 
 
 # ---------------------------------------------------------------------------- dates

@@ -6,6 +6,7 @@ components and their data files come from models/pipeline.toml.
 
 from __future__ import annotations
 
+from functools import cache
 from typing import Any
 
 import spacy
@@ -66,3 +67,9 @@ def build_pipeline(model_name: str) -> Language:
             nlp.add_pipe(name, config=config, after=previous)
         previous = name
     return nlp
+
+
+@cache
+def cached_pipeline(model_name: str) -> Language:
+    """One pipeline per model name per process (tests, notebooks, repeated CLI calls)."""
+    return build_pipeline(model_name)

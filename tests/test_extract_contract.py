@@ -1,0 +1,148 @@
+"""`run_extract` honours the `tradeline extract` contract; `extract` never raises."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from extractors.batch import InputError, run_extract
+from extractors.engine import Extractor
+
+pytestmark = pytest.mark.slow
+
+ARTICLES = [
+    {
+        "id": "a1",
+        "published": "2024-06-14",
+        "title": None,
+        "url": None,
+        "text": "Beijing will impose export controls on antimony from Sept. 15, "
+        "the commerce ministry "
+        "said on Thursday. Chipmaker Orvanta said it had applied for a one-year licence.",
+    },
+    {"id": 7, "published": "2024-06", "text": "Nothing to see here."},
+    {"id": "a3", "published": None, "text": ""},
+]
+
+DATE = r"^\d{4}(-\d{2}(-\d{2})?)?$"
+
+
+@pytest.fixture(scope="module")
+def results(tmp_path_factory, nlp_model_name):
+    folder = tmp_path_factory.mktemp("contract")
+    inp, out = folder / "articles.jsonl", folder / "results.jsonl"
+    inp.write_text("\n".join(json.dumps(a) for a in ARTICLES) + "\n\n", encoding="utf-8")
+    seen: list[int] = []
+    n = run_extract(inp, out, model_name=nlp_model_name, batch_size=2, progress=seen.append)
+    rows = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    return n, seen, rows
+
+
+def test_ids_preserved_in_order(results):
+    n, seen, rows = results
+    assert n == 3 and sum(seen) == 3
+    assert [r["id"] for r in rows] == ["a1", "7", "a3"]
+
+
+def test_field_shapes(results):
+    import re
+
+    _, _, rows = results
+    for row in rows:
+        assert set(row) >= {"id", "companies", "events", "validity_periods", "policy_dates"}
+        for c in row["companies"]:
+            assert isinstance(c["name"], str) and isinstance(c["canonical"], str)
+            assert isinstance(c["aliases"], list)
+        for e in row["events"]:
+            assert isinstance(e["type"], str) and isinstance(e["evidence"], str)
+            assert isinstance(e["companies"], list)
+            assert e["event_date"] is None or re.match(DATE, e["event_date"])
+            assert 0 <= e["start_char"] < e["end_char"]
+        for v in row["validity_periods"]:
+            assert v["duration"].startswith("P")
+        for p in row["policy_dates"]:
+            assert re.match(DATE, p["resolved"]) and p["granularity"] in ("day", "month", "year")
+    first = rows[0]
+    assert {e["type"] for e in first["events"]} >= {"control_introduced"}
+    text = ARTICLES[0]["text"]
+    for e in first["events"]:
+        assert text[e["start_char"] : e["end_char"]] == e["evidence"]
+
+
+def test_bad_line_names_its_number(tmp_path, nlp_model_name):
+    inp = tmp_path / "bad.jsonl"
+    inp.write_text('{"id": "ok", "text": "x"}\n{not json}\n', encoding="utf-8")
+    with pytest.raises(InputError, match="line 2"):
+        run_extract(inp, tmp_path / "out.jsonl", model_name=nlp_model_name)
+    inp.write_text('{"text": "no id"}\n', encoding="utf-8")
+    with pytest.raises(InputError, match="line 1"):
+        run_extract(inp, tmp_path / "out.jsonl", model_name=nlp_model_name)
+    assert not (tmp_path / "out.jsonl").exists()
+
+
+@pytest.fixture(scope="module")
+def extractor(nlp_model_name):
+    return Extractor(nlp_model_name)
+
+
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    text=st.text(max_size=300),
+    published=st.one_of(st.none(), st.sampled_from(["2024-06-14", "2024-06", "bogus"])),
+)
+def test_extract_never_raises(extractor, text, published):
+    result = extractor.extract(text, published)
+    assert isinstance(result.events, list)
+
+
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    words=st.lists(
+        st.sampled_from(
+            [
+                "China",
+                "banned",
+                "exports",
+                "of",
+                "gallium",
+                "on",
+                "Monday",
+                "Ltd",
+                "Co",
+                "(",
+                ")",
+                "licence",
+                "granted",
+                "Orvanta",
+                "Group",
+                "said",
+                ",",
+                ".",
+                "from",
+                "Jan.",
+                "1",
+                "also",
+                "not",
+                "Reuters",
+                "\n",
+                "the",
+                "ministry",
+                "suspended",
+                "controls",
+                "300748.SZ",
+                "’s",
+                "-",
+            ]
+        ),
+        max_size=40,
+    )
+)
+def test_extract_never_raises_on_trade_like_noise(extractor, words):
+    extractor.extract(" ".join(words), "2024-06-14")
