@@ -362,6 +362,8 @@ class CompanyTagger:
                 end -= 1
             if end <= start or set(range(start, end)) & blocked:
                 continue
+            if any(t.lower_ in ("and", "or", ",", ";") for t in doc[start:end]):
+                continue  # "Bosch and ZF": two names, left to the gazetteer and runs
             if self._all_authority(start, end, authority):
                 continue
             span = doc[start:end]

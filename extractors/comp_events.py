@@ -359,6 +359,10 @@ class EventTagger:
     ) -> None:
         if obj.i != trig.i and obj.lemma_ in self.weak and not self._qualified(obj):
             return
+        if rule.get("subject_only") and not (
+            obj.dep_ in ("nsubj", "nsubjpass") and obj.head.i == trig.i
+        ):
+            return  # "the licence requirement will apply to ...": the measure is the subject
         # An active verb's subject is its object only in a misparsed passive
         # ("export controls first revealed on ..."): never when the verb has its own object.
         if (

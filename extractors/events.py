@@ -91,6 +91,7 @@ def find_events(
         _absorb_elaborations(group)
     cands = [c for c in cands if not c.absorbed]
     cands = _drop_restatements(cands)
+    cands = _donate_effective_dates(cands)
     _inherit_dates(cands)
     default_country = authorities.article_country(doc)
     dominant = commodities.dominant(doc)
@@ -127,6 +128,8 @@ def _party_firms(c: Candidate, firms: ArticleFirms) -> list[str]:
         path = _path(tok, c.trigger)
         if path is not None:
             between = path[0][1:-1]  # up from the firm, short of the common ancestor
+            if any(t.dep_ == "acl" and t.lemma_ in cue["ownership_participles"] for t in between):
+                continue  # "the chipmaker owned by X": an owner, not a party
             if any(t.lower_ in cue["anchored_preps"] for t in between) or any(
                 t.dep_ == "mark" and t.lower_ in cue["anchored_preps"]
                 for u in between
@@ -171,10 +174,12 @@ def _lower_window(tok: Token, size: int) -> str:
 
 
 def _chain(tok: Token) -> list[Token]:
-    """The trigger's governing verbs/adjectives up to the clause root, nearest first."""
+    """The words that govern the trigger's clause, nearest first. An adverbial clause
+    ("..., after the government imposed curbs") does not inherit its main clause's hedges."""
+    follow = set(cues()["hedge_chain_deps"])
     out = []
     cur = tok
-    while cur.head.i != cur.i and len(out) < 6:
+    while cur.head.i != cur.i and len(out) < 6 and cur.dep_ in follow:
         cur = cur.head
         out.append(cur)
     return out
@@ -222,8 +227,8 @@ def _not_an_action(c: Candidate) -> bool:
 def _undated_background(c: Candidate, mentions: list[DateMention]) -> bool:
     """'since the rules took effect': a clause anchored to another moment mentions an action
     in passing; without a date of its own it adds no event."""
-    anchored = cues()["anchored_preps"]
-    if not any(ch.dep_ == "mark" and ch.lower_ in anchored for ch in c.trigger.children):
+    marks = cues()["background_marks"]
+    if not any(ch.dep_ == "mark" and ch.lower_ in marks for ch in c.trigger.children):
         return False
     subtree = {t.i for t in c.trigger.subtree}
     return not any(m.span.root.i in subtree for m in mentions)
@@ -242,12 +247,23 @@ def _path(a: Token, b: Token) -> tuple[list[Token], list[Token]] | None:
 
 
 def _date_blocked(
-    path_up: list[Token], trigger: Token, obj: Token, m: DateMention, rule: str
+    path_up: list[Token],
+    trigger: Token,
+    obj: Token,
+    m: DateMention,
+    rule: str,
+    path_down: list[Token] | None = None,
 ) -> bool:
     """A date anchored to another event ("since the summit at the end of October", "after
-    talks on Monday") or an end date ("until June", "through 2023") does not date this one."""
+    talks on Monday") or an end date ("until June", "through 2023") does not date this one;
+    nor does the date of a main clause date an action in its "after ..." clause."""
     cue = cues()
+    for tok in path_down or []:
+        if any(ch.dep_ == "mark" and ch.lower_ in cue["anchored_preps"] for ch in tok.children):
+            return True
     first = m.fact.text.split()[0].lower() if m.fact.text.split() else ""
+    if first in cue["end_preps"] or _lower_window(m.span[0], 1) in cue["end_preps"]:
+        return True
     if first in cue["anchored_preps"] and not (rule == "dated_state" and first == "since"):
         return True
     for tok in path_up[1:]:
@@ -291,7 +307,7 @@ def _assign_dates(group: list[Candidate], dates: list[DateMention]) -> None:
             if path is None:
                 continue
             up, down = path
-            if _date_blocked(up, c.trigger, c.obj, m, c.rule):
+            if _date_blocked(up, c.trigger, c.obj, m, c.rule, down):
                 continue
             pairs.append((0 if effective else 1, len(up) + len(down), len(up), k, m))
     pairs.sort(key=lambda p: p[:4])
@@ -301,12 +317,6 @@ def _assign_dates(group: list[Candidate], dates: list[DateMention]) -> None:
             continue
         group[k].date, group[k].date_role = m, "effective" if eff == 0 else "direct"
         used.add(id(m))
-    # A lone trigger in a short sentence takes the sentence's only date when the parse failed
-    # to tie them (robust to parse errors), unless the date is anchored to another event.
-    if len(group) == 1 and group[0].date is None and len(dates) == 1 and not pairs:
-        m, c = dates[0], group[0]
-        if not _date_blocked([m.span.root, *m.span.root.ancestors], c.trigger, c.obj, m, c.rule):
-            c.date, c.date_role = m, "direct"
 
 
 def _family(etype: str) -> int:
@@ -337,6 +347,27 @@ def _absorb_elaborations(group: list[Candidate]) -> None:
                 break
 
 
+def _donate_effective_dates(cands: list[Candidate]) -> list[Candidate]:
+    """'The new rules take effect on Sept. 7': the start date of the action just reported,
+    not a second action. It becomes that action's date (GUIDELINES: effective date first)."""
+    donors = set(cues()["effective_donor_rules"])
+    kept: list[Candidate] = []
+    for c in cands:
+        if c.rule in donors:
+            previous = [
+                p
+                for p in kept[-4:]
+                if _family(p.type) == _family(c.type) and p.sent.start < c.sent.start
+            ]
+            if previous:
+                target = previous[-1]
+                if c.date is not None and target.date_role != "effective":
+                    target.date, target.date_role = c.date, "effective"
+                continue
+        kept.append(c)
+    return kept
+
+
 def _drop_restatements(cands: list[Candidate]) -> list[Candidate]:
     """'The move requires suppliers to seek a licence': an undated sentence whose subject is
     the previous action ("the move", "the new rules") describes it rather than adding one,
@@ -353,7 +384,7 @@ def _drop_restatements(cands: list[Candidate]) -> list[Candidate]:
                 d.dep_ == "det" and d.lower_ in ("the", "this", "these", "that")
                 for d in subject.children
             )
-            and not any(f" {w} " in f" {c.sent.text.lower()} " for w in cue["inherit_cues"])
+            and not _continues_announcement(c)
             and any(
                 _family(p.type) == _family(c.type) and c.sent.start - p.sent.start > 0
                 for p in kept[-3:]
@@ -373,9 +404,7 @@ def _inherit_dates(cands: list[Candidate]) -> None:
             continue
         text = f" {c.sent.text.lower()} "
         anaphoric = any(f" {w} " in text for w in cue["anaphoric_dates"])
-        if not anaphoric and not any(
-            f" {w} " in text or text.startswith(f" {w}") for w in cue["inherit_cues"]
-        ):
+        if not anaphoric and not _continues_announcement(c):
             continue
         previous = [p for p in cands[:k] if p.date is not None and p.sent.start < c.sent.start]
         previous = [p for p in previous if c.sent.start - p.sent.end < 80]
@@ -392,6 +421,21 @@ def _inherit_dates(cands: list[Candidate]) -> None:
                 in_last = [p for p in previous if p.sent.start == last_sent]
                 source = min(in_last, key=lambda p: _depth(p.date.span.root))  # type: ignore[union-attr]
         c.date, c.date_role = source.date, "inherited"
+
+
+def _continues_announcement(c: Candidate) -> bool:
+    """'At the same time, ...' / 'Meanwhile, ...' open the sentence, or 'also' modifies the
+    trigger itself ('The ministry also requires ...'), not some other verb of the sentence."""
+    cue = cues()
+    text = f" {c.sent.text.lower()} "
+    if any(f" {w} " in text or f" {w}," in text for w in cue["inherit_cues"]):
+        return True
+    heads = [c.trigger, *[h for h in _chain(c.trigger)[:1] if h.pos_ == "AUX"]]
+    return any(
+        ch.dep_ == "advmod" and ch.lower_ in cue["inherit_adverbs"]
+        for h in heads
+        for ch in h.children
+    )
 
 
 def _depth(tok: Token) -> int:
