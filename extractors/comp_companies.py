@@ -73,6 +73,7 @@ class CompanyTagger:
         self.introducers = {tuple(x.split()) for x in lex["list_introducers"]}
         self.poss_nouns = set(lex["possessive_corporate_nouns"])
         self.corporate_verbs = set(lex["corporate_verbs"])
+        self.statement_verbs = set(lex.get("statement_verbs", []))
         self.titles = set(lex["person_titles"])
         self.ticker_re = re.compile(lex["ticker_regex"])
         self.exchanges = set(lex["exchange_prefixes"])
@@ -87,8 +88,12 @@ class CompanyTagger:
         products = _token_set(doc.spans.get(COMMODITIES, []))
         persons = self._person_names(doc)
         found: list[Span] = []
+        person_spans = [(e.start, e.end) for e in doc.ents if e.label_ == "PERSON"]
         for mid, start, end in self.gazetteer(doc):
-            if not (set(range(start, end)) & blocked):
+            inside_person = any(
+                ps <= start and end <= pe and (pe - ps) > (end - start) for ps, pe in person_spans
+            )
+            if not (set(range(start, end)) & blocked) and not inside_person:
                 found.append(Span(doc, start, end, label="COMPANY", kb_id=doc.vocab.strings[mid]))
         runs = [r for r in self._runs(doc) if not (set(range(r[0], r[1])) & blocked)]
         gazetteered = _token_set(found)
@@ -375,8 +380,20 @@ class CompanyTagger:
                 continue
             if not any(t.text[:1].isupper() or t.text[:1].isdigit() for t in span):
                 continue
+            if len(span) == 1 and not self._single_name_supported(doc, span):
+                continue
             out.append(Span(doc, start, self._absorb_legal_tail(doc, end), label="COMPANY"))
         return out
+
+    def _single_name_supported(self, doc: Doc, span: Span) -> bool:
+        """A one-word ORG is a firm only if it speaks ("X said"), owns ("X's shares"), acts as
+        a firm, or recurs in the article: the small model's one-word ORGs are often noise."""
+        root = span.root
+        if root.dep_ in ("nsubj", "nsubjpass") and root.head.lemma_ in self.statement_verbs:
+            return True
+        if self._possessive_corporate(doc, span.end) or self._corporate_subject(doc, span):
+            return True
+        return sum(1 for t in doc if t.text == span.text) >= 2
 
     def _coordinated(
         self,

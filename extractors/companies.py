@@ -14,6 +14,7 @@ from spacy.tokens import Doc, Span
 from extractors.canonical import (
     canonical_name,
     gazetteer_index,
+    is_acronym_of,
     is_short_form,
     key_tokens,
     name_key,
@@ -126,6 +127,15 @@ def _add_short_forms(doc: Doc, clusters: list[FirmCluster]) -> None:
     }
     for cluster in clusters:
         full = cluster.full
+        for tok in doc:
+            if (
+                tok.i not in taken
+                and tok.i not in blocked
+                and len(tok.text) >= 2
+                and is_acronym_of(tok.text, full.text)
+            ):
+                cluster.mentions.append(doc[tok.i : tok.i + 1])  # "(NCEL)" after the full name
+                taken.add(tok.i)
         words = [t.text for t in full]
         for length in range(len(words) - 1, 0, -1):
             for offset in range(0, len(words) - length + 1):
