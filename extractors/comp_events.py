@@ -359,6 +359,8 @@ class EventTagger:
     ) -> None:
         if obj.i != trig.i and obj.lemma_ in self.weak and not self._qualified(obj):
             return
+        if obj.i != trig.i and obj.dep_ == "compound":
+            return  # "export" in "export ban" is a modifier, not the thing acted on
         if rule.get("subject_only") and not (
             obj.dep_ in ("nsubj", "nsubjpass") and obj.head.i == trig.i
         ):
@@ -375,7 +377,9 @@ class EventTagger:
         if etype in self.retype_from and self._tightening(obj):
             etype = self.retype_to
         rid = rule["id"] + (f":{rule['subtype']}" if rule.get("subtype") else "")
-        found.setdefault((trig.i, etype), (trig, obj, rid))
+        key = (trig.i, etype)
+        if key not in found or _closeness(trig, obj) < _closeness(trig, found[key][1]):
+            found[key] = (trig, obj, rid)  # the nearest object in the parse describes it best
 
     def _qualified(self, obj: Token) -> bool:
         """A generic noun ("system", "measures") counts only with a trade-control word near it
@@ -415,3 +419,11 @@ class EventTagger:
                     break
             if dated:
                 found.setdefault((tok.i, etype), (tok, tok, "dated_state"))
+
+
+def _closeness(trig: Token, obj: Token) -> int:
+    """Steps from the trigger down to its object (large when not below it)."""
+    steps, cur = 0, obj
+    while cur.i != trig.i and cur.head.i != cur.i and steps < 10:
+        cur, steps = cur.head, steps + 1
+    return steps if cur.i == trig.i else 10 + abs(obj.i - trig.i)

@@ -264,7 +264,7 @@ def _date_blocked(
     first = m.fact.text.split()[0].lower() if m.fact.text.split() else ""
     if first in cue["end_preps"] or _lower_window(m.span[0], 1) in cue["end_preps"]:
         return True
-    if first in cue["anchored_preps"] and not (rule == "dated_state" and first == "since"):
+    if first in cue["anchored_preps"] and not (rule in cue["state_rules"] and first == "since"):
         return True
     for tok in path_up[1:]:
         if tok.i in (trigger.i, obj.i):
@@ -331,9 +331,24 @@ def _absorb_elaborations(group: list[Candidate]) -> None:
     another trigger of the same family elaborates that action and is not a second event,
     unless it carries its own date."""
     for c in group:
-        if c.date is not None or c.trigger.tag_ not in ("VBG", "VBN"):
+        if c.date is not None:
             continue
-        if c.trigger.dep_ not in CLAUSE_LINKS:
+        # "extended the suspension of its ban": the suspension is what is acted on.
+        holder = next(
+            (
+                m
+                for m in group
+                if m is not c
+                and not m.absorbed
+                and m.obj.i != m.trigger.i
+                and c.trigger.i in {t.i for t in m.obj.subtree}
+            ),
+            None,
+        )
+        if holder is not None:
+            c.absorbed = True
+            continue
+        if c.trigger.tag_ not in ("VBG", "VBN") or c.trigger.dep_ not in CLAUSE_LINKS:
             continue
         ancestors = {t.i for t in c.trigger.ancestors}
         for main in group:

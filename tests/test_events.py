@@ -216,3 +216,46 @@ def test_separately_dated_actions_stay_apart(nlp):
         ("ban_introduced", "2024-05-14"),
         ("ban_lifted", "2024-06-10"),
     ]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "The company has been on a US trade restrictions list since 2019.",
+            [("control_introduced", "2019")],
+        ),
+        (
+            "The Commerce Department removed two Chinese firms from the Entity List on Tuesday.",
+            [("control_lifted", "2024-06-11")],
+        ),
+        (
+            "The government extended the suspension of its export ban on onions until March, "
+            "officials said on Monday.",
+            [("control_extended", "2024-06-10")],
+        ),
+        ("The ban on sugar exports expired on May 31.", [("ban_lifted", "2024-05-31")]),
+        (
+            "The ministry refused to grant licences to three tungsten exporters on Monday.",
+            [("permit_denied", "2024-06-10")],
+        ),
+    ],
+)
+def test_states_lists_lapses_and_refusals(nlp, text, expected):
+    assert [(e.type, e.event_date) for e in events(nlp, text)] == expected
+
+
+def test_take_effect_gives_the_effective_date(nlp):
+    text = (
+        "The Netherlands on Friday expanded export restrictions on lithography tools. "
+        "The new rules take effect on June 20, the trade ministry said."
+    )
+    assert [(e.type, e.event_date) for e in events(nlp, text)] == [
+        ("control_tightened", "2024-06-20")
+    ]
+
+
+def test_main_clause_date_does_not_date_an_after_clause(nlp):
+    text = "Carmakers warned on Wednesday of shutdowns after Beijing stopped exports of chips."
+    event = one(nlp, text)
+    assert (event.type, event.event_date) == ("ban_introduced", None)
