@@ -84,7 +84,11 @@ def strip_legal(name: str) -> str:
 
 
 def fix_case(name: str) -> str:
-    """Title-case shouted words longer than four letters; keep acronyms and mixed case."""
+    """Title-case a shouted name's words longer than four letters ("NAURA TECHNOLOGY GROUP");
+    keep acronyms, and any name that is not shouted throughout."""
+    alpha = [w for w in name.split() if any(ch.isalpha() for ch in w)]
+    if len(alpha) < 2 or not all(w.isupper() for w in alpha):
+        return name
     words = []
     for word in name.split():
         if word.isupper() and len(word.strip(".,-&")) > 4 and word.isalpha():
@@ -98,10 +102,23 @@ def canonical_name(name: str, known: str | None = None) -> str:
     """Gazetteer canonical when known, else the cleaned surface form."""
     if known:
         return known
-    hit = gazetteer_index().get(name_key(name))
-    if hit:
-        return hit
-    return fix_case(strip_legal(name))
+    return gazetteer_canonical(name) or fix_case(strip_legal(name))
+
+
+def gazetteer_canonical(name: str) -> str | None:
+    """The gazetteer name of `name`, also when the text adds head words or legal forms
+    ("Shenghe Resources Holding Co" -> "Shenghe Resources")."""
+    toks = key_tokens(name)
+    heads = _head_words()
+    index = gazetteer_index()
+    while toks:
+        hit = index.get(" ".join(toks))
+        if hit:
+            return hit
+        if len(toks) < 2 or toks[-1] not in heads:
+            return None
+        toks = toks[:-1]
+    return None
 
 
 def distinctive(toks: list[str]) -> bool:

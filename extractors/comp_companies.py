@@ -131,7 +131,7 @@ class CompanyTagger:
             return True
         if (
             tok.is_title
-            and not tok.is_sent_start
+            and not _real_sent_start(tok)
             and tok.pos_ in ("NOUN", "ADJ", "VERB", "X", "NUM")
         ):
             return not tok.is_stop
@@ -146,7 +146,7 @@ class CompanyTagger:
                 i += 1
                 continue
             j = i + 1
-            while j < n and not doc[j].is_sent_start:
+            while j < n and not _real_sent_start(doc[j]):
                 if self._namey(doc[j]):
                     j += 1
                 elif (
@@ -154,7 +154,7 @@ class CompanyTagger:
                     and not (doc[j].lower_ == "of" and doc[i].is_sent_start and j == i + 1)
                     and j + 1 < n
                     and self._namey(doc[j + 1])
-                    and not doc[j + 1].is_sent_start
+                    and not _real_sent_start(doc[j + 1])
                     and doc[j].lower_ != "'s"
                 ):
                     j += 2
@@ -450,4 +450,17 @@ def _listed_together(doc: Doc, a: tuple[int, int], b: tuple[int, int]) -> bool:
     return (
         all(w in (",", "and", "or", "&") for w in between)
         and doc[first[0]].sent == doc[second[0]].sent
+    )
+
+
+def _real_sent_start(tok: Token) -> bool:
+    """A sentence start the text marks (after . ! ? : or a line break), not a parser split
+    inside a long firm name ("Hengdian Group DMEGC | Magnetics said ...")."""
+    if not tok.is_sent_start or tok.i == 0:
+        return tok.i == 0
+    prev = tok.doc[tok.i - 1]
+    return (
+        prev.text in (".", "!", "?", ":", ";", "\u201d", '"', "'")
+        or "\n" in prev.text
+        or prev.is_space
     )

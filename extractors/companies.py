@@ -13,11 +13,10 @@ from spacy.tokens import Doc, Span
 
 from extractors.canonical import (
     canonical_name,
-    gazetteer_index,
+    gazetteer_canonical,
     is_acronym_of,
     is_short_form,
     key_tokens,
-    name_key,
     same_firm,
 )
 from extractors.comp_companies import COMPANIES, TICKERS
@@ -63,7 +62,7 @@ def find_companies(doc: Doc) -> ArticleFirms:
     """Cluster the recognised firm mentions of `doc` and describe each firm once."""
     clusters: list[FirmCluster] = []
     for span in doc.spans.get(COMPANIES, []):
-        known = span.kb_id_ or gazetteer_index().get(name_key(span.text))
+        known = span.kb_id_ or gazetteer_canonical(span.text)
         target = None
         for cluster in clusters:
             if known and cluster.known and known != cluster.known:

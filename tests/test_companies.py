@@ -159,3 +159,21 @@ def test_short_forms_and_acronyms():
     assert not is_short_form("Materials Group", "Qilu Magnetic Materials Group")
     assert is_acronym_of("GETC", "Grain Export Trading Corp")
     assert not is_acronym_of("Getc", "Grain Export Trading Corp")
+
+
+def test_metal_head_words_and_parser_splits(nlp):
+    got = names(nlp, "Hengdian Group Kelon Magnetics said it had applied for licences.")
+    assert got == ["Hengdian Group Kelon Magnetics"]
+    assert names(nlp, "Jiangxi Copper said on Monday it had received an export licence.") == [
+        "Jiangxi Copper"
+    ]
+
+
+def test_gazetteer_canonical_survives_extra_head_words(nlp):
+    assert names(nlp, "Shares of Shenghe Resources Holding Co rose 3% on Friday.") == [
+        "Shenghe Resources"
+    ]
+
+
+def test_mixed_case_names_keep_their_casing():
+    assert fix_case("Hengdian Group DMEGC") == "Hengdian Group DMEGC"
