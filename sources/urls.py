@@ -87,7 +87,11 @@ def local_path(url: str) -> Path:
         path = Path(url2pathname(parts.path))
     else:
         path = Path(text)
-    return path.expanduser().resolve()
+    try:
+        path = path.expanduser()
+    except RuntimeError:  # "~unknownuser/…": keep the name literally rather than fail
+        pass
+    return path.resolve()
 
 
 def is_tracking_param(name: str) -> bool:
