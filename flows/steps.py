@@ -14,7 +14,6 @@ from functools import lru_cache
 from pathlib import Path
 
 from extractors.engine import Extractor
-
 from extractors.page import PageError, parse_page
 from flows.progress import reporter
 from sources.feeds import poll_feed

@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import re
 from pathlib import Path
 from urllib.parse import SplitResult, unquote, unquote_plus, urlsplit, urlunsplit
@@ -87,10 +88,8 @@ def local_path(url: str) -> Path:
         path = Path(url2pathname(parts.path))
     else:
         path = Path(text)
-    try:
+    with contextlib.suppress(RuntimeError):  # "~nosuchuser/…": keep the name literally
         path = path.expanduser()
-    except RuntimeError:  # "~unknownuser/…": keep the name literally rather than fail
-        pass
     return path.resolve()
 
 
