@@ -3,11 +3,9 @@ and turns known failures into one clear line on stderr and exit status 2."""
 
 from __future__ import annotations
 
-import functools
 import sys
-from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated, Any, TypeVar
+from typing import Annotated
 
 import typer
 
@@ -15,65 +13,16 @@ from flows import prefect_env
 
 prefect_env.apply_prefect_defaults()
 
-from flows.console import RichProgress, render_rows, stderr  # noqa: E402
-from tradeline.config import ConfigError, Settings, load_settings  # noqa: E402
-
-app = typer.Typer(
-    name="tradeline",
-    help="Trade-policy news → a DuckDB timeline of permits, licences and export controls.",
-    no_args_is_help=True,
-    add_completion=False,
-    pretty_exceptions_enable=False,
+from flows.cli_common import (  # noqa: E402
+    ConfigOption,
+    UserError,
+    WarehouseOption,
+    app,
+    clean_errors,
+    settings_and_warehouse,
 )
-
-ConfigOption = Annotated[
-    Path | None,
-    typer.Option("--config", "-c", help="Config file (default: ./tradeline.toml if present)."),
-]
-WarehouseOption = Annotated[
-    Path | None,
-    typer.Option(
-        "--warehouse",
-        "-w",
-        help="DuckDB file (default: the config's, else $TRADELINE_WAREHOUSE, "
-        "else ./tradeline.duckdb).",
-    ),
-]
-
-F = TypeVar("F", bound=Callable[..., Any])
-
-
-class UserError(Exception):
-    """A failure the user can fix; shown as one line, never as a traceback."""
-
-
-def _known_errors() -> tuple[type[BaseException], ...]:
-    from extractors.pipeline import ModelNotFoundError
-    from warehouse.db import WarehouseError
-
-    return (UserError, ConfigError, WarehouseError, ModelNotFoundError, FileNotFoundError)
-
-
-def clean_errors(func: F) -> F:
-    """Known failures become `error: …` on stderr with exit status 2."""
-
-    @functools.wraps(func)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        try:
-            return func(*args, **kwargs)
-        except _known_errors() as exc:
-            stderr.print(f"[bold red]error:[/] {exc}", highlight=False)
-            raise typer.Exit(2) from None
-        except KeyboardInterrupt:
-            stderr.print("interrupted")
-            raise typer.Exit(130) from None
-
-    return wrapper  # type: ignore[return-value]
-
-
-def settings_and_warehouse(config: Path | None, warehouse: Path | None) -> tuple[Settings, Path]:
-    settings = load_settings(config)
-    return settings, (warehouse or settings.warehouse_path)
+from flows.console import RichProgress, render_rows, stderr  # noqa: E402
+from tradeline.config import load_settings  # noqa: E402
 
 
 @app.command()
@@ -231,6 +180,10 @@ def sql(
     text = render_rows(columns, rows, format)
     if text is not None:
         sys.stdout.write(text if text.endswith("\n") else text + "\n")
+
+
+# Further command groups register themselves on `app` when imported (one module per topic).
+# e.g. from flows import cli_archive
 
 
 def main() -> None:  # pragma: no cover - console entry point
