@@ -12,12 +12,15 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import lru_cache
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from extractors.engine import Extractor
 from extractors.page import PageError, parse_page
 from flows.progress import reporter
 from sources.feeds import poll_feed
-from sources.http import Fetcher, FetchError
+from sources.http import Fetcher, FetchError, FetchResponse
+from sources.politeness import HostGate
+from sources.robots import ROBOTS
 from sources.urls import canonical_url, is_local_url, redact_url
 from tradeline.config import FeedConfig, Settings
 from tradeline.records import Article, Document, Extraction, FeedEntry, FeedResult, IngestError
@@ -145,7 +148,7 @@ def fetch_documents(
 
     def fetch_one(fetcher: Fetcher, entry: FeedEntry) -> Document | IngestError:
         try:
-            response = fetcher.fetch(entry.url, kind="page", allow_local=_may_read_local(entry))
+            response = _polite_fetch(fetcher, gate, entry, settings.fetch.respect_robots)
         except FetchError as exc:
             return _error(entry.url, "fetch", str(exc), entry.feed_url)
         finally:
@@ -168,10 +171,32 @@ def fetch_documents(
 
     docs: list[Document] = []
     errors: list[IngestError] = []
+    gate = _host_gate(settings.fetch.per_host_concurrency)
     with Fetcher(settings.fetch) as fetcher, ThreadPoolExecutor(settings.fetch.concurrency) as pool:
         for outcome in pool.map(lambda e: fetch_one(fetcher, e), entries):
             (errors if isinstance(outcome, IngestError) else docs).append(outcome)
     return docs, errors
+
+
+@lru_cache(maxsize=4)
+def _host_gate(per_host: int) -> HostGate:
+    """One gate per process, so Crawl-delay spacing carries over from batch to batch."""
+    return HostGate(per_host)
+
+
+def _polite_fetch(
+    fetcher: Fetcher, gate: HostGate, entry: FeedEntry, robots: bool
+) -> FetchResponse:
+    """robots.txt first (a disallowed URL is a FetchError 'robots'), then the per-host gate."""
+    delay = None
+    if robots and not is_local_url(entry.url):
+        if not ROBOTS.allowed(fetcher, entry.url):
+            detail = f"{redact_url(entry.url)} disallowed by robots.txt"
+            raise FetchError("robots", entry.url, detail)
+        delay = ROBOTS.crawl_delay(fetcher, entry.url)
+    host = (urlsplit(entry.url).hostname or "").lower()
+    with gate.slot(host, delay):
+        return fetcher.fetch(entry.url, kind="page", allow_local=_may_read_local(entry))
 
 
 def parse_documents(

@@ -51,6 +51,8 @@ class FetchConfig(_Section):
     )
     per_host_delay_s: float = Field(0.0, ge=0)
     concurrency: int = Field(4, ge=1)
+    per_host_concurrency: int = Field(2, ge=1)  # requests in flight to one host at most
+    respect_robots: bool = True  # robots.txt Disallow is obeyed and Crawl-delay honoured
 
 
 class ModelConfig(_Section):
