@@ -11,12 +11,15 @@ from __future__ import annotations
 import re
 from functools import cache
 
-from rapidfuzz import fuzz
+from rapidfuzz import fuzz, process
 
 from models.assets import COMPANY_LEXICON_PATH, GAZETTEER_PATH, load_json, load_jsonl
 
 _WORD = re.compile(r"[a-z0-9]+")
 FUZZY_MIN = 80.0  # one differing word, e.g. "Earth"/"Earths", a one-letter misspelling
+GAZETTEER_FUZZY_MIN = 92.0  # whole folded names: a letter or two apart ("Glencor" / "Glencore")
+_PAREN = re.compile(r"\s*\([^)]*\)")
+_INNER_HYPHEN = re.compile(r"(?<=[^\W\d_])-(?=[^\W\d_])")
 
 
 @cache
@@ -99,10 +102,84 @@ def fix_case(name: str) -> str:
 
 
 def canonical_name(name: str, known: str | None = None) -> str:
-    """Gazetteer canonical when known, else the cleaned surface form."""
+    """Gazetteer canonical when known, else the canonical form of the surface name."""
     if known:
         return known
-    return gazetteer_canonical(name) or fix_case(strip_legal(name))
+    return gazetteer_canonical(name) or canonical_form(name)
+
+
+@cache
+def _folds() -> dict[str, str]:
+    return {k: v for k, v in _lexicon()["canonical_folds"].items() if not k.startswith("_")}
+
+
+@cache
+def _tail_words() -> frozenset[str]:
+    return frozenset(_lexicon()["canonical_tail_words"]) | _strip_words()
+
+
+def _fold_word(word: str) -> str:
+    """Fold one word by the lexicon's spelling folds, keeping its capitalisation."""
+    folded = _folds().get(word.casefold())
+    if folded is None:
+        return word
+    if word.isupper() and len(word) > 1:
+        return folded.upper()
+    return folded.capitalize() if word[:1].isupper() else folded
+
+
+def canonical_form(name: str) -> str:
+    """One spelling per firm across articles, for firms the gazetteer does not know.
+
+    "JL Mag Rare-Earth Co Ltd", "JL Mag Rare Earths" -> "JL Mag Rare Earth": bracketed words,
+    legal prefixes and suffixes and trailing group words dropped, hyphens between letters
+    made spaces, plural/singular and other spelling variants folded (models/data lexicon).
+    The warehouse then merges names that differ only in case.
+    """
+    text = _PAREN.sub(" ", name.replace("\u00a0", " "))
+    parts = strip_legal(text).split()
+    prefixes = {p.rstrip(".") for p in _lexicon().get("legal_prefixes", [])}
+    while len(parts) > 1 and parts[0].casefold().rstrip(".") in prefixes:
+        parts.pop(0)
+    words = [w for part in parts for w in _INNER_HYPHEN.split(part) if w]
+    tail = _tail_words()
+    while len(words) > 1 and words[-1].casefold().strip(",.") in tail:
+        words.pop()
+    out = " ".join(_fold_word(w) for w in words).strip(" ,.;:")
+    return fix_case(out) if out else fix_case(strip_legal(name))
+
+
+def fold_key(name: str) -> str:
+    """Lower-case key of `canonical_form` (what two spellings of one firm share)."""
+    return " ".join(tokens(canonical_form(name)))
+
+
+@cache
+def _gazetteer_folded() -> dict[str, str]:
+    index: dict[str, str] = {}
+    for row in load_jsonl(GAZETTEER_PATH.name):
+        for alias in [row["canonical"], *row["aliases"]]:
+            key = fold_key(alias)
+            if key:
+                index.setdefault(key, row["canonical"])
+    return index
+
+
+def gazetteer_fuzzy(name: str) -> str | None:
+    """The gazetteer firm whose folded name equals, or is a letter or two from, this one's
+    ("Lynas Rare Earth Ltd" -> "Lynas Rare Earths"); same first word and word count only."""
+    key = fold_key(name)
+    if not key:
+        return None
+    index = _gazetteer_folded()
+    if key in index:
+        return index[key]
+    if len(key) < 8:
+        return None
+    words = key.split()
+    choices = [k for k in index if k.split()[0] == words[0] and len(k.split()) == len(words)]
+    best = process.extractOne(key, choices, scorer=fuzz.ratio, score_cutoff=GAZETTEER_FUZZY_MIN)
+    return index[best[0]] if best else None
 
 
 def gazetteer_canonical(name: str) -> str | None:
@@ -116,9 +193,9 @@ def gazetteer_canonical(name: str) -> str | None:
         if hit:
             return hit
         if len(toks) < 2 or toks[-1] not in heads:
-            return None
+            break
         toks = toks[:-1]
-    return None
+    return gazetteer_fuzzy(name)
 
 
 def distinctive(toks: list[str]) -> bool:

@@ -252,7 +252,9 @@ def _relative(t: str, a: Anchor) -> ResolvedDate | None:
     return None
 
 
-def _weekday(t: str, a: Anchor) -> ResolvedDate | None:
+def _weekday(t: str, a: Anchor, tense: Tense = None) -> ResolvedDate | None:
+    """Most recent such day on or before publication; the coming one after "next" or when the
+    governing verb is future ("will lift the ban from Monday")."""
     m = re.fullmatch(
         r"(?:(last|next|this|coming|this coming|this past|past)\s+)?([a-z]+)\.?"
         r"(?:\s+(?:morning|afternoon|evening|night))?",
@@ -269,6 +271,8 @@ def _weekday(t: str, a: Anchor) -> ResolvedDate | None:
     if which in ("next", "coming", "this coming"):
         ahead = (wd - d.weekday()) % 7 or 7
         return _fmt(d + timedelta(days=ahead), "day")
+    if tense == "future" and which is None:
+        return _fmt(d + timedelta(days=(wd - d.weekday()) % 7), "day")
     back = (d.weekday() - wd) % 7
     if which == "last" and back == 0:
         back = 7
@@ -453,7 +457,7 @@ def resolve(t: str, a: Anchor | None, tense: Tense = None) -> ResolvedDate | Non
     res = _quarter(t, a) or _modified(t, a, tense) or _absolute(t)
     if res or a is None:
         return res
-    res = _relative(t, a) or _weekday(t, a) or _ordinal_day(t, a, tense)
+    res = _relative(t, a) or _weekday(t, a, tense) or _ordinal_day(t, a, tense)
     return res or _month_with_relative_year(t, a) or _undated_year(t, a, tense)
 
 

@@ -33,6 +33,7 @@ from tradeline.records import PolicyDateFact
 
 __all__ = ["ResolvedDate", "find_date_mentions", "find_policy_dates", "resolve_date_expression"]
 
+_END_PREPS = ("until", "till", "through", "to the end", "runs to", "expires")
 _OPEN_START_PREPS = ("from", "starting", "effective", "until", "till", "by", "as of", "beginning")
 
 
@@ -50,6 +51,8 @@ def _resolve_candidate(c: Candidate, anchor: Anchor | None) -> ResolvedDate | No
     lead = c.text[: c.span.start_char - c.start_char].strip().lower()
     if tense == "past" and lead.startswith(_OPEN_START_PREPS):
         tense = None  # effective dates ("from Jan 1") often lie ahead even in past-tense reports
+    if tense is None and lead.startswith(_END_PREPS):
+        tense = "future"  # end dates ("until the end of June") lie ahead unless told otherwise
     if c.label == "RANGE" and c.end_span is not None:
         first = resolve(normalise(c.span.text), anchor, tense)
         second = resolve(normalise(c.end_span.text), anchor, tense)

@@ -17,7 +17,7 @@ from typing import Any
 
 from spacy.tokens import Doc, Span, Token
 
-from extractors import authorities, commodities
+from extractors import authorities, commodities, event_adjust
 from extractors.canonical import gazetteer_sectors
 from extractors.comp_events import TRIGGER_OBJECTS, TRIGGERS
 from extractors.companies import ArticleFirms
@@ -81,7 +81,13 @@ def find_events(
 ) -> list[EventFact]:
     """All actions the article states, each once (see the module docstring)."""
     mentions = _locate_dates(doc, dates)
+    cue = cues()
+    named = set(firms.by_token)
     cands = [c for c in _candidates(doc) if not _not_an_action(c)]
+    cands = [c for c in cands if not event_adjust.is_single_consignment(c, cue)]
+    for c in cands:
+        if event_adjust.is_requirement(c, cue, named):
+            c.type, c.rule = "control_introduced", "require_permit"
     cands = [c for c in cands if not _undated_background(c, mentions)]
     by_sent: dict[int, list[Candidate]] = {}
     for c in cands:
@@ -111,6 +117,9 @@ def find_events(
         if not c.commodities and dominant:
             c.commodities, c.commodity_inherited = list(dominant), True
         c.modality = _modality(c, published)
+    cands = _donate_requirement_dates(cands)
+    if any(not event_adjust.is_headline(c) for c in cands):
+        cands = [c for c in cands if c.date is not None or not event_adjust.is_headline(c)]
     merged = _merge(cands)
     return [_to_fact(c) for c in merged]
 
@@ -379,6 +388,19 @@ def _donate_effective_dates(cands: list[Candidate]) -> list[Candidate]:
                 if c.date is not None and target.date_role != "effective":
                     target.date, target.date_role = c.date, "effective"
                 continue
+        kept.append(c)
+    return kept
+
+
+def _donate_requirement_dates(cands: list[Candidate]) -> list[Candidate]:
+    """'From July 4, suppliers will need a licence': the effective date of the control just
+    reported (see extractors.event_adjust.donates_effective_date)."""
+    kept: list[Candidate] = []
+    for c in cands:
+        previous = kept[-1] if kept else None
+        if event_adjust.donates_effective_date(c, previous, cues()):
+            previous.date, previous.date_role = c.date, "effective"  # type: ignore[union-attr]
+            continue
         kept.append(c)
     return kept
 

@@ -14,7 +14,13 @@ from spacy.language import Language
 from spacy.util import get_installed_models, is_package
 
 # Importing these modules registers the factories with spaCy.
-from extractors import comp_commodities, comp_companies, comp_events, comp_orgs  # noqa: F401
+from extractors import (  # noqa: F401
+    comp_commodities,
+    comp_companies,
+    comp_events,
+    comp_lines,
+    comp_orgs,
+)
 from models.assets import pipeline_definition
 
 
@@ -55,6 +61,10 @@ def build_pipeline(model_name: str) -> Language:
     except OSError as exc:
         raise ModelNotFoundError(model_name, str(exc).splitlines()[0]) from exc
     definition: dict[str, Any] = pipeline_definition()
+    first = "parser" if "parser" in nlp.pipe_names else None
+    for name in definition["pipeline"].get("before_parser", []):
+        if name not in nlp.pipe_names:
+            nlp.add_pipe(name, before=first) if first else nlp.add_pipe(name, first=True)
     after = definition["pipeline"].get("after", "ner")
     previous = after if after in nlp.pipe_names else None
     for name in definition["pipeline"]["components"]:

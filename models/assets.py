@@ -13,7 +13,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-ASSETS_VERSION = "0.2.0"
+ASSETS_VERSION = "0.3.0"
 
 MODELS_DIR = Path(__file__).resolve().parent
 DATA_DIR = MODELS_DIR / "data"

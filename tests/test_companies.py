@@ -39,7 +39,7 @@ def test_legal_suffix_and_head_words_make_a_firm(nlp):
     )
     got = names(nlp, text)
     assert "Hunan Orient Tungsten" in got
-    assert "Qilu Magnetic Materials Group" in got
+    assert "Qilu Magnetic Materials" in got  # trailing "Group" is not part of the canonical
 
 
 def test_descriptor_apposition_marks_unknown_firm(nlp):
@@ -139,7 +139,8 @@ def test_each_firm_once(nlp):
 )
 def test_strip_legal(raw, expected):
     assert strip_legal(raw) == expected
-    assert canonical_name(raw) == expected
+    # the canonical form also drops trailing group words ("Holdings"), as the scorer does
+    assert canonical_name(raw) == expected.removesuffix(" Holdings")
 
 
 def test_fix_case_tames_shouting_keeps_acronyms():

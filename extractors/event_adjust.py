@@ -1,0 +1,94 @@
+"""Corrections over event candidates that need the whole sentence or its neighbours.
+
+* A single consignment stopped at the border ("customs blocked a shipment of gallium") is an
+  enforcement act, not an export ban.
+* "Exporters must obtain a permit" states a licence requirement (control_introduced), not a
+  grant: obtaining under an obligation modal, by a generic (unnamed) subject.
+* "From July 4, suppliers will need a licence" after "the ministry widened controls" gives the
+  effective date of that action, not a second action: a requirement sentence with no acting
+  authority of its own donates its effective date to the control just reported.
+* A headline (a first line without final punctuation) only announces what the body tells:
+  its undated events are dropped when the body has events.
+Cue words live in models/data/event_cues.json ("adjust" section).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from spacy.tokens import Token
+
+if TYPE_CHECKING:
+    from extractors.events import Candidate
+
+
+def _cue(cues: dict[str, Any]) -> dict[str, Any]:
+    return cues.get("adjust", {})
+
+
+def is_single_consignment(c: Candidate, cues: dict[str, Any]) -> bool:
+    """A ban-type trigger whose object is one shipment ("a shipment", "the cargo")."""
+    cue = _cue(cues)
+    if c.type not in ("ban_introduced", "control_introduced") or c.obj.i == c.trigger.i:
+        return False
+    obj = c.obj
+    if obj.lemma_.lower() not in cue.get("consignment_nouns", []) or obj.tag_ in ("NNS", "NNPS"):
+        return False
+    return any(
+        ch.dep_ in ("det", "nummod") and ch.lower_ in ("a", "an", "one", "the")
+        for ch in obj.children
+    )
+
+
+def _subject(tok: Token) -> Token | None:
+    for t in [tok, *list(tok.ancestors)[:2]]:
+        subj = next((ch for ch in t.children if ch.dep_ in ("nsubj", "nsubjpass")), None)
+        if subj is not None:
+            return subj
+    return None
+
+
+def _obligation(tok: Token, cue: dict[str, Any]) -> bool:
+    modals = set(cue.get("obligation_aux", []))
+    governors = set(cue.get("obligation_governors", []))
+    if any(ch.dep_ == "aux" and ch.lower_ in modals for ch in tok.children):
+        return True
+    head = tok.head
+    return tok.dep_ in ("xcomp", "ccomp") and head.lemma_.lower() in governors
+
+
+def is_requirement(c: Candidate, cues: dict[str, Any], named: set[int]) -> bool:
+    """'exporters must obtain a permit', 'firms will have to seek licences'."""
+    cue = _cue(cues)
+    if c.type not in ("permit_issued", "permit_applied") or not _obligation(c.trigger, cue):
+        return False
+    subj = _subject(c.trigger)
+    if subj is None or subj.i in named:
+        return False
+    return subj.lemma_.lower() in cue.get("generic_subjects", []) or subj.tag_ == "NNS"
+
+
+def is_headline(c: Candidate) -> bool:
+    """The trigger sits on the text's first line, which ends without punctuation."""
+    doc = c.trigger.doc
+    text = doc.text
+    first_nl = text.find("\n")
+    if first_nl < 0 or c.trigger.idx >= first_nl:
+        return False
+    line = text[:first_nl].strip()
+    return bool(line) and line[-1] not in ".!?\"'”’:"
+
+
+def donates_effective_date(c: Candidate, previous: Candidate | None, cues: dict[str, Any]) -> bool:
+    """A requirement sentence with its own effective date and no authority of its own, right
+    after a control action of the same family without an effective date."""
+    if previous is None or c.date is None or c.date_role != "effective":
+        return False
+    if c.rule not in _cue(cues).get("requirement_rules", []) or c.authority_stated:
+        return False
+    if previous.date_role == "effective" or previous.sent.start >= c.sent.start:
+        return False
+    families = cues["elaboration_families"]
+    same = any(c.type in f and previous.type in f for f in families)
+    near = len(list(c.trigger.doc[previous.sent.end : c.sent.start].sents)) <= 1
+    return same and near
