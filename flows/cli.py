@@ -39,6 +39,20 @@ def run(
     show_timeline: Annotated[
         bool, typer.Option("--timeline/--no-timeline", help="Print the timeline when done.")
     ] = True,
+    task_runner: Annotated[
+        str,
+        typer.Option(
+            "--task-runner",
+            help="local (this process) or dask: fetch and extract batches on a Dask cluster.",
+        ),
+    ] = "local",
+    dask_address: Annotated[
+        str | None,
+        typer.Option(
+            "--dask-address",
+            help="Dask scheduler, e.g. tcp://10.0.0.5:8786 (default: a LocalCluster here).",
+        ),
+    ] = None,
 ) -> None:
     """Run the Prefect `ingest` flow: poll feeds, fetch new articles, extract facts, store them.
 
@@ -51,6 +65,14 @@ def run(
 
     _check_model(settings.model.name)
     from flows.ingest import ingest
+    from flows.taskrunners import TaskRunnerError, make_task_runner
+
+    try:
+        runner = make_task_runner(task_runner, dask_address)
+    except TaskRunnerError as exc:
+        raise UserError(str(exc)) from None
+    if runner is not None:
+        ingest = ingest.with_options(task_runner=runner)
 
     with RichProgress() as progress, reporting_to(progress):
         summary = ingest(settings, str(warehouse_path), list(feed) if feed else None)
@@ -184,6 +206,7 @@ def sql(
 
 # Further command groups register themselves on `app` when imported (one module per topic).
 # e.g. from flows import cli_archive
+from flows import cli_serve  # noqa: E402, F401
 
 
 def main() -> None:  # pragma: no cover - console entry point

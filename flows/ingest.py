@@ -6,11 +6,12 @@ Fetching retries inside the fetcher (per request, with backoff), so tasks themse
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 from prefect import flow, task
 
-from flows import steps
+from flows import steps, taskrunners
 from flows.progress import reporter
 from tradeline.config import Settings
 
@@ -29,11 +30,33 @@ def extract_facts(settings: Settings, articles: list) -> list:
     return steps.extract_articles(extractor, articles)
 
 
+fetch_parse_extract = task(steps.fetch_parse_extract, name="fetch-parse-extract")
+
+
+def _processed_batches(settings: Settings, entries: list, batch_size: int) -> Iterator[tuple]:
+    """(items, errors) per batch: here as three tasks, or on a Dask cluster as one task each."""
+    batches = steps.batched(entries, batch_size)
+    if not taskrunners.runs_in_flow_process():
+        yield from taskrunners.submitted_in_order(fetch_parse_extract, settings, batches, 4)
+        return
+    for batch in batches:
+        docs, fetch_errors = fetch_documents(settings, batch)
+        parsed, parse_errors = parse_documents(docs)
+        extractions = extract_facts(settings, [article for _, article in parsed])
+        items = [
+            (doc, article, extraction)
+            for (doc, article), extraction in zip(parsed, extractions, strict=True)
+        ]
+        yield items, [*fetch_errors, *parse_errors]
+
+
 @flow(name="ingest", validate_parameters=False)
 def ingest(
     settings: Settings, warehouse: str, feeds: list[str] | None = None, batch_size: int = 32
 ) -> steps.IngestSummary:
     """Poll feeds, then fetch → parse → extract → store each batch of new articles."""
+    if isinstance(settings, dict):  # a deployment's parameters arrive as JSON
+        settings = Settings.model_validate(settings)
     warehouse_path = Path(warehouse)
     summary = steps.IngestSummary()
     extractor = steps.get_extractor(
@@ -64,15 +87,7 @@ def ingest(
             progress.start(stage, len(entries))
         if feed_errors:
             store_results(warehouse_path, [], feed_errors, current_run())
-        for batch in steps.batched(entries, batch_size):
-            docs, fetch_errors = fetch_documents(settings, batch)
-            parsed, parse_errors = parse_documents(docs)
-            extractions = extract_facts(settings, [article for _, article in parsed])
-            items = [
-                (doc, article, extraction)
-                for (doc, article), extraction in zip(parsed, extractions, strict=True)
-            ]
-            errors = [*fetch_errors, *parse_errors]
+        for items, errors in _processed_batches(settings, entries, batch_size):
             summary.new_articles += store_results(warehouse_path, items, errors, current_run())
             summary.facts += sum(extraction.n_facts for _, _, extraction in items)
             summary.skipped_non_english += sum(

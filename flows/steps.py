@@ -283,3 +283,24 @@ def finish_run(warehouse_path: Path, run_id: str, status: str) -> None:
 def batched(items: Sequence, size: int) -> Iterable[Sequence]:
     for start in range(0, len(items), size):
         yield items[start : start + size]
+
+
+def fetch_parse_extract(
+    settings: Settings, entries: Sequence[FeedEntry]
+) -> tuple[list[tuple[Document, Article, Extraction]], list[IngestError]]:
+    """One batch up to the point of storing: the unit of work a Dask worker runs.
+
+    The worker loads the model once (`get_extractor` is cached per process) and sends back
+    only what the single writer stores.
+    """
+    docs, fetch_errors = fetch_documents(settings, entries)
+    parsed, parse_errors = parse_documents(docs)
+    extractor = get_extractor(
+        settings.model.name, settings.model.batch_size, settings.model.n_process
+    )
+    extractions = extract_articles(extractor, [article for _, article in parsed])
+    items = [
+        (doc, article, extraction)
+        for (doc, article), extraction in zip(parsed, extractions, strict=True)
+    ]
+    return items, [*fetch_errors, *parse_errors]

@@ -1,0 +1,172 @@
+"""`tradeline serve`: the ingest flow as a Prefect deployment on the configured schedule.
+
+`flow.serve` registers the deployment with a Prefect API and runs each scheduled flow run in a
+subprocess. Prefect's temporary (ephemeral) server does not schedule runs, so when no API is
+configured a local `prefect server start` is launched on 127.0.0.1 and used; its UI shows the
+deployment, its schedule and every run. One run at a time (limit=1): DuckDB has one writer.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import time
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from tradeline.config import ScheduleConfig, Settings
+
+DEFAULT_NAME = "scheduled"
+DEFAULT_PORT = 4200
+SERVER_START_TIMEOUT_S = 120.0  # first start migrates its database: 11-25 s measured
+
+
+class ServeError(ValueError):
+    """The schedule or server set-up cannot work; the message says what to change."""
+
+
+def schedule_kwargs(
+    schedule: ScheduleConfig, cron: str | None = None, interval_s: int | None = None
+) -> dict[str, Any]:
+    """`cron=` or `interval=` for flow.serve: the command line wins over the config."""
+    if cron and interval_s:
+        raise ServeError("give either --cron or --interval, not both")
+    if not (cron or interval_s):
+        cron, interval_s = schedule.cron, schedule.interval_s
+        if cron and interval_s:
+            raise ServeError("[schedule] sets both cron and interval_s: keep one")
+    if cron:
+        from prefect.client.schemas.schedules import CronSchedule
+        from pydantic import ValidationError
+
+        try:
+            CronSchedule(cron=cron)
+        except ValidationError as exc:
+            raise ServeError(f"invalid cron expression {cron!r}") from exc
+        return {"cron": cron}
+    if interval_s:
+        if interval_s <= 0:
+            raise ServeError("--interval must be a positive number of seconds")
+        return {"interval": timedelta(seconds=interval_s)}
+    raise ServeError(
+        'no schedule: add [schedule] cron = "0 * * * *" (or interval_s = 3600) to the config, '
+        "or pass --cron / --interval"
+    )
+
+
+def deployment_kwargs(
+    settings: Settings,
+    warehouse: Path,
+    name: str = DEFAULT_NAME,
+    cron: str | None = None,
+    interval_s: int | None = None,
+) -> dict[str, Any]:
+    """Everything flow.serve / flow.to_deployment need; parameters are plain JSON."""
+    return {
+        "name": name,
+        "parameters": {
+            "settings": settings.model_dump(mode="json"),
+            "warehouse": str(Path(warehouse).resolve()),
+        },
+        "tags": ["tradeline"],
+        "description": "Poll the configured feeds and store new articles' facts in DuckDB.",
+        **schedule_kwargs(settings.schedule, cron, interval_s),
+    }
+
+
+def build_deployment(settings: Settings, warehouse: Path, **options: Any) -> Any:
+    """The RunnerDeployment `serve` would register (for inspection and tests)."""
+    from prefect.deployments.runner import EntrypointType
+
+    from flows.ingest import ingest
+
+    return ingest.to_deployment(
+        **deployment_kwargs(settings, warehouse, **options),
+        entrypoint_type=EntrypointType.MODULE_PATH,
+    )
+
+
+def configured_api_url() -> str | None:
+    """PREFECT_API_URL from the environment or the active Prefect profile."""
+    from prefect.settings import get_current_settings
+
+    return os.environ.get("PREFECT_API_URL") or get_current_settings().api.url
+
+
+def server_command(port: int = DEFAULT_PORT) -> list[str]:
+    """`prefect server start` from this environment, bound to loopback only."""
+    beside = Path(sys.executable).with_name("prefect")
+    prefect = str(beside) if beside.exists() else (shutil.which("prefect") or "prefect")
+    return [prefect, "server", "start", "--host", "127.0.0.1", "--port", str(port)]
+
+
+def start_local_server(
+    port: int = DEFAULT_PORT, timeout_s: float = SERVER_START_TIMEOUT_S
+) -> tuple[subprocess.Popen, str]:
+    """Start `prefect server start` and wait until its API answers; returns (process, api url)."""
+    api_url = f"http://127.0.0.1:{port}/api"
+    if _healthy(api_url):  # one is already running there (e.g. a previous serve)
+        raise ServeError(
+            f"a Prefect server already answers on port {port}: "
+            f"export PREFECT_API_URL={api_url} and run again"
+        )
+    process = subprocess.Popen(server_command(port), stdin=subprocess.DEVNULL)
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise ServeError(f"prefect server exited with status {process.returncode}")
+        if _healthy(api_url):
+            return process, api_url
+        time.sleep(0.5)
+    process.terminate()
+    raise ServeError(f"prefect server did not answer on {api_url} within {timeout_s:g} s")
+
+
+def _healthy(api_url: str) -> bool:
+    try:
+        return httpx.get(f"{api_url}/health", timeout=2, trust_env=False).status_code == 200
+    except httpx.HTTPError:
+        return False
+
+
+def serve(
+    settings: Settings,
+    warehouse: Path,
+    *,
+    start_server: bool = True,
+    port: int = DEFAULT_PORT,
+    **options: Any,
+) -> None:
+    """Register the deployment and run its schedule until interrupted (blocks)."""
+    kwargs = deployment_kwargs(settings, warehouse, **options)  # fail fast on a bad schedule
+    server: subprocess.Popen | None = None
+    if not configured_api_url():
+        if not start_server:
+            raise ServeError(
+                "no Prefect API configured: start one with `"
+                + " ".join(server_command(port))
+                + f"` and export PREFECT_API_URL=http://127.0.0.1:{port}/api"
+            )
+        server, api_url = start_local_server(port)
+        os.environ["PREFECT_API_URL"] = api_url
+    try:
+        from prefect.deployments.runner import EntrypointType
+        from prefect.settings import PREFECT_API_URL, temporary_settings
+
+        from flows.ingest import ingest
+
+        # The variable reaches the flow-run subprocesses; the settings context this process.
+        with temporary_settings(updates={PREFECT_API_URL: configured_api_url()}):
+            ingest.serve(**kwargs, limit=1, entrypoint_type=EntrypointType.MODULE_PATH)
+    finally:
+        if server is not None:
+            server.terminate()
+            try:
+                server.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                server.kill()

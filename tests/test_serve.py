@@ -1,0 +1,109 @@
+"""`tradeline serve`: the deployment it would register, and its argument handling.
+
+Serving itself blocks forever against a Prefect server, so tests stop one step short: they
+build the same RunnerDeployment `flow.serve` registers and check its schedule and parameters.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from flows.cli import app
+from flows.serve import (
+    ServeError,
+    build_deployment,
+    deployment_kwargs,
+    schedule_kwargs,
+    server_command,
+)
+from tradeline.config import ScheduleConfig, Settings, load_settings
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def test_schedule_from_config_and_overrides() -> None:
+    assert schedule_kwargs(ScheduleConfig(cron="0 * * * *")) == {"cron": "0 * * * *"}
+    assert schedule_kwargs(ScheduleConfig(interval_s=900)) == {"interval": timedelta(seconds=900)}
+    # the command line wins over the config
+    assert schedule_kwargs(ScheduleConfig(cron="0 * * * *"), interval_s=60) == {
+        "interval": timedelta(seconds=60)
+    }
+    assert schedule_kwargs(ScheduleConfig(), cron="*/5 * * * *") == {"cron": "*/5 * * * *"}
+
+
+@pytest.mark.parametrize(
+    ("schedule", "cron", "interval", "message"),
+    [
+        (ScheduleConfig(), None, None, "no schedule"),
+        (ScheduleConfig(cron="0 * * * *", interval_s=60), None, None, "keep one"),
+        (ScheduleConfig(), "0 * * * *", 60, "not both"),
+        (ScheduleConfig(), "every tuesday", None, "invalid cron"),
+    ],
+)
+def test_bad_schedules_say_what_to_change(
+    schedule: ScheduleConfig, cron: str | None, interval: int | None, message: str
+) -> None:
+    with pytest.raises(ServeError, match=message):
+        schedule_kwargs(schedule, cron, interval)
+
+
+def test_deployment_parameters_are_json_and_round_trip(tmp_path: Path) -> None:
+    settings = load_settings(REPO / "tradeline.toml")
+    kwargs = deployment_kwargs(settings, tmp_path / "wh.duckdb", name="hourly")
+    params = kwargs["parameters"]
+    assert params["warehouse"] == str((tmp_path / "wh.duckdb").resolve())
+    assert Settings.model_validate(params["settings"]) == settings  # what the flow run gets
+    assert kwargs["cron"] == "0 * * * *" and kwargs["name"] == "hourly"
+
+
+def test_runner_deployment_has_the_schedule_and_parameters(tmp_path: Path) -> None:
+    settings = Settings(schedule=ScheduleConfig(interval_s=600))
+    deployment = build_deployment(settings, tmp_path / "wh.duckdb", name="every-10-min")
+
+    assert deployment.name == "every-10-min"
+    assert deployment.flow_name == "ingest"
+    assert deployment.entrypoint == "flows.ingest.ingest"
+    [schedule] = deployment.schedules
+    assert schedule.schedule.interval == timedelta(seconds=600)
+    assert deployment.parameters["warehouse"].endswith("wh.duckdb")
+    assert deployment.parameters["settings"]["model"]["name"] == settings.model.name
+
+
+def test_server_command_binds_loopback() -> None:
+    command = server_command(4300)
+    assert command[1:] == ["server", "start", "--host", "127.0.0.1", "--port", "4300"]
+
+
+def test_cli_serve_rejects_a_bad_schedule_before_starting_anything(tmp_path: Path) -> None:
+    config = tmp_path / "t.toml"
+    config.write_text('[schedule]\ncron = "nonsense"\n[[feeds]]\nurl = "feed.xml"\n')
+    result = CliRunner().invoke(app, ["serve", "--config", str(config)])
+    assert result.exit_code == 2
+    assert "invalid cron" in result.output
+
+
+def test_cli_serve_without_api_and_without_server_says_how(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("PREFECT_API_URL", raising=False)
+    config = tmp_path / "t.toml"
+    config.write_text('[schedule]\ninterval_s = 60\n[[feeds]]\nurl = "feed.xml"\n')
+    result = CliRunner().invoke(
+        app, ["serve", "--config", str(config), "--no-start-server", "--port", "4301"]
+    )
+    assert result.exit_code == 2
+    output = "".join(result.output.split())  # rich wraps long lines
+    assert "prefectserverstart--host127.0.0.1--port4301" in output
+    assert "exportPREFECT_API_URL=http://127.0.0.1:4301/api" in output
+
+
+def test_cli_serve_needs_feeds(tmp_path: Path) -> None:
+    config = tmp_path / "t.toml"
+    config.write_text("[schedule]\ninterval_s = 60\n")
+    result = CliRunner().invoke(app, ["serve", "--config", str(config)])
+    assert result.exit_code == 2
+    assert "no feeds configured" in result.output
