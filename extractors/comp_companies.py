@@ -78,12 +78,17 @@ class CompanyTagger:
         self.ticker_re = re.compile(lex["ticker_regex"])
         self.exchanges = set(lex["exchange_prefixes"])
         self.joiners = set(lex["run_joiners"])
+        self.credit_words = set(lex.get("credit_words", []))
+        self.support_before = {tuple(x.split()) for x in lex.get("support_before", [])}
+        self.facility_nouns = set(lex.get("facility_nouns", []))
         heads = load_json(non_company_heads)
         self.nonfirm_heads = set(heads["non_company"]) | set(heads["media"])
 
     # ------------------------------------------------------------------ entry point
     def __call__(self, doc: Doc) -> Doc:
         blocked = _token_set(doc.spans.get(NONFIRM, []))
+        blocked |= self._ticker_tokens(doc) | self._credit_tokens(doc)
+        blocked |= self._defined_terms(doc)
         authority = _token_set(s for s in doc.spans.get(AUTHORITIES, []) if s.label_)
         products = _token_set(doc.spans.get(COMMODITIES, []))
         persons = self._person_names(doc)
@@ -95,7 +100,11 @@ class CompanyTagger:
             )
             if not (set(range(start, end)) & blocked) and not inside_person:
                 found.append(Span(doc, start, end, label="COMPANY", kb_id=doc.vocab.strings[mid]))
-        runs = [r for r in self._runs(doc) if not (set(range(r[0], r[1])) & blocked)]
+        runs = [
+            r
+            for r in self._runs(doc)
+            if not (set(range(r[0], r[1])) & blocked) or self._legal_over_nonfirm(doc, r, blocked)
+        ]
         gazetteered = _token_set(found)
         pending = []
         for start, end in runs:
@@ -113,13 +122,88 @@ class CompanyTagger:
                 pending.append((start, end))
         found.extend(self._ner_orgs(doc, blocked | products, authority, persons))
         found.extend(self._coordinated(doc, pending, found, authority, persons))
-        companies = filter_spans(found)
+        companies = self._join_and_tails(doc, filter_spans(found))
         doc.spans[COMPANIES] = companies
         for span in companies:
             for tok in span:
                 tok._.tl_company = True
         doc.spans[TICKERS] = self._tickers(doc, companies)
         return doc
+
+    # ------------------------------------------------------------------ never firms
+    def _legal_over_nonfirm(self, doc: Doc, run: tuple[int, int], blocked: set[int]) -> bool:
+        """'ITC Ltd': an agency acronym (ITC) followed by a legal suffix names a firm."""
+        start, end = run
+        return (
+            end - start >= 2
+            and doc[end - 1].lower_ in self.legal
+            and not any(i in blocked for i in range(start + 1, end))
+        )
+
+    def _ticker_tokens(self, doc: Doc) -> set[int]:
+        """Tokens of '(WLIL.SI)', '(NYSE: MP)': a ticker is an attribute, never a firm itself."""
+        out: set[int] = set()
+        for tok in doc:
+            if tok.text == "(" and self._ticker_at(doc, tok.i) is not None:
+                k = tok.i + 1
+                while k < len(doc) and k < tok.i + 7 and doc[k].text != ")":
+                    out.add(k)
+                    k += 1
+        return out
+
+    def _credit_tokens(self, doc: Doc) -> set[int]:
+        """Names in '(Reporting by X; Editing by Y)' and 'By X' bylines are people."""
+        out: set[int] = set()
+        for tok in doc:
+            if tok.lower_ != "by":
+                continue
+            prev = doc[tok.i - 1] if tok.i > 0 else None
+            line_start = prev is None or "\n" in prev.text or "\n" in prev.whitespace_
+            if not line_start and prev.lower_ not in self.credit_words:
+                continue
+            k = tok.i + 1
+            while k < len(doc) and doc[k].text not in (";", ")", ".") and "\n" not in doc[k].text:
+                out.add(k)
+                if "\n" in doc[k].whitespace_:
+                    break
+                k += 1
+        return out
+
+    def _defined_terms(self, doc: Doc) -> set[int]:
+        """'domestic market obligation (DMO)': an acronym defined by lower-case words is a
+        term, not a firm, wherever it recurs."""
+        terms = set()
+        for tok in doc[2:-1]:
+            if (
+                doc[tok.i - 1].text == "("
+                and doc[tok.i + 1].text == ")"
+                and tok.is_upper
+                and tok.is_alpha
+                and 2 <= len(tok.text) <= 6
+            ):
+                words = [t for t in doc[max(0, tok.i - 1 - len(tok.text)) : tok.i - 1]]
+                if words and all(t.is_lower for t in words):
+                    terms.add(tok.text)
+        return {t.i for t in doc if t.text in terms}
+
+    def _join_and_tails(self, doc: Doc, spans: list[Span]) -> list[Span]:
+        """'PT Sinar Mas Agro Resources and Technology Tbk': a span of only head and legal
+        words right after 'X and' finishes X's name."""
+        out: list[Span] = []
+        for span in spans:
+            prev = out[-1] if out else None
+            words = [t.lower_ for t in span]
+            if (
+                prev is not None
+                and span.start - prev.end == 1
+                and doc[prev.end].lower_ in ("and", "&")
+                and all(w in self.heads or w in self.legal for w in words)
+                and any(w in self.legal for w in words)
+            ):
+                out[-1] = Span(doc, prev.start, span.end, label="COMPANY", kb_id=prev.kb_id)
+                continue
+            out.append(span)
+        return out
 
     # ------------------------------------------------------------------ runs of names
     def _namey(self, tok: Token) -> bool:
@@ -240,6 +324,7 @@ class CompanyTagger:
             or self._has_ticker(doc, end)
             or self._possessive_corporate(doc, end)
             or self._corporate_subject(doc, span)
+            or self._supported_by_context(doc, start, end)
         ):
             return span
         return None
@@ -385,11 +470,52 @@ class CompanyTagger:
             out.append(Span(doc, start, self._absorb_legal_tail(doc, end), label="COMPANY"))
         return out
 
+    def _supported_by_context(self, doc: Doc, start: int, end: int) -> bool:
+        """'analysts at X', 'the X plant', 'X, a little-known trader', 'X and Y, the largest
+        producers': words around a name that only firms take."""
+        before = tuple(t.lower_ for t in doc[max(0, start - 3) : start])
+        cues = [c for c in self.support_before if len(before) >= len(c)]
+        if any(before[-len(cue) :] == cue for cue in cues):
+            return True
+        if (
+            end < len(doc)
+            and doc[end].lower_ in self.facility_nouns
+            and start > 0
+            and doc[start - 1].lower_ == "the"
+            and not any(t.ent_type_ in ("GPE", "LOC", "NORP", "FAC") for t in doc[start:end])
+        ):
+            return True
+        return self._described_after(doc, end)
+
+    def _described_after(self, doc: Doc, end: int) -> bool:
+        """An apposition headed by a firm noun: 'X, a little-known trader,' / 'X and Y,
+        Russia's largest producers,'."""
+        k = end
+        while k + 1 < len(doc) and doc[k].lower_ in ("and", ",") and doc[k + 1].text[:1].isupper():
+            nxt = k + 1
+            while nxt < len(doc) and doc[nxt].pos_ == "PROPN":
+                nxt += 1
+            if nxt == k + 1 or doc[nxt].text != ",":
+                break
+            k = nxt  # skip the coordinated names of a list
+            if doc[k].text == ",":
+                break
+        if k >= len(doc) or doc[k].text != ",":
+            return False
+        for tok in doc[k + 1 : k + 8]:
+            if tok.lower_ in self.descriptors or tok.lower_ in self.plurals:
+                return tok.pos_ == "NOUN"
+            if tok.text in (",", ";", ".", ")") or tok.pos_ in ("VERB", "AUX", "ADP", "CCONJ"):
+                return False
+        return False
+
     def _single_name_supported(self, doc: Doc, span: Span) -> bool:
         """A one-word ORG is a firm only if it speaks ("X said"), owns ("X's shares"), acts as
         a firm, or recurs in the article: the small model's one-word ORGs are often noise."""
         root = span.root
         if root.dep_ in ("nsubj", "nsubjpass") and root.head.lemma_ in self.statement_verbs:
+            return True
+        if self._supported_by_context(doc, span.start, span.end):
             return True
         if self._possessive_corporate(doc, span.end) or self._corporate_subject(doc, span):
             return True

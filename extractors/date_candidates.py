@@ -202,6 +202,18 @@ def find_candidates(doc: Doc) -> list[Candidate]:
                 cands.append(Candidate(span, start, nxt.end_char, "RANGE", end_span=nxt))
                 i += 2
                 continue
+        if (
+            nxt is not None
+            and nxt.label_ == "ANAPH"
+            and span.label_ not in ("ENT", "ANAPH", "MANAPH")
+            and nxt[-1].lower_ == "year"
+            and not doc.text[span.end_char : nxt.start_char].strip(" ,")
+            and not any(t.like_num and len(t.text) == 4 for t in span)
+        ):
+            # "on May 23 that year", "in August that year": the year of the previous mention
+            cands.append(Candidate(span, start, nxt.end_char, "YANAPH", end_span=nxt))
+            i += 2
+            continue
         cands.append(Candidate(span, start, span.end_char, span.label_))
         i += 1
     return cands

@@ -82,6 +82,9 @@ def is_dateline_or_timestamp(span_start: int, span_end: int, text: str) -> bool:
     return len(line) <= 40 and not re.search(r"\b(?:said|is|was|will|has|have)\b", line)
 
 
+_DOC_NUMBER = re.compile(r"(?:No\.?|Number|#)\s*\d+\s+of", re.I)
+
+
 def is_named_year(span: Span) -> bool:
     """'Strategic Trade Act 2010', 'Vision 2030', 'the 2024 Olympics': a year inside a name."""
     labels = set(lexicon()["name_entity_labels"])
@@ -90,6 +93,8 @@ def is_named_year(span: Span) -> bool:
             continue
         if tok.ent_type_ in labels:
             return True
+        if tok.i >= 3 and _DOC_NUMBER.fullmatch(span.doc[tok.i - 3 : tok.i].text):
+            return True  # "Announcement No. 72 of 2025": a document number
         if tok.i > 0:
             prev = span.doc[tok.i - 1]
             if (

@@ -37,6 +37,11 @@ _END_PREPS = ("until", "till", "through", "to the end", "runs to", "expires")
 _OPEN_START_PREPS = ("from", "starting", "effective", "until", "till", "by", "as of", "beginning")
 
 
+def _is_weekday(span) -> bool:
+    days = lexicon()["weekdays"]
+    return any(t.lower_.rstrip(".") in days for t in span)
+
+
 def _range_value(a: ResolvedDate, b: ResolvedDate) -> ResolvedDate | None:
     """A range is kept whole: the coarsest unit both ends share ("Jan-Aug 2023" -> 2023)."""
     if a.value[:7] == b.value[:7] and len(a.value) >= 7 and len(b.value) >= 7:
@@ -51,6 +56,8 @@ def _resolve_candidate(c: Candidate, anchor: Anchor | None) -> ResolvedDate | No
     lead = c.text[: c.span.start_char - c.start_char].strip().lower()
     if tense == "past" and lead.startswith(_OPEN_START_PREPS):
         tense = None  # effective dates ("from Jan 1") often lie ahead even in past-tense reports
+    if tense == "future" and not lead.startswith(_OPEN_START_PREPS) and _is_weekday(c.span):
+        tense = None  # "said on Wednesday it would ...": only "from Monday" looks ahead
     if tense is None and lead.startswith(_END_PREPS):
         tense = "future"  # end dates ("until the end of June") lie ahead unless told otherwise
     if c.label == "RANGE" and c.end_span is not None:
@@ -89,6 +96,17 @@ def _anaphor(c: Candidate, earlier: list[PolicyDateFact]) -> ResolvedDate | None
     return None
 
 
+def _with_previous_year(
+    c: Candidate, anchor: Anchor | None, earlier: list[PolicyDateFact]
+) -> ResolvedDate | None:
+    """'on May 23 that year': the day or month resolved, in the year of the latest earlier date."""
+    res = resolve(normalise(c.span.text), anchor, None)
+    year = next((f.resolved[:4] for f in reversed(earlier)), None)
+    if res is None or year is None or res.granularity == "year":
+        return None
+    return ResolvedDate(year + res.value[4:], res.granularity)
+
+
 def _mentions(doc: Doc, published: str | None) -> list[tuple[Candidate, PolicyDateFact]]:
     anchor = Anchor.parse(published)
     out: list[tuple[Candidate, PolicyDateFact]] = []
@@ -99,6 +117,8 @@ def _mentions(doc: Doc, published: str | None) -> list[tuple[Candidate, PolicyDa
             continue
         if c.label in ("ANAPH", "MANAPH"):
             res = _anaphor(c, [f for _, f in out])
+        elif c.label == "YANAPH":
+            res = _with_previous_year(c, anchor, [f for _, f in out])
         else:
             res = _resolve_candidate(c, anchor)
         if res is None:

@@ -1,7 +1,7 @@
 """Corrections over event candidates that need the whole sentence or its neighbours.
 
-* A single consignment stopped at the border ("customs blocked a shipment of gallium") is an
-  enforcement act, not an export ban.
+* A single consignment stopped ("Italy blocked a shipment of vaccine doses") is an export
+  authorisation refused (permit_denied), not an export ban.
 * "Exporters must obtain a permit" states a licence requirement (control_introduced), not a
   grant: obtaining under an obligation modal, by a generic (unnamed) subject.
 * "From July 4, suppliers will need a licence" after "the ministry widened controls" gives the
@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from spacy.tokens import Token
+from spacy.tokens import Span, Token
 
 if TYPE_CHECKING:
     from extractors.events import Candidate
@@ -79,10 +79,19 @@ def is_headline(c: Candidate) -> bool:
     return bool(line) and line[-1] not in ".!?\"'”’:"
 
 
+def _takes_effect(span: Span, cues: dict[str, Any]) -> bool:
+    """'..., which takes effect on Sept. 29', 'comes into force on ...', 'effective Dec. 31'."""
+    doc = span.doc
+    before = {t.lower_ for t in doc[max(span.sent.start, span.start - 3) : span.start]}
+    return bool(before & set(_cue(cues).get("effect_words", [])))
+
+
 def donates_effective_date(c: Candidate, previous: Candidate | None, cues: dict[str, Any]) -> bool:
     """A requirement sentence with its own effective date and no authority of its own, right
     after a control action of the same family without an effective date."""
-    if previous is None or c.date is None or c.date_role != "effective":
+    if previous is None or c.date is None:
+        return False
+    if c.date_role != "effective" and not _takes_effect(c.date.span, cues):
         return False
     if c.rule not in _cue(cues).get("requirement_rules", []) or c.authority_stated:
         return False

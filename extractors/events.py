@@ -84,8 +84,9 @@ def find_events(
     cue = cues()
     named = set(firms.by_token)
     cands = [c for c in _candidates(doc) if not _not_an_action(c)]
-    cands = [c for c in cands if not event_adjust.is_single_consignment(c, cue)]
     for c in cands:
+        if event_adjust.is_single_consignment(c, cue):
+            c.type, c.rule = "permit_denied", "block_consignment"  # an export refused
         if event_adjust.is_requirement(c, cue, named):
             c.type, c.rule = "control_introduced", "require_permit"
     cands = [c for c in cands if not _undated_background(c, mentions)]

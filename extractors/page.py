@@ -185,3 +185,34 @@ def parse_page(
         language=lang,
         url=url or _clean(getattr(doc, "url", None)),
     )
+
+
+def is_plain_text(content_type: str | None) -> bool:
+    """A text/plain document (e.g. a JSONL import with text only): its body is the article."""
+    return (content_type or "").split(";", 1)[0].strip().lower() == "text/plain"
+
+
+def parse_text(
+    raw: bytes | str,
+    *,
+    url: str | None = None,
+    fallback_published: str | None = None,
+    fallback_title: str | None = None,
+) -> PageContent:
+    """A plain-text body taken as it is (line ends normalised); the date and title come from
+    the fallbacks, which were given with the text (published_source 'given')."""
+    text = raw if isinstance(raw, str) else decode_html(bytes(raw))
+    text = text.replace("\r\n", "\n").replace("\r", "\n").strip()
+    if not text:
+        raise PageError("empty", "no content")
+    published = _iso_date(fallback_published)
+    return PageContent(
+        text=text,
+        title=_clean(fallback_title),
+        author=None,
+        published=published,
+        published_source="given" if published else None,
+        outlet=None,
+        language=detect_language(text),
+        url=url,
+    )
