@@ -53,6 +53,14 @@ def run(
             help="Dask scheduler, e.g. tcp://10.0.0.5:8786 (default: a LocalCluster here).",
         ),
     ] = None,
+    lock_wait: Annotated[
+        float,
+        typer.Option(
+            "--lock-wait",
+            min=0,
+            help="Seconds to wait while another run holds the warehouse, then give up.",
+        ),
+    ] = 10.0,
 ) -> None:
     """Run the Prefect `ingest` flow: poll feeds, fetch new articles, extract facts, store them.
 
@@ -62,6 +70,7 @@ def run(
     if not feed and not settings.feeds:
         raise UserError("no feeds configured: add [[feeds]] to the config or pass --feed URL")
     from flows.progress import reporting_to
+    from flows.runlock import run_lock
 
     _check_model(settings.model.name)
     from flows.ingest import ingest
@@ -74,7 +83,11 @@ def run(
     if runner is not None:
         ingest = ingest.with_options(task_runner=runner)
 
-    with RichProgress() as progress, reporting_to(progress):
+    with (
+        run_lock(warehouse_path, wait_s=lock_wait, on_wait=stderr.print),
+        RichProgress() as progress,
+        reporting_to(progress),
+    ):
         summary = ingest(settings, str(warehouse_path), list(feed) if feed else None)
     if show_timeline:
         _print_timeline(warehouse_path)

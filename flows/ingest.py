@@ -13,6 +13,7 @@ from prefect import flow, task
 
 from flows import steps, taskrunners
 from flows.progress import reporter
+from flows.runlock import run_lock
 from tradeline.config import Settings
 
 poll_feeds = task(steps.poll_feeds, name="poll-feeds")
@@ -54,10 +55,22 @@ def _processed_batches(settings: Settings, entries: list, batch_size: int) -> It
 def ingest(
     settings: Settings, warehouse: str, feeds: list[str] | None = None, batch_size: int = 32
 ) -> steps.IngestSummary:
-    """Poll feeds, then fetch → parse → extract → store each batch of new articles."""
+    """Poll feeds, then fetch → parse → extract → store each batch of new articles.
+
+    The warehouse's run lock is held throughout (the CLI may already hold it), so runs a killed
+    process left 'running' can be closed as 'interrupted' first.
+    """
     if isinstance(settings, dict):  # a deployment's parameters arrive as JSON
         settings = Settings.model_validate(settings)
     warehouse_path = Path(warehouse)
+    with run_lock(warehouse_path):
+        steps.close_interrupted_runs(warehouse_path)
+        return _ingest(settings, warehouse_path, feeds, batch_size)
+
+
+def _ingest(
+    settings: Settings, warehouse_path: Path, feeds: list[str] | None, batch_size: int
+) -> steps.IngestSummary:
     summary = steps.IngestSummary()
     extractor = steps.get_extractor(
         settings.model.name, settings.model.batch_size, settings.model.n_process

@@ -280,6 +280,15 @@ def finish_run(warehouse_path: Path, run_id: str, status: str) -> None:
         load.finish_run(con, run_id, status=status)
 
 
+def close_interrupted_runs(warehouse_path: Path) -> list[str]:
+    """Mark ingest runs a killed process left 'running' as 'interrupted' (call with the run
+    lock held: then no other ingest is alive). What they stored stays: each batch is whole."""
+    if not warehouse_path.is_file():
+        return []
+    with connect(warehouse_path) as con:
+        return load.mark_interrupted_runs(con, "ingest")
+
+
 def batched(items: Sequence, size: int) -> Iterable[Sequence]:
     for start in range(0, len(items), size):
         yield items[start : start + size]

@@ -284,6 +284,24 @@ def finish_run(con: duckdb.DuckDBPyConnection, run_id: str, *, status: str) -> N
         raise ValueError(f"no extraction run {run_id!r}")
 
 
+def mark_interrupted_runs(con: duckdb.DuckDBPyConnection, kind: str) -> list[str]:
+    """Close runs of `kind` left 'running' by a process that died (the caller holds the lock
+    that proves no such run is alive) as 'interrupted', counting what they did store."""
+    if kind not in RUN_KINDS:
+        raise ValueError(f"run kind must be one of {RUN_KINDS}, got {kind!r}")
+    stale = [
+        r[0]
+        for r in con.execute(
+            "SELECT run_id FROM extraction_runs WHERE status = 'running' AND kind = ? "
+            "ORDER BY run_id",
+            [kind],
+        ).fetchall()
+    ]
+    for run_id in stale:
+        finish_run(con, run_id, status="interrupted")
+    return stale
+
+
 # --- batches -------------------------------------------------------------------------------
 
 

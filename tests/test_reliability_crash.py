@@ -1,0 +1,128 @@
+"""The real `tradeline run` in a subprocess: SIGKILL at seeded points loses and duplicates
+nothing, and two runs on one warehouse never interleave."""
+
+from __future__ import annotations
+
+import random
+import threading
+import time
+from pathlib import Path
+
+import duckdb
+import pytest
+from pytest_httpserver import HTTPServer
+
+from tests.reliability_support import (
+    NewsSite,
+    kill_group,
+    run_cli,
+    snapshot,
+    start_cli,
+    write_config,
+)
+
+pytestmark = pytest.mark.slow
+
+N_ARTICLES = 40  # two batches of the flow (32 + 8), so a kill can fall between them
+SEED = 20261126
+
+
+def _count(warehouse: Path, sql: str) -> tuple:
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        return con.execute(sql).fetchone()
+
+
+def _stored(warehouse: Path) -> int:
+    return _count(warehouse, "SELECT count(*) FROM articles")[0] if warehouse.exists() else 0
+
+
+def test_sigkill_at_seeded_points_then_rerun_equals_uninterrupted_run(
+    prefect_harness, httpserver: HTTPServer, tmp_path: Path
+) -> None:
+    site = NewsSite(httpserver, N_ARTICLES)
+    reference_wh = tmp_path / "ref" / "wh.duckdb"
+    config = write_config(tmp_path / "ref", site.feed_url, reference_wh)
+    done = run_cli("run", "--config", str(config), "--no-timeline", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    reference = snapshot(reference_wh)
+    assert sum(reference["articles"].values()) == N_ARTICLES
+    assert reference["events"] and not reference["errors"]
+
+    warehouse = tmp_path / "crash" / "wh.duckdb"
+    config = write_config(tmp_path / "crash", site.feed_url, warehouse)
+    rng = random.Random(SEED)
+    # (pages served before the kill, extra delay): mid-fetch of batch 1, mid-fetch of batch 2
+    # (batch 1 stored, run still 'running'), and after the last fetch (extract/store/finish).
+    plan = [(rng.randint(1, 31), 0.0), (rng.randint(33, N_ARTICLES - 1), 0.0), (None, 0.0)]
+    plan[2] = (None, rng.uniform(0.05, 1.0))
+    outcomes = []
+    for hits, delay in plan:
+        site.reset()
+        want = hits if hits is not None else N_ARTICLES - _stored(warehouse)
+        proc = start_cli("run", "--config", str(config), "--no-timeline", cwd=tmp_path)
+        site.wait_for_hits(want, proc)
+        time.sleep(delay)
+        alive = proc.poll() is None
+        kill_group(proc)
+        outcomes.append((want, round(delay, 2), alive, _stored(warehouse)))
+    print("kills (pages served, delay s, killed while running, articles stored):", outcomes)
+    assert all(alive for _, _, alive, _ in outcomes[:2]), outcomes
+
+    final = run_cli("run", "--config", str(config), "--no-timeline", cwd=tmp_path)
+    assert final.returncode == 0, final.stderr
+    assert "Traceback" not in final.stderr
+    assert snapshot(warehouse) == reference
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        statuses = [r[0] for r in con.execute(
+            "SELECT status FROM extraction_runs ORDER BY run_id").fetchall()]
+        unfinished = con.execute(
+            "SELECT count(*) FROM extraction_runs WHERE finished_at IS NULL").fetchone()[0]
+    assert "running" not in statuses and unfinished == 0
+    assert statuses[-1] == "completed"
+    assert "interrupted" in statuses  # the kill after batch 1 left a run that was closed
+
+
+def test_two_runs_at_once_second_waits_or_exits_cleanly(
+    prefect_harness, httpserver: HTTPServer, tmp_path: Path
+) -> None:
+    site = NewsSite(httpserver, 6)
+    warehouse = tmp_path / "wh.duckdb"
+    config = write_config(tmp_path, site.feed_url, warehouse, timeout_s=60)
+    site.gate.clear()  # the first run blocks on its first page, holding the run lock
+    first = start_cli("run", "--config", str(config), "--no-timeline", cwd=tmp_path)
+    try:
+        assert site.wait_for_hits(1, first), first.stderr
+        impatient = run_cli(
+            "run", "--config", str(config), "--no-timeline", "--lock-wait", "0", cwd=tmp_path
+        )
+        assert impatient.returncode == 2
+        assert f"another tradeline run (pid {first.pid}) is using" in impatient.stderr
+        assert "Traceback" not in impatient.stderr
+
+        patient = start_cli(
+            "run", "--config", str(config), "--no-timeline", "--lock-wait", "120", cwd=tmp_path
+        )
+        waiting = threading.Event()
+
+        def watch() -> None:
+            for line in patient.stderr:
+                if "waiting up to 120 s for another tradeline run" in line:
+                    waiting.set()
+                    return
+
+        threading.Thread(target=watch, daemon=True).start()
+        assert waiting.wait(120), "the second run never reported waiting"
+        site.gate.set()
+        out, err = first.communicate(timeout=180)
+        assert first.returncode == 0, err
+        patient.wait(timeout=180)
+        assert patient.returncode == 0
+    finally:
+        site.gate.set()
+        for proc in (first,):
+            if proc.poll() is None:
+                kill_group(proc)
+    snap = snapshot(warehouse)
+    assert sum(snap["articles"].values()) == 6 and set(snap["articles"].values()) == {1}
+    assert set(snap["events"].values()) == {1}
+    assert _count(warehouse, "SELECT count(*) FROM extraction_runs")[0] == 1  # second: nothing new
