@@ -113,7 +113,7 @@ def test_two_runs_at_once_second_waits_or_exits_cleanly(
         threading.Thread(target=watch, daemon=True).start()
         assert waiting.wait(120), "the second run never reported waiting"
         site.gate.set()
-        out, err = first.communicate(timeout=180)
+        _, err = first.communicate(timeout=180)
         assert first.returncode == 0, err
         patient.wait(timeout=180)
         assert patient.returncode == 0
