@@ -155,7 +155,7 @@ def timeline(
     ] = None,
     format: Annotated[str, typer.Option("--format", help="table, csv or json.")] = "table",
 ) -> None:
-    """Print the timeline: each article's events from its latest completed extraction run.
+    """Print the timeline: one row per real event, merged across the articles reporting it.
 
     Example: tradeline timeline --company "JL Mag" --since 2025-01-01
     """
@@ -170,6 +170,8 @@ TIMELINE_COLUMNS = (
     "companies",
     "commodity",
     "validity",
+    "n_articles",
+    "n_sources",
     "outlet",
     "title",
 )
@@ -219,6 +221,7 @@ def sql(
 
 # Further command groups register themselves on `app` when imported (one module per topic).
 # e.g. from flows import cli_archive
+import flows.cli_analyst  # noqa: E402
 from flows import cli_serve  # noqa: E402, F401
 
 

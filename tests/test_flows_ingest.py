@@ -89,7 +89,7 @@ def test_seed_report_end_to_end_over_http(prefect_harness, httpserver: HTTPServe
     with duckdb.connect(str(warehouse), read_only=True) as con:
         rows = con.execute(
             """SELECT type, event_date, companies, title FROM timeline
-               WHERE url LIKE '%seed.html%' ORDER BY event_date"""
+               WHERE array_to_string(urls, ' ') LIKE '%seed.html%' ORDER BY event_date"""
         ).fetchall()
         errors = con.execute("SELECT url, stage, reason FROM ingest_errors").fetchall()
         validity = con.execute(

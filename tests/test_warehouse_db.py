@@ -13,11 +13,13 @@ from warehouse.db import WarehouseError, connect, transaction
 from warehouse.migrations import available, latest_version
 
 TABLES = {
-    "sources", "documents", "articles", "extraction_runs", "article_extractions", "companies",
-    "company_aliases", "company_mentions", "events", "event_companies", "validity_periods",
-    "policy_dates", "ingest_errors", "schema_migrations",
+    "sources", "documents", "articles", "extraction_runs", "article_extractions",
+    "company_registry", "company_aliases", "company_mentions", "events", "event_companies",
+    "validity_periods", "policy_dates", "ingest_errors", "schema_migrations",
+    "article_signatures", "timeline_entries", "timeline_entry_mentions",
 }
-VIEWS = {"latest_runs", "timeline", "event_mentions", "companies_seen"}
+VIEWS = {"latest_runs", "timeline", "event_mentions", "companies_seen", "companies",
+         "company_timeline"}
 
 
 def _objects(con: duckdb.DuckDBPyConnection, kind: str) -> set[str]:
@@ -103,7 +105,7 @@ def test_file_locked_by_another_process_names_it(tmp_path: Path) -> None:
     try:
         assert holder.stdout is not None and holder.stdout.readline().strip() == "held"
         with pytest.raises(WarehouseError, match=rf"locked by another process: .*PID {holder.pid}"):
-            connect(path)
+            connect(path, lock_wait_s=0)
     finally:
         holder.communicate("")
     connect(path).close()  # usable again once the other process is gone

@@ -7,6 +7,7 @@ same tables; a read-only open never changes the file, so analysts can query a li
 from __future__ import annotations
 
 import re
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
@@ -19,6 +20,8 @@ from warehouse import migrations
 class WarehouseError(Exception):
     """The warehouse file cannot be used as asked; the message says why in one line."""
 
+
+WRITE_LOCK_WAIT_S = 10.0
 
 _LOCK_HOLDER = re.compile(r"Conflicting lock is held in (.+?)(?:\. See also|$)")
 
@@ -46,8 +49,18 @@ def _explain(path: Path, exc: duckdb.Error, *, read_only: bool) -> WarehouseErro
     return WarehouseError(f"cannot open warehouse {path}: {first_line}")
 
 
-def connect(path: str | Path, *, read_only: bool = False) -> duckdb.DuckDBPyConnection:
-    """Open the warehouse; a writable open creates it and applies pending migrations and views."""
+def connect(
+    path: str | Path, *, read_only: bool = False, lock_wait_s: float | None = None
+) -> duckdb.DuckDBPyConnection:
+    """Open the warehouse; a writable open creates it and applies pending migrations and views.
+
+    lock_wait_s: while another process holds the file (DuckDB allows one writer and no readers
+    from other processes meanwhile), retry for up to this many seconds before failing. Default:
+    WRITE_LOCK_WAIT_S for a writable open (an analyst's read holds the file for one query, so
+    the ingest steps wait it out), 0 for a read-only one (query.py passes its own wait).
+    """
+    if lock_wait_s is None:
+        lock_wait_s = 0.0 if read_only else WRITE_LOCK_WAIT_S
     path = Path(path).expanduser()
     if read_only:
         if not path.is_file():
@@ -61,10 +74,7 @@ def connect(path: str | Path, *, read_only: bool = False) -> duckdb.DuckDBPyConn
             raise WarehouseError(
                 f"warehouse {path} is not writable: cannot create {path.parent} ({exc.strerror})"
             ) from exc
-    try:
-        con = duckdb.connect(str(path), read_only=read_only)
-    except duckdb.Error as exc:
-        raise _explain(path, exc, read_only=read_only) from exc
+    con = _open_waiting(path, read_only, lock_wait_s)
     try:
         if read_only:
             migrations.check_version(con, path)
@@ -82,6 +92,24 @@ def connect(path: str | Path, *, read_only: bool = False) -> duckdb.DuckDBPyConn
         con.close()
         raise
     return con
+
+
+def _open_waiting(path: Path, read_only: bool, lock_wait_s: float) -> duckdb.DuckDBPyConnection:
+    """duckdb.connect, retried with a growing pause (50 ms to 1 s) while the file is locked."""
+    deadline = time.monotonic() + max(lock_wait_s, 0.0)
+    pause = 0.05
+    while True:
+        try:
+            return duckdb.connect(str(path), read_only=read_only)
+        except duckdb.Error as exc:
+            locked = "Conflicting lock" in str(exc)
+            if not locked or time.monotonic() + pause > deadline:
+                error = _explain(path, exc, read_only=read_only)
+                if locked and lock_wait_s > 0:
+                    error = WarehouseError(f"{error} (still locked after {lock_wait_s:g} s)")
+                raise error from exc
+        time.sleep(pause)
+        pause = min(pause * 2, 1.0)
 
 
 @contextmanager

@@ -178,7 +178,7 @@ def _upsert_companies(
     )
     con.register("_incoming_companies", arrow)
     con.execute(
-        "INSERT INTO companies SELECT * FROM _incoming_companies "
+        "INSERT INTO company_registry SELECT * FROM _incoming_companies "
         "ON CONFLICT (canonical_key) DO UPDATE SET last_seen = excluded.last_seen"
     )
     con.unregister("_incoming_companies")
@@ -268,20 +268,24 @@ def finish_run(con: duckdb.DuckDBPyConnection, run_id: str, *, status: str) -> N
     """Close a run, counting its articles and facts from what was actually stored."""
     if status not in FINAL_RUN_STATUSES:
         raise ValueError(f"final run status must be one of {FINAL_RUN_STATUSES}, got {status!r}")
-    row = con.execute(
-        """
-        UPDATE extraction_runs SET
-            finished_at = ?,
-            status = ?,
-            n_articles = (SELECT count(*) FROM article_extractions WHERE run_id = ?),
-            n_facts = (SELECT coalesce(sum(n_facts), 0) FROM article_extractions
-                       WHERE run_id = ?)
-        WHERE run_id = ?
-        """,
-        [_utcnow(), status, run_id, run_id, run_id],
-    ).fetchone()
-    if not row or row[0] == 0:
-        raise ValueError(f"no extraction run {run_id!r}")
+    from warehouse import merge  # the merged timeline follows every finished run
+
+    with merge.atomic(con):
+        row = con.execute(
+            """
+            UPDATE extraction_runs SET
+                finished_at = ?,
+                status = ?,
+                n_articles = (SELECT count(*) FROM article_extractions WHERE run_id = ?),
+                n_facts = (SELECT coalesce(sum(n_facts), 0) FROM article_extractions
+                           WHERE run_id = ?)
+            WHERE run_id = ?
+            """,
+            [_utcnow(), status, run_id, run_id, run_id],
+        ).fetchone()
+        if not row or row[0] == 0:
+            raise ValueError(f"no extraction run {run_id!r}")
+        merge.rebuild(con)
 
 
 def mark_interrupted_runs(con: duckdb.DuckDBPyConnection, kind: str) -> list[str]:

@@ -6,6 +6,7 @@ writes to the file, but not COPY TO or ATTACH), so an analyst's query can never 
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Any
 
@@ -14,9 +15,12 @@ import duckdb
 from warehouse.db import WarehouseError, connect
 from warehouse.load import check_date_prefix
 
+LOCK_WAIT_S = 30.0  # how long an analyst's query waits for a writer (override: env below)
+LOCK_WAIT_ENV = "TRADELINE_LOCK_WAIT_S"
+
 _READ_STATEMENTS = frozenset({"SELECT", "EXPLAIN", "PRAGMA", "SET"})
 
-_TIMELINE_ORDER = "ORDER BY event_date NULLS LAST, published NULLS LAST, article_id, start_char"
+_TIMELINE_ORDER = "ORDER BY event_date NULLS LAST, first_reported NULLS LAST, entry_key"
 
 
 class QueryError(WarehouseError, ValueError):
@@ -30,12 +34,13 @@ def timeline(
     type: str | None = None,
     since: str | None = None,
 ) -> tuple[list[str], list[tuple[Any, ...]]]:
-    """Rows of the `timeline` view, filtered.
+    """Rows of the `timeline` view (one per merged real event), filtered.
 
-    company: case-insensitive substring of an event company's canonical name or any alias.
-    type: exact event type. since: YYYY[-MM[-DD]]; an event is kept when its date (or, if
-    undated, its article's publication date) is on or after `since` at the event date's own
-    granularity, so an event dated "2024-03" is kept for since="2024-03-15".
+    company: case-insensitive substring of the canonical name or any alias of a company named
+    by any report of the entry. type: exact event type. since: YYYY[-MM[-DD]]; an entry is
+    kept when its date (or, if undated, its first report's publication date) is on or after
+    `since` at that date's own granularity, so an entry dated "2024-03" is kept for
+    since="2024-03-15".
     """
     where: list[str] = []
     params: list[Any] = []
@@ -48,8 +53,8 @@ def timeline(
         except ValueError as exc:
             raise QueryError(str(exc)) from exc
         where.append(
-            "coalesce(t.event_date, t.published) >= "
-            "left(?, length(coalesce(t.event_date, t.published)))"
+            "coalesce(t.event_date, t.first_reported) >= "
+            "left(?, length(coalesce(t.event_date, t.first_reported)))"
         )
         params.append(since)
     if company is not None:
@@ -58,9 +63,10 @@ def timeline(
             raise QueryError("company filter is empty")
         where.append(
             """EXISTS (
-                SELECT 1 FROM event_companies AS ec
+                SELECT 1 FROM timeline_entry_mentions AS tm
+                JOIN event_companies AS ec ON ec.fact_key = tm.fact_key AND ec.run_id = tm.run_id
                 LEFT JOIN company_aliases AS ca ON ca.canonical_key = ec.canonical_key
-                WHERE ec.fact_key = t.fact_key AND ec.run_id = t.run_id
+                WHERE tm.entry_key = t.entry_key
                   AND (contains(lower(ec.company), ?) OR contains(lower(ca.alias), ?))
             )"""
         )
@@ -79,8 +85,9 @@ def timeline_readonly(
     type: str | None = None,
     since: str | None = None,
 ) -> tuple[list[str], list[tuple[Any, ...]]]:
-    """`timeline()` on a read-only connection that is closed afterwards (for the CLI)."""
-    con = connect(path, read_only=True)
+    """`timeline()` on a read-only connection that is closed afterwards (for the CLI); waits
+    up to `lock_wait_s()` while an ingest holds the file for writing."""
+    con = connect(path, read_only=True, lock_wait_s=lock_wait_s())
     try:
         return timeline(con, company=company, type=type, since=since)
     finally:
@@ -88,8 +95,9 @@ def timeline_readonly(
 
 
 def run_sql(path: str | Path, sql: str) -> tuple[list[str], list[tuple[Any, ...]]]:
-    """Run an analyst's SQL on a read-only connection; returns the last statement's result."""
-    con = connect(path, read_only=True)
+    """Run an analyst's SQL on a read-only connection; returns the last statement's result.
+    Waits up to `lock_wait_s()` while an ingest holds the file for writing."""
+    con = connect(path, read_only=True, lock_wait_s=lock_wait_s())
     try:
         try:
             statements = con.extract_statements(sql)
@@ -118,6 +126,15 @@ def run_sql(path: str | Path, sql: str) -> tuple[list[str], list[tuple[Any, ...]
         return columns, rows
     finally:
         con.close()
+
+
+def lock_wait_s() -> float:
+    """Seconds a read waits for the writer: $TRADELINE_LOCK_WAIT_S, else LOCK_WAIT_S."""
+    value = os.environ.get(LOCK_WAIT_ENV)
+    try:
+        return float(value) if value else LOCK_WAIT_S
+    except ValueError as exc:
+        raise QueryError(f"{LOCK_WAIT_ENV} must be a number of seconds, got {value!r}") from exc
 
 
 def _first_line(exc: Exception) -> str:

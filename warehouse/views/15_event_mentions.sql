@@ -1,12 +1,29 @@
 -- View: event_mentions
--- Why: for reviewing extraction quality: every event of the latest runs with its trigger,
---      evidence sentence and offsets, and whether the offsets really point at the evidence.
--- Grain: one row per event of each article's latest completed run.
--- Key: (fact_key, run_id)
+-- Why: every article-level event of the latest runs with its evidence, for reviewing
+--      extraction and for seeing what each source said; `timeline` merges these into one row
+--      per real event (entry_key says which).
+-- Grain: one row per event of each article's latest completed run (see latest_runs).
+-- Key: fact_key (unique here since each article has one latest run)
 -- Columns: fact_key, article_id, run_id, type, subtype, modality, trigger, event_date,
 --          date_text, evidence, start_char, end_char, offsets_match, companies (VARCHAR[]),
---          title, url, extractor_version, model_name, model_version
+--          title, url, extractor_version, model_name, model_version, date_granularity,
+--          authority, authority_country, commodity, commodity_detail, validity,
+--          validity_duration, valid_from, valid_to, outlet, published, entry_key
+-- Validity: when several validity periods attach to one event, the first in the text is shown.
 CREATE OR REPLACE VIEW event_mentions AS
+WITH ev_companies AS (
+    SELECT fact_key, run_id, list(company ORDER BY position) AS companies
+    FROM event_companies
+    GROUP BY fact_key, run_id
+),
+validity AS (
+    SELECT event_fact_key, run_id, duration, valid_from, valid_to
+    FROM validity_periods
+    WHERE event_fact_key IS NOT NULL
+    QUALIFY row_number() OVER (
+        PARTITION BY event_fact_key, run_id ORDER BY start_char, fact_key
+    ) = 1
+)
 SELECT
     e.fact_key,
     e.article_id,
@@ -21,17 +38,32 @@ SELECT
     e.start_char,
     e.end_char,
     substr(a.text, e.start_char + 1, e.end_char - e.start_char) = e.evidence AS offsets_match,
-    coalesce(
-        (SELECT list(ec.company ORDER BY ec.position)
-         FROM event_companies AS ec
-         WHERE ec.fact_key = e.fact_key AND ec.run_id = e.run_id),
-        []::VARCHAR[]
-    ) AS companies,
+    coalesce(c.companies, []::VARCHAR[]) AS companies,
     a.title,
     a.url,
     lr.extractor_version,
     lr.model_name,
-    lr.model_version
+    lr.model_version,
+    e.date_granularity,
+    e.authority,
+    e.authority_country,
+    e.commodity,
+    e.commodity_detail,
+    CASE
+        WHEN v.duration IS NULL THEN NULL
+        WHEN v.valid_from IS NULL AND v.valid_to IS NULL THEN v.duration
+        ELSE v.duration || ' (' || coalesce(v.valid_from, '?') || ' to '
+             || coalesce(v.valid_to, '?') || ')'
+    END AS validity,
+    v.duration AS validity_duration,
+    v.valid_from,
+    v.valid_to,
+    a.outlet,
+    a.published,
+    tm.entry_key
 FROM events AS e
 JOIN latest_runs AS lr ON lr.article_id = e.article_id AND lr.run_id = e.run_id
-JOIN articles AS a ON a.article_id = e.article_id;
+JOIN articles AS a ON a.article_id = e.article_id
+LEFT JOIN ev_companies AS c ON c.fact_key = e.fact_key AND c.run_id = e.run_id
+LEFT JOIN validity AS v ON v.event_fact_key = e.fact_key AND v.run_id = e.run_id
+LEFT JOIN timeline_entry_mentions AS tm ON tm.fact_key = e.fact_key AND tm.run_id = e.run_id;

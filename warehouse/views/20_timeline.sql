@@ -1,62 +1,97 @@
 -- View: timeline
--- Why: the analyst's main table: what happened, when, to whom, by which authority, with the
---      sentence that says so and a link to the article.
--- Grain: one row per event of each article's latest completed run (see latest_runs).
--- Key: (fact_key, run_id); fact_key alone is unique here since each article has one latest run.
--- Columns: event_date, date_granularity, type, subtype, modality, authority, authority_country,
---          companies (VARCHAR[]), commodity, commodity_detail, date_text, validity,
---          validity_duration, valid_from, valid_to, title, outlet, published, url, evidence, start_char, end_char,
---          article_id, run_id, fact_key
--- Order: event_date NULLS LAST, then published NULLS LAST, article_id, start_char.
--- Validity: when several validity periods attach to one event, the first in the text is shown.
+-- Why: the analyst's main table: one row per real event — what happened, when, to whom, by
+--      which authority — however many articles reported it, with who reported it and what
+--      each said. Merging is done by warehouse/merge.py (after every finished run) into
+--      timeline_entries / timeline_entry_mentions; this view adds the articles' details.
+-- Grain: one row per merged entry (a real event) over each article's latest completed run.
+-- Key: entry_key (content-derived: type, country, commodity, companies, date; never run ids).
+-- Columns: entry_key, event_date, date_granularity, date_disputed, dates_reported (VARCHAR[]),
+--          type, subtype, modality, authority, authority_country, companies (VARCHAR[]),
+--          commodity, commodity_detail, date_text, validity, validity_duration, valid_from, valid_to,
+--          n_articles, n_sources, first_reported, last_reported, title, outlet, published, url,
+--          evidence, article_ids (VARCHAR[]), urls (VARCHAR[]), outlets (VARCHAR[]),
+--          mentions (STRUCT[]: fact_key, article_id, url, outlet, published, event_date,
+--          source_key, evidence)
+-- Representative fields (subtype, authority, commodity_detail, title, outlet, url, evidence,
+-- published) come from the first report (earliest published, then URL, then position);
+-- validity from the first report that has one; modality is the surest any report gives
+-- (actual > planned > possible).
+-- Order: event_date NULLS LAST, first_reported NULLS LAST, entry_key.
 CREATE OR REPLACE VIEW timeline AS
-WITH ev_companies AS (
-    SELECT fact_key, run_id, list(company ORDER BY position) AS companies
-    FROM event_companies
-    GROUP BY fact_key, run_id
+WITH members AS (
+    SELECT
+        tm.entry_key,
+        tm.source_key,
+        em.*,
+        row_number() OVER (
+            PARTITION BY tm.entry_key
+            ORDER BY em.published NULLS LAST, em.url, em.start_char, em.fact_key
+        ) AS report_rank
+    FROM timeline_entry_mentions AS tm
+    JOIN event_mentions AS em ON em.fact_key = tm.fact_key AND em.run_id = tm.run_id
 ),
-validity AS (
-    SELECT event_fact_key, run_id, duration, valid_from, valid_to
-    FROM validity_periods
-    WHERE event_fact_key IS NOT NULL
-    QUALIFY row_number() OVER (
-        PARTITION BY event_fact_key, run_id ORDER BY start_char, fact_key
-    ) = 1
+first_report AS (
+    SELECT * FROM members WHERE report_rank = 1
+),
+first_validity AS (
+    SELECT entry_key, validity, validity_duration, valid_from, valid_to
+    FROM members
+    WHERE validity_duration IS NOT NULL
+    QUALIFY row_number() OVER (PARTITION BY entry_key ORDER BY report_rank) = 1
+),
+reports AS (
+    SELECT
+        entry_key,
+        min(published) AS first_reported,
+        max(published) AS last_reported,
+        CASE min(CASE modality WHEN 'actual' THEN 1 WHEN 'planned' THEN 2 ELSE 3 END)
+            WHEN 1 THEN 'actual' WHEN 2 THEN 'planned' ELSE 'possible'
+        END AS modality,
+        list(DISTINCT article_id ORDER BY article_id) AS article_ids,
+        list(DISTINCT url ORDER BY url) AS urls,
+        list(DISTINCT outlet ORDER BY outlet) FILTER (WHERE outlet IS NOT NULL) AS outlets,
+        list(
+            struct_pack(fact_key, article_id, url, outlet, published, event_date, source_key,
+                        evidence)
+            ORDER BY report_rank
+        ) AS mentions
+    FROM members
+    GROUP BY entry_key
 )
 SELECT
-    e.event_date,
-    e.date_granularity,
-    e.type,
-    e.subtype,
-    e.modality,
-    e.authority,
-    e.authority_country,
-    coalesce(c.companies, []::VARCHAR[]) AS companies,
-    e.commodity,
-    e.commodity_detail,
-    e.date_text,
-    CASE
-        WHEN v.duration IS NULL THEN NULL
-        WHEN v.valid_from IS NULL AND v.valid_to IS NULL THEN v.duration
-        ELSE v.duration || ' (' || coalesce(v.valid_from, '?') || ' to '
-             || coalesce(v.valid_to, '?') || ')'
-    END AS validity,
-    v.duration AS validity_duration,
+    t.entry_key,
+    t.event_date,
+    t.date_granularity,
+    t.date_disputed,
+    t.dates_reported,
+    t.type,
+    f.subtype,
+    r.modality,
+    f.authority,
+    t.authority_country,
+    t.companies,
+    t.commodity,
+    f.commodity_detail,
+    f.date_text,
+    v.validity,
+    v.validity_duration,
     v.valid_from,
     v.valid_to,
-    a.title,
-    a.outlet,
-    a.published,
-    a.url,
-    e.evidence,
-    e.start_char,
-    e.end_char,
-    e.article_id,
-    e.run_id,
-    e.fact_key
-FROM events AS e
-JOIN latest_runs AS lr ON lr.article_id = e.article_id AND lr.run_id = e.run_id
-JOIN articles AS a ON a.article_id = e.article_id
-LEFT JOIN ev_companies AS c ON c.fact_key = e.fact_key AND c.run_id = e.run_id
-LEFT JOIN validity AS v ON v.event_fact_key = e.fact_key AND v.run_id = e.run_id
-ORDER BY e.event_date NULLS LAST, a.published NULLS LAST, e.article_id, e.start_char;
+    t.n_articles,
+    t.n_sources,
+    r.first_reported,
+    r.last_reported,
+    f.title,
+    f.outlet,
+    f.published,
+    f.url,
+    f.evidence,
+    r.article_ids,
+    r.urls,
+    coalesce(r.outlets, []::VARCHAR[]) AS outlets,
+    r.mentions
+FROM timeline_entries AS t
+JOIN reports AS r USING (entry_key)
+JOIN first_report AS f USING (entry_key)
+LEFT JOIN first_validity AS v USING (entry_key)
+ORDER BY t.event_date NULLS LAST, r.first_reported NULLS LAST, t.entry_key;

@@ -1,7 +1,7 @@
 -- View: companies_seen
 -- Why: one place to see which firms the news names, under which names, and how often, counting
 --      only each article's latest completed run so stale extractions do not inflate counts.
--- Grain: one row per company (canonical_key) in the companies table.
+-- Grain: one row per company (canonical_key) in the company_registry table.
 -- Key: canonical_key
 -- Columns: canonical_key, canonical, aliases (VARCHAR[], sorted), tickers (VARCHAR[]),
 --          n_articles, n_events, first_published, last_published, first_seen, last_seen
@@ -44,7 +44,7 @@ SELECT
     ms.last_published,
     c.first_seen,
     c.last_seen
-FROM companies AS c
+FROM company_registry AS c
 LEFT JOIN alias_lists AS al USING (canonical_key)
 LEFT JOIN mention_stats AS ms USING (canonical_key)
 LEFT JOIN event_stats AS es USING (canonical_key);

@@ -1,0 +1,66 @@
+"""Analyst commands: `tradeline export` (views to Parquet/CSV) and `tradeline rebuild-timeline`
+(re-merge the timeline, e.g. after upgrading a warehouse made before merged entries)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from flows.cli_common import (
+    ConfigOption,
+    UserError,
+    WarehouseOption,
+    app,
+    clean_errors,
+    settings_and_warehouse,
+)
+from flows.console import stderr
+
+
+@app.command()
+@clean_errors
+def export(
+    out_dir: Annotated[Path, typer.Argument(help="Folder to write <view>.<format> files into.")],
+    format: Annotated[str, typer.Option("--format", help="parquet or csv.")] = "parquet",
+    view: Annotated[
+        list[str] | None,
+        typer.Option("--view", help="Only this view (repeatable); default: all analyst views."),
+    ] = None,
+    config: ConfigOption = None,
+    warehouse: WarehouseOption = None,
+) -> None:
+    """Export timeline, event_mentions, companies and company_timeline as files.
+
+    Example: tradeline export --format parquet exports/
+    """
+    from warehouse.export import FORMATS, VIEWS, export_views
+
+    if format not in FORMATS:
+        raise UserError(f"unknown format {format!r}: use parquet or csv")
+    _, warehouse_path = settings_and_warehouse(config, warehouse)
+    for exported in export_views(
+        warehouse_path, out_dir, fmt=format, views=tuple(view) if view else VIEWS
+    ):
+        stderr.print(f"{exported.view}: {exported.rows} rows → {exported.path}", highlight=False)
+
+
+@app.command("rebuild-timeline")
+@clean_errors
+def rebuild_timeline(config: ConfigOption = None, warehouse: WarehouseOption = None) -> None:
+    """Re-merge article-level events into timeline entries (normally done after every run).
+
+    Example: tradeline rebuild-timeline --warehouse tradeline.duckdb
+    """
+    from warehouse import merge
+    from warehouse.db import connect
+
+    _, warehouse_path = settings_and_warehouse(config, warehouse)
+    con = connect(warehouse_path)
+    try:
+        with merge.atomic(con):
+            n = merge.rebuild(con)
+    finally:
+        con.close()
+    stderr.print(f"timeline rebuilt: {n} entries")

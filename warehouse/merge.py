@@ -1,0 +1,398 @@
+"""One timeline entry per real event: merge the article-level events that report the same action.
+
+Runs in Python after every `finish_run` (see `load.finish_run`) and rewrites the derived tables
+`timeline_entries` and `timeline_entry_mentions` whole, in the caller's transaction, from the
+events of each article's latest completed run. It is a pure function of those facts and the
+article texts: the same warehouse content always gives the same entries and keys, whatever the
+run ids or the order rows come back in.
+
+Two article-level events are the same real event when all of these hold:
+* same `type`, `authority_country` and `commodity` (NULL only matches NULL);
+* companies compatible: both name none, or some company of one is the same firm as some company
+  of the other (same canonical key, or names within `COMPANY_SIMILARITY` by rapidfuzz's ratio,
+  so "JL Mag Rare-Earth" and "JL Mag Rare Earths" agree);
+* dates compatible: two day-level dates at most `DAY_TOLERANCE_DAYS` apart (different dates are
+  kept but flag the entry `date_disputed`), two month- or year-level dates equal. A coarser date
+  (2025-12) joins the finer entry it contains (2025-12-02) — the one with most articles when
+  several do — instead of bridging them. Undated events merge only with undated events whose
+  articles were published within `DAY_TOLERANCE_DAYS` of each other.
+Linked events form entries by connected components (order-independent).
+
+Sources: within an entry, articles from the same outlet, or near-duplicates of each other
+(`warehouse.dedupe`), count as one source; `n_sources` counts the rest.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager, suppress
+from dataclasses import dataclass, field
+from datetime import date
+from urllib.parse import urlsplit
+
+import duckdb
+import pyarrow as pa
+from rapidfuzz import fuzz
+
+from tradeline.records import stable_key
+from warehouse import dedupe
+
+DAY_TOLERANCE_DAYS = 3
+COMPANY_SIMILARITY = 88  # rapidfuzz.fuzz.ratio on normalised names, 0–100
+_GRANULARITY_ORDER = {"day": 0, "month": 1, "year": 2}
+_NON_ALNUM = re.compile(r"[^0-9a-z]+")
+
+_MENTIONS_SQL = """
+SELECT e.fact_key, e.article_id, e.run_id, e.type, e.authority_country, e.commodity,
+       e.event_date, e.date_granularity, e.start_char, a.published, a.outlet, a.url,
+       coalesce((SELECT list(ec.company ORDER BY ec.position) FROM event_companies AS ec
+                 WHERE ec.fact_key = e.fact_key AND ec.run_id = e.run_id), []) AS companies
+FROM events AS e
+JOIN latest_runs AS lr ON lr.article_id = e.article_id AND lr.run_id = e.run_id
+JOIN articles AS a ON a.article_id = e.article_id
+ORDER BY e.fact_key
+"""
+
+
+@dataclass(slots=True)
+class Mention:
+    """One article-level event of an article's latest completed run."""
+
+    fact_key: str
+    article_id: str
+    run_id: str
+    type: str
+    authority_country: str | None
+    commodity: str | None
+    event_date: str | None
+    date_granularity: str | None
+    start_char: int
+    published: str | None
+    outlet: str | None
+    url: str
+    companies: tuple[str, ...]
+    norm_companies: frozenset[str] = field(default_factory=frozenset)
+
+    def __post_init__(self) -> None:
+        self.norm_companies = frozenset(n for n in map(normalise_name, self.companies) if n)
+
+    @property
+    def block(self) -> tuple[str, str | None, str | None]:
+        return (self.type, self.authority_country, self.commodity)
+
+    @property
+    def order(self) -> tuple[str, str, int, str]:
+        """Earliest reported first: publication date, then URL and position (deterministic)."""
+        return (self.published or "9999", self.url, self.start_char, self.fact_key)
+
+
+@dataclass(slots=True)
+class Entry:
+    """A merged timeline entry, as written to `timeline_entries`."""
+
+    entry_key: str
+    mentions: list[Mention]
+    event_date: str | None
+    date_granularity: str | None
+    date_disputed: bool
+    dates_reported: list[str]
+    companies: list[str]
+    source_keys: dict[str, str]  # fact_key -> source_key
+
+    @property
+    def n_articles(self) -> int:
+        return len({m.article_id for m in self.mentions})
+
+    @property
+    def n_sources(self) -> int:
+        return len(set(self.source_keys.values()))
+
+
+def normalise_name(name: str) -> str:
+    """Company name for fuzzy comparison: casefolded, punctuation to spaces."""
+    return _NON_ALNUM.sub(" ", name.casefold()).strip()
+
+
+def same_company(a: str, b: str) -> bool:
+    """Two normalised names name the same firm: equal or within COMPANY_SIMILARITY."""
+    return a == b or fuzz.ratio(a, b) >= COMPANY_SIMILARITY
+
+
+def companies_compatible(a: Mention, b: Mention) -> bool:
+    if not a.norm_companies and not b.norm_companies:
+        return True
+    return any(same_company(x, y) for x in a.norm_companies for y in b.norm_companies)
+
+
+def _day(value: str) -> date:
+    return date.fromisoformat(value)
+
+
+def _granularity(m: Mention) -> str | None:
+    if m.event_date is None:
+        return None
+    return m.date_granularity or {10: "day", 7: "month", 4: "year"}[len(m.event_date)]
+
+
+class _UnionFind:
+    def __init__(self, items: Iterable[str]) -> None:
+        self.parent = {i: i for i in items}
+
+    def find(self, x: str) -> str:
+        while self.parent[x] != x:
+            self.parent[x] = self.parent[self.parent[x]]
+            x = self.parent[x]
+        return x
+
+    def union(self, a: str, b: str) -> None:
+        ra, rb = self.find(a), self.find(b)
+        if ra != rb:
+            # the smaller root wins, so components do not depend on the order of unions
+            self.parent[max(ra, rb)] = min(ra, rb)
+
+    def groups(self) -> dict[str, list[str]]:
+        out: dict[str, list[str]] = defaultdict(list)
+        for x in self.parent:
+            out[self.find(x)].append(x)
+        return out
+
+
+def _link_same_granularity(mentions: Sequence[Mention], uf: _UnionFind) -> None:
+    """Union mentions of one block and one granularity whose dates and companies agree."""
+    if not mentions:
+        return
+    gran = _granularity(mentions[0])
+    if gran == "day" or gran is None:
+        def as_day(m: Mention) -> date | None:
+            value = m.event_date if gran == "day" else m.published
+            try:
+                return _day(value) if value and len(value) == 10 else None
+            except ValueError:
+                return None
+
+        dated = sorted(
+            ((d, m) for m in mentions if (d := as_day(m)) is not None),
+            key=lambda x: (x[0], x[1].fact_key),
+        )
+        for i, (d, m) in enumerate(dated):  # sliding window over the sorted dates
+            for d2, m2 in dated[i + 1 :]:
+                if (d2 - d).days > DAY_TOLERANCE_DAYS:
+                    break
+                if companies_compatible(m, m2):
+                    uf.union(m.fact_key, m2.fact_key)
+        return
+    by_date: dict[str, list[Mention]] = defaultdict(list)
+    for m in mentions:
+        by_date[m.event_date or ""].append(m)
+    for group in by_date.values():
+        for i, m in enumerate(group):
+            for m2 in group[i + 1 :]:
+                if companies_compatible(m, m2):
+                    uf.union(m.fact_key, m2.fact_key)
+
+
+def cluster(mentions: Sequence[Mention]) -> list[list[Mention]]:
+    """Groups of mentions that report the same real event (see the module docstring)."""
+    by_key = {m.fact_key: m for m in mentions}
+    uf = _UnionFind(sorted(by_key))
+    blocks: dict[tuple, list[Mention]] = defaultdict(list)
+    for m in sorted(mentions, key=lambda m: m.fact_key):
+        blocks[m.block].append(m)
+    for block in blocks.values():
+        by_gran: dict[str | None, list[Mention]] = defaultdict(list)
+        for m in block:
+            by_gran[_granularity(m)].append(m)
+        finer: list[Mention] = []  # mentions of finer granularities, already linked
+        for gran in ("day", "month", "year"):
+            current = by_gran.get(gran, [])
+            if finer:
+                sizes = Counter(uf.find(m.fact_key) for m in finer)
+                rest = []
+                for m in current:
+                    roots = {
+                        uf.find(f.fact_key) for f in finer
+                        if f.event_date and m.event_date
+                        and f.event_date.startswith(m.event_date)
+                        and companies_compatible(m, f)
+                    }
+                    if roots:
+                        best = min(roots, key=lambda r: (-sizes[r], r))
+                        uf.union(best, m.fact_key)
+                    else:
+                        rest.append(m)
+                current = rest
+            _link_same_granularity(current, uf)
+            finer.extend(current)
+        _link_same_granularity(by_gran.get(None, []), uf)
+    groups = [sorted((by_key[k] for k in ks), key=lambda m: m.order)
+              for ks in uf.groups().values()]
+    return sorted(groups, key=lambda g: g[0].order)
+
+
+def _representative_date(group: Sequence[Mention]) -> tuple[str | None, str | None, bool]:
+    """(date, granularity, disputed): the most reported date of the finest granularity."""
+    dated = [m for m in group if m.event_date]
+    if not dated:
+        return None, None, False
+    finest = min(_GRANULARITY_ORDER[_granularity(m) or "year"] for m in dated)
+    fine = [m for m in dated if _GRANULARITY_ORDER[_granularity(m) or "year"] == finest]
+    counts = Counter(m.event_date for m in fine)
+    chosen = min(counts, key=lambda d: (-counts[d], d))
+    disputed = len(counts) > 1 or any(
+        not (chosen or "").startswith(m.event_date or "") for m in dated
+    )
+    return chosen, _granularity(fine[0]), disputed
+
+
+def _entry_companies(group: Sequence[Mention]) -> list[str]:
+    """One spelling per firm: the most used (then the first seen), in first-seen order."""
+    firms: list[list[str]] = []  # spellings per firm, in order seen
+    for m in group:
+        for name in m.companies:
+            norm = normalise_name(name)
+            for spellings in firms:
+                if any(same_company(norm, normalise_name(s)) for s in spellings):
+                    spellings.append(name)
+                    break
+            else:
+                firms.append([name])
+    out = []
+    for spellings in firms:
+        counts = Counter(spellings)
+        out.append(min(counts, key=lambda s: (-counts[s], spellings.index(s))))
+    return out
+
+
+def _outlet_key(m: Mention) -> str:
+    if m.outlet and m.outlet.strip():
+        return "outlet:" + m.outlet.strip().casefold()
+    host = urlsplit(m.url).hostname
+    return "host:" + host.removeprefix("www.") if host else "article:" + m.article_id
+
+
+def _sources(group: Sequence[Mention], duplicates: set[tuple[str, str]]) -> dict[str, str]:
+    """fact_key -> source key: same outlet or near-duplicate text is the same source."""
+    articles = sorted({m.article_id for m in group})
+    uf = _UnionFind(articles)
+    outlet_of = {m.article_id: _outlet_key(m) for m in group}
+    by_outlet: dict[str, list[str]] = defaultdict(list)
+    for article_id in articles:
+        by_outlet[outlet_of[article_id]].append(article_id)
+    for same in by_outlet.values():
+        for other in same[1:]:
+            uf.union(same[0], other)
+    for i, a in enumerate(articles):
+        for b in articles[i + 1 :]:
+            if (a, b) in duplicates:
+                uf.union(a, b)
+    label = {root: min(outlet_of[a] for a in members) for root, members in uf.groups().items()}
+    return {m.fact_key: label[uf.find(m.article_id)] for m in group}
+
+
+def build_entries(
+    mentions: Sequence[Mention], duplicates: set[tuple[str, str]]
+) -> list[Entry]:
+    """Merged entries with content-derived keys (a clash gets '#n', in entry order)."""
+    entries = []
+    seen: Counter[str] = Counter()
+    for group in cluster(mentions):
+        first = group[0]
+        event_date, granularity, disputed = _representative_date(group)
+        companies = _entry_companies(group)
+        base = stable_key(
+            "timeline", first.type, first.authority_country, first.commodity,
+            *sorted(normalise_name(c) for c in companies), event_date,
+        )
+        n = seen[base]
+        seen[base] += 1
+        key = base if n == 0 else stable_key(base, f"#{n}")
+        entries.append(
+            Entry(
+                entry_key=key,
+                mentions=list(group),
+                event_date=event_date,
+                date_granularity=granularity,
+                date_disputed=disputed,
+                dates_reported=sorted({m.event_date for m in group if m.event_date}),
+                companies=companies,
+                source_keys=_sources(group, duplicates),
+            )
+        )
+    return entries
+
+
+def load_mentions(con: duckdb.DuckDBPyConnection) -> list[Mention]:
+    cur = con.execute(_MENTIONS_SQL)
+    names = [d[0] for d in cur.description]
+    out = []
+    for row in cur.fetchall():
+        r = dict(zip(names, row, strict=True))
+        r["companies"] = tuple(r["companies"] or ())
+        out.append(Mention(**r))
+    return out
+
+
+_ENTRY_SCHEMA = pa.schema([
+    ("entry_key", pa.string()), ("type", pa.string()), ("authority_country", pa.string()),
+    ("commodity", pa.string()), ("event_date", pa.string()), ("date_granularity", pa.string()),
+    ("date_disputed", pa.bool_()), ("dates_reported", pa.list_(pa.string())),
+    ("companies", pa.list_(pa.string())), ("n_articles", pa.int32()), ("n_sources", pa.int32()),
+])
+_MENTION_SCHEMA = pa.schema([
+    ("fact_key", pa.string()), ("entry_key", pa.string()), ("article_id", pa.string()),
+    ("run_id", pa.string()), ("source_key", pa.string()),
+])
+
+
+@contextmanager
+def atomic(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
+    """A transaction of its own, or the caller's when one is already open (DuckDB does not
+    nest them), so finishing a run and rebuilding the timeline commit together."""
+    try:
+        con.execute("BEGIN TRANSACTION")
+    except duckdb.TransactionException:
+        yield  # already inside the caller's transaction: it commits or rolls back
+        return
+    try:
+        yield
+    except BaseException:
+        with suppress(duckdb.Error):
+            con.execute("ROLLBACK")
+        raise
+    con.execute("COMMIT")
+
+
+def rebuild(con: duckdb.DuckDBPyConnection) -> int:
+    """Rewrite the merged timeline from the latest completed runs; the caller holds the
+    transaction. Returns the number of entries."""
+    dedupe.refresh_signatures(con)
+    mentions = load_mentions(con)
+    duplicates = dedupe.near_duplicate_pairs(con, {m.article_id for m in mentions})
+    entries = build_entries(mentions, duplicates)
+    entry_rows = [
+        {"entry_key": e.entry_key, "type": e.mentions[0].type,
+         "authority_country": e.mentions[0].authority_country,
+         "commodity": e.mentions[0].commodity, "event_date": e.event_date,
+         "date_granularity": e.date_granularity, "date_disputed": e.date_disputed,
+         "dates_reported": e.dates_reported, "companies": e.companies,
+         "n_articles": e.n_articles, "n_sources": e.n_sources}
+        for e in entries
+    ]
+    mention_rows = [
+        {"fact_key": m.fact_key, "entry_key": e.entry_key, "article_id": m.article_id,
+         "run_id": m.run_id, "source_key": e.source_keys[m.fact_key]}
+        for e in entries for m in e.mentions
+    ]
+    con.execute("DELETE FROM timeline_entry_mentions")
+    con.execute("DELETE FROM timeline_entries")
+    for table, rows, schema in (("timeline_entries", entry_rows, _ENTRY_SCHEMA),
+                                ("timeline_entry_mentions", mention_rows, _MENTION_SCHEMA)):
+        if rows:
+            view = f"_incoming_{table}"
+            con.register(view, pa.Table.from_pylist(rows, schema=schema))
+            cols = ", ".join(schema.names)
+            con.execute(f"INSERT INTO {table} ({cols}) SELECT {cols} FROM {view}")
+            con.unregister(view)
+    return len(entries)

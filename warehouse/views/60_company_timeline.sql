@@ -1,0 +1,42 @@
+-- View: company_timeline
+-- Why: "what happened to this company": the merged timeline entries naming a firm, one row
+--      per firm and entry, under the firm's canonical name (any spelling an article used).
+-- Grain: one row per (company, timeline entry).
+-- Key: (canonical_key, entry_key)
+-- Columns: canonical_key, canonical, event_date, date_granularity, date_disputed, type,
+--          modality, authority, authority_country, commodity, companies (VARCHAR[], every firm
+--          of the entry), validity, valid_from, valid_to, n_articles, n_sources,
+--          first_reported, last_reported, url, evidence, entry_key
+-- Order: canonical, event_date NULLS LAST, first_reported, entry_key.
+CREATE OR REPLACE VIEW company_timeline AS
+WITH links AS (
+    SELECT DISTINCT ec.canonical_key, tm.entry_key
+    FROM event_companies AS ec
+    JOIN timeline_entry_mentions AS tm ON tm.fact_key = ec.fact_key AND tm.run_id = ec.run_id
+)
+SELECT
+    l.canonical_key,
+    c.canonical,
+    t.event_date,
+    t.date_granularity,
+    t.date_disputed,
+    t.type,
+    t.modality,
+    t.authority,
+    t.authority_country,
+    t.commodity,
+    t.companies,
+    t.validity,
+    t.valid_from,
+    t.valid_to,
+    t.n_articles,
+    t.n_sources,
+    t.first_reported,
+    t.last_reported,
+    t.url,
+    t.evidence,
+    t.entry_key
+FROM links AS l
+JOIN company_registry AS c USING (canonical_key)
+JOIN timeline AS t USING (entry_key)
+ORDER BY c.canonical, t.event_date NULLS LAST, t.first_reported, t.entry_key;
