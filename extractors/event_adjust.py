@@ -7,6 +7,9 @@
 * "From July 4, suppliers will need a licence" after "the ministry widened controls" gives the
   effective date of that action, not a second action: a requirement sentence with no acting
   authority of its own donates its effective date to the control just reported.
+* Descriptions are not actions: "items that require a licence" (a requirement in a relative
+  clause), "a licence issued by the ministry" (an undated participle on its own object), "the
+  firm resumed shipments" (a firm, not an authority, resuming trade).
 * A headline (a first line without final punctuation) only announces what the body tells:
   its undated events are dropped when the body has events.
 Cue words live in models/data/event_cues.json ("adjust" section).
@@ -101,3 +104,21 @@ def donates_effective_date(c: Candidate, previous: Candidate | None, cues: dict[
     same = any(c.type in f and previous.type in f for f in families)
     near = len(list(c.trigger.doc[previous.sent.end : c.sent.start].sents)) <= 1
     return same and near
+
+
+def is_description(c: Candidate, cues: dict[str, Any], authority: set[int]) -> bool:
+    """A relative-clause requirement, an undated participle on its object, a firm resuming."""
+    trig = c.trigger
+    if c.rule in _cue(cues).get("requirement_rules", []) and trig.dep_ == "relcl":
+        return True
+    if (
+        trig.dep_ == "acl"
+        and trig.tag_ == "VBN"
+        and trig.head.i == c.obj.i
+        and not any(t.ent_type_ == "DATE" for t in trig.subtree)
+    ):
+        return True
+    if trig.lemma_.lower() in _cue(cues).get("trade_resumption_verbs", []):
+        subj = _subject(trig)
+        return subj is None or subj.i not in authority
+    return False

@@ -66,6 +66,7 @@ class Candidate:
     modality: str = "actual"
     subtype: str | None = None
     absorbed: bool = False
+    separate: bool = False  # "The ministry also ...": a further action, never merged
 
     @property
     def sent(self) -> Span:
@@ -84,6 +85,8 @@ def find_events(
     cue = cues()
     named = set(firms.by_token)
     cands = [c for c in _candidates(doc) if not _not_an_action(c)]
+    authority_tokens = {t.i for s in doc.spans.get("tl_authorities", []) for t in s}
+    cands = [c for c in cands if not event_adjust.is_description(c, cue, authority_tokens)]
     for c in cands:
         if event_adjust.is_single_consignment(c, cue):
             c.type, c.rule = "permit_denied", "block_consignment"  # an export refused
@@ -96,6 +99,7 @@ def find_events(
     for group in by_sent.values():
         _assign_dates(group, [m for m in mentions if m.span.sent.start == group[0].sent.start])
         _absorb_elaborations(group)
+        _absorb_dated_participles(group)
     cands = [c for c in cands if not c.absorbed]
     cands = _drop_restatements(cands)
     cands = _donate_effective_dates(cands)
@@ -208,7 +212,7 @@ def _not_an_action(c: Candidate) -> bool:
         return False
     own = [ch for ch in trig.children]
     heads = _chain(trig)
-    if any(ch.dep_ == "neg" or ch.lower_ in cue["negation"] for ch in own):
+    if any(ch.dep_ == "neg" or (ch.lower_ in cue["negation"] and _negates(ch)) for ch in own):
         return True
     if any(ch.dep_ == "aux" and ch.lower_ in cue["hedge_aux"] for ch in own):
         return True
@@ -221,6 +225,8 @@ def _not_an_action(c: Candidate) -> bool:
             return True
         if h.lower_ == "without":
             return True
+        if h.pos_ == "NOUN" and any(ch.dep_ == "det" and ch.lower_ == "no" for ch in h.children):
+            return True  # "has no plans to restrict"
         if (
             h.pos_ in ("VERB", "AUX", "ADJ")
             and any(ch.dep_ == "neg" for ch in h.children)
@@ -232,6 +238,13 @@ def _not_an_action(c: Candidate) -> bool:
             break
     # The state "remain restricted" and its like.
     return trig.tag_ == "VBN" and any(h.lemma_ in cue["state_governors"] for h in heads[:1])
+
+
+def _negates(word: Token) -> bool:
+    """'without' negates an action it governs ('without issuing'), not 'without explanation'."""
+    if word.lower_ != "without":
+        return True
+    return any(ch.tag_ == "VBG" for ch in word.children)
 
 
 def _undated_background(c: Candidate, mentions: list[DateMention]) -> bool:
@@ -281,6 +294,10 @@ def _date_blocked(
             break
         if tok.lower_ in cue["anchored_preps"]:
             return True
+        if tok is not path_up[-1] and any(
+            ch.dep_ == "mark" and ch.lower_ in cue["anchored_preps"] for ch in tok.children
+        ):
+            return True  # the date sits in a "since ..." / "after ..." clause of its own
         if tok.pos_ in ("NOUN", "PROPN") and tok.lemma_ in cue["blocking_nouns"]:
             return True
     return False
@@ -372,6 +389,31 @@ def _absorb_elaborations(group: list[Candidate]) -> None:
                 break
 
 
+def _absorb_dated_participles(group: list[Candidate]) -> None:
+    """'Japan tightened procedures in July 2019, requiring licences': when the parse hangs the
+    date on the participle, it dates the main action, which the participle elaborates."""
+    for c in group:
+        if c.absorbed or c.date is None or c.trigger.tag_ != "VBG":
+            continue
+        if c.trigger.dep_ not in ("advcl", "xcomp", "conj") or c.trigger.i < c.sent.start + 1:
+            continue
+        main = next(
+            (
+                m
+                for m in group
+                if m is not c
+                and not m.absorbed
+                and m.date is None
+                and m.trigger.i == c.trigger.head.i
+                and _family(m.type) == _family(c.type)
+            ),
+            None,
+        )
+        if main is not None:
+            main.date, main.date_role = c.date, c.date_role
+            c.absorbed = True
+
+
 def _donate_effective_dates(cands: list[Candidate]) -> list[Candidate]:
     """'The new rules take effect on Sept. 7': the start date of the action just reported,
     not a second action. It becomes that action's date (GUIDELINES: effective date first)."""
@@ -448,6 +490,7 @@ def _inherit_dates(cands: list[Candidate]) -> None:
         previous = [p for p in previous if c.sent.start - p.sent.end < 80]
         if not previous:
             continue
+        c.separate = not anaphoric
         if anaphoric:
             source = previous[-1]
         else:
@@ -506,6 +549,8 @@ def _dates_compatible(a: Candidate, b: Candidate) -> bool:
 
 def _compatible(a: Candidate, b: Candidate) -> bool:
     if a.type != b.type or not _dates_compatible(a, b):
+        return False
+    if (a.separate or b.separate) and a.sent.start != b.sent.start:
         return False
     if a.companies and b.companies and not set(a.companies) & set(b.companies):
         return False
