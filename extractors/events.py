@@ -391,27 +391,33 @@ def _absorb_elaborations(group: list[Candidate]) -> None:
 
 def _absorb_dated_participles(group: list[Candidate]) -> None:
     """'Japan tightened procedures in July 2019, requiring licences': when the parse hangs the
-    date on the participle, it dates the main action, which the participle elaborates."""
+    date on the participle, it dates the main action, which the participle elaborates; and
+    'tightened its rules in July, when the ministry added ...' is one action told twice."""
     for c in group:
-        if c.absorbed or c.date is None or c.trigger.tag_ != "VBG":
+        trig = c.trigger
+        when = trig.dep_ == "advcl" and any(
+            ch.dep_ in ("advmod", "mark") and ch.lower_ in ("when", "by") for ch in trig.children
+        )
+        participle = c.date is not None and trig.tag_ == "VBG" and trig.dep_ in CLAUSE_LINKS
+        if c.absorbed or not (when or participle):
             continue
-        if c.trigger.dep_ not in ("advcl", "xcomp", "conj") or c.trigger.i < c.sent.start + 1:
-            continue
+        ancestors = {t.i for t in trig.ancestors}
         main = next(
             (
                 m
                 for m in group
                 if m is not c
                 and not m.absorbed
-                and m.date is None
-                and m.trigger.i == c.trigger.head.i
+                and m.trigger.i in ancestors
                 and _family(m.type) == _family(c.type)
             ),
             None,
         )
-        if main is not None:
+        if main is None or (participle and not when and main.date is not None):
+            continue
+        if main.date is None and c.date is not None:
             main.date, main.date_role = c.date, c.date_role
-            c.absorbed = True
+        c.absorbed = True
 
 
 def _donate_effective_dates(cands: list[Candidate]) -> list[Candidate]:
