@@ -34,6 +34,15 @@ _REGEX = {
 _RANGE_JOIN = re.compile(r"^\s*(?:to|through|until|till|and|-|\u2013|\u2014)\s*$", re.I)
 
 
+def doc_text(doc: Doc) -> str:
+    """`doc.text`, joined once per doc: spaCy rebuilds it from every token on each access,
+    which made per-candidate slicing quadratic (a quarter of extraction time, profiled)."""
+    text = doc.user_data.get("tradeline.text")
+    if text is None:
+        text = doc.user_data["tradeline.text"] = doc.text
+    return text
+
+
 @dataclass
 class Candidate:
     """A date expression: its tokens, the quoted text (with preposition) and its kind."""
@@ -46,7 +55,7 @@ class Candidate:
 
     @property
     def text(self) -> str:
-        return self.span.doc.text[self.start_char : self.end_char]
+        return doc_text(self.span.doc)[self.start_char : self.end_char]
 
 
 def _month_tokens() -> list[str]:
@@ -190,7 +199,7 @@ def find_candidates(doc: Doc) -> list[Candidate]:
         start = _widen(doc, span)
         nxt = spans[i + 1] if i + 1 < len(spans) else None
         if nxt is not None and span.label_ != "ENT" and nxt.label_ != "ENT":
-            between = doc.text[span.end_char : nxt.start_char]
+            between = doc_text(doc)[span.end_char : nxt.start_char]
             lead = doc[span.start - 1].lower_ if span.start > 0 else ""
             if (
                 _RANGE_JOIN.match(between)
@@ -207,7 +216,7 @@ def find_candidates(doc: Doc) -> list[Candidate]:
             and nxt.label_ == "ANAPH"
             and span.label_ not in ("ENT", "ANAPH", "MANAPH")
             and nxt[-1].lower_ == "year"
-            and not doc.text[span.end_char : nxt.start_char].strip(" ,")
+            and not doc_text(doc)[span.end_char : nxt.start_char].strip(" ,")
             and not any(t.like_num and len(t.text) == 4 for t in span)
         ):
             # "on May 23 that year", "in August that year": the year of the previous mention

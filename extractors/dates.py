@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from spacy.tokens import Doc
 
-from extractors.date_candidates import Candidate, find_candidates
+from extractors.date_candidates import Candidate, doc_text, find_candidates
 from extractors.date_filters import (
     governor,
     has_amount,
@@ -108,10 +108,19 @@ def _with_previous_year(
 
 
 def _mentions(doc: Doc, published: str | None) -> list[tuple[Candidate, PolicyDateFact]]:
+    """Resolved date mentions, computed once per (doc, anchor): both public finders use them."""
+    key = ("tradeline.date_mentions", published)
+    cached = doc.user_data.get(key)
+    if cached is None:
+        cached = doc.user_data[key] = _find_mentions(doc, published)
+    return cached
+
+
+def _find_mentions(doc: Doc, published: str | None) -> list[tuple[Candidate, PolicyDateFact]]:
     anchor = Anchor.parse(published)
     out: list[tuple[Candidate, PolicyDateFact]] = []
     for c in find_candidates(doc):
-        if is_dateline_or_timestamp(c.span.start_char, c.span.end_char, doc.text):
+        if is_dateline_or_timestamp(c.span.start_char, c.span.end_char, doc_text(doc)):
             continue
         if is_named_year(c.span):
             continue

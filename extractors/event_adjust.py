@@ -96,8 +96,12 @@ def donates_effective_date(c: Candidate, previous: Candidate | None, cues: dict[
         return False
     if c.date_role != "effective" and not _takes_effect(c.date.span, cues):
         return False
-    if c.rule not in _cue(cues).get("requirement_rules", []) or c.authority_stated:
+    if c.rule not in _cue(cues).get("requirement_rules", []):
         return False
+    subj = _subject(c.trigger)
+    generic = subj is not None and subj.lemma_.lower() in _cue(cues).get("generic_subjects", [])
+    if c.authority_stated and not generic:
+        return False  # an authority of its own: "From July 4, Japan will require licences"
     if previous.date_role == "effective" or previous.sent.start >= c.sent.start:
         return False
     families = cues["elaboration_families"]
