@@ -64,3 +64,46 @@ def rebuild_timeline(config: ConfigOption = None, warehouse: WarehouseOption = N
     finally:
         con.close()
     stderr.print(f"timeline rebuilt: {n} entries")
+
+
+@app.command()
+@clean_errors
+def recipe(
+    name: Annotated[
+        str | None, typer.Argument(help="Recipe name (omit to list them with their questions).")
+    ] = None,
+    param: Annotated[
+        list[str] | None,
+        typer.Option("--param", "-p", help="NAME=VALUE for the recipe (repeatable)."),
+    ] = None,
+    format: Annotated[str, typer.Option("--format", help="table, csv or json.")] = "table",
+    config: ConfigOption = None,
+    warehouse: WarehouseOption = None,
+) -> None:
+    """Run one of the SQL recipes in warehouse/queries (read-only).
+
+    Example: tradeline recipe permits_active_on -p on_date=2026-03-01
+    """
+    import sys
+
+    from flows.console import render_rows
+    from warehouse import recipes
+
+    if format not in {"table", "csv", "json"}:
+        raise UserError(f"unknown format {format!r}: use table, csv or json")
+    if name is None:
+        for recipe_name in recipes.names():
+            needs = ", ".join(recipes.parameters(recipe_name)) or "no parameters"
+            sys.stdout.write(f"{recipe_name} ({needs}): {recipes.question(recipe_name)}\n")
+        return
+    params = {}
+    for item in param or []:
+        key, sep, value = item.partition("=")
+        if not sep or not key.strip():
+            raise UserError(f"--param must be NAME=VALUE, got {item!r}")
+        params[key.strip()] = value
+    _, warehouse_path = settings_and_warehouse(config, warehouse)
+    columns, rows = recipes.run_recipe(warehouse_path, name, params)
+    text = render_rows(columns, rows, format, title=recipes.question(name))
+    if text is not None:
+        sys.stdout.write(text if text.endswith("\n") else text + "\n")

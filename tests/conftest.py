@@ -38,6 +38,27 @@ def prefect_harness():
         yield
 
 
+@pytest.fixture(scope="session")
+def sample_warehouse_path(prefect_harness, tmp_path_factory) -> Path:
+    """The bundled sample (samples/feed.xml) ingested once by the Prefect flow, for tests that
+    query views and recipes. Treat it as read-only."""
+    import shutil
+
+    from flows.ingest import ingest
+    from tradeline.config import FeedConfig, FetchConfig, Settings
+
+    tmp = tmp_path_factory.mktemp("sample-warehouse")
+    shutil.copytree(SAMPLES, tmp / "samples")
+    settings = Settings(
+        fetch=FetchConfig(per_host_delay_s=0),
+        feeds=[FeedConfig(name="sample", url=str(tmp / "samples" / "feed.xml"))],
+    )
+    path = tmp / "sample.duckdb"
+    summary = ingest(settings, str(path))
+    assert summary.new_articles >= 7 and not summary.errors, summary.line()
+    return path
+
+
 def _hypothesis_profiles() -> None:
     """CI runs a fixed set of examples (derandomized) so a red build is reproducible."""
     import os

@@ -273,7 +273,8 @@ def _outlet_key(m: Mention) -> str:
 
 
 def _sources(group: Sequence[Mention], duplicates: set[tuple[str, str]]) -> dict[str, str]:
-    """fact_key -> source key: same outlet or near-duplicate text is the same source."""
+    """fact_key -> source key: same outlet or near-duplicate text is the same source, named
+    after the outlet of its earliest report (the original of syndicated copies)."""
     articles = sorted({m.article_id for m in group})
     uf = _UnionFind(articles)
     outlet_of = {m.article_id: _outlet_key(m) for m in group}
@@ -287,7 +288,13 @@ def _sources(group: Sequence[Mention], duplicates: set[tuple[str, str]]) -> dict
         for b in articles[i + 1 :]:
             if (a, b) in duplicates:
                 uf.union(a, b)
-    label = {root: min(outlet_of[a] for a in members) for root, members in uf.groups().items()}
+    first = {}  # article -> its earliest report, so a source is named after the original
+    for m in group:
+        first[m.article_id] = min(first.get(m.article_id, m.order), m.order)
+    label = {
+        root: outlet_of[min(members, key=lambda a: first[a])]
+        for root, members in uf.groups().items()
+    }
     return {m.fact_key: label[uf.find(m.article_id)] for m in group}
 
 

@@ -1,0 +1,94 @@
+"""Every SQL recipe in warehouse/queries runs on the bundled sample and answers its question."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from warehouse import recipes
+from warehouse.query import QueryError, run_sql
+
+pytestmark = pytest.mark.slow
+
+
+def _rows(path: Path, name: str, **params: str) -> list[dict]:
+    columns, rows = recipes.run_recipe(path, name, params)
+    return [dict(zip(columns, row, strict=True)) for row in rows]
+
+
+def test_every_recipe_has_a_question_and_a_test() -> None:
+    tested = {"permits_active_on", "commodity_year", "what_each_source_said",
+              "companies_affected", "disputed_or_single_source"}
+    assert set(recipes.names()) == tested
+    for name in recipes.names():
+        assert recipes.question(name).endswith("?"), name
+        header = recipes.text(name).split("SELECT")[0]
+        for param in recipes.parameters(name):
+            assert param in header, f"{name}: parameter {param} not documented"
+
+
+def test_permits_active_on(sample_warehouse_path: Path) -> None:
+    rows = _rows(sample_warehouse_path, "permits_active_on", on_date="2026-06-01")
+    assert [(r["authority_country"], r["commodity"], r["valid_from"], r["valid_to"])
+            for r in rows] == [
+        ("China", "rare earths", "2025-12-02", "2026-12-02"),
+        ("Indonesia", "nickel ore", "2026-02-09", "2027-02-09"),
+        ("United States", "chipmaking equipment", "2026-03-11", "2026-09-11"),
+    ]
+    assert [r["n_sources"] for r in rows] == [2, 2, 1]
+    later = _rows(sample_warehouse_path, "permits_active_on", on_date="2026-12-02")
+    assert [r["commodity"] for r in later] == ["nickel ore"]
+
+
+def test_commodity_year(sample_warehouse_path: Path) -> None:
+    rows = _rows(sample_warehouse_path, "commodity_year", commodity="rare earths", year="2025")
+    assert [(r["date"], r["type"]) for r in rows] == [
+        ("2025-04", "control_introduced"),
+        ("2025-12-02", "permit_issued"),
+        ("2025-12-04", "permit_issued"),
+    ]
+    assert [r["n_sources"] for r in rows] == [2, 2, 1]
+    assert _rows(sample_warehouse_path, "commodity_year", commodity="rare earths",
+                 year="2023") == []
+
+
+def test_what_each_source_said(sample_warehouse_path: Path) -> None:
+    (key,) = run_sql(
+        sample_warehouse_path,
+        "SELECT entry_key FROM timeline WHERE commodity = 'nickel ore' AND type = 'permit_issued'",
+    )[1][0]
+    rows = _rows(sample_warehouse_path, "what_each_source_said", entry_key=key)
+    assert [(r["published"], r["outlet"]) for r in rows] == [
+        ("2026-02-10", "Tradeline Sample Wire"),
+        ("2026-02-11", "Harbour Ledger"),
+        ("2026-02-12", "Meridian Metals Review"),
+    ]
+    assert rows[0]["source_key"] == rows[1]["source_key"] != rows[2]["source_key"]
+    assert {r["date_reported"] for r in rows} == {"2026-02-09"}
+    assert all("Sulawesi Ore Partners" in r["evidence"] for r in rows)
+
+
+def test_companies_affected(sample_warehouse_path: Path) -> None:
+    rows = _rows(sample_warehouse_path, "companies_affected", commodity="nickel ore",
+                 since="2026-01")
+    assert any(r["company"] == "Sulawesi Ore Partners" for r in rows)
+    assert all((r["n_events"], r["event_types"]) == (1, ["permit_issued"]) for r in rows)
+    assert _rows(sample_warehouse_path, "companies_affected", commodity="nickel ore",
+                 since="2026-03") == []
+
+
+def test_disputed_or_single_source(sample_warehouse_path: Path) -> None:
+    rows = _rows(sample_warehouse_path, "disputed_or_single_source")
+    assert rows and all(r["reason"] == "single source" and r["n_sources"] == 1 for r in rows)
+    assert "nickel ore" not in {r["commodity"] for r in rows}
+    assert ("2024-09-28", "ban_lifted") in {(r["event_date"], r["type"]) for r in rows}
+
+
+def test_recipe_parameters_are_checked(sample_warehouse_path: Path) -> None:
+    with pytest.raises(QueryError, match="needs parameter"):
+        recipes.run_recipe(sample_warehouse_path, "permits_active_on", {})
+    with pytest.raises(QueryError, match="no parameter"):
+        recipes.run_recipe(sample_warehouse_path, "disputed_or_single_source", {"x": "1"})
+    with pytest.raises(QueryError, match="no recipe"):
+        recipes.run_recipe(sample_warehouse_path, "nope", {})

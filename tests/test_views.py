@@ -1,0 +1,115 @@
+"""The analyst views on the bundled sample (merged timeline, companies, company_timeline,
+event_mentions) and permits_active(date) on a one-year window."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from tests.test_warehouse_facts import make_item
+from warehouse.db import connect
+from warehouse.load import finish_run, start_run, store_batch
+
+NICKEL = "commodity = 'nickel ore' AND type = 'permit_issued' AND authority_country = 'Indonesia'"
+
+
+@pytest.fixture(scope="module")
+def sample(sample_warehouse_path: Path):
+    con = duckdb.connect(str(sample_warehouse_path), read_only=True)
+    yield con
+    con.close()
+
+
+def _dicts(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None) -> list[dict]:
+    cur = con.execute(sql, params or [])
+    names = [d[0] for d in cur.description]
+    return [dict(zip(names, row, strict=True)) for row in cur.fetchall()]
+
+
+@pytest.mark.slow
+def test_syndicated_copies_and_another_outlet_are_one_entry(sample) -> None:
+    (entry,) = _dicts(sample, f"SELECT * FROM timeline WHERE {NICKEL}")
+    assert entry["n_articles"] == 3
+    assert entry["n_sources"] == 2  # the Harbour Ledger copy is the Wire's report
+    assert entry["event_date"] == "2026-02-09" and not entry["date_disputed"]
+    assert (entry["first_reported"], entry["last_reported"]) == ("2026-02-10", "2026-02-12")
+    assert entry["validity"] == "P1Y (2026-02-09 to 2027-02-09)"
+    assert any("Sulawesi" in c for c in entry["companies"])
+    files = sorted(m["url"].rsplit("/", 1)[1] for m in entry["mentions"])
+    assert files == ["nickel-permits-review.html", "nickel-permits-syndicated.html",
+                     "nickel-permits-wire.html"]
+    assert all(m["evidence"] for m in entry["mentions"])
+    sources = {m["outlet"]: m["source_key"] for m in entry["mentions"]}
+    assert sources["Harbour Ledger"] == sources["Tradeline Sample Wire"]
+    assert sources["Meridian Metals Review"] != sources["Tradeline Sample Wire"]
+
+
+@pytest.mark.slow
+def test_timeline_entries_cover_every_mention_once(sample) -> None:
+    n_mentions, n_mapped, n_entries, summed = sample.execute(
+        """SELECT (SELECT count(*) FROM event_mentions),
+                  (SELECT count(entry_key) FROM event_mentions),
+                  (SELECT count(*) FROM timeline),
+                  (SELECT sum(len(mentions)) FROM timeline)"""
+    ).fetchone()
+    assert n_mentions == n_mapped == summed
+    assert n_entries < n_mentions  # some reports merged
+    offsets = sample.execute("SELECT bool_and(offsets_match) FROM event_mentions").fetchone()
+    assert offsets == (True,)
+    keys = sample.execute("SELECT count(DISTINCT entry_key), count(*) FROM timeline").fetchone()
+    assert keys[0] == keys[1]
+
+
+@pytest.mark.slow
+def test_companies_and_company_timeline(sample) -> None:
+    rows = _dicts(sample, "SELECT * FROM companies WHERE canonical LIKE '%Sulawesi%'")
+    assert len(rows) == 1
+    firm = rows[0]
+    assert firm["n_events"] == 1 and firm["n_event_mentions"] == 3
+    assert (firm["first_seen"], firm["last_seen"]) == ("2026-02-10", "2026-02-12")
+    assert "Sulawesi Ore Partners" in firm["aliases"]
+    timeline = _dicts(
+        sample, "SELECT * FROM company_timeline WHERE canonical_key = ?", [firm["canonical_key"]]
+    )
+    assert [(t["type"], t["event_date"], t["n_sources"]) for t in timeline] == [
+        ("permit_issued", "2026-02-09", 2)
+    ]
+
+
+@pytest.mark.slow
+def test_permits_active_on_the_sample(sample) -> None:
+    def active(day: str) -> set[str]:
+        rows = sample.execute(
+            "SELECT commodity FROM permits_active(?::DATE)", [day]
+        ).fetchall()
+        return {r[0] for r in rows}
+
+    assert "nickel ore" not in active("2026-02-08")
+    assert "nickel ore" in active("2026-02-09")
+    assert "nickel ore" in active("2027-02-08")
+    assert "nickel ore" not in active("2027-02-09")  # the end is exclusive
+
+
+def test_permits_active_before_inside_and_after_a_one_year_window(tmp_path: Path) -> None:
+    con = connect(tmp_path / "w.duckdb")
+    run = start_run(con, kind="ingest", extractor_version="1", model_name="m",
+                    model_version="1", assets_hash="h")
+    store_batch(con, [make_item("https://example.com/licence")], run)  # P1Y 2024-03-04..2025-03-04
+    store_batch(con, [make_item("https://example.com/ban", type="ban_introduced")], run)
+    finish_run(con, run, status="completed")
+
+    def active(on: str) -> list[tuple]:
+        return con.execute(
+            "SELECT type, valid_from, valid_to FROM permits_active(?)", [on]
+        ).fetchall()
+
+    window = [("permit_issued", "2024-03-04", "2025-03-04")]
+    assert active("2024-03-03") == []
+    assert active("2024-03-04") == window
+    assert active("2024-09-30") == window
+    assert active("2025-03-03") == window
+    assert active("2025-03-04") == []
+    assert con.execute("SELECT count(*) FROM permits_active(DATE '2024-06-01')").fetchone() == (1,)
+    con.close()
