@@ -8,6 +8,8 @@ has a single writer.
 
 from __future__ import annotations
 
+import logging
+import os
 from collections import deque
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
@@ -39,6 +41,7 @@ def make_task_runner(
         return None
     if kind != "dask":
         raise TaskRunnerError(f"unknown task runner {kind!r}: use {' or '.join(TASK_RUNNERS)}")
+    quiet_dask_logs()
     from prefect_dask import DaskTaskRunner
 
     if address:
@@ -47,6 +50,12 @@ def make_task_runner(
     if workers:
         cluster["n_workers"] = workers
     return DaskTaskRunner(cluster_kwargs=cluster)
+
+
+def quiet_dask_logs() -> None:
+    """Dask logs every worker start and stop at INFO; keep warnings (workers inherit the env)."""
+    os.environ.setdefault("DASK_LOGGING__DISTRIBUTED", "warning")
+    logging.getLogger("distributed").setLevel(os.environ["DASK_LOGGING__DISTRIBUTED"].upper())
 
 
 def runs_in_flow_process() -> bool:
