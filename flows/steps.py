@@ -15,7 +15,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from extractors.engine import Extractor
-from extractors.page import PageError, parse_page
+from extractors.page import PageError, is_plain_text, parse_page, parse_text
 from flows.progress import reporter
 from sources.feeds import poll_feed
 from sources.http import Fetcher, FetchError, FetchResponse
@@ -207,7 +207,8 @@ def parse_documents(
     errors: list[IngestError] = []
     for doc in docs:
         try:
-            page = parse_page(
+            parse = parse_text if is_plain_text(doc.content_type) else parse_page
+            page = parse(
                 doc.body,
                 url=doc.final_url or doc.url,
                 fallback_published=doc.feed_published,
