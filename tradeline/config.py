@@ -61,6 +61,9 @@ class ModelConfig(_Section):
     name: str = DEFAULT_MODEL
     batch_size: int = Field(32, ge=1)
     n_process: int = Field(1, ge=1)
+    # Folder with pipeline.toml and data/ to use instead of the packaged models/ (an edited
+    # copy for re-extraction); relative to the config file.
+    assets_dir: str | None = None
 
 
 class WarehouseConfig(_Section):
@@ -132,6 +135,9 @@ def load_settings(config_path: str | Path | None = None) -> Settings:
     wh = raw.get("warehouse")
     if isinstance(wh, dict) and isinstance(wh.get("path"), str):
         wh["path"] = _resolve_relative(wh["path"], base)
+    model = raw.get("model")
+    if isinstance(model, dict) and isinstance(model.get("assets_dir"), str):
+        model["assets_dir"] = _resolve_relative(model["assets_dir"], base)
     raw["config_path"] = str(path)
     try:
         return Settings.model_validate(raw)

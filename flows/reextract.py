@@ -1,0 +1,233 @@
+"""`tradeline reextract`: run page parsing and the extractors again over the raw archive,
+offline, as a new extraction run (kind 'reextract') that records the extractor version, the
+model name and version and the assets hash. Earlier runs and their facts stay; the views show
+each article's latest completed run.
+
+An interrupted run (status running, interrupted or failed) is resumed with `resume=RUN_ID`: it
+is set running again and goes on with the articles it has not stored yet, with the filters it
+was started with and the same versions (refused otherwise), so it ends with the same facts as
+an uninterrupted run. Each batch is stored in one transaction, so a batch is all or nothing.
+
+Nothing here touches the network: pages come from the `documents` table, the pipeline is
+loaded from installed packages and files. `reextract_archive` is the plain function;
+`reextract` is the Prefect flow whose batches run as tasks.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from prefect import flow, task
+
+from extractors.engine import Extractor
+from extractors.pipeline import cached_pipeline
+from flows import steps
+from flows.progress import reporter
+from models.assets import assets_dir, use_assets_dir
+from tradeline.config import Settings
+from tradeline.records import Article, Document, IngestError
+from warehouse import load, runs
+from warehouse.db import connect
+
+
+@dataclass
+class ReextractSummary:
+    """What one (possibly resumed) re-extraction did."""
+
+    run_id: str = ""
+    resumed: bool = False
+    selected: int = 0  # archived articles matching the filters
+    already_done: int = 0  # stored by this run before it was resumed
+    extracted: int = 0  # articles extracted in this call
+    failed: int = 0  # pages that no longer parse
+    text_changed: int = 0  # articles whose re-parsed text replaced the stored one
+    facts: int = 0
+    batches: int = 0
+    errors: list[IngestError] = field(default_factory=list)
+
+    def line(self) -> str:
+        resumed = f" (resumed, {self.already_done} done before)" if self.resumed else ""
+        return (
+            f"run {self.run_id}{resumed} · articles: {self.selected} · extracted: "
+            f"{self.extracted} · failed: {self.failed} · text changed: {self.text_changed} · "
+            f"facts: {self.facts}"
+        )
+
+
+BatchResult = tuple[int, int, int, list[IngestError]]  # extracted, facts, text changed, errors
+
+
+def load_extractor(settings: Settings, model: str | None = None) -> Extractor:
+    """The extractor for `model` (default: the configured one) on the configured assets folder.
+
+    Switching the assets folder drops the cached pipelines and extractors built on the old one.
+    """
+    wanted = Path(settings.model.assets_dir).expanduser().resolve() if (
+        settings.model.assets_dir
+    ) else None
+    before = assets_dir()
+    now = use_assets_dir(wanted)
+    if now != before:
+        steps.get_extractor.cache_clear()
+        cached_pipeline.cache_clear()
+    return steps.get_extractor(
+        model or settings.model.name, settings.model.batch_size, settings.model.n_process
+    )
+
+
+def reextract_batch(
+    warehouse_path: Path,
+    extractor: Extractor,
+    run_id: str,
+    pairs: Sequence[tuple[Document, Article]],
+) -> BatchResult:
+    """Parse the archived pages again, refresh changed texts, extract (nlp.pipe), store."""
+    parsed, errors = steps.parse_documents([doc for doc, _ in pairs])
+    articles = [article for _, article in parsed]
+    with connect(warehouse_path) as con:
+        changed = runs.refresh_articles(con, articles)
+    extractions = steps.extract_articles(extractor, articles)
+    items = [(None, a, e) for a, e in zip(articles, extractions, strict=True)]
+    steps.store_results(warehouse_path, items, errors, run_id)
+    return len(items), sum(e.n_facts for e in extractions), changed, errors
+
+
+def _batches(
+    warehouse_path: Path,
+    since: str | None,
+    source: str | None,
+    skip: set[str],
+    size: int,
+    summary: ReextractSummary,
+) -> Iterator[list[tuple[Document, Article]]]:
+    """Archived (document, article) pairs not yet done, in batches, read lazily (the archive
+    is read in chunks, so this connection holds no rows while batches are stored)."""
+    with connect(warehouse_path) as con:
+        batch: list[tuple[Document, Article]] = []
+        for doc, article in load.iter_archived(con, since=since, source=source):
+            summary.selected += 1
+            if article.article_id in skip:
+                summary.already_done += 1
+                continue
+            batch.append((doc, article))
+            if len(batch) >= size:
+                yield batch
+                batch = []
+        if batch:
+            yield batch
+
+
+def _open_run(
+    warehouse_path: Path,
+    extractor: Extractor,
+    since: str | None,
+    source: str | None,
+    resume: str | None,
+) -> tuple[str, str | None, str | None, set[str]]:
+    """Start a run, or reopen `resume` after checking it matches; returns its filters and the
+    articles it already stored."""
+    if resume is None:
+        with connect(warehouse_path) as con:
+            run_id = load.start_run(
+                con,
+                kind="reextract",
+                extractor_version=extractor.extractor_version,
+                model_name=extractor.model_name,
+                model_version=extractor.model_version,
+                assets_hash=extractor.assets_hash,
+                notes=json.dumps({"since": since, "source": source}),
+            )
+        return run_id, since, source, set()
+    with connect(warehouse_path) as con:
+        run = runs.get_run(con, resume)
+        if run["kind"] != "reextract":
+            raise runs.RunError(f"run {resume} is a {run['kind']} run, not a re-extraction")
+        mine = {
+            "extractor_version": extractor.extractor_version,
+            "model_name": extractor.model_name,
+            "model_version": extractor.model_version,
+            "assets_hash": extractor.assets_hash,
+        }
+        differ = [k for k, v in mine.items() if run[k] != v]
+        if differ:
+            raise runs.RunError(
+                f"run {resume} was made with other {', '.join(differ)} "
+                f"({', '.join(f'{run[k]} ≠ {mine[k]}' for k in differ)}); "
+                "resume it with the same model and assets, or start a new run"
+            )
+        notes = runs.run_notes(run)
+        for name, given in (("since", since), ("source", source)):
+            if given is not None and given != notes.get(name):
+                raise runs.RunError(
+                    f"run {resume} was started with --{name} {notes.get(name)!r}, not {given!r}"
+                )
+        runs.reopen_run(con, resume)
+        done = runs.done_articles(con, resume)
+    return resume, notes.get("since"), notes.get("source"), done
+
+
+def reextract_archive(
+    settings: Settings,
+    warehouse_path: Path,
+    *,
+    since: str | None = None,
+    source: str | None = None,
+    model: str | None = None,
+    resume: str | None = None,
+    batch_size: int | None = None,
+    run_batch: Callable[..., BatchResult] = reextract_batch,
+) -> ReextractSummary:
+    """Re-extract the archived articles (filtered by date and source) as one run."""
+    if since is not None:
+        load.check_date_prefix(since)
+    extractor = load_extractor(settings, model)
+    size = batch_size or settings.model.batch_size
+    run_id, since, source, done = _open_run(warehouse_path, extractor, since, source, resume)
+    summary = ReextractSummary(run_id=run_id, resumed=resume is not None)
+    progress = reporter()
+    progress.start("reextract", None)
+    status = "failed"
+    try:
+        for batch in _batches(warehouse_path, since, source, done, size, summary):
+            extracted, facts, changed, errors = run_batch(warehouse_path, extractor, run_id, batch)
+            summary.extracted += extracted
+            summary.facts += facts
+            summary.text_changed += changed
+            summary.failed += len(errors)
+            summary.errors.extend(errors)
+            summary.batches += 1
+            progress.advance("reextract", len(batch))
+        status = "completed"
+    except KeyboardInterrupt:
+        status = "interrupted"
+        raise
+    finally:
+        steps.finish_run(warehouse_path, run_id, status)
+    return summary
+
+
+reextract_batch_task = task(reextract_batch, name="reextract-batch")
+
+
+@flow(name="reextract", validate_parameters=False)
+def reextract(
+    settings: Settings,
+    warehouse: str,
+    since: str | None = None,
+    source: str | None = None,
+    model: str | None = None,
+    resume: str | None = None,
+) -> ReextractSummary:
+    """Re-extract the archive offline: each batch (parse → extract → store) is a task."""
+    return reextract_archive(
+        settings,
+        Path(warehouse),
+        since=since,
+        source=source,
+        model=model,
+        resume=resume,
+        run_batch=reextract_batch_task,
+    )
