@@ -222,6 +222,7 @@ def sql(
 # Further command groups register themselves on `app` when imported (one module per topic).
 # e.g. from flows import cli_archive
 import flows.cli_analyst  # noqa: E402
+import flows.cli_archive  # noqa: E402, F401
 from flows import cli_serve  # noqa: E402, F401
 
 

