@@ -14,7 +14,7 @@ from prefect import flow, task
 from flows import steps, taskrunners
 from flows.progress import reporter
 from flows.runlock import run_lock
-from tradeline.config import Settings
+from tradeline.config import Settings, load_settings
 
 poll_feeds = task(steps.poll_feeds, name="poll-feeds")
 select_new_entries = task(steps.select_new_entries, name="select-new-entries")
@@ -62,6 +62,8 @@ def ingest(
     """
     if isinstance(settings, dict):  # a deployment's parameters arrive as JSON
         settings = Settings.model_validate(settings)
+    elif isinstance(settings, str):  # or as a config file path (prefect.yaml)
+        settings = load_settings(settings)
     warehouse_path = Path(warehouse)
     with run_lock(warehouse_path):
         steps.close_interrupted_runs(warehouse_path)

@@ -107,3 +107,15 @@ def test_cli_serve_needs_feeds(tmp_path: Path) -> None:
     result = CliRunner().invoke(app, ["serve", "--config", str(config)])
     assert result.exit_code == 2
     assert "no feeds configured" in result.output
+
+
+def test_prefect_yaml_points_at_the_ingest_flow() -> None:
+    import yaml
+
+    spec = yaml.safe_load((REPO / "prefect.yaml").read_text())
+    [deployment] = spec["deployments"]
+    path, name = deployment["entrypoint"].split(":")
+    assert (REPO / path).is_file() and f"def {name}(" in (REPO / path).read_text()
+    assert set(deployment["parameters"]) == {"settings", "warehouse"}
+    assert deployment["concurrency_limit"] == 1
+    assert deployment["schedules"][0]["cron"] == "0 * * * *"
