@@ -82,6 +82,14 @@ def run(
         raise UserError(str(exc)) from None
     if runner is not None:
         ingest = ingest.with_options(task_runner=runner)
+        from flows.serve import configured_api_url
+
+        if not configured_api_url():
+            stderr.print(
+                "note: PREFECT_API_URL is not set, so each Dask worker process starts its own "
+                "temporary Prefect server (slow; its task runs are not in one UI): see README, "
+                "Scale-out with Dask"
+            )
 
     with (
         run_lock(warehouse_path, wait_s=lock_wait, on_wait=stderr.print),

@@ -90,3 +90,25 @@ def test_dask_local_cluster_matches_local_run(prefect_harness, httpserver: HTTPS
     local_rows, dask_rows = _snapshot(local_wh), _snapshot(dask_wh)
     assert local_rows["events"]  # the comparison compares something
     assert dask_rows == local_rows
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--task-runner", "ray"], "unknown task runner"),
+        (["--dask-address", "tcp://10.0.0.5:8786"], "needs --task-runner dask"),
+    ],
+)
+def test_cli_run_rejects_bad_task_runner_options(
+    args: list[str], message: str, tmp_path: Path
+) -> None:
+    from typer.testing import CliRunner
+
+    from flows.cli import app
+
+    result = CliRunner().invoke(
+        app, ["run", "--feed", str(SAMPLES / "feed.xml"), "-w", str(tmp_path / "w.duckdb"), *args]
+    )
+    assert result.exit_code == 2
+    assert message in result.output
+    assert not (tmp_path / "w.duckdb").exists()  # refused before anything ran
