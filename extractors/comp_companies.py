@@ -292,7 +292,7 @@ class CompanyTagger:
             return None
         if self._all_authority(start, end, authority):
             return None
-        if self._is_personlike(doc, start, end, persons):
+        if self._is_personlike(doc, start, end, persons) and not self._firm_cue_before(doc, start):
             return None
         words = [t.lower_ for t in doc[start:end]]
         if set(words) & self.nonfirm_heads:
@@ -470,12 +470,16 @@ class CompanyTagger:
             out.append(Span(doc, start, self._absorb_legal_tail(doc, end), label="COMPANY"))
         return out
 
+    def _firm_cue_before(self, doc: Doc, start: int) -> bool:
+        """'shares of X', 'analysts at X': only a firm fits (the NER's PERSON guess loses)."""
+        before = tuple(t.lower_ for t in doc[max(0, start - 3) : start])
+        cues = [c for c in self.support_before if len(before) >= len(c)]
+        return any(before[-len(cue) :] == cue for cue in cues)
+
     def _supported_by_context(self, doc: Doc, start: int, end: int) -> bool:
         """'analysts at X', 'the X plant', 'X, a little-known trader', 'X and Y, the largest
         producers': words around a name that only firms take."""
-        before = tuple(t.lower_ for t in doc[max(0, start - 3) : start])
-        cues = [c for c in self.support_before if len(before) >= len(c)]
-        if any(before[-len(cue) :] == cue for cue in cues):
+        if self._firm_cue_before(doc, start):
             return True
         if (
             end < len(doc)
