@@ -78,8 +78,8 @@ def test_diff_pairs_facts_by_identity(tmp_path: Path):
     assert diff.counts == {
         "company": {"added": 1, "removed": 0, "changed": 0, "unchanged": 1},
         "event": {"added": 1, "removed": 0, "changed": 1, "unchanged": 0},
-        # the validity period now hangs on the changed event's new fact_key
-        "validity": {"added": 0, "removed": 0, "changed": 1, "unchanged": 0},
+        # same period of the same event (whose fact_key changed): unchanged
+        "validity": {"added": 0, "removed": 0, "changed": 0, "unchanged": 1},
         "policy_date": {"added": 0, "removed": 1, "changed": 0, "unchanged": 0},
     }
     changed = next(c for c in diff.changes if c["kind"] == "event" and c["change"] == "changed")

@@ -10,9 +10,11 @@ is about, separately from `fact_key`, which hashes all of its content:
 each within its article, numbered `#n` in text order when one article has several facts with
 the same identity (so two events of the same type and date pair up in order).
 
-A fact is *unchanged* when both runs have the same `fact_key`, *changed* when the identity
-matches but the `fact_key` differs (the diff lists the columns that differ), *added* or
-*removed* when only one run has the identity. Only articles extracted by both runs are
+A fact is *changed* when both runs have its identity but a compared column differs (the diff
+lists those columns, a → b), *unchanged* when none does, *added* or *removed* when only one run
+has the identity. Compared are the fact's content columns, an event's company names in order,
+and for a validity period the type and date of its event (not the event's fact_key, which
+changes with any change to the event). Only articles extracted by both runs are
 compared; articles only one run processed are counted apart.
 """
 
@@ -43,19 +45,28 @@ _KINDS: dict[str, tuple[str, str, tuple[str, ...]]] = {
         "FROM event_companies AS ec WHERE ec.fact_key = f.fact_key AND ec.run_id = f.run_id"
         "), '')",
         ("authority", "authority_country", "commodity", "commodity_detail", "date_granularity",
-         "date_text", "modality", "subtype", "trigger", "evidence", "start_char", "end_char"),
+         "date_text", "modality", "subtype", "trigger", "evidence", "start_char", "end_char",
+         "companies"),
     ),
     "validity": (
         "validity_periods",
         "CAST(f.start_char AS VARCHAR) || '-' || CAST(f.end_char AS VARCHAR)",
-        ("text", "duration", "valid_from", "valid_to", "applies_to", "event_fact_key",
-         "evidence"),
+        ("text", "duration", "valid_from", "valid_to", "applies_to", "event", "evidence"),
     ),
     "policy_date": (
         "policy_dates",
         "CAST(f.start_char AS VARCHAR) || '-' || CAST(f.end_char AS VARCHAR)",
         ("text", "resolved", "granularity", "evidence"),
     ),
+}
+
+# Derived columns some kinds compare: an event's company names in order, and the event a
+# validity period belongs to by what it is (its fact_key changes whenever the event does).
+_DERIVED = {
+    "companies": "(SELECT list(ec.company ORDER BY ec.position) FROM event_companies AS ec "
+    "WHERE ec.fact_key = f.fact_key AND ec.run_id = f.run_id)",
+    "event": "(SELECT ev.type || ' ' || coalesce(ev.event_date, '') FROM events AS ev "
+    "WHERE ev.fact_key = f.event_fact_key AND ev.run_id = f.run_id)",
 }
 
 _RUN_COLUMNS = (
@@ -172,7 +183,7 @@ def _kind_rows(
     con: duckdb.DuckDBPyConnection, kind: str, a: str, b: str
 ) -> list[dict[str, Any]]:
     table, identity, columns = _KINDS[kind]
-    cols = ", ".join(f"f.{c}" for c in columns)
+    cols = ", ".join(f"{_DERIVED[c]} AS {c}" if c in _DERIVED else f"f.{c}" for c in columns)
     sql = f"""
     WITH shared AS (
         SELECT article_id FROM article_extractions WHERE run_id = $a
@@ -231,16 +242,16 @@ def diff_runs(con: duckdb.DuckDBPyConnection, a: str, b: str) -> RunDiff:
             pairs.setdefault((r["article_id"], r["identity_key"]), {})[side] = r
         for (article_id, identity_key), sides in pairs.items():
             before, after = sides.get("a"), sides.get("b")
-            if before and after and before["fact_key"] == after["fact_key"]:
-                counts["unchanged"] += 1
-                continue
             if before and after:
-                outcome = "changed"
                 fields = {
                     c: {"a": _jsonable(before[c]), "b": _jsonable(after[c])}
                     for c in columns
                     if before[c] != after[c]
                 }
+                if not fields:  # same content (a key may differ only by a linked key)
+                    counts["unchanged"] += 1
+                    continue
+                outcome = "changed"
             else:
                 outcome = "added" if after else "removed"
                 fact = after or before
