@@ -82,7 +82,7 @@ def is_dateline_or_timestamp(span_start: int, span_end: int, text: str) -> bool:
     return len(line) <= 40 and not re.search(r"\b(?:said|is|was|will|has|have)\b", line)
 
 
-_DOC_NUMBER = re.compile(r"(?:No\.?|Number|#)\s*\d+\s+of", re.I)
+_DOC_NUMBER = re.compile(r"(?:\bNo\s*\.?|\bNumber|#)\s*\d+\s+of$", re.I)
 
 
 def is_named_year(span: Span) -> bool:
@@ -93,7 +93,7 @@ def is_named_year(span: Span) -> bool:
             continue
         if tok.ent_type_ in labels:
             return True
-        if tok.i >= 3 and _DOC_NUMBER.fullmatch(span.doc[tok.i - 3 : tok.i].text):
+        if tok.i >= 3 and _DOC_NUMBER.search(span.doc[max(0, tok.i - 5) : tok.i].text):
             return True  # "Announcement No. 72 of 2025": a document number
         if tok.i > 0:
             prev = span.doc[tok.i - 1]

@@ -52,12 +52,15 @@ def _range_value(a: ResolvedDate, b: ResolvedDate) -> ResolvedDate | None:
 
 
 def _resolve_candidate(c: Candidate, anchor: Anchor | None) -> ResolvedDate | None:
-    tense = tense_of(c.span)
+    tense = stated = tense_of(c.span)
     lead = c.text[: c.span.start_char - c.start_char].strip().lower()
     if tense == "past" and lead.startswith(_OPEN_START_PREPS):
         tense = None  # effective dates ("from Jan 1") often lie ahead even in past-tense reports
-    if tense == "future" and not lead.startswith(_OPEN_START_PREPS) and _is_weekday(c.span):
-        tense = None  # "said on Wednesday it would ...": only "from Monday" looks ahead
+    if _is_weekday(c.span):
+        if tense == "future" and not lead.startswith(_OPEN_START_PREPS):
+            tense = None  # "said on Wednesday it would ...": only "from Monday" looks ahead
+        elif stated is None and lead.startswith(_OPEN_START_PREPS[:2]):
+            tense = "future"  # "licences will be needed starting Monday"
     if tense is None and lead.startswith(_END_PREPS):
         tense = "future"  # end dates ("until the end of June") lie ahead unless told otherwise
     if c.label == "RANGE" and c.end_span is not None:

@@ -65,6 +65,8 @@ def is_requirement(c: Candidate, cues: dict[str, Any], named: set[int]) -> bool:
     cue = _cue(cues)
     if c.type not in ("permit_issued", "permit_applied") or not _obligation(c.trigger, cue):
         return False
+    if any(ch.dep_ == "prep" and ch.lower_ == "under" for ch in c.trigger.children):
+        return False  # "Under rules announced in May, exporters must ...": the regime, retold
     subj = _subject(c.trigger)
     if subj is None or subj.i in named:
         return False
@@ -110,7 +112,9 @@ def donates_effective_date(c: Candidate, previous: Candidate | None, cues: dict[
     return same and near
 
 
-def is_description(c: Candidate, cues: dict[str, Any], authority: set[int]) -> bool:
+def is_description(
+    c: Candidate, cues: dict[str, Any], authority: set[int], dated: set[int]
+) -> bool:
     """A relative-clause requirement, an undated participle on its object, a firm resuming."""
     trig = c.trigger
     if c.rule in _cue(cues).get("requirement_rules", []) and trig.dep_ == "relcl":
@@ -119,10 +123,24 @@ def is_description(c: Candidate, cues: dict[str, Any], authority: set[int]) -> b
         trig.dep_ == "acl"
         and trig.tag_ == "VBN"
         and trig.head.i == c.obj.i
-        and not any(t.ent_type_ == "DATE" for t in trig.subtree)
+        and not any(t.ent_type_ == "DATE" or t.i in dated for t in trig.subtree)
     ):
         return True
     if trig.lemma_.lower() in _cue(cues).get("trade_resumption_verbs", []):
         subj = _subject(trig)
         return subj is None or subj.i not in authority
     return False
+
+
+def is_standing_rule(c: Candidate, cues: dict[str, Any]) -> bool:
+    """'Each shipment needs a certificate': an undated requirement in the simple present is
+    how a regime works, not an action (GUIDELINES: states with no action and no start date);
+    'the directive also requires ...' is part of the announcement just told."""
+    trig = c.trigger
+    return (
+        c.rule in _cue(cues).get("requirement_rules", [])
+        and c.date is None
+        and trig.tag_ in ("VBZ", "VBP")
+        and not any(ch.dep_ in ("aux", "auxpass") for ch in trig.children)
+        and not any(ch.lower_ in cues.get("inherit_adverbs", []) for ch in trig.children)
+    )

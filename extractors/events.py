@@ -84,14 +84,17 @@ def find_events(
     mentions = _locate_dates(doc, dates)
     cue = cues()
     named = set(firms.by_token)
-    cands = [c for c in _candidates(doc) if not _not_an_action(c)]
+    cands = _candidates(doc)
+    for c in cands:
+        if event_adjust.is_requirement(c, cue, named):
+            c.type, c.rule = "control_introduced", "obligation_permit"
+    cands = [c for c in cands if not _not_an_action(c)]
     authority_tokens = {t.i for s in doc.spans.get("tl_authorities", []) for t in s}
-    cands = [c for c in cands if not event_adjust.is_description(c, cue, authority_tokens)]
+    dated = {t.i for m in mentions for t in m.span}
+    cands = [c for c in cands if not event_adjust.is_description(c, cue, authority_tokens, dated)]
     for c in cands:
         if event_adjust.is_single_consignment(c, cue):
             c.type, c.rule = "permit_denied", "block_consignment"  # an export refused
-        if event_adjust.is_requirement(c, cue, named):
-            c.type, c.rule = "control_introduced", "require_permit"
     cands = [c for c in cands if not _undated_background(c, mentions)]
     by_sent: dict[int, list[Candidate]] = {}
     for c in cands:
@@ -100,7 +103,7 @@ def find_events(
         _assign_dates(group, [m for m in mentions if m.span.sent.start == group[0].sent.start])
         _absorb_elaborations(group)
         _absorb_dated_participles(group)
-    cands = [c for c in cands if not c.absorbed]
+    cands = [c for c in cands if not c.absorbed and not event_adjust.is_standing_rule(c, cue)]
     cands = _drop_restatements(cands)
     cands = _donate_effective_dates(cands)
     _inherit_dates(cands)
@@ -208,8 +211,8 @@ def _not_an_action(c: Candidate) -> bool:
         return True
     if any(g in sent_text for g in cue["characterisation"]):
         return True
-    if c.rule == "not_permitted":
-        return False
+    if c.rule in ("not_permitted", "obligation_permit"):
+        return False  # "shall not be permitted", "exporters must obtain": the modal is the rule
     own = [ch for ch in trig.children]
     heads = _chain(trig)
     if any(ch.dep_ == "neg" or (ch.lower_ in cue["negation"] and _negates(ch)) for ch in own):
