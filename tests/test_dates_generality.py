@@ -86,7 +86,10 @@ def test_month_that_year_takes_the_previous_year(nlp):
 
 @pytest.mark.slow
 def test_document_numbers_are_not_years(nlp):
-    text = "The ministry on Sunday issued Announcement No. 72 of 2025, suspending Notice No. 46 of 2024."
+    text = (
+        "The ministry on Sunday issued Announcement No. 72 of 2025, "
+        "suspending Notice No. 46 of 2024."
+    )
     assert dates(nlp, text, "2025-11-10") == [("on Sunday", "2025-11-09")]
 
 

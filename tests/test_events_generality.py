@@ -105,7 +105,10 @@ def test_descriptions_are_not_actions(nlp, text):
 
 
 def test_without_explanation_is_not_a_negation(nlp):
-    text = "Tallis Metals said its application to export antimony had been rejected on the 11th, without explanation."
+    text = (
+        "Tallis Metals said its application to export antimony had been rejected on the 11th, "
+        "without explanation."
+    )
     assert summary(events(nlp, text)) == [("permit_denied", "2024-03-11")]
 
 
