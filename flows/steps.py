@@ -83,7 +83,9 @@ def poll_feeds(
 ) -> tuple[list[FeedResult], list[IngestError]]:
     """Poll each feed with a conditional GET and remember its validators for next time."""
     with connect(warehouse_path) as con:
-        states = {feed.url: load.get_source_state(con, feed.url) for feed in feeds}
+        # Sources are keyed and stored by the redacted URL: a token in a feed URL never
+        # reaches the warehouse (feeds differing only in a secret would share one row).
+        states = {feed.url: load.get_source_state(con, redact_url(feed.url)) for feed in feeds}
     results: list[FeedResult] = []
     errors: list[IngestError] = []
     progress = reporter()
@@ -107,7 +109,7 @@ def poll_feeds(
             state = states.get(feed.url) or {}
             load.update_source_state(
                 con,
-                feed.url,
+                redact_url(feed.url),
                 name=feed.name,
                 kind="feed",
                 etag=result.etag or state.get("etag"),
@@ -164,7 +166,7 @@ def fetch_documents(
             etag=response.etag,
             last_modified=response.last_modified,
             origin="file" if is_local_url(entry.url) else "fetch",
-            feed_url=entry.feed_url,
+            feed_url=redact_url(entry.feed_url) if entry.feed_url else None,
             feed_published=entry.published,
             feed_title=entry.title,
         )

@@ -20,6 +20,7 @@ from urllib.parse import urljoin, urlsplit
 import feedparser
 
 from sources.http import Fetcher, FetchError
+from sources.urls import redact_url
 from tradeline.records import FeedEntry, FeedResult
 
 log = logging.getLogger(__name__)
@@ -140,7 +141,11 @@ def _parse(body: bytes, base_url: str, feed_url: str, content_type: str | None) 
             )
         )
     if skipped:
-        log.info("feed %s: skipped %d entries without a usable or new link", feed_url, skipped)
+        log.info(
+            "feed %s: skipped %d entries without a usable or new link",
+            redact_url(feed_url),
+            skipped,
+        )
 
     if not result.entries:
         if result.bozo_reason:
@@ -160,7 +165,7 @@ def parse_feed(body: bytes, url: str, *, content_type: str | None = None) -> Fee
     try:
         return _parse(body, url, url, content_type)
     except Exception as exc:  # feedparser on hostile bytes: report, never raise
-        log.warning("feed %s could not be parsed: %s", url, _describe(exc))
+        log.warning("feed %s could not be parsed: %s", redact_url(url), _describe(exc))
         return FeedResult(url=url, status=None, error=f"feed parser failed: {_describe(exc)}")
 
 

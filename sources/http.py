@@ -28,6 +28,21 @@ from tradeline.config import FetchConfig
 
 log = logging.getLogger(__name__)
 
+
+class _RedactURLs(logging.Filter):
+    """httpx logs every request's full URL at INFO ("HTTP Request: GET …"); mask credentials
+    and tokens in it, so turning on INFO logging never writes a feed's secret to a log."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if isinstance(record.args, tuple):
+            record.args = tuple(
+                redact_url(str(a)) if isinstance(a, httpx.URL) else a for a in record.args
+            )
+        return True
+
+
+logging.getLogger("httpx").addFilter(_RedactURLs())
+
 Kind = Literal["page", "feed"]
 
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})

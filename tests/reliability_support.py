@@ -93,9 +93,10 @@ class NewsSite:
     def wait_for_hits(self, k: int, proc: subprocess.Popen, timeout: float = 120) -> bool:
         """Block until `k` pages were served (True) or the process ended first (False)."""
         with self._cond:
-            return self._cond.wait_for(
-                lambda: self.page_hits >= k or proc.poll() is not None, timeout
-            ) and self.page_hits >= k
+            return (
+                self._cond.wait_for(lambda: self.page_hits >= k or proc.poll() is not None, timeout)
+                and self.page_hits >= k
+            )
 
 
 class _StoryPath(URIPattern):

@@ -73,10 +73,13 @@ def test_sigkill_at_seeded_points_then_rerun_equals_uninterrupted_run(
     assert "Traceback" not in final.stderr
     assert snapshot(warehouse) == reference
     with duckdb.connect(str(warehouse), read_only=True) as con:
-        statuses = [r[0] for r in con.execute(
-            "SELECT status FROM extraction_runs ORDER BY run_id").fetchall()]
+        statuses = [
+            r[0]
+            for r in con.execute("SELECT status FROM extraction_runs ORDER BY run_id").fetchall()
+        ]
         unfinished = con.execute(
-            "SELECT count(*) FROM extraction_runs WHERE finished_at IS NULL").fetchone()[0]
+            "SELECT count(*) FROM extraction_runs WHERE finished_at IS NULL"
+        ).fetchone()[0]
     assert "running" not in statuses and unfinished == 0
     assert statuses[-1] == "completed"
     assert "interrupted" in statuses  # the kill after batch 1 left a run that was closed

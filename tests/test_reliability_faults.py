@@ -103,9 +103,7 @@ def _serve_faults(srv: HTTPServer) -> dict[str, list[float]]:
     srv.expect_request("/robots.txt").respond_with_data("", status=404)
     srv.expect_request("/ok/1.html").respond_with_data(article_html(1), content_type=html)
     srv.expect_request("/ok/2.html").respond_with_data(article_html(2), content_type=html)
-    srv.expect_request("/flaky-503.html").respond_with_handler(
-        _once_then_ok(503, {}, hits["503"])
-    )
+    srv.expect_request("/flaky-503.html").respond_with_handler(_once_then_ok(503, {}, hits["503"]))
     srv.expect_request("/limited-429.html").respond_with_handler(
         _once_then_ok(429, {"Retry-After": "1"}, hits["429"])
     )
@@ -123,6 +121,7 @@ def _serve_faults(srv: HTTPServer) -> dict[str, list[float]]:
             for _ in range(40):  # a byte every 0.1 s: each read is on time, the whole is not
                 time.sleep(0.1)
                 yield b"<"
+
         return Response(body(), content_type="text/html")
 
     srv.expect_request("/timeout.html").respond_with_handler(slow)
