@@ -91,12 +91,14 @@ def run(
                 "Scale-out with Dask"
             )
 
-    with (
-        run_lock(warehouse_path, wait_s=lock_wait, on_wait=stderr.print),
-        RichProgress() as progress,
-        reporting_to(progress),
-    ):
-        summary = ingest(settings, str(warehouse_path), list(feed) if feed else None)
+    with run_lock(warehouse_path, wait_s=lock_wait, on_wait=stderr.print):
+        # An unusable warehouse (a directory, not DuckDB, too new) is one clear line here,
+        # not a failure logged with its traceback from inside the Prefect flow.
+        from warehouse.db import connect
+
+        connect(warehouse_path).close()
+        with RichProgress() as progress, reporting_to(progress):
+            summary = ingest(settings, str(warehouse_path), list(feed) if feed else None)
     if show_timeline:
         _print_timeline(warehouse_path)
     stderr.print(f"[bold]{summary.line()}[/]  warehouse: {warehouse_path}", highlight=False)
