@@ -68,6 +68,25 @@ def article_country(doc: Doc) -> str | None:
     return max(counts, key=lambda c: (counts[c], -first[c]))
 
 
+RECENT_CHARS = 400  # how far back a named actor still explains "the ministry"
+
+
+def _recent_country(doc: Doc, before: int) -> str | None:
+    """The country of the last named acting authority shortly before token `before`: "Japan's
+    trade ministry said ... The ministry also ..." acts for Japan, whatever the article's
+    main country is."""
+    limit = doc[before].idx - RECENT_CHARS if before < len(doc) else 0
+    out = None
+    for span in doc.spans.get(AUTHORITIES, []):
+        if span.start >= before:
+            break
+        if not span.label_ or _is_destination(span) or span.start_char < limit:
+            continue
+        if span.root.dep_ in ("nsubj", "nsubjpass", "poss", "agent", "compound", "ROOT"):
+            out = span.label_
+    return out
+
+
 def event_authority(
     doc: Doc, trigger: Token, default: str | None
 ) -> tuple[str | None, str | None, bool]:
@@ -81,9 +100,10 @@ def event_authority(
         if best is None or dist < best[0]:
             best = (dist, span)
     if best is None:
-        return default, default, False
+        recent = _recent_country(doc, sent.start)
+        return (recent or default), (recent or default), False
     span = best[1]
-    country = span.label_ or default
+    country = span.label_ or _recent_country(doc, span.start) or default
     text = span.text
     if text[:4].lower() == "the ":
         text = text[4:]

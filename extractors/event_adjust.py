@@ -63,7 +63,9 @@ def _obligation(tok: Token, cue: dict[str, Any]) -> bool:
 def is_requirement(c: Candidate, cues: dict[str, Any], named: set[int]) -> bool:
     """'exporters must obtain a permit', 'firms will have to seek licences'."""
     cue = _cue(cues)
-    if c.type not in ("permit_issued", "permit_applied") or not _obligation(c.trigger, cue):
+    if c.rule not in cue.get("obligation_rules", []) or not _obligation(c.trigger, cue):
+        return False
+    if any(ch.dep_ == "neg" for ch in c.trigger.children):
         return False
     if any(ch.dep_ == "prep" and ch.lower_ == "under" for ch in c.trigger.children):
         return False  # "Under rules announced in May, exporters must ...": the regime, retold

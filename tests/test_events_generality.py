@@ -248,3 +248,14 @@ def test_more_wordings(nlp, text, etype):
 def test_new_paths_never_raise(nlp, words, published):
     result = extract_doc(nlp(" ".join(words)), published)
     assert isinstance(result.events, list)
+
+
+def test_generic_authority_acts_for_the_last_named_one(nlp):
+    text = (
+        "Brazil's commerce ministry banned tin exports on Monday, and Brazil said more "
+        "curbs would follow. Brazil also warned Japan. Japan's trade ministry said on "
+        "Tuesday it had tightened controls on chip tools. The ministry also banned exports of "
+        "graphite on Wednesday."
+    )
+    found = events(nlp, text)
+    assert [(e.type, e.authority_country) for e in found][-1] == ("ban_introduced", "Japan")
