@@ -325,7 +325,8 @@ class EventTagger:
             offset = row["trigger"] if row["trigger"] >= 0 else end - start + row["trigger"]
             trig = doc[start + min(max(offset, 0), end - start - 1)]
             key = (trig.i, row["type"])
-            found.setdefault(key, (trig, trig, row["id"]))
+            rid = row["id"] + (f":{row['subtype']}" if row.get("subtype") else "")
+            found.setdefault(key, (trig, trig, rid))
         self._dated_states(doc, found)
         items = sorted(found.items(), key=lambda kv: (kv[0][0], kv[0][1]))
         doc.spans[TRIGGERS] = [

@@ -104,6 +104,10 @@ def find_events(
         _absorb_elaborations(group)
         _absorb_dated_participles(group)
     cands = [c for c in cands if not c.absorbed and not event_adjust.is_standing_rule(c, cue)]
+    for c in cands:
+        opening = c.sent.text.lstrip(" \"“'‘").lower()
+        if opening.startswith(tuple(cue["adjust"].get("separate_openers", []))):
+            c.separate = True  # "Separately, ...", "In a separate notification, ..."
     cands = _drop_restatements(cands)
     cands = _donate_effective_dates(cands)
     _inherit_dates(cands)

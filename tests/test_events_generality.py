@@ -259,3 +259,22 @@ def test_generic_authority_acts_for_the_last_named_one(nlp):
     )
     found = events(nlp, text)
     assert [(e.type, e.authority_country) for e in found][-1] == ("ban_introduced", "Japan")
+
+
+def test_separate_announcements_stay_apart(nlp):
+    text = (
+        "The government will issue export permits for 20,000 tonnes of rice to Nepal. "
+        "In a separate notification, the directorate permitted exports of 5,000 tonnes of rice "
+        "to Bhutan."
+    )
+    assert [e.type for e in events(nlp, text)] == ["permit_issued", "permit_issued"]
+
+
+def test_revoked_trusted_status_is_a_revocation(nlp):
+    text = (
+        "The department will revoke Velmora Semiconductor's validated end-user (VEU) status "
+        "for its plant, effective Dec. 31, the company said on Tuesday."
+    )
+    found = events(nlp, text)
+    assert summary(found) == [("permit_denied", "2024-12-31")]
+    assert found[0].subtype == "revoked"
