@@ -31,6 +31,7 @@ _REGEX = {
     "$YEAR": r"^(1[89]\d\d|20\d\d)$",
     "$ORDINAL": r"^(0?[1-9]|[12]\d|3[01])(st|nd|rd|th)$",
 }
+_YEAR_RELS = ("this", "last", "next")
 _RANGE_JOIN = re.compile(r"^\s*(?:to|through|until|till|and|-|\u2013|\u2014)\s*$", re.I)
 
 
@@ -213,13 +214,16 @@ def find_candidates(doc: Doc) -> list[Candidate]:
                 continue
         if (
             nxt is not None
-            and nxt.label_ == "ANAPH"
-            and span.label_ not in ("ENT", "ANAPH", "MANAPH")
+            and (
+                nxt.label_ == "ANAPH"
+                or (nxt.label_ == "REL" and len(nxt) == 2 and nxt[0].lower_ in _YEAR_RELS)
+            )
+            and span.label_ in ("MD", "DM", "M", "ORD")
             and nxt[-1].lower_ == "year"
             and not doc_text(doc)[span.end_char : nxt.start_char].strip(" ,")
             and not any(t.like_num and len(t.text) == 4 for t in span)
         ):
-            # "on May 23 that year", "in August that year": the year of the previous mention
+            # "on May 23 that year" (the previous mention's year), "December 8 last year"
             cands.append(Candidate(span, start, nxt.end_char, "YANAPH", end_span=nxt))
             i += 2
             continue

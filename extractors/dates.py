@@ -102,9 +102,15 @@ def _anaphor(c: Candidate, earlier: list[PolicyDateFact]) -> ResolvedDate | None
 def _with_previous_year(
     c: Candidate, anchor: Anchor | None, earlier: list[PolicyDateFact]
 ) -> ResolvedDate | None:
-    """'on May 23 that year': the day or month resolved, in the year of the latest earlier date."""
+    """'on May 23 that year': the day or month in the year of the latest earlier date;
+    'on December 8 last year': in the year before publication."""
     res = resolve(normalise(c.span.text), anchor, None)
-    year = next((f.resolved[:4] for f in reversed(earlier)), None)
+    rel = c.end_span[0].lower_ if c.end_span is not None else "that"
+    if rel in ("this", "last", "next"):
+        own = resolve(f"{rel} year", anchor, None)
+        year = own.value[:4] if own else None
+    else:
+        year = next((f.resolved[:4] for f in reversed(earlier)), None)
     if res is None or year is None or res.granularity == "year":
         return None
     return ResolvedDate(year + res.value[4:], res.granularity)

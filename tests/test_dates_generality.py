@@ -109,3 +109,9 @@ def test_resolver_future_weekday_and_end_forward():
 def test_resolver_never_raises(text, published, tense):
     res = resolve_date_expression(text, published, tense=tense)
     assert res is None or res.granularity in ("day", "month", "year")
+
+
+@pytest.mark.slow
+def test_day_with_relative_year(nlp):
+    got = dates(nlp, "The ban was imposed on December 8 last year.", "2024-03-15")
+    assert got == [("on December 8 last year", "2023-12-08")]
