@@ -140,8 +140,10 @@ def _left_preposition(doc: Doc, span: Span) -> tuple[Token | None, list[Token]]:
 
 
 def _governor_words(prep: Token, limit: int = 6) -> list[Token]:
-    """The preposition's head, then the words just before it in the sentence (parse fallback)."""
+    """The preposition's head and its nearest ancestors, then the words just before it in the
+    sentence (parse fallback)."""
     out = [prep.head]
+    out.extend(list(prep.head.ancestors)[:3])  # "extended quotas on exports of X for six months"
     sent_start = prep.sent.start
     for i in range(prep.i - 1, max(sent_start, prep.i - limit) - 1, -1):
         out.append(prep.doc[i])

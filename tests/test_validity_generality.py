@@ -1,0 +1,30 @@
+"""Validity periods whose measure word sits a few words up the parse (sentences written here)."""
+
+from __future__ import annotations
+
+import pytest
+
+from extractors.pipeline import cached_pipeline
+from extractors.validity import find_validity_periods
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="session")
+def nlp(nlp_model_name: str):
+    return cached_pipeline(nlp_model_name)
+
+
+def test_measure_word_up_the_parse(nlp):
+    text = (
+        "The government has extended quotas on exports of nitrogen and complex fertilisers "
+        "for another six months, until May 31."
+    )
+    assert [(v.text, v.duration) for v in find_validity_periods(nlp(text))] == [
+        ("for another six months", "P6M")
+    ]
+
+
+def test_statistics_windows_stay_out(nlp):
+    text = "Exports of nitrogen fertilisers fell 12% over the past six months."
+    assert find_validity_periods(nlp(text)) == []
