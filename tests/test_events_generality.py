@@ -278,3 +278,11 @@ def test_revoked_trusted_status_is_a_revocation(nlp):
     found = events(nlp, text)
     assert summary(found) == [("permit_denied", "2024-12-31")]
     assert found[0].subtype == "revoked"
+
+
+def test_requirement_coming_into_force_is_an_introduction(nlp):
+    text = (
+        "Battery makers are scrambling for supplies after Borduria's new export licensing "
+        "requirement for the material came into force on March 1."
+    )
+    assert summary(events(nlp, text)) == [("control_introduced", "2024-03-01")]
