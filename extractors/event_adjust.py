@@ -146,3 +146,18 @@ def is_standing_rule(c: Candidate, cues: dict[str, Any]) -> bool:
         and not any(ch.dep_ in ("aux", "auxpass") for ch in trig.children)
         and not any(ch.lower_ in cues.get("inherit_adverbs", []) for ch in trig.children)
     )
+
+
+def is_not_a_party(tok: Token, cues: dict[str, Any]) -> bool:
+    """A firm named as a customer ("licences to supply X") or as the place of a plant ("at the
+    X plant") is not the licensee, applicant or target."""
+    cue = _cue(cues)
+    name = tok
+    while name.dep_ == "compound" and name.head.i != name.i and name.head.pos_ == "PROPN":
+        name = name.head  # the head word of a multi-word name
+    if name.i + 1 < len(tok.doc) and tok.doc[name.i + 1].lower_ in cue.get("facility_nouns", []):
+        return True
+    head = name.head
+    while name.dep_ == "conj" and head.i != name.i:
+        name, head = head, head.head
+    return name.dep_ in ("dobj", "dative") and head.lemma_.lower() in cue.get("customer_verbs", [])

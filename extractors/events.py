@@ -146,6 +146,8 @@ def _party_firms(c: Candidate, firms: ArticleFirms) -> list[str]:
         name = firms.by_token.get(tok.i)
         if not name or name in out:
             continue
+        if event_adjust.is_not_a_party(tok, cue):
+            continue
         path = _path(tok, c.trigger)
         if path is not None:
             between = path[0][1:-1]  # up from the firm, short of the common ancestor

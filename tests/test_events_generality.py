@@ -286,3 +286,14 @@ def test_requirement_coming_into_force_is_an_introduction(nlp):
         "requirement for the material came into force on March 1."
     )
     assert summary(events(nlp, text)) == [("control_introduced", "2024-03-01")]
+
+
+def test_customers_and_plant_sites_are_not_parties(nlp):
+    text = (
+        "The bureau on Tuesday revoked export licences held by Velmora Tools and Orvex Systems "
+        "to supply Tallis Semiconductor."
+    )
+    found = events(nlp, text)
+    assert [e.type for e in found] == ["permit_denied"]
+    assert "Tallis Semiconductor" not in found[0].companies
+    assert {"Velmora Tools", "Orvex Systems"} <= set(found[0].companies)
