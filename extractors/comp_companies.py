@@ -499,7 +499,7 @@ class CompanyTagger:
             nxt = k + 1
             while nxt < len(doc) and doc[nxt].pos_ == "PROPN":
                 nxt += 1
-            if nxt == k + 1 or doc[nxt].text != ",":
+            if nxt == k + 1 or nxt >= len(doc) or doc[nxt].text != ",":
                 break
             k = nxt  # skip the coordinated names of a list
             if doc[k].text == ",":

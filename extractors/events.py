@@ -129,6 +129,7 @@ def find_events(
         if not c.commodities and dominant:
             c.commodities, c.commodity_inherited = list(dominant), True
         c.modality = _modality(c, published)
+    _resolve_firm_anaphora(cands, cue)
     cands = _donate_requirement_dates(cands)
     if any(not event_adjust.is_headline(c) for c in cands):
         cands = [c for c in cands if c.date is not None or not event_adjust.is_headline(c)]
@@ -448,6 +449,30 @@ def _donate_effective_dates(cands: list[Candidate]) -> list[Candidate]:
                 continue
         kept.append(c)
     return kept
+
+
+def _resolve_firm_anaphora(cands: list[Candidate], cue: dict[str, Any]) -> None:
+    """'... intends to grant the companies annual licences': a definite plural firm noun and no
+    named firm in the sentence refer to the firms of the latest event that named some."""
+    nouns = set(cue["adjust"].get("firm_anaphors", []))
+    for k, c in enumerate(cands):
+        if c.companies:
+            continue
+        plural = any(t.lower_ in nouns and t.tag_ == "NNS" for t in c.sent)
+        anaphor = any(
+            t.lower_ in nouns
+            and any(
+                d.dep_ in ("det", "predet") and d.lower_ in ("the", "both", "these", "those")
+                for d in t.children
+            )
+            for t in c.sent
+        )
+        if not anaphor:
+            continue
+        earlier = [p for p in cands[:k] if p.companies and p.sent.start < c.sent.start]
+        near = bool(earlier) and c.sent.start - earlier[-1].sent.end < 120
+        if near and (plural or len(earlier[-1].companies) == 1):  # "the company": one firm
+            c.companies = list(earlier[-1].companies)
 
 
 def _donate_requirement_dates(cands: list[Candidate]) -> list[Candidate]:

@@ -164,3 +164,10 @@ def test_context_that_only_firms_take(nlp, text, firm):
 def test_agency_acronym_with_legal_suffix_is_a_firm(nlp):
     # "ITC" alone is the US International Trade Commission; "ITC Ltd" is a firm.
     assert "ITC" in names(nlp, "Exporters including ITC Ltd applied for licences.")
+
+
+@pytest.mark.slow
+def test_name_list_at_the_end_of_the_text(nlp):
+    # found by hypothesis: an apposition scan ran past the last token
+    assert isinstance(names(nlp, "PT , July"), list)
+    assert isinstance(names(nlp, "Orvex Metals and Velmora"), list)

@@ -297,3 +297,13 @@ def test_customers_and_plant_sites_are_not_parties(nlp):
     assert [e.type for e in found] == ["permit_denied"]
     assert "Tallis Semiconductor" not in found[0].companies
     assert {"Velmora Tools", "Orvex Systems"} <= set(found[0].companies)
+
+
+def test_the_companies_refers_to_the_firms_just_named(nlp):
+    text = (
+        "The bureau on Friday revoked waivers held by Velmora Tools and Orvex Systems. "
+        "An official said the department will grant the companies annual licences."
+    )
+    found = events(nlp, text)
+    assert [e.type for e in found] == ["permit_denied", "permit_issued"]
+    assert set(found[1].companies) == {"Velmora Tools", "Orvex Systems"}
