@@ -145,12 +145,12 @@ def cli_env() -> dict[str, str]:
     return env
 
 
-def start_cli(*args: str, cwd: Path) -> subprocess.Popen[str]:
+def start_cli(*args: str, cwd: Path, env: dict[str, str] | None = None) -> subprocess.Popen[str]:
     """`tradeline ARGS` in its own process group, so a kill reaches anything it started."""
     return subprocess.Popen(
         [sys.executable, "-m", "flows.cli", *args],
         cwd=cwd,
-        env=cli_env(),
+        env={**cli_env(), **(env or {})},
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
@@ -158,8 +158,10 @@ def start_cli(*args: str, cwd: Path) -> subprocess.Popen[str]:
     )
 
 
-def run_cli(*args: str, cwd: Path, timeout: float = 180) -> subprocess.CompletedProcess[str]:
-    proc = start_cli(*args, cwd=cwd)
+def run_cli(
+    *args: str, cwd: Path, timeout: float = 180, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    proc = start_cli(*args, cwd=cwd, env=env)
     try:
         out, err = proc.communicate(timeout=timeout)
     except subprocess.TimeoutExpired:

@@ -41,9 +41,22 @@ def test_sigkill_at_seeded_points_then_rerun_equals_uninterrupted_run(
 ) -> None:
     site = NewsSite(httpserver, N_ARTICLES)
     reference_wh = tmp_path / "ref" / "wh.duckdb"
-    config = write_config(tmp_path / "ref", site.feed_url, reference_wh)
-    done = run_cli("run", "--config", str(config), "--no-timeline", cwd=tmp_path)
+    # the reference run also checks that secrets stay out of the output and the warehouse
+    secret_feed = f"{site.feed_url}?token=S3CRET-FEED"
+    config = write_config(tmp_path / "ref", secret_feed, reference_wh)
+    done = run_cli(
+        "run", "--config", str(config), cwd=tmp_path, env={"PREFECT_API_KEY": "pnu_S3CRET-KEY"}
+    )
     assert done.returncode == 0, done.stderr
+    assert "S3CRET" not in done.stdout + done.stderr
+    assert "Timeline" in done.stdout
+    with duckdb.connect(str(reference_wh), read_only=True) as con:
+        assert con.execute("SELECT url FROM sources").fetchall() == [
+            (secret_feed.replace("S3CRET-FEED", "***"),)
+        ]
+        assert con.execute(
+            "SELECT count(*) FROM documents WHERE source_url LIKE '%S3CRET%'"
+        ).fetchone() == (0,)
     reference = snapshot(reference_wh)
     assert sum(reference["articles"].values()) == N_ARTICLES
     assert reference["events"] and not reference["errors"]
