@@ -11,7 +11,9 @@ from pathlib import Path
 import duckdb
 import pytest
 from pytest_httpserver import HTTPServer
+from typer.testing import CliRunner
 
+from flows.cli import app
 from tests.reliability_support import (
     NewsSite,
     kill_group,
@@ -108,12 +110,14 @@ def test_two_runs_at_once_second_waits_or_exits_cleanly(
     first = start_cli("run", "--config", str(config), "--no-timeline", cwd=tmp_path)
     try:
         assert site.wait_for_hits(1, first), first.stderr
-        impatient = run_cli(
-            "run", "--config", str(config), "--no-timeline", "--lock-wait", "0", cwd=tmp_path
+        # in-process: it must fail at the lock, before Prefect or the warehouse are touched
+        impatient = CliRunner().invoke(
+            app, ["run", "--config", str(config), "--no-timeline", "--lock-wait", "0"]
         )
-        assert impatient.returncode == 2
-        assert f"another tradeline run (pid {first.pid}) is using" in impatient.stderr
-        assert "Traceback" not in impatient.stderr
+        assert impatient.exit_code == 2
+        said = " ".join(impatient.output.split())
+        assert f"another tradeline run (pid {first.pid}) is using" in said
+        assert "Traceback" not in impatient.output
 
         patient = start_cli(
             "run", "--config", str(config), "--no-timeline", "--lock-wait", "120", cwd=tmp_path
