@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import json
+import shutil
 from pathlib import Path
 
 import pytest
+from typer.testing import CliRunner
 
+from flows.cli import app
 from warehouse import recipes
 from warehouse.query import QueryError, run_sql
 
@@ -92,3 +96,24 @@ def test_recipe_parameters_are_checked(sample_warehouse_path: Path) -> None:
         recipes.run_recipe(sample_warehouse_path, "disputed_or_single_source", {"x": "1"})
     with pytest.raises(QueryError, match="no recipe"):
         recipes.run_recipe(sample_warehouse_path, "nope", {})
+
+
+def test_recipe_and_rebuild_commands(sample_warehouse_path: Path, tmp_path: Path) -> None:
+    runner = CliRunner()
+    listed = runner.invoke(app, ["recipe"])
+    assert listed.exit_code == 0 and "permits_active_on (on_date):" in listed.stdout
+    ran = runner.invoke(app, ["recipe", "commodity_year", "-p", "commodity=rare earths",
+                              "-p", "year=2025", "--format", "json",
+                              "--warehouse", str(sample_warehouse_path)])
+    assert ran.exit_code == 0, ran.output
+    assert json.loads(ran.stdout)[0]["type"] == "control_introduced"
+    bad = runner.invoke(app, ["recipe", "commodity_year", "-p", "year",
+                              "--warehouse", str(sample_warehouse_path)])
+    assert bad.exit_code == 2 and "NAME=VALUE" in bad.output
+    copy = tmp_path / "copy.duckdb"  # the session warehouse stays untouched
+    shutil.copyfile(sample_warehouse_path, copy)
+    before = run_sql(copy, "SELECT * FROM timeline_entries ORDER BY entry_key")
+    rebuilt = runner.invoke(app, ["rebuild-timeline", "--warehouse", str(copy)])
+    assert rebuilt.exit_code == 0, rebuilt.output
+    after = run_sql(copy, "SELECT * FROM timeline_entries ORDER BY entry_key")
+    assert after == before  # deterministic: rebuilding the same facts changes nothing

@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 import duckdb
+import pytest
 
 from tests.conftest import REPO
 from warehouse.query import run_sql, timeline_readonly
@@ -75,6 +76,7 @@ def _state(path: Path) -> dict[str, int]:
     return state
 
 
+@pytest.mark.slow  # the writer process imports the ingest steps (spaCy)
 def test_query_from_another_process_while_ingest_writes(tmp_path: Path) -> None:
     path = tmp_path / "w.duckdb"
     writer = subprocess.Popen(
