@@ -251,10 +251,10 @@ def _not_an_action(c: Candidate) -> bool:
 
 
 def _negates(word: Token) -> bool:
-    """'without' negates an action it governs ('without issuing'), not 'without explanation'."""
-    if word.lower_ != "without":
-        return True
-    return any(ch.tag_ == "VBG" for ch in word.children)
+    """A 'without ...' adjunct of the trigger ('rejected without explanation', 'approved ...
+    without naming the companies') does not negate it; an action inside a 'without' clause
+    ('without issuing licences') is caught through its governors instead."""
+    return word.lower_ != "without"
 
 
 def _undated_background(c: Candidate, mentions: list[DateMention]) -> bool:
@@ -451,6 +451,9 @@ def _donate_effective_dates(cands: list[Candidate]) -> list[Candidate]:
     return kept
 
 
+_UNNAMING = {"name", "identify", "disclose", "specify"}  # "without naming the companies"
+
+
 def _resolve_firm_anaphora(cands: list[Candidate], cue: dict[str, Any]) -> None:
     """'... intends to grant the companies annual licences': a definite plural firm noun and no
     named firm in the sentence refer to the firms of the latest event that named some."""
@@ -461,6 +464,7 @@ def _resolve_firm_anaphora(cands: list[Candidate], cue: dict[str, Any]) -> None:
         plural = any(t.lower_ in nouns and t.tag_ == "NNS" for t in c.sent)
         anaphor = any(
             t.lower_ in nouns
+            and not any(a.lower_ == "without" or a.lemma_ in _UNNAMING for a in t.ancestors)
             and any(
                 d.dep_ in ("det", "predet") and d.lower_ in ("the", "both", "these", "those")
                 for d in t.children

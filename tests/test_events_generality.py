@@ -307,3 +307,16 @@ def test_the_companies_refers_to_the_firms_just_named(nlp):
     found = events(nlp, text)
     assert [e.type for e in found] == ["permit_denied", "permit_issued"]
     assert set(found[1].companies) == {"Velmora Tools", "Orvex Systems"}
+
+
+def test_without_adjunct_does_not_negate(nlp):
+    text = (
+        "The ministry said on Tuesday it had approved a batch of export licences for gallium, "
+        "without naming the companies."
+    )
+    assert summary(events(nlp, text)) == [("permit_issued", "2024-03-12")]
+
+
+def test_action_inside_without_clause_is_not_stated(nlp):
+    text = "The ministry extended the review without issuing any licences."
+    assert "permit_issued" not in [e.type for e in events(nlp, text)]
