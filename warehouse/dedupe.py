@@ -1,8 +1,8 @@
 """Near-duplicate articles (syndicated copies with small edits), so they count as one source.
 
 Each article's text gets a MinHash signature of its word 5-shingles (datasketch), stored once in
-`article_signatures`; MinHashLSH proposes candidate pairs and a pair is a near-duplicate when
-the estimated Jaccard similarity of the shingle sets is at least `THRESHOLD`. Syndicated copies
+`article_signatures`; two articles reporting the same event are near-duplicates when the
+estimated Jaccard similarity of their shingle sets is at least `THRESHOLD`. Syndicated copies
 with a changed headline, dateline or closing line share most 5-shingles (Jaccard 0.6–0.95);
 independent reports of the same news, worded differently, share almost none (< 0.1).
 """
@@ -16,7 +16,7 @@ from collections.abc import Iterable
 import duckdb
 import numpy as np
 import pyarrow as pa
-from datasketch import MinHash, MinHashLSH
+from datasketch import MinHash
 
 THRESHOLD = 0.5  # estimated Jaccard of word 5-shingles at or above which articles are copies
 SHINGLE = 5
@@ -78,29 +78,30 @@ def refresh_signatures(con: duckdb.DuckDBPyConnection) -> int:
     return len(fresh)
 
 
+def jaccard(a: np.ndarray, b: np.ndarray) -> float:
+    """MinHash estimate of the Jaccard similarity: the share of equal hash values."""
+    return float(np.mean(a == b))
+
+
 def near_duplicate_pairs(
-    con: duckdb.DuckDBPyConnection, article_ids: Iterable[str] | None = None
+    con: duckdb.DuckDBPyConnection, candidates: Iterable[tuple[str, str]]
 ) -> set[tuple[str, str]]:
-    """(a, b) pairs with a < b whose texts are near-duplicates, among the given articles (all
-    articles with a signature when None)."""
-    rows = con.execute("SELECT article_id, minhash FROM article_signatures ORDER BY article_id")
-    wanted = None if article_ids is None else set(article_ids)
-    sigs: dict[str, MinHash] = {}
-    for article_id, values in rows.fetchall():
-        if wanted is not None and article_id not in wanted:
-            continue
-        sigs[article_id] = MinHash(
-            num_perm=NUM_PERM, seed=SEED, scheme=SCHEME,
-            hashvalues=np.asarray(values, dtype=np.uint32),
-        )
-    lsh = MinHashLSH(threshold=THRESHOLD, num_perm=NUM_PERM)
-    for article_id, sig in sigs.items():
-        lsh.insert(article_id, sig)
-    pairs: set[tuple[str, str]] = set()
-    for article_id, sig in sigs.items():
-        for other in lsh.query(sig):
-            if other == article_id:
-                continue
-            if sig.jaccard(sigs[other]) >= THRESHOLD:
-                pairs.add((min(article_id, other), max(article_id, other)))
-    return pairs
+    """The candidate (a, b) pairs whose texts are near-duplicates, as (min, max) pairs.
+
+    Only candidates are compared (merge.py passes the articles that report one event), so the
+    cost follows the size of the merged entries, not the size of the archive.
+    """
+    pairs = {(min(a, b), max(a, b)) for a, b in candidates if a != b}
+    if not pairs:
+        return set()
+    ids = sorted({x for pair in pairs for x in pair})
+    rows = con.execute(
+        "SELECT article_id, minhash FROM article_signatures "
+        "WHERE article_id IN (SELECT unnest(?::VARCHAR[]))",
+        [ids],
+    ).fetchall()
+    sigs = {article_id: np.asarray(values, dtype=np.uint32) for article_id, values in rows}
+    return {
+        (a, b) for a, b in pairs
+        if a in sigs and b in sigs and jaccard(sigs[a], sigs[b]) >= THRESHOLD
+    }

@@ -298,13 +298,29 @@ def _sources(group: Sequence[Mention], duplicates: set[tuple[str, str]]) -> dict
     return {m.fact_key: label[uf.find(m.article_id)] for m in group}
 
 
+def candidate_pairs(groups: Iterable[Sequence[Mention]]) -> set[tuple[str, str]]:
+    """Article pairs worth a near-duplicate check: they report one entry from two outlets."""
+    pairs = set()
+    for group in groups:
+        outlet_of = {m.article_id: _outlet_key(m) for m in group}
+        articles = sorted(outlet_of)
+        for i, a in enumerate(articles):
+            for b in articles[i + 1 :]:
+                if outlet_of[a] != outlet_of[b]:
+                    pairs.add((a, b))
+    return pairs
+
+
 def build_entries(
-    mentions: Sequence[Mention], duplicates: set[tuple[str, str]]
+    mentions: Sequence[Mention],
+    duplicates: set[tuple[str, str]],
+    groups: list[list[Mention]] | None = None,
 ) -> list[Entry]:
-    """Merged entries with content-derived keys (a clash gets '#n', in entry order)."""
+    """Merged entries with content-derived keys (a clash gets '#n', in entry order); `groups`
+    is `cluster(mentions)` when the caller already has it."""
     entries = []
     seen: Counter[str] = Counter()
-    for group in cluster(mentions):
+    for group in groups if groups is not None else cluster(mentions):
         first = group[0]
         event_date, granularity, disputed = _representative_date(group)
         companies = _entry_companies(group)
@@ -376,8 +392,9 @@ def rebuild(con: duckdb.DuckDBPyConnection) -> int:
     transaction. Returns the number of entries."""
     dedupe.refresh_signatures(con)
     mentions = load_mentions(con)
-    duplicates = dedupe.near_duplicate_pairs(con, {m.article_id for m in mentions})
-    entries = build_entries(mentions, duplicates)
+    groups = cluster(mentions)
+    duplicates = dedupe.near_duplicate_pairs(con, candidate_pairs(groups))
+    entries = build_entries(mentions, duplicates, groups)
     entry_rows = [
         {"entry_key": e.entry_key, "type": e.mentions[0].type,
          "authority_country": e.mentions[0].authority_country,
