@@ -8,7 +8,7 @@ from tests.test_warehouse_facts import make_article, make_document, make_extract
 from warehouse import dedupe
 from warehouse.db import connect
 from warehouse.load import finish_run, start_run, store_batch
-from warehouse.merge import Mention, build_entries, cluster
+from warehouse.merge import Mention, build_entries, cluster, same_company
 
 REPORT = (
     "Indonesia's trade ministry issued nickel ore export permits to two miners on Monday, a "
@@ -70,6 +70,10 @@ def test_spelling_variants_of_a_firm_agree_and_other_firms_do_not() -> None:
     assert sorted(sorted(m.fact_key for m in g) for g in groups) == [["f1", "f2"], ["f3"]]
     (entry,) = build_entries([a, b], set())
     assert entry.companies == ["JL Mag Rare Earths", "Ningbo Yunsheng"]
+    assert same_company("ningbo yansheng", "ningbo yunsheng")
+    assert not same_company("samsung sdi", "samsung sds")  # short codes must match exactly
+    assert not same_company("firm 12", "firm 123")
+    assert not same_company("jl mag", "jl mag rare earths")
 
 
 def test_dates_compatible_coarse_joins_fine_and_close_days_are_disputed() -> None:

@@ -116,8 +116,22 @@ def normalise_name(name: str) -> str:
 
 
 def same_company(a: str, b: str) -> bool:
-    """Two normalised names name the same firm: equal or within COMPANY_SIMILARITY."""
-    return a == b or fuzz.ratio(a, b) >= COMPANY_SIMILARITY
+    """Two normalised names name the same firm: equal, or within COMPANY_SIMILARITY where every
+    word that differs is a spelling variant of a long word ("Rare Earths"/"Rare Earth",
+    "Yansheng"/"Yunsheng") — never a short code or number ("SDI"/"SDS", "12"/"123")."""
+    if a == b:
+        return True
+    if fuzz.ratio(a, b) < COMPANY_SIMILARITY:
+        return False
+    words_a, words_b = a.split(), b.split()
+    if len(words_a) != len(words_b):
+        return False
+    for x, y in zip(words_a, words_b, strict=True):
+        if x == y:
+            continue
+        if min(len(x), len(y)) < 4 or x.isdigit() or y.isdigit() or fuzz.ratio(x, y) < 80:
+            return False
+    return True
 
 
 def companies_compatible(a: Mention, b: Mention) -> bool:
