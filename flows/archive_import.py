@@ -3,7 +3,8 @@ the same parse → extract → store steps as fetched pages, into the same table
 dedup: a page whose canonical URL is already stored (or came earlier in this import) is a
 duplicate and is not stored again, exactly as `tradeline run` skips known feed entries.
 
-A plain function (no Prefect): an import is one local pass over files, nothing to retry.
+A plain function (no Prefect): an import is one local pass over files, nothing to retry. It
+holds the warehouse's run lock, like an ingest.
 Records a reader skips (not HTML pages) are counted; broken ones are counted and kept in
 `ingest_errors` (stage 'import') with the file, offset and reason.
 """
@@ -18,6 +19,7 @@ from pathlib import Path
 from extractors.engine import Extractor
 from flows import steps
 from flows.progress import reporter
+from flows.runlock import run_lock
 from sources.archives import RecordIssue, read_path
 from sources.urls import redact_url
 from tradeline.config import Settings
@@ -80,10 +82,22 @@ def import_paths(
     batch_size: int = 32,
 ) -> ImportSummary:
     """Import every path (file or folder); returns the counts. One run (kind 'ingest')."""
-    summary = ImportSummary()
     extractor = steps.get_extractor(
         settings.model.name, settings.model.batch_size, settings.model.n_process
     )
+    with run_lock(warehouse_path):
+        return _import_locked(settings, warehouse_path, extractor, paths, fmt, batch_size)
+
+
+def _import_locked(
+    settings: Settings,
+    warehouse_path: Path,
+    extractor: Extractor,
+    paths: Sequence[Path],
+    fmt: str | None,
+    batch_size: int,
+) -> ImportSummary:
+    summary = ImportSummary()
     progress = reporter()
     progress.start("import", None)
     with connect(warehouse_path) as con:

@@ -10,7 +10,8 @@ an uninterrupted run. Each batch is stored in one transaction, so a batch is all
 
 Nothing here touches the network: pages come from the `documents` table, the pipeline is
 loaded from installed packages and files. `reextract_archive` is the plain function;
-`reextract` is the Prefect flow whose batches run as tasks.
+`reextract` is the Prefect flow whose batches run as tasks. It holds the warehouse's run lock
+(`flows/runlock.py`) like an ingest, so it never interleaves with another run.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from extractors.engine import Extractor
 from extractors.pipeline import cached_pipeline
 from flows import steps
 from flows.progress import reporter
+from flows.runlock import run_lock
 from models.assets import assets_dir, use_assets_dir
 from tradeline.config import Settings
 from tradeline.records import Article, Document, IngestError
@@ -184,7 +186,24 @@ def reextract_archive(
     if since is not None:
         load.check_date_prefix(since)
     extractor = load_extractor(settings, model)
-    size = batch_size or settings.model.batch_size
+    with run_lock(warehouse_path):
+        with connect(warehouse_path) as con:  # with the lock held, a 'running' run is dead
+            load.mark_interrupted_runs(con, "reextract")
+        return _reextract_locked(
+            warehouse_path, extractor, since, source, resume,
+            batch_size or settings.model.batch_size, run_batch,
+        )
+
+
+def _reextract_locked(
+    warehouse_path: Path,
+    extractor: Extractor,
+    since: str | None,
+    source: str | None,
+    resume: str | None,
+    size: int,
+    run_batch: Callable[..., BatchResult],
+) -> ReextractSummary:
     run_id, since, source, done = _open_run(warehouse_path, extractor, since, source, resume)
     summary = ReextractSummary(run_id=run_id, resumed=resume is not None)
     progress = reporter()

@@ -197,3 +197,21 @@ def test_reextract_prefect_flow(archive, prefect_harness):
     assert summary.extracted == summary.selected == 2
     assert _rows(warehouse, "SELECT status FROM extraction_runs WHERE run_id = ?",
                  [summary.run_id]) == [("completed",)]
+
+
+def test_reextract_cli(archive, prefect_harness):
+    from typer.testing import CliRunner
+
+    from flows.cli import app
+
+    warehouse, _ = archive
+    runner = CliRunner()
+    done = runner.invoke(app, ["reextract", "-w", str(warehouse), "--source", "more.jsonl"])
+    assert done.exit_code == 0, done.output
+    assert "extracted: 1" in done.output
+    bad = runner.invoke(app, ["reextract", "-w", str(warehouse), "--since", "March"])
+    assert bad.exit_code == 2 and "YYYY" in bad.output
+    bad = runner.invoke(app, ["reextract", "-w", str(warehouse), "--resume", "nope"])
+    assert bad.exit_code == 2 and "no extraction run 'nope'" in bad.output
+    bad = runner.invoke(app, ["reextract", "-w", str(warehouse), "--assets", "/nonexistent"])
+    assert bad.exit_code == 2 and "assets folder not found" in bad.output

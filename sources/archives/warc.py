@@ -14,6 +14,7 @@ records before it are kept, and the failure is reported at the offset where read
 
 from __future__ import annotations
 
+import contextlib
 import io
 import re
 from collections.abc import Iterator
@@ -144,7 +145,8 @@ def read_warc(path: Path) -> Iterator[Document | RecordIssue]:
         while True:
             offset = iterator.offset
             try:
-                record = next(records)
+                with contextlib.redirect_stderr(io.StringIO()):  # warcio prints warnings there
+                    record = next(records)
             except StopIteration:
                 return
             except ArchiveLoadFailed as exc:
