@@ -165,3 +165,14 @@ def test_diff_after_editing_a_data_file(tmp_path: Path, edited_assets: Path):
     assert table.exit_code == 0 and "'Testland'" in table.output
     missing = runner.invoke(app, ["runs", "diff", first, "nope", "-w", str(warehouse)])
     assert missing.exit_code == 2 and "no extraction run" in missing.output
+
+
+def test_assets_dir_setting_is_relative_to_the_config(tmp_path: Path):
+    from tradeline.config import load_settings
+
+    (tmp_path / "tradeline.toml").write_text('[model]\nassets_dir = "my-assets"\n')
+    settings = load_settings(tmp_path / "tradeline.toml")
+    assert settings.model.assets_dir == str((tmp_path / "my-assets").resolve())
+    with pytest.raises(FileNotFoundError, match=r"pipeline\.toml"):
+        assets.use_assets_dir(tmp_path)
+    assert assets.assets_dir() == assets.MODELS_DIR
