@@ -89,12 +89,16 @@ def test_cli_serve_rejects_a_bad_schedule_before_starting_anything(tmp_path: Pat
 def test_cli_serve_without_api_and_without_server_says_how(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    from prefect.settings import PREFECT_API_URL, temporary_settings
+
     monkeypatch.delenv("PREFECT_API_URL", raising=False)
     config = tmp_path / "t.toml"
     config.write_text('[schedule]\ninterval_s = 60\n[[feeds]]\nurl = "feed.xml"\n')
-    result = CliRunner().invoke(
-        app, ["serve", "--config", str(config), "--no-start-server", "--port", "4301"]
-    )
+    # the session's test server (prefect_harness) may be configured: forget it here
+    with temporary_settings(restore_defaults={PREFECT_API_URL}):
+        result = CliRunner().invoke(
+            app, ["serve", "--config", str(config), "--no-start-server", "--port", "4301"]
+        )
     assert result.exit_code == 2
     output = "".join(result.output.split())  # rich wraps long lines
     assert "prefectserverstart--host127.0.0.1--port4301" in output
