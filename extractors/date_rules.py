@@ -21,7 +21,7 @@ import json
 import re
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Literal
 
@@ -378,8 +378,13 @@ def _parser():
     )
 
 
+@lru_cache(maxsize=8192)
 def _absolute(t: str) -> ResolvedDate | None:
-    """Dates that carry their year: dateparser reads these reliably."""
+    """Dates that carry their year: dateparser reads these reliably.
+
+    Memoised: the result depends on `t` alone (fixed RELATIVE_BASE) and is frozen, and news
+    repeats the same date strings across sentences and articles.
+    """
     if not _YEAR_RE.search(t):
         return None
     if re.fullmatch(r"(?:the\s+)?(?:year\s+)?(1[89]\d\d|20\d\d|21\d\d)", t):
