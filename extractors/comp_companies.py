@@ -535,6 +535,7 @@ class CompanyTagger:
     ) -> list[Span]:
         """Runs listed next to a firm ("X, Y and Z") are firms too, unless clearly not."""
         firm_edges = {(s.start, s.end) for s in found}
+        places = {e.text for e in doc.ents if e.label_ in ("GPE", "LOC", "NORP")}
         added: list[Span] = []
         changed = True
         while changed:
@@ -544,11 +545,7 @@ class CompanyTagger:
                     doc, start, end, persons
                 ):
                     continue
-                if any(
-                    doc[start:end].text == e.text
-                    for e in doc.ents
-                    if e.label_ in ("GPE", "LOC", "NORP")
-                ):
+                if doc[start:end].text in places:
                     continue
                 if any(_listed_together(doc, (start, end), edge) for edge in firm_edges):
                     span = Span(doc, start, end, label="COMPANY")
@@ -574,9 +571,9 @@ def _token_set(spans: Any) -> set[int]:
 def _listed_together(doc: Doc, a: tuple[int, int], b: tuple[int, int]) -> bool:
     """True when only ',', 'and', 'or', '&' separate the two spans."""
     first, second = (a, b) if a[0] < b[0] else (b, a)
+    if not 0 < second[0] - first[1] <= 2:
+        return False  # checked before slicing: far-apart spans made this O(n) per pair
     between = [t.lower_ for t in doc[first[1] : second[0]]]
-    if not between or len(between) > 2:
-        return False
     return (
         all(w in (",", "and", "or", "&") for w in between)
         and doc[first[0]].sent == doc[second[0]].sent
