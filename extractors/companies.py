@@ -124,17 +124,19 @@ def _add_short_forms(doc: Doc, clusters: list[FirmCluster]) -> None:
         for s in doc.spans.get(group, [])
         for i in range(s.start, s.end)
     }
+    texts = [t.text for t in doc]  # once per doc: Token objects are rebuilt on every access
     for cluster in clusters:
         full = cluster.full
-        for tok in doc:
+        full_text = full.text
+        for i, text in enumerate(texts):
             if (
-                tok.i not in taken
-                and tok.i not in blocked
-                and len(tok.text) >= 2
-                and is_acronym_of(tok.text, full.text)
+                i not in taken
+                and i not in blocked
+                and len(text) >= 2
+                and is_acronym_of(text, full_text)
             ):
-                cluster.mentions.append(doc[tok.i : tok.i + 1])  # "(NCEL)" after the full name
-                taken.add(tok.i)
+                cluster.mentions.append(doc[i : i + 1])  # "(NCEL)" after the full name
+                taken.add(i)
         words = [t.text for t in full]
         for length in range(len(words) - 1, 0, -1):
             for offset in range(0, len(words) - length + 1):
@@ -144,7 +146,7 @@ def _add_short_forms(doc: Doc, clusters: list[FirmCluster]) -> None:
                     continue
                 if offset == 0 and length == 1 and (len(part[0]) < 3 or not part[0][0].isupper()):
                     continue
-                for start in _find_words(doc, part):
+                for start in _find_words(texts, part):
                     end = start + length
                     idx = set(range(start, end))
                     if idx & taken or idx & blocked or not _whole_name(doc, start, end):
@@ -153,12 +155,10 @@ def _add_short_forms(doc: Doc, clusters: list[FirmCluster]) -> None:
                     taken |= idx
 
 
-def _find_words(doc: Doc, words: list[str]) -> list[int]:
+def _find_words(texts: list[str], words: list[str]) -> list[int]:
     n = len(words)
     return [
-        i
-        for i in range(len(doc) - n + 1)
-        if doc[i].text == words[0] and [t.text for t in doc[i : i + n]] == words
+        i for i in range(len(texts) - n + 1) if texts[i] == words[0] and texts[i : i + n] == words
     ]
 
 
