@@ -10,7 +10,6 @@ are kept whole rather than split.
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass
 from functools import cache
@@ -21,6 +20,7 @@ from spacy.tokens import Doc, Span, Token
 from spacy.util import filter_spans
 
 from extractors.date_rules import lexicon
+from extractors.pattern_matchers import matcher_for, read_patterns
 
 PATTERNS_PATH = (
     Path(__file__).resolve().parent.parent / "models" / "data" / "dates" / "patterns.jsonl"
@@ -83,25 +83,11 @@ def _expand(obj):
 
 @cache
 def _patterns() -> list[tuple[str, list]]:
-    rows = []
-    for line in PATTERNS_PATH.read_text(encoding="utf-8").splitlines():
-        if line.strip():
-            rec = json.loads(line)
-            rows.append((rec["label"], _expand(rec["pattern"])))
-    return rows
-
-
-_MATCHERS: dict[int, Matcher] = {}
+    return read_patterns(PATTERNS_PATH, _expand)
 
 
 def _matcher(doc: Doc) -> Matcher:
-    key = id(doc.vocab)
-    if key not in _MATCHERS:
-        m = Matcher(doc.vocab)
-        for label, pattern in _patterns():
-            m.add(label, [pattern])
-        _MATCHERS[key] = m
-    return _MATCHERS[key]
+    return matcher_for(doc, PATTERNS_PATH, _patterns)
 
 
 def _is_month(tok: Token) -> bool:

@@ -27,6 +27,7 @@ from spacy.matcher import Matcher
 from spacy.tokens import Doc, Span, Token
 from spacy.util import filter_spans
 
+from extractors.pattern_matchers import matcher_for, read_patterns
 from tradeline.records import ValidityPeriodFact
 
 DATA = Path(__file__).resolve().parent.parent / "models" / "data" / "validity"
@@ -42,25 +43,11 @@ def lexicon() -> dict:
 
 @cache
 def _patterns() -> list[tuple[str, list]]:
-    rows = []
-    for line in (DATA / "patterns.jsonl").read_text(encoding="utf-8").splitlines():
-        if line.strip():
-            rec = json.loads(line)
-            rows.append((rec["label"], rec["pattern"]))
-    return rows
-
-
-_MATCHERS: dict[int, Matcher] = {}
+    return read_patterns(DATA / "patterns.jsonl")
 
 
 def _matcher(doc: Doc) -> Matcher:
-    key = id(doc.vocab)
-    if key not in _MATCHERS:
-        m = Matcher(doc.vocab)
-        for label, pattern in _patterns():
-            m.add(label, [pattern])
-        _MATCHERS[key] = m
-    return _MATCHERS[key]
+    return matcher_for(doc, DATA / "patterns.jsonl", _patterns)
 
 
 # --------------------------------------------------------------------------- durations
