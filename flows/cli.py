@@ -21,7 +21,7 @@ from flows.cli_common import (  # noqa: E402
     clean_errors,
     settings_and_warehouse,
 )
-from flows.console import RichProgress, render_rows, stderr  # noqa: E402
+from flows.console import RichProgress, print_errors, render_rows, stderr  # noqa: E402
 from tradeline.config import load_settings  # noqa: E402
 
 
@@ -102,10 +102,7 @@ def run(
     if show_timeline:
         _print_timeline(warehouse_path)
     stderr.print(f"[bold]{summary.line()}[/]  warehouse: {warehouse_path}", highlight=False)
-    for error in summary.errors[:20]:
-        stderr.print(f"  [yellow]{error.stage}[/] {error.url}: {error.reason}", highlight=False)
-    if len(summary.errors) > 20:
-        stderr.print(f"  … {len(summary.errors) - 20} more in the ingest_errors table")
+    print_errors(summary.errors)
 
 
 def _check_model(model_name: str) -> None:

@@ -20,7 +20,7 @@ from flows.cli_common import (
     clean_errors,
     settings_and_warehouse,
 )
-from flows.console import RichProgress, render_rows, stderr
+from flows.console import RichProgress, print_errors, render_rows, stderr
 from tradeline.config import Settings
 
 runs_app = typer.Typer(
@@ -74,11 +74,7 @@ def import_(
     with RichProgress() as progress, reporting_to(progress):
         summary = import_paths(settings, warehouse_path, [p.resolve() for p in paths], fmt=format)
     stderr.print(f"[bold]{summary.line()}[/]  run: {summary.run_id}", highlight=False)
-    shown = summary.errors[:20]
-    for error in shown:
-        stderr.print(f"  [yellow]{error.stage}[/] {error.url}: {error.reason}", highlight=False)
-    if len(summary.errors) > len(shown):
-        stderr.print(f"  … {len(summary.errors) - len(shown)} more in the ingest_errors table")
+    print_errors(summary.errors)
 
 
 @app.command()
@@ -141,8 +137,7 @@ def reextract(
                      "(see `tradeline runs`)")
         raise
     stderr.print(f"[bold]{summary.line()}[/]", highlight=False)
-    for error in summary.errors[:20]:
-        stderr.print(f"  [yellow]{error.stage}[/] {error.url}: {error.reason}", highlight=False)
+    print_errors(summary.errors)
 
 
 _WIDE_COLUMNS = ("finished_at", "assets_hash", "notes")  # in --format json only

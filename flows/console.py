@@ -102,3 +102,11 @@ def render_rows(
         table.add_row(*(_cell(v) for v in row))
     stdout.print(table)
     return None
+
+
+def print_errors(errors: Sequence[Any], limit: int = 20) -> None:
+    """The first recorded errors of a run on stderr; the rest are in the warehouse."""
+    for error in errors[:limit]:
+        stderr.print(f"  [yellow]{error.stage}[/] {error.url}: {error.reason}", highlight=False)
+    if len(errors) > limit:
+        stderr.print(f"  … {len(errors) - limit} more in the ingest_errors table")
