@@ -12,6 +12,8 @@ is marked as no sentence start, which the parser respects too.
 
 from __future__ import annotations
 
+import numpy
+from spacy.attrs import SENT_START
 from spacy.language import Language
 from spacy.tokens import Doc
 
@@ -20,20 +22,27 @@ _FINAL = set(".!?;:\"'”’)]…»") | {"-", "\u2013", "\u2014"}
 
 @Language.component("tradeline_line_breaks")
 def mark_line_starts(doc: Doc) -> Doc:
-    """Set `is_sent_start` on the first non-space token after a newline."""
+    """Mark the first non-space token after a newline as a sentence start.
+
+    The marks are written with one `Doc.from_array` call: spaCy's `Token.is_sent_start` setter
+    scans the whole doc on every call, which made this component quadratic in article length.
+    """
+    starts = numpy.zeros((len(doc), 1), dtype="int64")
     after_break = False
     previous = ""
     for tok in doc:
-        if tok.is_space or not tok.text.strip():
-            if "\n" in tok.text or "\n" in tok.whitespace_:
+        text = tok.text
+        if tok.is_space or not text.strip():
+            if "\n" in text or "\n" in tok.whitespace_:
                 after_break = True
             continue
         if after_break:
-            tok.is_sent_start = True
+            starts[tok.i, 0] = 1
             after_break = False
         elif tok.i > 0 and previous and previous[-1] not in _FINAL:
-            tok.is_sent_start = False
-        previous = tok.text
+            starts[tok.i, 0] = -1
+        previous = text
         if "\n" in tok.whitespace_:
             after_break = True
+    doc.from_array([SENT_START], starts.astype("uint64"))
     return doc
