@@ -2,11 +2,11 @@
 
 The trigger lexicon (models/data/event_triggers.json) pairs verb or nominalisation classes with
 object classes ("grant" x "licence" -> permit_issued, "reversal" x "ban" -> ban_lifted). It is
-compiled into a DependencyMatcher (verb->object, verb->prep->object, object->acl/relcl verb,
-noun->prep->object) and, because the small model's parse is often wrong, into surface Matcher
-patterns over lemmas with short gaps. Hand-written token patterns (event_patterns.jsonl) add
-wordings that are not verb-object pairs ("shall not be permitted", "added ... to its export
-control list").
+compiled into dependency templates (extractors/dep_templates.py: verb->object,
+verb->prep->object, object->acl/relcl verb, noun->prep->object) and, because the small model's
+parse is often wrong, into surface Matcher patterns over lemmas with short gaps. Hand-written
+token patterns (event_patterns.jsonl) add wordings that are not verb-object pairs ("shall not be
+permitted", "added ... to its export control list").
 
 Sets ``doc.spans["tl_triggers"]``: one-token spans on the trigger word, label = event type,
 ``kb_id_`` = rule id (with ``:subtype`` when the rule names one); and, in the same order,
@@ -20,9 +20,10 @@ from __future__ import annotations
 from typing import Any
 
 from spacy.language import Language
-from spacy.matcher import DependencyMatcher, Matcher
+from spacy.matcher import Matcher
 from spacy.tokens import Doc, Span, Token
 
+from extractors.dep_templates import DepTemplates, DepVocab, company_object, lemma_object
 from models.assets import load_json, load_jsonl
 
 TRIGGERS = "tl_triggers"
@@ -111,9 +112,18 @@ class EventTagger:
         self.state_deps = set(state["deps"])
         self.state_preps = set(state["preps"])
         self.rules: dict[str, dict[str, Any]] = {}
-        self.dep_names: dict[str, list[str]] = {}
-        self.dep = DependencyMatcher(nlp.vocab)
+        self.dep = DepTemplates(
+            DepVocab(
+                object_deps=frozenset(spec["object_deps"]),
+                prep_objects=frozenset(spec["prep_objects"]),
+                noun_preps=frozenset(spec["noun_preps"]),
+            )
+        )
         self.surface = Matcher(nlp.vocab)
+        # A surface pattern needs a trigger lemma and an object lemma in one sentence: only
+        # such sentences are scanned (the gap patterns are costly on every token).
+        self.surface_triggers: set[str] = set()
+        self.surface_objects: set[str] = set()
         for rule in spec["rules"]:
             self.rules[rule["id"]] = rule
             self._compile(rule)
@@ -131,11 +141,6 @@ class EventTagger:
             return list(classes[ref])
         return list(ref)
 
-    def _add_dep(self, rule_id: str, template: str, pattern: list[dict[str, Any]]) -> None:
-        key = f"{rule_id}#{template}"
-        self.dep_names[key] = [p["RIGHT_ID"] for p in pattern]
-        self.dep.add(key, [pattern])
-
     def _compile(self, rule: dict[str, Any]) -> None:
         spec = self.spec
         rid = rule["id"]
@@ -144,28 +149,11 @@ class EventTagger:
         obj_attrs: dict[str, Any] = (
             {"_": {"tl_company": True}} if company_obj else {"LEMMA": {"IN": objects or []}}
         )
+        is_object = company_object if company_obj else lemma_object(objects or [])
         if "nouns" in rule:
             nouns = self._words(rule["nouns"], spec["noun_classes"]) or []
             trig = {"LEMMA": {"IN": nouns}, "POS": "NOUN"}
-            self._add_dep(
-                rid,
-                "noun",
-                [
-                    {"RIGHT_ID": "trig", "RIGHT_ATTRS": trig},
-                    {
-                        "LEFT_ID": "trig",
-                        "REL_OP": ">",
-                        "RIGHT_ID": "prep",
-                        "RIGHT_ATTRS": {"DEP": "prep", "LOWER": {"IN": spec["noun_preps"]}},
-                    },
-                    {
-                        "LEFT_ID": "prep",
-                        "REL_OP": ">",
-                        "RIGHT_ID": "obj",
-                        "RIGHT_ATTRS": {"DEP": "pobj", **obj_attrs},
-                    },
-                ],
-            )
+            self.dep.add(f"{rid}#noun", "noun", nouns, "NOUN", is_object)
             self.surface.add(
                 rid,
                 [
@@ -178,110 +166,22 @@ class EventTagger:
                     ]
                 ],
             )
+            self._gate(nouns, objects)
             return
         verbs = self._words(rule["verbs"], spec["verb_classes"]) or []
         trig = {"LEMMA": {"IN": verbs}, "POS": "VERB"}
         if objects is None:
-            self._add_dep(rid, "alone", [{"RIGHT_ID": "trig", "RIGHT_ATTRS": trig}])
+            self.dep.add(f"{rid}#alone", "alone", verbs, "VERB", is_object)
             return
-        deps = spec["object_deps"]
-        self._add_dep(
-            rid,
-            "obj",
-            [
-                {"RIGHT_ID": "trig", "RIGHT_ATTRS": trig},
-                {
-                    "LEFT_ID": "trig",
-                    "REL_OP": ">",
-                    "RIGHT_ID": "obj",
-                    "RIGHT_ATTRS": {"DEP": {"IN": deps}, **obj_attrs},
-                },
-            ],
-        )
-        self._add_dep(
-            rid,
-            "prep",
-            [
-                {"RIGHT_ID": "trig", "RIGHT_ATTRS": trig},
-                {
-                    "LEFT_ID": "trig",
-                    "REL_OP": ">",
-                    "RIGHT_ID": "prep",
-                    "RIGHT_ATTRS": {
-                        "DEP": {"IN": ["prep", "agent"]},
-                        "LOWER": {"IN": spec["prep_objects"]},
-                    },
-                },
-                {
-                    "LEFT_ID": "prep",
-                    "REL_OP": ">",
-                    "RIGHT_ID": "obj",
-                    "RIGHT_ATTRS": {"DEP": "pobj", **obj_attrs},
-                },
-            ],
-        )
-        self._add_dep(
-            rid,
-            "of",
-            [
-                {"RIGHT_ID": "trig", "RIGHT_ATTRS": trig},
-                {
-                    "LEFT_ID": "trig",
-                    "REL_OP": ">",
-                    "RIGHT_ID": "dobj",
-                    "RIGHT_ATTRS": {"DEP": {"IN": ["dobj", "nsubjpass"]}},
-                },
-                {
-                    "LEFT_ID": "dobj",
-                    "REL_OP": ">",
-                    "RIGHT_ID": "prep",
-                    "RIGHT_ATTRS": {"DEP": "prep", "LOWER": "of"},
-                },
-                {
-                    "LEFT_ID": "prep",
-                    "REL_OP": ">",
-                    "RIGHT_ID": "obj",
-                    "RIGHT_ATTRS": {"DEP": "pobj", **obj_attrs},
-                },
-            ],
-        )
-        self._add_dep(
-            rid,
-            "clause",
-            [
-                {"RIGHT_ID": "obj", "RIGHT_ATTRS": obj_attrs},
-                {
-                    "LEFT_ID": "obj",
-                    "REL_OP": ">>",
-                    "RIGHT_ID": "trig",
-                    "RIGHT_ATTRS": {**trig, "DEP": {"IN": ["acl", "relcl"]}},
-                },
-            ],
-        )
+        for template in ("obj", "prep", "of", "clause"):
+            self.dep.add(f"{rid}#{template}", template, verbs, "VERB", is_object)
         if rule.get("through_xcomp"):
             # "requiring vaccine makers to seek permission", "require exporters to obtain a licence"
-            self._add_dep(
-                rid,
-                "xcomp",
-                [
-                    {"RIGHT_ID": "trig", "RIGHT_ATTRS": trig},
-                    {
-                        "LEFT_ID": "trig",
-                        "REL_OP": ">",
-                        "RIGHT_ID": "inner",
-                        "RIGHT_ATTRS": {"DEP": {"IN": ["xcomp", "ccomp"]}, "POS": "VERB"},
-                    },
-                    {
-                        "LEFT_ID": "inner",
-                        "REL_OP": ">",
-                        "RIGHT_ID": "obj",
-                        "RIGHT_ATTRS": {"DEP": {"IN": ["dobj", "pobj"]}, **obj_attrs},
-                    },
-                ],
-            )
+            self.dep.add(f"{rid}#xcomp", "xcomp", verbs, "VERB", is_object)
         if company_obj:
             return
         obj_tok = {**obj_attrs, "POS": {"IN": ["NOUN", "PROPN"]}}
+        self._gate(verbs, objects)
         self.surface.add(
             rid,
             [
@@ -303,17 +203,39 @@ class EventTagger:
             ],
         )
 
+    def _gate(self, triggers: list[str], objects: list[str] | None) -> None:
+        self.surface_triggers.update(triggers)
+        if objects == ["@company"]:
+            self.surface_objects.add("")  # a firm object: any sentence with a trigger
+        else:
+            self.surface_objects.update(objects or [])
+
     # ------------------------------------------------------------------ run
+    def _surface_matches(self, doc: Doc) -> list[tuple[int, int, int]]:
+        """The surface Matcher over the sentences that hold a trigger and an object lemma.
+
+        A kept match has its trigger and object in one sentence, so it lies inside one; the
+        matches come back in whole-doc order with doc token offsets."""
+        any_object = "" in self.surface_objects
+        matches: list[tuple[int, int, int]] = []
+        for sent in doc.sents:
+            lemmas = {tok.lemma_ for tok in sent}
+            if lemmas.isdisjoint(self.surface_triggers):
+                continue
+            if not any_object and lemmas.isdisjoint(self.surface_objects):
+                continue
+            offset = sent.start
+            matches.extend((mid, offset + s, offset + e) for mid, s, e in self.surface(sent))
+        return matches
+
     def __call__(self, doc: Doc) -> Doc:
         found: dict[tuple[int, str], tuple[Token, Token, str]] = {}
-        for mid, token_ids in self.dep(doc):
-            key = doc.vocab.strings[mid]
+        for key, names, token_ids in self.dep(doc):
             rule = self.rules[key.split("#", 1)[0]]
-            names = self.dep_names[key]
             trig = doc[token_ids[names.index("trig")]]
             obj = doc[token_ids[names.index("obj")]] if "obj" in names else trig
             self._keep(found, rule, trig, obj)
-        for mid, start, end in self.surface(doc):
+        for mid, start, end in self._surface_matches(doc):
             rid = doc.vocab.strings[mid]
             rule = self.rules[rid]
             span = doc[start:end]
