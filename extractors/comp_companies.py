@@ -30,6 +30,7 @@ from spacy.util import filter_spans
 
 from extractors.comp_commodities import COMMODITIES
 from extractors.comp_orgs import AUTHORITIES, NONFIRM
+from extractors.doc_cache import doc_lowers, text_count
 from models.assets import load_json, load_jsonl
 
 COMPANIES = "tl_companies"
@@ -373,6 +374,7 @@ class CompanyTagger:
     def _in_company_list(self, doc: Doc, start: int) -> bool:
         """'companies, including (magnet maker) X and Y' / 'firms such as X, Y'."""
         sent_start = doc[start].sent.start
+        lowers = doc_lowers(doc)
         i = start - 1
         while i >= max(sent_start, start - 25):
             tok = doc[i]
@@ -380,10 +382,7 @@ class CompanyTagger:
                 return False
             for intro in self.introducers:
                 k = len(intro)
-                if (
-                    i - k + 1 >= sent_start
-                    and tuple(t.lower_ for t in doc[i - k + 1 : i + 1]) == intro
-                ):
+                if i - k + 1 >= sent_start and tuple(lowers[i - k + 1 : i + 1]) == intro:
                     j = i - k
                     while j >= sent_start and doc[j].is_punct:
                         j -= 1
@@ -523,7 +522,7 @@ class CompanyTagger:
             return True
         if self._possessive_corporate(doc, span.end) or self._corporate_subject(doc, span):
             return True
-        return sum(1 for t in doc if t.text == span.text) >= 2
+        return text_count(doc, span.text) >= 2
 
     def _coordinated(
         self,

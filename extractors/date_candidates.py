@@ -20,6 +20,7 @@ from spacy.tokens import Doc, Span, Token
 from spacy.util import filter_spans
 
 from extractors.date_rules import lexicon
+from extractors.doc_cache import doc_text
 from extractors.pattern_matchers import matcher_for, read_patterns
 
 PATTERNS_PATH = (
@@ -33,15 +34,6 @@ _REGEX = {
 }
 _YEAR_RELS = ("this", "last", "next")
 _RANGE_JOIN = re.compile(r"^\s*(?:to|through|until|till|and|-|\u2013|\u2014)\s*$", re.I)
-
-
-def doc_text(doc: Doc) -> str:
-    """`doc.text`, joined once per doc: spaCy rebuilds it from every token on each access,
-    which made per-candidate slicing quadratic (a quarter of extraction time, profiled)."""
-    text = doc.user_data.get("tradeline.text")
-    if text is None:
-        text = doc.user_data["tradeline.text"] = doc.text
-    return text
 
 
 @dataclass

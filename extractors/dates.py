@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from spacy.tokens import Doc
 
-from extractors.date_candidates import Candidate, doc_text, find_candidates
+from extractors.date_candidates import Candidate, find_candidates
 from extractors.date_filters import (
     governor,
     has_amount,
@@ -29,6 +29,7 @@ from extractors.date_rules import (
     resolve,
     resolve_date_expression,
 )
+from extractors.doc_cache import doc_text
 from tradeline.records import PolicyDateFact
 
 __all__ = ["ResolvedDate", "find_date_mentions", "find_policy_dates", "resolve_date_expression"]

@@ -21,6 +21,8 @@ from typing import TYPE_CHECKING, Any
 
 from spacy.tokens import Span, Token
 
+from extractors.doc_cache import doc_text
+
 if TYPE_CHECKING:
     from extractors.events import Candidate
 
@@ -77,8 +79,7 @@ def is_requirement(c: Candidate, cues: dict[str, Any], named: set[int]) -> bool:
 
 def is_headline(c: Candidate) -> bool:
     """The trigger sits on the text's first line, which ends without punctuation."""
-    doc = c.trigger.doc
-    text = doc.text
+    text = doc_text(c.trigger.doc)
     first_nl = text.find("\n")
     if first_nl < 0 or c.trigger.idx >= first_nl:
         return False

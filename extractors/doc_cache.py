@@ -1,0 +1,41 @@
+"""Per-doc values that spaCy recomputes on every access, computed once and kept on the doc.
+
+`Doc.text` joins every token each time it is read, counting a word is a pass over every token,
+and each `doc[i]` builds a new Token object: done per candidate or per name they made extraction
+quadratic in article length (profiled). The values live in `doc.user_data`, so they
+go with the doc; nothing here may be used before the parser has run or after a retokenize.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from spacy.tokens import Doc
+
+_TEXT = "tradeline.text"
+_COUNTS = "tradeline.text_counts"
+_LOWERS = "tradeline.lowers"
+
+
+def doc_text(doc: Doc) -> str:
+    """`doc.text`, joined once per doc."""
+    text = doc.user_data.get(_TEXT)
+    if text is None:
+        text = doc.user_data[_TEXT] = doc.text
+    return text
+
+
+def text_count(doc: Doc, text: str) -> int:
+    """How many tokens of the doc are exactly `text` (a Counter built once per doc)."""
+    counts = doc.user_data.get(_COUNTS)
+    if counts is None:
+        counts = doc.user_data[_COUNTS] = Counter(tok.text for tok in doc)
+    return counts.get(text, 0)  # a plain dict once the doc has crossed processes
+
+
+def doc_lowers(doc: Doc) -> list[str]:
+    """Every token's `lower_`, read once per doc (each `doc[i]` builds a Token object)."""
+    lowers = doc.user_data.get(_LOWERS)
+    if lowers is None:
+        lowers = doc.user_data[_LOWERS] = [tok.lower_ for tok in doc]
+    return lowers
