@@ -20,10 +20,10 @@ from __future__ import annotations
 from typing import Any
 
 from spacy.language import Language
-from spacy.matcher import Matcher
 from spacy.tokens import Doc, Span, Token
 
 from extractors.dep_templates import DepTemplates, DepVocab, company_object, lemma_object
+from extractors.gated_matcher import GatedMatcher
 from models.assets import load_json, load_jsonl
 
 TRIGGERS = "tl_triggers"
@@ -119,15 +119,11 @@ class EventTagger:
                 noun_preps=frozenset(spec["noun_preps"]),
             )
         )
-        self.surface = Matcher(nlp.vocab)
-        # A surface pattern needs a trigger lemma and an object lemma in one sentence: only
-        # such sentences are scanned (the gap patterns are costly on every token).
-        self.surface_triggers: set[str] = set()
-        self.surface_objects: set[str] = set()
+        self.surface = GatedMatcher(nlp.vocab)
         for rule in spec["rules"]:
             self.rules[rule["id"]] = rule
             self._compile(rule)
-        self.extra = Matcher(nlp.vocab)
+        self.extra = GatedMatcher(nlp.vocab)
         self.extra_rules: dict[str, dict[str, Any]] = {}
         for row in load_jsonl(patterns):
             self.extra_rules[row["id"]] = row
@@ -166,7 +162,6 @@ class EventTagger:
                     ]
                 ],
             )
-            self._gate(nouns, objects)
             return
         verbs = self._words(rule["verbs"], spec["verb_classes"]) or []
         trig = {"LEMMA": {"IN": verbs}, "POS": "VERB"}
@@ -181,7 +176,6 @@ class EventTagger:
         if company_obj:
             return
         obj_tok = {**obj_attrs, "POS": {"IN": ["NOUN", "PROPN"]}}
-        self._gate(verbs, objects)
         self.surface.add(
             rid,
             [
@@ -203,27 +197,13 @@ class EventTagger:
             ],
         )
 
-    def _gate(self, triggers: list[str], objects: list[str] | None) -> None:
-        self.surface_triggers.update(triggers)
-        if objects == ["@company"]:
-            self.surface_objects.add("")  # a firm object: any sentence with a trigger
-        else:
-            self.surface_objects.update(objects or [])
-
     # ------------------------------------------------------------------ run
     def _surface_matches(self, doc: Doc) -> list[tuple[int, int, int]]:
-        """The surface Matcher over the sentences that hold a trigger and an object lemma.
-
-        A kept match has its trigger and object in one sentence, so it lies inside one; the
-        matches come back in whole-doc order with doc token offsets."""
-        any_object = "" in self.surface_objects
+        """The surface patterns sentence by sentence, each with only the rules whose words it
+        holds (GatedMatcher). A kept match has its trigger and object in one sentence, so it
+        lies inside one; the matches come back in whole-doc order with doc token offsets."""
         matches: list[tuple[int, int, int]] = []
         for sent in doc.sents:
-            lemmas = {tok.lemma_ for tok in sent}
-            if lemmas.isdisjoint(self.surface_triggers):
-                continue
-            if not any_object and lemmas.isdisjoint(self.surface_objects):
-                continue
             offset = sent.start
             matches.extend((mid, offset + s, offset + e) for mid, s, e in self.surface(sent))
         return matches

@@ -1,0 +1,89 @@
+"""A spaCy Matcher that only runs the patterns whose required words occur in the text.
+
+A pattern can match only where every one of its mandatory tokens (no "?", "*" or "{0,n}"
+operator) finds a word: a token pattern with `LOWER`, `LEMMA`, `ORTH` or `TEXT` set to a word or
+an `IN` list needs one of those words in the text. Most trade-news sentences hold the words of a
+few of our patterns at most, yet the Matcher pays for every pattern on every token, and the
+long-gap patterns are the costly ones. This class checks the word sets first and runs a Matcher
+compiled for just the patterns that can match (cached per pattern subset). The matches, and
+their order, are those of one Matcher holding every pattern: dropping a pattern that cannot match
+changes nothing else (tests/test_gated_matcher.py compares the two).
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from typing import Any
+
+from spacy.matcher import Matcher
+from spacy.tokens import Doc, Span
+from spacy.vocab import Vocab
+
+_ATTRS = {"LOWER": "lower_", "LEMMA": "lemma_", "ORTH": "text", "TEXT": "text"}
+_MAX_CACHED = 512
+
+
+def required_words(pattern: list[dict[str, Any]]) -> list[tuple[str, frozenset[str]]]:
+    """(token attribute, words) for each mandatory token that names its words."""
+    out = []
+    for token in pattern:
+        op = str(token.get("OP", ""))
+        if op in ("?", "*", "!") or op.startswith("{0") or op.startswith("{,"):
+            continue
+        for attr, field in _ATTRS.items():
+            value = token.get(attr)
+            if isinstance(value, str):
+                out.append((field, frozenset([value])))
+                break
+            if isinstance(value, dict) and isinstance(value.get("IN"), list):
+                out.append((field, frozenset(value["IN"])))
+                break
+    return out
+
+
+class GatedMatcher:
+    """`add` like a Matcher; calling it on a Doc or Span returns the Matcher's (id, start, end),
+    with offsets relative to the Doc or Span given."""
+
+    def __init__(self, vocab: Vocab) -> None:
+        self.vocab = vocab
+        self._patterns: list[tuple[str, list[dict[str, Any]]]] = []
+        self._required: list[list[tuple[str, frozenset[str]]]] = []
+        self._fields: set[str] = set()
+        self._matchers: OrderedDict[tuple[int, ...], Matcher] = OrderedDict()
+
+    def __len__(self) -> int:
+        return len(self._patterns)
+
+    def add(self, key: str, patterns: list[list[dict[str, Any]]]) -> None:
+        for pattern in patterns:
+            self._patterns.append((key, pattern))
+            required = required_words(pattern)
+            self._required.append(required)
+            self._fields.update(field for field, _ in required)
+        self._matchers.clear()
+
+    def __call__(self, doclike: Doc | Span) -> list[tuple[int, int, int]]:
+        words = {field: {getattr(tok, field) for tok in doclike} for field in self._fields}
+        possible = tuple(
+            index
+            for index, required in enumerate(self._required)
+            if all(not wanted.isdisjoint(words[field]) for field, wanted in required)
+        )
+        if not possible:
+            return []
+        return self._matcher(possible)(doclike)
+
+    def _matcher(self, subset: tuple[int, ...]) -> Matcher:
+        matcher = self._matchers.get(subset)
+        if matcher is None:
+            matcher = Matcher(self.vocab)
+            for index in subset:
+                key, pattern = self._patterns[index]
+                matcher.add(key, [pattern])
+            self._matchers[subset] = matcher
+            if len(self._matchers) > _MAX_CACHED:
+                self._matchers.popitem(last=False)
+        else:
+            self._matchers.move_to_end(subset)
+        return matcher
