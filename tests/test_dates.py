@@ -277,3 +277,22 @@ def test_find_dates_never_raise(nlp, text: str) -> None:
     for fact in find_policy_dates(doc, PUB) + find_date_mentions(doc, "2024-02"):
         assert doc.text[fact.start_char : fact.end_char] == fact.text
         assert fact.granularity in ("day", "month", "year")
+
+
+@pytest.mark.parametrize("year", [1899, 2024, 2025, 2100])
+def test_common_date_shapes_read_as_dateparser_reads_them(year: int) -> None:
+    """The direct reading of "june 8, 2025" / "june 2025" equals dateparser's, invalid days
+    included (those go to dateparser)."""
+    from extractors.date_rules import _common_format, _with_dateparser
+
+    months = ["january", "february", "march", "april", "may", "june", "july", "august"]
+    months += ["september", "october", "november", "december"]
+    direct = 0
+    for month in months:
+        texts = [f"{month} {year}"] + [f"{month} {day}, {year}" for day in range(0, 33)]
+        for text in texts:
+            fast = _common_format(text)
+            assert (fast or _with_dateparser(text)) == _with_dateparser(text), text
+            direct += fast is not None
+    assert direct >= 12 * 29  # every month's valid days were read directly
+    assert _common_format(f"sept 5, {year}") is None  # abbreviations stay with dateparser
