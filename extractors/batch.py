@@ -48,16 +48,18 @@ def run_extract(
     *,
     model_name: str,
     batch_size: int = 32,
+    n_process: int = 1,
     progress: Callable[[int], None] | None = None,
 ) -> int:
     """Extract every article of `input_path` into `output_path`; returns the number of articles.
 
     The input is validated in full before the model loads, so a bad line fails fast with its
-    line number and no partial output is written.
+    line number and no partial output is written. `n_process` > 1 runs `nlp.pipe` in that many
+    worker processes (each loads the model); the output is the same, in input order.
     """
     input_path, output_path = Path(input_path), Path(output_path)
     articles = list(_articles(input_path))
-    extractor = Extractor(model_name, batch_size=batch_size)
+    extractor = Extractor(model_name, batch_size=batch_size, n_process=n_process)
     output_path.parent.mkdir(parents=True, exist_ok=True)
     tmp = output_path.with_name(output_path.name + ".part")
     n = 0

@@ -124,6 +124,12 @@ def extract(
     model: Annotated[
         str | None, typer.Option("--model", help="spaCy pipeline name (default: config).")
     ] = None,
+    processes: Annotated[
+        int | None,
+        typer.Option(
+            "--processes", "-j", min=1, help="Worker processes for nlp.pipe (default: config)."
+        ),
+    ] = None,
 ) -> None:
     """Extract facts from a JSONL of articles, without a warehouse (the batch contract).
 
@@ -143,6 +149,7 @@ def extract(
             output,
             model_name=model_name,
             batch_size=settings.model.batch_size,
+            n_process=processes or settings.model.n_process,
             progress=lambda k: progress.advance("extract", k),
         )
     stderr.print(f"extracted {n} articles → {output}")
