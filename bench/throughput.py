@@ -2,6 +2,7 @@
 
     .venv/bin/python bench/throughput.py --n 2000          # build the corpus, run every stage
     .venv/bin/python bench/throughput.py --n 1000 --stages a,b
+    .venv/bin/python bench/throughput.py --n 1000 --stages a,b --processes 2   # both stages
 
 Stages (each in its own subprocess, so peak RSS is per stage):
   a  raw `nlp.pipe` of the configured base model over the article texts (the ceiling)
@@ -158,7 +159,10 @@ def bench_settings():
         per_host_concurrency=8,
         retries=0,
     )
-    return Settings(fetch=fetch, model=configured.model)
+    model = configured.model
+    if os.environ.get("TL_BENCH_PROCESSES"):
+        model = model.model_copy(update={"n_process": int(os.environ["TL_BENCH_PROCESSES"])})
+    return Settings(fetch=fetch, model=model)
 
 
 # -- stages (each runs in its own subprocess) --------------------------------------------------
@@ -177,7 +181,8 @@ def stage_a(workdir: Path) -> list[dict]:
     items = texts(workdir)
     start = time.perf_counter()
     nlp = spacy.load(settings.model.name)
-    for _ in nlp.pipe((t for t, _ in items), batch_size=64, n_process=settings.model.n_process):
+    batch, procs = settings.model.batch_size, settings.model.n_process
+    for _ in nlp.pipe((t for t, _ in items), batch_size=batch, n_process=procs):
         pass
     seconds = time.perf_counter() - start
     return [{"stage": "a", "seconds": seconds, "articles": len(items)}]
@@ -193,6 +198,7 @@ def stage_b(workdir: Path) -> list[dict]:
         workdir / "results.jsonl",
         model_name=settings.model.name,
         batch_size=settings.model.batch_size,
+        n_process=settings.model.n_process,
     )
     return [{"stage": "b", "seconds": time.perf_counter() - start, "articles": n}]
 
@@ -352,6 +358,9 @@ def main() -> None:
     parser.add_argument("--n", type=int, default=2000, help="pages in the corpus")
     parser.add_argument("--stages", default=",".join(STAGES), help="comma-separated subset")
     parser.add_argument("--workdir", type=Path, default=None, help="default /tmp/tl-bench-N")
+    parser.add_argument(
+        "--processes", type=int, default=None, help="nlp.pipe processes (default: config)"
+    )
     parser.add_argument("--stage", help=argparse.SUPPRESS)  # internal: run one stage here
     args = parser.parse_args()
     if args.stage:
@@ -361,6 +370,8 @@ def main() -> None:
             print(json.dumps(row), flush=True)
         return
     workdir = args.workdir or Path(f"/tmp/tl-bench-{args.n}")
+    if args.processes:
+        os.environ["TL_BENCH_PROCESSES"] = str(args.processes)
     start = time.perf_counter()
     info = build_corpus(workdir, args.n)
     print(f"corpus ready in {time.perf_counter() - start:.0f}s: {workdir}", file=sys.stderr)
