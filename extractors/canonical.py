@@ -165,6 +165,17 @@ def _gazetteer_folded() -> dict[str, str]:
     return index
 
 
+@cache
+def _gazetteer_by_shape() -> dict[tuple[str, int], list[str]]:
+    """Folded gazetteer keys grouped by (first word, word count), in index order: the fuzzy
+    match's candidates, grouped once instead of filtered per name."""
+    groups: dict[tuple[str, int], list[str]] = {}
+    for key in _gazetteer_folded():
+        words = key.split()
+        groups.setdefault((words[0], len(words)), []).append(key)
+    return groups
+
+
 def gazetteer_fuzzy(name: str) -> str | None:
     """The gazetteer firm whose folded name equals, or is a letter or two from, this one's
     ("Lynas Rare Earth Ltd" -> "Lynas Rare Earths"); same first word and word count only."""
@@ -177,7 +188,7 @@ def gazetteer_fuzzy(name: str) -> str | None:
     if len(key) < 8:
         return None
     words = key.split()
-    choices = [k for k in index if k.split()[0] == words[0] and len(k.split()) == len(words)]
+    choices = _gazetteer_by_shape().get((words[0], len(words)), [])
     best = process.extractOne(key, choices, scorer=fuzz.ratio, score_cutoff=GAZETTEER_FUZZY_MIN)
     return index[best[0]] if best else None
 
