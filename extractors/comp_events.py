@@ -203,9 +203,11 @@ class EventTagger:
         holds (GatedMatcher). A kept match has its trigger and object in one sentence, so it
         lies inside one; the matches come back in whole-doc order with doc token offsets."""
         matches: list[tuple[int, int, int]] = []
+        ids = self.surface.word_ids(doc)
         for sent in doc.sents:
-            offset = sent.start
-            matches.extend((mid, offset + s, offset + e) for mid, s, e in self.surface(sent))
+            start = sent.start
+            found = self.surface(sent, ids[start : sent.end])
+            matches.extend((mid, start + s, start + e) for mid, s, e in found)
         return matches
 
     def __call__(self, doc: Doc) -> Doc:

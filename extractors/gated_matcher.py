@@ -15,11 +15,13 @@ from __future__ import annotations
 from collections import OrderedDict
 from typing import Any
 
+import numpy
+from spacy.attrs import IDS
 from spacy.matcher import Matcher
 from spacy.tokens import Doc, Span
 from spacy.vocab import Vocab
 
-_ATTRS = {"LOWER": "lower_", "LEMMA": "lemma_", "ORTH": "text", "TEXT": "text"}
+_ATTRS = {"LOWER": "LOWER", "LEMMA": "LEMMA", "ORTH": "ORTH", "TEXT": "ORTH"}
 _MAX_CACHED = 512
 
 
@@ -30,26 +32,30 @@ def required_words(pattern: list[dict[str, Any]]) -> list[tuple[str, frozenset[s
         op = str(token.get("OP", ""))
         if op in ("?", "*", "!") or op.startswith("{0") or op.startswith("{,"):
             continue
-        for attr, field in _ATTRS.items():
-            value = token.get(attr)
+        for key, attr in _ATTRS.items():
+            value = token.get(key)
             if isinstance(value, str):
-                out.append((field, frozenset([value])))
+                out.append((attr, frozenset([value])))
                 break
             if isinstance(value, dict) and isinstance(value.get("IN"), list):
-                out.append((field, frozenset(value["IN"])))
+                out.append((attr, frozenset(value["IN"])))
                 break
     return out
 
 
 class GatedMatcher:
     """`add` like a Matcher; calling it on a Doc or Span returns the Matcher's (id, start, end),
-    with offsets relative to the Doc or Span given."""
+    with offsets relative to the Doc or Span given.
+
+    The words are compared as string ids from `Doc.to_array`; a caller matching many spans of
+    one doc can pass that doc's `word_ids` slice for each span instead of reading tokens again.
+    """
 
     def __init__(self, vocab: Vocab) -> None:
         self.vocab = vocab
         self._patterns: list[tuple[str, list[dict[str, Any]]]] = []
-        self._required: list[list[tuple[str, frozenset[str]]]] = []
-        self._fields: set[str] = set()
+        self._required: list[list[tuple[int, frozenset[int]]]] = []
+        self._attrs: list[str] = []
         self._matchers: OrderedDict[tuple[int, ...], Matcher] = OrderedDict()
 
     def __len__(self) -> int:
@@ -58,17 +64,29 @@ class GatedMatcher:
     def add(self, key: str, patterns: list[list[dict[str, Any]]]) -> None:
         for pattern in patterns:
             self._patterns.append((key, pattern))
-            required = required_words(pattern)
+            required = []
+            for attr, words in required_words(pattern):
+                if attr not in self._attrs:
+                    self._attrs.append(attr)
+                ids = frozenset(self.vocab.strings.add(word) for word in words)
+                required.append((self._attrs.index(attr), ids))
             self._required.append(required)
-            self._fields.update(field for field, _ in required)
         self._matchers.clear()
 
-    def __call__(self, doclike: Doc | Span) -> list[tuple[int, int, int]]:
-        words = {field: {getattr(tok, field) for tok in doclike} for field in self._fields}
+    def word_ids(self, doclike: Doc | Span) -> numpy.ndarray:
+        """One row per token: the ids of the attributes the patterns name words for."""
+        attrs = [IDS[attr] for attr in self._attrs or ["ORTH"]]
+        return doclike.to_array(attrs).reshape(len(doclike), -1)
+
+    def __call__(
+        self, doclike: Doc | Span, word_ids: numpy.ndarray | None = None
+    ) -> list[tuple[int, int, int]]:
+        ids = self.word_ids(doclike) if word_ids is None else word_ids
+        present = [set(ids[:, col].tolist()) for col in range(len(self._attrs))]
         possible = tuple(
             index
             for index, required in enumerate(self._required)
-            if all(not wanted.isdisjoint(words[field]) for field, wanted in required)
+            if all(not wanted.isdisjoint(present[col]) for col, wanted in required)
         )
         if not possible:
             return []
