@@ -2,6 +2,7 @@
 
 The body reads as the list of steps; each task wraps a plain function from `flows.steps`.
 Fetching retries inside the fetcher (per request, with backoff), so tasks themselves don't.
+Tasks are uncached and batches are passed `quote`d (see flows/tasks.py).
 """
 
 from __future__ import annotations
@@ -9,29 +10,30 @@ from __future__ import annotations
 from collections.abc import Iterator
 from pathlib import Path
 
-from prefect import flow, task
+from prefect import flow
 
 from flows import steps, taskrunners
 from flows.progress import reporter
 from flows.runlock import run_lock
+from flows.tasks import batch_task, quote
 from tradeline.config import Settings, load_settings
 
-poll_feeds = task(steps.poll_feeds, name="poll-feeds")
-select_new_entries = task(steps.select_new_entries, name="select-new-entries")
-fetch_documents = task(steps.fetch_documents, name="fetch-pages")
-parse_documents = task(steps.parse_documents, name="parse-pages")
-store_results = task(steps.store_results, name="store-batch")
+poll_feeds = batch_task(steps.poll_feeds, name="poll-feeds")
+select_new_entries = batch_task(steps.select_new_entries, name="select-new-entries")
+fetch_documents = batch_task(steps.fetch_documents, name="fetch-pages")
+parse_documents = batch_task(steps.parse_documents, name="parse-pages")
+store_results = batch_task(steps.store_results, name="store-batch")
 
 
-@task(name="extract-facts")
-def extract_facts(settings: Settings, articles: list) -> list:
+def _extract_facts(settings: Settings, articles: list) -> list:
     extractor = steps.get_extractor(
         settings.model.name, settings.model.batch_size, settings.model.n_process
     )
     return steps.extract_articles(extractor, articles)
 
 
-fetch_parse_extract = task(steps.fetch_parse_extract, name="fetch-parse-extract")
+extract_facts = batch_task(_extract_facts, name="extract-facts")
+fetch_parse_extract = batch_task(steps.fetch_parse_extract, name="fetch-parse-extract")
 
 
 def _processed_batches(settings: Settings, entries: list, batch_size: int) -> Iterator[tuple]:
@@ -41,9 +43,9 @@ def _processed_batches(settings: Settings, entries: list, batch_size: int) -> It
         yield from taskrunners.submitted_in_order(fetch_parse_extract, settings, batches, 4)
         return
     for batch in batches:
-        docs, fetch_errors = fetch_documents(settings, batch)
-        parsed, parse_errors = parse_documents(docs)
-        extractions = extract_facts(settings, [article for _, article in parsed])
+        docs, fetch_errors = fetch_documents(settings, quote(batch))
+        parsed, parse_errors = parse_documents(quote(docs))
+        extractions = extract_facts(settings, quote([article for _, article in parsed]))
         items = [
             (doc, article, extraction)
             for (doc, article), extraction in zip(parsed, extractions, strict=True)
@@ -95,15 +97,16 @@ def _ingest(
         summary.feeds_failed = len(feed_errors)
         summary.errors.extend(feed_errors)
         entries, summary.entries_seen, summary.already_stored = select_new_entries(
-            warehouse_path, results
+            warehouse_path, quote(results)
         )
         progress = reporter()
         for stage in ("fetch", "extract", "store"):
             progress.start(stage, len(entries))
         if feed_errors:
-            store_results(warehouse_path, [], feed_errors, current_run())
+            store_results(warehouse_path, [], quote(feed_errors), current_run())
         for items, errors in _processed_batches(settings, entries, batch_size):
-            summary.new_articles += store_results(warehouse_path, items, errors, current_run())
+            stored = store_results(warehouse_path, quote(items), quote(errors), current_run())
+            summary.new_articles += stored
             summary.facts += sum(extraction.n_facts for _, _, extraction in items)
             summary.skipped_non_english += sum(
                 1 for _, _, extraction in items if extraction.skipped_reason

@@ -21,13 +21,14 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from prefect import flow, task
+from prefect import flow
 
 from extractors.engine import Extractor
 from extractors.pipeline import cached_pipeline
 from flows import steps
 from flows.progress import reporter
 from flows.runlock import run_lock
+from flows.tasks import batch_task, quote
 from models.assets import assets_dir, use_assets_dir
 from tradeline.config import Settings
 from tradeline.records import Article, Document, IngestError
@@ -228,7 +229,14 @@ def _reextract_locked(
     return summary
 
 
-reextract_batch_task = task(reextract_batch, name="reextract-batch")
+reextract_batch_task = batch_task(reextract_batch, name="reextract-batch")
+
+
+def _quoted_batch_task(
+    warehouse_path: Path, extractor: Extractor, run_id: str, batch: Sequence
+) -> BatchResult:
+    """The batch task, with the batch passed as-is (flows/tasks.py)."""
+    return reextract_batch_task(warehouse_path, extractor, run_id, quote(batch))
 
 
 @flow(name="reextract", validate_parameters=False)
@@ -248,5 +256,5 @@ def reextract(
         source=source,
         model=model,
         resume=resume,
-        run_batch=reextract_batch_task,
+        run_batch=_quoted_batch_task,
     )
