@@ -15,13 +15,12 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-from spacy.matcher import Matcher
 from spacy.tokens import Doc, Span, Token
 from spacy.util import filter_spans
 
 from extractors.date_rules import lexicon
 from extractors.doc_cache import doc_text
-from extractors.pattern_matchers import matcher_for, read_patterns
+from extractors.pattern_matchers import anchored_matcher_for, read_patterns
 
 PATTERNS_PATH = (
     Path(__file__).resolve().parent.parent / "models" / "data" / "dates" / "patterns.jsonl"
@@ -76,10 +75,6 @@ def _expand(obj):
 @cache
 def _patterns() -> list[tuple[str, list]]:
     return read_patterns(PATTERNS_PATH, _expand)
-
-
-def _matcher(doc: Doc) -> Matcher:
-    return matcher_for(doc, PATTERNS_PATH, _patterns)
 
 
 def _is_month(tok: Token) -> bool:
@@ -157,7 +152,7 @@ def _widen(doc: Doc, span: Span) -> int:
 
 def find_candidates(doc: Doc) -> list[Candidate]:
     """Every date-like expression in the doc, longest match first, ranges merged."""
-    matches = _matcher(doc)(doc)
+    matches = anchored_matcher_for(doc, PATTERNS_PATH, _patterns)(doc)
     spans = []
     for match_id, start, end in matches:
         label = doc.vocab.strings[match_id]

@@ -14,7 +14,10 @@ from typing import Any
 from spacy.matcher import Matcher
 from spacy.tokens import Doc
 
+from extractors.anchored_matcher import AnchoredMatcher
+
 _MATCHERS: dict[tuple[Path, int], Matcher] = {}
+_ANCHORED: dict[tuple[Path, int], AnchoredMatcher] = {}
 
 
 def read_patterns(
@@ -39,3 +42,14 @@ def matcher_for(doc: Doc, path: Path, patterns: Callable[[], list[tuple[str, lis
             matcher.add(label, [pattern])
         _MATCHERS[key] = matcher
     return _MATCHERS[key]
+
+
+def anchored_matcher_for(
+    doc: Doc, path: Path, patterns: Callable[[], list[tuple[str, list]]]
+) -> AnchoredMatcher:
+    """`matcher_for`, run only around the tokens its patterns can match (anchored_matcher.py)."""
+    key = (path, id(doc.vocab))
+    if key not in _ANCHORED:
+        rows = patterns()
+        _ANCHORED[key] = AnchoredMatcher(matcher_for(doc, path, lambda: rows), [p for _, p in rows])
+    return _ANCHORED[key]

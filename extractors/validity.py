@@ -23,11 +23,10 @@ from datetime import date, timedelta
 from functools import cache
 from pathlib import Path
 
-from spacy.matcher import Matcher
 from spacy.tokens import Doc, Span, Token
 from spacy.util import filter_spans
 
-from extractors.pattern_matchers import matcher_for, read_patterns
+from extractors.pattern_matchers import anchored_matcher_for, read_patterns
 from tradeline.records import ValidityPeriodFact
 
 DATA = Path(__file__).resolve().parent.parent / "models" / "data" / "validity"
@@ -44,10 +43,6 @@ def lexicon() -> dict:
 @cache
 def _patterns() -> list[tuple[str, list]]:
     return read_patterns(DATA / "patterns.jsonl")
-
-
-def _matcher(doc: Doc) -> Matcher:
-    return matcher_for(doc, DATA / "patterns.jsonl", _patterns)
 
 
 # --------------------------------------------------------------------------- durations
@@ -217,7 +212,7 @@ def find_validity_periods(doc: Doc) -> list[ValidityPeriodFact]:
     Each distinct (text, duration) once; valid_from / valid_to are left for the assembler.
     """
     spans = []
-    for match_id, start, end in _matcher(doc)(doc):
+    for match_id, start, end in anchored_matcher_for(doc, DATA / "patterns.jsonl", _patterns)(doc):
         spans.append(Span(doc, start, end, label=doc.vocab.strings[match_id]))
     out: list[ValidityPeriodFact] = []
     seen: set[tuple[str, str]] = set()
