@@ -76,6 +76,8 @@ class GatedMatcher:
     def word_ids(self, doclike: Doc | Span) -> numpy.ndarray:
         """One row per token: the ids of the attributes the patterns name words for."""
         attrs = [IDS[attr] for attr in self._attrs or ["ORTH"]]
+        if len(doclike) == 0:
+            return numpy.zeros((0, len(attrs)), dtype="uint64")
         return doclike.to_array(attrs).reshape(len(doclike), -1)
 
     def __call__(

@@ -72,3 +72,11 @@ def test_same_matches_in_the_same_order_as_one_matcher(docs: list, nlp_model_nam
                     assert gated(part, ids[part.start : part.end]) == expected
                 total += len(expected)
         assert total > 5, name  # the texts exercise the patterns
+
+
+def test_empty_text_has_no_matches(nlp_model_name: str) -> None:
+    nlp = cached_pipeline(nlp_model_name)
+    gated = GatedMatcher(nlp.vocab)
+    gated.add("X", [[{"LOWER": "licence"}]])
+    doc = nlp("")
+    assert gated(doc) == [] and gated.word_ids(doc).shape == (0, 1)
