@@ -114,6 +114,8 @@ class AnchoredMatcher:
         return out
 
     def __call__(self, doc: Doc) -> list[tuple[int, int, int]]:
+        if len(self.matcher) == 0:
+            return []  # an emptied pattern file: nothing to match (and no spaCy warning)
         if not self.enabled:
             return self.matcher(doc)
         matches: list[tuple[int, int, int]] = []

@@ -21,10 +21,12 @@ from spacy.util import filter_spans
 from extractors.date_rules import lexicon
 from extractors.doc_cache import doc_text
 from extractors.pattern_matchers import anchored_matcher_for, read_patterns
+from models.assets import data_path
 
-PATTERNS_PATH = (
-    Path(__file__).resolve().parent.parent / "models" / "data" / "dates" / "patterns.jsonl"
-)
+
+def patterns_path() -> Path:
+    """dates/patterns.jsonl of the assets folder in use (models/assets.py: `--assets`)."""
+    return data_path("dates/patterns.jsonl")
 
 _REGEX = {
     "$DAYNUM": r"^(0?[1-9]|[12]\d|3[01])(st|nd|rd|th)?$",
@@ -74,7 +76,7 @@ def _expand(obj):
 
 @cache
 def _patterns() -> list[tuple[str, list]]:
-    return read_patterns(PATTERNS_PATH, _expand)
+    return read_patterns(patterns_path(), _expand)
 
 
 def _is_month(tok: Token) -> bool:
@@ -152,7 +154,7 @@ def _widen(doc: Doc, span: Span) -> int:
 
 def find_candidates(doc: Doc) -> list[Candidate]:
     """Every date-like expression in the doc, longest match first, ranges merged."""
-    matches = anchored_matcher_for(doc, PATTERNS_PATH, _patterns)(doc)
+    matches = anchored_matcher_for(doc, patterns_path(), _patterns)(doc)
     spans = []
     for match_id, start, end in matches:
         label = doc.vocab.strings[match_id]

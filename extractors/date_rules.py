@@ -17,24 +17,22 @@ here, each as a small rule:
 from __future__ import annotations
 
 import calendar
-import json
 import re
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from functools import cache, lru_cache
-from pathlib import Path
 from typing import Literal
+
+from models.assets import load_json
 
 Granularity = Literal["day", "month", "year"]
 Tense = Literal["past", "future"] | None
 
-LEXICON_PATH = Path(__file__).resolve().parent.parent / "models" / "data" / "dates" / "lexicon.json"
-
 
 @cache
 def lexicon() -> dict:
-    """The shared date word lists (models/data/dates/lexicon.json)."""
-    return json.loads(LEXICON_PATH.read_text(encoding="utf-8"))
+    """The shared date word lists (dates/lexicon.json of the assets folder in use)."""
+    return load_json("dates/lexicon.json")
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,6 @@ duration into an end date at the start's own precision.
 from __future__ import annotations
 
 import calendar
-import json
 import re
 from datetime import date, timedelta
 from functools import cache
@@ -27,22 +26,27 @@ from spacy.tokens import Doc, Span, Token
 from spacy.util import filter_spans
 
 from extractors.pattern_matchers import anchored_matcher_for, read_patterns
+from models.assets import data_path, load_json
 from tradeline.records import ValidityPeriodFact
 
-DATA = Path(__file__).resolve().parent.parent / "models" / "data" / "validity"
 _TRAILING = {"ago", "before", "after", "earlier", "later", "prior", "of", "old", "ahead", "since"}
 _MAX_FILLERS = 5
 
 
 @cache
 def lexicon() -> dict:
-    """Validity word lists (models/data/validity/lexicon.json)."""
-    return json.loads((DATA / "lexicon.json").read_text(encoding="utf-8"))
+    """Validity word lists (validity/lexicon.json of the assets folder in use)."""
+    return load_json("validity/lexicon.json")
 
 
 @cache
 def _patterns() -> list[tuple[str, list]]:
-    return read_patterns(DATA / "patterns.jsonl")
+    return read_patterns(patterns_path())
+
+
+def patterns_path() -> Path:
+    """validity/patterns.jsonl of the assets folder in use (models/assets.py: `--assets`)."""
+    return data_path("validity/patterns.jsonl")
 
 
 # --------------------------------------------------------------------------- durations
@@ -212,7 +216,7 @@ def find_validity_periods(doc: Doc) -> list[ValidityPeriodFact]:
     Each distinct (text, duration) once; valid_from / valid_to are left for the assembler.
     """
     spans = []
-    for match_id, start, end in anchored_matcher_for(doc, DATA / "patterns.jsonl", _patterns)(doc):
+    for match_id, start, end in anchored_matcher_for(doc, patterns_path(), _patterns)(doc):
         spans.append(Span(doc, start, end, label=doc.vocab.strings[match_id]))
     out: list[ValidityPeriodFact] = []
     seen: set[tuple[str, str]] = set()

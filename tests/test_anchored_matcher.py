@@ -45,7 +45,7 @@ def docs(nlp_model_name: str) -> list:
 
 @pytest.mark.parametrize("finder", [date_candidates, validity])
 def test_same_matches_as_the_whole_doc(docs: list, finder) -> None:
-    path = getattr(finder, "PATTERNS_PATH", None) or finder.DATA / "patterns.jsonl"
+    path = finder.patterns_path()
     rows = finder._patterns()
     full = Matcher(docs[0].vocab)
     for label, pattern in rows:

@@ -176,3 +176,31 @@ def test_assets_dir_setting_is_relative_to_the_config(tmp_path: Path):
     with pytest.raises(FileNotFoundError, match=r"pipeline\.toml"):
         assets.use_assets_dir(tmp_path)
     assert assets.assets_dir() == assets.MODELS_DIR
+
+
+@pytest.mark.slow
+def test_dates_and_validity_files_follow_the_assets_folder(tmp_path: Path, nlp_model_name: str):
+    """An edited copy of models/data/validity and dates takes effect, and the packaged files
+    come back when the folder is switched back."""
+    from extractors import date_candidates, validity
+    from extractors.facts import extract_doc
+    from extractors.pipeline import build_pipeline
+
+    copy = tmp_path / "models"
+    shutil.copytree(assets.MODELS_DIR, copy, ignore=shutil.ignore_patterns("*.py", "__pycache__"))
+    (copy / "data" / "validity" / "patterns.jsonl").write_text("", encoding="utf-8")
+    text = "The ministry granted Acme Corp an export licence on June 8, 2025, valid for one year."
+
+    def periods() -> list[str]:
+        return [p.duration for p in extract_doc(build_pipeline(nlp_model_name)(text), None)
+                .validity_periods]
+
+    assert periods() == ["P1Y"]
+    try:
+        assets.use_assets_dir(copy)
+        assert date_candidates.patterns_path().is_relative_to(copy)
+        assert validity.patterns_path().is_relative_to(copy)
+        assert periods() == []
+    finally:
+        assets.use_assets_dir(None)
+    assert periods() == ["P1Y"]
