@@ -31,7 +31,7 @@ from spacy.util import filter_spans
 from extractors.comp_commodities import COMMODITIES
 from extractors.comp_orgs import AUTHORITIES, NONFIRM
 from extractors.doc_cache import doc_lowers, text_count
-from models.assets import load_json, load_jsonl
+from models.assets import AUTHORITY_CONTEXT_PATH, load_json, load_jsonl
 
 COMPANIES = "tl_companies"
 TICKERS = "tl_tickers"
@@ -84,6 +84,7 @@ class CompanyTagger:
         self.facility_nouns = set(lex.get("facility_nouns", []))
         heads = load_json(non_company_heads)
         self.nonfirm_heads = set(heads["non_company"]) | set(heads["media"])
+        self.demonyms = set(load_json(AUTHORITY_CONTEXT_PATH.name)["demonyms"])
 
     # ------------------------------------------------------------------ entry point
     def __call__(self, doc: Doc) -> Doc:
@@ -115,6 +116,7 @@ class CompanyTagger:
                 span is not None
                 and set(range(start, end)) & gazetteered
                 and not self._only_legal_beyond(doc, span, gazetteered)
+                and not self._named_before_known(doc, span, found)
             ):
                 continue
             if span is not None:
@@ -329,6 +331,26 @@ class CompanyTagger:
         ):
             return span
         return None
+
+    def _named_before_known(self, doc: Doc, span: Span, known: list[Span]) -> bool:
+        """A longer firm name that ends with a gazetteer name ("Halmera Nickel Industries" around
+        "Nickel Industries"): the model tags the whole run as one ORG and the words before are
+        proper names, not a descriptor, nationality or place."""
+        inner = [k for k in known if span.start < k.start and k.end == span.end]
+        if not inner:
+            return False
+        edges = (span.start, span.end)
+        if not any(e.label_ == "ORG" and (e.start, e.end) == edges for e in doc.ents):
+            return False
+        return all(
+            tok.pos_ == "PROPN"
+            and tok.is_title
+            and tok.ent_type_ == "ORG"
+            and tok.lower_ not in self.descriptors
+            and tok.lower_ not in self.nonfirm_heads
+            and tok.text not in self.demonyms
+            for tok in doc[span.start : inner[0].start]
+        )
 
     def _only_legal_beyond(self, doc: Doc, span: Span, known: set[int]) -> bool:
         extra = [t for t in span if t.i not in known]

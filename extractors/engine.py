@@ -10,7 +10,7 @@ from models.assets import assets_hash
 from tradeline.records import Extraction
 
 # Bump when extraction logic changes (the warehouse records it with every run).
-EXTRACTOR_VERSION = "0.3.0"
+EXTRACTOR_VERSION = "0.3.1"
 
 
 class Extractor:

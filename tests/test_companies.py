@@ -75,6 +75,17 @@ def test_gazetteer_firm_gets_canonical_name(nlp):
 
 
 # ---------------------------------------------------------------- exclusions
+def test_a_longer_name_around_a_known_firm_is_kept(nlp):
+    """'Halmera Nickel Industries' is another firm than the gazetteer's 'Nickel Industries';
+    a nationality in front of the known name is not part of it."""
+    text = "Halmera Nickel Industries said on Thursday that it holds a new export permit for ore."
+    assert names(nlp, text) == ["Halmera Nickel Industries"]
+    text = "Nickel Industries said it had received an export permit on Monday."
+    assert names(nlp, text) == ["Nickel Industries"]
+    text = "Indonesian Nickel Industries said it had received an export permit on Monday."
+    assert names(nlp, text) == ["Nickel Industries"]
+
+
 def test_media_are_not_companies(nlp):
     text = (
         "Bloomberg News and the Financial Times reported the decision, citing Xinhua, "
