@@ -1,7 +1,8 @@
-"""Score the extractors on the evaluation sets: `python bench/eval_dev.py [--set all|dev|ours]`.
+"""Score the extractors on the evaluation sets: `python bench/eval_dev.py [--set NAME]`.
 
 Sets: `dev` is ../shared/eval/dev (third-party articles, never copied into the repo); `ours` is
-eval/ours in the repo (a blind set written by a colleague, same format). Each set's articles are
+eval/ours in the repo (a blind set written by a colleague, same format); `blind2` is eval/blind2,
+a second blind set written later (2026-11-26), kept untouched by tuning. Each set's articles are
 written as one input JSONL in a temporary folder, run through `run_extract`, and scored with
 ../shared/eval/score.py. A set (or the scorer) that is absent is skipped with a message.
 """
@@ -19,7 +20,11 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 EVAL = REPO.parent / "shared" / "eval"
 SCORER = EVAL / "score.py"
-SETS = {"dev": EVAL / "dev", "ours": REPO / "eval" / "ours"}
+SETS = {
+    "dev": EVAL / "dev",
+    "ours": REPO / "eval" / "ours",
+    "blind2": REPO / "eval" / "blind2",
+}
 
 
 def score_set(name: str, root: Path, model: str, *, verbose: bool, keep: Path | None) -> int:
