@@ -174,7 +174,8 @@ class CompanyTagger:
 
     def _defined_terms(self, doc: Doc) -> set[int]:
         """'domestic market obligation (DMO)': an acronym defined by lower-case words is a
-        term, not a firm, wherever it recurs."""
+        term, not a firm, wherever it recurs; so is the acronym of an agency ('Mines and
+        Geosciences Bureau (MGB)', 'Atomic Energy Licensing Board (AELB)')."""
         terms = set()
         for tok in doc[2:-1]:
             if (
@@ -185,9 +186,22 @@ class CompanyTagger:
                 and 2 <= len(tok.text) <= 6
             ):
                 words = [t for t in doc[max(0, tok.i - 1 - len(tok.text)) : tok.i - 1]]
-                if words and all(t.is_lower for t in words):
+                lower_words = bool(words) and all(t.is_lower for t in words)
+                if lower_words or self._agency_name_before(doc, tok.i - 1):
                     terms.add(tok.text)
         return {t.i for t in doc if t.text in terms}
+
+    def _agency_name_before(self, doc: Doc, paren: int) -> bool:
+        """The capitalised name right before `(` has a non-company head word (board, bureau,
+        office, ministry ...)."""
+        k = paren - 1
+        while k >= max(0, paren - 10) and (
+            doc[k].is_title or doc[k].is_upper or doc[k].lower_ in ("for", "and", "of", "on")
+        ):
+            if doc[k].lower_ in self.nonfirm_heads and doc[k].is_title:
+                return True
+            k -= 1
+        return False
 
     def _join_and_tails(self, doc: Doc, spans: list[Span]) -> list[Span]:
         """'PT Sinar Mas Agro Resources and Technology Tbk': a span of only head and legal
@@ -375,13 +389,17 @@ class CompanyTagger:
         return stop
 
     def _is_dateline(self, doc: Doc, start: int, end: int) -> bool:
-        """'TOKYO (Reuters) -', 'AMSTERDAM -', 'BEIJING:' at the start of a line."""
+        """'TOKYO (Reuters) -', 'AMSTERDAM -', 'BEIJING:', 'KUALA LUMPUR -', 'NEW DELHI/MUMBAI -'
+        at the start of a line: one to four capitalised place words, then a dash, colon,
+        comma or parenthesis."""
         first = doc[start]
         at_line_start = start == 0 or "\n" in doc[start - 1].text or doc[start - 1].is_space
         if not at_line_start or not (first.is_upper and first.is_alpha and len(first) > 2):
             return False
-        nxt = doc[start + 1] if start + 1 < len(doc) else None
-        return nxt is None or nxt.text in ("(", "-", "—", "–", ",", ":")
+        k = start + 1
+        while k < min(len(doc), start + 4) and _place_word(doc[k]):
+            k += 1
+        return k == len(doc) or doc[k].text in ("(", "-", "—", "–", ",", ":")
 
     # ------------------------------------------------------------------ context rules
     def _after_descriptor(self, doc: Doc, start: int) -> bool:
@@ -587,6 +605,12 @@ class CompanyTagger:
 
 def _token_set(spans: Any) -> set[int]:
     return {i for s in spans for i in range(s.start, s.end)}
+
+
+def _place_word(tok: Token) -> bool:
+    """An all-capitals word of a dateline place ("LUMPUR", "DELHI/MUMBAI", "/")."""
+    text = tok.text
+    return text == "/" or (text.isupper() and all(c.isalpha() or c in "/.'" for c in text))
 
 
 def _listed_together(doc: Doc, a: tuple[int, int], b: tuple[int, int]) -> bool:

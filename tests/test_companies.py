@@ -86,6 +86,24 @@ def test_a_longer_name_around_a_known_firm_is_kept(nlp):
     assert names(nlp, text) == ["Nickel Industries"]
 
 
+def test_multi_word_datelines_are_not_firms(nlp):
+    text = "KUALA LUMPUR - Malaysia's regulator renewed the licence of Ardent Rare Metals Bhd."
+    assert names(nlp, text) == ["Ardent Rare Metals"]
+    text = "NEW DELHI/MUMBAI - India will allow Kaveri Sugar Mills Ltd to export sugar."
+    assert names(nlp, text) == ["Kaveri Sugar Mills"]
+
+
+def test_an_agency_acronym_is_not_a_firm(nlp):
+    """The acronym an agency is given in parentheses stays a non-company where it recurs."""
+    text = (
+        "The Mines and Geosciences Bureau (MGB) suspended the permit of Dinagat Blue Minerals "
+        "Corp on Monday. The MGB said the order takes effect at once."
+    )
+    assert names(nlp, text) == ["Dinagat Blue Minerals"]
+    text = "Orvex Mining Holdings (OMH) said it had applied for a permit. OMH shares rose."
+    assert names(nlp, text) == ["Orvex Mining"]
+
+
 def test_media_are_not_companies(nlp):
     text = (
         "Bloomberg News and the Financial Times reported the decision, citing Xinhua, "
