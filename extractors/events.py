@@ -297,6 +297,10 @@ def _date_blocked(
     first = m.fact.text.split()[0].lower() if m.fact.text.split() else ""
     if first in cue["end_preps"] or _lower_window(m.span[0], 1) in cue["end_preps"]:
         return True
+    if trigger.lemma_ in cue.get("lengthening_verbs", []) and (
+        first == "to" or _lower_window(m.span[0], 1) == "to"
+    ):
+        return True  # "extended ... to the end of January 2027": the new end date
     if first in cue["anchored_preps"] and not (rule in cue["state_rules"] and first == "since"):
         return True
     for tok in path_up[1:]:

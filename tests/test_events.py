@@ -259,3 +259,16 @@ def test_main_clause_date_does_not_date_an_after_clause(nlp):
     text = "Carmakers warned on Wednesday of shutdowns after Beijing stopped exports of chips."
     event = one(nlp, text)
     assert (event.type, event.event_date) == ("ban_introduced", None)
+
+
+def test_the_new_end_of_an_extension_is_not_its_date(nlp):
+    """'extended ... to the end of January 2027' names the new end; the action is dated by its
+    own day, or not at all."""
+    text = (
+        "In a notice on Thursday, the ministry extended restrictions on exports of onions by "
+        "another year, to the end of January 2027."
+    )
+    event = one(nlp, text)
+    assert (event.type, event.event_date) == ("control_extended", "2024-06-13")
+    event = one(nlp, "The ministry extended the rice export ban to March 31.")
+    assert (event.type, event.event_date) == ("control_extended", None)
