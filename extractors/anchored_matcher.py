@@ -19,6 +19,8 @@ from spacy.attrs import ORTH
 from spacy.matcher import Matcher
 from spacy.tokens import Doc
 
+from extractors.gated_matcher import mandatory_tokens
+
 AnchorTest = Callable[[str], bool]
 
 # Words too common to be worth anchoring on when a pattern offers anything rarer.
@@ -67,12 +69,7 @@ def _token_tests(token: dict[str, Any]) -> list[tuple[int, AnchorTest]]:
 
 def anchor_test(pattern: list[dict[str, Any]]) -> AnchorTest | None:
     """A test every match of `pattern` passes on at least one of its tokens, or None."""
-    candidates = []
-    for token in pattern:
-        op = str(token.get("OP", ""))
-        if op in ("?", "*", "!") or op.startswith("{0") or op.startswith("{,"):
-            continue
-        candidates.extend(_token_tests(token))
+    candidates = [test for token in mandatory_tokens(pattern) for test in _token_tests(token)]
     if not candidates:
         return None
     return min(candidates, key=lambda c: c[0])[1]

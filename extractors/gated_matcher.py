@@ -25,13 +25,21 @@ _ATTRS = {"LOWER": "LOWER", "LEMMA": "LEMMA", "ORTH": "ORTH", "TEXT": "ORTH"}
 _MAX_CACHED = 512
 
 
+def mandatory_tokens(pattern: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The token specs every match must fill: no "?", "*", "!" or "{0,n}" operator."""
+    optional = ("?", "*", "!")
+    return [
+        token
+        for token in pattern
+        if str(token.get("OP", "")) not in optional
+        and not str(token.get("OP", "")).startswith(("{0", "{,"))
+    ]
+
+
 def required_words(pattern: list[dict[str, Any]]) -> list[tuple[str, frozenset[str]]]:
     """(token attribute, words) for each mandatory token that names its words."""
     out = []
-    for token in pattern:
-        op = str(token.get("OP", ""))
-        if op in ("?", "*", "!") or op.startswith("{0") or op.startswith("{,"):
-            continue
+    for token in mandatory_tokens(pattern):
         for key, attr in _ATTRS.items():
             value = token.get(key)
             if isinstance(value, str):
