@@ -24,8 +24,10 @@ from extractors.pattern_matchers import anchored_matcher_for, read_patterns
 from models.assets import data_path
 
 
+@cache
 def patterns_path() -> Path:
-    """dates/patterns.jsonl of the assets folder in use (models/assets.py: `--assets`)."""
+    """dates/patterns.jsonl of the assets folder in use (models/assets.py: `--assets`); cached,
+    and cleared with the other tables when the folder changes, so no file check per doc."""
     return data_path("dates/patterns.jsonl")
 
 _REGEX = {

@@ -16,8 +16,7 @@ from spacy.tokens import Doc
 
 from extractors.anchored_matcher import AnchoredMatcher
 
-_MATCHERS: dict[tuple[Path, int], Matcher] = {}
-_ANCHORED: dict[tuple[Path, int], AnchoredMatcher] = {}
+_MATCHERS: dict[tuple[Path, int], AnchoredMatcher] = {}
 
 
 def read_patterns(
@@ -33,23 +32,16 @@ def read_patterns(
     return rows
 
 
-def matcher_for(doc: Doc, path: Path, patterns: Callable[[], list[tuple[str, list]]]) -> Matcher:
-    """The Matcher for `path` on this doc's vocab (it keeps the vocab alive, so ids stay unique)."""
-    key = (path, id(doc.vocab))
-    if key not in _MATCHERS:
-        matcher = Matcher(doc.vocab)
-        for label, pattern in patterns():
-            matcher.add(label, [pattern])
-        _MATCHERS[key] = matcher
-    return _MATCHERS[key]
-
-
 def anchored_matcher_for(
     doc: Doc, path: Path, patterns: Callable[[], list[tuple[str, list]]]
 ) -> AnchoredMatcher:
-    """`matcher_for`, run only around the tokens its patterns can match (anchored_matcher.py)."""
+    """The Matcher for `path` on this doc's vocab (it keeps the vocab alive, so ids stay
+    unique), run only around the tokens its patterns can match (anchored_matcher.py)."""
     key = (path, id(doc.vocab))
-    if key not in _ANCHORED:
+    if key not in _MATCHERS:
         rows = patterns()
-        _ANCHORED[key] = AnchoredMatcher(matcher_for(doc, path, lambda: rows), [p for _, p in rows])
-    return _ANCHORED[key]
+        matcher = Matcher(doc.vocab)
+        for label, pattern in rows:
+            matcher.add(label, [pattern])
+        _MATCHERS[key] = AnchoredMatcher(matcher, [pattern for _, pattern in rows])
+    return _MATCHERS[key]

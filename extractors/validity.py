@@ -44,8 +44,10 @@ def _patterns() -> list[tuple[str, list]]:
     return read_patterns(patterns_path())
 
 
+@cache
 def patterns_path() -> Path:
-    """validity/patterns.jsonl of the assets folder in use (models/assets.py: `--assets`)."""
+    """validity/patterns.jsonl of the assets folder in use (models/assets.py: `--assets`); cached,
+    and cleared with the other tables when the folder changes, so no file check per doc."""
     return data_path("validity/patterns.jsonl")
 
 
