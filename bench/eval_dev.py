@@ -29,7 +29,7 @@ SETS = {
 
 def score_set(name: str, root: Path, model: str, *, verbose: bool, keep: Path | None) -> int:
     """Extract one set's articles and print the scorer's table; 0 when skipped."""
-    from extractors.batch import run_extract
+    from tradeline.extractors.batch import run_extract
 
     articles_dir, gold_dir = root / "articles", root / "gold"
     if not articles_dir.is_dir() or not gold_dir.is_dir():

@@ -53,7 +53,7 @@ def build_corpus(workdir: Path, n: int) -> dict:
     """Write html/, articles.jsonl (texts as trafilatura extracts them) and a manifest."""
     from corpus_gen import build_pages
 
-    from extractors.page import PageError, parse_page
+    from tradeline.extractors.page import PageError, parse_page
 
     manifest = workdir / "manifest.json"
     if manifest.exists() and json.loads(manifest.read_text())["n"] == n:
@@ -189,7 +189,7 @@ def stage_a(workdir: Path) -> list[dict]:
 
 
 def stage_b(workdir: Path) -> list[dict]:
-    from extractors.batch import run_extract
+    from tradeline.extractors.batch import run_extract
 
     settings = bench_settings()
     start = time.perf_counter()
@@ -210,7 +210,7 @@ def _fresh(path: Path) -> Path:
 
 def stage_d0(workdir: Path) -> list[dict]:
     """The flow's work as plain function calls: what Prefect's orchestration is measured against."""
-    from flows import steps
+    from tradeline.flows import steps
 
     settings = bench_settings()
     site = Site(workdir)
@@ -234,12 +234,12 @@ def stage_d0(workdir: Path) -> list[dict]:
 
 def stage_d(workdir: Path) -> list[dict]:
     """The Prefect flow, then a second run over the unchanged feed (stage e)."""
-    from flows.prefect_env import apply_prefect_defaults
+    from tradeline.flows.prefect_env import apply_prefect_defaults
 
     apply_prefect_defaults()
     from prefect import flow
 
-    from flows.ingest import ingest
+    from tradeline.flows.ingest import ingest
 
     @flow
     def warm_up() -> None:
@@ -283,7 +283,7 @@ def stage_d(workdir: Path) -> list[dict]:
 def stage_c(workdir: Path) -> list[dict]:
     if not (REPO / "flows" / "reextract.py").exists():
         return [{"stage": "c", "unavailable": "flows/reextract.py not present"}]
-    from flows.reextract import reextract_archive
+    from tradeline.flows.reextract import reextract_archive
 
     source = workdir / "d.duckdb"
     if not source.exists():

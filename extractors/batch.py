@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-from extractors.engine import Extractor
+from tradeline.extractors.engine import Extractor
 
 
 class InputError(ValueError):

@@ -13,7 +13,7 @@ from functools import cache
 
 from rapidfuzz import fuzz, process
 
-from models.assets import COMPANY_LEXICON_PATH, GAZETTEER_PATH, load_json, load_jsonl
+from tradeline.models.assets import COMPANY_LEXICON_PATH, GAZETTEER_PATH, load_json, load_jsonl
 
 _WORD = re.compile(r"[a-z0-9]+")
 FUZZY_MIN = 80.0  # one differing word, e.g. "Earth"/"Earths", a one-letter misspelling

@@ -7,8 +7,8 @@ from functools import cache
 
 from spacy.tokens import Doc, Span
 
-from extractors.comp_commodities import COMMODITIES
-from models.assets import load_jsonl
+from tradeline.extractors.comp_commodities import COMMODITIES
+from tradeline.models.assets import load_jsonl
 
 SEPARATOR = "; "
 

@@ -12,7 +12,7 @@ from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
-from models.assets import load_jsonl
+from tradeline.models.assets import load_jsonl
 
 COMMODITIES = "tl_commodities"
 

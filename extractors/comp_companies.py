@@ -28,10 +28,10 @@ from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span, Token
 from spacy.util import filter_spans
 
-from extractors.comp_commodities import COMMODITIES
-from extractors.comp_orgs import AUTHORITIES, NONFIRM
-from extractors.doc_cache import doc_lowers, text_count
-from models.assets import AUTHORITY_CONTEXT_PATH, load_json, load_jsonl
+from tradeline.extractors.comp_commodities import COMMODITIES
+from tradeline.extractors.comp_orgs import AUTHORITIES, NONFIRM
+from tradeline.extractors.doc_cache import doc_lowers, text_count
+from tradeline.models.assets import AUTHORITY_CONTEXT_PATH, load_json, load_jsonl
 
 COMPANIES = "tl_companies"
 TICKERS = "tl_tickers"

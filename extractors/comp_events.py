@@ -22,9 +22,9 @@ from typing import Any
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
-from extractors.dep_templates import DepTemplates, DepVocab, company_object, lemma_object
-from extractors.gated_matcher import GatedMatcher
-from models.assets import load_json, load_jsonl
+from tradeline.extractors.dep_templates import DepTemplates, DepVocab, company_object, lemma_object
+from tradeline.extractors.gated_matcher import GatedMatcher
+from tradeline.models.assets import load_json, load_jsonl
 
 TRIGGERS = "tl_triggers"
 TRIGGER_OBJECTS = "tl_trigger_objects"

@@ -16,7 +16,7 @@ from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
-from models.assets import load_json, load_jsonl
+from tradeline.models.assets import load_json, load_jsonl
 
 NONFIRM = "tl_nonfirm"
 AUTHORITIES = "tl_authorities"

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 from spacy.tokens import Doc, Span
 
-from extractors.canonical import (
+from tradeline.extractors.canonical import (
     canonical_name,
     gazetteer_canonical,
     is_acronym_of,
@@ -19,8 +19,8 @@ from extractors.canonical import (
     key_tokens,
     same_firm,
 )
-from extractors.comp_companies import COMPANIES, TICKERS
-from extractors.comp_orgs import AUTHORITIES, NONFIRM
+from tradeline.extractors.comp_companies import COMPANIES, TICKERS
+from tradeline.extractors.comp_orgs import AUTHORITIES, NONFIRM
 from tradeline.records import CompanyFact
 
 

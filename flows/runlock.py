@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from warehouse.db import WarehouseError
+from tradeline.warehouse.db import WarehouseError
 
 try:
     import fcntl

@@ -83,7 +83,7 @@ def build_deployment(settings: Settings, warehouse: Path, **options: Any) -> Any
     """The RunnerDeployment `serve` would register (for inspection and tests)."""
     from prefect.deployments.runner import EntrypointType
 
-    from flows.ingest import ingest
+    from tradeline.flows.ingest import ingest
 
     return ingest.to_deployment(
         **deployment_kwargs(settings, warehouse, **options),
@@ -158,7 +158,7 @@ def serve(
         from prefect.deployments.runner import EntrypointType
         from prefect.settings import PREFECT_API_URL, temporary_settings
 
-        from flows.ingest import ingest
+        from tradeline.flows.ingest import ingest
 
         # The variable reaches the flow-run subprocesses; the settings context this process.
         with temporary_settings(updates={PREFECT_API_URL: configured_api_url()}):

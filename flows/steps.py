@@ -14,18 +14,18 @@ from functools import lru_cache
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from extractors.engine import Extractor
-from extractors.page import PageError, is_plain_text, parse_page, parse_text
-from flows.progress import reporter
-from sources.feeds import poll_feed
-from sources.http import Fetcher, FetchError, FetchResponse
-from sources.politeness import HostGate
-from sources.robots import ROBOTS
-from sources.urls import canonical_url, is_local_url, redact_url
 from tradeline.config import FeedConfig, Settings
+from tradeline.extractors.engine import Extractor
+from tradeline.extractors.page import PageError, is_plain_text, parse_page, parse_text
+from tradeline.flows.progress import reporter
 from tradeline.records import Article, Document, Extraction, FeedEntry, FeedResult, IngestError
-from warehouse import load
-from warehouse.db import connect
+from tradeline.sources.feeds import poll_feed
+from tradeline.sources.http import Fetcher, FetchError, FetchResponse
+from tradeline.sources.politeness import HostGate
+from tradeline.sources.robots import ROBOTS
+from tradeline.sources.urls import canonical_url, is_local_url, redact_url
+from tradeline.warehouse import load
+from tradeline.warehouse.db import connect
 
 ENGLISH = "en"
 

@@ -54,7 +54,7 @@ def _clear_derived_caches() -> None:
     import sys
 
     for name, module in list(sys.modules.items()):
-        if module is None or not (name == __name__ or name.startswith("extractors.")):
+        if module is None or not (name == __name__ or name.startswith("tradeline.extractors.")):
             continue
         for value in list(vars(module).values()):
             clear = getattr(value, "cache_clear", None)

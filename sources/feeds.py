@@ -19,9 +19,9 @@ from urllib.parse import urljoin, urlsplit
 
 import feedparser
 
-from sources.http import Fetcher, FetchError
-from sources.urls import redact_url
 from tradeline.records import FeedEntry, FeedResult
+from tradeline.sources.http import Fetcher, FetchError
+from tradeline.sources.urls import redact_url
 
 log = logging.getLogger(__name__)
 

@@ -21,10 +21,10 @@ from urllib.parse import SplitResult, urljoin, urlsplit
 
 import httpx
 
-from sources.addresses import first_non_public
-from sources.inflate import ACCEPT_ENCODING, BoundedDecoder, DecodeFailed, TooLarge
-from sources.urls import is_local_url, local_path, redact_url
 from tradeline.config import FetchConfig
+from tradeline.sources.addresses import first_non_public
+from tradeline.sources.inflate import ACCEPT_ENCODING, BoundedDecoder, DecodeFailed, TooLarge
+from tradeline.sources.urls import is_local_url, local_path, redact_url
 
 log = logging.getLogger(__name__)
 

@@ -16,8 +16,8 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit
 from urllib.robotparser import RobotFileParser
 
-from sources.http import Fetcher, FetchError
-from sources.urls import is_local_url, redact_url
+from tradeline.sources.http import Fetcher, FetchError
+from tradeline.sources.urls import is_local_url, redact_url
 
 log = logging.getLogger(__name__)
 

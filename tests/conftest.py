@@ -29,7 +29,7 @@ def nlp_model_name() -> str:
 @pytest.fixture(scope="session")
 def prefect_harness():
     """One temporary Prefect server for the whole session (it takes ~15-20 s to start)."""
-    from flows.prefect_env import apply_prefect_defaults
+    from tradeline.flows.prefect_env import apply_prefect_defaults
 
     apply_prefect_defaults()
     from prefect.testing.utilities import prefect_test_harness
@@ -44,8 +44,8 @@ def sample_warehouse_path(prefect_harness, tmp_path_factory) -> Path:
     query views and recipes. Treat it as read-only."""
     import shutil
 
-    from flows.ingest import ingest
     from tradeline.config import FeedConfig, FetchConfig, Settings
+    from tradeline.flows.ingest import ingest
 
     tmp = tmp_path_factory.mktemp("sample-warehouse")
     shutil.copytree(SAMPLES, tmp / "samples")

@@ -148,7 +148,7 @@ def cli_env() -> dict[str, str]:
 def start_cli(*args: str, cwd: Path, env: dict[str, str] | None = None) -> subprocess.Popen[str]:
     """`tradeline ARGS` in its own process group, so a kill reaches anything it started."""
     return subprocess.Popen(
-        [sys.executable, "-m", "flows.cli", *args],
+        [sys.executable, "-m", "tradeline.flows.cli", *args],
         cwd=cwd,
         env={**cli_env(), **(env or {})},
         stdout=subprocess.PIPE,

@@ -7,10 +7,10 @@ from pathlib import Path
 import pytest
 from spacy.matcher import Matcher
 
-from extractors import date_candidates, validity
-from extractors.anchored_matcher import AnchoredMatcher, anchor_test, max_length
-from extractors.page import parse_page
-from extractors.pipeline import cached_pipeline
+from tradeline.extractors import date_candidates, validity
+from tradeline.extractors.anchored_matcher import AnchoredMatcher, anchor_test, max_length
+from tradeline.extractors.page import parse_page
+from tradeline.extractors.pipeline import cached_pipeline
 
 pytestmark = pytest.mark.slow
 

@@ -10,10 +10,10 @@ import duckdb
 import pytest
 from typer.testing import CliRunner
 
-from flows.archive_import import import_paths
-from flows.cli import app
 from tests.conftest import shared_path
 from tradeline.config import Settings
+from tradeline.flows.archive_import import import_paths
+from tradeline.flows.cli import app
 
 pytestmark = [pytest.mark.slow]
 

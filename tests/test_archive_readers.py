@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from sources.archives import RecordIssue, detect_format, read_path
-from sources.archives.html_folder import declared_url
 from tests.conftest import shared_path
 from tradeline.records import Document
+from tradeline.sources.archives import RecordIssue, detect_format, read_path
+from tradeline.sources.archives.html_folder import declared_url
 
 
 def _outcomes(items) -> tuple[Counter, list[Document], list[RecordIssue]]:

@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from flows.cli import app
 from tests.conftest import REPO, SAMPLES
+from tradeline.flows.cli import app
 
 runner = CliRunner()
 
@@ -96,7 +96,7 @@ def test_sql_is_read_only(sample_warehouse):
 def _cli(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("TRADELINE_")}
     return subprocess.run(
-        [sys.executable, "-m", "flows.cli", *args],
+        [sys.executable, "-m", "tradeline.flows.cli", *args],
         cwd=cwd,
         env=env,
         capture_output=True,

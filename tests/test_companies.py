@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from extractors.canonical import (
+from tradeline.extractors.canonical import (
     canonical_name,
     fix_case,
     is_acronym_of,
@@ -12,8 +12,8 @@ from extractors.canonical import (
     same_firm,
     strip_legal,
 )
-from extractors.companies import find_companies
-from extractors.pipeline import cached_pipeline
+from tradeline.extractors.companies import find_companies
+from tradeline.extractors.pipeline import cached_pipeline
 
 pytestmark = pytest.mark.slow
 

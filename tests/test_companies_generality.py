@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from extractors.canonical import (
+from tradeline.extractors.canonical import (
     canonical_form,
     canonical_name,
     fold_key,
@@ -17,9 +17,9 @@ from extractors.canonical import (
     gazetteer_fuzzy,
     same_firm,
 )
-from extractors.companies import find_companies
-from extractors.pipeline import cached_pipeline
-from models.assets import GAZETTEER_PATH
+from tradeline.extractors.companies import find_companies
+from tradeline.extractors.pipeline import cached_pipeline
+from tradeline.models.assets import GAZETTEER_PATH
 
 
 # ---------------------------------------------------------------- canonical (pure, fast)

@@ -8,9 +8,9 @@ import duckdb
 import pytest
 from pytest_httpserver import HTTPServer
 
-from flows.taskrunners import TaskRunnerError, make_task_runner
 from tests.conftest import SAMPLES
 from tradeline.config import FetchConfig, Settings
+from tradeline.flows.taskrunners import TaskRunnerError, make_task_runner
 
 PAGES = sorted((SAMPLES / "articles").glob("*.html"))
 
@@ -73,7 +73,7 @@ def _snapshot(path: Path) -> dict[str, list[tuple]]:
 
 @pytest.mark.slow
 def test_dask_local_cluster_matches_local_run(prefect_harness, httpserver: HTTPServer, tmp_path):
-    from flows.ingest import ingest
+    from tradeline.flows.ingest import ingest
 
     feed = _serve(httpserver)
     settings = Settings(
@@ -104,7 +104,7 @@ def test_cli_run_rejects_bad_task_runner_options(
 ) -> None:
     from typer.testing import CliRunner
 
-    from flows.cli import app
+    from tradeline.flows.cli import app
 
     result = CliRunner().invoke(
         app, ["run", "--feed", str(SAMPLES / "feed.xml"), "-w", str(tmp_path / "w.duckdb"), *args]

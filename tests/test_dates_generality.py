@@ -7,8 +7,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from extractors.dates import find_policy_dates, resolve_date_expression
-from extractors.pipeline import cached_pipeline
+from tradeline.extractors.dates import find_policy_dates, resolve_date_expression
+from tradeline.extractors.pipeline import cached_pipeline
 
 
 @pytest.fixture(scope="session")

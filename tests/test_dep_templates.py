@@ -12,9 +12,15 @@ from pathlib import Path
 import pytest
 from spacy.matcher import DependencyMatcher
 
-from extractors.dep_templates import NODES, DepTemplates, DepVocab, company_object, lemma_object
-from extractors.page import parse_page
-from extractors.pipeline import cached_pipeline
+from tradeline.extractors.dep_templates import (
+    NODES,
+    DepTemplates,
+    DepVocab,
+    company_object,
+    lemma_object,
+)
+from tradeline.extractors.page import parse_page
+from tradeline.extractors.pipeline import cached_pipeline
 
 pytestmark = pytest.mark.slow
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from extractors.facts import extract_doc
-from extractors.pipeline import cached_pipeline
+from tradeline.extractors.facts import extract_doc
+from tradeline.extractors.pipeline import cached_pipeline
 from tradeline.records import EventFact
 
 pytestmark = pytest.mark.slow

@@ -7,8 +7,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from extractors.facts import extract_doc
-from extractors.pipeline import cached_pipeline
+from tradeline.extractors.facts import extract_doc
+from tradeline.extractors.pipeline import cached_pipeline
 from tradeline.records import EventFact
 
 pytestmark = pytest.mark.slow

@@ -9,8 +9,8 @@ import duckdb
 import pytest
 from typer.testing import CliRunner
 
-from flows.cli import app
-from warehouse.export import VIEWS, export_views
+from tradeline.flows.cli import app
+from tradeline.warehouse.export import VIEWS, export_views
 
 pytestmark = pytest.mark.slow
 runner = CliRunner()

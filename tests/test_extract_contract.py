@@ -8,8 +8,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from extractors.batch import InputError, run_extract
-from extractors.engine import Extractor
+from tradeline.extractors.batch import InputError, run_extract
+from tradeline.extractors.engine import Extractor
 
 pytestmark = pytest.mark.slow
 
@@ -153,7 +153,7 @@ def test_several_processes_give_the_same_output(tmp_path, nlp_model_name):
     them) and must write the same lines, in the same order, as one process."""
     from pathlib import Path
 
-    from extractors.page import parse_page
+    from tradeline.extractors.page import parse_page
 
     pages = sorted((Path(__file__).resolve().parent.parent / "samples" / "articles").glob("*.html"))
     rows = [

@@ -74,7 +74,7 @@ TABLES = (
 
 
 def test_seed_report_end_to_end_over_http(prefect_harness, httpserver: HTTPServer, tmp_path):
-    from flows.ingest import ingest
+    from tradeline.flows.ingest import ingest
 
     feed_requests = _serve_feed(httpserver)
     warehouse = tmp_path / "wh.duckdb"
@@ -115,7 +115,7 @@ def test_seed_report_end_to_end_over_http(prefect_harness, httpserver: HTTPServe
 def test_second_run_adds_nothing_and_304_skips_parsing(
     prefect_harness, httpserver: HTTPServer, tmp_path
 ):
-    from flows.ingest import ingest
+    from tradeline.flows.ingest import ingest
 
     feed_requests = _serve_feed(httpserver)
     warehouse = tmp_path / "wh.duckdb"
@@ -135,7 +135,7 @@ def test_unchanged_feed_without_validators_is_deduplicated(
     prefect_harness, httpserver: HTTPServer, tmp_path
 ):
     """A server that ignores conditional GET: entries are known by canonical URL, not refetched."""
-    from flows.ingest import ingest
+    from tradeline.flows.ingest import ingest
 
     _serve_feed(httpserver, etag='"never-matches"')
     body = RSS.format(base=httpserver.url_for("").rstrip("/"))

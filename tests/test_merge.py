@@ -5,10 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 from tests.test_warehouse_facts import make_article, make_document, make_extraction
-from warehouse import dedupe
-from warehouse.db import connect
-from warehouse.load import finish_run, start_run, store_batch
-from warehouse.merge import Mention, build_entries, cluster, same_company
+from tradeline.warehouse import dedupe
+from tradeline.warehouse.db import connect
+from tradeline.warehouse.load import finish_run, start_run, store_batch
+from tradeline.warehouse.merge import Mention, build_entries, cluster, same_company
 
 REPORT = (
     "Indonesia's trade ministry issued nickel ore export permits to two miners on Monday, a "

@@ -6,14 +6,14 @@ import re
 
 import pytest
 
-from extractors.engine import EXTRACTOR_VERSION, Extractor
-from extractors.pipeline import (
+from tradeline.extractors.engine import EXTRACTOR_VERSION, Extractor
+from tradeline.extractors.pipeline import (
     ModelNotFoundError,
     build_pipeline,
     cached_pipeline,
     ensure_model_installed,
 )
-from models import assets
+from tradeline.models import assets
 
 
 def test_unknown_model_gives_clear_error():

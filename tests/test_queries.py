@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from flows.cli import app
-from warehouse import recipes
-from warehouse.query import QueryError, run_sql
+from tradeline.flows.cli import app
+from tradeline.warehouse import recipes
+from tradeline.warehouse.query import QueryError, run_sql
 
 pytestmark = pytest.mark.slow
 

@@ -11,7 +11,7 @@ import duckdb
 import pytest
 
 from tests.conftest import REPO
-from warehouse.query import run_sql, timeline_readonly
+from tradeline.warehouse.query import run_sql, timeline_readonly
 
 # The writer: the ingest steps' pattern (flows/steps.py) — one short connection per step — with
 # synthetic facts instead of fetching and NLP. It reports its progress on stdout and waits for
@@ -20,10 +20,10 @@ WRITER = r"""
 import sys, time
 from types import SimpleNamespace
 from pathlib import Path
-from flows import steps
+from tradeline.flows import steps
 from tests.test_warehouse_facts import make_item
-from warehouse.db import connect
-from warehouse.load import store_batch
+from tradeline.warehouse.db import connect
+from tradeline.warehouse.load import store_batch
 
 path = Path(sys.argv[1])
 extractor = SimpleNamespace(extractor_version="1", model_name="m", model_version="1",

@@ -10,11 +10,11 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from flows import steps
-from flows.archive_import import import_paths
-from flows.reextract import reextract, reextract_archive
 from tradeline.config import Settings
-from warehouse.runs import RunError
+from tradeline.flows import steps
+from tradeline.flows.archive_import import import_paths
+from tradeline.flows.reextract import reextract, reextract_archive
+from tradeline.warehouse.runs import RunError
 
 pytestmark = pytest.mark.slow
 
@@ -202,7 +202,7 @@ def test_reextract_prefect_flow(archive, prefect_harness):
 def test_reextract_cli(archive, prefect_harness):
     from typer.testing import CliRunner
 
-    from flows.cli import app
+    from tradeline.flows.cli import app
 
     warehouse, _ = archive
     runner = CliRunner()

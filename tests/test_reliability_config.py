@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from flows.cli import app
 from tests.test_cli import _cli
+from tradeline.flows.cli import app
 
 runner = CliRunner()
 

@@ -13,7 +13,6 @@ import pytest
 from pytest_httpserver import HTTPServer
 from typer.testing import CliRunner
 
-from flows.cli import app
 from tests.reliability_support import (
     NewsSite,
     kill_group,
@@ -22,6 +21,7 @@ from tests.reliability_support import (
     start_cli,
     write_config,
 )
+from tradeline.flows.cli import app
 
 pytestmark = pytest.mark.slow
 

@@ -16,9 +16,9 @@ import pytest
 from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
-from flows import steps
 from tests.reliability_support import article_html
 from tradeline.config import DEFAULT_MODEL, FeedConfig, FetchConfig, Settings
+from tradeline.flows import steps
 
 pytestmark = pytest.mark.slow  # loads the spaCy pipeline
 

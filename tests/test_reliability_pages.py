@@ -18,9 +18,9 @@ import duckdb
 import pytest
 from pytest_httpserver import HTTPServer
 
-from flows import steps
 from tests.conftest import SHARED, shared_path
 from tradeline.config import DEFAULT_MODEL, FeedConfig, FetchConfig, Settings
+from tradeline.flows import steps
 
 pytestmark = [pytest.mark.shared, pytest.mark.slow]
 

@@ -12,7 +12,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from extractors.canonical import canonical_form, canonical_name, fold_key
+from tradeline.extractors.canonical import canonical_form, canonical_name, fold_key
 from tradeline.records import EVENT_TYPES, Extraction
 
 pytestmark = pytest.mark.slow  # loads the spaCy pipeline
@@ -55,7 +55,7 @@ published = st.one_of(st.none(), st.sampled_from(["2025-03-04", "2025-03", "2025
 
 @pytest.fixture(scope="module")
 def extractor(nlp_model_name):
-    from flows.steps import get_extractor
+    from tradeline.flows.steps import get_extractor
 
     return get_extractor(nlp_model_name)
 

@@ -9,11 +9,11 @@ from pathlib import Path
 
 import pytest
 
-from flows.runlock import RunLocked, lock_path, run_lock
-from flows.steps import close_interrupted_runs
 from tests.test_warehouse_facts import make_item
-from warehouse.db import WarehouseError, connect
-from warehouse.load import finish_run, start_run, store_batch
+from tradeline.flows.runlock import RunLocked, lock_path, run_lock
+from tradeline.flows.steps import close_interrupted_runs
+from tradeline.warehouse.db import WarehouseError, connect
+from tradeline.warehouse.load import finish_run, start_run, store_batch
 
 
 def _run(con, kind: str = "ingest") -> str:
@@ -27,7 +27,7 @@ def _holder(warehouse: Path) -> subprocess.Popen[str]:
     code = textwrap.dedent(
         f"""
         import sys
-        from flows.runlock import run_lock
+        from tradeline.flows.runlock import run_lock
         with run_lock({str(warehouse)!r}):
             print("held", flush=True)
             sys.stdin.read()

@@ -11,11 +11,11 @@ import pytest
 from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
-from flows.steps import fetch_documents
-from sources.http import Fetcher
-from sources.robots import ROBOTS, RobotsCache, parse_robots, site_of
 from tradeline.config import FetchConfig, Settings
+from tradeline.flows.steps import fetch_documents
 from tradeline.records import FeedEntry
+from tradeline.sources.http import Fetcher
+from tradeline.sources.robots import ROBOTS, RobotsCache, parse_robots, site_of
 
 HTML = b"<html><body><p>Export permits issued.</p></body></html>"
 UA = FetchConfig().user_agent

@@ -11,8 +11,8 @@ import duckdb
 import pytest
 from typer.testing import CliRunner
 
-from flows.cli import app
-from models import assets
+from tradeline.flows.cli import app
+from tradeline.models import assets
 from tradeline.records import (
     Article,
     CompanyFact,
@@ -22,9 +22,9 @@ from tradeline.records import (
     PolicyDateFact,
     ValidityPeriodFact,
 )
-from warehouse.db import connect
-from warehouse.load import finish_run, start_run, store_batch
-from warehouse.runs import RunError, diff_runs, list_runs
+from tradeline.warehouse.db import connect
+from tradeline.warehouse.load import finish_run, start_run, store_batch
+from tradeline.warehouse.runs import RunError, diff_runs, list_runs
 
 runner = CliRunner()
 TEXT = "Acme got a licence on 3 March 2025. It is valid for one year. Beta Corp was refused."
@@ -96,8 +96,8 @@ def test_diff_pairs_facts_by_identity(tmp_path: Path):
 def edited_assets(tmp_path: Path):
     """A copy of models/ whose authority list gives the Bureau of Industry and Security another
     country; the process goes back to the packaged assets afterwards."""
-    from extractors.pipeline import cached_pipeline
-    from flows import steps
+    from tradeline.extractors.pipeline import cached_pipeline
+    from tradeline.flows import steps
 
     copy = tmp_path / "models"
     shutil.copytree(assets.MODELS_DIR, copy, ignore=shutil.ignore_patterns("*.py", "__pycache__"))
@@ -118,10 +118,10 @@ def edited_assets(tmp_path: Path):
 
 @pytest.mark.slow
 def test_diff_after_editing_a_data_file(tmp_path: Path, edited_assets: Path):
-    from flows.archive_import import import_paths
-    from flows.reextract import reextract_archive
     from tests.test_reextract import ARTICLES
     from tradeline.config import ModelConfig, Settings
+    from tradeline.flows.archive_import import import_paths
+    from tradeline.flows.reextract import reextract_archive
 
     dump = tmp_path / "a.jsonl"
     dump.write_text("".join(json.dumps(a) + "\n" for a in ARTICLES), encoding="utf-8")
@@ -182,9 +182,9 @@ def test_assets_dir_setting_is_relative_to_the_config(tmp_path: Path):
 def test_dates_and_validity_files_follow_the_assets_folder(tmp_path: Path, nlp_model_name: str):
     """An edited copy of models/data/validity and dates takes effect, and the packaged files
     come back when the folder is switched back."""
-    from extractors import date_candidates, validity
-    from extractors.facts import extract_doc
-    from extractors.pipeline import build_pipeline
+    from tradeline.extractors import date_candidates, validity
+    from tradeline.extractors.facts import extract_doc
+    from tradeline.extractors.pipeline import build_pipeline
 
     copy = tmp_path / "models"
     shutil.copytree(assets.MODELS_DIR, copy, ignore=shutil.ignore_patterns("*.py", "__pycache__"))

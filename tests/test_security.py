@@ -13,13 +13,13 @@ import pytest
 from pytest_httpserver import HTTPServer
 from typer.testing import CliRunner
 
-from flows import steps
-from flows.cli import app
 from tests.reliability_support import article_html
 from tradeline.config import FeedConfig, FetchConfig, Settings
+from tradeline.flows import steps
+from tradeline.flows.cli import app
 from tradeline.records import Extraction
-from warehouse.db import connect
-from warehouse.query import QueryError, run_sql
+from tradeline.warehouse.db import connect
+from tradeline.warehouse.query import QueryError, run_sql
 
 runner = CliRunner()
 FAST = {"retries": 0, "timeout_s": 1, "backoff_s": 0.0}
@@ -39,7 +39,7 @@ def _ingest(settings_poll: Settings, settings_fetch: Settings, warehouse: Path) 
     docs, fetch_errors = steps.fetch_documents(settings_fetch, entries)
     parsed, parse_errors = steps.parse_documents(docs)
     with connect(warehouse) as con:
-        from warehouse import load
+        from tradeline.warehouse import load
 
         run_id = load.start_run(
             con,

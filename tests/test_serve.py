@@ -12,15 +12,15 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from flows.cli import app
-from flows.serve import (
+from tradeline.config import ScheduleConfig, Settings, load_settings
+from tradeline.flows.cli import app
+from tradeline.flows.serve import (
     ServeError,
     build_deployment,
     deployment_kwargs,
     schedule_kwargs,
     server_command,
 )
-from tradeline.config import ScheduleConfig, Settings, load_settings
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -66,7 +66,7 @@ def test_runner_deployment_has_the_schedule_and_parameters(tmp_path: Path) -> No
 
     assert deployment.name == "every-10-min"
     assert deployment.flow_name == "ingest"
-    assert deployment.entrypoint == "flows.ingest.ingest"
+    assert deployment.entrypoint == "tradeline.flows.ingest.ingest"
     [schedule] = deployment.schedules
     assert schedule.schedule.interval == timedelta(seconds=600)
     assert deployment.parameters["warehouse"].endswith("wh.duckdb")

@@ -15,10 +15,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from pytest_httpserver import HTTPServer
 
-from sources.feeds import parse_feed, poll_feed
-from sources.http import Fetcher
 from tests.conftest import REPO, shared_path
 from tradeline.config import FetchConfig
+from tradeline.sources.feeds import parse_feed, poll_feed
+from tradeline.sources.http import Fetcher
 
 FEED_URL = "https://news.example.com/trade/feed.xml"
 

@@ -17,9 +17,9 @@ import pytest
 from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
-import sources.http as http_module
-from sources.http import Fetcher, FetchError, parse_retry_after
+import tradeline.sources.http as http_module
 from tradeline.config import FetchConfig
+from tradeline.sources.http import Fetcher, FetchError, parse_retry_after
 
 HTML = b"<html><head><title>t</title></head><body><p>Export permits issued.</p></body></html>"
 

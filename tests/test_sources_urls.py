@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from sources.urls import canonical_url, is_local_url, redact_url
+from tradeline.sources.urls import canonical_url, is_local_url, redact_url
 
 
 @pytest.mark.parametrize(

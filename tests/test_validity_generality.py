@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from extractors.pipeline import cached_pipeline
-from extractors.validity import find_validity_periods
+from tradeline.extractors.pipeline import cached_pipeline
+from tradeline.extractors.validity import find_validity_periods
 
 pytestmark = pytest.mark.slow
 

@@ -9,8 +9,8 @@ import duckdb
 import pytest
 
 from tests.test_warehouse_facts import make_item
-from warehouse.db import connect
-from warehouse.load import finish_run, start_run, store_batch
+from tradeline.warehouse.db import connect
+from tradeline.warehouse.load import finish_run, start_run, store_batch
 
 NICKEL = "commodity = 'nickel ore' AND type = 'permit_issued' AND authority_country = 'Indonesia'"
 

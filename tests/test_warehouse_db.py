@@ -9,8 +9,8 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from warehouse.db import WarehouseError, connect, transaction
-from warehouse.migrations import available, latest_version
+from tradeline.warehouse.db import WarehouseError, connect, transaction
+from tradeline.warehouse.migrations import available, latest_version
 
 TABLES = {
     "sources", "documents", "articles", "extraction_runs", "article_extractions",

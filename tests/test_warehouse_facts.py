@@ -16,7 +16,7 @@ from tradeline.records import (
     PolicyDateFact,
     ValidityPeriodFact,
 )
-from warehouse.facts import company_key, fact_rows
+from tradeline.warehouse.facts import company_key, fact_rows
 
 TEXT = (
     "Nvidia Corp said on Monday it had received an export licence from the U.S. Commerce "

@@ -18,8 +18,8 @@ from tests.test_warehouse_facts import (
     make_item,
 )
 from tradeline.records import Extraction, IngestError
-from warehouse.db import connect
-from warehouse.load import (
+from tradeline.warehouse.db import connect
+from tradeline.warehouse.load import (
     finish_run,
     get_source_state,
     iter_archived,

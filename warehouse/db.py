@@ -14,7 +14,7 @@ from pathlib import Path
 
 import duckdb
 
-from warehouse import migrations
+from tradeline.warehouse import migrations
 
 
 class WarehouseError(Exception):

@@ -12,8 +12,8 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from warehouse.db import WarehouseError, connect
-from warehouse.query import lock_wait_s
+from tradeline.warehouse.db import WarehouseError, connect
+from tradeline.warehouse.query import lock_wait_s
 
 VIEWS: tuple[str, ...] = ("timeline", "event_mentions", "companies", "company_timeline")
 FORMATS = ("parquet", "csv")

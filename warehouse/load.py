@@ -20,8 +20,8 @@ import duckdb
 import pyarrow as pa
 
 from tradeline.records import Article, Document, Extraction, IngestError, stable_key
-from warehouse.db import WarehouseError, transaction
-from warehouse.facts import FactRows, fact_rows
+from tradeline.warehouse.db import WarehouseError, transaction
+from tradeline.warehouse.facts import FactRows, fact_rows
 
 RUN_KINDS = ("ingest", "reextract", "extract")
 FINAL_RUN_STATUSES = ("completed", "failed", "interrupted")
@@ -268,7 +268,7 @@ def finish_run(con: duckdb.DuckDBPyConnection, run_id: str, *, status: str) -> N
     """Close a run, counting its articles and facts from what was actually stored."""
     if status not in FINAL_RUN_STATUSES:
         raise ValueError(f"final run status must be one of {FINAL_RUN_STATUSES}, got {status!r}")
-    from warehouse import merge  # the merged timeline follows every finished run
+    from tradeline.warehouse import merge  # the merged timeline follows every finished run
 
     with merge.atomic(con):
         row = con.execute(

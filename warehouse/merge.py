@@ -37,7 +37,7 @@ import pyarrow as pa
 from rapidfuzz import fuzz
 
 from tradeline.records import stable_key
-from warehouse import dedupe
+from tradeline.warehouse import dedupe
 
 DAY_TOLERANCE_DAYS = 3
 COMPANY_SIMILARITY = 88  # rapidfuzz.fuzz.ratio on normalised names, 0–100

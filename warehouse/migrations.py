@@ -39,7 +39,7 @@ class Migration:
 def available() -> list[Migration]:
     """Migrations shipped with this package, in version order."""
     found = []
-    for entry in resources.files("warehouse").joinpath("migrations").iterdir():
+    for entry in resources.files("tradeline.warehouse").joinpath("migrations").iterdir():
         match = _MIGRATION_NAME.match(entry.name)
         if match:
             found.append(Migration(int(match.group(1)), match.group(2), entry.read_text("utf-8")))
@@ -95,7 +95,7 @@ def apply_pending(con: duckdb.DuckDBPyConnection, path: Path) -> list[int]:
 
 def view_files() -> list[tuple[str, str]]:
     """(file name, SQL) of every view definition, in file-name order (prefixes set dependencies)."""
-    folder = resources.files("warehouse").joinpath("views")
+    folder = resources.files("tradeline.warehouse").joinpath("views")
     files = [e for e in folder.iterdir() if e.name.endswith(".sql")]
     return [(e.name, e.read_text("utf-8")) for e in sorted(files, key=lambda e: e.name)]
 

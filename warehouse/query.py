@@ -12,8 +12,8 @@ from typing import Any
 
 import duckdb
 
-from warehouse.db import WarehouseError, connect
-from warehouse.load import check_date_prefix
+from tradeline.warehouse.db import WarehouseError, connect
+from tradeline.warehouse.load import check_date_prefix
 
 LOCK_WAIT_S = 30.0  # how long an analyst's query waits for a writer (override: env below)
 LOCK_WAIT_ENV = "TRADELINE_LOCK_WAIT_S"

@@ -11,21 +11,22 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from warehouse.query import QueryError, run_sql
+from tradeline.warehouse.query import QueryError, run_sql
 
 _PARAM = re.compile(r"getvariable\('([a-z_][a-z0-9_]*)'\)")
 
 
 def names() -> list[str]:
     """Recipe names shipped with tradeline, sorted."""
-    folder = resources.files("warehouse").joinpath("queries")
+    folder = resources.files("tradeline.warehouse").joinpath("queries")
     return sorted(e.name.removesuffix(".sql") for e in folder.iterdir() if e.name.endswith(".sql"))
 
 
 def text(name: str) -> str:
     if name not in names():
         raise QueryError(f"no recipe {name!r}; recipes: {', '.join(names())}")
-    return resources.files("warehouse").joinpath("queries", f"{name}.sql").read_text("utf-8")
+    folder = resources.files("tradeline.warehouse").joinpath("queries")
+    return folder.joinpath(f"{name}.sql").read_text("utf-8")
 
 
 def question(name: str) -> str:

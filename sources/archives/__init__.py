@@ -10,11 +10,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 from pathlib import Path
 
-from sources.archives.html_folder import read_html_folder
-from sources.archives.issues import RecordIssue
-from sources.archives.jsonl import read_jsonl
-from sources.archives.warc import read_warc
 from tradeline.records import Document
+from tradeline.sources.archives.html_folder import read_html_folder
+from tradeline.sources.archives.issues import RecordIssue
+from tradeline.sources.archives.jsonl import read_jsonl
+from tradeline.sources.archives.warc import read_warc
 
 __all__ = ["FORMATS", "RecordIssue", "detect_format", "read_path"]
 

@@ -12,9 +12,9 @@ from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
-from sources.archives.issues import RecordIssue
-from sources.urls import canonical_url
 from tradeline.records import Document
+from tradeline.sources.archives.issues import RecordIssue
+from tradeline.sources.urls import canonical_url
 
 SUFFIXES = (".html", ".htm")
 _HEAD = 65536

@@ -14,9 +14,9 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import IO
 
-from sources.archives.issues import RecordIssue
-from sources.urls import canonical_url
 from tradeline.records import Document
+from tradeline.sources.archives.issues import RecordIssue
+from tradeline.sources.urls import canonical_url
 
 
 def _open(path: Path) -> IO[bytes]:

@@ -24,9 +24,9 @@ from pathlib import Path
 from warcio.archiveiterator import ArchiveIterator
 from warcio.exceptions import ArchiveLoadFailed
 
-from sources.archives.issues import RecordIssue
-from sources.urls import canonical_url
 from tradeline.records import Document
+from tradeline.sources.archives.issues import RecordIssue
+from tradeline.sources.urls import canonical_url
 
 HTML_TYPES = ("text/html", "application/xhtml+xml")
 WARC_VERSIONS = ("WARC/1.0", "WARC/1.1")
