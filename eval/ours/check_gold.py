@@ -55,7 +55,10 @@ def check_weekday(text: str, resolved: str, published: str) -> str | None:
         return None
     pub = dt.date.fromisoformat(published)
     want = WEEKDAYS.index(days[0])
-    expected = pub - dt.timedelta(days=(pub.weekday() - want) % 7)
+    back = (pub.weekday() - want) % 7
+    if back == 0 and "last" in words:
+        back = 7  # "last Wednesday" in a Wednesday paper is the week before
+    expected = pub - dt.timedelta(days=back)
     if resolved != expected.isoformat():
         return f"weekday {text!r} -> {resolved}, expected {expected}"
     return None
