@@ -65,8 +65,8 @@ def main(argv: list[str] | None = None) -> int:
     import spacy
 
     from tradeline.config import DEFAULT_MODEL
-    from tradeline.extractors.dates import find_policy_dates
-    from tradeline.extractors.validity import find_validity_periods
+    from tradeline.extractors.dates.facts import find_policy_dates
+    from tradeline.extractors.validity.facts import find_validity_periods
 
     nlp = spacy.load(DEFAULT_MODEL)
     tallies = {"policy_dates": [0, 0, 0], "validity_periods": [0, 0, 0]}

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 
-from tradeline.extractors.facts import extract_doc
+from tradeline.extractors.document import extract_doc
 from tradeline.extractors.pipeline import build_pipeline
 from tradeline.models.assets import assets_hash
 from tradeline.records import Extraction

@@ -14,13 +14,11 @@ from spacy.language import Language
 from spacy.util import get_installed_models, is_package
 
 # Importing these modules registers the factories with spaCy.
-from tradeline.extractors import (  # noqa: F401
-    comp_commodities,
-    comp_companies,
-    comp_events,
-    comp_lines,
-    comp_orgs,
-)
+from tradeline.extractors.commodities import component as _commodities  # noqa: F401
+from tradeline.extractors.companies import component as _companies  # noqa: F401
+from tradeline.extractors.events import component as _events  # noqa: F401
+from tradeline.extractors.orgs import component as _orgs  # noqa: F401
+from tradeline.extractors.text import line_breaks as _line_breaks  # noqa: F401
 from tradeline.models.assets import pipeline_definition
 
 

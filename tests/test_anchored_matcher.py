@@ -7,10 +7,11 @@ from pathlib import Path
 import pytest
 from spacy.matcher import Matcher
 
-from tradeline.extractors import date_candidates, validity
-from tradeline.extractors.anchored_matcher import AnchoredMatcher, anchor_test, max_length
+from tradeline.extractors.dates import candidates as date_candidates
 from tradeline.extractors.page import parse_page
 from tradeline.extractors.pipeline import cached_pipeline
+from tradeline.extractors.text.anchored_matcher import AnchoredMatcher, anchor_test, max_length
+from tradeline.extractors.validity import facts as validity
 
 pytestmark = pytest.mark.slow
 

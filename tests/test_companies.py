@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from tradeline.extractors.canonical import (
+from tradeline.extractors.companies.facts import find_companies
+from tradeline.extractors.companies.names import (
     canonical_name,
     fix_case,
     is_acronym_of,
@@ -12,7 +13,6 @@ from tradeline.extractors.canonical import (
     same_firm,
     strip_legal,
 )
-from tradeline.extractors.companies import find_companies
 from tradeline.extractors.pipeline import cached_pipeline
 
 pytestmark = pytest.mark.slow

@@ -9,7 +9,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tradeline.extractors.canonical import (
+from tradeline.extractors.companies.facts import find_companies
+from tradeline.extractors.companies.names import (
     canonical_form,
     canonical_name,
     fold_key,
@@ -17,7 +18,6 @@ from tradeline.extractors.canonical import (
     gazetteer_fuzzy,
     same_firm,
 )
-from tradeline.extractors.companies import find_companies
 from tradeline.extractors.pipeline import cached_pipeline
 from tradeline.models.assets import GAZETTEER_PATH
 

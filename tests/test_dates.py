@@ -9,7 +9,7 @@ import spacy
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tradeline.extractors.dates import (
+from tradeline.extractors.dates.facts import (
     ResolvedDate,
     find_date_mentions,
     find_policy_dates,
@@ -283,7 +283,7 @@ def test_find_dates_never_raise(nlp, text: str) -> None:
 def test_common_date_shapes_read_as_dateparser_reads_them(year: int) -> None:
     """The direct reading of "june 8, 2025" / "june 2025" equals dateparser's, invalid days
     included (those go to dateparser)."""
-    from tradeline.extractors.date_rules import _common_format, _with_dateparser
+    from tradeline.extractors.dates.rules import _common_format, _with_dateparser
 
     months = ["january", "february", "march", "april", "may", "june", "july", "august"]
     months += ["september", "october", "november", "december"]

@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tradeline.extractors.dates import find_policy_dates, resolve_date_expression
+from tradeline.extractors.dates.facts import find_policy_dates, resolve_date_expression
 from tradeline.extractors.pipeline import cached_pipeline
 
 

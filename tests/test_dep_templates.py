@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from spacy.matcher import DependencyMatcher
 
-from tradeline.extractors.dep_templates import (
+from tradeline.extractors.events.dep_templates import (
     NODES,
     DepTemplates,
     DepVocab,

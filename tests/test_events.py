@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tradeline.extractors.facts import extract_doc
+from tradeline.extractors.document import extract_doc
 from tradeline.extractors.pipeline import cached_pipeline
 from tradeline.records import EventFact
 

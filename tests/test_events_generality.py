@@ -7,7 +7,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tradeline.extractors.facts import extract_doc
+from tradeline.extractors.document import extract_doc
 from tradeline.extractors.pipeline import cached_pipeline
 from tradeline.records import EventFact
 

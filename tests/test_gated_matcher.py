@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 from spacy.matcher import Matcher
 
-from tradeline.extractors.gated_matcher import GatedMatcher, required_words
 from tradeline.extractors.page import parse_page
 from tradeline.extractors.pipeline import cached_pipeline
+from tradeline.extractors.text.gated_matcher import GatedMatcher, required_words
 
 pytestmark = pytest.mark.slow
 

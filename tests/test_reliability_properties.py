@@ -12,7 +12,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tradeline.extractors.canonical import canonical_form, canonical_name, fold_key
+from tradeline.extractors.companies.names import canonical_form, canonical_name, fold_key
 from tradeline.records import EVENT_TYPES, Extraction
 
 pytestmark = pytest.mark.slow  # loads the spaCy pipeline

@@ -182,9 +182,10 @@ def test_assets_dir_setting_is_relative_to_the_config(tmp_path: Path):
 def test_dates_and_validity_files_follow_the_assets_folder(tmp_path: Path, nlp_model_name: str):
     """An edited copy of models/data/validity and dates takes effect, and the packaged files
     come back when the folder is switched back."""
-    from tradeline.extractors import date_candidates, validity
-    from tradeline.extractors.facts import extract_doc
+    from tradeline.extractors.dates import candidates as date_candidates
+    from tradeline.extractors.document import extract_doc
     from tradeline.extractors.pipeline import build_pipeline
+    from tradeline.extractors.validity import facts as validity
 
     copy = tmp_path / "models"
     shutil.copytree(assets.MODELS_DIR, copy, ignore=shutil.ignore_patterns("*.py", "__pycache__"))

@@ -9,7 +9,7 @@ import spacy
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tradeline.extractors.validity import add_duration, find_validity_periods
+from tradeline.extractors.validity.facts import add_duration, find_validity_periods
 from tradeline.records import ValidityPeriodFact
 
 

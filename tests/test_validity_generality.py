@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from tradeline.extractors.pipeline import cached_pipeline
-from tradeline.extractors.validity import find_validity_periods
+from tradeline.extractors.validity.facts import find_validity_periods
 
 pytestmark = pytest.mark.slow
 

@@ -7,7 +7,7 @@ from functools import cache
 
 from spacy.tokens import Doc, Span
 
-from tradeline.extractors.comp_commodities import COMMODITIES
+from tradeline.extractors.commodities.component import COMMODITIES
 from tradeline.models.assets import load_jsonl
 
 SEPARATOR = "; "

@@ -19,7 +19,7 @@ from spacy.attrs import ORTH
 from spacy.matcher import Matcher
 from spacy.tokens import Doc
 
-from tradeline.extractors.gated_matcher import mandatory_tokens
+from tradeline.extractors.text.gated_matcher import mandatory_tokens
 
 AnchorTest = Callable[[str], bool]
 

@@ -10,10 +10,10 @@ from __future__ import annotations
 
 from spacy.tokens import Doc
 
-from tradeline.extractors.companies import find_companies
-from tradeline.extractors.dates import find_date_mentions, find_policy_dates
-from tradeline.extractors.events import find_events
-from tradeline.extractors.validity import add_duration, find_validity_periods
+from tradeline.extractors.companies.facts import find_companies
+from tradeline.extractors.dates.facts import find_date_mentions, find_policy_dates
+from tradeline.extractors.events.facts import find_events
+from tradeline.extractors.validity.facts import add_duration, find_validity_periods
 from tradeline.records import EventFact, Extraction, ValidityPeriodFact
 
 

@@ -21,10 +21,10 @@ from typing import TYPE_CHECKING, Any
 
 from spacy.tokens import Span, Token
 
-from tradeline.extractors.doc_cache import doc_text
+from tradeline.extractors.text.doc_cache import doc_text
 
 if TYPE_CHECKING:
-    from tradeline.extractors.events import Candidate
+    from tradeline.extractors.events.facts import Candidate
 
 
 def _cue(cues: dict[str, Any]) -> dict[str, Any]:

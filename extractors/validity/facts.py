@@ -25,7 +25,7 @@ from pathlib import Path
 from spacy.tokens import Doc, Span, Token
 from spacy.util import filter_spans
 
-from tradeline.extractors.pattern_matchers import anchored_matcher_for, read_patterns
+from tradeline.extractors.text.patterns import anchored_matcher_for, read_patterns
 from tradeline.models.assets import data_path, load_json
 from tradeline.records import ValidityPeriodFact
 

@@ -14,7 +14,7 @@ from typing import Any
 from spacy.matcher import Matcher
 from spacy.tokens import Doc
 
-from tradeline.extractors.anchored_matcher import AnchoredMatcher
+from tradeline.extractors.text.anchored_matcher import AnchoredMatcher
 
 _MATCHERS: dict[tuple[Path, int], AnchoredMatcher] = {}
 

@@ -22,8 +22,13 @@ from typing import Any
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
-from tradeline.extractors.dep_templates import DepTemplates, DepVocab, company_object, lemma_object
-from tradeline.extractors.gated_matcher import GatedMatcher
+from tradeline.extractors.events.dep_templates import (
+    DepTemplates,
+    DepVocab,
+    company_object,
+    lemma_object,
+)
+from tradeline.extractors.text.gated_matcher import GatedMatcher
 from tradeline.models.assets import load_json, load_jsonl
 
 TRIGGERS = "tl_triggers"

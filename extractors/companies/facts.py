@@ -11,7 +11,8 @@ from dataclasses import dataclass, field
 
 from spacy.tokens import Doc, Span
 
-from tradeline.extractors.canonical import (
+from tradeline.extractors.companies.component import COMPANIES, TICKERS
+from tradeline.extractors.companies.names import (
     canonical_name,
     gazetteer_canonical,
     is_acronym_of,
@@ -19,8 +20,7 @@ from tradeline.extractors.canonical import (
     key_tokens,
     same_firm,
 )
-from tradeline.extractors.comp_companies import COMPANIES, TICKERS
-from tradeline.extractors.comp_orgs import AUTHORITIES, NONFIRM
+from tradeline.extractors.orgs.component import AUTHORITIES, NONFIRM
 from tradeline.records import CompanyFact
 
 

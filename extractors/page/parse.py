@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from tradeline.extractors.language import detect_language
+from tradeline.extractors.page.language import detect_language
 
 MAX_HTML_CHARS = 6_000_000  # larger pages are cut; the article body is near the top
 _SNIFF = 4096

@@ -14,7 +14,7 @@ import re
 
 from spacy.tokens import Span, Token
 
-from tradeline.extractors.date_rules import Tense, lexicon
+from tradeline.extractors.dates.rules import Tense, lexicon
 
 _CLAUSE_DEPS = {
     "ccomp",

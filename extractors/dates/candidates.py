@@ -18,9 +18,9 @@ from pathlib import Path
 from spacy.tokens import Doc, Span, Token
 from spacy.util import filter_spans
 
-from tradeline.extractors.date_rules import lexicon
-from tradeline.extractors.doc_cache import doc_text
-from tradeline.extractors.pattern_matchers import anchored_matcher_for, read_patterns
+from tradeline.extractors.dates.rules import lexicon
+from tradeline.extractors.text.doc_cache import doc_text
+from tradeline.extractors.text.patterns import anchored_matcher_for, read_patterns
 from tradeline.models.assets import data_path
 
 

@@ -28,9 +28,9 @@ from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span, Token
 from spacy.util import filter_spans
 
-from tradeline.extractors.comp_commodities import COMMODITIES
-from tradeline.extractors.comp_orgs import AUTHORITIES, NONFIRM
-from tradeline.extractors.doc_cache import doc_lowers, text_count
+from tradeline.extractors.commodities.component import COMMODITIES
+from tradeline.extractors.orgs.component import AUTHORITIES, NONFIRM
+from tradeline.extractors.text.doc_cache import doc_lowers, text_count
 from tradeline.models.assets import AUTHORITY_CONTEXT_PATH, load_json, load_jsonl
 
 COMPANIES = "tl_companies"

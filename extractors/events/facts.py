@@ -17,10 +17,12 @@ from typing import Any
 
 from spacy.tokens import Doc, Span, Token
 
-from tradeline.extractors import authorities, commodities, event_adjust
-from tradeline.extractors.canonical import gazetteer_sectors
-from tradeline.extractors.comp_events import TRIGGER_OBJECTS, TRIGGERS
-from tradeline.extractors.companies import ArticleFirms
+from tradeline.extractors.commodities import facts as commodities
+from tradeline.extractors.companies.facts import ArticleFirms
+from tradeline.extractors.companies.names import gazetteer_sectors
+from tradeline.extractors.events import adjust as event_adjust
+from tradeline.extractors.events.component import TRIGGER_OBJECTS, TRIGGERS
+from tradeline.extractors.orgs import authorities
 from tradeline.models.assets import EVENT_CUES_PATH, load_json
 from tradeline.records import EventFact, PolicyDateFact
 

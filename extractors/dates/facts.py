@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from spacy.tokens import Doc
 
-from tradeline.extractors.date_candidates import Candidate, find_candidates
-from tradeline.extractors.date_filters import (
+from tradeline.extractors.dates.candidates import Candidate, find_candidates
+from tradeline.extractors.dates.filters import (
     governor,
     has_amount,
     is_dateline_or_timestamp,
@@ -21,7 +21,7 @@ from tradeline.extractors.date_filters import (
     is_statistic_date,
     tense_of,
 )
-from tradeline.extractors.date_rules import (
+from tradeline.extractors.dates.rules import (
     Anchor,
     ResolvedDate,
     lexicon,
@@ -29,7 +29,7 @@ from tradeline.extractors.date_rules import (
     resolve,
     resolve_date_expression,
 )
-from tradeline.extractors.doc_cache import doc_text
+from tradeline.extractors.text.doc_cache import doc_text
 from tradeline.records import PolicyDateFact
 
 __all__ = ["ResolvedDate", "find_date_mentions", "find_policy_dates", "resolve_date_expression"]

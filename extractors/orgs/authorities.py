@@ -11,7 +11,7 @@ from collections import Counter
 
 from spacy.tokens import Doc, Span, Token
 
-from tradeline.extractors.comp_orgs import AUTHORITIES
+from tradeline.extractors.orgs.component import AUTHORITIES
 
 DESTINATION_PREPS = {
     "to",
