@@ -23,10 +23,10 @@ ASSETS_VERSION = "0.3.0"
 MODELS_DIR = Path(__file__).resolve().parent
 DATA_DIR = MODELS_DIR / "data"
 PIPELINE_PATH = MODELS_DIR / "pipeline.toml"
-EVENT_CUES_PATH = DATA_DIR / "event_cues.json"
-COMPANY_LEXICON_PATH = DATA_DIR / "company_lexicon.json"
-GAZETTEER_PATH = DATA_DIR / "companies_gazetteer.jsonl"
-AUTHORITY_CONTEXT_PATH = DATA_DIR / "authority_context.json"
+EVENT_CUES_PATH = DATA_DIR / "events" / "cues.json"
+COMPANY_LEXICON_PATH = DATA_DIR / "companies" / "lexicon.json"
+GAZETTEER_PATH = DATA_DIR / "companies" / "gazetteer.jsonl"
+AUTHORITY_CONTEXT_PATH = DATA_DIR / "orgs" / "authority_context.json"
 
 
 _current_dir: Path = MODELS_DIR  # folder holding pipeline.toml and data/ (see use_assets_dir)

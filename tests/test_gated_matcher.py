@@ -51,7 +51,7 @@ def docs(nlp_model_name: str) -> list:
 def _pattern_sets(nlp_model_name: str) -> list[tuple[str, list]]:
     """The event component's own surface and extra patterns: real, long-gap patterns."""
     events = cached_pipeline(nlp_model_name).get_pipe("tradeline_events")
-    rows = [json.loads(line) for line in (REPO / "models/data/event_patterns.jsonl").open()]
+    rows = [json.loads(line) for line in (REPO / "models/data/events/patterns.jsonl").open()]
     surface = [(key, pattern) for key, pattern in events.surface._patterns]
     return [("extra", [(row["id"], row["pattern"]) for row in rows]), ("surface", surface)]
 

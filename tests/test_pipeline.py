@@ -42,7 +42,7 @@ def test_assets_hash_is_stable_and_covers_data():
     first, second = assets.assets_hash(), assets.assets_hash()
     assert first == second and re.fullmatch(r"[0-9a-f]{64}", first)
     files = {p.name for p in assets.asset_files()}
-    assert "pipeline.toml" in files and "companies_gazetteer.jsonl" in files
+    assert "pipeline.toml" in files and "gazetteer.jsonl" in files
 
 
 @pytest.mark.slow

@@ -101,7 +101,7 @@ def edited_assets(tmp_path: Path):
 
     copy = tmp_path / "models"
     shutil.copytree(assets.MODELS_DIR, copy, ignore=shutil.ignore_patterns("*.py", "__pycache__"))
-    path = copy / "data" / "authorities.jsonl"
+    path = copy / "data" / "orgs" / "authorities.jsonl"
     lines = path.read_text(encoding="utf-8").splitlines()
     edited = [
         line.replace('"United States"', '"Testland"')

@@ -17,7 +17,7 @@ from tradeline.models.assets import load_jsonl
 COMMODITIES = "tl_commodities"
 
 
-@Language.factory("tradeline_commodities", default_config={"lexicon": "commodities.jsonl"})
+@Language.factory("tradeline_commodities", default_config={"lexicon": "commodities/lexicon.jsonl"})
 def make_commodity_tagger(nlp: Language, name: str, lexicon: str) -> CommodityTagger:
     return CommodityTagger(nlp, lexicon)
 

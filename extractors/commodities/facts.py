@@ -16,7 +16,7 @@ SEPARATOR = "; "
 @cache
 def _specificity() -> dict[str, int]:
     spec: dict[str, int] = {}
-    for row in load_jsonl("commodities.jsonl"):
+    for row in load_jsonl("commodities/lexicon.jsonl"):
         spec[row["label"]] = max(spec.get(row["label"], 0), int(row.get("specificity", 1)))
     return spec
 

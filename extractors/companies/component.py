@@ -31,7 +31,7 @@ from spacy.util import filter_spans
 from tradeline.extractors.commodities.component import COMMODITIES
 from tradeline.extractors.orgs.component import AUTHORITIES, NONFIRM
 from tradeline.extractors.text.doc_cache import doc_lowers, text_count
-from tradeline.models.assets import AUTHORITY_CONTEXT_PATH, load_json, load_jsonl
+from tradeline.models.assets import load_json, load_jsonl
 
 COMPANIES = "tl_companies"
 TICKERS = "tl_tickers"
@@ -45,9 +45,9 @@ if not Token.has_extension("tl_company"):
 @Language.factory(
     "tradeline_companies",
     default_config={
-        "gazetteer": "companies_gazetteer.jsonl",
-        "lexicon": "company_lexicon.json",
-        "non_company_heads": "non_company_heads.json",
+        "gazetteer": "companies/gazetteer.jsonl",
+        "lexicon": "companies/lexicon.json",
+        "non_company_heads": "orgs/non_company_heads.json",
     },
 )
 def make_company_tagger(
@@ -84,7 +84,7 @@ class CompanyTagger:
         self.facility_nouns = set(lex.get("facility_nouns", []))
         heads = load_json(non_company_heads)
         self.nonfirm_heads = set(heads["non_company"]) | set(heads["media"])
-        self.demonyms = set(load_json(AUTHORITY_CONTEXT_PATH.name)["demonyms"])
+        self.demonyms = set(load_json("orgs/authority_context.json")["demonyms"])
 
     # ------------------------------------------------------------------ entry point
     def __call__(self, doc: Doc) -> Doc:

@@ -13,7 +13,7 @@ from functools import cache
 
 from rapidfuzz import fuzz, process
 
-from tradeline.models.assets import COMPANY_LEXICON_PATH, GAZETTEER_PATH, load_json, load_jsonl
+from tradeline.models.assets import load_json, load_jsonl
 
 _WORD = re.compile(r"[a-z0-9]+")
 FUZZY_MIN = 80.0  # one differing word, e.g. "Earth"/"Earths", a one-letter misspelling
@@ -24,7 +24,7 @@ _INNER_HYPHEN = re.compile(r"(?<=[^\W\d_])-(?=[^\W\d_])")
 
 @cache
 def _lexicon() -> dict:
-    return load_json(COMPANY_LEXICON_PATH.name)
+    return load_json("companies/lexicon.json")
 
 
 @cache
@@ -43,7 +43,7 @@ def _head_words() -> frozenset[str]:
 def gazetteer_index() -> dict[str, str]:
     """name key of every gazetteer alias (and canonical) -> canonical name."""
     index = {}
-    for row in load_jsonl(GAZETTEER_PATH.name):
+    for row in load_jsonl("companies/gazetteer.jsonl"):
         for alias in [row["canonical"], *row["aliases"]]:
             index.setdefault(name_key(alias), row["canonical"])
     return index
@@ -51,7 +51,8 @@ def gazetteer_index() -> dict[str, str]:
 
 @cache
 def gazetteer_sectors() -> dict[str, str]:
-    return {row["canonical"]: row.get("sector", "") for row in load_jsonl(GAZETTEER_PATH.name)}
+    rows = load_jsonl("companies/gazetteer.jsonl")
+    return {row["canonical"]: row.get("sector", "") for row in rows}
 
 
 def tokens(name: str) -> list[str]:
@@ -157,7 +158,7 @@ def fold_key(name: str) -> str:
 @cache
 def _gazetteer_folded() -> dict[str, str]:
     index: dict[str, str] = {}
-    for row in load_jsonl(GAZETTEER_PATH.name):
+    for row in load_jsonl("companies/gazetteer.jsonl"):
         for alias in [row["canonical"], *row["aliases"]]:
             key = fold_key(alias)
             if key:

@@ -92,7 +92,7 @@ def _gap(n: int) -> dict[str, Any]:
 
 @Language.factory(
     "tradeline_events",
-    default_config={"triggers": "event_triggers.json", "patterns": "event_patterns.jsonl"},
+    default_config={"triggers": "events/triggers.json", "patterns": "events/patterns.jsonl"},
 )
 def make_event_tagger(nlp: Language, name: str, triggers: str, patterns: str) -> EventTagger:
     return EventTagger(nlp, triggers, patterns)

@@ -23,7 +23,7 @@ from tradeline.extractors.companies.names import gazetteer_sectors
 from tradeline.extractors.events import adjust as event_adjust
 from tradeline.extractors.events.component import TRIGGER_OBJECTS, TRIGGERS
 from tradeline.extractors.orgs import authorities
-from tradeline.models.assets import EVENT_CUES_PATH, load_json
+from tradeline.models.assets import load_json
 from tradeline.records import EventFact, PolicyDateFact
 
 # Firms that appear as analysts or venues rather than licensees or targets.
@@ -33,7 +33,7 @@ CLAUSE_LINKS = {"advcl", "acl", "xcomp", "relcl"}
 
 @cache
 def cues() -> dict[str, Any]:
-    return load_json(EVENT_CUES_PATH.name)
+    return load_json("events/cues.json")
 
 
 @dataclass

@@ -25,10 +25,10 @@ AUTHORITIES = "tl_authorities"
 @Language.factory(
     "tradeline_orgs",
     default_config={
-        "non_company_orgs": "non_company_orgs.jsonl",
-        "non_company_heads": "non_company_heads.json",
-        "authorities": "authorities.jsonl",
-        "authority_context": "authority_context.json",
+        "non_company_orgs": "orgs/non_company_orgs.jsonl",
+        "non_company_heads": "orgs/non_company_heads.json",
+        "authorities": "orgs/authorities.jsonl",
+        "authority_context": "orgs/authority_context.json",
     },
 )
 def make_org_tagger(
