@@ -12,7 +12,8 @@ from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
-from tradeline.models.assets import load_jsonl
+from tradeline.extractors.commodities.lexicon import CommodityEntry
+from tradeline.extractors.component_data import read_rows
 
 COMMODITIES = "tl_commodities"
 
@@ -28,10 +29,10 @@ class CommodityTagger:
     def __init__(self, nlp: Language, lexicon: str) -> None:
         self.exact = PhraseMatcher(nlp.vocab, attr="ORTH")
         self.folded = PhraseMatcher(nlp.vocab, attr="LOWER")
-        for row in load_jsonl(lexicon):
-            key = f"{row['label']}|{row.get('maker') or ''}"
-            cased = [t for t in row["terms"] if t != t.lower()]
-            plain = [t for t in row["terms"] if t == t.lower()]
+        for row in read_rows(lexicon, CommodityEntry):
+            key = f"{row.label}|{row.maker or ''}"
+            cased = [t for t in row.terms if t != t.lower()]
+            plain = [t for t in row.terms if t == t.lower()]
             if cased:
                 self.exact.add(key, list(nlp.tokenizer.pipe(cased)))
             if plain:

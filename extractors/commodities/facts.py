@@ -8,7 +8,8 @@ from functools import cache
 from spacy.tokens import Doc, Span
 
 from tradeline.extractors.commodities.component import COMMODITIES
-from tradeline.models.assets import load_jsonl
+from tradeline.extractors.commodities.lexicon import CommodityEntry
+from tradeline.extractors.component_data import read_rows
 
 SEPARATOR = "; "
 
@@ -16,8 +17,8 @@ SEPARATOR = "; "
 @cache
 def _specificity() -> dict[str, int]:
     spec: dict[str, int] = {}
-    for row in load_jsonl("commodities/lexicon.jsonl"):
-        spec[row["label"]] = max(spec.get(row["label"], 0), int(row.get("specificity", 1)))
+    for row in read_rows("commodities/lexicon.jsonl", CommodityEntry):
+        spec[row.label] = max(spec.get(row.label, 0), row.specificity)
     return spec
 
 

@@ -29,9 +29,11 @@ from spacy.tokens import Doc, Span, Token
 from spacy.util import filter_spans
 
 from tradeline.extractors.commodities.component import COMMODITIES
+from tradeline.extractors.companies.lexicon import CompanyLexicon, GazetteerEntry
+from tradeline.extractors.component_data import read_lexicon, read_rows
 from tradeline.extractors.orgs.component import AUTHORITIES, NONFIRM
+from tradeline.extractors.orgs.lexicon import AuthorityContext, NonCompanyHeads
 from tradeline.extractors.text.doc_cache import doc_lowers, text_count
-from tradeline.models.assets import load_json, load_jsonl
 
 COMPANIES = "tl_companies"
 TICKERS = "tl_tickers"
@@ -61,30 +63,30 @@ class CompanyTagger:
 
     def __init__(self, nlp: Language, gazetteer: str, lexicon: str, non_company_heads: str) -> None:
         self.gazetteer = PhraseMatcher(nlp.vocab, attr="ORTH")
-        for row in load_jsonl(gazetteer):
-            self.gazetteer.add(row["canonical"], list(nlp.tokenizer.pipe(row["aliases"])))
-        lex: dict[str, Any] = load_json(lexicon)
-        self.legal = set(lex["legal_suffixes"])
-        self.legal_prefixes = set(lex["legal_prefixes"])
-        self.heads = {h for h in lex["head_words"] if " " not in h}
-        self.head_bigrams = {tuple(h.split()) for h in lex["head_words"] if " " in h}
-        self.descriptors = set(lex["company_descriptors"])
-        self.descriptor_blockers = set(lex["descriptor_blockers"])
-        self.plurals = set(lex["company_plurals"])
-        self.introducers = {tuple(x.split()) for x in lex["list_introducers"]}
-        self.poss_nouns = set(lex["possessive_corporate_nouns"])
-        self.corporate_verbs = set(lex["corporate_verbs"])
-        self.statement_verbs = set(lex.get("statement_verbs", []))
-        self.titles = set(lex["person_titles"])
-        self.ticker_re = re.compile(lex["ticker_regex"])
-        self.exchanges = set(lex["exchange_prefixes"])
-        self.joiners = set(lex["run_joiners"])
-        self.credit_words = set(lex.get("credit_words", []))
-        self.support_before = {tuple(x.split()) for x in lex.get("support_before", [])}
-        self.facility_nouns = set(lex.get("facility_nouns", []))
-        heads = load_json(non_company_heads)
-        self.nonfirm_heads = set(heads["non_company"]) | set(heads["media"])
-        self.demonyms = set(load_json("orgs/authority_context.json")["demonyms"])
+        for row in read_rows(gazetteer, GazetteerEntry):
+            self.gazetteer.add(row.canonical, list(nlp.tokenizer.pipe(row.aliases)))
+        lex = read_lexicon(lexicon, CompanyLexicon)
+        self.legal = set(lex.legal_suffixes)
+        self.legal_prefixes = set(lex.legal_prefixes)
+        self.heads = {h for h in lex.head_words if " " not in h}
+        self.head_bigrams = {tuple(h.split()) for h in lex.head_words if " " in h}
+        self.descriptors = set(lex.company_descriptors)
+        self.descriptor_blockers = set(lex.descriptor_blockers)
+        self.plurals = set(lex.company_plurals)
+        self.introducers = {tuple(x.split()) for x in lex.list_introducers}
+        self.poss_nouns = set(lex.possessive_corporate_nouns)
+        self.corporate_verbs = set(lex.corporate_verbs)
+        self.statement_verbs = set(lex.statement_verbs)
+        self.titles = set(lex.person_titles)
+        self.ticker_re = re.compile(lex.ticker_regex)
+        self.exchanges = set(lex.exchange_prefixes)
+        self.joiners = set(lex.run_joiners)
+        self.credit_words = set(lex.credit_words)
+        self.support_before = {tuple(x.split()) for x in lex.support_before}
+        self.facility_nouns = set(lex.facility_nouns)
+        heads = read_lexicon(non_company_heads, NonCompanyHeads)
+        self.nonfirm_heads = set(heads.non_company) | set(heads.media)
+        self.demonyms = set(read_lexicon("orgs/authority_context.json", AuthorityContext).demonyms)
 
     # ------------------------------------------------------------------ entry point
     def __call__(self, doc: Doc) -> Doc:

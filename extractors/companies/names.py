@@ -13,7 +13,8 @@ from functools import cache
 
 from rapidfuzz import fuzz, process
 
-from tradeline.models.assets import load_json, load_jsonl
+from tradeline.extractors.companies.lexicon import CompanyLexicon, GazetteerEntry
+from tradeline.extractors.component_data import read_lexicon, read_rows
 
 _WORD = re.compile(r"[a-z0-9]+")
 FUZZY_MIN = 80.0  # one differing word, e.g. "Earth"/"Earths", a one-letter misspelling
@@ -23,36 +24,40 @@ _INNER_HYPHEN = re.compile(r"(?<=[^\W\d_])-(?=[^\W\d_])")
 
 
 @cache
-def _lexicon() -> dict:
-    return load_json("companies/lexicon.json")
+def _lexicon() -> CompanyLexicon:
+    return read_lexicon("companies/lexicon.json", CompanyLexicon)
+
+
+@cache
+def _gazetteer() -> tuple[GazetteerEntry, ...]:
+    return read_rows("companies/gazetteer.jsonl", GazetteerEntry)
 
 
 @cache
 def _strip_words() -> frozenset[str]:
-    words = set(_lexicon()["strip_for_canonical"])
+    words = set(_lexicon().strip_for_canonical)
     return frozenset(words | {w.rstrip(".") for w in words})
 
 
 @cache
 def _head_words() -> frozenset[str]:
     lex = _lexicon()
-    return frozenset(lex["head_words"]) | _strip_words() | {"group", "holdings", "holding"}
+    return frozenset(lex.head_words) | _strip_words() | {"group", "holdings", "holding"}
 
 
 @cache
 def gazetteer_index() -> dict[str, str]:
     """name key of every gazetteer alias (and canonical) -> canonical name."""
     index = {}
-    for row in load_jsonl("companies/gazetteer.jsonl"):
-        for alias in [row["canonical"], *row["aliases"]]:
-            index.setdefault(name_key(alias), row["canonical"])
+    for row in _gazetteer():
+        for alias in [row.canonical, *row.aliases]:
+            index.setdefault(name_key(alias), row.canonical)
     return index
 
 
 @cache
 def gazetteer_sectors() -> dict[str, str]:
-    rows = load_jsonl("companies/gazetteer.jsonl")
-    return {row["canonical"]: row.get("sector", "") for row in rows}
+    return {row.canonical: row.sector for row in _gazetteer()}
 
 
 def tokens(name: str) -> list[str]:
@@ -111,12 +116,12 @@ def canonical_name(name: str, known: str | None = None) -> str:
 
 @cache
 def _folds() -> dict[str, str]:
-    return {k: v for k, v in _lexicon()["canonical_folds"].items() if not k.startswith("_")}
+    return {k: v for k, v in _lexicon().canonical_folds.items() if not k.startswith("_")}
 
 
 @cache
 def _tail_words() -> frozenset[str]:
-    return frozenset(_lexicon()["canonical_tail_words"]) | _strip_words()
+    return frozenset(_lexicon().canonical_tail_words) | _strip_words()
 
 
 def _fold_word(word: str) -> str:
@@ -139,7 +144,7 @@ def canonical_form(name: str) -> str:
     """
     text = _PAREN.sub(" ", name.replace("\u00a0", " "))
     parts = strip_legal(text).split()
-    prefixes = {p.rstrip(".") for p in _lexicon().get("legal_prefixes", [])}
+    prefixes = {p.rstrip(".") for p in _lexicon().legal_prefixes}
     while len(parts) > 1 and parts[0].casefold().rstrip(".") in prefixes:
         parts.pop(0)
     words = [w for part in parts for w in _INNER_HYPHEN.split(part) if w]
@@ -158,11 +163,11 @@ def fold_key(name: str) -> str:
 @cache
 def _gazetteer_folded() -> dict[str, str]:
     index: dict[str, str] = {}
-    for row in load_jsonl("companies/gazetteer.jsonl"):
-        for alias in [row["canonical"], *row["aliases"]]:
+    for row in _gazetteer():
+        for alias in [row.canonical, *row.aliases]:
             key = fold_key(alias)
             if key:
-                index.setdefault(key, row["canonical"])
+                index.setdefault(key, row.canonical)
     return index
 
 

@@ -56,7 +56,7 @@ class Candidate:
 
 def _month_tokens() -> list[str]:
     out = []
-    for name in lexicon()["months"]:
+    for name in lexicon().months:
         out += [name, name + "."]
     return out
 
@@ -70,7 +70,7 @@ def _expand(obj):
     if obj == "$MONTH":
         return _month_tokens()
     if obj == "$WEEKDAY":
-        return [w for w in lexicon()["weekdays"] if len(w) > 4]
+        return [w for w in lexicon().weekdays if len(w) > 4]
     if isinstance(obj, str) and obj in _REGEX:
         return _REGEX[obj]
     return obj
@@ -82,7 +82,7 @@ def _patterns() -> list[tuple[str, list]]:
 
 
 def _is_month(tok: Token) -> bool:
-    return tok.lower_.rstrip(".") in lexicon()["months"]
+    return tok.lower_.rstrip(".") in lexicon().months
 
 
 def _plausible(span: Span, label: str) -> bool:
@@ -96,9 +96,9 @@ def _plausible(span: Span, label: str) -> bool:
             if tok.ent_type_ in ("PERSON", "ORG", "PRODUCT", "WORK_OF_ART"):
                 return False
             word = tok.lower_.rstrip(".")
-            if word in lex["ambiguous_months"] and len(span) == 1 and tok.pos_ != "PROPN":
+            if word in lex.ambiguous_months and len(span) == 1 and tok.pos_ != "PROPN":
                 prev = doc[tok.i - 1].lower_ if tok.i > 0 else ""
-                if prev not in lex["leading_prepositions"] + ["early", "mid", "late", "-", "of"]:
+                if prev not in (*lex.leading_prepositions, "early", "mid", "late", "-", "of"):
                     return False
             if (
                 len(word) <= 4
@@ -115,8 +115,8 @@ def _plausible(span: Span, label: str) -> bool:
             if prev is not None and (prev.is_currency or prev.text in ("$", "#", "No.", "no.")):
                 return False
             if nxt is not None and (
-                nxt.lemma_.lower() in lex["units_after_year"]
-                or nxt.lower_ in lex["units_after_year"]
+                nxt.lemma_.lower() in lex.units_after_year
+                or nxt.lower_ in lex.units_after_year
             ):
                 return False
             if year.ent_type_ in ("MONEY", "QUANTITY", "PERCENT"):
@@ -141,7 +141,7 @@ def _plausible(span: Span, label: str) -> bool:
 
 def _widen(doc: Doc, span: Span) -> int:
     """Start offset including a leading preposition ("on", "starting from", "back in")."""
-    preps = sorted(lexicon()["text_prepositions"], key=lambda p: -len(p.split()))
+    preps = sorted(lexicon().text_prepositions, key=lambda p: -len(p.split()))
     for prep in preps:
         words = prep.split()
         i = span.start - len(words)

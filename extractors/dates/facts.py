@@ -34,12 +34,10 @@ from tradeline.records import PolicyDateFact
 
 __all__ = ["ResolvedDate", "find_date_mentions", "find_policy_dates", "resolve_date_expression"]
 
-_END_PREPS = ("until", "till", "through", "to the end", "runs to", "expires")
-_OPEN_START_PREPS = ("from", "starting", "effective", "until", "till", "by", "as of", "beginning")
 
 
 def _is_weekday(span) -> bool:
-    days = lexicon()["weekdays"]
+    days = lexicon().weekdays
     return any(t.lower_.rstrip(".") in days for t in span)
 
 
@@ -53,16 +51,17 @@ def _range_value(a: ResolvedDate, b: ResolvedDate) -> ResolvedDate | None:
 
 
 def _resolve_candidate(c: Candidate, anchor: Anchor | None) -> ResolvedDate | None:
+    lex = lexicon()
     tense = stated = tense_of(c.span)
     lead = c.text[: c.span.start_char - c.start_char].strip().lower()
-    if tense == "past" and lead.startswith(_OPEN_START_PREPS):
+    if tense == "past" and lead.startswith(lex.open_start_preps):
         tense = None  # effective dates ("from Jan 1") often lie ahead even in past-tense reports
     if _is_weekday(c.span):
-        if tense == "future" and not lead.startswith(_OPEN_START_PREPS):
+        if tense == "future" and not lead.startswith(lex.open_start_preps):
             tense = None  # "said on Wednesday it would ...": only "from Monday" looks ahead
-        elif stated is None and lead.startswith(_OPEN_START_PREPS[:2]):
+        elif stated is None and lead.startswith(lex.ahead_preps):
             tense = "future"  # "licences will be needed starting Monday"
-    if tense is None and lead.startswith(_END_PREPS):
+    if tense is None and lead.startswith(lex.end_words.lead):
         tense = "future"  # end dates ("until the end of June") lie ahead unless told otherwise
     if c.label == "RANGE" and c.end_span is not None:
         first = resolve(normalise(c.span.text), anchor, tense)
@@ -89,7 +88,7 @@ def _anaphor(c: Candidate, earlier: list[PolicyDateFact]) -> ResolvedDate | None
     """
     word = c.span[-1].lower_
     if c.label == "MANAPH":  # "November of that year"
-        month = lexicon()["months"].get(c.span[0].lower_.rstrip("."))
+        month = lexicon().months.get(c.span[0].lower_.rstrip("."))
         year = next((f.resolved[:4] for f in reversed(earlier)), None)
         return ResolvedDate(f"{year}-{month:02d}", "month") if year and month else None
     for fact in reversed(earlier):

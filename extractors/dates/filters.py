@@ -16,33 +16,6 @@ from spacy.tokens import Span, Token
 
 from tradeline.extractors.dates.rules import Tense, lexicon
 
-_CLAUSE_DEPS = {
-    "ccomp",
-    "advcl",
-    "xcomp",
-    "relcl",
-    "acl",
-    "conj",
-    "csubj",
-    "parataxis",
-    "cc",
-    "mark",
-}
-_AMOUNT_ENTS = {"PERCENT", "MONEY", "QUANTITY"}
-_FUTURE_AUX = {"will", "wo", "shall", "'ll", "would"}
-_FUTURE_GOVERNORS = {
-    "plan",
-    "set",
-    "expect",
-    "intend",
-    "aim",
-    "schedule",
-    "due",
-    "going",
-    "prepare",
-}
-
-
 # A dateline's place: an upper-case city, then optional region/country words, before the date.
 _PLACE_LINE_START = re.compile(
     r"\s*(?:[A-Z][A-Z.'\-]{1,}\s*)+(?:,\s*[A-Z][A-Za-z.'\-]*(?:\s+[A-Z][A-Za-z.'\-]*)*)*\s*,\s*"
@@ -75,7 +48,7 @@ def is_dateline_or_timestamp(span_start: int, span_end: int, text: str) -> bool:
         re.I,
     ):
         return True
-    cues = "|".join(re.escape(c) for c in lexicon()["timestamp_cues"])
+    cues = "|".join(re.escape(c) for c in lexicon().timestamp_cues)
     if re.fullmatch(rf"\W*(?:{cues})\s*(?:on|at)?\s*:?\s*", before, re.I):
         return True
     line = (before + text[span_start:span_end] + after).strip()
@@ -87,7 +60,7 @@ _DOC_NUMBER = re.compile(r"(?:\bNo\s*\.?|\bNumber|#)\s*\d+\s+of$", re.I)
 
 def is_named_year(span: Span) -> bool:
     """'Strategic Trade Act 2010', 'Vision 2030', 'the 2024 Olympics': a year inside a name."""
-    labels = set(lexicon()["name_entity_labels"])
+    labels = set(lexicon().name_entity_labels)
     for tok in span:
         if not re.fullmatch(r"(1[89]|20)\d\d", tok.text):
             continue
@@ -101,7 +74,7 @@ def is_named_year(span: Span) -> bool:
                 prev.text[:1].isupper()
                 and prev.pos_ in ("PROPN", "NOUN")
                 and not prev.is_sent_start
-                and prev.lower_.rstrip(".") not in lexicon()["months"]
+                and prev.lower_.rstrip(".") not in lexicon().months
                 and prev.i < span.start
             ):
                 return True
@@ -111,7 +84,7 @@ def is_named_year(span: Span) -> bool:
 def is_fiscal(span: Span) -> bool:
     """'fiscal 2024', 'FY2025', 'July-quarter sales': periods of financial reporting."""
     doc = span.doc
-    fiscal = set(lexicon()["fiscal_words"])
+    fiscal = set(lexicon().fiscal_words)
     if span.start > 0 and doc[span.start - 1].lower_ in fiscal:
         return True
     window = [t.lower_ for t in doc[span.end : span.end + 3]]
@@ -146,16 +119,17 @@ def governor(span: Span) -> Token | None:
 
 def has_amount(tok: Token, exclude: Span) -> bool:
     """A number, amount or percentage among the verb's own complements (not its clauses)."""
-    units = set(lexicon()["units_after_year"])
+    lex = lexicon()
+    units = set(lex.units_after_year)
     for child in tok.children:
-        if child.dep_ in _CLAUSE_DEPS or exclude.start <= child.i < exclude.end:
+        if child.dep_ in lex.clause_deps or exclude.start <= child.i < exclude.end:
             continue
         if child.dep_ == "prep" and any(exclude.start <= t.i < exclude.end for t in child.subtree):
             continue
         for t in child.subtree:
             if exclude.start <= t.i < exclude.end:
                 continue
-            if t.ent_type_ in _AMOUNT_ENTS or t.lower_ in ("%", "percent", "pct"):
+            if t.ent_type_ in lex.amount_entity_labels or t.lower_ in ("%", "percent", "pct"):
                 return True
             if (
                 t.like_num
@@ -183,12 +157,12 @@ def _subject(verb: Token) -> Token | None:
 def _noun_is_stat(noun: Token) -> bool:
     lex = lexicon()
     words = {noun.lemma_.lower(), noun.lower_}
-    return bool(words & set(lex["stat_nouns"]))
+    return bool(words & set(lex.stat_nouns))
 
 
 def _under_policy_word(noun: Token) -> bool:
     """'conditions on exports from Aug. 1': the statistic noun is the object of a measure."""
-    policy = set(lexicon()["policy_words"])
+    policy = set(lexicon().policy_words)
     tok = noun
     for _ in range(3):
         if tok.dep_ in ("pobj", "dobj", "compound", "nsubjpass") or tok.dep_ == "prep":
@@ -206,9 +180,9 @@ def is_statistic_date(span: Span, granularity: str) -> bool:
     gov = governor(span)
     if gov is None:
         return False
-    strong, weak = set(lex["stat_verbs_strong"]), set(lex["stat_verbs_weak"])
+    strong, weak = set(lex.stat_verbs_strong), set(lex.stat_verbs_weak)
     lemma = gov.lemma_.lower()
-    if lemma in lex["reporting_verbs"] and lemma not in lex["data_verbs"]:
+    if lemma in lex.reporting_verbs and lemma not in lex.data_verbs:
         return False
     if gov.pos_ in ("VERB", "AUX"):
         subj = _subject(gov)
@@ -219,10 +193,10 @@ def is_statistic_date(span: Span, granularity: str) -> bool:
             return True
         if lemma in weak and (stat_subject or has_amount(gov, span)):
             return True
-        data_subject = (subj is not None and subj.lemma_.lower() in lex["data_nouns"]) or (
-            gov.dep_ in ("acl", "relcl") and gov.head.lemma_.lower() in lex["data_nouns"]
+        data_subject = (subj is not None and subj.lemma_.lower() in lex.data_nouns) or (
+            gov.dep_ in ("acl", "relcl") and gov.head.lemma_.lower() in lex.data_nouns
         )
-        return lemma in lex["data_verbs"] and granularity != "day" and data_subject
+        return lemma in lex.data_verbs and granularity != "day" and data_subject
     if gov.pos_ in ("NOUN", "PROPN", "ADJ"):
         if _noun_is_stat(gov) and not _under_policy_word(gov):
             return True
@@ -241,22 +215,14 @@ def is_statistic_date(span: Span, granularity: str) -> bool:
 def is_period_of(span: Span) -> bool:
     """'the first eight months of 2023', 'the 12 months to March': a window, not a date."""
     gov = governor(span)
-    if gov is None or gov.lemma_.lower() not in (
-        "day",
-        "week",
-        "month",
-        "year",
-        "quarter",
-        "half",
-        "period",
-        "season",
-    ):
+    if gov is None or gov.lemma_.lower() not in lexicon().period_nouns:
         return False
     return any(c.dep_ in ("nummod", "amod") for c in gov.children)
 
 
 def tense_of(span: Span) -> Tense:
     """'future' when the governing verb is marked for the future, 'past' when it is past tense."""
+    lex = lexicon()
     tok = governor(span) or span.root
     for _ in range(4):
         if tok.pos_ in ("VERB", "AUX") or tok.dep_ == "ROOT":
@@ -266,9 +232,9 @@ def tense_of(span: Span) -> Tense:
     while verbs[-1].dep_ in ("xcomp", "conj") and len(verbs) < 3:
         verbs.append(verbs[-1].head)  # "will start accepting ...", "will ban and fine ..."
     for verb in verbs:
-        if any(c.dep_ == "aux" and c.lower_ in _FUTURE_AUX for c in verb.children):
+        if any(c.dep_ == "aux" and c.lower_ in lex.future_aux for c in verb.children):
             return "future"
-        if verb.dep_ == "xcomp" and verb.head.lemma_.lower() in _FUTURE_GOVERNORS:
+        if verb.dep_ == "xcomp" and verb.head.lemma_.lower() in lex.future_governors:
             return "future"
     if tok.tag_ == "VBD" or (
         tok.tag_ == "VBN"

@@ -23,16 +23,17 @@ from datetime import date, datetime, timedelta
 from functools import cache, lru_cache
 from typing import Literal
 
-from tradeline.models.assets import load_json
+from tradeline.extractors.component_data import read_lexicon
+from tradeline.extractors.dates.lexicon import DateLexicon
 
 Granularity = Literal["day", "month", "year"]
 Tense = Literal["past", "future"] | None
 
 
 @cache
-def lexicon() -> dict:
+def lexicon() -> DateLexicon:
     """The shared date word lists (dates/lexicon.json of the assets folder in use)."""
-    return load_json("dates/lexicon.json")
+    return read_lexicon("dates/lexicon.json", DateLexicon)
 
 
 @dataclass(frozen=True)
@@ -150,7 +151,7 @@ def normalise(text: str) -> str:
 
 def strip_preposition(t: str) -> str:
     """Drop one leading preposition ("on", "starting from", "back in" ...), then "the"."""
-    for prep in sorted(lexicon()["leading_prepositions"], key=len, reverse=True):
+    for prep in sorted(lexicon().leading_prepositions, key=len, reverse=True):
         if t.startswith(prep + " "):
             t = t[len(prep) + 1 :]
             break
@@ -190,7 +191,7 @@ def _pick_year(month: int, day: int | None, anchor: Anchor, tense: Tense) -> dat
 
 
 def _month_of(word: str) -> int | None:
-    return lexicon()["months"].get(word.rstrip("."))
+    return lexicon().months.get(word.rstrip("."))
 
 
 def _relative(t: str, a: Anchor) -> ResolvedDate | None:
@@ -260,7 +261,7 @@ def _weekday(t: str, a: Anchor, tense: Tense = None) -> ResolvedDate | None:
     )
     if not m:
         return None
-    wd = lexicon()["weekdays"].get(m.group(2))
+    wd = lexicon().weekdays.get(m.group(2))
     if wd is None:
         return None
     if a.month_only:
@@ -458,7 +459,7 @@ _THE_UNIT = {
 
 def _modified(t: str, a: Anchor | None, tense: Tense) -> ResolvedDate | None:
     """'early April', 'mid-2024', 'the end of last year': the inner expression's own precision."""
-    mods = sorted(lexicon()["modifiers"], key=len, reverse=True)
+    mods = sorted(lexicon().modifiers, key=len, reverse=True)
     for mod in mods:
         for sep in (" ", "-", " - "):
             if t.startswith(mod + sep):
@@ -476,7 +477,7 @@ def _modified(t: str, a: Anchor | None, tense: Tense) -> ResolvedDate | None:
 def is_duration_or_vague(t: str) -> bool:
     """True for "one-year", "12 months", "a day after", "recently", "in recent months" ..."""
     lex = lexicon()
-    if t in lex["vague"] or strip_preposition(t) in lex["vague"]:
+    if t in lex.vague or strip_preposition(t) in lex.vague:
         return True
     bare = strip_preposition(t)
     return bool(_DURATION_RE.fullmatch(bare) or _OFFSET_RE.match(bare) or _DURATION_RE.fullmatch(t))

@@ -17,27 +17,28 @@ Cue words live in models/data/event_cues.json ("adjust" section).
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from spacy.tokens import Span, Token
 
+from tradeline.extractors.events.lexicon import AdjustCues, EventCues
 from tradeline.extractors.text.doc_cache import doc_text
 
 if TYPE_CHECKING:
     from tradeline.extractors.events.facts import Candidate
 
 
-def _cue(cues: dict[str, Any]) -> dict[str, Any]:
-    return cues.get("adjust", {})
+def _cue(cues: EventCues) -> AdjustCues:
+    return cues.adjust
 
 
-def is_single_consignment(c: Candidate, cues: dict[str, Any]) -> bool:
+def is_single_consignment(c: Candidate, cues: EventCues) -> bool:
     """A ban-type trigger whose object is one shipment ("a shipment", "the cargo")."""
     cue = _cue(cues)
     if c.type not in ("ban_introduced", "control_introduced") or c.obj.i == c.trigger.i:
         return False
     obj = c.obj
-    if obj.lemma_.lower() not in cue.get("consignment_nouns", []) or obj.tag_ in ("NNS", "NNPS"):
+    if obj.lemma_.lower() not in cue.consignment_nouns or obj.tag_ in ("NNS", "NNPS"):
         return False
     return any(
         ch.dep_ in ("det", "nummod") and ch.lower_ in ("a", "an", "one", "the")
@@ -53,19 +54,19 @@ def _subject(tok: Token) -> Token | None:
     return None
 
 
-def _obligation(tok: Token, cue: dict[str, Any]) -> bool:
-    modals = set(cue.get("obligation_aux", []))
-    governors = set(cue.get("obligation_governors", []))
+def _obligation(tok: Token, cue: AdjustCues) -> bool:
+    modals = set(cue.obligation_aux)
+    governors = set(cue.obligation_governors)
     if any(ch.dep_ == "aux" and ch.lower_ in modals for ch in tok.children):
         return True
     head = tok.head
     return tok.dep_ in ("xcomp", "ccomp") and head.lemma_.lower() in governors
 
 
-def is_requirement(c: Candidate, cues: dict[str, Any], named: set[int]) -> bool:
+def is_requirement(c: Candidate, cues: EventCues, named: set[int]) -> bool:
     """'exporters must obtain a permit', 'firms will have to seek licences'."""
     cue = _cue(cues)
-    if c.rule not in cue.get("obligation_rules", []) or not _obligation(c.trigger, cue):
+    if c.rule not in cue.obligation_rules or not _obligation(c.trigger, cue):
         return False
     if any(ch.dep_ == "neg" for ch in c.trigger.children):
         return False
@@ -74,7 +75,7 @@ def is_requirement(c: Candidate, cues: dict[str, Any], named: set[int]) -> bool:
     subj = _subject(c.trigger)
     if subj is None or subj.i in named:
         return False
-    return subj.lemma_.lower() in cue.get("generic_subjects", []) or subj.tag_ == "NNS"
+    return subj.lemma_.lower() in cue.generic_subjects or subj.tag_ == "NNS"
 
 
 def is_headline(c: Candidate) -> bool:
@@ -87,40 +88,40 @@ def is_headline(c: Candidate) -> bool:
     return bool(line) and line[-1] not in ".!?\"'”’:"
 
 
-def _takes_effect(span: Span, cues: dict[str, Any]) -> bool:
+def _takes_effect(span: Span, cues: EventCues) -> bool:
     """'..., which takes effect on Sept. 29', 'comes into force on ...', 'effective Dec. 31'."""
     doc = span.doc
     before = {t.lower_ for t in doc[max(span.sent.start, span.start - 3) : span.start]}
-    return bool(before & set(_cue(cues).get("effect_words", [])))
+    return bool(before & set(cues.adjust.effect_words))
 
 
-def donates_effective_date(c: Candidate, previous: Candidate | None, cues: dict[str, Any]) -> bool:
+def donates_effective_date(c: Candidate, previous: Candidate | None, cues: EventCues) -> bool:
     """A requirement sentence with its own effective date and no authority of its own, right
     after a control action of the same family without an effective date."""
     if previous is None or c.date is None:
         return False
     if c.date_role != "effective" and not _takes_effect(c.date.span, cues):
         return False
-    if c.rule not in _cue(cues).get("requirement_rules", []):
+    if c.rule not in cues.adjust.requirement_rules:
         return False
     subj = _subject(c.trigger)
-    generic = subj is not None and subj.lemma_.lower() in _cue(cues).get("generic_subjects", [])
+    generic = subj is not None and subj.lemma_.lower() in cues.adjust.generic_subjects
     if c.authority_stated and not generic:
         return False  # an authority of its own: "From July 4, Japan will require licences"
     if previous.date_role == "effective" or previous.sent.start >= c.sent.start:
         return False
-    families = cues["elaboration_families"]
+    families = cues.elaboration_families
     same = any(c.type in f and previous.type in f for f in families)
     near = len(list(c.trigger.doc[previous.sent.end : c.sent.start].sents)) <= 1
     return same and near
 
 
 def is_description(
-    c: Candidate, cues: dict[str, Any], authority: set[int], dated: set[int]
+    c: Candidate, cues: EventCues, authority: set[int], dated: set[int]
 ) -> bool:
     """A relative-clause requirement, an undated participle on its object, a firm resuming."""
     trig = c.trigger
-    if c.rule in _cue(cues).get("requirement_rules", []) and trig.dep_ == "relcl":
+    if c.rule in cues.adjust.requirement_rules and trig.dep_ == "relcl":
         return True
     if (
         trig.dep_ == "acl"
@@ -129,36 +130,36 @@ def is_description(
         and not any(t.ent_type_ == "DATE" or t.i in dated for t in trig.subtree)
     ):
         return True
-    if trig.lemma_.lower() in _cue(cues).get("trade_resumption_verbs", []):
+    if trig.lemma_.lower() in cues.adjust.trade_resumption_verbs:
         subj = _subject(trig)
         return subj is None or subj.i not in authority
     return False
 
 
-def is_standing_rule(c: Candidate, cues: dict[str, Any]) -> bool:
+def is_standing_rule(c: Candidate, cues: EventCues) -> bool:
     """'Each shipment needs a certificate': an undated requirement in the simple present is
     how a regime works, not an action (GUIDELINES: states with no action and no start date);
     'the directive also requires ...' is part of the announcement just told."""
     trig = c.trigger
     return (
-        c.rule in _cue(cues).get("requirement_rules", [])
+        c.rule in cues.adjust.requirement_rules
         and c.date is None
         and trig.tag_ in ("VBZ", "VBP")
         and not any(ch.dep_ in ("aux", "auxpass") for ch in trig.children)
-        and not any(ch.lower_ in cues.get("inherit_adverbs", []) for ch in trig.children)
+        and not any(ch.lower_ in cues.inherit_adverbs for ch in trig.children)
     )
 
 
-def is_not_a_party(tok: Token, cues: dict[str, Any]) -> bool:
+def is_not_a_party(tok: Token, cues: EventCues) -> bool:
     """A firm named as a customer ("licences to supply X") or as the place of a plant ("at the
     X plant") is not the licensee, applicant or target."""
     cue = _cue(cues)
     name = tok
     while name.dep_ == "compound" and name.head.i != name.i and name.head.pos_ == "PROPN":
         name = name.head  # the head word of a multi-word name
-    if name.i + 1 < len(tok.doc) and tok.doc[name.i + 1].lower_ in cue.get("facility_nouns", []):
+    if name.i + 1 < len(tok.doc) and tok.doc[name.i + 1].lower_ in cue.facility_nouns:
         return True
     head = name.head
     while name.dep_ == "conj" and head.i != name.i:
         name, head = head, head.head
-    return name.dep_ in ("dobj", "dative") and head.lemma_.lower() in cue.get("customer_verbs", [])
+    return name.dep_ in ("dobj", "dative") and head.lemma_.lower() in cue.customer_verbs

@@ -22,72 +22,26 @@ from typing import Any
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
+from tradeline.extractors.component_data import read_lexicon, read_rows
 from tradeline.extractors.events.dep_templates import (
     DepTemplates,
     DepVocab,
     company_object,
     lemma_object,
 )
+from tradeline.extractors.events.lexicon import EventRule, EventTriggers, PatternRule, Words
 from tradeline.extractors.text.gated_matcher import GatedMatcher
-from tradeline.models.assets import load_json, load_jsonl
 
 TRIGGERS = "tl_triggers"
 TRIGGER_OBJECTS = "tl_trigger_objects"
 
-_GAP_TAGS = [
-    "VB",
-    "VBD",
-    "VBG",
-    "VBZ",
-    "VBP",
-    "MD",
-    "CC",
-    ",",
-    ":",
-    ".",
-    "-LRB-",
-    "-RRB-",
-    "WDT",
-    "WP",
-    "PRP",
-    "``",
-    "''",
-    "HYPH_",
-]
-_GAP_WORDS = [
-    "on",
-    "to",
-    "from",
-    "with",
-    "about",
-    "by",
-    "at",
-    "since",
-    "after",
-    "before",
-    "that",
-    "which",
-    "in",
-    "into",
-    "than",
-    "as",
-    "because",
-    "while",
-    "when",
-    "if",
-    "against",
-    "under",
-    "amid",
-    "despite",
-    "following",
-    "and",
-    "or",
-    "but",
-]
-
-
-def _gap(n: int) -> dict[str, Any]:
-    return {"TAG": {"NOT_IN": _GAP_TAGS}, "LOWER": {"NOT_IN": _GAP_WORDS}, "OP": f"{{0,{n}}}"}
+def _gap(n: int, spec: EventTriggers) -> dict[str, Any]:
+    """Up to `n` tokens that cross no clause or phrase boundary (triggers.json gap_tags/words)."""
+    return {
+        "TAG": {"NOT_IN": list(spec.gap_tags)},
+        "LOWER": {"NOT_IN": list(spec.gap_words)},
+        "OP": f"{{0,{n}}}",
+    }
 
 
 @Language.factory(
@@ -102,57 +56,57 @@ class EventTagger:
     """Finds trigger/object pairs; see the module docstring."""
 
     def __init__(self, nlp: Language, triggers: str, patterns: str) -> None:
-        spec: dict[str, Any] = load_json(triggers)
+        spec = read_lexicon(triggers, EventTriggers)
         self.spec = spec
-        self.weak = set(spec["weak_objects"])
-        self.qualifiers = set(spec["object_qualifiers"])
-        self.sentence_qualified = set(spec.get("sentence_qualified_objects", []))
-        self.definite = set(spec.get("definite_determiners", []))
-        retype = spec["retype_by_modifier"]
-        self.retype_from = set(retype["from"])
-        self.retype_to = retype["to"]
-        self.retype_mods = set(retype["modifiers"])
-        state = spec["dated_state"]
-        self.state_nouns: dict[str, str] = state["nouns"]
-        self.state_deps = set(state["deps"])
-        self.state_preps = set(state["preps"])
-        self.rules: dict[str, dict[str, Any]] = {}
+        self.weak = set(spec.weak_objects)
+        self.qualifiers = set(spec.object_qualifiers)
+        self.sentence_qualified = set(spec.sentence_qualified_objects)
+        self.definite = set(spec.definite_determiners)
+        retype = spec.retype_by_modifier
+        self.retype_from = set(retype.from_)
+        self.retype_to = retype.to
+        self.retype_mods = set(retype.modifiers)
+        state = spec.dated_state
+        self.state_nouns: dict[str, str] = state.nouns
+        self.state_deps = set(state.deps)
+        self.state_preps = set(state.preps)
+        self.rules: dict[str, EventRule] = {}
         self.dep = DepTemplates(
             DepVocab(
-                object_deps=frozenset(spec["object_deps"]),
-                prep_objects=frozenset(spec["prep_objects"]),
-                noun_preps=frozenset(spec["noun_preps"]),
+                object_deps=frozenset(spec.object_deps),
+                prep_objects=frozenset(spec.prep_objects),
+                noun_preps=frozenset(spec.noun_preps),
             )
         )
         self.surface = GatedMatcher(nlp.vocab)
-        for rule in spec["rules"]:
-            self.rules[rule["id"]] = rule
+        for rule in spec.rules:
+            self.rules[rule.id] = rule
             self._compile(rule)
         self.extra = GatedMatcher(nlp.vocab)
-        self.extra_rules: dict[str, dict[str, Any]] = {}
-        for row in load_jsonl(patterns):
-            self.extra_rules[row["id"]] = row
-            self.extra.add(row["id"], [row["pattern"]])
+        self.extra_rules: dict[str, PatternRule] = {}
+        for row in read_rows(patterns, PatternRule):
+            self.extra_rules[row.id] = row
+            self.extra.add(row.id, [row.pattern])
 
     # ------------------------------------------------------------------ compile
-    def _words(self, ref: Any, classes: dict[str, list[str]]) -> list[str] | None:
+    def _words(self, ref: Words, classes: dict[str, tuple[str, ...]]) -> list[str] | None:
         if ref is None:
             return None
         if isinstance(ref, str):
             return list(classes[ref])
         return list(ref)
 
-    def _compile(self, rule: dict[str, Any]) -> None:
+    def _compile(self, rule: EventRule) -> None:
         spec = self.spec
-        rid = rule["id"]
-        objects = self._words(rule.get("objects"), spec["object_classes"])
+        rid = rule.id
+        objects = self._words(rule.objects, spec.object_classes)
         company_obj = objects == ["@company"]
         obj_attrs: dict[str, Any] = (
             {"_": {"tl_company": True}} if company_obj else {"LEMMA": {"IN": objects or []}}
         )
         is_object = company_object if company_obj else lemma_object(objects or [])
-        if "nouns" in rule:
-            nouns = self._words(rule["nouns"], spec["noun_classes"]) or []
+        if rule.nouns is not None:
+            nouns = self._words(rule.nouns, spec.noun_classes) or []
             trig = {"LEMMA": {"IN": nouns}, "POS": "NOUN"}
             self.dep.add(f"{rid}#noun", "noun", nouns, "NOUN", is_object)
             self.surface.add(
@@ -160,22 +114,22 @@ class EventTagger:
                 [
                     [
                         trig,
-                        _gap(4),
-                        {"LOWER": {"IN": spec["noun_preps"]}},
-                        _gap(4),
+                        _gap(4, spec),
+                        {"LOWER": {"IN": list(spec.noun_preps)}},
+                        _gap(4, spec),
                         {**obj_attrs, "POS": {"IN": ["NOUN", "PROPN", "VERB"]}},
                     ]
                 ],
             )
             return
-        verbs = self._words(rule["verbs"], spec["verb_classes"]) or []
+        verbs = self._words(rule.verbs, spec.verb_classes) or []
         trig = {"LEMMA": {"IN": verbs}, "POS": "VERB"}
         if objects is None:
             self.dep.add(f"{rid}#alone", "alone", verbs, "VERB", is_object)
             return
         for template in ("obj", "prep", "of", "clause"):
             self.dep.add(f"{rid}#{template}", template, verbs, "VERB", is_object)
-        if rule.get("through_xcomp"):
+        if rule.through_xcomp:
             # "requiring vaccine makers to seek permission", "require exporters to obtain a licence"
             self.dep.add(f"{rid}#xcomp", "xcomp", verbs, "VERB", is_object)
         if company_obj:
@@ -184,7 +138,7 @@ class EventTagger:
         self.surface.add(
             rid,
             [
-                [trig, _gap(6), obj_tok],
+                [trig, _gap(6, spec), obj_tok],
                 [
                     obj_tok,
                     {"POS": {"IN": ["AUX", "ADV", "PART"]}, "OP": "{0,4}"},
@@ -231,10 +185,10 @@ class EventTagger:
                 self._keep(found, rule, trig, obj)
         for mid, start, end in self.extra(doc):
             row = self.extra_rules[doc.vocab.strings[mid]]
-            offset = row["trigger"] if row["trigger"] >= 0 else end - start + row["trigger"]
+            offset = row.trigger if row.trigger >= 0 else end - start + row.trigger
             trig = doc[start + min(max(offset, 0), end - start - 1)]
-            key = (trig.i, row["type"])
-            rid = row["id"] + (f":{row['subtype']}" if row.get("subtype") else "")
+            key = (trig.i, row.type)
+            rid = row.id + (f":{row.subtype}" if row.subtype else "")
             found.setdefault(key, (trig, trig, rid))
         self._dated_states(doc, found)
         items = sorted(found.items(), key=lambda kv: (kv[0][0], kv[0][1]))
@@ -246,13 +200,13 @@ class EventTagger:
         ]
         return doc
 
-    def _surface_ends(self, rule: dict[str, Any], span: Span) -> tuple[Token | None, Token | None]:
+    def _surface_ends(self, rule: EventRule, span: Span) -> tuple[Token | None, Token | None]:
         spec = self.spec
-        objects = set(self._words(rule.get("objects"), spec["object_classes"]) or [])
-        if "nouns" in rule:
-            triggers = set(self._words(rule["nouns"], spec["noun_classes"]) or [])
+        objects = set(self._words(rule.objects, spec.object_classes) or [])
+        if rule.nouns is not None:
+            triggers = set(self._words(rule.nouns, spec.noun_classes) or [])
         else:
-            triggers = set(self._words(rule["verbs"], spec["verb_classes"]) or [])
+            triggers = set(self._words(rule.verbs, spec.verb_classes) or [])
         first, last = span[0], span[-1]
         if first.lemma_ in triggers and last.lemma_ in objects:
             return first, last
@@ -263,7 +217,7 @@ class EventTagger:
     def _keep(
         self,
         found: dict[tuple[int, str], tuple[Token, Token, str]],
-        rule: dict[str, Any],
+        rule: EventRule,
         trig: Token,
         obj: Token,
     ) -> None:
@@ -271,7 +225,7 @@ class EventTagger:
             return
         if obj.i != trig.i and obj.dep_ == "compound":
             return  # "export" in "export ban" is a modifier, not the thing acted on
-        if rule.get("subject_only") and not (
+        if rule.subject_only and not (
             obj.dep_ in ("nsubj", "nsubjpass") and obj.head.i == trig.i
         ):
             return  # "the licence requirement will apply to ...": the measure is the subject
@@ -283,10 +237,10 @@ class EventTagger:
             and any(ch.dep_ in ("dobj", "obj") for ch in trig.children)
         ):
             return
-        etype = rule["type"]
+        etype = rule.type
         if etype in self.retype_from and self._tightening(obj):
             etype = self.retype_to
-        rid = rule["id"] + (f":{rule['subtype']}" if rule.get("subtype") else "")
+        rid = rule.id + (f":{rule.subtype}" if rule.subtype else "")
         key = (trig.i, etype)
         if key not in found or _closeness(trig, obj) < _closeness(trig, found[key][1]):
             found[key] = (trig, obj, rid)  # the nearest object in the parse describes it best

@@ -13,27 +13,26 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import cache
-from typing import Any
 
 from spacy.tokens import Doc, Span, Token
 
 from tradeline.extractors.commodities import facts as commodities
 from tradeline.extractors.companies.facts import ArticleFirms
 from tradeline.extractors.companies.names import gazetteer_sectors
+from tradeline.extractors.component_data import read_lexicon
+from tradeline.extractors.dates.rules import lexicon as date_lexicon
 from tradeline.extractors.events import adjust as event_adjust
 from tradeline.extractors.events.component import TRIGGER_OBJECTS, TRIGGERS
+from tradeline.extractors.events.lexicon import EventCues
 from tradeline.extractors.orgs import authorities
-from tradeline.models.assets import load_json
 from tradeline.records import EventFact, PolicyDateFact
 
-# Firms that appear as analysts or venues rather than licensees or targets.
-NON_PARTY_SECTORS = {"finance", "exchange"}
 CLAUSE_LINKS = {"advcl", "acl", "xcomp", "relcl"}
 
 
 @cache
-def cues() -> dict[str, Any]:
-    return load_json("events/cues.json")
+def cues() -> EventCues:
+    return read_lexicon("events/cues.json", EventCues)
 
 
 @dataclass
@@ -108,7 +107,7 @@ def find_events(
     cands = [c for c in cands if not c.absorbed and not event_adjust.is_standing_rule(c, cue)]
     for c in cands:
         opening = c.sent.text.lstrip(" \"“'‘").lower()
-        if opening.startswith(tuple(cue["adjust"].get("separate_openers", []))):
+        if opening.startswith(tuple(cue.adjust.separate_openers)):
             c.separate = True  # "Separately, ...", "In a separate notification, ..."
     cands = _drop_restatements(cands)
     cands = _donate_effective_dates(cands)
@@ -121,7 +120,7 @@ def find_events(
         c.authority, c.authority_country, c.authority_stated = authorities.event_authority(
             doc, c.trigger, default_country
         )
-        names = [n for n in _party_firms(c, firms) if sectors.get(n) not in NON_PARTY_SECTORS]
+        names = [n for n in _party_firms(c, firms) if sectors.get(n) not in cue.non_party_sectors]
         for maker in commodities.makers_in(doc, c.sent):
             if maker in article_firms and maker not in names:
                 names.append(maker)
@@ -154,10 +153,10 @@ def _party_firms(c: Candidate, firms: ArticleFirms) -> list[str]:
         path = _path(tok, c.trigger)
         if path is not None:
             between = path[0][1:-1]  # up from the firm, short of the common ancestor
-            if any(t.dep_ == "acl" and t.lemma_ in cue["ownership_participles"] for t in between):
+            if any(t.dep_ == "acl" and t.lemma_ in cue.ownership_participles for t in between):
                 continue  # "the chipmaker owned by X": an owner, not a party
-            if any(t.lower_ in cue["anchored_preps"] for t in between) or any(
-                t.dep_ == "mark" and t.lower_ in cue["anchored_preps"]
+            if any(t.lower_ in cue.anchored_preps for t in between) or any(
+                t.dep_ == "mark" and t.lower_ in cue.anchored_preps
                 for u in between
                 for t in u.children
             ):
@@ -202,7 +201,7 @@ def _lower_window(tok: Token, size: int) -> str:
 def _chain(tok: Token) -> list[Token]:
     """The words that govern the trigger's clause, nearest first. An adverbial clause
     ("..., after the government imposed curbs") does not inherit its main clause's hedges."""
-    follow = set(cues()["hedge_chain_deps"])
+    follow = set(cues().hedge_chain_deps)
     out = []
     cur = tok
     while cur.head.i != cur.i and len(out) < 6 and cur.dep_ in follow:
@@ -216,24 +215,24 @@ def _not_an_action(c: Candidate) -> bool:
     cue = cues()
     trig = c.trigger
     sent_text = c.sent.text.lower()
-    if any(g in sent_text for g in cue["generic_cues"]):
+    if any(g in sent_text for g in cue.generic_cues):
         return True
-    if any(g in sent_text for g in cue["characterisation"]):
+    if any(g in sent_text for g in cue.characterisation):
         return True
     if c.rule in ("not_permitted", "obligation_permit"):
         return False  # "shall not be permitted", "exporters must obtain": the modal is the rule
     own = [ch for ch in trig.children]
     heads = _chain(trig)
-    if any(ch.dep_ == "neg" or (ch.lower_ in cue["negation"] and _negates(ch)) for ch in own):
+    if any(ch.dep_ == "neg" or (ch.lower_ in cue.negation and _negates(ch)) for ch in own):
         return True
-    if any(ch.dep_ == "aux" and ch.lower_ in cue["hedge_aux"] for ch in own):
+    if any(ch.dep_ == "aux" and ch.lower_ in cue.hedge_aux for ch in own):
         return True
-    if any(ch.dep_ == "mark" and ch.lower_ in cue["hedge_marks"] for ch in own):
+    if any(ch.dep_ == "mark" and ch.lower_ in cue.hedge_marks for ch in own):
         return True
     for h in heads:
-        if h.lemma_ in cue["hedge_governors"] or h.lower_ in cue["hedge_governors"]:
+        if h.lemma_ in cue.hedge_governors or h.lower_ in cue.hedge_governors:
             return True
-        if h.lemma_ in cue["state_governors"] and trig.dep_ in ("acomp", "xcomp", "oprd"):
+        if h.lemma_ in cue.state_governors and trig.dep_ in ("acomp", "xcomp", "oprd"):
             return True
         if h.lower_ == "without":
             return True
@@ -249,7 +248,7 @@ def _not_an_action(c: Candidate) -> bool:
         if h.dep_ in ("ROOT",):
             break
     # The state "remain restricted" and its like.
-    return trig.tag_ == "VBN" and any(h.lemma_ in cue["state_governors"] for h in heads[:1])
+    return trig.tag_ == "VBN" and any(h.lemma_ in cue.state_governors for h in heads[:1])
 
 
 def _negates(word: Token) -> bool:
@@ -262,7 +261,7 @@ def _negates(word: Token) -> bool:
 def _undated_background(c: Candidate, mentions: list[DateMention]) -> bool:
     """'since the rules took effect': a clause anchored to another moment mentions an action
     in passing; without a date of its own it adds no event."""
-    marks = cues()["background_marks"]
+    marks = cues().background_marks
     if not any(ch.dep_ == "mark" and ch.lower_ in marks for ch in c.trigger.children):
         return False
     subtree = {t.i for t in c.trigger.subtree}
@@ -294,27 +293,28 @@ def _date_blocked(
     nor does the date of a main clause date an action in its "after ..." clause."""
     cue = cues()
     for tok in path_down or []:
-        if any(ch.dep_ == "mark" and ch.lower_ in cue["anchored_preps"] for ch in tok.children):
+        if any(ch.dep_ == "mark" and ch.lower_ in cue.anchored_preps for ch in tok.children):
             return True
     first = m.fact.text.split()[0].lower() if m.fact.text.split() else ""
-    if first in cue["end_preps"] or _lower_window(m.span[0], 1) in cue["end_preps"]:
+    end_words = date_lexicon().end_words.event
+    if first in end_words or _lower_window(m.span[0], 1) in end_words:
         return True
-    if trigger.lemma_ in cue.get("lengthening_verbs", []) and (
+    if trigger.lemma_ in cue.lengthening_verbs and (
         first == "to" or _lower_window(m.span[0], 1) == "to"
     ):
         return True  # "extended ... to the end of January 2027": the new end date
-    if first in cue["anchored_preps"] and not (rule in cue["state_rules"] and first == "since"):
+    if first in cue.anchored_preps and not (rule in cue.state_rules and first == "since"):
         return True
     for tok in path_up[1:]:
         if tok.i in (trigger.i, obj.i):
             break
-        if tok.lower_ in cue["anchored_preps"]:
+        if tok.lower_ in cue.anchored_preps:
             return True
         if tok is not path_up[-1] and any(
-            ch.dep_ == "mark" and ch.lower_ in cue["anchored_preps"] for ch in tok.children
+            ch.dep_ == "mark" and ch.lower_ in cue.anchored_preps for ch in tok.children
         ):
             return True  # the date sits in a "since ..." / "after ..." clause of its own
-        if tok.pos_ in ("NOUN", "PROPN") and tok.lemma_ in cue["blocking_nouns"]:
+        if tok.pos_ in ("NOUN", "PROPN") and tok.lemma_ in cue.blocking_nouns:
             return True
     return False
 
@@ -323,7 +323,7 @@ def _is_effective(m: DateMention) -> bool:
     cue = cues()
     text = m.fact.text.lower()
     before = _lower_window(m.span[0], 2)
-    words = set(cue["effective_words"])
+    words = set(cue.effective_words)
     return any(text.startswith(w + " ") or text == w for w in words) or any(
         before.endswith(w) for w in words
     )
@@ -363,7 +363,7 @@ def _assign_dates(group: list[Candidate], dates: list[DateMention]) -> None:
 
 
 def _family(etype: str) -> int:
-    for k, family in enumerate(cues()["elaboration_families"]):
+    for k, family in enumerate(cues().elaboration_families):
         if etype in family:
             return k
     return -1
@@ -439,7 +439,7 @@ def _absorb_dated_participles(group: list[Candidate]) -> None:
 def _donate_effective_dates(cands: list[Candidate]) -> list[Candidate]:
     """'The new rules take effect on Sept. 7': the start date of the action just reported,
     not a second action. It becomes that action's date (GUIDELINES: effective date first)."""
-    donors = set(cues()["effective_donor_rules"])
+    donors = set(cues().effective_donor_rules)
     kept: list[Candidate] = []
     for c in cands:
         if c.rule in donors:
@@ -457,20 +457,18 @@ def _donate_effective_dates(cands: list[Candidate]) -> list[Candidate]:
     return kept
 
 
-_UNNAMING = {"name", "identify", "disclose", "specify"}  # "without naming the companies"
-
-
-def _resolve_firm_anaphora(cands: list[Candidate], cue: dict[str, Any]) -> None:
+def _resolve_firm_anaphora(cands: list[Candidate], cue: EventCues) -> None:
     """'... intends to grant the companies annual licences': a definite plural firm noun and no
     named firm in the sentence refer to the firms of the latest event that named some."""
-    nouns = set(cue["adjust"].get("firm_anaphors", []))
+    nouns = set(cue.adjust.firm_anaphors)
+    unnaming = set(cue.adjust.unnaming_verbs)  # "without naming the companies"
     for k, c in enumerate(cands):
         if c.companies:
             continue
         plural = any(t.lower_ in nouns and t.tag_ == "NNS" for t in c.sent)
         anaphor = any(
             t.lower_ in nouns
-            and not any(a.lower_ == "without" or a.lemma_ in _UNNAMING for a in t.ancestors)
+            and not any(a.lower_ == "without" or a.lemma_ in unnaming for a in t.ancestors)
             and any(
                 d.dep_ in ("det", "predet") and d.lower_ in ("the", "both", "these", "those")
                 for d in t.children
@@ -509,7 +507,7 @@ def _drop_restatements(cands: list[Candidate]) -> list[Candidate]:
         restates = (
             c.date is None
             and subject is not None
-            and subject.lemma_ in cue["anaphoric_subjects"]
+            and subject.lemma_ in cue.anaphoric_subjects
             and any(
                 d.dep_ == "det" and d.lower_ in ("the", "this", "these", "that")
                 for d in subject.children
@@ -533,7 +531,7 @@ def _inherit_dates(cands: list[Candidate]) -> None:
         if c.date is not None:
             continue
         text = f" {c.sent.text.lower()} "
-        anaphoric = any(f" {w} " in text for w in cue["anaphoric_dates"])
+        anaphoric = any(f" {w} " in text for w in cue.anaphoric_dates)
         if not anaphoric and not _continues_announcement(c):
             continue
         previous = [p for p in cands[:k] if p.date is not None and p.sent.start < c.sent.start]
@@ -559,11 +557,11 @@ def _continues_announcement(c: Candidate) -> bool:
     trigger itself ('The ministry also requires ...'), not some other verb of the sentence."""
     cue = cues()
     text = f" {c.sent.text.lower()} "
-    if any(f" {w} " in text or f" {w}," in text for w in cue["inherit_cues"]):
+    if any(f" {w} " in text or f" {w}," in text for w in cue.inherit_cues):
         return True
     heads = [c.trigger, *[h for h in _chain(c.trigger)[:1] if h.pos_ == "AUX"]]
     return any(
-        ch.dep_ == "advmod" and ch.lower_ in cue["inherit_adverbs"]
+        ch.dep_ == "advmod" and ch.lower_ in cue.inherit_adverbs
         for h in heads
         for ch in h.children
     )
@@ -577,12 +575,12 @@ def _depth(tok: Token) -> int:
 def _modality(c: Candidate, published: str | None) -> str:
     cue = cues()
     text = c.sent.text.lower()
-    if any(w in text for w in cue["immediate"]):
+    if any(w in text for w in cue.immediate):
         return "actual"
     aux = {ch.lower_ for ch in c.trigger.children if ch.dep_ == "aux"}
-    if aux & set(cue["planned_aux"]):
+    if aux & set(cue.planned_aux):
         return "planned"
-    if any(h.lemma_ in cue["planned_governors"] for h in _chain(c.trigger)[:2]):
+    if any(h.lemma_ in cue.planned_governors for h in _chain(c.trigger)[:2]):
         return "planned"
     if c.date is not None and published and c.date.value[:7] > published[:7]:
         return "planned"

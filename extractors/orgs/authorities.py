@@ -8,34 +8,25 @@ US*") wins, the nearest to the trigger in the parse first. Otherwise, and for ge
 from __future__ import annotations
 
 from collections import Counter
+from functools import cache
 
 from spacy.tokens import Doc, Span, Token
 
+from tradeline.extractors.component_data import read_lexicon
 from tradeline.extractors.orgs.component import AUTHORITIES
+from tradeline.extractors.orgs.lexicon import AuthorityContext
 
-DESTINATION_PREPS = {
-    "to",
-    "in",
-    "into",
-    "from",
-    "for",
-    "on",
-    "against",
-    "with",
-    "toward",
-    "towards",
-    "between",
-    "across",
-    "at",
-    "over",
-}
-ACTOR_DEPS = {"nsubj", "nsubjpass", "poss", "agent", "compound", "appos", "ROOT", "conj"}
+
+@cache
+def _destination_preps() -> frozenset[str]:
+    context = read_lexicon("orgs/authority_context.json", AuthorityContext)
+    return frozenset(context.destination_preps)
 
 
 def _is_destination(span: Span) -> bool:
     """Not an actor: a destination or place ("exports to the US"), or a dateline ("TOKYO -")."""
     root = span.root
-    if root.dep_ == "pobj" and root.head.lower_ in DESTINATION_PREPS:
+    if root.dep_ == "pobj" and root.head.lower_ in _destination_preps():
         return True
     doc = span.doc
     at_line_start = span.start == 0 or "\n" in doc[span.start - 1].text

@@ -9,14 +9,18 @@ Sets two span groups, nothing else:
 
 from __future__ import annotations
 
-from typing import Any
-
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
-from tradeline.models.assets import load_json, load_jsonl
+from tradeline.extractors.component_data import read_lexicon, read_rows
+from tradeline.extractors.orgs.lexicon import (
+    AuthorityContext,
+    AuthorityName,
+    NonCompanyHeads,
+    NonCompanyOrg,
+)
 
 NONFIRM = "tl_nonfirm"
 AUTHORITIES = "tl_authorities"
@@ -55,29 +59,30 @@ class OrgTagger:
     ) -> None:
         self.nonfirm = PhraseMatcher(nlp.vocab, attr="ORTH")
         by_kind: dict[str, list[str]] = {}
-        for row in load_jsonl(non_company_orgs):
-            by_kind.setdefault(row["kind"], []).append(row["name"])
+        for org in read_rows(non_company_orgs, NonCompanyOrg):
+            by_kind.setdefault(org.kind, []).append(org.name)
         for kind, names in by_kind.items():
             self.nonfirm.add(kind, list(nlp.tokenizer.pipe(names)))
-        heads = load_json(non_company_heads)
-        self.non_company_heads = set(heads["non_company"])
-        self.media_heads = set(heads["media"])
+        heads = read_lexicon(non_company_heads, NonCompanyHeads)
+        self.non_company_heads = set(heads.non_company)
+        self.media_heads = set(heads.media)
 
         self.authority = PhraseMatcher(nlp.vocab, attr="ORTH")
         # Place names also match in capitals ("TOKYO (Reuters) -"); acronyms only as written.
         self.authority_folded = PhraseMatcher(nlp.vocab, attr="LOWER")
         by_country: dict[str, list[str]] = {}
-        for row in load_jsonl(authorities):
-            by_country.setdefault(row["country"], []).append(row["text"])
+        for row in read_rows(authorities, AuthorityName):
+            by_country.setdefault(row.country, []).append(row.text)
         for country, names in by_country.items():
             self.authority.add(country, list(nlp.tokenizer.pipe(names)))
             folded = [n for n in names if not n.isupper() and n[:1].isupper() and len(n) > 3]
             if folded:
                 self.authority_folded.add(country, list(nlp.tokenizer.pipe(folded)))
-        context: dict[str, Any] = load_json(authority_context)
-        self.demonyms: dict[str, str] = context["demonyms"]
+        context = read_lexicon(authority_context, AuthorityContext)
+        self.context = context
+        self.demonyms: dict[str, str] = context.demonyms
         self.generic = PhraseMatcher(nlp.vocab, attr="LOWER")
-        self.generic.add("generic", list(nlp.tokenizer.pipe(context["generic_authorities"])))
+        self.generic.add("generic", list(nlp.tokenizer.pipe(context.generic_authorities)))
 
     def __call__(self, doc: Doc) -> Doc:
         doc.spans[NONFIRM] = filter_spans(self._nonfirm(doc))

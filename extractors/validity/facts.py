@@ -25,18 +25,19 @@ from pathlib import Path
 from spacy.tokens import Doc, Span, Token
 from spacy.util import filter_spans
 
+from tradeline.extractors.component_data import read_lexicon
 from tradeline.extractors.text.patterns import anchored_matcher_for, read_patterns
-from tradeline.models.assets import data_path, load_json
+from tradeline.extractors.validity.lexicon import ValidityLexicon
+from tradeline.models.assets import data_path
 from tradeline.records import ValidityPeriodFact
 
-_TRAILING = {"ago", "before", "after", "earlier", "later", "prior", "of", "old", "ahead", "since"}
 _MAX_FILLERS = 5
 
 
 @cache
-def lexicon() -> dict:
+def lexicon() -> ValidityLexicon:
     """Validity word lists (validity/lexicon.json of the assets folder in use)."""
-    return load_json("validity/lexicon.json")
+    return read_lexicon("validity/lexicon.json", ValidityLexicon)
 
 
 @cache
@@ -55,7 +56,7 @@ def patterns_path() -> Path:
 
 
 def _iso(number: float, unit: str) -> str | None:
-    code = lexicon()["units"].get(unit)
+    code = lexicon().units.get(unit)
     if code is None or number <= 0:
         return None
     if code == "10Y":
@@ -72,7 +73,7 @@ def duration_of(span: Span) -> str | None:
     lex = lexicon()
     words = [t.lower_ for t in span if t.text != "-"]
     if span.label_ == "LONG":
-        return lex["long_words"].get(
+        return lex.long_words.get(
             "".join(w for w in words) if len(words) == 1 else words[0] + "-long"
         )
     if span.label_ == "ANNUAL":
@@ -87,7 +88,7 @@ def duration_of(span: Span) -> str | None:
     if num_txt.isdigit():
         number: float = int(num_txt)
     else:
-        val = lex["number_words"].get(num_txt)
+        val = lex.number_words.get(num_txt)
         if val is None:
             return None
         number = val
@@ -104,15 +105,15 @@ def _lemma(tok: Token) -> str:
 def _is_attach(tok: Token) -> bool:
     lex = lexicon()
     return (
-        _lemma(tok) in lex["attach_verbs"]
-        or _lemma(tok) in lex["attach_nouns"]
-        or (tok.lower_ in lex["attach_nouns"])
+        _lemma(tok) in lex.attach_verbs
+        or _lemma(tok) in lex.attach_nouns
+        or (tok.lower_ in lex.attach_nouns)
     )
 
 
 def _left_preposition(doc: Doc, span: Span) -> tuple[Token | None, list[Token]]:
     """The 'for'/'by'/'of' before the duration, skipping fillers ('for another', 'for up to a')."""
-    fillers = set(lexicon()["for_fillers"])
+    fillers = set(lexicon().for_fillers)
     skipped: list[Token] = []
     i = span.start - 1
     while i >= span.sent.start and len(skipped) <= _MAX_FILLERS:
@@ -144,7 +145,7 @@ def _for_phrase(doc: Doc, span: Span) -> tuple[Token, Token] | None:
     prep, skipped = _left_preposition(doc, span)
     if prep is None:
         return None
-    if {t.lower_ for t in skipped} & set(lex["exclude_before_for"]):
+    if {t.lower_ for t in skipped} & set(lex.exclude_before_for):
         return None
     if (
         prep.lower_ == "of"
@@ -164,10 +165,10 @@ def _for_phrase(doc: Doc, span: Span) -> tuple[Token, Token] | None:
         return None
     if prep.lower_ == "by":
         head = prep.head
-        return (prep, head) if _lemma(head) in lex["by_verbs"] else None
+        return (prep, head) if _lemma(head) in lex.by_verbs else None
     for word in _governor_words(prep):
         if word.pos_ in ("VERB", "AUX", "ADJ", "NOUN", "PROPN") and _is_attach(word):
-            if _lemma(word) in lex["exclude_nouns"]:
+            if _lemma(word) in lex.exclude_nouns:
                 return None
             return prep, word
     return None
@@ -197,12 +198,12 @@ def _adjectival(doc: Doc, span: Span) -> list[Token] | None:
     np = _noun_phrase_after(doc, span)
     if not np:
         return None
-    if not hyphenated and not (np[0].pos_ == "NOUN" and span[-1].lower_ in lex["units"]):
+    if not hyphenated and not (np[0].pos_ == "NOUN" and span[-1].lower_ in lex.units):
         return None
     lemmas = {_lemma(t) for t in np} | {t.lower_ for t in np}
-    if lemmas & set(lex["exclude_nouns"]):
+    if lemmas & set(lex.exclude_nouns):
         return None
-    nouns = set(lex["annual_nouns"]) if span.label_ == "ANNUAL" else set(lex["attach_nouns"])
+    nouns = set(lex.annual_nouns) if span.label_ == "ANNUAL" else set(lex.attach_nouns)
     if not lemmas & nouns:
         return None
     return np
@@ -227,7 +228,7 @@ def find_validity_periods(doc: Doc) -> list[ValidityPeriodFact]:
         if duration is None:
             continue
         nxt = doc[span.end] if span.end < len(doc) else None
-        if nxt is not None and nxt.lower_ in _TRAILING and span.label_ != "ANNUAL":
+        if nxt is not None and nxt.lower_ in lexicon().trailing_words and span.label_ != "ANNUAL":
             continue
         start_char, end_char, applies = span.start_char, span.end_char, None
         phrase = None if span.label_ == "ANNUAL" else _for_phrase(doc, span)
