@@ -7,29 +7,43 @@ model), else empty. Terms with capitals match case-sensitively, others case-inse
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
 from tradeline.extractors.commodities.lexicon import CommodityEntry
-from tradeline.extractors.component_data import read_rows
+from tradeline.extractors.component_data import DataComponent, DataFile
 
+NAME = "tradeline_commodities"
 COMMODITIES = "tl_commodities"
 
 
-@Language.factory("tradeline_commodities", default_config={"lexicon": "commodities/lexicon.jsonl"})
-def make_commodity_tagger(nlp: Language, name: str, lexicon: str) -> CommodityTagger:
-    return CommodityTagger(nlp, lexicon)
+@Language.factory(NAME, assigns=["doc.spans"])
+def make_commodity_tagger(nlp: Language, name: str) -> CommodityTagger:
+    return CommodityTagger(nlp, name)
 
 
-class CommodityTagger:
+class CommodityTagger(DataComponent):
     """PhraseMatcher over the commodity lexicon; the longest match wins."""
 
-    def __init__(self, nlp: Language, lexicon: str) -> None:
+    FILES: ClassVar[dict[str, str]] = {"lexicon": ".jsonl"}
+
+    def initialize(
+        self, get_examples: object = None, *, nlp: Language | None = None, lexicon: str
+    ) -> None:
+        """Read the commodity lexicon (path from models/pipeline.toml)."""
+        self._read(lexicon=lexicon)
+
+    def _load(self, files: dict[str, DataFile]) -> None:
+        nlp = self.nlp
         self.exact = PhraseMatcher(nlp.vocab, attr="ORTH")
         self.folded = PhraseMatcher(nlp.vocab, attr="LOWER")
-        for row in read_rows(lexicon, CommodityEntry):
+        # How specific each label is (the events' facts prefer specific labels).
+        self.specificity: dict[str, int] = {}
+        for row in files["lexicon"].rows(CommodityEntry):
             key = f"{row.label}|{row.maker or ''}"
             cased = [t for t in row.terms if t != t.lower()]
             plain = [t for t in row.terms if t == t.lower()]
@@ -37,8 +51,10 @@ class CommodityTagger:
                 self.exact.add(key, list(nlp.tokenizer.pipe(cased)))
             if plain:
                 self.folded.add(key, list(nlp.tokenizer.pipe(plain)))
+            self.specificity[row.label] = max(self.specificity.get(row.label, 0), row.specificity)
 
     def __call__(self, doc: Doc) -> Doc:
+        self._check_loaded()
         spans = []
         for matcher in (self.exact, self.folded):
             for mid, start, end in matcher(doc):

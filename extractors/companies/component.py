@@ -21,7 +21,7 @@ known) and ``doc.spans["tl_tickers"]`` (label = ticker, span = the company menti
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import Any, ClassVar
 
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
@@ -30,11 +30,13 @@ from spacy.util import filter_spans
 
 from tradeline.extractors.commodities.component import COMMODITIES
 from tradeline.extractors.companies.lexicon import CompanyLexicon, GazetteerEntry
-from tradeline.extractors.component_data import read_lexicon, read_rows
+from tradeline.extractors.companies.names import CompanyNames
+from tradeline.extractors.component_data import DataComponent, DataFile
 from tradeline.extractors.orgs.component import AUTHORITIES, NONFIRM
 from tradeline.extractors.orgs.lexicon import AuthorityContext, NonCompanyHeads
 from tradeline.extractors.text.doc_cache import doc_lowers, text_count
 
+NAME = "tradeline_companies"
 COMPANIES = "tl_companies"
 TICKERS = "tl_tickers"
 FINITE_TAGS = {"VBD", "VBZ", "VBP", "MD"}
@@ -45,27 +47,51 @@ if not Token.has_extension("tl_company"):
 
 
 @Language.factory(
-    "tradeline_companies",
-    default_config={
-        "gazetteer": "companies/gazetteer.jsonl",
-        "lexicon": "companies/lexicon.json",
-        "non_company_heads": "orgs/non_company_heads.json",
-    },
+    NAME,
+    assigns=["doc.spans", "token._.tl_company"],
+    requires=["doc.ents", "doc.spans", "token.pos", "token.tag", "token.dep", "token.lemma"],
 )
-def make_company_tagger(
-    nlp: Language, name: str, gazetteer: str, lexicon: str, non_company_heads: str
-) -> CompanyTagger:
-    return CompanyTagger(nlp, gazetteer, lexicon, non_company_heads)
+def make_company_tagger(nlp: Language, name: str) -> CompanyTagger:
+    return CompanyTagger(nlp, name)
 
 
-class CompanyTagger:
-    """Rule-based firm recogniser on top of the pretrained NER (see module docstring)."""
+class CompanyTagger(DataComponent):
+    """Rule-based firm recogniser on top of the pretrained NER (see module docstring); its
+    lexicon and gazetteer also give canonical names (`names`)."""
 
-    def __init__(self, nlp: Language, gazetteer: str, lexicon: str, non_company_heads: str) -> None:
+    FILES: ClassVar[dict[str, str]] = {
+        "gazetteer": ".jsonl",
+        "lexicon": ".json",
+        "non_company_heads": ".json",
+        "authority_context": ".json",
+    }
+
+    def initialize(
+        self,
+        get_examples: object = None,
+        *,
+        nlp: Language | None = None,
+        gazetteer: str,
+        lexicon: str,
+        non_company_heads: str,
+        authority_context: str,
+    ) -> None:
+        """Read the gazetteer and word lists (paths from models/pipeline.toml)."""
+        self._read(
+            gazetteer=gazetteer,
+            lexicon=lexicon,
+            non_company_heads=non_company_heads,
+            authority_context=authority_context,
+        )
+
+    def _load(self, files: dict[str, DataFile]) -> None:
+        nlp = self.nlp
+        rows = files["gazetteer"].rows(GazetteerEntry)
         self.gazetteer = PhraseMatcher(nlp.vocab, attr="ORTH")
-        for row in read_rows(gazetteer, GazetteerEntry):
+        for row in rows:
             self.gazetteer.add(row.canonical, list(nlp.tokenizer.pipe(row.aliases)))
-        lex = read_lexicon(lexicon, CompanyLexicon)
+        lex = files["lexicon"].parse(CompanyLexicon)
+        self.names = CompanyNames(lex, rows)
         self.legal = set(lex.legal_suffixes)
         self.legal_prefixes = set(lex.legal_prefixes)
         self.heads = {h for h in lex.head_words if " " not in h}
@@ -84,12 +110,13 @@ class CompanyTagger:
         self.credit_words = set(lex.credit_words)
         self.support_before = {tuple(x.split()) for x in lex.support_before}
         self.facility_nouns = set(lex.facility_nouns)
-        heads = read_lexicon(non_company_heads, NonCompanyHeads)
+        heads = files["non_company_heads"].parse(NonCompanyHeads)
         self.nonfirm_heads = set(heads.non_company) | set(heads.media)
-        self.demonyms = set(read_lexicon("orgs/authority_context.json", AuthorityContext).demonyms)
+        self.demonyms = set(files["authority_context"].parse(AuthorityContext).demonyms)
 
     # ------------------------------------------------------------------ entry point
     def __call__(self, doc: Doc) -> Doc:
+        self._check_loaded()
         blocked = _token_set(doc.spans.get(NONFIRM, []))
         blocked |= self._ticker_tokens(doc) | self._credit_tokens(doc)
         blocked |= self._defined_terms(doc)

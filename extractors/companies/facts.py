@@ -1,8 +1,9 @@
 """Company facts of one article: mentions clustered into firms, each listed once.
 
 Reads the `tradeline_companies` annotations, clusters surface forms that name the same firm
-(extractors/canonical.py), then finds the remaining short forms of each firm in the text
-("JL Mag" after "JL Mag Rare Earths"), which the recogniser alone may miss.
+(companies/names.py, with the component's lexicon and gazetteer), then finds the remaining
+short forms of each firm in the text ("JL Mag" after "JL Mag Rare Earths"), which the
+recogniser alone may miss.
 """
 
 from __future__ import annotations
@@ -11,15 +12,8 @@ from dataclasses import dataclass, field
 
 from spacy.tokens import Doc, Span
 
-from tradeline.extractors.companies.component import COMPANIES, TICKERS
-from tradeline.extractors.companies.names import (
-    canonical_name,
-    gazetteer_canonical,
-    is_acronym_of,
-    is_short_form,
-    key_tokens,
-    same_firm,
-)
+from tradeline.extractors.companies.component import COMPANIES, TICKERS, CompanyTagger
+from tradeline.extractors.companies.names import CompanyNames
 from tradeline.extractors.orgs.component import AUTHORITIES, NONFIRM
 from tradeline.records import CompanyFact
 
@@ -28,17 +22,19 @@ from tradeline.records import CompanyFact
 class FirmCluster:
     """All mentions of one firm in an article, in text order."""
 
+    names: CompanyNames
     mentions: list[Span] = field(default_factory=list)
     known: str | None = None  # gazetteer canonical, when any mention is in the gazetteer
 
     @property
     def full(self) -> Span:
         """The first mention among the longest forms: GUIDELINES' "first full surface form"."""
+        key_tokens = self.names.key_tokens
         longest = max(len(key_tokens(m.text)) for m in self.mentions)
         return next(m for m in self.mentions if len(key_tokens(m.text)) == longest)
 
     def matches(self, text: str) -> bool:
-        return any(same_firm(text, m.text) for m in self.mentions)
+        return any(self.names.same_firm(text, m.text) for m in self.mentions)
 
 
 @dataclass
@@ -58,11 +54,12 @@ class ArticleFirms:
         return seen
 
 
-def find_companies(doc: Doc) -> ArticleFirms:
+def find_companies(doc: Doc, companies: CompanyTagger) -> ArticleFirms:
     """Cluster the recognised firm mentions of `doc` and describe each firm once."""
+    names = companies.names
     clusters: list[FirmCluster] = []
     for span in doc.spans.get(COMPANIES, []):
-        known = span.kb_id_ or gazetteer_canonical(span.text)
+        known = span.kb_id_ or names.gazetteer_canonical(span.text)
         target = None
         for cluster in clusters:
             if known and cluster.known and known != cluster.known:
@@ -71,18 +68,18 @@ def find_companies(doc: Doc) -> ArticleFirms:
                 target = cluster
                 break
         if target is None:
-            target = FirmCluster()
+            target = FirmCluster(names)
             clusters.append(target)
         target.mentions.append(span)
         target.known = target.known or known or None
-    _add_short_forms(doc, clusters)
+    _add_short_forms(doc, clusters, names)
     tickers = {(s.start, s.end): s.label_ for s in doc.spans.get(TICKERS, [])}
     facts: list[CompanyFact] = []
     by_token: dict[int, str] = {}
     for cluster in clusters:
         cluster.mentions.sort(key=lambda s: s.start)
         full = cluster.full
-        canonical = canonical_name(full.text, cluster.known)
+        canonical = names.canonical_name(full.text, cluster.known)
         name = full.text
         after = doc[full.end] if full.end < len(doc) else None
         if name.endswith(".") and (after is None or after.is_space or after.is_sent_start):
@@ -115,7 +112,7 @@ def find_companies(doc: Doc) -> ArticleFirms:
     return ArticleFirms(facts=facts, by_token=by_token)
 
 
-def _add_short_forms(doc: Doc, clusters: list[FirmCluster]) -> None:
+def _add_short_forms(doc: Doc, clusters: list[FirmCluster], names: CompanyNames) -> None:
     """Find unrecognised short forms of each firm: a leading part or a distinctive inner run."""
     taken = {i for c in clusters for m in c.mentions for i in range(m.start, m.end)}
     blocked = {
@@ -133,7 +130,7 @@ def _add_short_forms(doc: Doc, clusters: list[FirmCluster]) -> None:
                 i not in taken
                 and i not in blocked
                 and len(text) >= 2
-                and is_acronym_of(text, full_text)
+                and names.is_acronym_of(text, full_text)
             ):
                 cluster.mentions.append(doc[i : i + 1])  # "(NCEL)" after the full name
                 taken.add(i)
@@ -142,7 +139,7 @@ def _add_short_forms(doc: Doc, clusters: list[FirmCluster]) -> None:
             for offset in range(0, len(words) - length + 1):
                 part = words[offset : offset + length]
                 text = " ".join(part)
-                if not is_short_form(text, full.text):
+                if not names.is_short_form(text, full.text):
                     continue
                 if offset == 0 and length == 1 and (len(part[0]) < 3 or not part[0][0].isupper()):
                     continue

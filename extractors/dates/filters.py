@@ -14,7 +14,8 @@ import re
 
 from spacy.tokens import Span, Token
 
-from tradeline.extractors.dates.rules import Tense, lexicon
+from tradeline.extractors.dates.lexicon import DateLexicon
+from tradeline.extractors.dates.rules import Tense
 
 # A dateline's place: an upper-case city, then optional region/country words, before the date.
 _PLACE_LINE_START = re.compile(
@@ -33,7 +34,7 @@ def _line_bounds(text: str, start: int, end: int) -> tuple[str, str]:
     return text[line_start:start], text[end:line_end]
 
 
-def is_dateline_or_timestamp(span_start: int, span_end: int, text: str) -> bool:
+def is_dateline_or_timestamp(span_start: int, span_end: int, text: str, lex: DateLexicon) -> bool:
     """'BEIJING, Sept 21 (Reuters) -', 'Published 03 Dec, 2024 02:21pm', a bare date line."""
     before, after = _line_bounds(text, span_start, span_end)
     if _PLACE_LINE_START.fullmatch(before) and _DATELINE_TAIL.match(after):
@@ -48,7 +49,7 @@ def is_dateline_or_timestamp(span_start: int, span_end: int, text: str) -> bool:
         re.I,
     ):
         return True
-    cues = "|".join(re.escape(c) for c in lexicon().timestamp_cues)
+    cues = "|".join(re.escape(c) for c in lex.timestamp_cues)
     if re.fullmatch(rf"\W*(?:{cues})\s*(?:on|at)?\s*:?\s*", before, re.I):
         return True
     line = (before + text[span_start:span_end] + after).strip()
@@ -58,9 +59,9 @@ def is_dateline_or_timestamp(span_start: int, span_end: int, text: str) -> bool:
 _DOC_NUMBER = re.compile(r"(?:\bNo\s*\.?|\bNumber|#)\s*\d+\s+of$", re.I)
 
 
-def is_named_year(span: Span) -> bool:
+def is_named_year(span: Span, lex: DateLexicon) -> bool:
     """'Strategic Trade Act 2010', 'Vision 2030', 'the 2024 Olympics': a year inside a name."""
-    labels = set(lexicon().name_entity_labels)
+    labels = set(lex.name_entity_labels)
     for tok in span:
         if not re.fullmatch(r"(1[89]|20)\d\d", tok.text):
             continue
@@ -74,17 +75,17 @@ def is_named_year(span: Span) -> bool:
                 prev.text[:1].isupper()
                 and prev.pos_ in ("PROPN", "NOUN")
                 and not prev.is_sent_start
-                and prev.lower_.rstrip(".") not in lexicon().months
+                and prev.lower_.rstrip(".") not in lex.months
                 and prev.i < span.start
             ):
                 return True
     return False
 
 
-def is_fiscal(span: Span) -> bool:
+def is_fiscal(span: Span, lex: DateLexicon) -> bool:
     """'fiscal 2024', 'FY2025', 'July-quarter sales': periods of financial reporting."""
     doc = span.doc
-    fiscal = set(lexicon().fiscal_words)
+    fiscal = set(lex.fiscal_words)
     if span.start > 0 and doc[span.start - 1].lower_ in fiscal:
         return True
     window = [t.lower_ for t in doc[span.end : span.end + 3]]
@@ -117,9 +118,8 @@ def governor(span: Span) -> Token | None:
     return tok.head
 
 
-def has_amount(tok: Token, exclude: Span) -> bool:
+def has_amount(tok: Token, exclude: Span, lex: DateLexicon) -> bool:
     """A number, amount or percentage among the verb's own complements (not its clauses)."""
-    lex = lexicon()
     units = set(lex.units_after_year)
     for child in tok.children:
         if child.dep_ in lex.clause_deps or exclude.start <= child.i < exclude.end:
@@ -135,7 +135,11 @@ def has_amount(tok: Token, exclude: Span) -> bool:
                 t.like_num
                 and t.pos_ == "NUM"
                 and t.ent_type_ != "DATE"
-                and (t.head.lemma_.lower() in units or _noun_is_stat(t.head) or t.head.i == tok.i)
+                and (
+                    t.head.lemma_.lower() in units
+                    or _noun_is_stat(t.head, lex)
+                    or t.head.i == tok.i
+                )
             ):
                 return True
     return False
@@ -154,15 +158,14 @@ def _subject(verb: Token) -> Token | None:
     return None
 
 
-def _noun_is_stat(noun: Token) -> bool:
-    lex = lexicon()
+def _noun_is_stat(noun: Token, lex: DateLexicon) -> bool:
     words = {noun.lemma_.lower(), noun.lower_}
     return bool(words & set(lex.stat_nouns))
 
 
-def _under_policy_word(noun: Token) -> bool:
+def _under_policy_word(noun: Token, lex: DateLexicon) -> bool:
     """'conditions on exports from Aug. 1': the statistic noun is the object of a measure."""
-    policy = set(lexicon().policy_words)
+    policy = set(lex.policy_words)
     tok = noun
     for _ in range(3):
         if tok.dep_ in ("pobj", "dobj", "compound", "nsubjpass") or tok.dep_ == "prep":
@@ -174,9 +177,8 @@ def _under_policy_word(noun: Token) -> bool:
     return False
 
 
-def is_statistic_date(span: Span, granularity: str) -> bool:
+def is_statistic_date(span: Span, granularity: str, lex: DateLexicon) -> bool:
     """True when the date only marks the period of a statistic, a result or a market move."""
-    lex = lexicon()
     gov = governor(span)
     if gov is None:
         return False
@@ -186,25 +188,28 @@ def is_statistic_date(span: Span, granularity: str) -> bool:
         return False
     if gov.pos_ in ("VERB", "AUX"):
         subj = _subject(gov)
-        stat_subject = subj is not None and _noun_is_stat(subj)
+        stat_subject = subj is not None and _noun_is_stat(subj, lex)
         if lemma in strong and (
-            stat_subject or has_amount(gov, span) or subj is None or subj.pos_ in ("NOUN", "PRON")
+            stat_subject
+            or has_amount(gov, span, lex)
+            or subj is None
+            or subj.pos_ in ("NOUN", "PRON")
         ):
             return True
-        if lemma in weak and (stat_subject or has_amount(gov, span)):
+        if lemma in weak and (stat_subject or has_amount(gov, span, lex)):
             return True
         data_subject = (subj is not None and subj.lemma_.lower() in lex.data_nouns) or (
             gov.dep_ in ("acl", "relcl") and gov.head.lemma_.lower() in lex.data_nouns
         )
         return lemma in lex.data_verbs and granularity != "day" and data_subject
     if gov.pos_ in ("NOUN", "PROPN", "ADJ"):
-        if _noun_is_stat(gov) and not _under_policy_word(gov):
+        if _noun_is_stat(gov, lex) and not _under_policy_word(gov, lex):
             return True
         # "a surge in July exports": the noun the date modifies governs a statistic noun
         if (
             gov.dep_ in ("pobj",)
             and gov.head.dep_ == "prep"
-            and _noun_is_stat(gov.head.head)
+            and _noun_is_stat(gov.head.head, lex)
             and gov.head.head.pos_ == "NOUN"
             and span.root.dep_ in ("compound", "nmod", "amod")
         ):
@@ -212,17 +217,16 @@ def is_statistic_date(span: Span, granularity: str) -> bool:
     return False
 
 
-def is_period_of(span: Span) -> bool:
+def is_period_of(span: Span, lex: DateLexicon) -> bool:
     """'the first eight months of 2023', 'the 12 months to March': a window, not a date."""
     gov = governor(span)
-    if gov is None or gov.lemma_.lower() not in lexicon().period_nouns:
+    if gov is None or gov.lemma_.lower() not in lex.period_nouns:
         return False
     return any(c.dep_ in ("nummod", "amod") for c in gov.children)
 
 
-def tense_of(span: Span) -> Tense:
+def tense_of(span: Span, lex: DateLexicon) -> Tense:
     """'future' when the governing verb is marked for the future, 'past' when it is past tense."""
-    lex = lexicon()
     tok = governor(span) or span.root
     for _ in range(4):
         if tok.pos_ in ("VERB", "AUX") or tok.dep_ == "ROOT":

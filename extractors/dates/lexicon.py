@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 from tradeline.extractors.component_data import Lexicon
-from tradeline.extractors.validity.lexicon import PatternRow
-
-__all__ = ["DateLexicon", "EndWords", "PatternRow"]
 
 
 class EndWords(Lexicon):

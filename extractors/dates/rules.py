@@ -23,17 +23,10 @@ from datetime import date, datetime, timedelta
 from functools import cache, lru_cache
 from typing import Literal
 
-from tradeline.extractors.component_data import read_lexicon
 from tradeline.extractors.dates.lexicon import DateLexicon
 
 Granularity = Literal["day", "month", "year"]
 Tense = Literal["past", "future"] | None
-
-
-@cache
-def lexicon() -> DateLexicon:
-    """The shared date word lists (dates/lexicon.json of the assets folder in use)."""
-    return read_lexicon("dates/lexicon.json", DateLexicon)
 
 
 @dataclass(frozen=True)
@@ -149,15 +142,6 @@ def normalise(text: str) -> str:
     return t
 
 
-def strip_preposition(t: str) -> str:
-    """Drop one leading preposition ("on", "starting from", "back in" ...), then "the"."""
-    for prep in sorted(lexicon().leading_prepositions, key=len, reverse=True):
-        if t.startswith(prep + " "):
-            t = t[len(prep) + 1 :]
-            break
-    return t
-
-
 # --------------------------------------------------------------------------- year choice
 
 
@@ -188,10 +172,6 @@ def _pick_year(month: int, day: int | None, anchor: Anchor, tense: Tense) -> dat
 
 
 # --------------------------------------------------------------------------- rules
-
-
-def _month_of(word: str) -> int | None:
-    return lexicon().months.get(word.rstrip("."))
 
 
 def _relative(t: str, a: Anchor) -> ResolvedDate | None:
@@ -251,33 +231,6 @@ def _relative(t: str, a: Anchor) -> ResolvedDate | None:
     return None
 
 
-def _weekday(t: str, a: Anchor, tense: Tense = None) -> ResolvedDate | None:
-    """Most recent such day on or before publication; the coming one after "next" or when the
-    governing verb is future ("will lift the ban from Monday")."""
-    m = re.fullmatch(
-        r"(?:(last|next|this|coming|this coming|this past|past)\s+)?([a-z]+)\.?"
-        r"(?:\s+(?:morning|afternoon|evening|night))?",
-        t,
-    )
-    if not m:
-        return None
-    wd = lexicon().weekdays.get(m.group(2))
-    if wd is None:
-        return None
-    if a.month_only:
-        return None
-    d, which = a.day, m.group(1)
-    if which in ("next", "coming", "this coming"):
-        ahead = (wd - d.weekday()) % 7 or 7
-        return _fmt(d + timedelta(days=ahead), "day")
-    if tense == "future" and which is None:
-        return _fmt(d + timedelta(days=(wd - d.weekday()) % 7), "day")
-    back = (d.weekday() - wd) % 7
-    if which == "last" and back == 0:
-        back = 7
-    return _fmt(d - timedelta(days=back), "day")
-
-
 def _ordinal_day(t: str, a: Anchor, tense: Tense = None) -> ResolvedDate | None:
     """'the 2nd': that day of the publication month, else of the month before (next, if future)."""
     m = _ORDINAL_RE.fullmatch(t)
@@ -319,47 +272,8 @@ def _quarter(t: str, a: Anchor | None) -> ResolvedDate | None:
     return ResolvedDate(f"{y:04d}", "year")
 
 
-def _month_with_relative_year(t: str, a: Anchor) -> ResolvedDate | None:
-    """'April this year', 'April of last year', 'last April', 'this April'."""
-    m = re.fullmatch(r"([a-z]+)\.?,?\s+(?:of\s+)?(this|last|next)\s+year", t)
-    if m and _month_of(m.group(1)):
-        y = a.day.year + {"this": 0, "last": -1, "next": 1}[m.group(2)]
-        return _fmt(date(y, _month_of(m.group(1)) or 1, 1), "month")
-    m = re.fullmatch(r"(last|this|next)\s+([a-z]+)\.?", t)
-    if m and _month_of(m.group(2)):
-        mo = _month_of(m.group(2)) or 1
-        y = a.day.year
-        if m.group(1) == "last":
-            y = y if mo < a.day.month else y - 1
-        elif m.group(1) == "next":
-            y = y if mo > a.day.month else y + 1
-        return _fmt(date(y, mo, 1), "month")
-    return None
-
-
 _MONTH_DAY_RE = re.compile(r"^([a-z]+)\.?\s+(\d{1,2})(?:st|nd|rd|th)?$")
 _DAY_MONTH_RE = re.compile(r"^(?:the\s+)?(\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?([a-z]+)\.?$")
-
-
-def _undated_year(t: str, a: Anchor, tense: Tense) -> ResolvedDate | None:
-    """'Dec. 1', '1 December', 'the 1st of December', 'October': infer the year."""
-    m = _MONTH_DAY_RE.fullmatch(t)
-    if m and _month_of(m.group(1)):
-        mo, day = _month_of(m.group(1)) or 1, int(m.group(2))
-    else:
-        m = _DAY_MONTH_RE.fullmatch(t)
-        if m and _month_of(m.group(2)):
-            mo, day = _month_of(m.group(2)) or 1, int(m.group(1))
-        else:
-            mo = _month_of(t) if re.fullmatch(r"[a-z]+\.?", t) else None
-            if not mo:
-                return None
-            d = _pick_year(mo, None, a, tense)
-            return _fmt(d, "month") if d else None
-    if not 1 <= day <= 31:
-        return None
-    d = _pick_year(mo, day, a, tense)
-    return _fmt(d, "day") if d else None
 
 
 @cache
@@ -383,7 +297,7 @@ _MONTH_YEAR = re.compile(r"([a-z]+) (\d{4})")
 
 
 def _common_format(t: str) -> ResolvedDate | None:
-    """"june 8, 2025" and "june 2025", the two shapes most dates in news take, read directly.
+    """ "june 8, 2025" and "june 2025", the two shapes most dates in news take, read directly.
 
     They are most of the dateparser calls on news (≈1 ms each); the result is what
     `_with_dateparser` gives for them (tests/test_dates.py compares the two over every month and
@@ -457,59 +371,141 @@ _THE_UNIT = {
 }
 
 
-def _modified(t: str, a: Anchor | None, tense: Tense) -> ResolvedDate | None:
-    """'early April', 'mid-2024', 'the end of last year': the inner expression's own precision."""
-    mods = sorted(lexicon().modifiers, key=len, reverse=True)
-    for mod in mods:
-        for sep in (" ", "-", " - "):
-            if t.startswith(mod + sep):
-                inner = t[len(mod) + len(sep) :].strip()
-                inner = _THE_UNIT.get(inner, inner)
-                res = resolve(inner, a, tense)
-                if res is None:
+class DateResolver:
+    """The rules that read the date lexicon: prepositions, month and weekday names, modifiers,
+    vague words. One per date lexicon (`DateTagger.resolver`)."""
+
+    def __init__(self, lexicon: DateLexicon) -> None:
+        self.lexicon = lexicon
+
+    def strip_preposition(self, t: str) -> str:
+        """Drop one leading preposition ("on", "starting from", "back in" ...), then "the"."""
+        for prep in sorted(self.lexicon.leading_prepositions, key=len, reverse=True):
+            if t.startswith(prep + " "):
+                t = t[len(prep) + 1 :]
+                break
+        return t
+
+    def _month_of(self, word: str) -> int | None:
+        return self.lexicon.months.get(word.rstrip("."))
+
+    def _weekday(self, t: str, a: Anchor, tense: Tense = None) -> ResolvedDate | None:
+        """Most recent such day on or before publication; the coming one after "next" or when
+        the governing verb is future ("will lift the ban from Monday")."""
+        m = re.fullmatch(
+            r"(?:(last|next|this|coming|this coming|this past|past)\s+)?([a-z]+)\.?"
+            r"(?:\s+(?:morning|afternoon|evening|night))?",
+            t,
+        )
+        if not m:
+            return None
+        wd = self.lexicon.weekdays.get(m.group(2))
+        if wd is None:
+            return None
+        if a.month_only:
+            return None
+        d, which = a.day, m.group(1)
+        if which in ("next", "coming", "this coming"):
+            ahead = (wd - d.weekday()) % 7 or 7
+            return _fmt(d + timedelta(days=ahead), "day")
+        if tense == "future" and which is None:
+            return _fmt(d + timedelta(days=(wd - d.weekday()) % 7), "day")
+        back = (d.weekday() - wd) % 7
+        if which == "last" and back == 0:
+            back = 7
+        return _fmt(d - timedelta(days=back), "day")
+
+    def _month_with_relative_year(self, t: str, a: Anchor) -> ResolvedDate | None:
+        """'April this year', 'April of last year', 'last April', 'this April'."""
+        m = re.fullmatch(r"([a-z]+)\.?,?\s+(?:of\s+)?(this|last|next)\s+year", t)
+        if m and self._month_of(m.group(1)):
+            y = a.day.year + {"this": 0, "last": -1, "next": 1}[m.group(2)]
+            return _fmt(date(y, self._month_of(m.group(1)) or 1, 1), "month")
+        m = re.fullmatch(r"(last|this|next)\s+([a-z]+)\.?", t)
+        if m and self._month_of(m.group(2)):
+            mo = self._month_of(m.group(2)) or 1
+            y = a.day.year
+            if m.group(1) == "last":
+                y = y if mo < a.day.month else y - 1
+            elif m.group(1) == "next":
+                y = y if mo > a.day.month else y + 1
+            return _fmt(date(y, mo, 1), "month")
+        return None
+
+    def _undated_year(self, t: str, a: Anchor, tense: Tense) -> ResolvedDate | None:
+        """'Dec. 1', '1 December', 'the 1st of December', 'October': infer the year."""
+        m = _MONTH_DAY_RE.fullmatch(t)
+        if m and self._month_of(m.group(1)):
+            mo, day = self._month_of(m.group(1)) or 1, int(m.group(2))
+        else:
+            m = _DAY_MONTH_RE.fullmatch(t)
+            if m and self._month_of(m.group(2)):
+                mo, day = self._month_of(m.group(2)) or 1, int(m.group(1))
+            else:
+                mo = self._month_of(t) if re.fullmatch(r"[a-z]+\.?", t) else None
+                if not mo:
                     return None
-                if res.granularity == "day":
-                    return ResolvedDate(res.value[:7], "month")
-                return res
-    return None
+                d = _pick_year(mo, None, a, tense)
+                return _fmt(d, "month") if d else None
+        if not 1 <= day <= 31:
+            return None
+        d = _pick_year(mo, day, a, tense)
+        return _fmt(d, "day") if d else None
 
-
-def is_duration_or_vague(t: str) -> bool:
-    """True for "one-year", "12 months", "a day after", "recently", "in recent months" ..."""
-    lex = lexicon()
-    if t in lex.vague or strip_preposition(t) in lex.vague:
-        return True
-    bare = strip_preposition(t)
-    return bool(_DURATION_RE.fullmatch(bare) or _OFFSET_RE.match(bare) or _DURATION_RE.fullmatch(t))
-
-
-def resolve(t: str, a: Anchor | None, tense: Tense = None) -> ResolvedDate | None:
-    """Resolve an already normalised expression; see the module docstring for the rules."""
-    t = strip_preposition(t)
-    if not t or is_duration_or_vague(t) or re.search(r"[$€£¥%]|\d,\d{3}", t):
-        return None  # amounts, not dates
-    res = _quarter(t, a) or _modified(t, a, tense) or _absolute(t)
-    if res or a is None:
-        return res
-    res = _relative(t, a) or _weekday(t, a, tense) or _ordinal_day(t, a, tense)
-    return res or _month_with_relative_year(t, a) or _undated_year(t, a, tense)
-
-
-def resolve_date_expression(
-    text: str, published: str | None, *, tense: Tense = None
-) -> ResolvedDate | None:
-    """Resolve one date expression against the publication date.
-
-    ``published`` is YYYY-MM-DD or YYYY-MM; None resolves absolute dates only. ``tense`` ("past"
-    or "future", from the governing verb) only decides the year of dates written without one.
-    Returns None for durations, offsets, vague words and anything that is not a date.
-    """
-    if not isinstance(text, str) or len(text) > 200:
+    def _modified(self, t: str, a: Anchor | None, tense: Tense) -> ResolvedDate | None:
+        """'early April', 'mid-2024', 'the end of last year': the inner expression's own
+        precision."""
+        mods = sorted(self.lexicon.modifiers, key=len, reverse=True)
+        for mod in mods:
+            for sep in (" ", "-", " - "):
+                if t.startswith(mod + sep):
+                    inner = t[len(mod) + len(sep) :].strip()
+                    inner = _THE_UNIT.get(inner, inner)
+                    res = self.resolve(inner, a, tense)
+                    if res is None:
+                        return None
+                    if res.granularity == "day":
+                        return ResolvedDate(res.value[:7], "month")
+                    return res
         return None
-    t = normalise(text)
-    if not t or not re.search(r"[a-z0-9]", t):
-        return None
-    try:
-        return resolve(t, Anchor.parse(published), tense)
-    except (ValueError, OverflowError):
-        return None
+
+    def is_duration_or_vague(self, t: str) -> bool:
+        """True for "one-year", "12 months", "a day after", "recently", "in recent months" ..."""
+        lex = self.lexicon
+        if t in lex.vague or self.strip_preposition(t) in lex.vague:
+            return True
+        bare = self.strip_preposition(t)
+        return bool(
+            _DURATION_RE.fullmatch(bare) or _OFFSET_RE.match(bare) or _DURATION_RE.fullmatch(t)
+        )
+
+    def resolve(self, t: str, a: Anchor | None, tense: Tense = None) -> ResolvedDate | None:
+        """Resolve an already normalised expression; see the module docstring for the rules."""
+        t = self.strip_preposition(t)
+        if not t or self.is_duration_or_vague(t) or re.search(r"[$€£¥%]|\d,\d{3}", t):
+            return None  # amounts, not dates
+        res = _quarter(t, a) or self._modified(t, a, tense) or _absolute(t)
+        if res or a is None:
+            return res
+        res = _relative(t, a) or self._weekday(t, a, tense) or _ordinal_day(t, a, tense)
+        return res or self._month_with_relative_year(t, a) or self._undated_year(t, a, tense)
+
+    def resolve_expression(
+        self, text: str, published: str | None, *, tense: Tense = None
+    ) -> ResolvedDate | None:
+        """Resolve one date expression against the publication date.
+
+        ``published`` is YYYY-MM-DD or YYYY-MM; None resolves absolute dates only. ``tense``
+        ("past" or "future", from the governing verb) only decides the year of dates written
+        without one. Returns None for durations, offsets, vague words and anything that is not
+        a date.
+        """
+        if not isinstance(text, str) or len(text) > 200:
+            return None
+        t = normalise(text)
+        if not t or not re.search(r"[a-z0-9]", t):
+            return None
+        try:
+            return self.resolve(t, Anchor.parse(published), tense)
+        except (ValueError, OverflowError):
+            return None

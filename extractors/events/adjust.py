@@ -12,20 +12,16 @@
   firm resumed shipments" (a firm, not an authority, resuming trade).
 * A headline (a first line without final punctuation) only announces what the body tells:
   its undated events are dropped when the body has events.
-Cue words live in models/data/event_cues.json ("adjust" section).
+Cue words live in models/data/events/cues.json ("adjust" section).
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from spacy.tokens import Span, Token
 
+from tradeline.extractors.events.candidates import Candidate
 from tradeline.extractors.events.lexicon import AdjustCues, EventCues
 from tradeline.extractors.text.doc_cache import doc_text
-
-if TYPE_CHECKING:
-    from tradeline.extractors.events.facts import Candidate
 
 
 def _cue(cues: EventCues) -> AdjustCues:
@@ -116,9 +112,7 @@ def donates_effective_date(c: Candidate, previous: Candidate | None, cues: Event
     return same and near
 
 
-def is_description(
-    c: Candidate, cues: EventCues, authority: set[int], dated: set[int]
-) -> bool:
+def is_description(c: Candidate, cues: EventCues, authority: set[int], dated: set[int]) -> bool:
     """A relative-clause requirement, an undated participle on its object, a firm resuming."""
     trig = c.trigger
     if c.rule in cues.adjust.requirement_rules and trig.dep_ == "relcl":

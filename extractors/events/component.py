@@ -1,39 +1,47 @@
 """spaCy component `tradeline_events`: event trigger mentions.
 
-The trigger lexicon (models/data/event_triggers.json) pairs verb or nominalisation classes with
-object classes ("grant" x "licence" -> permit_issued, "reversal" x "ban" -> ban_lifted). It is
-compiled into dependency templates (extractors/dep_templates.py: verb->object,
+The trigger lexicon (models/data/events/triggers.json) pairs verb or nominalisation classes
+with object classes ("grant" x "licence" -> permit_issued, "reversal" x "ban" -> ban_lifted). It
+is compiled into dependency templates (events/dep_templates.py: verb->object,
 verb->prep->object, object->acl/relcl verb, noun->prep->object) and, because the small model's
 parse is often wrong, into surface Matcher patterns over lemmas with short gaps. Hand-written
-token patterns (event_patterns.jsonl) add wordings that are not verb-object pairs ("shall not be
-permitted", "added ... to its export control list").
+token patterns (events/patterns.jsonl) add wordings that are not verb-object pairs ("shall not
+be permitted", "added ... to its export control list").
 
 Sets ``doc.spans["tl_triggers"]``: one-token spans on the trigger word, label = event type,
 ``kb_id_`` = rule id (with ``:subtype`` when the rule names one); and, in the same order,
 ``doc.spans["tl_trigger_objects"]``: the object word of each trigger (the trigger itself when
 the rule has no object). Whether a trigger states a real action is decided later
-(extractors/events.py).
+(events/facts.py), with the cue words this component also owns (events/cues.json, `cues`).
 """
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
-from tradeline.extractors.component_data import read_lexicon, read_rows
+from tradeline.extractors.component_data import DataComponent, DataFile
 from tradeline.extractors.events.dep_templates import (
     DepTemplates,
     DepVocab,
     company_object,
     lemma_object,
 )
-from tradeline.extractors.events.lexicon import EventRule, EventTriggers, PatternRule, Words
+from tradeline.extractors.events.lexicon import (
+    EventCues,
+    EventRule,
+    EventTriggers,
+    PatternRule,
+    Words,
+)
 from tradeline.extractors.text.gated_matcher import GatedMatcher
 
+NAME = "tradeline_events"
 TRIGGERS = "tl_triggers"
 TRIGGER_OBJECTS = "tl_trigger_objects"
+
 
 def _gap(n: int, spec: EventTriggers) -> dict[str, Any]:
     """Up to `n` tokens that cross no clause or phrase boundary (triggers.json gap_tags/words)."""
@@ -45,18 +53,36 @@ def _gap(n: int, spec: EventTriggers) -> dict[str, Any]:
 
 
 @Language.factory(
-    "tradeline_events",
-    default_config={"triggers": "events/triggers.json", "patterns": "events/patterns.jsonl"},
+    NAME,
+    assigns=["doc.spans"],
+    requires=["doc.ents", "doc.sents", "token.pos", "token.tag", "token.dep", "token.lemma"],
 )
-def make_event_tagger(nlp: Language, name: str, triggers: str, patterns: str) -> EventTagger:
-    return EventTagger(nlp, triggers, patterns)
+def make_event_tagger(nlp: Language, name: str) -> EventTagger:
+    return EventTagger(nlp, name)
 
 
-class EventTagger:
+class EventTagger(DataComponent):
     """Finds trigger/object pairs; see the module docstring."""
 
-    def __init__(self, nlp: Language, triggers: str, patterns: str) -> None:
-        spec = read_lexicon(triggers, EventTriggers)
+    FILES: ClassVar[dict[str, str]] = {"triggers": ".json", "patterns": ".jsonl", "cues": ".json"}
+
+    def initialize(
+        self,
+        get_examples: object = None,
+        *,
+        nlp: Language | None = None,
+        triggers: str,
+        patterns: str,
+        cues: str,
+    ) -> None:
+        """Read the trigger lexicon, the extra patterns and the cue words (paths from
+        models/pipeline.toml)."""
+        self._read(triggers=triggers, patterns=patterns, cues=cues)
+
+    def _load(self, files: dict[str, DataFile]) -> None:
+        nlp = self.nlp
+        self.cues = files["cues"].parse(EventCues)
+        spec = files["triggers"].parse(EventTriggers)
         self.spec = spec
         self.weak = set(spec.weak_objects)
         self.qualifiers = set(spec.object_qualifiers)
@@ -84,7 +110,7 @@ class EventTagger:
             self._compile(rule)
         self.extra = GatedMatcher(nlp.vocab)
         self.extra_rules: dict[str, PatternRule] = {}
-        for row in read_rows(patterns, PatternRule):
+        for row in files["patterns"].rows(PatternRule):
             self.extra_rules[row.id] = row
             self.extra.add(row.id, [row.pattern])
 
@@ -170,6 +196,7 @@ class EventTagger:
         return matches
 
     def __call__(self, doc: Doc) -> Doc:
+        self._check_loaded()
         found: dict[tuple[int, str], tuple[Token, Token, str]] = {}
         for key, names, token_ids in self.dep(doc):
             rule = self.rules[key.split("#", 1)[0]]
@@ -225,9 +252,7 @@ class EventTagger:
             return
         if obj.i != trig.i and obj.dep_ == "compound":
             return  # "export" in "export ban" is a modifier, not the thing acted on
-        if rule.subject_only and not (
-            obj.dep_ in ("nsubj", "nsubjpass") and obj.head.i == trig.i
-        ):
+        if rule.subject_only and not (obj.dep_ in ("nsubj", "nsubjpass") and obj.head.i == trig.i):
             return  # "the licence requirement will apply to ...": the measure is the subject
         # An active verb's subject is its object only in a misparsed passive
         # ("export controls first revealed on ..."): never when the verb has its own object.

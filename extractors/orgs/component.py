@@ -9,12 +9,14 @@ Sets two span groups, nothing else:
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
-from tradeline.extractors.component_data import read_lexicon, read_rows
+from tradeline.extractors.component_data import DataComponent, DataFile
 from tradeline.extractors.orgs.lexicon import (
     AuthorityContext,
     AuthorityName,
@@ -22,48 +24,53 @@ from tradeline.extractors.orgs.lexicon import (
     NonCompanyOrg,
 )
 
+NAME = "tradeline_orgs"
 NONFIRM = "tl_nonfirm"
 AUTHORITIES = "tl_authorities"
 
 
-@Language.factory(
-    "tradeline_orgs",
-    default_config={
-        "non_company_orgs": "orgs/non_company_orgs.jsonl",
-        "non_company_heads": "orgs/non_company_heads.json",
-        "authorities": "orgs/authorities.jsonl",
-        "authority_context": "orgs/authority_context.json",
-    },
-)
-def make_org_tagger(
-    nlp: Language,
-    name: str,
-    non_company_orgs: str,
-    non_company_heads: str,
-    authorities: str,
-    authority_context: str,
-) -> OrgTagger:
-    return OrgTagger(nlp, non_company_orgs, non_company_heads, authorities, authority_context)
+@Language.factory(NAME, assigns=["doc.spans"], requires=["doc.ents", "token.tag"])
+def make_org_tagger(nlp: Language, name: str) -> OrgTagger:
+    return OrgTagger(nlp, name)
 
 
-class OrgTagger:
+class OrgTagger(DataComponent):
     """Finds non-firm organisations and authorities by list, head word and country adjective."""
 
-    def __init__(
+    FILES: ClassVar[dict[str, str]] = {
+        "non_company_orgs": ".jsonl",
+        "non_company_heads": ".json",
+        "authorities": ".jsonl",
+        "authority_context": ".json",
+    }
+
+    def initialize(
         self,
-        nlp: Language,
+        get_examples: object = None,
+        *,
+        nlp: Language | None = None,
         non_company_orgs: str,
         non_company_heads: str,
         authorities: str,
         authority_context: str,
     ) -> None:
+        """Read the organisation lists (paths from models/pipeline.toml)."""
+        self._read(
+            non_company_orgs=non_company_orgs,
+            non_company_heads=non_company_heads,
+            authorities=authorities,
+            authority_context=authority_context,
+        )
+
+    def _load(self, files: dict[str, DataFile]) -> None:
+        nlp = self.nlp
         self.nonfirm = PhraseMatcher(nlp.vocab, attr="ORTH")
         by_kind: dict[str, list[str]] = {}
-        for org in read_rows(non_company_orgs, NonCompanyOrg):
+        for org in files["non_company_orgs"].rows(NonCompanyOrg):
             by_kind.setdefault(org.kind, []).append(org.name)
         for kind, names in by_kind.items():
             self.nonfirm.add(kind, list(nlp.tokenizer.pipe(names)))
-        heads = read_lexicon(non_company_heads, NonCompanyHeads)
+        heads = files["non_company_heads"].parse(NonCompanyHeads)
         self.non_company_heads = set(heads.non_company)
         self.media_heads = set(heads.media)
 
@@ -71,20 +78,21 @@ class OrgTagger:
         # Place names also match in capitals ("TOKYO (Reuters) -"); acronyms only as written.
         self.authority_folded = PhraseMatcher(nlp.vocab, attr="LOWER")
         by_country: dict[str, list[str]] = {}
-        for row in read_rows(authorities, AuthorityName):
+        for row in files["authorities"].rows(AuthorityName):
             by_country.setdefault(row.country, []).append(row.text)
         for country, names in by_country.items():
             self.authority.add(country, list(nlp.tokenizer.pipe(names)))
             folded = [n for n in names if not n.isupper() and n[:1].isupper() and len(n) > 3]
             if folded:
                 self.authority_folded.add(country, list(nlp.tokenizer.pipe(folded)))
-        context = read_lexicon(authority_context, AuthorityContext)
-        self.context = context
+        context = files["authority_context"].parse(AuthorityContext)
         self.demonyms: dict[str, str] = context.demonyms
         self.generic = PhraseMatcher(nlp.vocab, attr="LOWER")
         self.generic.add("generic", list(nlp.tokenizer.pipe(context.generic_authorities)))
+        self.context = context  # also read by orgs/authorities.py: who acts in an event
 
     def __call__(self, doc: Doc) -> Doc:
+        self._check_loaded()
         doc.spans[NONFIRM] = filter_spans(self._nonfirm(doc))
         doc.spans[AUTHORITIES] = filter_spans(self._authorities(doc))
         return doc

@@ -20,7 +20,7 @@ from spacy.tokens import Doc
 _FINAL = set(".!?;:\"'”’)]…»") | {"-", "\u2013", "\u2014"}
 
 
-@Language.component("tradeline_line_breaks")
+@Language.component("tradeline_line_breaks", assigns=["token.is_sent_start"])
 def mark_line_starts(doc: Doc) -> Doc:
     """Mark the first non-space token after a newline as a sentence start.
 

@@ -1,47 +1,33 @@
-"""Token-pattern files (JSONL of {"label", "pattern"}) compiled once per vocabulary.
+"""Token-pattern files (JSONL of {"label", "pattern"}) and the Matcher compiled from them.
 
-The date and validity finders both read their patterns as data; compiling a spaCy Matcher is
-far costlier than running it, so each (file, vocab) pair is compiled once per process.
+The date and validity components keep their patterns as data; compiling a spaCy Matcher is far
+costlier than running it, so each component compiles its own once, when it loads its data, and
+runs it only around the tokens its patterns can match (anchored_matcher.py).
 """
 
 from __future__ import annotations
 
-import json
-from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 from spacy.matcher import Matcher
-from spacy.tokens import Doc
+from spacy.vocab import Vocab
 
+from tradeline.extractors.component_data import Row
 from tradeline.extractors.text.anchored_matcher import AnchoredMatcher
 
-_MATCHERS: dict[tuple[Path, int], AnchoredMatcher] = {}
+Patterns = list[tuple[str, list[dict[str, Any]]]]  # (label, token pattern), in file order
 
 
-def read_patterns(
-    path: Path, transform: Callable[[Any], Any] | None = None
-) -> list[tuple[str, list]]:
-    """(label, pattern) rows of a JSONL pattern file, each pattern passed through `transform`."""
-    rows = []
-    for line in path.read_text(encoding="utf-8").splitlines():
-        if line.strip():
-            rec = json.loads(line)
-            pattern = rec["pattern"]
-            rows.append((rec["label"], transform(pattern) if transform else pattern))
-    return rows
+class PatternRow(Row):
+    """One line of a pattern file: a spaCy token pattern and the label its matches get."""
+
+    label: str
+    pattern: list[dict[str, Any]]
 
 
-def anchored_matcher_for(
-    doc: Doc, path: Path, patterns: Callable[[], list[tuple[str, list]]]
-) -> AnchoredMatcher:
-    """The Matcher for `path` on this doc's vocab (it keeps the vocab alive, so ids stay
-    unique), run only around the tokens its patterns can match (anchored_matcher.py)."""
-    key = (path, id(doc.vocab))
-    if key not in _MATCHERS:
-        rows = patterns()
-        matcher = Matcher(doc.vocab)
-        for label, pattern in rows:
-            matcher.add(label, [pattern])
-        _MATCHERS[key] = AnchoredMatcher(matcher, [pattern for _, pattern in rows])
-    return _MATCHERS[key]
+def anchored_matcher(vocab: Vocab, patterns: Patterns) -> AnchoredMatcher:
+    """One Matcher holding every pattern, run only near the tokens the patterns can match."""
+    matcher = Matcher(vocab)
+    for label, pattern in patterns:
+        matcher.add(label, [pattern])
+    return AnchoredMatcher(matcher, [pattern for _, pattern in patterns])

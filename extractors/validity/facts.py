@@ -4,59 +4,36 @@ GUIDELINES §4 counts "one-year validity period", "valid for six months", "delay
 "annual licence", "run for a year", "year-long permits" and not lead times ("four months of
 transition time", "30 days before"), open ends ("indefinitely"), coverage years ("for 2026") or
 statistics windows ("the first eight months"). A spaCy ``Matcher`` finds duration words
-(models/data/validity/patterns.jsonl); each is kept only when it is
+(models/data/validity/patterns.jsonl, the `tradeline_validity` component); each is kept only
+when it is
 
 * adjectival to a measure noun ("a 90-day pause", "year-long permits"), or
 * the object of "for" (or "by" after extend/delay) whose governor is a measure verb or noun
   ("valid for", "suspended ... for", "licences run for").
 
-Word lists are in models/data/validity/lexicon.json. ``add_duration`` turns a start date and a
-duration into an end date at the start's own precision.
+Word lists are in models/data/validity/lexicon.json, read through the component
+(`ValidityTagger.lexicon`). ``durations.add_duration`` turns a start date and a duration into
+an end date at the start's own precision.
 """
 
 from __future__ import annotations
 
-import calendar
 import re
-from datetime import date, timedelta
-from functools import cache
-from pathlib import Path
 
 from spacy.tokens import Doc, Span, Token
-from spacy.util import filter_spans
 
-from tradeline.extractors.component_data import read_lexicon
-from tradeline.extractors.text.patterns import anchored_matcher_for, read_patterns
+from tradeline.extractors.validity.component import DURATIONS, ValidityTagger
 from tradeline.extractors.validity.lexicon import ValidityLexicon
-from tradeline.models.assets import data_path
 from tradeline.records import ValidityPeriodFact
 
 _MAX_FILLERS = 5
 
 
-@cache
-def lexicon() -> ValidityLexicon:
-    """Validity word lists (validity/lexicon.json of the assets folder in use)."""
-    return read_lexicon("validity/lexicon.json", ValidityLexicon)
-
-
-@cache
-def _patterns() -> list[tuple[str, list]]:
-    return read_patterns(patterns_path())
-
-
-@cache
-def patterns_path() -> Path:
-    """validity/patterns.jsonl of the assets folder in use (models/assets.py: `--assets`); cached,
-    and cleared with the other tables when the folder changes, so no file check per doc."""
-    return data_path("validity/patterns.jsonl")
-
-
 # --------------------------------------------------------------------------- durations
 
 
-def _iso(number: float, unit: str) -> str | None:
-    code = lexicon().units.get(unit)
+def _iso(number: float, unit: str, lex: ValidityLexicon) -> str | None:
+    code = lex.units.get(unit)
     if code is None or number <= 0:
         return None
     if code == "10Y":
@@ -68,9 +45,8 @@ def _iso(number: float, unit: str) -> str | None:
     return f"P{int(number)}{code}"
 
 
-def duration_of(span: Span) -> str | None:
+def duration_of(span: Span, lex: ValidityLexicon) -> str | None:
     """ISO 8601 duration of a matched duration phrase ('one-year' -> P1Y, '90-day' -> P90D)."""
-    lex = lexicon()
     words = [t.lower_ for t in span if t.text != "-"]
     if span.label_ == "LONG":
         return lex.long_words.get(
@@ -92,7 +68,7 @@ def duration_of(span: Span) -> str | None:
         if val is None:
             return None
         number = val
-    return _iso(number, unit)
+    return _iso(number, unit, lex)
 
 
 # --------------------------------------------------------------------------- attachment
@@ -102,8 +78,7 @@ def _lemma(tok: Token) -> str:
     return tok.lemma_.lower()
 
 
-def _is_attach(tok: Token) -> bool:
-    lex = lexicon()
+def _is_attach(tok: Token, lex: ValidityLexicon) -> bool:
     return (
         _lemma(tok) in lex.attach_verbs
         or _lemma(tok) in lex.attach_nouns
@@ -111,9 +86,11 @@ def _is_attach(tok: Token) -> bool:
     )
 
 
-def _left_preposition(doc: Doc, span: Span) -> tuple[Token | None, list[Token]]:
+def _left_preposition(
+    doc: Doc, span: Span, lex: ValidityLexicon
+) -> tuple[Token | None, list[Token]]:
     """The 'for'/'by'/'of' before the duration, skipping fillers ('for another', 'for up to a')."""
-    fillers = set(lexicon().for_fillers)
+    fillers = set(lex.for_fillers)
     skipped: list[Token] = []
     i = span.start - 1
     while i >= span.sent.start and len(skipped) <= _MAX_FILLERS:
@@ -139,10 +116,9 @@ def _governor_words(prep: Token, limit: int = 6) -> list[Token]:
     return out
 
 
-def _for_phrase(doc: Doc, span: Span) -> tuple[Token, Token] | None:
+def _for_phrase(doc: Doc, span: Span, lex: ValidityLexicon) -> tuple[Token, Token] | None:
     """(preposition, governor) when the duration is 'for/by ... N units' on a measure word."""
-    lex = lexicon()
-    prep, skipped = _left_preposition(doc, span)
+    prep, skipped = _left_preposition(doc, span, lex)
     if prep is None:
         return None
     if {t.lower_ for t in skipped} & set(lex.exclude_before_for):
@@ -153,7 +129,7 @@ def _for_phrase(doc: Doc, span: Span) -> tuple[Token, Token] | None:
         and doc[prep.i - 1].lower_ in ("period", "term")
     ):
         outer = Span(doc, prep.i - 1, span.end)  # "for a period of two years"
-        found, more = _left_preposition(doc, outer)
+        found, more = _left_preposition(doc, outer, lex)
         if found is not None and found.lower_ == "for":
             prep, skipped = found, skipped + more
     if prep.lower_ == "of":
@@ -167,7 +143,7 @@ def _for_phrase(doc: Doc, span: Span) -> tuple[Token, Token] | None:
         head = prep.head
         return (prep, head) if _lemma(head) in lex.by_verbs else None
     for word in _governor_words(prep):
-        if word.pos_ in ("VERB", "AUX", "ADJ", "NOUN", "PROPN") and _is_attach(word):
+        if word.pos_ in ("VERB", "AUX", "ADJ", "NOUN", "PROPN") and _is_attach(word, lex):
             if _lemma(word) in lex.exclude_nouns:
                 return None
             return prep, word
@@ -189,8 +165,7 @@ def _noun_phrase_after(doc: Doc, span: Span) -> list[Token]:
     return out
 
 
-def _adjectival(doc: Doc, span: Span) -> list[Token] | None:
-    lex = lexicon()
+def _adjectival(doc: Doc, span: Span, lex: ValidityLexicon) -> list[Token] | None:
     hyphenated = any(t.text == "-" or "-" in t.text for t in span) or span.label_ in (
         "LONG",
         "ANNUAL",
@@ -213,32 +188,30 @@ def _plain_text(doc: Doc, start: int, end: int) -> str:
     return doc.text[start:end]
 
 
-def find_validity_periods(doc: Doc) -> list[ValidityPeriodFact]:
+def find_validity_periods(doc: Doc, validity: ValidityTagger) -> list[ValidityPeriodFact]:
     """Explicit durations of licences, permits, controls, suspensions, bans, deals (GUIDELINES §4).
 
     Each distinct (text, duration) once; valid_from / valid_to are left for the assembler.
     """
-    spans = []
-    for match_id, start, end in anchored_matcher_for(doc, patterns_path(), _patterns)(doc):
-        spans.append(Span(doc, start, end, label=doc.vocab.strings[match_id]))
+    lex = validity.lexicon
     out: list[ValidityPeriodFact] = []
     seen: set[tuple[str, str]] = set()
-    for span in filter_spans(spans):
-        duration = duration_of(span)
+    for span in doc.spans.get(DURATIONS, []):
+        duration = duration_of(span, lex)
         if duration is None:
             continue
         nxt = doc[span.end] if span.end < len(doc) else None
-        if nxt is not None and nxt.lower_ in lexicon().trailing_words and span.label_ != "ANNUAL":
+        if nxt is not None and nxt.lower_ in lex.trailing_words and span.label_ != "ANNUAL":
             continue
         start_char, end_char, applies = span.start_char, span.end_char, None
-        phrase = None if span.label_ == "ANNUAL" else _for_phrase(doc, span)
+        phrase = None if span.label_ == "ANNUAL" else _for_phrase(doc, span, lex)
         if phrase is not None:
             prep, gov = phrase
             applies = gov.text
             first = gov if 0 <= prep.i - gov.i <= 1 else prep
             start_char = min(first.idx, prep.idx)
         else:
-            np = _adjectival(doc, span)
+            np = _adjectival(doc, span, lex)
             if np is None:
                 continue
             end_char = np[-1].idx + len(np[-1].text)
@@ -259,53 +232,3 @@ def find_validity_periods(doc: Doc) -> list[ValidityPeriodFact]:
             )
         )
     return out
-
-
-# --------------------------------------------------------------------------- add_duration
-
-_DUR_RE = re.compile(r"P(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)W)?(?:(\d+)D)?")
-
-
-def add_duration(start: str, duration: str) -> str | None:
-    """End of a period: start + ISO duration, at the start's precision.
-
-    "2025-12-02" + "P1Y" -> "2026-12-02"; "2024-02-29" + "P1Y" -> "2025-02-28" (month ends are
-    clamped); "2025-12" + "P6M" -> "2026-06"; "2025" + "P2Y" -> "2027". Returns None when the
-    duration is finer than the start ("2025" + "P6M") or either value is malformed.
-    """
-    if not isinstance(start, str) or not isinstance(duration, str):
-        return None
-    m = _DUR_RE.fullmatch(duration.strip().upper())
-    if not m or not any(m.groups()):
-        return None
-    years, months, weeks, days = (int(g) if g else 0 for g in m.groups())
-    s = re.fullmatch(r"(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?", start.strip())
-    if not s:
-        return None
-    y = int(s.group(1))
-    total_months = years * 12 + months
-    if s.group(2) is None:  # year precision
-        if weeks or days or total_months % 12:
-            return None
-        return f"{y + total_months // 12:04d}"
-    mo = int(s.group(2))
-    if not 1 <= mo <= 12:
-        return None
-    idx = y * 12 + mo - 1 + total_months
-    ny, nm = idx // 12, idx % 12 + 1
-    if s.group(3) is None:  # month precision
-        if weeks or days:
-            return None
-        return f"{ny:04d}-{nm:02d}"
-    try:
-        date(y, mo, int(s.group(3)))
-    except ValueError:
-        return None
-    if not 1 <= ny <= 9999:
-        return None
-    day = min(int(s.group(3)), calendar.monthrange(ny, nm)[1])
-    try:
-        end = date(ny, nm, day) + timedelta(days=weeks * 7 + days)
-    except OverflowError:
-        return None
-    return end.isoformat()

@@ -2,16 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-from tradeline.extractors.component_data import Lexicon, Row
-
-
-class PatternRow(Row):
-    """A spaCy token pattern with its label (patterns.jsonl)."""
-
-    label: str
-    pattern: list[dict[str, Any]]
+from tradeline.extractors.component_data import Lexicon
 
 
 class ValidityLexicon(Lexicon):
