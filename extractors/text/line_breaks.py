@@ -12,6 +12,8 @@ is marked as no sentence start, which the parser respects too.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy
 from spacy.attrs import SENT_START
 from spacy.language import Language
@@ -20,7 +22,12 @@ from spacy.tokens import Doc
 _FINAL = set(".!?;:\"'”’)]…»") | {"-", "\u2013", "\u2014"}
 
 
-@Language.component("tradeline_line_breaks", assigns=["token.is_sent_start"])
+@Language.factory("tradeline_line_breaks", assigns=["token.is_sent_start"])
+def make_line_breaks(nlp: Language, name: str) -> Callable[[Doc], Doc]:
+    """The component (a factory, so a saved pipeline finds it through the entry point)."""
+    return mark_line_starts
+
+
 def mark_line_starts(doc: Doc) -> Doc:
     """Mark the first non-space token after a newline as a sentence start.
 
