@@ -34,6 +34,7 @@ from tradeline.extractors.companies.names import CompanyNames
 from tradeline.extractors.component_data import DataComponent, DataFile
 from tradeline.extractors.orgs.component import AUTHORITIES, NONFIRM
 from tradeline.extractors.orgs.lexicon import AuthorityContext, NonCompanyHeads
+from tradeline.extractors.text.datelines import starts_dateline
 from tradeline.extractors.text.doc_cache import doc_lowers, text_count
 
 NAME = "tradeline_companies"
@@ -334,7 +335,7 @@ class CompanyTagger(DataComponent):
             doc[start].lower_ in self.descriptors or doc[start].lower_ in self.plurals
         ):
             start += 1  # "Chipmaker X", "Automakers X and Y" at a sentence start
-        if start >= end or self._is_dateline(doc, start, end):
+        if start >= end or starts_dateline(doc, start):
             return None
         if self._all_authority(start, end, authority):
             return None
@@ -416,19 +417,6 @@ class CompanyTagger(DataComponent):
             else:
                 break
         return stop
-
-    def _is_dateline(self, doc: Doc, start: int, end: int) -> bool:
-        """'TOKYO (Reuters) -', 'AMSTERDAM -', 'BEIJING:', 'KUALA LUMPUR -', 'NEW DELHI/MUMBAI -'
-        at the start of a line: one to four capitalised place words, then a dash, colon,
-        comma or parenthesis."""
-        first = doc[start]
-        at_line_start = start == 0 or "\n" in doc[start - 1].text or doc[start - 1].is_space
-        if not at_line_start or not (first.is_upper and first.is_alpha and len(first) > 2):
-            return False
-        k = start + 1
-        while k < min(len(doc), start + 4) and _place_word(doc[k]):
-            k += 1
-        return k == len(doc) or doc[k].text in ("(", "-", "—", "–", ",", ":")
 
     # ------------------------------------------------------------------ context rules
     def _after_descriptor(self, doc: Doc, start: int) -> bool:
@@ -514,7 +502,7 @@ class CompanyTagger(DataComponent):
                 or doc[start].lower_ in self.plurals
             ):
                 start += 1
-            if start < end and self._is_dateline(doc, start, end):
+            if start < end and starts_dateline(doc, start):
                 continue
             while end > start and doc[end - 1].text in QUOTES:
                 end -= 1
@@ -634,12 +622,6 @@ class CompanyTagger(DataComponent):
 
 def _token_set(spans: Any) -> set[int]:
     return {i for s in spans for i in range(s.start, s.end)}
-
-
-def _place_word(tok: Token) -> bool:
-    """An all-capitals word of a dateline place ("LUMPUR", "DELHI/MUMBAI", "/")."""
-    text = tok.text
-    return text == "/" or (text.isupper() and all(c.isalpha() or c in "/.'" for c in text))
 
 
 def _listed_together(doc: Doc, a: tuple[int, int], b: tuple[int, int]) -> bool:

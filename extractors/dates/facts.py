@@ -16,7 +16,6 @@ from tradeline.extractors.dates.component import DateTagger
 from tradeline.extractors.dates.filters import (
     governor,
     has_amount,
-    is_dateline_or_timestamp,
     is_fiscal,
     is_named_year,
     is_period_of,
@@ -25,6 +24,7 @@ from tradeline.extractors.dates.filters import (
 )
 from tradeline.extractors.dates.lexicon import DateLexicon
 from tradeline.extractors.dates.rules import Anchor, ResolvedDate, normalise
+from tradeline.extractors.text.datelines import is_dateline_or_timestamp
 from tradeline.extractors.text.doc_cache import doc_text
 from tradeline.records import PolicyDateFact
 
@@ -132,7 +132,8 @@ def _find_mentions(
     anchor = Anchor.parse(published)
     out: list[tuple[Candidate, PolicyDateFact]] = []
     for c in find_candidates(doc, lex):
-        if is_dateline_or_timestamp(c.span.start_char, c.span.end_char, doc_text(doc), lex):
+        start, end = c.span.start_char, c.span.end_char
+        if is_dateline_or_timestamp(start, end, doc_text(doc), lex.timestamp_cues):
             continue
         if is_named_year(c.span, lex):
             continue

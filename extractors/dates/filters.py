@@ -17,45 +17,6 @@ from spacy.tokens import Span, Token
 from tradeline.extractors.dates.lexicon import DateLexicon
 from tradeline.extractors.dates.rules import Tense
 
-# A dateline's place: an upper-case city, then optional region/country words, before the date.
-_PLACE_LINE_START = re.compile(
-    r"\s*(?:[A-Z][A-Z.'\-]{1,}\s*)+(?:,\s*[A-Z][A-Za-z.'\-]*(?:\s+[A-Z][A-Za-z.'\-]*)*)*\s*,\s*"
-)
-# What follows the date in a dateline: the year, a wire name in brackets or slashes, a dash.
-_DATELINE_TAIL = re.compile(
-    r"\s*(?:,\s*\d{4}\s*)?(?:\([A-Za-z][^)]{0,39}\)|/[A-Za-z][^/]{0,39}/|[-\u2013\u2014:]|$)"
-)
-
-
-def _line_bounds(text: str, start: int, end: int) -> tuple[str, str]:
-    line_start = text.rfind("\n", 0, start) + 1
-    line_end = text.find("\n", end)
-    line_end = len(text) if line_end < 0 else line_end
-    return text[line_start:start], text[end:line_end]
-
-
-def is_dateline_or_timestamp(span_start: int, span_end: int, text: str, lex: DateLexicon) -> bool:
-    """'BEIJING, Sept 21 (Reuters) -', 'Published 03 Dec, 2024 02:21pm', a bare date line."""
-    before, after = _line_bounds(text, span_start, span_end)
-    if _PLACE_LINE_START.fullmatch(before) and _DATELINE_TAIL.match(after):
-        return True  # "SEOUL, South Korea, June 6, 2025 /PRNewswire/ --", "DELHI, July 20 (PTI)"
-    if re.fullmatch(r"\s*(?:[A-Z][A-Z.'\-]*\s*)*(?:\([^)]*\))?\s*,?\s*", before) and re.match(
-        r"\s*(?:,\s*\d{4}\s*)?(?:\([^)]{1,40}\)\s*)?(?:[-\u2013\u2014:/]|\s*$)", after
-    ):
-        return True
-    if re.match(
-        r"\s*(?:,\s*)?(?:at\s+)?\d{1,2}[:.]\d{2}\s*(?:[ap]\.?m\.?|gmt|utc|[a-z]{2,4}t)?",
-        after,
-        re.I,
-    ):
-        return True
-    cues = "|".join(re.escape(c) for c in lex.timestamp_cues)
-    if re.fullmatch(rf"\W*(?:{cues})\s*(?:on|at)?\s*:?\s*", before, re.I):
-        return True
-    line = (before + text[span_start:span_end] + after).strip()
-    return len(line) <= 40 and not re.search(r"\b(?:said|is|was|will|has|have)\b", line)
-
-
 _DOC_NUMBER = re.compile(r"(?:\bNo\s*\.?|\bNumber|#)\s*\d+\s+of$", re.I)
 
 

@@ -14,6 +14,7 @@ from spacy.tokens import Doc, Span, Token
 
 from tradeline.extractors.orgs.component import AUTHORITIES
 from tradeline.extractors.orgs.lexicon import AuthorityContext
+from tradeline.extractors.text.datelines import is_dateline_place
 
 RECENT_CHARS = 400  # how far back a named actor still explains "the ministry"
 
@@ -30,10 +31,7 @@ class Actors:
         root = span.root
         if root.dep_ == "pobj" and root.head.lower_ in self.destination_preps:
             return True
-        doc = span.doc
-        at_line_start = span.start == 0 or "\n" in doc[span.start - 1].text
-        after = doc[span.end].text if span.end < len(doc) else ""
-        return at_line_start and span.text.isupper() and after in ("(", "-", "—", "–", ",", ":")
+        return is_dateline_place(span)
 
     def article_country(self, doc: Doc) -> str | None:
         """The country or bloc that acts most in the article (subjects count double)."""
