@@ -2,7 +2,7 @@
 
 The small English model tags many firm names as PERSON or GPE and many non-firms as ORG, so
 NER alone is not enough. A mention counts as a firm when one of these holds (rules from
-models/data/company_lexicon.json and the gazetteer):
+models/data/companies/lexicon.json and the gazetteer):
 
 - it is in the gazetteer of major firms of sectors trade controls touch;
 - a run of proper nouns ends in a legal suffix or company head word ("... Rare Earths",

@@ -12,6 +12,9 @@ here, each as a small rule:
 * "early/mid/late October", "the end of last year": modifiers keep the inner granularity;
 * "in April this year", "earlier this year", "this/last week", quarters and halves;
 * durations ("one-year", "12 months") and vague words must resolve to nothing at all.
+
+The rules that read the date lexicon (month and weekday names, prepositions, modifiers, vague
+words) are methods of `DateResolver`, which the dates component builds from its lexicon.
 """
 
 from __future__ import annotations

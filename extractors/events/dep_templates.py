@@ -43,7 +43,7 @@ class DepTemplate:
 
 @dataclass(frozen=True)
 class DepVocab:
-    """The fixed word lists the shapes use (from event_triggers.json)."""
+    """The fixed word lists the shapes use (from events/triggers.json)."""
 
     object_deps: frozenset[str]
     prep_objects: frozenset[str]

@@ -399,7 +399,7 @@ class EventFinder:
 
     def _donate_requirement_dates(self, cands: list[Candidate]) -> list[Candidate]:
         """'From July 4, suppliers will need a licence': the effective date of the control just
-        reported (see extractors.event_adjust.donates_effective_date)."""
+        reported (see events/adjust.py donates_effective_date)."""
         kept: list[Candidate] = []
         for c in cands:
             previous = kept[-1] if kept else None
