@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import json
+import shutil
+from pathlib import Path
 
 import pytest
+import spacy
 
 from tradeline.extractors.component_data import DataError, DataFile
 from tradeline.extractors.dates.lexicon import DateLexicon
 from tradeline.extractors.events.lexicon import EventCues, EventTriggers
 from tradeline.extractors.orgs.lexicon import AuthorityName
+from tradeline.extractors.pipeline import build_pipeline
 from tradeline.models.assets import MODELS_DIR
 
 DATA = MODELS_DIR / "data"
@@ -63,3 +67,25 @@ def test_jsonl_rows_name_their_line() -> None:
     rows = b'{"text": "China", "country": "China", "kind": "country"}\n\n{"txt": "Beijing"}\n'
     with pytest.raises(DataError, match=r"authorities.jsonl, line 3"):
         DataFile("authorities.jsonl", rows).rows(AuthorityName)
+
+
+def test_a_component_without_data_says_so() -> None:
+    nlp = spacy.blank("en")
+    nlp.add_pipe("tradeline_validity")
+    with pytest.raises(DataError, match=r"tradeline_validity.*has no data"):
+        nlp("valid for one year")
+
+
+@pytest.mark.slow
+def test_a_misspelt_key_in_an_assets_folder_stops_the_build(
+    tmp_path: Path, nlp_model_name: str
+) -> None:
+    copy = tmp_path / "models"
+    shutil.copytree(MODELS_DIR, copy, ignore=shutil.ignore_patterns("*.py", "__pycache__"))
+    path = copy / "data" / "validity" / "lexicon.json"
+    data = json.loads(path.read_text(encoding="utf-8"))
+    data["atach_nouns"] = data.pop("attach_nouns")
+    path.write_text(json.dumps(data), encoding="utf-8")
+    with pytest.raises(DataError) as info:
+        build_pipeline(nlp_model_name, copy)
+    assert str(path) in str(info.value) and "atach_nouns" in str(info.value)
