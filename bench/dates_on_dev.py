@@ -65,10 +65,13 @@ def main(argv: list[str] | None = None) -> int:
     import spacy
 
     from tradeline.config import DEFAULT_MODEL
-    from tradeline.extractors.dates import find_policy_dates
-    from tradeline.extractors.validity import find_validity_periods
+    from tradeline.extractors.dates.facts import find_policy_dates
+    from tradeline.extractors.pipeline import add_component
+    from tradeline.extractors.validity.facts import find_validity_periods
 
-    nlp = spacy.load(DEFAULT_MODEL)
+    nlp = spacy.load(DEFAULT_MODEL)  # the base model with our date and validity components only
+    dates_pipe = add_component(nlp, "tradeline_dates")
+    validity_pipe = add_component(nlp, "tradeline_validity")
     tallies = {"policy_dates": [0, 0, 0], "validity_periods": [0, 0, 0]}
     elapsed = 0.0
     for art_path in sorted((args.eval_dir / "articles").glob("*.json")):
@@ -78,9 +81,12 @@ def main(argv: list[str] | None = None) -> int:
         t0 = time.perf_counter()
         dates = [
             {"text": f.text, "resolved": f.resolved, "granularity": f.granularity}
-            for f in find_policy_dates(doc, art.get("published"))
+            for f in find_policy_dates(doc, art.get("published"), dates_pipe)
         ]
-        vps = [{"text": v.text, "duration": v.duration} for v in find_validity_periods(doc)]
+        vps = [
+            {"text": v.text, "duration": v.duration}
+            for v in find_validity_periods(doc, validity_pipe)
+        ]
         elapsed += time.perf_counter() - t0
         notes = []
         for field, preds, ok in (

@@ -29,6 +29,7 @@ SETS = {
 
 def score_set(name: str, root: Path, model: str, *, verbose: bool, keep: Path | None) -> int:
     """Extract one set's articles and print the scorer's table; 0 when skipped."""
+    from tradeline.config import ModelConfig
     from tradeline.extractors.batch import run_extract
 
     articles_dir, gold_dir = root / "articles", root / "gold"
@@ -45,7 +46,7 @@ def score_set(name: str, root: Path, model: str, *, verbose: bool, keep: Path | 
                 row = json.loads(path.read_text(encoding="utf-8"))
                 keep_row = {k: row.get(k) for k in ("id", "text", "published", "title", "url")}
                 handle.write(json.dumps(keep_row, ensure_ascii=False) + "\n")
-        n = run_extract(inp, out, model_name=model)
+        n = run_extract(inp, out, ModelConfig(name=model))
         print(f"[{name}] extracted {n} articles from {root} with {model}")
         if keep:
             keep.mkdir(parents=True, exist_ok=True)

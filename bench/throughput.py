@@ -193,13 +193,7 @@ def stage_b(workdir: Path) -> list[dict]:
 
     settings = bench_settings()
     start = time.perf_counter()
-    n = run_extract(
-        workdir / "articles.jsonl",
-        workdir / "results.jsonl",
-        model_name=settings.model.name,
-        batch_size=settings.model.batch_size,
-        n_process=settings.model.n_process,
-    )
+    n = run_extract(workdir / "articles.jsonl", workdir / "results.jsonl", settings.model)
     return [{"stage": "b", "seconds": time.perf_counter() - start, "articles": n}]
 
 
@@ -216,9 +210,7 @@ def stage_d0(workdir: Path) -> list[dict]:
     site = Site(workdir)
     warehouse = _fresh(workdir / "d0.duckdb")
     start = time.perf_counter()
-    extractor = steps.get_extractor(
-        settings.model.name, settings.model.batch_size, settings.model.n_process
-    )
+    extractor = steps.get_extractor(settings.model)
     feeds = steps.feeds_to_poll(settings, [f"{site.base}/feed.xml"])
     results, _ = steps.poll_feeds(settings, feeds, warehouse)
     entries, _, _ = steps.select_new_entries(warehouse, results)

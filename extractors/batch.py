@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
+from tradeline.config import ModelConfig
 from tradeline.extractors.engine import Extractor
 
 
@@ -45,21 +46,19 @@ def _articles(input_path: Path) -> Iterator[tuple[str, str, str | None]]:
 def run_extract(
     input_path: Path,
     output_path: Path,
+    model: ModelConfig,
     *,
-    model_name: str,
-    batch_size: int = 32,
-    n_process: int = 1,
     progress: Callable[[int], None] | None = None,
 ) -> int:
     """Extract every article of `input_path` into `output_path`; returns the number of articles.
 
     The input is validated in full before the model loads, so a bad line fails fast with its
-    line number and no partial output is written. `n_process` > 1 runs `nlp.pipe` in that many
-    worker processes (each loads the model); the output is the same, in input order.
+    line number and no partial output is written. `model.n_process` > 1 runs `nlp.pipe` in that
+    many worker processes (each loads the model); the output is the same, in input order.
     """
     input_path, output_path = Path(input_path), Path(output_path)
     articles = list(_articles(input_path))
-    extractor = Extractor(model_name, batch_size=batch_size, n_process=n_process)
+    extractor = Extractor(model)
     output_path.parent.mkdir(parents=True, exist_ok=True)
     tmp = output_path.with_name(output_path.name + ".part")
     n = 0

@@ -1,27 +1,35 @@
-"""Builds the spaCy pipeline: the configured base model plus our components from models/.
+"""Builds the spaCy pipeline: the configured base model plus our components, with the data
+files of one assets folder (the packaged models/, or `assets_dir`).
 
-The base model is a setting (`tradeline.config.ModelConfig.name`), never hard-coded here; our
-components and their data files come from models/pipeline.toml.
+The base model is a setting (`tradeline.config.ModelConfig.name`), never hard-coded here.
+models/pipeline.toml says where our components run and names each one's data files; each
+component reads its files in `initialize` and carries them with the pipeline (`to_disk` /
+`from_disk`), and the assets hash is kept in `nlp.meta["tradeline"]`. So a pipeline saved with
+`nlp.to_disk` and loaded with `spacy.load` (our factories are registered through the
+`spacy_factories` entry points) extracts the same facts and reports the same hash, and two
+pipelines built from two folders in one process each keep their own data.
 """
 
 from __future__ import annotations
 
-from functools import cache
-from typing import Any
+from pathlib import Path
 
 import spacy
 from spacy.language import Language
 from spacy.util import get_installed_models, is_package
 
 # Importing these modules registers the factories with spaCy.
-from tradeline.extractors import (  # noqa: F401
-    comp_commodities,
-    comp_companies,
-    comp_events,
-    comp_lines,
-    comp_orgs,
-)
-from tradeline.models.assets import pipeline_definition
+from tradeline.extractors.commodities import component as _commodities  # noqa: F401
+from tradeline.extractors.companies import component as _companies  # noqa: F401
+from tradeline.extractors.component_data import DataComponent
+from tradeline.extractors.dates import component as _dates  # noqa: F401
+from tradeline.extractors.events import component as _events  # noqa: F401
+from tradeline.extractors.orgs import component as _orgs  # noqa: F401
+from tradeline.extractors.text import line_breaks as _line_breaks  # noqa: F401
+from tradeline.extractors.validity import component as _validity  # noqa: F401
+from tradeline.models.assets import Assets
+
+META_KEY = "tradeline"  # nlp.meta[META_KEY]["assets_hash"]: the data the components hold
 
 
 class ModelNotFoundError(Exception):
@@ -46,40 +54,56 @@ def ensure_model_installed(model_name: str) -> None:
         raise ModelNotFoundError(str(model_name), "empty model name")
     if is_package(model_name) or model_name in get_installed_models():
         return
-    from pathlib import Path
-
     if Path(model_name).is_dir() and (Path(model_name) / "config.cfg").is_file():
         return
     raise ModelNotFoundError(model_name)
 
 
-def build_pipeline(model_name: str) -> Language:
-    """Load the base model by name and add our registered components in the defined order."""
+def build_pipeline(model_name: str, assets_dir: str | Path | None = None) -> Language:
+    """Load the base model by name and add our components in the defined order, each with its
+    data files from `assets_dir` (None: the packaged models/). A saved tradeline pipeline
+    (`nlp.to_disk`) already holds its components and their data; it is used as it is."""
     ensure_model_installed(model_name)
+    assets = Assets.at(assets_dir)
+    definition = assets.definition()
     try:
         nlp = spacy.load(model_name)
     except OSError as exc:
         raise ModelNotFoundError(model_name, str(exc).splitlines()[0]) from exc
-    definition: dict[str, Any] = pipeline_definition()
     first = "parser" if "parser" in nlp.pipe_names else None
     for name in definition["pipeline"].get("before_parser", []):
         if name not in nlp.pipe_names:
             nlp.add_pipe(name, before=first) if first else nlp.add_pipe(name, first=True)
     after = definition["pipeline"].get("after", "ner")
     previous = after if after in nlp.pipe_names else None
+    added = False
     for name in definition["pipeline"]["components"]:
-        config = dict(definition.get("components", {}).get(name, {}))
         if name in nlp.pipe_names:
             continue
-        if previous is None:
-            nlp.add_pipe(name, config=config)
-        else:
-            nlp.add_pipe(name, config=config, after=previous)
-        previous = name
+        add_component(nlp, name, assets, after=previous)
+        previous, added = name, True
+    if added or META_KEY not in nlp.meta:
+        nlp.meta[META_KEY] = {"assets_hash": assets.hash()}
     return nlp
 
 
-@cache
-def cached_pipeline(model_name: str) -> Language:
-    """One pipeline per model name per process (tests, notebooks, repeated CLI calls)."""
-    return build_pipeline(model_name)
+def add_component(
+    nlp: Language, name: str, assets: Assets | None = None, *, after: str | None = None
+) -> DataComponent:
+    """Add our component `name` to `nlp` (after the pipe `after`, else last) and read its data
+    files from `assets` (None: the packaged models/), as models/pipeline.toml names them.
+
+    The files are recorded in `nlp.config["initialize"]["components"]`, where spaCy keeps what
+    a component's `initialize` reads."""
+    assets = assets or Assets.packaged()
+    entries = assets.definition().get("components", {}).get(name, {})
+    paths = {entry: str(assets.path(file)) for entry, file in entries.items()}
+    pipe = nlp.add_pipe(name, after=after) if after else nlp.add_pipe(name)
+    pipe.initialize(lambda: [], nlp=nlp, **paths)
+    nlp.config["initialize"].setdefault("components", {})[name] = paths
+    return pipe
+
+
+def assets_hash(nlp: Language) -> str:
+    """The hash of the assets folder `nlp`'s components were built from."""
+    return str(nlp.meta[META_KEY]["assets_hash"])

@@ -82,9 +82,7 @@ def import_paths(
     batch_size: int = 32,
 ) -> ImportSummary:
     """Import every path (file or folder); returns the counts. One run (kind 'ingest')."""
-    extractor = steps.get_extractor(
-        settings.model.name, settings.model.batch_size, settings.model.n_process
-    )
+    extractor = steps.get_extractor(settings.model)
     with run_lock(warehouse_path):
         return _import_locked(settings, warehouse_path, extractor, paths, fmt, batch_size)
 

@@ -147,9 +147,9 @@ def extract(
         n = run_extract(
             input,
             output,
-            model_name=model_name,
-            batch_size=settings.model.batch_size,
-            n_process=processes or settings.model.n_process,
+            settings.model.model_copy(
+                update={"name": model_name, "n_process": processes or settings.model.n_process}
+            ),
             progress=lambda k: progress.advance("extract", k),
         )
     stderr.print(f"extracted {n} articles → {output}")

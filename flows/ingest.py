@@ -26,9 +26,7 @@ store_results = batch_task(steps.store_results, name="store-batch")
 
 
 def _extract_facts(settings: Settings, articles: list) -> list:
-    extractor = steps.get_extractor(
-        settings.model.name, settings.model.batch_size, settings.model.n_process
-    )
+    extractor = steps.get_extractor(settings.model)
     return steps.extract_articles(extractor, articles)
 
 
@@ -76,9 +74,7 @@ def _ingest(
     settings: Settings, warehouse_path: Path, feeds: list[str] | None, batch_size: int
 ) -> steps.IngestSummary:
     summary = steps.IngestSummary()
-    extractor = steps.get_extractor(
-        settings.model.name, settings.model.batch_size, settings.model.n_process
-    )
+    extractor = steps.get_extractor(settings.model)
     feed_configs = steps.feeds_to_poll(settings, feeds)
     run_id: str | None = None
 

@@ -25,12 +25,10 @@ from prefect import flow
 
 from tradeline.config import Settings
 from tradeline.extractors.engine import Extractor
-from tradeline.extractors.pipeline import cached_pipeline
 from tradeline.flows import steps
 from tradeline.flows.progress import reporter
 from tradeline.flows.runlock import run_lock
 from tradeline.flows.tasks import batch_task, quote
-from tradeline.models.assets import assets_dir, use_assets_dir
 from tradeline.records import Article, Document, IngestError
 from tradeline.warehouse import load, runs
 from tradeline.warehouse.db import connect
@@ -64,21 +62,9 @@ BatchResult = tuple[int, int, int, list[IngestError]]  # extracted, facts, text 
 
 
 def load_extractor(settings: Settings, model: str | None = None) -> Extractor:
-    """The extractor for `model` (default: the configured one) on the configured assets folder.
-
-    Switching the assets folder drops the cached pipelines and extractors built on the old one.
-    """
-    wanted = Path(settings.model.assets_dir).expanduser().resolve() if (
-        settings.model.assets_dir
-    ) else None
-    before = assets_dir()
-    now = use_assets_dir(wanted)
-    if now != before:
-        steps.get_extractor.cache_clear()
-        cached_pipeline.cache_clear()
-    return steps.get_extractor(
-        model or settings.model.name, settings.model.batch_size, settings.model.n_process
-    )
+    """The extractor for `model` (default: the configured one) on the configured assets folder."""
+    wanted = settings.model.model_copy(update={"name": model or settings.model.name})
+    return steps.get_extractor(wanted)
 
 
 def reextract_batch(

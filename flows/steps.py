@@ -14,7 +14,7 @@ from functools import lru_cache
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from tradeline.config import FeedConfig, Settings
+from tradeline.config import FeedConfig, ModelConfig, Settings
 from tradeline.extractors.engine import Extractor
 from tradeline.extractors.page import PageError, is_plain_text, parse_page, parse_text
 from tradeline.flows.progress import reporter
@@ -55,10 +55,15 @@ class IngestSummary:
         )
 
 
+def get_extractor(model: ModelConfig) -> Extractor:
+    """Load a pipeline once per process and model settings (name, batching, assets folder):
+    loading costs about a second, a batch far less."""
+    return _extractor(model.model_dump_json())
+
+
 @lru_cache(maxsize=4)
-def get_extractor(model_name: str, batch_size: int = 32, n_process: int = 1) -> Extractor:
-    """Load a pipeline once per process: loading costs about a second, a batch far less."""
-    return Extractor(model_name, batch_size=batch_size, n_process=n_process)
+def _extractor(model_json: str) -> Extractor:
+    return Extractor(ModelConfig.model_validate_json(model_json))
 
 
 def _error(url: str, stage: str, reason: str, source_url: str | None = None) -> IngestError:
@@ -307,9 +312,7 @@ def fetch_parse_extract(
     """
     docs, fetch_errors = fetch_documents(settings, entries)
     parsed, parse_errors = parse_documents(docs)
-    extractor = get_extractor(
-        settings.model.name, settings.model.batch_size, settings.model.n_process
-    )
+    extractor = get_extractor(settings.model)
     extractions = extract_articles(extractor, [article for _, article in parsed])
     items = [
         (doc, article, extraction)

@@ -27,6 +27,14 @@ def nlp_model_name() -> str:
 
 
 @pytest.fixture(scope="session")
+def pipeline(nlp_model_name: str):
+    """Our pipeline on the packaged assets, built once per session (it loads in about a second)."""
+    from tradeline.extractors.pipeline import build_pipeline
+
+    return build_pipeline(nlp_model_name)
+
+
+@pytest.fixture(scope="session")
 def prefect_harness():
     """One temporary Prefect server for the whole session (it takes ~15-20 s to start)."""
     from tradeline.flows.prefect_env import apply_prefect_defaults

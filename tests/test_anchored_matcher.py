@@ -7,10 +7,8 @@ from pathlib import Path
 import pytest
 from spacy.matcher import Matcher
 
-from tradeline.extractors import date_candidates, validity
-from tradeline.extractors.anchored_matcher import AnchoredMatcher, anchor_test, max_length
 from tradeline.extractors.page import parse_page
-from tradeline.extractors.pipeline import cached_pipeline
+from tradeline.extractors.text.anchored_matcher import AnchoredMatcher, anchor_test, max_length
 
 pytestmark = pytest.mark.slow
 
@@ -36,17 +34,17 @@ def test_max_length_and_anchor_tests() -> None:
 
 
 @pytest.fixture(scope="module")
-def docs(nlp_model_name: str) -> list:
-    nlp = cached_pipeline(nlp_model_name)
+def docs(pipeline) -> list:
+    nlp = pipeline
     pages = sorted(SAMPLES.glob("*.html"))
     texts = [parse_page(p.read_bytes(), url=f"file:///{p.name}").text for p in pages]
     return list(nlp.pipe(texts + SENTENCES))
 
 
-@pytest.mark.parametrize("finder", [date_candidates, validity])
-def test_same_matches_as_the_whole_doc(docs: list, finder) -> None:
-    path = finder.patterns_path()
-    rows = finder._patterns()
+@pytest.mark.parametrize("component", ["tradeline_dates", "tradeline_validity"])
+def test_same_matches_as_the_whole_doc(docs: list, pipeline, component: str) -> None:
+    path = component
+    rows = pipeline.get_pipe(component).patterns
     full = Matcher(docs[0].vocab)
     for label, pattern in rows:
         full.add(label, [pattern])

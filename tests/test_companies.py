@@ -4,27 +4,23 @@ from __future__ import annotations
 
 import pytest
 
-from tradeline.extractors.canonical import (
-    canonical_name,
-    fix_case,
-    is_acronym_of,
-    is_short_form,
-    same_firm,
-    strip_legal,
-)
-from tradeline.extractors.companies import find_companies
-from tradeline.extractors.pipeline import cached_pipeline
+from tradeline.extractors.companies.facts import find_companies
+from tradeline.extractors.companies.names import CompanyNames, fix_case
+
+NAMES = CompanyNames.from_assets()  # the packaged lexicon and gazetteer
+canonical_name, strip_legal = NAMES.canonical_name, NAMES.strip_legal
+is_acronym_of, is_short_form, same_firm = NAMES.is_acronym_of, NAMES.is_short_form, NAMES.same_firm
 
 pytestmark = pytest.mark.slow
 
 
 @pytest.fixture(scope="session")
-def nlp(nlp_model_name: str):
-    return cached_pipeline(nlp_model_name)
+def nlp(pipeline):
+    return pipeline
 
 
 def firms(nlp, text: str) -> list:
-    return find_companies(nlp(text)).facts
+    return find_companies(nlp(text), nlp.get_pipe("tradeline_companies")).facts
 
 
 def names(nlp, text: str) -> list[str]:

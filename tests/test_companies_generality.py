@@ -9,17 +9,16 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tradeline.extractors.canonical import (
-    canonical_form,
-    canonical_name,
-    fold_key,
-    gazetteer_canonical,
-    gazetteer_fuzzy,
-    same_firm,
-)
-from tradeline.extractors.companies import find_companies
-from tradeline.extractors.pipeline import cached_pipeline
-from tradeline.models.assets import GAZETTEER_PATH
+from tradeline.extractors.companies.facts import find_companies
+from tradeline.extractors.companies.names import CompanyNames
+from tradeline.models.assets import Assets
+
+GAZETTEER_PATH = Assets.packaged().path("companies/gazetteer.jsonl")
+NAMES = CompanyNames.from_assets()  # the packaged lexicon and gazetteer
+canonical_form, canonical_name = NAMES.canonical_form, NAMES.canonical_name
+fold_key = NAMES.fold_key
+gazetteer_canonical, gazetteer_fuzzy = NAMES.gazetteer_canonical, NAMES.gazetteer_fuzzy
+same_firm = NAMES.same_firm
 
 
 # ---------------------------------------------------------------- canonical (pure, fast)
@@ -97,12 +96,13 @@ def test_normaliser_never_raises(a, b):
 
 # ---------------------------------------------------------------- in text (spaCy)
 @pytest.fixture(scope="session")
-def nlp(nlp_model_name: str):
-    return cached_pipeline(nlp_model_name)
+def nlp(pipeline):
+    return pipeline
 
 
 def names(nlp, text: str) -> list[str]:
-    return [f.canonical for f in find_companies(nlp(text)).facts]
+    firms = find_companies(nlp(text), nlp.get_pipe("tradeline_companies"))
+    return [f.canonical for f in firms.facts]
 
 
 @pytest.mark.slow
@@ -111,7 +111,7 @@ def test_tickers_are_attributes_not_firms(nlp):
         "The ministry granted permits to Orvanta Metals (ORVM.SI), Pelago Mas (PLGM.JK) "
         "and Tenzing Cobalt (603111.SS) on Monday."
     )
-    facts = find_companies(nlp(text)).facts
+    facts = find_companies(nlp(text), nlp.get_pipe("tradeline_companies")).facts
     got = [f.canonical for f in facts]
     assert not any("." in g for g in got), got
     assert {"Orvanta Metals", "Tenzing Cobalt"} <= set(got)

@@ -9,13 +9,15 @@ import spacy
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tradeline.extractors.dates import (
-    ResolvedDate,
-    find_date_mentions,
-    find_policy_dates,
-    resolve_date_expression,
-)
+from tradeline.extractors.dates.facts import ResolvedDate, find_date_mentions, find_policy_dates
+from tradeline.extractors.dates.lexicon import DateLexicon
+from tradeline.extractors.dates.rules import DateResolver
+from tradeline.extractors.pipeline import add_component
+from tradeline.models.assets import Assets
 from tradeline.records import PolicyDateFact
+
+RESOLVER = DateResolver(DateLexicon.read(Assets.packaged().path("dates/lexicon.json")))
+resolve_date_expression = RESOLVER.resolve_expression  # with the packaged lexicon
 
 PUB = "2025-12-03"  # a Wednesday
 
@@ -165,11 +167,23 @@ def test_month_day_resolves_to_a_day_near_publication(prep, month, day, pub) -> 
 
 @pytest.fixture(scope="module")
 def nlp(nlp_model_name: str):
-    return spacy.load(nlp_model_name)
+    """The base model with our dates component only (no line breaks: the parse these
+    sentences were written on)."""
+    nlp = spacy.load(nlp_model_name)
+    add_component(nlp, "tradeline_dates")
+    return nlp
+
+
+def policy_dates(nlp, doc, published: str) -> list[PolicyDateFact]:
+    return find_policy_dates(doc, published, nlp.get_pipe("tradeline_dates"))
+
+
+def date_mentions(nlp, doc, published: str) -> list[PolicyDateFact]:
+    return find_date_mentions(doc, published, nlp.get_pipe("tradeline_dates"))
 
 
 def _policy(nlp, text: str, published: str = PUB) -> dict[str, str]:
-    return {f.text: f.resolved for f in find_policy_dates(nlp(text), published)}
+    return {f.text: f.resolved for f in policy_dates(nlp, nlp(text), published)}
 
 
 @pytest.mark.slow
@@ -193,7 +207,7 @@ def test_policy_dates_keep_action_dates(nlp) -> None:
 def test_policy_dates_offsets_and_text(nlp) -> None:
     text = "Seoul granted the waiver on the 2nd, officials said."
     doc = nlp(text)
-    (fact,) = find_policy_dates(doc, PUB)
+    (fact,) = policy_dates(nlp, doc, PUB)
     assert isinstance(fact, PolicyDateFact)
     assert (fact.text, fact.resolved, fact.granularity) == ("on the 2nd", "2025-12-02", "day")
     assert text[fact.start_char : fact.end_char] == fact.text
@@ -219,7 +233,7 @@ def test_statistics_and_market_dates_excluded(nlp) -> None:
     )
     got = _policy(nlp, text)
     assert got == {"on Monday": "2025-12-01", "in March": "2025-03"}
-    mentions = {f.text for f in find_date_mentions(nlp(text), PUB)}
+    mentions = {f.text for f in date_mentions(nlp, nlp(text), PUB)}
     assert {"in October", "on Tuesday"} <= mentions  # still available to date events
 
 
@@ -247,7 +261,7 @@ def test_identical_pairs_listed_once_and_anaphora(nlp) -> None:
         "The regulator met exporters on Monday. Steel output jumped in August. "
         "Officials announced new quotas that month, and met again on Monday."
     )
-    facts = find_policy_dates(nlp(text), "2025-09-10")
+    facts = policy_dates(nlp, nlp(text), "2025-09-10")
     assert [(f.text, f.resolved) for f in facts] == [
         ("on Monday", "2025-09-08"),
         ("that month", "2025-08"),
@@ -274,7 +288,7 @@ def test_range_is_not_split(nlp) -> None:
 @settings(max_examples=60, deadline=None)
 def test_find_dates_never_raise(nlp, text: str) -> None:
     doc = nlp(text)
-    for fact in find_policy_dates(doc, PUB) + find_date_mentions(doc, "2024-02"):
+    for fact in policy_dates(nlp, doc, PUB) + date_mentions(nlp, doc, "2024-02"):
         assert doc.text[fact.start_char : fact.end_char] == fact.text
         assert fact.granularity in ("day", "month", "year")
 
@@ -283,7 +297,7 @@ def test_find_dates_never_raise(nlp, text: str) -> None:
 def test_common_date_shapes_read_as_dateparser_reads_them(year: int) -> None:
     """The direct reading of "june 8, 2025" / "june 2025" equals dateparser's, invalid days
     included (those go to dateparser)."""
-    from tradeline.extractors.date_rules import _common_format, _with_dateparser
+    from tradeline.extractors.dates.rules import _common_format, _with_dateparser
 
     months = ["january", "february", "march", "april", "may", "june", "july", "august"]
     months += ["september", "october", "november", "december"]

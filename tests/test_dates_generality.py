@@ -7,17 +7,23 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tradeline.extractors.dates import find_policy_dates, resolve_date_expression
-from tradeline.extractors.pipeline import cached_pipeline
+from tradeline.extractors.dates.facts import find_policy_dates
+from tradeline.extractors.dates.lexicon import DateLexicon
+from tradeline.extractors.dates.rules import DateResolver
+from tradeline.models.assets import Assets
+
+RESOLVER = DateResolver(DateLexicon.read(Assets.packaged().path("dates/lexicon.json")))
+resolve_date_expression = RESOLVER.resolve_expression  # with the packaged lexicon
 
 
 @pytest.fixture(scope="session")
-def nlp(nlp_model_name: str):
-    return cached_pipeline(nlp_model_name)
+def nlp(pipeline):
+    return pipeline
 
 
 def dates(nlp, text: str, published: str) -> list[tuple[str, str]]:
-    return [(d.text, d.resolved) for d in find_policy_dates(nlp(text), published)]
+    found = find_policy_dates(nlp(text), published, nlp.get_pipe("tradeline_dates"))
+    return [(d.text, d.resolved) for d in found]
 
 
 @pytest.mark.slow

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from spacy.matcher import DependencyMatcher
 
-from tradeline.extractors.dep_templates import (
+from tradeline.extractors.events.dep_templates import (
     NODES,
     DepTemplates,
     DepVocab,
@@ -20,7 +20,6 @@ from tradeline.extractors.dep_templates import (
     lemma_object,
 )
 from tradeline.extractors.page import parse_page
-from tradeline.extractors.pipeline import cached_pipeline
 
 pytestmark = pytest.mark.slow
 
@@ -83,8 +82,8 @@ def _spec(template: str, trig: dict, obj: dict) -> list[dict]:
 
 
 @pytest.fixture(scope="module")
-def docs(nlp_model_name: str) -> list:
-    nlp = cached_pipeline(nlp_model_name)
+def docs(pipeline) -> list:
+    nlp = pipeline
     texts = [
         parse_page(p.read_bytes(), url=f"file:///{p.name}").text for p in SAMPLES.glob("*.html")
     ]

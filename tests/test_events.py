@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tradeline.extractors.facts import extract_doc
-from tradeline.extractors.pipeline import cached_pipeline
+from tradeline.extractors.document import extract_doc
 from tradeline.records import EventFact
 
 pytestmark = pytest.mark.slow
@@ -14,12 +13,12 @@ PUBLISHED = "2024-06-14"  # a Friday
 
 
 @pytest.fixture(scope="session")
-def nlp(nlp_model_name: str):
-    return cached_pipeline(nlp_model_name)
+def nlp(pipeline):
+    return pipeline
 
 
 def events(nlp, text: str, published: str | None = PUBLISHED) -> list[EventFact]:
-    return extract_doc(nlp(text), published).events
+    return extract_doc(nlp(text), published, nlp).events
 
 
 def one(nlp, text: str, published: str | None = PUBLISHED) -> EventFact:

@@ -7,8 +7,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tradeline.extractors.facts import extract_doc
-from tradeline.extractors.pipeline import cached_pipeline
+from tradeline.extractors.document import extract_doc
 from tradeline.records import EventFact
 
 pytestmark = pytest.mark.slow
@@ -17,12 +16,12 @@ FRIDAY = "2024-03-15"
 
 
 @pytest.fixture(scope="session")
-def nlp(nlp_model_name: str):
-    return cached_pipeline(nlp_model_name)
+def nlp(pipeline):
+    return pipeline
 
 
 def events(nlp, text: str, published: str | None = FRIDAY) -> list[EventFact]:
-    return extract_doc(nlp(text), published).events
+    return extract_doc(nlp(text), published, nlp).events
 
 
 def summary(found: list[EventFact]) -> list[tuple[str, str | None]]:
@@ -246,7 +245,7 @@ def test_more_wordings(nlp, text, etype):
     published=st.sampled_from(["2024-03-15", "2024-03", None, "bogus"]),
 )
 def test_new_paths_never_raise(nlp, words, published):
-    result = extract_doc(nlp(" ".join(words)), published)
+    result = extract_doc(nlp(" ".join(words)), published, nlp)
     assert isinstance(result.events, list)
 
 

@@ -8,6 +8,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from tradeline.config import ModelConfig
 from tradeline.extractors.batch import InputError, run_extract
 from tradeline.extractors.engine import Extractor
 
@@ -36,7 +37,7 @@ def results(tmp_path_factory, nlp_model_name):
     inp, out = folder / "articles.jsonl", folder / "results.jsonl"
     inp.write_text("\n".join(json.dumps(a) for a in ARTICLES) + "\n\n", encoding="utf-8")
     seen: list[int] = []
-    n = run_extract(inp, out, model_name=nlp_model_name, batch_size=2, progress=seen.append)
+    n = run_extract(inp, out, ModelConfig(name=nlp_model_name, batch_size=2), progress=seen.append)
     rows = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
     return n, seen, rows
 
@@ -76,16 +77,16 @@ def test_bad_line_names_its_number(tmp_path, nlp_model_name):
     inp = tmp_path / "bad.jsonl"
     inp.write_text('{"id": "ok", "text": "x"}\n{not json}\n', encoding="utf-8")
     with pytest.raises(InputError, match="line 2"):
-        run_extract(inp, tmp_path / "out.jsonl", model_name=nlp_model_name)
+        run_extract(inp, tmp_path / "out.jsonl", ModelConfig(name=nlp_model_name))
     inp.write_text('{"text": "no id"}\n', encoding="utf-8")
     with pytest.raises(InputError, match="line 1"):
-        run_extract(inp, tmp_path / "out.jsonl", model_name=nlp_model_name)
+        run_extract(inp, tmp_path / "out.jsonl", ModelConfig(name=nlp_model_name))
     assert not (tmp_path / "out.jsonl").exists()
 
 
 @pytest.fixture(scope="module")
 def extractor(nlp_model_name):
-    return Extractor(nlp_model_name)
+    return Extractor(ModelConfig(name=nlp_model_name))
 
 
 @settings(
@@ -165,7 +166,9 @@ def test_several_processes_give_the_same_output(tmp_path, nlp_model_name):
     outputs = []
     for n_process in (1, 2):
         out = tmp_path / f"results-{n_process}.jsonl"
-        run_extract(inp, out, model_name=nlp_model_name, batch_size=2, n_process=n_process)
+        run_extract(
+            inp, out, ModelConfig(name=nlp_model_name, batch_size=2, n_process=n_process)
+        )
         outputs.append(out.read_text(encoding="utf-8"))
     assert outputs[0] == outputs[1]
     assert outputs[0].count('"permit_issued"') >= 2  # real facts came through, not empty rows

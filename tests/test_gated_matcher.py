@@ -8,9 +8,8 @@ from pathlib import Path
 import pytest
 from spacy.matcher import Matcher
 
-from tradeline.extractors.gated_matcher import GatedMatcher, required_words
 from tradeline.extractors.page import parse_page
-from tradeline.extractors.pipeline import cached_pipeline
+from tradeline.extractors.text.gated_matcher import GatedMatcher, required_words
 
 pytestmark = pytest.mark.slow
 
@@ -41,23 +40,23 @@ def test_required_words_skip_optional_and_negated_tokens() -> None:
 
 
 @pytest.fixture(scope="module")
-def docs(nlp_model_name: str) -> list:
-    nlp = cached_pipeline(nlp_model_name)
+def docs(pipeline) -> list:
+    nlp = pipeline
     pages = sorted((REPO / "samples" / "articles").glob("*.html"))
     texts = [parse_page(p.read_bytes(), url=f"file:///{p.name}").text for p in pages]
     return list(nlp.pipe(texts + SENTENCES))
 
 
-def _pattern_sets(nlp_model_name: str) -> list[tuple[str, list]]:
+def _pattern_sets(pipeline) -> list[tuple[str, list]]:
     """The event component's own surface and extra patterns: real, long-gap patterns."""
-    events = cached_pipeline(nlp_model_name).get_pipe("tradeline_events")
-    rows = [json.loads(line) for line in (REPO / "models/data/event_patterns.jsonl").open()]
+    events = pipeline.get_pipe("tradeline_events")
+    rows = [json.loads(line) for line in (REPO / "models/data/events/patterns.jsonl").open()]
     surface = [(key, pattern) for key, pattern in events.surface._patterns]
     return [("extra", [(row["id"], row["pattern"]) for row in rows]), ("surface", surface)]
 
 
-def test_same_matches_in_the_same_order_as_one_matcher(docs: list, nlp_model_name: str) -> None:
-    for name, patterns in _pattern_sets(nlp_model_name):
+def test_same_matches_in_the_same_order_as_one_matcher(docs: list, pipeline) -> None:
+    for name, patterns in _pattern_sets(pipeline):
         full, gated = Matcher(docs[0].vocab), GatedMatcher(docs[0].vocab)
         for key, pattern in patterns:
             full.add(key, [pattern])
@@ -74,8 +73,8 @@ def test_same_matches_in_the_same_order_as_one_matcher(docs: list, nlp_model_nam
         assert total > 5, name  # the texts exercise the patterns
 
 
-def test_empty_text_has_no_matches(nlp_model_name: str) -> None:
-    nlp = cached_pipeline(nlp_model_name)
+def test_empty_text_has_no_matches(pipeline) -> None:
+    nlp = pipeline
     gated = GatedMatcher(nlp.vocab)
     gated.add("X", [[{"LOWER": "licence"}]])
     doc = nlp("")

@@ -9,8 +9,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tests.conftest import shared_path
-from tradeline.extractors.language import detect_language
 from tradeline.extractors.page import PageContent, PageError, parse_page
+from tradeline.extractors.page.language import detect_language
 
 BODY_EN = (
     "The trade ministry said on Tuesday it would suspend tin export licences for six months "

@@ -6,14 +6,16 @@ import re
 
 import pytest
 
+from tradeline.config import ModelConfig
 from tradeline.extractors.engine import EXTRACTOR_VERSION, Extractor
 from tradeline.extractors.pipeline import (
     ModelNotFoundError,
     build_pipeline,
-    cached_pipeline,
     ensure_model_installed,
 )
-from tradeline.models import assets
+from tradeline.models.assets import Assets
+
+PACKAGED = Assets.packaged()
 
 
 def test_unknown_model_gives_clear_error():
@@ -30,25 +32,25 @@ def test_ensure_model_installed_rejects_empty_name():
 
 
 def test_pipeline_definition_lists_data_files_that_exist():
-    definition = assets.pipeline_definition()
+    definition = PACKAGED.definition()
     components = definition["pipeline"]["components"]
     assert components, "models/pipeline.toml names no components"
     for name in components:
         for value in definition["components"].get(name, {}).values():
-            assert assets.data_path(value).is_file()
+            assert PACKAGED.path(value).is_file()
 
 
 def test_assets_hash_is_stable_and_covers_data():
-    first, second = assets.assets_hash(), assets.assets_hash()
+    first, second = PACKAGED.hash(), PACKAGED.hash()
     assert first == second and re.fullmatch(r"[0-9a-f]{64}", first)
-    files = {p.name for p in assets.asset_files()}
-    assert "pipeline.toml" in files and "companies_gazetteer.jsonl" in files
+    files = {p.name for p in PACKAGED.files()}
+    assert "pipeline.toml" in files and "gazetteer.jsonl" in files
 
 
 @pytest.mark.slow
-def test_components_run_after_ner_in_order(nlp_model_name):
-    nlp = cached_pipeline(nlp_model_name)
-    ours = assets.pipeline_definition()["pipeline"]["components"]
+def test_components_run_after_ner_in_order(pipeline):
+    nlp = pipeline
+    ours = PACKAGED.definition()["pipeline"]["components"]
     names = nlp.pipe_names
     assert names[-len(ours) :] == ours
     assert names.index("ner") < names.index(ours[0])
@@ -61,16 +63,16 @@ def test_components_run_after_ner_in_order(nlp_model_name):
 
 @pytest.mark.slow
 def test_extractor_records_versions(nlp_model_name):
-    extractor = Extractor(nlp_model_name)
+    extractor = Extractor(ModelConfig(name=nlp_model_name))
     assert extractor.model_name == nlp_model_name
     assert extractor.model_version
-    assert extractor.assets_hash == assets.assets_hash()
+    assert extractor.assets_hash == PACKAGED.hash()
     assert extractor.extractor_version == EXTRACTOR_VERSION
 
 
 @pytest.mark.slow
 def test_extract_many_preserves_order(nlp_model_name):
-    extractor = Extractor(nlp_model_name, batch_size=2)
+    extractor = Extractor(ModelConfig(name=nlp_model_name, batch_size=2))
     texts = [
         ("India banned wheat exports on May 14.", "2024-06-14"),
         ("", None),

@@ -10,7 +10,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from tradeline.config import Settings
+from tradeline.config import ModelConfig, Settings
 from tradeline.flows import steps
 from tradeline.flows.archive_import import import_paths
 from tradeline.flows.reextract import reextract, reextract_archive
@@ -100,8 +100,9 @@ def test_reextract_opens_no_socket(archive, no_network):
     warehouse, ingest_run = archive
     with pytest.raises(no_network):  # the guard is live
         socket.create_connection(("127.0.0.1", 9))
-    steps.get_extractor.cache_clear()  # load the pipeline under the guard too
-    summary = reextract_archive(Settings(), warehouse, batch_size=2)
+    # Model settings no other test uses: the pipeline is built under the guard too.
+    settings = Settings(model=ModelConfig(batch_size=31))
+    summary = reextract_archive(settings, warehouse, batch_size=2)
     assert (summary.selected, summary.extracted, summary.failed, summary.batches) == (4, 4, 0, 2)
     (run,) = _rows(
         warehouse,

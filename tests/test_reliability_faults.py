@@ -17,7 +17,7 @@ from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
 from tests.reliability_support import article_html
-from tradeline.config import DEFAULT_MODEL, FeedConfig, FetchConfig, Settings
+from tradeline.config import DEFAULT_MODEL, FeedConfig, FetchConfig, ModelConfig, Settings
 from tradeline.flows import steps
 
 pytestmark = pytest.mark.slow  # loads the spaCy pipeline
@@ -202,7 +202,7 @@ def test_every_fault_is_recorded_and_contained(
         ),
     )
     warehouse = tmp_path / "wh.duckdb"
-    extractor = steps.get_extractor(DEFAULT_MODEL)
+    extractor = steps.get_extractor(ModelConfig(name=DEFAULT_MODEL))
 
     results, feed_errors = steps.poll_feeds(settings, settings.feeds, warehouse)
     assert not feed_errors

@@ -19,7 +19,7 @@ import pytest
 from pytest_httpserver import HTTPServer
 
 from tests.conftest import SHARED, shared_path
-from tradeline.config import DEFAULT_MODEL, FeedConfig, FetchConfig, Settings
+from tradeline.config import DEFAULT_MODEL, FeedConfig, FetchConfig, ModelConfig, Settings
 from tradeline.flows import steps
 
 pytestmark = [pytest.mark.shared, pytest.mark.slow]
@@ -67,7 +67,7 @@ def ingested(tmp_path_factory) -> Iterator[tuple[Path, dict[str, str], dict]]:
     )
     warehouse = tmp_path_factory.mktemp("pages") / "wh.duckdb"
     feeds = [FeedConfig(url=server.url_for("/feed.xml"))]
-    extractor = steps.get_extractor(DEFAULT_MODEL)
+    extractor = steps.get_extractor(ModelConfig(name=DEFAULT_MODEL))
     try:
         results, feed_errors = steps.poll_feeds(settings, feeds, warehouse)
         entries, _, _ = steps.select_new_entries(warehouse, results)

@@ -12,8 +12,13 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tradeline.extractors.canonical import canonical_form, canonical_name, fold_key
+from tradeline.config import ModelConfig
+from tradeline.extractors.companies.names import CompanyNames
 from tradeline.records import EVENT_TYPES, Extraction
+
+NAMES = CompanyNames.from_assets()  # the packaged lexicon and gazetteer
+canonical_form, canonical_name = NAMES.canonical_form, NAMES.canonical_name
+fold_key = NAMES.fold_key
 
 pytestmark = pytest.mark.slow  # loads the spaCy pipeline
 
@@ -57,7 +62,7 @@ published = st.one_of(st.none(), st.sampled_from(["2025-03-04", "2025-03", "2025
 def extractor(nlp_model_name):
     from tradeline.flows.steps import get_extractor
 
-    return get_extractor(nlp_model_name)
+    return get_extractor(ModelConfig(name=nlp_model_name))
 
 
 def _in_text(text: str, start: int | None, end: int | None) -> None:

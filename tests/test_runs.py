@@ -95,13 +95,10 @@ def test_diff_pairs_facts_by_identity(tmp_path: Path):
 @pytest.fixture
 def edited_assets(tmp_path: Path):
     """A copy of models/ whose authority list gives the Bureau of Industry and Security another
-    country; the process goes back to the packaged assets afterwards."""
-    from tradeline.extractors.pipeline import cached_pipeline
-    from tradeline.flows import steps
-
+    country (pipelines built from the packaged models/ are not affected)."""
     copy = tmp_path / "models"
     shutil.copytree(assets.MODELS_DIR, copy, ignore=shutil.ignore_patterns("*.py", "__pycache__"))
-    path = copy / "data" / "authorities.jsonl"
+    path = copy / "data" / "orgs" / "authorities.jsonl"
     lines = path.read_text(encoding="utf-8").splitlines()
     edited = [
         line.replace('"United States"', '"Testland"')
@@ -110,10 +107,7 @@ def edited_assets(tmp_path: Path):
     ]
     assert edited != lines
     path.write_text("\n".join(edited) + "\n", encoding="utf-8")
-    yield copy
-    assets.use_assets_dir(None)
-    steps.get_extractor.cache_clear()
-    cached_pipeline.cache_clear()
+    return copy
 
 
 @pytest.mark.slow
@@ -174,33 +168,35 @@ def test_assets_dir_setting_is_relative_to_the_config(tmp_path: Path):
     settings = load_settings(tmp_path / "tradeline.toml")
     assert settings.model.assets_dir == str((tmp_path / "my-assets").resolve())
     with pytest.raises(FileNotFoundError, match=r"pipeline\.toml"):
-        assets.use_assets_dir(tmp_path)
-    assert assets.assets_dir() == assets.MODELS_DIR
+        assets.Assets.at(tmp_path)
+    assert assets.Assets.packaged().root == assets.MODELS_DIR
 
 
 @pytest.mark.slow
 def test_dates_and_validity_files_follow_the_assets_folder(tmp_path: Path, nlp_model_name: str):
-    """An edited copy of models/data/validity and dates takes effect, and the packaged files
-    come back when the folder is switched back."""
-    from tradeline.extractors import date_candidates, validity
-    from tradeline.extractors.facts import extract_doc
-    from tradeline.extractors.pipeline import build_pipeline
+    """A pipeline built from an edited copy of models/ reads that folder's files (the date and
+    validity lists too), and pipelines built from the packaged folder in the same process,
+    before or after it, keep the packaged files."""
+    from tradeline.extractors.document import extract_doc
+    from tradeline.extractors.pipeline import assets_hash, build_pipeline
 
     copy = tmp_path / "models"
     shutil.copytree(assets.MODELS_DIR, copy, ignore=shutil.ignore_patterns("*.py", "__pycache__"))
     (copy / "data" / "validity" / "patterns.jsonl").write_text("", encoding="utf-8")
     text = "The ministry granted Acme Corp an export licence on June 8, 2025, valid for one year."
 
-    def periods() -> list[str]:
-        return [p.duration for p in extract_doc(build_pipeline(nlp_model_name)(text), None)
-                .validity_periods]
+    def periods(nlp) -> list[str]:
+        return [p.duration for p in extract_doc(nlp(text), None, nlp).validity_periods]
 
-    assert periods() == ["P1Y"]
-    try:
-        assets.use_assets_dir(copy)
-        assert date_candidates.patterns_path().is_relative_to(copy)
-        assert validity.patterns_path().is_relative_to(copy)
-        assert periods() == []
-    finally:
-        assets.use_assets_dir(None)
-    assert periods() == ["P1Y"]
+    packaged = build_pipeline(nlp_model_name)
+    assert periods(packaged) == ["P1Y"]
+    edited = build_pipeline(nlp_model_name, copy)
+    for name in ("tradeline_orgs", "tradeline_companies", "tradeline_dates", "tradeline_validity"):
+        sources = edited.get_pipe(name).sources.values()
+        assert sources and all(Path(s).is_relative_to(copy) for s in sources), name
+        kept = packaged.get_pipe(name).sources.values()
+        assert not any(Path(s).is_relative_to(copy) for s in kept), name
+    assert periods(edited) == []
+    assert periods(packaged) == ["P1Y"]
+    assert periods(build_pipeline(nlp_model_name)) == ["P1Y"]
+    assert assets_hash(edited) != assets_hash(packaged) == assets.Assets.packaged().hash()

@@ -9,17 +9,27 @@ import spacy
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tradeline.extractors.validity import add_duration, find_validity_periods
+from tradeline.extractors.pipeline import add_component
+from tradeline.extractors.validity.durations import add_duration
+from tradeline.extractors.validity.facts import find_validity_periods
 from tradeline.records import ValidityPeriodFact
 
 
 @pytest.fixture(scope="module")
 def nlp(nlp_model_name: str):
-    return spacy.load(nlp_model_name)
+    """The base model with our validity component only (no line breaks: the parse these
+    sentences were written on)."""
+    nlp = spacy.load(nlp_model_name)
+    add_component(nlp, "tradeline_validity")
+    return nlp
+
+
+def periods_of(nlp, doc) -> list[ValidityPeriodFact]:
+    return find_validity_periods(doc, nlp.get_pipe("tradeline_validity"))
 
 
 def _periods(nlp, text: str) -> list[tuple[str, str]]:
-    return [(v.text, v.duration) for v in find_validity_periods(nlp(text))]
+    return [(v.text, v.duration) for v in periods_of(nlp, nlp(text))]
 
 
 @pytest.mark.slow
@@ -77,7 +87,7 @@ def test_validity_fact_shape_and_no_double_count(nlp) -> None:
         "The permit has a one-year validity period. "
         "Officials said the permit has a one-year validity period."
     )
-    facts = find_validity_periods(nlp(text))
+    facts = periods_of(nlp, nlp(text))
     assert len(facts) == 1
     fact = facts[0]
     assert isinstance(fact, ValidityPeriodFact)
@@ -132,7 +142,7 @@ def test_add_duration_never_raises(start: str, duration: str) -> None:
 @settings(max_examples=60, deadline=None)
 def test_find_validity_never_raises(nlp, text: str) -> None:
     doc = nlp(text)
-    for fact in find_validity_periods(doc):
+    for fact in periods_of(nlp, doc):
         assert re.fullmatch(r"P(\d+Y)?(\d+M)?(\d+W)?(\d+D)?", fact.duration)
         assert doc.text[fact.start_char : fact.end_char] == fact.text
 
@@ -146,7 +156,7 @@ def test_find_validity_never_raises(nlp, text: str) -> None:
 @settings(max_examples=40, deadline=None)
 def test_generated_adjectival_periods(nlp, number: str, unit: str, noun: str) -> None:
     text = f"The government granted a {number}-{unit} {noun} to the smelter."
-    facts = find_validity_periods(nlp(text))
+    facts = periods_of(nlp, nlp(text))
     if number == "a":
         return  # "a-year" is not English; only require no crash
     assert len(facts) == 1 and facts[0].duration.endswith(unit[0].upper())

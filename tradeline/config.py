@@ -61,8 +61,8 @@ class ModelConfig(_Section):
     name: str = DEFAULT_MODEL
     batch_size: int = Field(32, ge=1)
     n_process: int = Field(1, ge=1)
-    # Folder with pipeline.toml and data/ to use instead of the packaged models/ (an edited
-    # copy for re-extraction); relative to the config file.
+    # Folder with pipeline.toml and data/ to build the pipeline from instead of the packaged
+    # models/ (an edited copy, e.g. for re-extraction); relative to the config file.
     assets_dir: str | None = None
 
 

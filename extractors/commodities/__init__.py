@@ -1,0 +1,1 @@
+"""Commodities: the `tradeline_commodities` component and which commodity an event is about."""

@@ -1,0 +1,1 @@
+"""Firms: the `tradeline_companies` component, name canonicalisation, and company facts."""

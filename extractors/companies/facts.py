@@ -1,0 +1,170 @@
+"""Company facts of one article: mentions clustered into firms, each listed once.
+
+Reads the `tradeline_companies` annotations, clusters surface forms that name the same firm
+(companies/names.py, with the component's lexicon and gazetteer), then finds the remaining
+short forms of each firm in the text ("JL Mag" after "JL Mag Rare Earths"), which the
+recogniser alone may miss.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from spacy.tokens import Doc, Span
+
+from tradeline.extractors.companies.component import COMPANIES, TICKERS, CompanyTagger
+from tradeline.extractors.companies.names import CompanyNames
+from tradeline.extractors.orgs.component import AUTHORITIES, NONFIRM
+from tradeline.records import CompanyFact
+
+
+@dataclass
+class FirmCluster:
+    """All mentions of one firm in an article, in text order."""
+
+    names: CompanyNames
+    mentions: list[Span] = field(default_factory=list)
+    known: str | None = None  # gazetteer canonical, when any mention is in the gazetteer
+
+    @property
+    def full(self) -> Span:
+        """The first mention among the longest forms: GUIDELINES' "first full surface form"."""
+        key_tokens = self.names.key_tokens
+        longest = max(len(key_tokens(m.text)) for m in self.mentions)
+        return next(m for m in self.mentions if len(key_tokens(m.text)) == longest)
+
+    def matches(self, text: str) -> bool:
+        return any(self.names.same_firm(text, m.text) for m in self.mentions)
+
+
+@dataclass
+class ArticleFirms:
+    """The firms of one article and which tokens mention which firm."""
+
+    facts: list[CompanyFact]
+    by_token: dict[int, str]  # token index -> canonical name
+
+    def in_span(self, span: Span) -> list[str]:
+        """Canonical names of firms mentioned inside `span`, in order, once each."""
+        seen: list[str] = []
+        for i in range(span.start, span.end):
+            name = self.by_token.get(i)
+            if name and name not in seen:
+                seen.append(name)
+        return seen
+
+
+def find_companies(doc: Doc, companies: CompanyTagger) -> ArticleFirms:
+    """Cluster the recognised firm mentions of `doc` and describe each firm once."""
+    names = companies.names
+    clusters: list[FirmCluster] = []
+    for span in doc.spans.get(COMPANIES, []):
+        known = span.kb_id_ or names.gazetteer_canonical(span.text)
+        target = None
+        for cluster in clusters:
+            if known and cluster.known and known != cluster.known:
+                continue
+            if (known and known == cluster.known) or cluster.matches(span.text):
+                target = cluster
+                break
+        if target is None:
+            target = FirmCluster(names)
+            clusters.append(target)
+        target.mentions.append(span)
+        target.known = target.known or known or None
+    _add_short_forms(doc, clusters, names)
+    tickers = {(s.start, s.end): s.label_ for s in doc.spans.get(TICKERS, [])}
+    facts: list[CompanyFact] = []
+    by_token: dict[int, str] = {}
+    for cluster in clusters:
+        cluster.mentions.sort(key=lambda s: s.start)
+        full = cluster.full
+        canonical = names.canonical_name(full.text, cluster.known)
+        name = full.text
+        after = doc[full.end] if full.end < len(doc) else None
+        if name.endswith(".") and (after is None or after.is_space or after.is_sent_start):
+            name = name[:-1]  # "Co Ltd." closing a sentence
+        aliases: list[str] = []
+        for m in cluster.mentions:
+            if m.text not in (name, full.text) and m.text not in aliases:
+                aliases.append(m.text)
+        ticker = next(
+            (tickers[(m.start, m.end)] for m in cluster.mentions if (m.start, m.end) in tickers),
+            None,
+        )
+        first = cluster.mentions[0]
+        facts.append(
+            CompanyFact(
+                name=name,
+                canonical=canonical,
+                aliases=aliases,
+                ticker=ticker,
+                start_char=first.start_char,
+                end_char=first.end_char,
+                evidence=first.sent.text.strip(),
+                mentions=[(m.start_char, m.end_char) for m in cluster.mentions],
+            )
+        )
+        for m in cluster.mentions:
+            for i in range(m.start, m.end):
+                by_token[i] = canonical
+    facts.sort(key=lambda f: f.start_char or 0)
+    return ArticleFirms(facts=facts, by_token=by_token)
+
+
+def _add_short_forms(doc: Doc, clusters: list[FirmCluster], names: CompanyNames) -> None:
+    """Find unrecognised short forms of each firm: a leading part or a distinctive inner run."""
+    taken = {i for c in clusters for m in c.mentions for i in range(m.start, m.end)}
+    blocked = {
+        i
+        for group in (AUTHORITIES, NONFIRM)
+        for s in doc.spans.get(group, [])
+        for i in range(s.start, s.end)
+    }
+    texts = [t.text for t in doc]  # once per doc: Token objects are rebuilt on every access
+    for cluster in clusters:
+        full = cluster.full
+        full_text = full.text
+        for i, text in enumerate(texts):
+            if (
+                i not in taken
+                and i not in blocked
+                and len(text) >= 2
+                and names.is_acronym_of(text, full_text)
+            ):
+                cluster.mentions.append(doc[i : i + 1])  # "(NCEL)" after the full name
+                taken.add(i)
+        words = [t.text for t in full]
+        for length in range(len(words) - 1, 0, -1):
+            for offset in range(0, len(words) - length + 1):
+                part = words[offset : offset + length]
+                text = " ".join(part)
+                if not names.is_short_form(text, full.text):
+                    continue
+                if offset == 0 and length == 1 and (len(part[0]) < 3 or not part[0][0].isupper()):
+                    continue
+                for start in _find_words(texts, part):
+                    end = start + length
+                    idx = set(range(start, end))
+                    if idx & taken or idx & blocked or not _whole_name(doc, start, end):
+                        continue
+                    cluster.mentions.append(doc[start:end])
+                    taken |= idx
+
+
+def _find_words(texts: list[str], words: list[str]) -> list[int]:
+    n = len(words)
+    return [
+        i for i in range(len(texts) - n + 1) if texts[i] == words[0] and texts[i : i + n] == words
+    ]
+
+
+def _whole_name(doc: Doc, start: int, end: int) -> bool:
+    """The tokens are not part of a longer capitalised name."""
+    before = doc[start - 1] if start > 0 else None
+    after = doc[end] if end < len(doc) else None
+
+    def namey(tok: object) -> bool:
+        return tok is not None and tok.text[:1].isupper() and not tok.is_sent_start  # type: ignore[attr-defined]
+
+    return not namey(before) and not (after is not None and after.text[:1].isupper())

@@ -1,0 +1,38 @@
+"""The companies data files, typed (unknown keys are errors): models/data/companies/."""
+
+from __future__ import annotations
+
+from tradeline.extractors.component_data import Lexicon, Row
+
+
+class GazetteerEntry(Row):
+    """A known firm: its canonical name, the aliases it is written as, its sector."""
+
+    canonical: str
+    aliases: tuple[str, ...]
+    sector: str = ""
+
+
+class CompanyLexicon(Lexicon):
+    """Word lists of the company recogniser and the canonicaliser (lexicon.json)."""
+
+    legal_suffixes: tuple[str, ...]
+    legal_prefixes: tuple[str, ...]
+    strip_for_canonical: tuple[str, ...]
+    head_words: tuple[str, ...]
+    company_descriptors: tuple[str, ...]
+    descriptor_blockers: tuple[str, ...]
+    company_plurals: tuple[str, ...]
+    list_introducers: tuple[str, ...]
+    possessive_corporate_nouns: tuple[str, ...]
+    corporate_verbs: tuple[str, ...]
+    person_titles: tuple[str, ...]
+    ticker_regex: str
+    exchange_prefixes: tuple[str, ...]
+    run_joiners: tuple[str, ...]
+    statement_verbs: tuple[str, ...]
+    canonical_folds: dict[str, str]  # word -> folded spelling ("_doc" explains them)
+    canonical_tail_words: tuple[str, ...]
+    credit_words: tuple[str, ...]
+    support_before: tuple[str, ...]
+    facility_nouns: tuple[str, ...]

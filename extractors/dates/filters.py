@@ -1,0 +1,209 @@
+"""Decide whether a date expression dates an event, from its position and its syntax.
+
+GUIDELINES §5 keeps dates of actions, meetings, disclosures and reports, and drops datelines,
+timestamps, years inside names, and dates that only mark the period of statistics, financial
+results or market moves. The statistics test reads the dependency parse: the date's governor
+(the verb or noun its preposition hangs on) is a movement verb ("plunged", "gained 3%"), a
+statistic noun ("July exports", "Friday's gain"), or a data release at month precision. Word
+lists live in models/data/dates/lexicon.json.
+"""
+
+from __future__ import annotations
+
+import re
+
+from spacy.tokens import Span, Token
+
+from tradeline.extractors.dates.lexicon import DateLexicon
+from tradeline.extractors.dates.rules import Tense
+
+_DOC_NUMBER = re.compile(r"(?:\bNo\s*\.?|\bNumber|#)\s*\d+\s+of$", re.I)
+
+
+def is_named_year(span: Span, lex: DateLexicon) -> bool:
+    """'Strategic Trade Act 2010', 'Vision 2030', 'the 2024 Olympics': a year inside a name."""
+    labels = set(lex.name_entity_labels)
+    for tok in span:
+        if not re.fullmatch(r"(1[89]|20)\d\d", tok.text):
+            continue
+        if tok.ent_type_ in labels:
+            return True
+        if tok.i >= 3 and _DOC_NUMBER.search(span.doc[max(0, tok.i - 5) : tok.i].text):
+            return True  # "Announcement No. 72 of 2025": a document number
+        if tok.i > 0:
+            prev = span.doc[tok.i - 1]
+            if (
+                prev.text[:1].isupper()
+                and prev.pos_ in ("PROPN", "NOUN")
+                and not prev.is_sent_start
+                and prev.lower_.rstrip(".") not in lex.months
+                and prev.i < span.start
+            ):
+                return True
+    return False
+
+
+def is_fiscal(span: Span, lex: DateLexicon) -> bool:
+    """'fiscal 2024', 'FY2025', 'July-quarter sales': periods of financial reporting."""
+    doc = span.doc
+    fiscal = set(lex.fiscal_words)
+    if span.start > 0 and doc[span.start - 1].lower_ in fiscal:
+        return True
+    window = [t.lower_ for t in doc[span.end : span.end + 3]]
+    if window[:1] == ["-"] and window[1:2] in (["quarter"], ["end"], ["half"]):
+        return True
+    return bool(
+        window[:1] in (["quarter"], ["results"], ["earnings"]) or window[:2] == ["fiscal", "year"]
+    )
+
+
+def governor(span: Span) -> Token | None:
+    """The word the date attaches to: the head of its preposition, or of its compound/possessive."""
+    tok = span.root
+    seen = 0
+    while tok.dep_ == "conj" and seen < 5:
+        tok = tok.head
+        seen += 1
+    if tok.dep_ in ("pobj", "pcomp") and tok.head.dep_ in ("prep", "agent"):
+        prep = tok.head
+        head = prep.head
+        if (
+            head.dep_ in ("pobj",)
+            and head.head.dep_ == "prep"
+            and head.lemma_ in ("end", "beginning", "start", "middle", "half", "quarter")
+        ):
+            head = head.head.head
+        return head
+    if tok.dep_ == "ROOT":
+        return None
+    return tok.head
+
+
+def has_amount(tok: Token, exclude: Span, lex: DateLexicon) -> bool:
+    """A number, amount or percentage among the verb's own complements (not its clauses)."""
+    units = set(lex.units_after_year)
+    for child in tok.children:
+        if child.dep_ in lex.clause_deps or exclude.start <= child.i < exclude.end:
+            continue
+        if child.dep_ == "prep" and any(exclude.start <= t.i < exclude.end for t in child.subtree):
+            continue
+        for t in child.subtree:
+            if exclude.start <= t.i < exclude.end:
+                continue
+            if t.ent_type_ in lex.amount_entity_labels or t.lower_ in ("%", "percent", "pct"):
+                return True
+            if (
+                t.like_num
+                and t.pos_ == "NUM"
+                and t.ent_type_ != "DATE"
+                and (
+                    t.head.lemma_.lower() in units
+                    or _noun_is_stat(t.head, lex)
+                    or t.head.i == tok.i
+                )
+            ):
+                return True
+    return False
+
+
+def _subject(verb: Token) -> Token | None:
+    v = verb
+    for _ in range(3):
+        for child in v.children:
+            if child.dep_ in ("nsubj", "nsubjpass", "expl"):
+                return child
+        if v.dep_ in ("conj", "xcomp") and v.head.pos_ in ("VERB", "AUX"):
+            v = v.head
+        else:
+            break
+    return None
+
+
+def _noun_is_stat(noun: Token, lex: DateLexicon) -> bool:
+    words = {noun.lemma_.lower(), noun.lower_}
+    return bool(words & set(lex.stat_nouns))
+
+
+def _under_policy_word(noun: Token, lex: DateLexicon) -> bool:
+    """'conditions on exports from Aug. 1': the statistic noun is the object of a measure."""
+    policy = set(lex.policy_words)
+    tok = noun
+    for _ in range(3):
+        if tok.dep_ in ("pobj", "dobj", "compound", "nsubjpass") or tok.dep_ == "prep":
+            tok = tok.head
+            if tok.lemma_.lower() in policy:
+                return True
+        else:
+            break
+    return False
+
+
+def is_statistic_date(span: Span, granularity: str, lex: DateLexicon) -> bool:
+    """True when the date only marks the period of a statistic, a result or a market move."""
+    gov = governor(span)
+    if gov is None:
+        return False
+    strong, weak = set(lex.stat_verbs_strong), set(lex.stat_verbs_weak)
+    lemma = gov.lemma_.lower()
+    if lemma in lex.reporting_verbs and lemma not in lex.data_verbs:
+        return False
+    if gov.pos_ in ("VERB", "AUX"):
+        subj = _subject(gov)
+        stat_subject = subj is not None and _noun_is_stat(subj, lex)
+        if lemma in strong and (
+            stat_subject
+            or has_amount(gov, span, lex)
+            or subj is None
+            or subj.pos_ in ("NOUN", "PRON")
+        ):
+            return True
+        if lemma in weak and (stat_subject or has_amount(gov, span, lex)):
+            return True
+        data_subject = (subj is not None and subj.lemma_.lower() in lex.data_nouns) or (
+            gov.dep_ in ("acl", "relcl") and gov.head.lemma_.lower() in lex.data_nouns
+        )
+        return lemma in lex.data_verbs and granularity != "day" and data_subject
+    if gov.pos_ in ("NOUN", "PROPN", "ADJ"):
+        if _noun_is_stat(gov, lex) and not _under_policy_word(gov, lex):
+            return True
+        # "a surge in July exports": the noun the date modifies governs a statistic noun
+        if (
+            gov.dep_ in ("pobj",)
+            and gov.head.dep_ == "prep"
+            and _noun_is_stat(gov.head.head, lex)
+            and gov.head.head.pos_ == "NOUN"
+            and span.root.dep_ in ("compound", "nmod", "amod")
+        ):
+            return True
+    return False
+
+
+def is_period_of(span: Span, lex: DateLexicon) -> bool:
+    """'the first eight months of 2023', 'the 12 months to March': a window, not a date."""
+    gov = governor(span)
+    if gov is None or gov.lemma_.lower() not in lex.period_nouns:
+        return False
+    return any(c.dep_ in ("nummod", "amod") for c in gov.children)
+
+
+def tense_of(span: Span, lex: DateLexicon) -> Tense:
+    """'future' when the governing verb is marked for the future, 'past' when it is past tense."""
+    tok = governor(span) or span.root
+    for _ in range(4):
+        if tok.pos_ in ("VERB", "AUX") or tok.dep_ == "ROOT":
+            break
+        tok = tok.head
+    verbs = [tok]
+    while verbs[-1].dep_ in ("xcomp", "conj") and len(verbs) < 3:
+        verbs.append(verbs[-1].head)  # "will start accepting ...", "will ban and fine ..."
+    for verb in verbs:
+        if any(c.dep_ == "aux" and c.lower_ in lex.future_aux for c in verb.children):
+            return "future"
+        if verb.dep_ == "xcomp" and verb.head.lemma_.lower() in lex.future_governors:
+            return "future"
+    if tok.tag_ == "VBD" or (
+        tok.tag_ == "VBN"
+        and any(c.lower_ in ("has", "have", "had", "was", "were") for c in tok.children)
+    ):
+        return "past"
+    return None

@@ -1,0 +1,44 @@
+"""The dates data files, typed (unknown keys are errors): models/data/dates/."""
+
+from __future__ import annotations
+
+from tradeline.extractors.component_data import Lexicon
+
+
+class EndWords(Lexicon):
+    """Words that make a date the end of a period: `lead` opens a quoted date, `event` is a
+    date's first word or the word before it (the one list, read in two places)."""
+
+    lead: tuple[str, ...]
+    event: tuple[str, ...]
+
+
+class DateLexicon(Lexicon):
+    """Word lists for finding, resolving and filtering date expressions (lexicon.json)."""
+
+    months: dict[str, int]
+    ambiguous_months: tuple[str, ...]
+    weekdays: dict[str, int]
+    leading_prepositions: tuple[str, ...]
+    text_prepositions: tuple[str, ...]
+    modifiers: dict[str, str]
+    vague: tuple[str, ...]
+    stat_verbs_strong: tuple[str, ...]
+    stat_verbs_weak: tuple[str, ...]
+    stat_nouns: tuple[str, ...]
+    data_nouns: tuple[str, ...]
+    data_verbs: tuple[str, ...]
+    reporting_verbs: tuple[str, ...]
+    units_after_year: tuple[str, ...]
+    fiscal_words: tuple[str, ...]
+    name_entity_labels: tuple[str, ...]
+    timestamp_cues: tuple[str, ...]
+    policy_words: tuple[str, ...]
+    end_words: EndWords
+    open_start_preps: tuple[str, ...]
+    ahead_preps: tuple[str, ...]
+    clause_deps: tuple[str, ...]
+    amount_entity_labels: tuple[str, ...]
+    future_aux: tuple[str, ...]
+    future_governors: tuple[str, ...]
+    period_nouns: tuple[str, ...]

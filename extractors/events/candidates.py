@@ -1,0 +1,49 @@
+"""An event candidate (a trigger that may state an action, with its arguments) and the date
+mentions it can take: shared by the event facts (facts.py) and their corrections (adjust.py)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from spacy.tokens import Span, Token
+
+from tradeline.records import PolicyDateFact
+
+
+@dataclass
+class DateMention:
+    """A date expression of the article, located on tokens."""
+
+    fact: PolicyDateFact
+    span: Span
+
+    @property
+    def value(self) -> str:
+        return self.fact.resolved
+
+
+@dataclass
+class Candidate:
+    """One trigger that states an action, with its arguments."""
+
+    trigger: Token
+    obj: Token
+    type: str
+    rule: str
+    date: DateMention | None = None
+    date_role: str | None = None  # effective | direct | inherited
+    authority: str | None = None
+    authority_country: str | None = None
+    authority_stated: bool = False
+    companies: list[str] = field(default_factory=list)
+    commodities: list[str] = field(default_factory=list)
+    commodity_terms: list[str] = field(default_factory=list)
+    commodity_inherited: bool = False
+    modality: str = "actual"
+    subtype: str | None = None
+    absorbed: bool = False
+    separate: bool = False  # "The ministry also ...": a further action, never merged
+
+    @property
+    def sent(self) -> Span:
+        return self.trigger.sent

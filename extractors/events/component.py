@@ -1,0 +1,318 @@
+"""spaCy component `tradeline_events`: event trigger mentions.
+
+The trigger lexicon (models/data/events/triggers.json) pairs verb or nominalisation classes
+with object classes ("grant" x "licence" -> permit_issued, "reversal" x "ban" -> ban_lifted). It
+is compiled into dependency templates (events/dep_templates.py: verb->object,
+verb->prep->object, object->acl/relcl verb, noun->prep->object) and, because the small model's
+parse is often wrong, into surface Matcher patterns over lemmas with short gaps. Hand-written
+token patterns (events/patterns.jsonl) add wordings that are not verb-object pairs ("shall not
+be permitted", "added ... to its export control list").
+
+Sets ``doc.spans["tl_triggers"]``: one-token spans on the trigger word, label = event type,
+``kb_id_`` = rule id (with ``:subtype`` when the rule names one); and, in the same order,
+``doc.spans["tl_trigger_objects"]``: the object word of each trigger (the trigger itself when
+the rule has no object). Whether a trigger states a real action is decided later
+(events/facts.py), with the cue words this component also owns (events/cues.json, `cues`).
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from spacy.language import Language
+from spacy.tokens import Doc, Span, Token
+
+from tradeline.extractors.component_data import DataComponent, DataFile
+from tradeline.extractors.events.dep_templates import (
+    DepTemplates,
+    DepVocab,
+    company_object,
+    lemma_object,
+)
+from tradeline.extractors.events.lexicon import (
+    EventCues,
+    EventRule,
+    EventTriggers,
+    PatternRule,
+    Words,
+)
+from tradeline.extractors.text.gated_matcher import GatedMatcher
+
+NAME = "tradeline_events"
+TRIGGERS = "tl_triggers"
+TRIGGER_OBJECTS = "tl_trigger_objects"
+
+
+def _gap(n: int, spec: EventTriggers) -> dict[str, Any]:
+    """Up to `n` tokens that cross no clause or phrase boundary (triggers.json gap_tags/words)."""
+    return {
+        "TAG": {"NOT_IN": list(spec.gap_tags)},
+        "LOWER": {"NOT_IN": list(spec.gap_words)},
+        "OP": f"{{0,{n}}}",
+    }
+
+
+@Language.factory(
+    NAME,
+    assigns=["doc.spans"],
+    requires=["doc.ents", "doc.sents", "token.pos", "token.tag", "token.dep", "token.lemma"],
+)
+def make_event_tagger(nlp: Language, name: str) -> EventTagger:
+    return EventTagger(nlp, name)
+
+
+class EventTagger(DataComponent):
+    """Finds trigger/object pairs; see the module docstring."""
+
+    FILES: ClassVar[dict[str, str]] = {"triggers": ".json", "patterns": ".jsonl", "cues": ".json"}
+
+    def initialize(
+        self,
+        get_examples: object = None,
+        *,
+        nlp: Language | None = None,
+        triggers: str,
+        patterns: str,
+        cues: str,
+    ) -> None:
+        """Read the trigger lexicon, the extra patterns and the cue words (paths from
+        models/pipeline.toml)."""
+        self._read(triggers=triggers, patterns=patterns, cues=cues)
+
+    def _load(self, files: dict[str, DataFile]) -> None:
+        nlp = self.nlp
+        self.cues = files["cues"].parse(EventCues)
+        spec = files["triggers"].parse(EventTriggers)
+        self.spec = spec
+        self.weak = set(spec.weak_objects)
+        self.qualifiers = set(spec.object_qualifiers)
+        self.sentence_qualified = set(spec.sentence_qualified_objects)
+        self.definite = set(spec.definite_determiners)
+        retype = spec.retype_by_modifier
+        self.retype_from = set(retype.from_)
+        self.retype_to = retype.to
+        self.retype_mods = set(retype.modifiers)
+        state = spec.dated_state
+        self.state_nouns: dict[str, str] = state.nouns
+        self.state_deps = set(state.deps)
+        self.state_preps = set(state.preps)
+        self.rules: dict[str, EventRule] = {}
+        self.dep = DepTemplates(
+            DepVocab(
+                object_deps=frozenset(spec.object_deps),
+                prep_objects=frozenset(spec.prep_objects),
+                noun_preps=frozenset(spec.noun_preps),
+            )
+        )
+        self.surface = GatedMatcher(nlp.vocab)
+        for rule in spec.rules:
+            self.rules[rule.id] = rule
+            self._compile(rule)
+        self.extra = GatedMatcher(nlp.vocab)
+        self.extra_rules: dict[str, PatternRule] = {}
+        for row in files["patterns"].rows(PatternRule):
+            self.extra_rules[row.id] = row
+            self.extra.add(row.id, [row.pattern])
+
+    # ------------------------------------------------------------------ compile
+    def _words(self, ref: Words, classes: dict[str, tuple[str, ...]]) -> list[str] | None:
+        if ref is None:
+            return None
+        if isinstance(ref, str):
+            return list(classes[ref])
+        return list(ref)
+
+    def _compile(self, rule: EventRule) -> None:
+        spec = self.spec
+        rid = rule.id
+        objects = self._words(rule.objects, spec.object_classes)
+        company_obj = objects == ["@company"]
+        obj_attrs: dict[str, Any] = (
+            {"_": {"tl_company": True}} if company_obj else {"LEMMA": {"IN": objects or []}}
+        )
+        is_object = company_object if company_obj else lemma_object(objects or [])
+        if rule.nouns is not None:
+            nouns = self._words(rule.nouns, spec.noun_classes) or []
+            trig = {"LEMMA": {"IN": nouns}, "POS": "NOUN"}
+            self.dep.add(f"{rid}#noun", "noun", nouns, "NOUN", is_object)
+            self.surface.add(
+                rid,
+                [
+                    [
+                        trig,
+                        _gap(4, spec),
+                        {"LOWER": {"IN": list(spec.noun_preps)}},
+                        _gap(4, spec),
+                        {**obj_attrs, "POS": {"IN": ["NOUN", "PROPN", "VERB"]}},
+                    ]
+                ],
+            )
+            return
+        verbs = self._words(rule.verbs, spec.verb_classes) or []
+        trig = {"LEMMA": {"IN": verbs}, "POS": "VERB"}
+        if objects is None:
+            self.dep.add(f"{rid}#alone", "alone", verbs, "VERB", is_object)
+            return
+        for template in ("obj", "prep", "of", "clause"):
+            self.dep.add(f"{rid}#{template}", template, verbs, "VERB", is_object)
+        if rule.through_xcomp:
+            # "requiring vaccine makers to seek permission", "require exporters to obtain a licence"
+            self.dep.add(f"{rid}#xcomp", "xcomp", verbs, "VERB", is_object)
+        if company_obj:
+            return
+        obj_tok = {**obj_attrs, "POS": {"IN": ["NOUN", "PROPN"]}}
+        self.surface.add(
+            rid,
+            [
+                [trig, _gap(6, spec), obj_tok],
+                [
+                    obj_tok,
+                    {"POS": {"IN": ["AUX", "ADV", "PART"]}, "OP": "{0,4}"},
+                    {**trig, "TAG": "VBN"},
+                ],
+                # "controls first revealed on October 9 would be delayed": a passive whose
+                # subject is separated from it by a reduced relative clause.
+                [
+                    obj_tok,
+                    {"IS_PUNCT": False, "OP": "{1,8}"},
+                    {"TAG": "MD", "OP": "?"},
+                    {"LOWER": {"IN": ["be", "been", "being", "is", "are", "was", "were"]}},
+                    {**trig, "TAG": "VBN"},
+                ],
+            ],
+        )
+
+    # ------------------------------------------------------------------ run
+    def _surface_matches(self, doc: Doc) -> list[tuple[int, int, int]]:
+        """The surface patterns sentence by sentence, each with only the rules whose words it
+        holds (GatedMatcher). A kept match has its trigger and object in one sentence, so it
+        lies inside one; the matches come back in whole-doc order with doc token offsets."""
+        matches: list[tuple[int, int, int]] = []
+        ids = self.surface.word_ids(doc)
+        for sent in doc.sents:
+            start = sent.start
+            found = self.surface(sent, ids[start : sent.end])
+            matches.extend((mid, start + s, start + e) for mid, s, e in found)
+        return matches
+
+    def __call__(self, doc: Doc) -> Doc:
+        self._check_loaded()
+        found: dict[tuple[int, str], tuple[Token, Token, str]] = {}
+        for key, names, token_ids in self.dep(doc):
+            rule = self.rules[key.split("#", 1)[0]]
+            trig = doc[token_ids[names.index("trig")]]
+            obj = doc[token_ids[names.index("obj")]] if "obj" in names else trig
+            self._keep(found, rule, trig, obj)
+        for mid, start, end in self._surface_matches(doc):
+            rid = doc.vocab.strings[mid]
+            rule = self.rules[rid]
+            span = doc[start:end]
+            trig, obj = self._surface_ends(rule, span)
+            if trig is not None and obj is not None and trig.sent == obj.sent:
+                self._keep(found, rule, trig, obj)
+        for mid, start, end in self.extra(doc):
+            row = self.extra_rules[doc.vocab.strings[mid]]
+            offset = row.trigger if row.trigger >= 0 else end - start + row.trigger
+            trig = doc[start + min(max(offset, 0), end - start - 1)]
+            key = (trig.i, row.type)
+            rid = row.id + (f":{row.subtype}" if row.subtype else "")
+            found.setdefault(key, (trig, trig, rid))
+        self._dated_states(doc, found)
+        items = sorted(found.items(), key=lambda kv: (kv[0][0], kv[0][1]))
+        doc.spans[TRIGGERS] = [
+            Span(doc, t.i, t.i + 1, label=etype, kb_id=rid) for (_, etype), (t, _, rid) in items
+        ]
+        doc.spans[TRIGGER_OBJECTS] = [
+            Span(doc, o.i, o.i + 1, label=etype, kb_id=rid) for (_, etype), (_, o, rid) in items
+        ]
+        return doc
+
+    def _surface_ends(self, rule: EventRule, span: Span) -> tuple[Token | None, Token | None]:
+        spec = self.spec
+        objects = set(self._words(rule.objects, spec.object_classes) or [])
+        if rule.nouns is not None:
+            triggers = set(self._words(rule.nouns, spec.noun_classes) or [])
+        else:
+            triggers = set(self._words(rule.verbs, spec.verb_classes) or [])
+        first, last = span[0], span[-1]
+        if first.lemma_ in triggers and last.lemma_ in objects:
+            return first, last
+        if first.lemma_ in objects and last.lemma_ in triggers:
+            return last, first
+        return None, None
+
+    def _keep(
+        self,
+        found: dict[tuple[int, str], tuple[Token, Token, str]],
+        rule: EventRule,
+        trig: Token,
+        obj: Token,
+    ) -> None:
+        if obj.i != trig.i and obj.lemma_ in self.weak and not self._qualified(obj):
+            return
+        if obj.i != trig.i and obj.dep_ == "compound":
+            return  # "export" in "export ban" is a modifier, not the thing acted on
+        if rule.subject_only and not (obj.dep_ in ("nsubj", "nsubjpass") and obj.head.i == trig.i):
+            return  # "the licence requirement will apply to ...": the measure is the subject
+        # An active verb's subject is its object only in a misparsed passive
+        # ("export controls first revealed on ..."): never when the verb has its own object.
+        if (
+            obj.dep_ == "nsubj"
+            and obj.head.i == trig.i
+            and any(ch.dep_ in ("dobj", "obj") for ch in trig.children)
+        ):
+            return
+        etype = rule.type
+        if etype in self.retype_from and self._tightening(obj):
+            etype = self.retype_to
+        rid = rule.id + (f":{rule.subtype}" if rule.subtype else "")
+        key = (trig.i, etype)
+        if key not in found or _closeness(trig, obj) < _closeness(trig, found[key][1]):
+            found[key] = (trig, obj, rid)  # the nearest object in the parse describes it best
+
+    def _qualified(self, obj: Token) -> bool:
+        """A generic noun ("system", "measures") counts only with a trade-control word near it
+        (in its sentence, for "approval"-like nouns)."""
+        if obj.lemma_ in self.sentence_qualified:
+            near = list(obj.sent)
+        elif any(c.lower_ in self.definite for c in obj.children if c.dep_ in ("det", "poss")):
+            near = list(obj.doc)  # "the scheme", "its mechanism": the article's own regime
+        else:
+            near = list(obj.subtree) + list(obj.doc[max(obj.sent.start, obj.i - 3) : obj.i])
+        return any(
+            t.lower_ in self.qualifiers or t.lemma_ in self.qualifiers for t in near if t.i != obj.i
+        )
+
+    def _tightening(self, obj: Token) -> bool:
+        mods = {c.lower_ for c in obj.children if c.dep_ in ("amod", "advmod", "compound")}
+        window = obj.doc[max(obj.sent.start, obj.i - 3) : obj.i]
+        mods |= {t.lower_ for t in window}
+        pairs = {f"{a.lower_} {b.lower_}" for a, b in zip(window, list(window)[1:], strict=False)}
+        return bool((mods | pairs) & self.retype_mods)
+
+    def _dated_states(
+        self, doc: Doc, found: dict[tuple[int, str], tuple[Token, Token, str]]
+    ) -> None:
+        """A ban or control noun carrying its own date ("an April ban") is an introduction."""
+        for tok in doc:
+            etype = self.state_nouns.get(tok.lemma_)
+            if etype is None or tok.pos_ != "NOUN":
+                continue
+            dated = False
+            for child in tok.children:
+                if child.ent_type_ == "DATE" and child.dep_ in self.state_deps:
+                    dated = True
+                elif child.dep_ == "prep" and child.lower_ in self.state_preps:
+                    dated = any(g.ent_type_ == "DATE" for g in child.children)
+                if dated:
+                    break
+            if dated:
+                found.setdefault((tok.i, etype), (tok, tok, "dated_state"))
+
+
+def _closeness(trig: Token, obj: Token) -> int:
+    """Steps from the trigger down to its object (large when not below it)."""
+    steps, cur = 0, obj
+    while cur.i != trig.i and cur.head.i != cur.i and steps < 10:
+        cur, steps = cur.head, steps + 1
+    return steps if cur.i == trig.i else 10 + abs(obj.i - trig.i)

@@ -1,0 +1,655 @@
+"""Event facts of one article, from the `tradeline_events` trigger annotations.
+
+For each trigger: drop it when the text does not state an action (hedged, negated, a state,
+a generic regime reference); give it the date words of its own clause (an effective date
+first, then the nearest date in the parse, never a date anchored to another event such as
+"since the summit at the end of October"); inherit a date from the same announcement
+("also", "at the same time"); find the acting authority, the firms and the commodity; then
+merge repeated mentions of one action (same type, compatible date, firms and commodity).
+Cue words live in models/data/events/cues.json and are read through the events component;
+the end words, destination prepositions, commodity specificity and firm sectors through the
+components that own them (`Pipes`).
+"""
+
+from __future__ import annotations
+
+from spacy.tokens import Doc, Token
+
+from tradeline.extractors.commodities import facts as commodities
+from tradeline.extractors.commodities.facts import CommodityLabels
+from tradeline.extractors.companies.facts import ArticleFirms
+from tradeline.extractors.events import adjust as event_adjust
+from tradeline.extractors.events.candidates import Candidate, DateMention
+from tradeline.extractors.events.component import TRIGGER_OBJECTS, TRIGGERS
+from tradeline.extractors.events.lexicon import EventCues
+from tradeline.extractors.orgs.authorities import Actors
+from tradeline.extractors.pipes import Pipes
+from tradeline.records import EventFact, PolicyDateFact
+
+CLAUSE_LINKS = {"advcl", "acl", "xcomp", "relcl"}
+
+
+def find_events(
+    doc: Doc,
+    published: str | None,
+    firms: ArticleFirms,
+    dates: list[PolicyDateFact],
+    pipes: Pipes,
+) -> list[EventFact]:
+    """All actions the article states, each once (see the module docstring)."""
+    return EventFinder(pipes).find(doc, published, firms, dates)
+
+
+class EventFinder:
+    """The event rules with the word lists of one pipeline's components."""
+
+    def __init__(self, pipes: Pipes) -> None:
+        self.cue: EventCues = pipes.events.cues
+        self.end_words = pipes.dates.lexicon.end_words.event
+        self.actors = Actors(pipes.orgs.context)
+        self.labels = CommodityLabels(pipes.commodities.specificity)
+        self.sectors = pipes.companies.names.sectors
+
+    # ---------------------------------------------------------------------------- public
+    def find(
+        self,
+        doc: Doc,
+        published: str | None,
+        firms: ArticleFirms,
+        dates: list[PolicyDateFact],
+    ) -> list[EventFact]:
+        """All actions the article states, each once (see the module docstring)."""
+        mentions = _locate_dates(doc, dates)
+        cue = self.cue
+        named = set(firms.by_token)
+        cands = _candidates(doc)
+        for c in cands:
+            if event_adjust.is_requirement(c, cue, named):
+                c.type, c.rule = "control_introduced", "obligation_permit"
+        cands = [c for c in cands if not self._not_an_action(c)]
+        authority_tokens = {t.i for s in doc.spans.get("tl_authorities", []) for t in s}
+        dated = {t.i for m in mentions for t in m.span}
+        cands = [
+            c for c in cands if not event_adjust.is_description(c, cue, authority_tokens, dated)
+        ]
+        for c in cands:
+            if event_adjust.is_single_consignment(c, cue):
+                c.type, c.rule = "permit_denied", "block_consignment"  # an export refused
+        cands = [c for c in cands if not self._undated_background(c, mentions)]
+        by_sent: dict[int, list[Candidate]] = {}
+        for c in cands:
+            by_sent.setdefault(c.sent.start, []).append(c)
+        for group in by_sent.values():
+            self._assign_dates(
+                group, [m for m in mentions if m.span.sent.start == group[0].sent.start]
+            )
+            self._absorb_elaborations(group)
+            self._absorb_dated_participles(group)
+        cands = [c for c in cands if not c.absorbed and not event_adjust.is_standing_rule(c, cue)]
+        for c in cands:
+            opening = c.sent.text.lstrip(" \"“'‘").lower()
+            if opening.startswith(tuple(cue.adjust.separate_openers)):
+                c.separate = True  # "Separately, ...", "In a separate notification, ..."
+        cands = self._drop_restatements(cands)
+        cands = self._donate_effective_dates(cands)
+        self._inherit_dates(cands)
+        default_country = self.actors.article_country(doc)
+        dominant = self.labels.dominant(doc)
+        article_firms = {f.canonical for f in firms.facts}
+        sectors = self.sectors
+        for c in cands:
+            c.authority, c.authority_country, c.authority_stated = self.actors.event_authority(
+                doc, c.trigger, default_country
+            )
+            names = [
+                n
+                for n in self._party_firms(c, firms)
+                if sectors.get(n) not in cue.non_party_sectors
+            ]
+            for maker in commodities.makers_in(doc, c.sent):
+                if maker in article_firms and maker not in names:
+                    names.append(maker)
+            c.companies = names
+            c.commodities = self.labels.labels_in(doc, c.sent)
+            c.commodity_terms = commodities.terms_in(doc, c.sent)
+            if not c.commodities and dominant:
+                c.commodities, c.commodity_inherited = list(dominant), True
+            c.modality = self._modality(c, published)
+        self._resolve_firm_anaphora(cands, cue)
+        cands = self._donate_requirement_dates(cands)
+        if any(not event_adjust.is_headline(c) for c in cands):
+            cands = [c for c in cands if c.date is not None or not event_adjust.is_headline(c)]
+        merged = self._merge(cands)
+        return [_to_fact(c) for c in merged]
+
+    # ---------------------------------------------------------------------------- arguments
+    def _party_firms(self, c: Candidate, firms: ArticleFirms) -> list[str]:
+        """Firms of the event sentence, except those in a clause anchored to another event
+        ("days after the government took control of the company, owned by X")."""
+        cue = self.cue
+        out: list[str] = []
+        for tok in c.sent:
+            name = firms.by_token.get(tok.i)
+            if not name or name in out:
+                continue
+            if event_adjust.is_not_a_party(tok, cue):
+                continue
+            path = _path(tok, c.trigger)
+            if path is not None:
+                between = path[0][1:-1]  # up from the firm, short of the common ancestor
+                if any(t.dep_ == "acl" and t.lemma_ in cue.ownership_participles for t in between):
+                    continue  # "the chipmaker owned by X": an owner, not a party
+                if any(t.lower_ in cue.anchored_preps for t in between) or any(
+                    t.dep_ == "mark" and t.lower_ in cue.anchored_preps
+                    for u in between
+                    for t in u.children
+                ):
+                    continue
+            out.append(name)
+        return out
+
+    def _chain(self, tok: Token) -> list[Token]:
+        """The words that govern the trigger's clause, nearest first. An adverbial clause
+        ("..., after the government imposed curbs") does not inherit its main clause's hedges."""
+        follow = set(self.cue.hedge_chain_deps)
+        out = []
+        cur = tok
+        while cur.head.i != cur.i and len(out) < 6 and cur.dep_ in follow:
+            cur = cur.head
+            out.append(cur)
+        return out
+
+    def _not_an_action(self, c: Candidate) -> bool:
+        """Hedged, negated, a state, or a generic reference: not an event."""
+        cue = self.cue
+        trig = c.trigger
+        sent_text = c.sent.text.lower()
+        if any(g in sent_text for g in cue.generic_cues):
+            return True
+        if any(g in sent_text for g in cue.characterisation):
+            return True
+        if c.rule in ("not_permitted", "obligation_permit"):
+            return False  # "shall not be permitted", "exporters must obtain": the modal is the rule
+        own = [ch for ch in trig.children]
+        heads = self._chain(trig)
+        if any(ch.dep_ == "neg" or (ch.lower_ in cue.negation and _negates(ch)) for ch in own):
+            return True
+        if any(ch.dep_ == "aux" and ch.lower_ in cue.hedge_aux for ch in own):
+            return True
+        if any(ch.dep_ == "mark" and ch.lower_ in cue.hedge_marks for ch in own):
+            return True
+        for h in heads:
+            if h.lemma_ in cue.hedge_governors or h.lower_ in cue.hedge_governors:
+                return True
+            if h.lemma_ in cue.state_governors and trig.dep_ in ("acomp", "xcomp", "oprd"):
+                return True
+            if h.lower_ == "without":
+                return True
+            if h.pos_ == "NOUN" and any(
+                ch.dep_ == "det" and ch.lower_ == "no" for ch in h.children
+            ):
+                return True  # "has no plans to restrict"
+            if (
+                h.pos_ in ("VERB", "AUX", "ADJ")
+                and any(ch.dep_ == "neg" for ch in h.children)
+                and h.i > trig.sent.start
+                and trig.dep_ in ("xcomp", "ccomp")
+            ):
+                return True
+            if h.dep_ in ("ROOT",):
+                break
+        # The state "remain restricted" and its like.
+        return trig.tag_ == "VBN" and any(h.lemma_ in cue.state_governors for h in heads[:1])
+
+    def _undated_background(self, c: Candidate, mentions: list[DateMention]) -> bool:
+        """'since the rules took effect': a clause anchored to another moment mentions an action
+        in passing; without a date of its own it adds no event."""
+        marks = self.cue.background_marks
+        if not any(ch.dep_ == "mark" and ch.lower_ in marks for ch in c.trigger.children):
+            return False
+        subtree = {t.i for t in c.trigger.subtree}
+        return not any(m.span.root.i in subtree for m in mentions)
+
+    def _date_blocked(
+        self,
+        path_up: list[Token],
+        trigger: Token,
+        obj: Token,
+        m: DateMention,
+        rule: str,
+        path_down: list[Token] | None = None,
+    ) -> bool:
+        """A date anchored to another event ("since the summit at the end of October", "after
+        talks on Monday") or an end date ("until June", "through 2023") does not date this one;
+        nor does the date of a main clause date an action in its "after ..." clause."""
+        cue = self.cue
+        for tok in path_down or []:
+            if any(ch.dep_ == "mark" and ch.lower_ in cue.anchored_preps for ch in tok.children):
+                return True
+        first = m.fact.text.split()[0].lower() if m.fact.text.split() else ""
+        end_words = self.end_words
+        if first in end_words or _lower_window(m.span[0], 1) in end_words:
+            return True
+        if trigger.lemma_ in cue.lengthening_verbs and (
+            first == "to" or _lower_window(m.span[0], 1) == "to"
+        ):
+            return True  # "extended ... to the end of January 2027": the new end date
+        if first in cue.anchored_preps and not (rule in cue.state_rules and first == "since"):
+            return True
+        for tok in path_up[1:]:
+            if tok.i in (trigger.i, obj.i):
+                break
+            if tok.lower_ in cue.anchored_preps:
+                return True
+            if tok is not path_up[-1] and any(
+                ch.dep_ == "mark" and ch.lower_ in cue.anchored_preps for ch in tok.children
+            ):
+                return True  # the date sits in a "since ..." / "after ..." clause of its own
+            if tok.pos_ in ("NOUN", "PROPN") and tok.lemma_ in cue.blocking_nouns:
+                return True
+        return False
+
+    def _is_effective(self, m: DateMention) -> bool:
+        cue = self.cue
+        text = m.fact.text.lower()
+        before = _lower_window(m.span[0], 2)
+        words = set(cue.effective_words)
+        return any(text.startswith(w + " ") or text == w for w in words) or any(
+            before.endswith(w) for w in words
+        )
+
+    def _assign_dates(self, group: list[Candidate], dates: list[DateMention]) -> None:
+        """Match dates to triggers one-to-one, nearest in the parse first, effective dates first."""
+        pairs = []
+        for m in dates:
+            anchor = _anchor_token(m, group)
+            effective = self._is_effective(m)
+            for k, c in enumerate(group):
+                path = _path(anchor, c.trigger)
+                if path is None:
+                    continue
+                up, down = path
+                if self._date_blocked(up, c.trigger, c.obj, m, c.rule, down):
+                    continue
+                pairs.append((0 if effective else 1, len(up) + len(down), len(up), k, m))
+        pairs.sort(key=lambda p: p[:4])
+        used: set[int] = set()
+        for eff, _, _, k, m in pairs:
+            if group[k].date is not None or id(m) in used:
+                continue
+            group[k].date, group[k].date_role = m, "effective" if eff == 0 else "direct"
+            used.add(id(m))
+
+    def _family(self, etype: str) -> int:
+        for k, family in enumerate(self.cue.elaboration_families):
+            if etype in family:
+                return k
+        return -1
+
+    def _absorb_elaborations(self, group: list[Candidate]) -> None:
+        """'launched a crackdown ..., curbing exports to 140 firms': a participle clause under
+        another trigger of the same family elaborates that action and is not a second event,
+        unless it carries its own date."""
+        for c in group:
+            if c.date is not None:
+                continue
+            # "extended the suspension of its ban": the suspension is what is acted on.
+            holder = next(
+                (
+                    m
+                    for m in group
+                    if m is not c
+                    and not m.absorbed
+                    and m.obj.i != m.trigger.i
+                    and c.trigger.i in {t.i for t in m.obj.subtree}
+                ),
+                None,
+            )
+            if holder is not None:
+                c.absorbed = True
+                continue
+            if c.trigger.tag_ not in ("VBG", "VBN") or c.trigger.dep_ not in CLAUSE_LINKS:
+                continue
+            ancestors = {t.i for t in c.trigger.ancestors}
+            for main in group:
+                if main is c or main.absorbed or main.trigger.i not in ancestors:
+                    continue
+                if self._family(main.type) == self._family(c.type):
+                    c.absorbed = True
+                    for name in c.companies:
+                        if name not in main.companies:
+                            main.companies.append(name)
+                    break
+
+    def _absorb_dated_participles(self, group: list[Candidate]) -> None:
+        """'Japan tightened procedures in July 2019, requiring licences': when the parse hangs the
+        date on the participle, it dates the main action, which the participle elaborates; and
+        'tightened its rules in July, when the ministry added ...' is one action told twice."""
+        for c in group:
+            trig = c.trigger
+            when = trig.dep_ == "advcl" and any(
+                ch.dep_ in ("advmod", "mark") and ch.lower_ in ("when", "by")
+                for ch in trig.children
+            )
+            participle = c.date is not None and trig.tag_ == "VBG" and trig.dep_ in CLAUSE_LINKS
+            if c.absorbed or not (when or participle):
+                continue
+            ancestors = {t.i for t in trig.ancestors}
+            main = next(
+                (
+                    m
+                    for m in group
+                    if m is not c
+                    and not m.absorbed
+                    and m.trigger.i in ancestors
+                    and self._family(m.type) == self._family(c.type)
+                ),
+                None,
+            )
+            if main is None or (participle and not when and main.date is not None):
+                continue
+            if main.date is None and c.date is not None:
+                main.date, main.date_role = c.date, c.date_role
+            c.absorbed = True
+
+    def _donate_effective_dates(self, cands: list[Candidate]) -> list[Candidate]:
+        """'The new rules take effect on Sept. 7': the start date of the action just reported,
+        not a second action. It becomes that action's date (GUIDELINES: effective date first)."""
+        donors = set(self.cue.effective_donor_rules)
+        kept: list[Candidate] = []
+        for c in cands:
+            if c.rule in donors:
+                previous = [
+                    p
+                    for p in kept[-4:]
+                    if self._family(p.type) == self._family(c.type) and p.sent.start < c.sent.start
+                ]
+                if previous:
+                    target = previous[-1]
+                    if c.date is not None and target.date_role != "effective":
+                        target.date, target.date_role = c.date, "effective"
+                    continue
+            kept.append(c)
+        return kept
+
+    def _resolve_firm_anaphora(self, cands: list[Candidate], cue: EventCues) -> None:
+        """'... intends to grant the companies annual licences': a definite plural firm noun and no
+        named firm in the sentence refer to the firms of the latest event that named some."""
+        nouns = set(cue.adjust.firm_anaphors)
+        unnaming = set(cue.adjust.unnaming_verbs)  # "without naming the companies"
+        for k, c in enumerate(cands):
+            if c.companies:
+                continue
+            plural = any(t.lower_ in nouns and t.tag_ == "NNS" for t in c.sent)
+            anaphor = any(
+                t.lower_ in nouns
+                and not any(a.lower_ == "without" or a.lemma_ in unnaming for a in t.ancestors)
+                and any(
+                    d.dep_ in ("det", "predet") and d.lower_ in ("the", "both", "these", "those")
+                    for d in t.children
+                )
+                for t in c.sent
+            )
+            if not anaphor:
+                continue
+            earlier = [p for p in cands[:k] if p.companies and p.sent.start < c.sent.start]
+            near = bool(earlier) and c.sent.start - earlier[-1].sent.end < 120
+            if near and (plural or len(earlier[-1].companies) == 1):  # "the company": one firm
+                c.companies = list(earlier[-1].companies)
+
+    def _donate_requirement_dates(self, cands: list[Candidate]) -> list[Candidate]:
+        """'From July 4, suppliers will need a licence': the effective date of the control just
+        reported (see events/adjust.py donates_effective_date)."""
+        kept: list[Candidate] = []
+        for c in cands:
+            previous = kept[-1] if kept else None
+            if event_adjust.donates_effective_date(c, previous, self.cue):
+                previous.date, previous.date_role = c.date, "effective"  # type: ignore[union-attr]
+                continue
+            kept.append(c)
+        return kept
+
+    def _drop_restatements(self, cands: list[Candidate]) -> list[Candidate]:
+        """'The move requires suppliers to seek a licence': an undated sentence whose subject is
+        the previous action ("the move", "the new rules") describes it rather than adding one,
+        unless it says it does something more ("also")."""
+        cue = self.cue
+        kept: list[Candidate] = []
+        for c in cands:
+            subject = next(
+                (ch for ch in c.trigger.children if ch.dep_ in ("nsubj", "nsubjpass")), None
+            )
+            restates = (
+                c.date is None
+                and subject is not None
+                and subject.lemma_ in cue.anaphoric_subjects
+                and any(
+                    d.dep_ == "det" and d.lower_ in ("the", "this", "these", "that")
+                    for d in subject.children
+                )
+                and not self._continues_announcement(c)
+                and any(
+                    self._family(p.type) == self._family(c.type) and c.sent.start - p.sent.start > 0
+                    for p in kept[-3:]
+                )
+            )
+            if not restates:
+                kept.append(c)
+        return kept
+
+    def _inherit_dates(self, cands: list[Candidate]) -> None:
+        """'The ministry also ...', 'At the same time, ...': the date of the same announcement;
+        'that later date', 'from that date': the date of the event just before."""
+        cue = self.cue
+        for k, c in enumerate(cands):
+            if c.date is not None:
+                continue
+            text = f" {c.sent.text.lower()} "
+            anaphoric = any(f" {w} " in text for w in cue.anaphoric_dates)
+            if not anaphoric and not self._continues_announcement(c):
+                continue
+            previous = [p for p in cands[:k] if p.date is not None and p.sent.start < c.sent.start]
+            previous = [p for p in previous if c.sent.start - p.sent.end < 80]
+            if not previous:
+                continue
+            c.separate = not anaphoric
+            if anaphoric:
+                source = previous[-1]
+            else:
+                same = [p for p in previous if p.type == c.type]
+                if same:
+                    source = same[-1]
+                else:
+                    last_sent = previous[-1].sent.start
+                    in_last = [p for p in previous if p.sent.start == last_sent]
+                    source = min(in_last, key=lambda p: _depth(p.date.span.root))  # type: ignore[union-attr]
+            c.date, c.date_role = source.date, "inherited"
+
+    def _continues_announcement(self, c: Candidate) -> bool:
+        """'At the same time, ...' / 'Meanwhile, ...' open the sentence, or 'also' modifies the
+        trigger itself ('The ministry also requires ...'), not some other verb of the sentence."""
+        cue = self.cue
+        text = f" {c.sent.text.lower()} "
+        if any(f" {w} " in text or f" {w}," in text for w in cue.inherit_cues):
+            return True
+        heads = [c.trigger, *[h for h in self._chain(c.trigger)[:1] if h.pos_ == "AUX"]]
+        return any(
+            ch.dep_ == "advmod" and ch.lower_ in cue.inherit_adverbs
+            for h in heads
+            for ch in h.children
+        )
+
+    # ---------------------------------------------------------------------------- modality
+    def _modality(self, c: Candidate, published: str | None) -> str:
+        cue = self.cue
+        text = c.sent.text.lower()
+        if any(w in text for w in cue.immediate):
+            return "actual"
+        aux = {ch.lower_ for ch in c.trigger.children if ch.dep_ == "aux"}
+        if aux & set(cue.planned_aux):
+            return "planned"
+        if any(h.lemma_ in cue.planned_governors for h in self._chain(c.trigger)[:2]):
+            return "planned"
+        if c.date is not None and published and c.date.value[:7] > published[:7]:
+            return "planned"
+        return "actual"
+
+    def _compatible(self, a: Candidate, b: Candidate) -> bool:
+        if a.type != b.type or not _dates_compatible(a, b):
+            return False
+        if (a.separate or b.separate) and a.sent.start != b.sent.start:
+            return False
+        if a.companies and b.companies and not set(a.companies) & set(b.companies):
+            return False
+        ca, cb = self.labels.specific(a.commodities), self.labels.specific(b.commodities)
+        if (
+            not a.commodity_inherited
+            and not b.commodity_inherited
+            and ca
+            and cb
+            and not set(ca) & set(cb)
+        ):
+            return False
+        return not (
+            a.authority_stated
+            and b.authority_stated
+            and a.authority_country
+            and b.authority_country
+            and a.authority_country != b.authority_country
+        )
+
+    def _merge(self, cands: list[Candidate]) -> list[Candidate]:
+        """One event per action: dated mentions first, then undated ones join a compatible event."""
+        events: list[Candidate] = []
+        ordered = [c for c in cands if c.date is not None] + [c for c in cands if c.date is None]
+        for c in ordered:
+            target = None
+            for e in events:
+                if self._compatible(e, c) and (
+                    target is None or (set(e.companies) & set(c.companies))
+                ):
+                    target = e
+                    if set(e.companies) & set(c.companies) or not c.companies:
+                        break
+            if target is None:
+                events.append(c)
+                continue
+            _fold(target, c)
+        events.sort(key=lambda e: e.trigger.i)
+        return events
+
+
+# ---------------------------------------------------------------------------- candidates
+def _candidates(doc: Doc) -> list[Candidate]:
+    out = []
+    for trig, obj in zip(
+        doc.spans.get(TRIGGERS, []), doc.spans.get(TRIGGER_OBJECTS, []), strict=False
+    ):
+        rule, _, subtype = trig.kb_id_.partition(":")
+        out.append(
+            Candidate(
+                trigger=trig.root,
+                obj=obj.root,
+                type=trig.label_,
+                rule=rule,
+                subtype=subtype or None,
+            )
+        )
+    return out
+
+
+def _locate_dates(doc: Doc, dates: list[PolicyDateFact]) -> list[DateMention]:
+    out = []
+    for fact in dates:
+        span = doc.char_span(fact.start_char, fact.end_char, alignment_mode="expand")
+        if span is not None and len(span):
+            out.append(DateMention(fact, span))
+    return out
+
+
+def _lower_window(tok: Token, size: int) -> str:
+    sent = tok.sent
+    return " ".join(t.lower_ for t in tok.doc[max(sent.start, tok.i - size) : tok.i])
+
+
+def _negates(word: Token) -> bool:
+    """A 'without ...' adjunct of the trigger ('rejected without explanation', 'approved ...
+    without naming the companies') does not negate it; an action inside a 'without' clause
+    ('without issuing licences') is caught through its governors instead."""
+    return word.lower_ != "without"
+
+
+# ---------------------------------------------------------------------------- dates
+def _path(a: Token, b: Token) -> tuple[list[Token], list[Token]] | None:
+    """Tokens going up from a to the lowest common ancestor, and down from it to b."""
+    up_a = [a, *a.ancestors]
+    pos_b = {t.i: k for k, t in enumerate([b, *b.ancestors])}
+    for k, t in enumerate(up_a):
+        if t.i in pos_b:
+            down = [b, *b.ancestors][: pos_b[t.i]]
+            return up_a[: k + 1], down
+    return None
+
+
+def _anchor_token(m: DateMention, group: list[Candidate]) -> Token:
+    """Where a date hangs in the parse. A date right after a trigger's object ("postpone
+    measures from September 29 that would have expanded ...") qualifies that object."""
+    first = m.span[0]
+    for c in group:
+        if c.obj.i != c.trigger.i and first.i == c.obj.i + 1 and c.obj.pos_ == "NOUN":
+            return c.obj
+    return m.span.root
+
+
+def _depth(tok: Token) -> int:
+    return sum(1 for _ in tok.ancestors)
+
+
+# ---------------------------------------------------------------------------- merging
+def _dates_compatible(a: Candidate, b: Candidate) -> bool:
+    if a.date is None or b.date is None:
+        return True
+    x, y = a.date.value, b.date.value
+    return x.startswith(y) or y.startswith(x)
+
+
+def _fold(into: Candidate, other: Candidate) -> None:
+    """Keep the most precise date (and its sentence), union firms and commodities."""
+    if other.date is not None and (
+        into.date is None or len(other.date.value) > len(into.date.value)
+    ):
+        into.date, into.date_role = other.date, other.date_role
+        into.trigger, into.obj = other.trigger, other.obj
+    for name in other.companies:
+        if name not in into.companies:
+            into.companies.append(name)
+    if into.commodity_inherited and not other.commodity_inherited:
+        into.commodities, into.commodity_inherited = other.commodities, False
+    if not into.authority_stated and other.authority_stated:
+        into.authority, into.authority_country = other.authority, other.authority_country
+        into.authority_stated = True
+
+
+def _to_fact(c: Candidate) -> EventFact:
+    sent = c.sent
+    text = sent.text
+    stripped = text.strip()
+    lead = len(text) - len(text.lstrip())
+    start = sent.start_char + lead
+    return EventFact(
+        type=c.type,
+        evidence=stripped,
+        start_char=start,
+        end_char=start + len(stripped),
+        authority=c.authority,
+        authority_country=c.authority_country,
+        companies=list(c.companies),
+        commodity=commodities.join(c.commodities),
+        commodity_detail=", ".join(c.commodity_terms) or None,
+        event_date=c.date.value if c.date else None,
+        date_granularity=c.date.fact.granularity if c.date else None,
+        date_text=c.date.fact.text if c.date else None,
+        modality=c.modality,  # type: ignore[arg-type]
+        subtype=c.subtype,
+        trigger=c.trigger.text,
+    )

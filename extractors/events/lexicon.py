@@ -1,0 +1,136 @@
+"""The events data files, typed (unknown keys are errors): models/data/events/."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import Field, model_validator
+
+from tradeline.extractors.component_data import Lexicon, Row
+
+Words = str | tuple[str, ...] | None  # a class name, or the words themselves
+
+
+class EventRule(Row):
+    """A trigger rule: a verb (or nominalisation) class x an object class -> an event type."""
+
+    id: str
+    type: str
+    verbs: Words = None
+    nouns: Words = None
+    objects: Words = None
+    subtype: str | None = None
+    subject_only: bool = False  # the object must be the trigger's subject
+    through_xcomp: bool = False  # also "require exporters to obtain a licence"
+
+
+class Retype(Lexicon):
+    """Types that become another type when their object carries one of the modifiers."""
+
+    from_: tuple[str, ...] = Field(alias="from")
+    to: str
+    modifiers: tuple[str, ...]
+
+
+class DatedState(Lexicon):
+    """Control or ban nouns that carry their own date ("an April ban")."""
+
+    nouns: dict[str, str]
+    deps: tuple[str, ...]
+    preps: tuple[str, ...]
+
+
+class EventTriggers(Lexicon):
+    """The trigger lexicon (triggers.json); every class a rule names exists and is used."""
+
+    verb_classes: dict[str, tuple[str, ...]]
+    noun_classes: dict[str, tuple[str, ...]]
+    object_classes: dict[str, tuple[str, ...]]
+    weak_objects: tuple[str, ...]
+    object_qualifiers: tuple[str, ...]
+    rules: tuple[EventRule, ...]
+    retype_by_modifier: Retype
+    object_deps: tuple[str, ...]
+    prep_objects: tuple[str, ...]
+    noun_preps: tuple[str, ...]
+    dated_state: DatedState
+    sentence_qualified_objects: tuple[str, ...]
+    definite_determiners: tuple[str, ...]
+    gap_tags: tuple[str, ...]
+    gap_words: tuple[str, ...]
+
+    @model_validator(mode="after")
+    def _classes_named_and_used(self) -> EventTriggers:
+        for field, classes in (
+            ("verbs", self.verb_classes),
+            ("nouns", self.noun_classes),
+            ("objects", self.object_classes),
+        ):
+            named = {getattr(r, field) for r in self.rules if isinstance(getattr(r, field), str)}
+            unknown, unused = named - set(classes), set(classes) - named
+            if unknown:
+                raise ValueError(f"rules name unknown {field} classes: {sorted(unknown)}")
+            if unused:
+                raise ValueError(f"{field} classes no rule uses: {sorted(unused)}")
+        return self
+
+
+class PatternRule(Row):
+    """A hand-written token pattern for a wording that is no verb-object pair (patterns.jsonl);
+    `trigger` is the index of the trigger token in the match (negative: from its end)."""
+
+    id: str
+    type: str
+    trigger: int
+    pattern: list[dict[str, Any]]
+    subtype: str | None = None
+
+
+class AdjustCues(Lexicon):
+    """Cue words of the corrections in extractors/events/adjust.py (cues.json "adjust")."""
+
+    consignment_nouns: tuple[str, ...]
+    obligation_aux: tuple[str, ...]
+    obligation_governors: tuple[str, ...]
+    generic_subjects: tuple[str, ...]
+    requirement_rules: tuple[str, ...]
+    effect_words: tuple[str, ...]
+    trade_resumption_verbs: tuple[str, ...]
+    obligation_rules: tuple[str, ...]
+    separate_openers: tuple[str, ...]
+    facility_nouns: tuple[str, ...]
+    customer_verbs: tuple[str, ...]
+    firm_anaphors: tuple[str, ...]
+    unnaming_verbs: tuple[str, ...]
+
+
+class EventCues(Lexicon):
+    """Cue words that decide whether a trigger states a real action, its date role and its
+    modality (cues.json)."""
+
+    hedge_aux: tuple[str, ...]
+    hedge_governors: tuple[str, ...]
+    hedge_marks: tuple[str, ...]
+    negation: tuple[str, ...]
+    state_governors: tuple[str, ...]
+    generic_cues: tuple[str, ...]
+    characterisation: tuple[str, ...]
+    planned_aux: tuple[str, ...]
+    planned_governors: tuple[str, ...]
+    immediate: tuple[str, ...]
+    effective_words: tuple[str, ...]
+    anchored_preps: tuple[str, ...]
+    blocking_nouns: tuple[str, ...]
+    inherit_cues: tuple[str, ...]
+    anaphoric_dates: tuple[str, ...]
+    elaboration_families: tuple[tuple[str, ...], ...]
+    anaphoric_subjects: tuple[str, ...]
+    background_marks: tuple[str, ...]
+    hedge_chain_deps: tuple[str, ...]
+    effective_donor_rules: tuple[str, ...]
+    inherit_adverbs: tuple[str, ...]
+    lengthening_verbs: tuple[str, ...]
+    ownership_participles: tuple[str, ...]
+    state_rules: tuple[str, ...]
+    non_party_sectors: tuple[str, ...]
+    adjust: AdjustCues

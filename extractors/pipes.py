@@ -1,0 +1,43 @@
+"""Our components of one pipeline, by kind: where each kind's fact assembly finds its data.
+
+`Pipes.of(nlp)` looks the components up by name; the facts of a Doc are assembled with the word
+lists of the pipeline that made it, never from a module-level table.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import cast
+
+from spacy.language import Language
+
+from tradeline.extractors.commodities import component as commodities
+from tradeline.extractors.companies import component as companies
+from tradeline.extractors.dates import component as dates
+from tradeline.extractors.events import component as events
+from tradeline.extractors.orgs import component as orgs
+from tradeline.extractors.validity import component as validity
+
+
+@dataclass(frozen=True)
+class Pipes:
+    """The data-owning components of one pipeline."""
+
+    orgs: orgs.OrgTagger
+    commodities: commodities.CommodityTagger
+    companies: companies.CompanyTagger
+    events: events.EventTagger
+    dates: dates.DateTagger
+    validity: validity.ValidityTagger
+
+    @classmethod
+    def of(cls, nlp: Language) -> Pipes:
+        """The components of `nlp` (built by extractors.pipeline.build_pipeline)."""
+        return cls(
+            orgs=cast(orgs.OrgTagger, nlp.get_pipe(orgs.NAME)),
+            commodities=cast(commodities.CommodityTagger, nlp.get_pipe(commodities.NAME)),
+            companies=cast(companies.CompanyTagger, nlp.get_pipe(companies.NAME)),
+            events=cast(events.EventTagger, nlp.get_pipe(events.NAME)),
+            dates=cast(dates.DateTagger, nlp.get_pipe(dates.NAME)),
+            validity=cast(validity.ValidityTagger, nlp.get_pipe(validity.NAME)),
+        )

@@ -1,0 +1,1 @@
+"""Validity periods: explicit durations of licences, permits, controls, bans and pauses."""
