@@ -266,32 +266,6 @@ def store_results(
     return result.new_articles if result else 0
 
 
-def start_run(warehouse_path: Path, extractor: Extractor, kind: str) -> str:
-    with connect(warehouse_path) as con:
-        return load.start_run(
-            con,
-            kind=kind,
-            extractor_version=extractor.extractor_version,
-            model_name=extractor.model_name,
-            model_version=extractor.model_version,
-            assets_hash=extractor.assets_hash,
-        )
-
-
-def finish_run(warehouse_path: Path, run_id: str, status: str) -> None:
-    with connect(warehouse_path) as con:
-        load.finish_run(con, run_id, status=status)
-
-
-def close_interrupted_runs(warehouse_path: Path) -> list[str]:
-    """Mark ingest runs a killed process left 'running' as 'interrupted' (call with the run
-    lock held: then no other ingest is alive). What they stored stays: each batch is whole."""
-    if not warehouse_path.is_file():
-        return []
-    with connect(warehouse_path) as con:
-        return load.mark_interrupted_runs(con, "ingest")
-
-
 def batched(items: Sequence, size: int) -> Iterable[Sequence]:
     for start in range(0, len(items), size):
         yield items[start : start + size]

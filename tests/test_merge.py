@@ -7,8 +7,9 @@ from pathlib import Path
 from tests.test_warehouse_facts import make_article, make_document, make_extraction
 from tradeline.warehouse import dedupe
 from tradeline.warehouse.db import connect
-from tradeline.warehouse.load import finish_run, start_run, store_batch
+from tradeline.warehouse.load import store_batch
 from tradeline.warehouse.merge import Mention, build_entries, cluster, same_company
+from tradeline.warehouse.runs import finish_run, start_run
 
 REPORT = (
     "Indonesia's trade ministry issued nickel ore export permits to two miners on Monday, a "

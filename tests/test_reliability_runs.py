@@ -11,9 +11,10 @@ import pytest
 
 from tests.test_warehouse_facts import make_item
 from tradeline.flows.runlock import RunLocked, lock_path, run_lock
-from tradeline.flows.steps import close_interrupted_runs
+from tradeline.flows.runs import close_interrupted_runs
 from tradeline.warehouse.db import WarehouseError, connect
-from tradeline.warehouse.load import finish_run, start_run, store_batch
+from tradeline.warehouse.load import store_batch
+from tradeline.warehouse.runs import finish_run, start_run
 
 
 def _run(con, kind: str = "ingest") -> str:

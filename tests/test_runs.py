@@ -23,8 +23,8 @@ from tradeline.records import (
     ValidityPeriodFact,
 )
 from tradeline.warehouse.db import connect
-from tradeline.warehouse.load import finish_run, start_run, store_batch
-from tradeline.warehouse.runs import RunError, diff_runs, list_runs
+from tradeline.warehouse.load import store_batch
+from tradeline.warehouse.runs import RunError, diff_runs, finish_run, list_runs, start_run
 
 runner = CliRunner()
 TEXT = "Acme got a licence on 3 March 2025. It is valid for one year. Beta Corp was refused."
@@ -156,7 +156,7 @@ def test_diff_after_editing_a_data_file(tmp_path: Path, edited_assets: Path):
     listed = runner.invoke(app, ["runs", "-w", str(warehouse), "--format", "json"])
     assert listed.exit_code == 0, listed.output
     kinds = [(r["kind"], r["status"]) for r in json.loads(listed.output)]
-    assert kinds == [("reextract", "completed"), ("ingest", "completed")]
+    assert kinds == [("reextract", "completed"), ("import", "completed")]
     shown = runner.invoke(app, ["runs", "diff", first, second, "-w", str(warehouse),
                                 "--format", "json"])
     assert shown.exit_code == 0, shown.output

@@ -10,7 +10,8 @@ import pytest
 
 from tests.test_warehouse_facts import make_item
 from tradeline.warehouse.db import connect
-from tradeline.warehouse.load import finish_run, start_run, store_batch
+from tradeline.warehouse.load import store_batch
+from tradeline.warehouse.runs import finish_run, start_run
 
 NICKEL = "commodity = 'nickel ore' AND type = 'permit_issued' AND authority_country = 'Indonesia'"
 

@@ -20,16 +20,15 @@ from tests.test_warehouse_facts import (
 from tradeline.records import Extraction, IngestError
 from tradeline.warehouse.db import connect
 from tradeline.warehouse.load import (
-    finish_run,
     get_source_state,
     iter_archived,
     known_canonical_urls,
     load_document_body,
     record_errors,
-    start_run,
     store_batch,
     update_source_state,
 )
+from tradeline.warehouse.runs import finish_run, start_run
 
 COUNTED = (
     "documents", "articles", "article_extractions", "company_mentions", "events",

@@ -9,8 +9,9 @@ import pytest
 
 from tests.test_warehouse_facts import make_article, make_extraction, make_item
 from tradeline.warehouse.db import WarehouseError, connect
-from tradeline.warehouse.load import finish_run, start_run, store_batch
+from tradeline.warehouse.load import store_batch
 from tradeline.warehouse.query import QueryError, run_sql, timeline, timeline_readonly
+from tradeline.warehouse.runs import finish_run, start_run
 
 
 def _run(con: duckdb.DuckDBPyConnection, kind: str = "ingest") -> str:

@@ -1,6 +1,6 @@
 """One timeline entry per real event: merge the article-level events that report the same action.
 
-Runs in Python after every `finish_run` (see `load.finish_run`) and rewrites the derived tables
+Runs in Python after every `finish_run` (see `runs.finish_run`) and rewrites the derived tables
 `timeline_entries` and `timeline_entry_mentions` whole, in the caller's transaction, from the
 events of each article's latest completed run. It is a pure function of those facts and the
 article texts: the same warehouse content always gives the same entries and keys, whatever the
@@ -26,8 +26,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager, suppress
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from urllib.parse import urlsplit
@@ -38,6 +37,7 @@ from rapidfuzz import fuzz
 
 from tradeline.records import stable_key
 from tradeline.warehouse import dedupe
+from tradeline.warehouse.migrations import arrow_schema
 
 DAY_TOLERANCE_DAYS = 3
 COMPANY_SIMILARITY = 88  # rapidfuzz.fuzz.ratio on normalised names, 0–100
@@ -371,36 +371,6 @@ def load_mentions(con: duckdb.DuckDBPyConnection) -> list[Mention]:
     return out
 
 
-_ENTRY_SCHEMA = pa.schema([
-    ("entry_key", pa.string()), ("type", pa.string()), ("authority_country", pa.string()),
-    ("commodity", pa.string()), ("event_date", pa.string()), ("date_granularity", pa.string()),
-    ("date_disputed", pa.bool_()), ("dates_reported", pa.list_(pa.string())),
-    ("companies", pa.list_(pa.string())), ("n_articles", pa.int32()), ("n_sources", pa.int32()),
-])
-_MENTION_SCHEMA = pa.schema([
-    ("fact_key", pa.string()), ("entry_key", pa.string()), ("article_id", pa.string()),
-    ("run_id", pa.string()), ("source_key", pa.string()),
-])
-
-
-@contextmanager
-def atomic(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
-    """A transaction of its own, or the caller's when one is already open (DuckDB does not
-    nest them), so finishing a run and rebuilding the timeline commit together."""
-    try:
-        con.execute("BEGIN TRANSACTION")
-    except duckdb.TransactionException:
-        yield  # already inside the caller's transaction: it commits or rolls back
-        return
-    try:
-        yield
-    except BaseException:
-        with suppress(duckdb.Error):
-            con.execute("ROLLBACK")
-        raise
-    con.execute("COMMIT")
-
-
 def rebuild(con: duckdb.DuckDBPyConnection) -> int:
     """Rewrite the merged timeline from the latest completed runs; the caller holds the
     transaction. Returns the number of entries."""
@@ -425,9 +395,10 @@ def rebuild(con: duckdb.DuckDBPyConnection) -> int:
     ]
     con.execute("DELETE FROM timeline_entry_mentions")
     con.execute("DELETE FROM timeline_entries")
-    for table, rows, schema in (("timeline_entries", entry_rows, _ENTRY_SCHEMA),
-                                ("timeline_entry_mentions", mention_rows, _MENTION_SCHEMA)):
+    for table, rows in (("timeline_entries", entry_rows),
+                        ("timeline_entry_mentions", mention_rows)):
         if rows:
+            schema = arrow_schema(table)
             view = f"_incoming_{table}"
             con.register(view, pa.Table.from_pylist(rows, schema=schema))
             cols = ", ".join(schema.names)

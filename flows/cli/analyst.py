@@ -102,12 +102,12 @@ def rebuild_timeline(config: ConfigOption = None, warehouse: WarehouseOption = N
     Example: tradeline rebuild-timeline --warehouse tradeline.duckdb
     """
     from tradeline.warehouse import merge
-    from tradeline.warehouse.db import connect
+    from tradeline.warehouse.db import connect, transaction
 
     _, warehouse_path = settings_and_warehouse(config, warehouse)
     con = connect(warehouse_path)
     try:
-        with merge.atomic(con):
+        with transaction(con):
             n = merge.rebuild(con)
     finally:
         con.close()
