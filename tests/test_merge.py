@@ -5,10 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 from tests.test_warehouse_facts import make_article, make_document, make_extraction
+from tradeline.identity import same_company
 from tradeline.warehouse import dedupe
 from tradeline.warehouse.db import connect
 from tradeline.warehouse.load import store_batch
-from tradeline.warehouse.merge import Mention, build_entries, cluster, same_company
+from tradeline.warehouse.merge import Mention, build_entries, cluster
 from tradeline.warehouse.runs import finish_run, start_run
 
 REPORT = (

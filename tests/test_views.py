@@ -80,6 +80,22 @@ def test_companies_and_company_timeline(sample) -> None:
 
 
 @pytest.mark.slow
+def test_companies_and_timeline_agree_on_which_names_are_one_firm(sample) -> None:
+    """The sample names one firm "Ningbo Yansheng" and "Ningbo Yunsheng": one timeline entry
+    lists it once, and so do `companies` and `company_timeline`."""
+    (entry,) = _dicts(sample, "SELECT * FROM timeline WHERE list_contains(companies, "
+                              "'Ningbo Yansheng')")
+    assert entry["n_articles"] == 2
+    (firm,) = _dicts(sample, "SELECT * FROM companies WHERE canonical LIKE 'Ningbo%'")
+    assert firm["canonical"] == "Ningbo Yansheng"
+    assert {"Ningbo Yansheng", "Ningbo Yunsheng"} <= set(firm["aliases"])
+    assert (firm["n_articles"], firm["n_events"], firm["n_event_mentions"]) == (2, 1, 2)
+    listed = _dicts(sample, "SELECT canonical, entry_key FROM company_timeline "
+                            "WHERE entry_key = ?", [entry["entry_key"]])
+    assert sorted(r["canonical"] for r in listed) == sorted(entry["companies"])
+
+
+@pytest.mark.slow
 def test_permits_active_on_the_sample(sample) -> None:
     def active(day: str) -> set[str]:
         rows = sample.execute(

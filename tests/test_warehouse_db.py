@@ -23,9 +23,9 @@ TABLES = {
     "sources", "documents", "articles", "extraction_runs", "article_extractions",
     "company_registry", "company_aliases", "company_mentions", "events", "event_companies",
     "validity_periods", "policy_dates", "ingest_errors", "schema_migrations", "schema_views",
-    "article_signatures", "timeline_entries", "timeline_entry_mentions",
+    "article_signatures", "timeline_entries", "timeline_entry_mentions", "company_firms",
 }
-VIEWS = {"latest_runs", "timeline", "event_mentions", "companies_seen", "companies",
+VIEWS = {"latest_runs", "timeline", "event_mentions", "firm_keys", "companies_seen", "companies",
          "company_timeline"}
 
 

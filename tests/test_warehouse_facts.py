@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 
 import pytest
 
+from tradeline.identity import company_key
 from tradeline.records import (
     Article,
     CompanyFact,
@@ -16,7 +17,7 @@ from tradeline.records import (
     PolicyDateFact,
     ValidityPeriodFact,
 )
-from tradeline.warehouse.facts import company_key, fact_rows
+from tradeline.warehouse.facts import fact_rows
 
 TEXT = (
     "Nvidia Corp said on Monday it had received an export licence from the U.S. Commerce "

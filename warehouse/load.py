@@ -21,6 +21,7 @@ import duckdb
 import pyarrow as pa
 
 from tradeline.records import Article, Document, Extraction, IngestError, stable_key
+from tradeline.warehouse import registry
 from tradeline.warehouse.db import WarehouseError, transaction, utcnow
 from tradeline.warehouse.facts import FactRows, fact_rows
 from tradeline.warehouse.migrations import arrow_schema
@@ -98,25 +99,6 @@ def _insert(con: duckdb.DuckDBPyConnection, table: str, rows: list[dict[str, Any
     row = con.execute(sql).fetchone()  # on failure the caller's ROLLBACK drops the registration
     con.unregister(view)
     return int(row[0]) if row else 0
-
-
-def _upsert_companies(
-    con: duckdb.DuckDBPyConnection, companies: dict[str, str], now: datetime
-) -> None:
-    """New companies keep the canonical form first seen; known ones get last_seen moved on."""
-    if not companies:
-        return
-    arrow = pa.Table.from_pylist(
-        [{"canonical_key": k, "canonical": c, "first_seen": now, "last_seen": now}
-         for k, c in companies.items()],
-        schema=arrow_schema("company_registry"),
-    )
-    con.register("_incoming_companies", arrow)
-    con.execute(
-        "INSERT INTO company_registry SELECT * FROM _incoming_companies "
-        "ON CONFLICT (canonical_key) DO UPDATE SET last_seen = excluded.last_seen"
-    )
-    con.unregister("_incoming_companies")
 
 
 # --- sources -------------------------------------------------------------------------------
@@ -274,7 +256,7 @@ def store_batch(
             for table in ("company_mentions", "events", "validity_periods", "policy_dates")
         )
         _insert(con, "event_companies", facts.event_companies)
-        _upsert_companies(con, facts.companies, now)
+        registry.upsert(con, facts.companies, now)
         _insert(
             con,
             "company_aliases",

@@ -9,7 +9,7 @@ run ids or the order rows come back in.
 Two article-level events are the same real event when all of these hold:
 * same `type`, `authority_country` and `commodity` (NULL only matches NULL);
 * companies compatible: both name none, or some company of one is the same firm as some company
-  of the other (same canonical key, or names within `COMPANY_SIMILARITY` by rapidfuzz's ratio,
+  of the other by `tradeline.identity.same_company` (the rule the company registry uses too,
   so "JL Mag Rare-Earth" and "JL Mag Rare Earths" agree);
 * dates compatible: two day-level dates at most `DAY_TOLERANCE_DAYS` apart (different dates are
   kept but flag the entry `date_disputed`), two month- or year-level dates equal. A coarser date
@@ -24,7 +24,6 @@ Sources: within an entry, articles from the same outlet, or near-duplicates of e
 
 from __future__ import annotations
 
-import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -33,16 +32,14 @@ from urllib.parse import urlsplit
 
 import duckdb
 import pyarrow as pa
-from rapidfuzz import fuzz
 
+from tradeline.identity import comparable, same_company
 from tradeline.records import stable_key
 from tradeline.warehouse import dedupe
 from tradeline.warehouse.migrations import arrow_schema
 
 DAY_TOLERANCE_DAYS = 3
-COMPANY_SIMILARITY = 88  # rapidfuzz.fuzz.ratio on normalised names, 0–100
 _GRANULARITY_ORDER = {"day": 0, "month": 1, "year": 2}
-_NON_ALNUM = re.compile(r"[^0-9a-z]+")
 
 _MENTIONS_SQL = """
 SELECT e.fact_key, e.article_id, e.run_id, e.type, e.authority_country, e.commodity,
@@ -76,7 +73,7 @@ class Mention:
     norm_companies: frozenset[str] = field(default_factory=frozenset)
 
     def __post_init__(self) -> None:
-        self.norm_companies = frozenset(n for n in map(normalise_name, self.companies) if n)
+        self.norm_companies = frozenset(n for n in map(comparable, self.companies) if n)
 
     @property
     def block(self) -> tuple[str, str | None, str | None]:
@@ -108,30 +105,6 @@ class Entry:
     @property
     def n_sources(self) -> int:
         return len(set(self.source_keys.values()))
-
-
-def normalise_name(name: str) -> str:
-    """Company name for fuzzy comparison: casefolded, punctuation to spaces."""
-    return _NON_ALNUM.sub(" ", name.casefold()).strip()
-
-
-def same_company(a: str, b: str) -> bool:
-    """Two normalised names name the same firm: equal, or within COMPANY_SIMILARITY where every
-    word that differs is a spelling variant of a long word ("Rare Earths"/"Rare Earth",
-    "Yansheng"/"Yunsheng") — never a short code or number ("SDI"/"SDS", "12"/"123")."""
-    if a == b:
-        return True
-    if fuzz.ratio(a, b) < COMPANY_SIMILARITY:
-        return False
-    words_a, words_b = a.split(), b.split()
-    if len(words_a) != len(words_b):
-        return False
-    for x, y in zip(words_a, words_b, strict=True):
-        if x == y:
-            continue
-        if min(len(x), len(y)) < 4 or x.isdigit() or y.isdigit() or fuzz.ratio(x, y) < 80:
-            return False
-    return True
 
 
 def companies_compatible(a: Mention, b: Mention) -> bool:
@@ -265,9 +238,9 @@ def _entry_companies(group: Sequence[Mention]) -> list[str]:
     firms: list[list[str]] = []  # spellings per firm, in order seen
     for m in group:
         for name in m.companies:
-            norm = normalise_name(name)
+            norm = comparable(name)
             for spellings in firms:
-                if any(same_company(norm, normalise_name(s)) for s in spellings):
+                if any(same_company(norm, comparable(s)) for s in spellings):
                     spellings.append(name)
                     break
             else:
@@ -340,7 +313,7 @@ def build_entries(
         companies = _entry_companies(group)
         base = stable_key(
             "timeline", first.type, first.authority_country, first.commodity,
-            *sorted(normalise_name(c) for c in companies), event_date,
+            *sorted(comparable(c) for c in companies), event_date,
         )
         n = seen[base]
         seen[base] += 1

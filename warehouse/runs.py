@@ -29,7 +29,7 @@ from typing import Any
 
 import duckdb
 
-from tradeline.warehouse import merge
+from tradeline.warehouse import merge, registry
 from tradeline.warehouse.db import transaction, utcnow
 
 RUN_KINDS = ("ingest", "import", "reextract", "extract")
@@ -130,7 +130,15 @@ def finish_run(con: duckdb.DuckDBPyConnection, run_id: str, *, status: str) -> N
         ).fetchone()
         if not row or row[0] == 0:
             raise ValueError(f"no extraction run {run_id!r}")
-        merge.rebuild(con)
+        rebuild_derived(con)
+
+
+def rebuild_derived(con: duckdb.DuckDBPyConnection) -> int:
+    """Rewrite what is derived from the latest runs: the merged timeline and the registry's
+    firms; the caller holds the transaction. Returns the number of timeline entries."""
+    entries = merge.rebuild(con)
+    registry.rebuild_firms(con)
+    return entries
 
 
 def mark_interrupted_runs(con: duckdb.DuckDBPyConnection, kind: str) -> list[str]:

@@ -97,18 +97,19 @@ def export(
 @app.command("rebuild-timeline")
 @clean_errors
 def rebuild_timeline(config: ConfigOption = None, warehouse: WarehouseOption = None) -> None:
-    """Re-merge article-level events into timeline entries (normally done after every run).
+    """Re-merge article-level events into timeline entries, and group company spellings into
+    firms (both normally done after every run).
 
     Example: tradeline rebuild-timeline --warehouse tradeline.duckdb
     """
-    from tradeline.warehouse import merge
     from tradeline.warehouse.db import connect, transaction
+    from tradeline.warehouse.runs import rebuild_derived
 
     _, warehouse_path = settings_and_warehouse(config, warehouse)
     con = connect(warehouse_path)
     try:
         with transaction(con):
-            n = merge.rebuild(con)
+            n = rebuild_derived(con)
     finally:
         con.close()
     stderr.print(f"timeline rebuilt: {n} entries")
