@@ -9,7 +9,6 @@ from pathlib import Path
 from hypothesis import given
 from hypothesis import strategies as st
 
-from tests.test_warehouse_facts import make_item
 from tradeline.identity import company_key, comparable, firms, same_company
 from tradeline.warehouse.db import connect
 from tradeline.warehouse.load import store_batch
@@ -70,7 +69,9 @@ def test_firms_are_the_connected_components_in_any_order(names: list[str]) -> No
     assert sorted(map(sorted, firms(list(reversed(names))))) == sorted(map(sorted, got))
 
 
-def test_the_registry_groups_spellings_the_way_the_timeline_merges_them(tmp_path: Path) -> None:
+def test_the_registry_groups_spellings_the_way_the_timeline_merges_them(
+    tmp_path: Path, make_item,
+) -> None:
     """Two articles name one firm in two spellings: `timeline` merges their reports into one
     entry, and `companies` / `company_timeline` list the firm once, under its first stored
     spelling, with both as aliases."""

@@ -21,7 +21,7 @@ import sys, time
 from types import SimpleNamespace
 from pathlib import Path
 from tradeline.flows import runs, steps
-from tests.test_warehouse_facts import make_item
+from tests.builders import make_item
 from tradeline.warehouse.db import connect
 from tradeline.warehouse.load import store_batch
 

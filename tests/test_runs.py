@@ -117,14 +117,13 @@ def edited_assets(tmp_path: Path):
 
 
 @pytest.mark.slow
-def test_diff_after_editing_a_data_file(tmp_path: Path, edited_assets: Path):
-    from tests.test_reextract import ARTICLES
+def test_diff_after_editing_a_data_file(tmp_path: Path, edited_assets: Path, archive_articles):
     from tradeline.config import ModelConfig, Settings
     from tradeline.flows.archive_import import import_paths
     from tradeline.flows.reextract import reextract_archive
 
     dump = tmp_path / "a.jsonl"
-    dump.write_text("".join(json.dumps(a) + "\n" for a in ARTICLES), encoding="utf-8")
+    dump.write_text("".join(json.dumps(a) + "\n" for a in archive_articles), encoding="utf-8")
     warehouse = tmp_path / "w.duckdb"
     first = import_paths(Settings(), warehouse, [dump]).run_id
     edited = Settings(model=ModelConfig(assets_dir=str(edited_assets)))
@@ -150,7 +149,7 @@ def test_diff_after_editing_a_data_file(tmp_path: Path, edited_assets: Path):
         assert (change["kind"], change["change"]) == ("event", "changed")
         assert change["fields"]["authority_country"] == {"a": "United States", "b": "Testland"}
         assert set(change["fields"]) <= {"authority", "authority_country"}
-    assert diff.articles_compared == len(ARTICLES)
+    assert diff.articles_compared == len(archive_articles)
     assert sum(c["added"] + c["removed"] for c in diff.counts.values()) == 0
 
     listed = runner.invoke(app, ["runs", "-w", str(warehouse), "--format", "json"])

@@ -8,7 +8,6 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from tests.test_warehouse_facts import make_item
 from tradeline.warehouse.db import connect
 from tradeline.warehouse.load import store_batch
 from tradeline.warehouse.runs import finish_run, start_run
@@ -109,7 +108,9 @@ def test_permits_active_on_the_sample(sample) -> None:
     assert "nickel ore" not in active("2027-02-09")  # the end is exclusive
 
 
-def test_permits_active_before_inside_and_after_a_one_year_window(tmp_path: Path) -> None:
+def test_permits_active_before_inside_and_after_a_one_year_window(
+    tmp_path: Path, make_item,
+) -> None:
     con = connect(tmp_path / "w.duckdb")
     run = start_run(con, kind="ingest", extractor_version="1", model_name="m",
                     model_version="1", assets_hash="h")
