@@ -23,11 +23,7 @@ from tradeline.flows.cli.common import (
 )
 from tradeline.flows.console import RichProgress, print_errors, render_rows, stderr
 
-runs_app = typer.Typer(
-    help="List extraction runs, or diff two of them (`tradeline runs diff A B`).",
-    no_args_is_help=False,
-    invoke_without_command=True,
-)
+runs_app = typer.Typer(no_args_is_help=False, invoke_without_command=True)  # help: `runs`
 app.add_typer(runs_app, name="runs")
 
 
@@ -149,8 +145,9 @@ def runs(
     warehouse: WarehouseOption = None,
     format: Annotated[str, typer.Option("--format", help="table or json.")] = "table",
 ) -> None:
-    """List extraction runs, newest first: when, kind, versions, articles, facts, status.
+    """List extraction runs, or diff two of them (`tradeline runs diff A B`).
 
+    Runs are listed newest first: when, kind, versions, articles, facts, status.
     Example: tradeline runs --format json
     """
     if ctx.invoked_subcommand is not None:
