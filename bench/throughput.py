@@ -204,7 +204,7 @@ def _fresh(path: Path) -> Path:
 
 def stage_d0(workdir: Path) -> list[dict]:
     """The flow's work as plain function calls: what Prefect's orchestration is measured against."""
-    from tradeline.flows import steps
+    from tradeline.flows import runs, steps
 
     settings = bench_settings()
     site = Site(workdir)
@@ -214,12 +214,12 @@ def stage_d0(workdir: Path) -> list[dict]:
     feeds = steps.feeds_to_poll(settings, [f"{site.base}/feed.xml"])
     results, _ = steps.poll_feeds(settings, feeds, warehouse)
     entries, _, _ = steps.select_new_entries(warehouse, results)
-    run_id = steps.start_run(warehouse, extractor, kind="ingest")
+    run_id = runs.start_run(warehouse, extractor, kind="ingest")
     stored = 0
     for batch in steps.batched(entries, 32):
         items, errors = steps.fetch_parse_extract(settings, batch)
         stored += steps.store_results(warehouse, items, errors, run_id)
-    steps.finish_run(warehouse, run_id, "completed")
+    runs.finish_run(warehouse, run_id, "completed")
     seconds = time.perf_counter() - start
     return [{"stage": "d0", "seconds": seconds, "articles": stored, "fetches": site.page_hits}]
 

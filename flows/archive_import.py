@@ -4,7 +4,7 @@ dedup: a page whose canonical URL is already stored (or came earlier in this imp
 duplicate and is not stored again, exactly as `tradeline run` skips known feed entries.
 
 A plain function (no Prefect): an import is one local pass over files, nothing to retry. It
-holds the warehouse's run lock, like an ingest.
+is recorded as a run of kind 'import' (`flows/runs.py`), under the warehouse's run lock.
 Records a reader skips (not HTML pages) are counted; broken ones are counted and kept in
 `ingest_errors` (stage 'import') with the file, offset and reason.
 """
@@ -20,7 +20,7 @@ from tradeline.config import Settings
 from tradeline.extractors.engine import Extractor
 from tradeline.flows import steps
 from tradeline.flows.progress import reporter
-from tradeline.flows.runlock import run_lock
+from tradeline.flows.runs import recorded_run
 from tradeline.records import Document, IngestError
 from tradeline.sources.archives import RecordIssue, read_path
 from tradeline.sources.urls import redact_url
@@ -81,43 +81,24 @@ def import_paths(
     fmt: str | None = None,
     batch_size: int = 32,
 ) -> ImportSummary:
-    """Import every path (file or folder); returns the counts. One run (kind 'ingest')."""
+    """Import every path (file or folder); returns the counts. One run of kind 'import'."""
     extractor = steps.get_extractor(settings.model)
-    with run_lock(warehouse_path):
-        return _import_locked(settings, warehouse_path, extractor, paths, fmt, batch_size)
-
-
-def _import_locked(
-    settings: Settings,
-    warehouse_path: Path,
-    extractor: Extractor,
-    paths: Sequence[Path],
-    fmt: str | None,
-    batch_size: int,
-) -> ImportSummary:
     summary = ImportSummary()
-    progress = reporter()
-    progress.start("import", None)
-    with connect(warehouse_path) as con:
-        for path in paths:
-            load.update_source_state(
-                con, str(path), name=path.name, kind="import", etag=None, last_modified=None,
-                status=None, error=None, title=None,
-            )
-    run_id = summary.run_id = steps.start_run(warehouse_path, extractor, kind="ingest")
-    seen: set[str] = set()
-    status = "failed"
-    try:
+    with recorded_run(warehouse_path, "import", extractor) as run:
+        summary.run_id = run.id
+        with connect(warehouse_path) as con:
+            for path in paths:
+                load.update_source_state(
+                    con, str(path), name=path.name, kind="import", etag=None,
+                    last_modified=None, status=None, error=None, title=None,
+                )
+        progress = reporter()
+        progress.start("import", None)
+        seen: set[str] = set()
         for path in paths:
             for chunk in _chunks(read_path(path, fmt), batch_size):
-                _import_chunk(settings, warehouse_path, extractor, run_id, chunk, seen, summary)
+                _import_chunk(settings, warehouse_path, extractor, run.id, chunk, seen, summary)
                 progress.advance("import", len(chunk))
-        status = "completed"
-    except KeyboardInterrupt:
-        status = "interrupted"
-        raise
-    finally:
-        steps.finish_run(warehouse_path, run_id, status)
     return summary
 
 

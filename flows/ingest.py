@@ -15,7 +15,7 @@ from prefect import flow
 from tradeline.config import Settings, load_settings
 from tradeline.flows import steps, taskrunners
 from tradeline.flows.progress import reporter
-from tradeline.flows.runlock import run_lock
+from tradeline.flows.runs import Run, recorded_run
 from tradeline.flows.tasks import batch_task, quote
 
 poll_feeds = batch_task(steps.poll_feeds, name="poll-feeds")
@@ -57,59 +57,53 @@ def ingest(
 ) -> steps.IngestSummary:
     """Poll feeds, then fetch → parse → extract → store each batch of new articles.
 
-    The warehouse's run lock is held throughout (the CLI may already hold it), so runs a killed
-    process left 'running' can be closed as 'interrupted' first.
+    Recorded as one run of kind 'ingest' (`flows/runs.py`), started only when there is
+    something to store: a poll that finds nothing new leaves only the feed state.
     """
     if isinstance(settings, dict):  # a deployment's parameters arrive as JSON
         settings = Settings.model_validate(settings)
     elif isinstance(settings, str):  # or as a config file path (prefect.yaml)
         settings = load_settings(settings)
     warehouse_path = Path(warehouse)
-    with run_lock(warehouse_path):
-        steps.close_interrupted_runs(warehouse_path)
-        return _ingest(settings, warehouse_path, feeds, batch_size)
+    extractor = steps.get_extractor(settings.model)
+    summary = steps.IngestSummary()
+    with recorded_run(warehouse_path, "ingest", extractor, start=False) as run:
+        _ingest(settings, warehouse_path, feeds, batch_size, run, summary)
+    return summary
 
 
 def _ingest(
-    settings: Settings, warehouse_path: Path, feeds: list[str] | None, batch_size: int
-) -> steps.IngestSummary:
-    summary = steps.IngestSummary()
-    extractor = steps.get_extractor(settings.model)
+    settings: Settings,
+    warehouse_path: Path,
+    feeds: list[str] | None,
+    batch_size: int,
+    run: Run,
+    summary: steps.IngestSummary,
+) -> None:
     feed_configs = steps.feeds_to_poll(settings, feeds)
-    run_id: str | None = None
 
     def current_run() -> str:
-        """Runs are recorded lazily: a poll that finds nothing new leaves only the feed state."""
-        nonlocal run_id
-        if run_id is None:
-            run_id = summary.run_id = steps.start_run(warehouse_path, extractor, kind="ingest")
-        return run_id
+        summary.run_id = run.id
+        return summary.run_id
 
-    status = "failed"
-    try:
-        results, feed_errors = poll_feeds(settings, feed_configs, warehouse_path)
-        summary.feeds_polled = len(results)
-        summary.feeds_not_modified = sum(r.not_modified for r in results)
-        summary.feeds_failed = len(feed_errors)
-        summary.errors.extend(feed_errors)
-        entries, summary.entries_seen, summary.already_stored = select_new_entries(
-            warehouse_path, quote(results)
+    results, feed_errors = poll_feeds(settings, feed_configs, warehouse_path)
+    summary.feeds_polled = len(results)
+    summary.feeds_not_modified = sum(r.not_modified for r in results)
+    summary.feeds_failed = len(feed_errors)
+    summary.errors.extend(feed_errors)
+    entries, summary.entries_seen, summary.already_stored = select_new_entries(
+        warehouse_path, quote(results)
+    )
+    progress = reporter()
+    for stage in ("fetch", "extract", "store"):
+        progress.start(stage, len(entries))
+    if feed_errors:
+        store_results(warehouse_path, [], quote(feed_errors), current_run())
+    for items, errors in _processed_batches(settings, entries, batch_size):
+        stored = store_results(warehouse_path, quote(items), quote(errors), current_run())
+        summary.new_articles += stored
+        summary.facts += sum(extraction.n_facts for _, _, extraction in items)
+        summary.skipped_non_english += sum(
+            1 for _, _, extraction in items if extraction.skipped_reason
         )
-        progress = reporter()
-        for stage in ("fetch", "extract", "store"):
-            progress.start(stage, len(entries))
-        if feed_errors:
-            store_results(warehouse_path, [], quote(feed_errors), current_run())
-        for items, errors in _processed_batches(settings, entries, batch_size):
-            stored = store_results(warehouse_path, quote(items), quote(errors), current_run())
-            summary.new_articles += stored
-            summary.facts += sum(extraction.n_facts for _, _, extraction in items)
-            summary.skipped_non_english += sum(
-                1 for _, _, extraction in items if extraction.skipped_reason
-            )
-            summary.errors.extend(errors)
-        status = "completed"
-    finally:
-        if run_id is not None:
-            steps.finish_run(warehouse_path, run_id, status)
-    return summary
+        summary.errors.extend(errors)

@@ -10,8 +10,8 @@ an uninterrupted run. Each batch is stored in one transaction, so a batch is all
 
 Nothing here touches the network: pages come from the `documents` table, the pipeline is
 loaded from installed packages and files. `reextract_archive` is the plain function;
-`reextract` is the Prefect flow whose batches run as tasks. It holds the warehouse's run lock
-(`flows/runlock.py`) like an ingest, so it never interleaves with another run.
+`reextract` is the Prefect flow whose batches run as tasks. It is recorded like every run
+(`flows/runs.py`: under the warehouse's run lock, so it never interleaves with another run).
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ from tradeline.config import Settings
 from tradeline.extractors.engine import Extractor
 from tradeline.flows import steps
 from tradeline.flows.progress import reporter
-from tradeline.flows.runlock import run_lock
+from tradeline.flows.runs import recorded_run
 from tradeline.flows.tasks import batch_task, quote
 from tradeline.records import Article, Document, IngestError
 from tradeline.warehouse import load, runs
@@ -77,7 +77,7 @@ def reextract_batch(
     parsed, errors = steps.parse_documents([doc for doc, _ in pairs])
     articles = [article for _, article in parsed]
     with connect(warehouse_path) as con:
-        changed = runs.refresh_articles(con, articles)
+        changed = load.refresh_articles(con, articles)
     extractions = steps.extract_articles(extractor, articles)
     items = [(None, a, e) for a, e in zip(articles, extractions, strict=True)]
     steps.store_results(warehouse_path, items, errors, run_id)
@@ -109,27 +109,15 @@ def _batches(
             yield batch
 
 
-def _open_run(
+def _resume(
     warehouse_path: Path,
     extractor: Extractor,
+    resume: str,
     since: str | None,
     source: str | None,
-    resume: str | None,
-) -> tuple[str, str | None, str | None, set[str]]:
-    """Start a run, or reopen `resume` after checking it matches; returns its filters and the
-    articles it already stored."""
-    if resume is None:
-        with connect(warehouse_path) as con:
-            run_id = load.start_run(
-                con,
-                kind="reextract",
-                extractor_version=extractor.extractor_version,
-                model_name=extractor.model_name,
-                model_version=extractor.model_version,
-                assets_hash=extractor.assets_hash,
-                notes=json.dumps({"since": since, "source": source}),
-            )
-        return run_id, since, source, set()
+) -> tuple[str | None, str | None, set[str]]:
+    """Check that run `resume` is a re-extraction with these versions and filters, set it
+    running again; returns its filters and the articles it already stored."""
     with connect(warehouse_path) as con:
         run = runs.get_run(con, resume)
         if run["kind"] != "reextract":
@@ -155,7 +143,7 @@ def _open_run(
                 )
         runs.reopen_run(con, resume)
         done = runs.done_articles(con, resume)
-    return resume, notes.get("since"), notes.get("source"), done
+    return notes.get("since"), notes.get("source"), done
 
 
 def reextract_archive(
@@ -169,36 +157,25 @@ def reextract_archive(
     batch_size: int | None = None,
     run_batch: Callable[..., BatchResult] = reextract_batch,
 ) -> ReextractSummary:
-    """Re-extract the archived articles (filtered by date and source) as one run."""
+    """Re-extract the archived articles (filtered by date and source) as one run of kind
+    'reextract' (`flows/runs.py`), or go on with the unfinished run `resume`."""
     if since is not None:
         load.check_date_prefix(since)
     extractor = load_extractor(settings, model)
-    with run_lock(warehouse_path):
-        with connect(warehouse_path) as con:  # with the lock held, a 'running' run is dead
-            load.mark_interrupted_runs(con, "reextract")
-        return _reextract_locked(
-            warehouse_path, extractor, since, source, resume,
-            batch_size or settings.model.batch_size, run_batch,
-        )
-
-
-def _reextract_locked(
-    warehouse_path: Path,
-    extractor: Extractor,
-    since: str | None,
-    source: str | None,
-    resume: str | None,
-    size: int,
-    run_batch: Callable[..., BatchResult],
-) -> ReextractSummary:
-    run_id, since, source, done = _open_run(warehouse_path, extractor, since, source, resume)
-    summary = ReextractSummary(run_id=run_id, resumed=resume is not None)
-    progress = reporter()
-    progress.start("reextract", None)
-    status = "failed"
-    try:
+    size = batch_size or settings.model.batch_size
+    notes = json.dumps({"since": since, "source": source})
+    with recorded_run(
+        warehouse_path, "reextract", extractor, notes=notes, start=resume is None
+    ) as run:
+        done: set[str] = set()
+        if resume is not None:
+            since, source, done = _resume(warehouse_path, extractor, resume, since, source)
+            run.adopt(resume)
+        summary = ReextractSummary(run_id=run.id, resumed=resume is not None)
+        progress = reporter()
+        progress.start("reextract", None)
         for batch in _batches(warehouse_path, since, source, done, size, summary):
-            extracted, facts, changed, errors = run_batch(warehouse_path, extractor, run_id, batch)
+            extracted, facts, changed, errors = run_batch(warehouse_path, extractor, run.id, batch)
             summary.extracted += extracted
             summary.facts += facts
             summary.text_changed += changed
@@ -206,12 +183,6 @@ def _reextract_locked(
             summary.errors.extend(errors)
             summary.batches += 1
             progress.advance("reextract", len(batch))
-        status = "completed"
-    except KeyboardInterrupt:
-        status = "interrupted"
-        raise
-    finally:
-        steps.finish_run(warehouse_path, run_id, status)
     return summary
 
 

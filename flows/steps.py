@@ -14,14 +14,13 @@ from functools import lru_cache
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from tradeline.config import FeedConfig, ModelConfig, Settings
+from tradeline.config import FeedConfig, FetchConfig, ModelConfig, Settings
 from tradeline.extractors.engine import Extractor
 from tradeline.extractors.page import PageError, is_plain_text, parse_page, parse_text
 from tradeline.flows.progress import reporter
 from tradeline.records import Article, Document, Extraction, FeedEntry, FeedResult, IngestError
 from tradeline.sources.feeds import poll_feed
 from tradeline.sources.http import Fetcher, FetchError, FetchResponse
-from tradeline.sources.politeness import HostGate
 from tradeline.sources.robots import ROBOTS
 from tradeline.sources.urls import canonical_url, is_local_url, redact_url
 from tradeline.warehouse import load
@@ -155,7 +154,7 @@ def fetch_documents(
 
     def fetch_one(fetcher: Fetcher, entry: FeedEntry) -> Document | IngestError:
         try:
-            response = _polite_fetch(fetcher, gate, entry, settings.fetch.respect_robots)
+            response = _polite_fetch(fetcher, entry, settings.fetch)
         except FetchError as exc:
             return _error(entry.url, "fetch", str(exc), entry.feed_url)
         finally:
@@ -178,32 +177,26 @@ def fetch_documents(
 
     docs: list[Document] = []
     errors: list[IngestError] = []
-    gate = _host_gate(settings.fetch.per_host_concurrency)
     with Fetcher(settings.fetch) as fetcher, ThreadPoolExecutor(settings.fetch.concurrency) as pool:
         for outcome in pool.map(lambda e: fetch_one(fetcher, e), entries):
             (errors if isinstance(outcome, IngestError) else docs).append(outcome)
     return docs, errors
 
 
-@lru_cache(maxsize=4)
-def _host_gate(per_host: int) -> HostGate:
-    """One gate per process, so Crawl-delay spacing carries over from batch to batch."""
-    return HostGate(per_host)
-
-
-def _polite_fetch(
-    fetcher: Fetcher, gate: HostGate, entry: FeedEntry, robots: bool
-) -> FetchResponse:
-    """robots.txt first (a disallowed URL is a FetchError 'robots'), then the per-host gate."""
+def _polite_fetch(fetcher: Fetcher, entry: FeedEntry, settings: FetchConfig) -> FetchResponse:
+    """robots.txt first (a disallowed URL is a FetchError 'robots'), then one of the host's
+    slots at the fetcher's gate (its Crawl-delay spaces the requests: sources/politeness.py)."""
     delay = None
-    if robots and not is_local_url(entry.url):
+    if settings.respect_robots and not is_local_url(entry.url):
         if not ROBOTS.allowed(fetcher, entry.url):
             detail = f"{redact_url(entry.url)} disallowed by robots.txt"
             raise FetchError("robots", entry.url, detail)
         delay = ROBOTS.crawl_delay(fetcher, entry.url)
     host = (urlsplit(entry.url).hostname or "").lower()
-    with gate.slot(host, delay):
-        return fetcher.fetch(entry.url, kind="page", allow_local=_may_read_local(entry))
+    with fetcher.gate.slot(host, settings.per_host_concurrency):
+        return fetcher.fetch(
+            entry.url, kind="page", allow_local=_may_read_local(entry), crawl_delay=delay
+        )
 
 
 def parse_documents(
@@ -269,32 +262,6 @@ def store_results(
             load.record_errors(con, errors, run_id)
     reporter().advance("store", len(items))
     return result.new_articles if result else 0
-
-
-def start_run(warehouse_path: Path, extractor: Extractor, kind: str) -> str:
-    with connect(warehouse_path) as con:
-        return load.start_run(
-            con,
-            kind=kind,
-            extractor_version=extractor.extractor_version,
-            model_name=extractor.model_name,
-            model_version=extractor.model_version,
-            assets_hash=extractor.assets_hash,
-        )
-
-
-def finish_run(warehouse_path: Path, run_id: str, status: str) -> None:
-    with connect(warehouse_path) as con:
-        load.finish_run(con, run_id, status=status)
-
-
-def close_interrupted_runs(warehouse_path: Path) -> list[str]:
-    """Mark ingest runs a killed process left 'running' as 'interrupted' (call with the run
-    lock held: then no other ingest is alive). What they stored stays: each batch is whole."""
-    if not warehouse_path.is_file():
-        return []
-    with connect(warehouse_path) as con:
-        return load.mark_interrupted_runs(con, "ingest")
 
 
 def batched(items: Sequence, size: int) -> Iterable[Sequence]:

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import logging
 import mimetypes
-import threading
 import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -22,8 +21,10 @@ from urllib.parse import SplitResult, urljoin, urlsplit
 import httpx
 
 from tradeline.config import FetchConfig
+from tradeline.sources import politeness
 from tradeline.sources.addresses import first_non_public
 from tradeline.sources.inflate import ACCEPT_ENCODING, BoundedDecoder, DecodeFailed, TooLarge
+from tradeline.sources.politeness import HostGate
 from tradeline.sources.urls import is_local_url, local_path, redact_url
 
 log = logging.getLogger(__name__)
@@ -165,8 +166,10 @@ def _without_fragment(target: str, url: str) -> str:
 class Fetcher:
     """One httpx.Client with tradeline's fetch policy; safe to share across a small thread pool."""
 
-    def __init__(self, settings: FetchConfig) -> None:
+    def __init__(self, settings: FetchConfig, gate: HostGate | None = None) -> None:
         self.settings = settings
+        # per-host spacing (and, for callers, per-host slots): the process's gate by default
+        self.gate = gate if gate is not None else politeness.PROCESS_GATE
         self._deadline_s = DEADLINE_FACTOR * settings.timeout_s
         # trust_env=False: settings come from the config, never from proxy variables.
         self._client = httpx.Client(
@@ -175,8 +178,6 @@ class Fetcher:
             trust_env=False,
             headers={"User-Agent": settings.user_agent, "Accept-Encoding": ACCEPT_ENCODING},
         )
-        self._lock = threading.Lock()
-        self._next_slot: dict[str, float] = {}
 
     def __enter__(self) -> Fetcher:
         return self
@@ -203,8 +204,13 @@ class Fetcher:
         max_bytes: int | None = None,
         kind: Kind = "page",
         allow_local: bool = False,
+        crawl_delay: float | None = None,
     ) -> FetchResponse:
-        """GET `url` (or read it, for allowed local files); raises FetchError on any failure."""
+        """GET `url` (or read it, for allowed local files); raises FetchError on any failure.
+
+        Every request sent (retries and redirect hops too) waits for its host's turn at the
+        gate: `per_host_delay_s` apart, or `crawl_delay` (robots.txt) when that is longer.
+        """
         url = url.strip()
         if max_bytes is None:
             max_bytes = self.settings.max_feed_bytes if kind == "feed" else self.settings.max_bytes
@@ -227,7 +233,9 @@ class Fetcher:
         redirects = 0
         while True:
             self._check_target(current, url)
-            hop = self._get_with_retries(current, url, headers, max_bytes, kind, budget_end)
+            hop = self._get_with_retries(
+                current, url, headers, max_bytes, kind, budget_end, crawl_delay
+            )
             if hop.status not in REDIRECT_STATUSES:
                 break
             location = hop.headers.get("location", "").strip()
@@ -313,12 +321,13 @@ class Fetcher:
         cap: int,
         kind: Kind,
         budget_end: float,
+        crawl_delay: float | None,
     ) -> _Hop:
         """One hop, retried with exponential backoff (or Retry-After) on transient failures."""
         attempts = self.settings.retries + 1
         for attempt in range(attempts):
             try:
-                return self._attempt(target, url, headers, cap, kind)
+                return self._attempt(target, url, headers, cap, kind, crawl_delay)
             except FetchError as exc:
                 if not exc.retryable or attempt + 1 >= attempts:
                     raise
@@ -346,10 +355,17 @@ class Fetcher:
         raise AssertionError("unreachable")  # pragma: no cover
 
     def _attempt(
-        self, target: str, url: str, headers: dict[str, str], cap: int, kind: Kind
+        self,
+        target: str,
+        url: str,
+        headers: dict[str, str],
+        cap: int,
+        kind: Kind,
+        crawl_delay: float | None,
     ) -> _Hop:
         safe = redact_url(target)
-        self._polite_wait((urlsplit(target).hostname or "").lower())
+        host = (urlsplit(target).hostname or "").lower()
+        self.gate.wait_turn(host, self.settings.per_host_delay_s, crawl_delay)
         deadline = time.monotonic() + self._deadline_s
         try:
             with self._client.stream("GET", target, headers=headers) as resp:
@@ -416,18 +432,6 @@ class Fetcher:
             raise FetchError("too_large", url, f"{safe}: {exc} (decoded)", status) from exc
         except DecodeFailed as exc:
             raise FetchError("decode", url, f"{safe}: {exc}", status) from exc
-
-    def _polite_wait(self, host: str) -> None:
-        """Reserve the next slot for `host` under the lock, then sleep outside it."""
-        delay = self.settings.per_host_delay_s
-        if delay <= 0:
-            return
-        with self._lock:
-            now = time.monotonic()
-            slot = max(now, self._next_slot.get(host, now))
-            self._next_slot[host] = slot + delay
-        if slot > now:
-            time.sleep(slot - now)
 
     # -- local files ------------------------------------------------------------------------
 

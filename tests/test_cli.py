@@ -5,10 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-import os
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -93,44 +90,32 @@ def test_sql_is_read_only(sample_warehouse):
     assert json.loads(still.stdout)[0]["n"] >= 1
 
 
-def _cli(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("TRADELINE_")}
-    return subprocess.run(
-        [sys.executable, "-m", "tradeline.flows.cli", *args],
-        cwd=cwd,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-
-
-def test_missing_config_is_one_clear_line(tmp_path):
-    result = _cli("run", "--config", str(tmp_path / "nope.toml"), cwd=tmp_path)
+def test_missing_config_is_one_clear_line(tmp_path, cli):
+    result = cli("run", "--config", str(tmp_path / "nope.toml"), cwd=tmp_path)
     assert result.returncode == 2
     assert "config file not found" in result.stderr
     assert "Traceback" not in result.stderr
 
 
-def test_malformed_config_is_one_clear_line(tmp_path):
+def test_malformed_config_is_one_clear_line(tmp_path, cli):
     bad = tmp_path / "bad.toml"
     bad.write_text("[fetch]\ntimeout_s = 'soon'\n", encoding="utf-8")
-    result = _cli("run", "--config", str(bad), cwd=tmp_path)
+    result = cli("run", "--config", str(bad), cwd=tmp_path)
     assert result.returncode == 2
     assert "fetch.timeout_s" in result.stderr
     assert "Traceback" not in result.stderr
 
 
-def test_unknown_model_is_one_clear_line(tmp_path):
+def test_unknown_model_is_one_clear_line(tmp_path, cli):
     config = tmp_path / "t.toml"
     config.write_text('[model]\nname = "no_such_pipeline"\n[[feeds]]\nurl = "feed.xml"\n', "utf-8")
-    result = _cli("run", "--config", str(config), cwd=tmp_path)
+    result = cli("run", "--config", str(config), cwd=tmp_path)
     assert result.returncode == 2
     assert "no_such_pipeline" in result.stderr
     assert "Traceback" not in result.stderr
 
 
-def test_sql_on_missing_warehouse_is_clear(tmp_path):
-    result = _cli("sql", "SELECT 1", "--warehouse", str(tmp_path / "none.duckdb"), cwd=tmp_path)
+def test_sql_on_missing_warehouse_is_clear(tmp_path, cli):
+    result = cli("sql", "SELECT 1", "--warehouse", str(tmp_path / "none.duckdb"), cwd=tmp_path)
     assert result.returncode == 2
     assert "Traceback" not in result.stderr

@@ -158,3 +158,29 @@ def test_unchanged_feed_without_validators_is_deduplicated(
     assert first_hits == 3
     assert len(page_hits) == 3, "second run must not refetch stored articles"
     assert summary.already_stored == 3 and summary.new_articles == 0
+
+
+def test_ctrl_c_during_an_ingest_is_recorded_interrupted(
+    prefect_harness, httpserver: HTTPServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Like `reextract` and `import` (flows/runs.py): Ctrl-C ends the run 'interrupted', and
+    the batch stored before it stays."""
+    import tradeline.flows.ingest as ingest_module
+    from tradeline.flows.ingest import ingest
+
+    _serve_feed(httpserver)
+    stored = ingest_module.store_results
+    calls = []
+
+    def store_then_interrupt(*args, **kwargs):
+        calls.append(stored(*args, **kwargs))
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(ingest_module, "store_results", store_then_interrupt)
+    warehouse = tmp_path / "w.duckdb"
+    with pytest.raises(KeyboardInterrupt):
+        ingest(_settings(), str(warehouse), [httpserver.url_for("/feed.xml")])
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        runs = con.execute("SELECT kind, status, n_articles FROM extraction_runs").fetchall()
+    assert len(calls) == 1
+    assert runs == [("ingest", "interrupted", 2)]  # the seed and rice pages' batch stays

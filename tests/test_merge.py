@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tests.test_warehouse_facts import make_article, make_document, make_extraction
+from tradeline.identity import same_company
 from tradeline.warehouse import dedupe
 from tradeline.warehouse.db import connect
-from tradeline.warehouse.load import finish_run, start_run, store_batch
-from tradeline.warehouse.merge import Mention, build_entries, cluster, same_company
+from tradeline.warehouse.load import store_batch
+from tradeline.warehouse.merge import Mention, build_entries, cluster
+from tradeline.warehouse.runs import finish_run, start_run
 
 REPORT = (
     "Indonesia's trade ministry issued nickel ore export permits to two miners on Monday, a "
@@ -112,7 +113,9 @@ def test_keys_are_content_derived_and_order_independent() -> None:
     assert build_entries(renamed, set())[0].entry_key == keys[0]  # fact keys/run ids not hashed
 
 
-def test_rebuild_after_each_finished_run(tmp_path: Path) -> None:
+def test_rebuild_after_each_finished_run(
+    tmp_path: Path, make_article, make_document, make_extraction,
+) -> None:
     """Two syndicated copies and another outlet stored: one timeline entry, two sources."""
     con = connect(tmp_path / "w.duckdb")
     run = start_run(con, kind="ingest", extractor_version="1", model_name="m",

@@ -20,8 +20,8 @@ WRITER = r"""
 import sys, time
 from types import SimpleNamespace
 from pathlib import Path
-from tradeline.flows import steps
-from tests.test_warehouse_facts import make_item
+from tradeline.flows import runs, steps
+from tests.builders import make_item
 from tradeline.warehouse.db import connect
 from tradeline.warehouse.load import store_batch
 
@@ -33,11 +33,11 @@ def say(word):
     print(word, flush=True)
 
 def run(n, batches):
-    run_id = steps.start_run(path, extractor, kind="ingest")
+    run_id = runs.start_run(path, extractor, kind="ingest")
     for b in range(batches):
         items = [make_item(f"https://example.com/{n}/{b}/{i}") for i in range(3)]
         steps.store_results(path, items, [], run_id)
-    steps.finish_run(path, run_id, "completed")
+    runs.finish_run(path, run_id, "completed")
 
 run(1, 2)
 say("run1")

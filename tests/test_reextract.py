@@ -18,36 +18,6 @@ from tradeline.warehouse.runs import RunError
 
 pytestmark = pytest.mark.slow
 
-def _page(title: str, body: str) -> str:
-    paragraphs = "".join(f"<p>{p}</p>" for p in body.split("\n"))
-    return (
-        f"<html><head><title>{title}</title></head><body><article><h1>{title}</h1>"
-        f"{paragraphs}</article></body></html>"
-    )
-
-
-# Written for these tests: two saved pages (parsed by trafilatura) and two plain texts.
-ARTICLES = [
-    {"url": "https://n.example/rice", "published": "2024-09-28", "html": _page(
-        "India lifts rice export ban",
-        "India lifted its ban on exports of non-basmati white rice on Saturday, the trade "
-        "ministry said.\nThe ban had been introduced in July 2023 to curb domestic prices.\n"
-        "Exporters such as KRBL welcomed the decision.")},
-    {"url": "https://n.example/tools", "published": "2025-03-05", "text":
-        "The Commerce Department granted Northwind Lithography a licence to ship etching "
-        "tools on 4 March 2025.\nThe licence is valid for one year."},
-    {"url": "https://n.example/magnets", "published": "2025-12-04", "html": _page(
-        "Beijing issues magnet permits",
-        "China's commerce ministry issued general licences to JL Mag Rare Earth on 2 "
-        "December.\nThe licences are valid for one year.\nBeijing introduced controls on "
-        "rare earth exports in April.")},
-    {"url": "https://n.example/chips", "published": "2026-03-12", "text":
-        "The Bureau of Industry and Security tightened controls on chipmaking equipment in "
-        "December.\nWeeks later, Northwind Lithography applied for a licence to ship "
-        "lithography tools, the company said."},
-]
-
-
 def _rows(path: Path, sql: str, params: list | None = None) -> list[tuple]:
     with duckdb.connect(str(path), read_only=True) as con:
         return con.execute(sql, params or []).fetchall()
@@ -66,13 +36,13 @@ def _fact_keys(path: Path, run_id: str) -> set[tuple[str, str]]:
 
 
 @pytest.fixture(scope="module")
-def archive(tmp_path_factory) -> tuple[Path, str]:
+def archive(tmp_path_factory, archive_articles) -> tuple[Path, str]:
     """Four articles from two JSONL files, imported once; returns (warehouse, ingest run)."""
     root = tmp_path_factory.mktemp("reextract")
     dump = root / "notes.jsonl"
-    dump.write_text("".join(json.dumps(a) + "\n" for a in ARTICLES[:3]), encoding="utf-8")
+    dump.write_text("".join(json.dumps(a) + "\n" for a in archive_articles[:3]), encoding="utf-8")
     more = root / "more.jsonl"
-    more.write_text(json.dumps(ARTICLES[3]) + "\n", encoding="utf-8")
+    more.write_text(json.dumps(archive_articles[3]) + "\n", encoding="utf-8")
     warehouse = root / "w.duckdb"
     summary = import_paths(Settings(), warehouse, [dump, more])
     assert summary.imported == 4

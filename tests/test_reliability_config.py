@@ -10,7 +10,6 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from tests.test_cli import _cli
 from tradeline.flows.cli import app
 
 runner = CliRunner()
@@ -91,17 +90,17 @@ def test_unusable_warehouse_path_is_one_clear_line(tmp_path: Path, kind: str) ->
 
 
 @pytest.mark.skipif(os.geteuid() == 0, reason="root writes through directory permissions")
-def test_read_only_directory_is_clear(tmp_path: Path) -> None:
+def test_read_only_directory_is_clear(tmp_path: Path, cli) -> None:
     folder = tmp_path / "ro"
     folder.mkdir(mode=0o500)
-    result = _cli("sql", "SELECT 1", "--warehouse", str(folder / "wh.duckdb"), cwd=tmp_path)
+    result = cli("sql", "SELECT 1", "--warehouse", str(folder / "wh.duckdb"), cwd=tmp_path)
     assert result.returncode == 2 and "Traceback" not in result.stderr
 
 
-def test_unwritable_warehouse_in_a_real_process_has_no_traceback(tmp_path: Path) -> None:
+def test_unwritable_warehouse_in_a_real_process_has_no_traceback(tmp_path: Path, cli) -> None:
     config = _config(tmp_path, FEED)
     (tmp_path / "plain").write_text("x", encoding="utf-8")
-    result = _cli(
+    result = cli(
         "run",
         "--config",
         str(config),

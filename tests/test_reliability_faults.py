@@ -18,7 +18,7 @@ from werkzeug import Request, Response
 
 from tests.reliability_support import article_html
 from tradeline.config import DEFAULT_MODEL, FeedConfig, FetchConfig, ModelConfig, Settings
-from tradeline.flows import steps
+from tradeline.flows import runs, steps
 
 pytestmark = pytest.mark.slow  # loads the spaCy pipeline
 
@@ -211,10 +211,10 @@ def test_every_fault_is_recorded_and_contained(
     docs, fetch_errors = steps.fetch_documents(settings, entries)
     parsed, parse_errors = steps.parse_documents(docs)
     extractions = steps.extract_articles(extractor, [a for _, a in parsed])
-    run_id = steps.start_run(warehouse, extractor, "ingest")
+    run_id = runs.start_run(warehouse, extractor, "ingest")
     items = [(d, a, e) for (d, a), e in zip(parsed, extractions, strict=True)]
     new = steps.store_results(warehouse, items, [*fetch_errors, *parse_errors], run_id)
-    steps.finish_run(warehouse, run_id, "completed")
+    runs.finish_run(warehouse, run_id, "completed")
 
     expected_ok = {p for p, reason in EXPECTED.items() if reason is None}
     assert new == len(expected_ok)

@@ -20,7 +20,7 @@ from pytest_httpserver import HTTPServer
 
 from tests.conftest import SHARED, shared_path
 from tradeline.config import DEFAULT_MODEL, FeedConfig, FetchConfig, ModelConfig, Settings
-from tradeline.flows import steps
+from tradeline.flows import runs, steps
 
 pytestmark = [pytest.mark.shared, pytest.mark.slow]
 
@@ -83,11 +83,11 @@ def ingested(tmp_path_factory) -> Iterator[tuple[Path, dict[str, str], dict]]:
     }
     parsed = [(d, a) for d, a in parsed if links[a.url] not in long_english]
     extractions = steps.extract_articles(extractor, [a for _, a in parsed])
-    run_id = steps.start_run(warehouse, extractor, "ingest")
+    run_id = runs.start_run(warehouse, extractor, "ingest")
     items = [(d, a, e) for (d, a), e in zip(parsed, extractions, strict=True)]
     errors = [*feed_errors, *fetch_errors, *parse_errors]
     steps.store_results(warehouse, items, errors, run_id)
-    steps.finish_run(warehouse, run_id, "completed")
+    runs.finish_run(warehouse, run_id, "completed")
     yield warehouse, links, {"entries": len(entries), "pages": len(pages), "long": long_english}
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 import textwrap
@@ -9,11 +10,11 @@ from pathlib import Path
 
 import pytest
 
-from tests.test_warehouse_facts import make_item
 from tradeline.flows.runlock import RunLocked, lock_path, run_lock
-from tradeline.flows.steps import close_interrupted_runs
+from tradeline.flows.runs import close_interrupted_runs
 from tradeline.warehouse.db import WarehouseError, connect
-from tradeline.warehouse.load import finish_run, start_run, store_batch
+from tradeline.warehouse.load import store_batch
+from tradeline.warehouse.runs import finish_run, start_run
 
 
 def _run(con, kind: str = "ingest") -> str:
@@ -71,16 +72,30 @@ def test_lock_held_elsewhere_names_the_holder_then_frees_on_exit(tmp_path: Path)
 
 
 def test_lock_waits_for_a_holder_that_finishes(tmp_path: Path) -> None:
+    """The holder is let go only once we have said we are waiting, so the order is fixed:
+    busy → we say so once, naming the holder → it exits → we get the lock."""
     warehouse = tmp_path / "wh.duckdb"
     holder = _holder(warehouse)
     heard: list[str] = []
-    holder.stdin.close()  # it exits soon; we wait for it
-    with run_lock(warehouse, wait_s=30, on_wait=heard.append):
-        pass
-    holder.wait(timeout=30)
+
+    def waiting(message: str) -> None:
+        heard.append(message)
+        holder.stdin.close()  # now let it exit; we wait for it
+
+    try:
+        with run_lock(warehouse, wait_s=30, on_wait=waiting) as path:
+            assert path.read_text() == str(os.getpid())
+    finally:
+        if not holder.stdin.closed:
+            holder.stdin.close()
+        holder.wait(timeout=30)
+    assert len(heard) == 1, heard
+    assert f"pid {holder.pid}" in heard[0] and "waiting up to 30 s" in heard[0]
 
 
-def test_interrupted_runs_are_closed_and_their_batches_stay_visible(tmp_path: Path) -> None:
+def test_interrupted_runs_are_closed_and_their_batches_stay_visible(
+    tmp_path: Path, make_item,
+) -> None:
     warehouse = tmp_path / "wh.duckdb"
     con = connect(warehouse)
     killed = _run(con)

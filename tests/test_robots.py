@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import itertools
 import threading
-import time
 from collections.abc import Iterator
 
 import pytest
@@ -118,49 +116,48 @@ def test_cache_expires_after_ttl(httpserver: HTTPServer) -> None:
     assert _robots_hits(httpserver) == 2
 
 
-def test_crawl_delay_spaces_requests_to_a_host(httpserver: HTTPServer) -> None:
+def test_crawl_delay_spaces_requests_to_a_host(httpserver: HTTPServer, frozen_gate) -> None:
     httpserver.expect_request("/robots.txt").respond_with_data(
         "User-agent: *\nCrawl-delay: 1\n"  # the stdlib reads whole seconds only
     )
-    arrivals: list[float] = []
-
-    def page(request: Request) -> Response:
-        arrivals.append(time.monotonic())
-        return Response(HTML, content_type="text/html")
-
     for path in ("/1.html", "/2.html", "/3.html"):
-        httpserver.expect_request(path).respond_with_handler(page)
+        httpserver.expect_request(path).respond_with_data(HTML, content_type="text/html")
     docs, _ = fetch_documents(_settings(), _entries(httpserver, "/1.html", "/2.html", "/3.html"))
 
     assert len(docs) == 3
-    arrivals.sort()
-    gaps = [b - a for a, b in itertools.pairwise(arrivals)]
-    assert all(gap >= 0.9 for gap in gaps), gaps  # spacing is politeness, not speed
+    # Each page waits its turn, 1 s after the one before (the gate's schedule on a stopped
+    # clock); robots.txt itself is fetched before any Crawl-delay is known.
+    assert sorted(frozen_gate.waits) == [1.0, 2.0]
 
 
 def test_per_host_concurrency_limit(httpserver: HTTPServer) -> None:
+    """Six pages of one host, two slots: each request is held until a second one is in flight
+    (or none is left to come), so the test sees two at once every time and never a third."""
     httpserver.expect_request("/robots.txt").respond_with_data("", status=404)
-    lock = threading.Lock()
+    paths = [f"/{i}.html" for i in range(6)]
+    changed = threading.Condition()
     in_flight = 0
-    peak = 0
+    started = 0
+    peaks: list[int] = []
 
-    def slow(request: Request) -> Response:
-        nonlocal in_flight, peak
-        with lock:
+    def held(request: Request) -> Response:
+        nonlocal in_flight, started
+        with changed:
             in_flight += 1
-            peak = max(peak, in_flight)
-        time.sleep(0.1)
-        with lock:
+            started += 1
+            peaks.append(in_flight)
+            changed.notify_all()
+            changed.wait_for(lambda: in_flight >= 2 or started == len(paths), timeout=30)
             in_flight -= 1
+            changed.notify_all()
         return Response(HTML, content_type="text/html")
 
-    paths = [f"/{i}.html" for i in range(6)]
     for path in paths:
-        httpserver.expect_request(path).respond_with_handler(slow)
+        httpserver.expect_request(path).respond_with_handler(held)
 
     docs, _ = fetch_documents(
         _settings(concurrency=6, per_host_concurrency=2), _entries(httpserver, *paths)
     )
 
     assert len(docs) == 6
-    assert peak <= 2
+    assert len(peaks) == 6 and max(peaks) == 2

@@ -23,8 +23,8 @@ from tradeline.records import (
     ValidityPeriodFact,
 )
 from tradeline.warehouse.db import connect
-from tradeline.warehouse.load import finish_run, start_run, store_batch
-from tradeline.warehouse.runs import RunError, diff_runs, list_runs
+from tradeline.warehouse.load import store_batch
+from tradeline.warehouse.runs import RunError, diff_runs, finish_run, list_runs, start_run
 
 runner = CliRunner()
 TEXT = "Acme got a licence on 3 March 2025. It is valid for one year. Beta Corp was refused."
@@ -111,14 +111,13 @@ def edited_assets(tmp_path: Path):
 
 
 @pytest.mark.slow
-def test_diff_after_editing_a_data_file(tmp_path: Path, edited_assets: Path):
-    from tests.test_reextract import ARTICLES
+def test_diff_after_editing_a_data_file(tmp_path: Path, edited_assets: Path, archive_articles):
     from tradeline.config import ModelConfig, Settings
     from tradeline.flows.archive_import import import_paths
     from tradeline.flows.reextract import reextract_archive
 
     dump = tmp_path / "a.jsonl"
-    dump.write_text("".join(json.dumps(a) + "\n" for a in ARTICLES), encoding="utf-8")
+    dump.write_text("".join(json.dumps(a) + "\n" for a in archive_articles), encoding="utf-8")
     warehouse = tmp_path / "w.duckdb"
     first = import_paths(Settings(), warehouse, [dump]).run_id
     edited = Settings(model=ModelConfig(assets_dir=str(edited_assets)))
@@ -144,13 +143,13 @@ def test_diff_after_editing_a_data_file(tmp_path: Path, edited_assets: Path):
         assert (change["kind"], change["change"]) == ("event", "changed")
         assert change["fields"]["authority_country"] == {"a": "United States", "b": "Testland"}
         assert set(change["fields"]) <= {"authority", "authority_country"}
-    assert diff.articles_compared == len(ARTICLES)
+    assert diff.articles_compared == len(archive_articles)
     assert sum(c["added"] + c["removed"] for c in diff.counts.values()) == 0
 
     listed = runner.invoke(app, ["runs", "-w", str(warehouse), "--format", "json"])
     assert listed.exit_code == 0, listed.output
     kinds = [(r["kind"], r["status"]) for r in json.loads(listed.output)]
-    assert kinds == [("reextract", "completed"), ("ingest", "completed")]
+    assert kinds == [("reextract", "completed"), ("import", "completed")]
     shown = runner.invoke(app, ["runs", "diff", first, second, "-w", str(warehouse),
                                 "--format", "json"])
     assert shown.exit_code == 0, shown.output

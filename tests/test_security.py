@@ -39,9 +39,9 @@ def _ingest(settings_poll: Settings, settings_fetch: Settings, warehouse: Path) 
     docs, fetch_errors = steps.fetch_documents(settings_fetch, entries)
     parsed, parse_errors = steps.parse_documents(docs)
     with connect(warehouse) as con:
-        from tradeline.warehouse import load
+        from tradeline.warehouse import runs
 
-        run_id = load.start_run(
+        run_id = runs.start_run(
             con,
             kind="ingest",
             extractor_version="t",

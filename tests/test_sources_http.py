@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import gzip
-import itertools
 import pickle
 import socket
 import threading
@@ -20,6 +19,7 @@ from werkzeug import Request, Response
 import tradeline.sources.http as http_module
 from tradeline.config import FetchConfig
 from tradeline.sources.http import Fetcher, FetchError, parse_retry_after
+from tradeline.sources.politeness import MAX_CRAWL_DELAY_S, HostGate
 
 HTML = b"<html><head><title>t</title></head><body><p>Export permits issued.</p></body></html>"
 
@@ -208,38 +208,46 @@ def test_client_errors_fail_at_once(httpserver: HTTPServer, status: int) -> None
 # -- timeouts --------------------------------------------------------------------------------
 
 
-def _sleepy(request: Request) -> Response:
-    time.sleep(0.8)
-    return Response(HTML, content_type="text/html")
-
-
 def test_read_timeout_is_retried_then_reported(httpserver: HTTPServer) -> None:
-    httpserver.expect_request("/slow").respond_with_handler(_sleepy)
-    start = time.monotonic()
-    exc = fetch_error(make_fetcher(timeout_s=0.2, retries=1), httpserver.url_for("/slow"))
+    """The server answers only after the client has given up on both attempts, so a fetch that
+    returns at all returned on its own read timeout (no wall-clock bound needed)."""
+    answer = threading.Event()
+
+    def held(request: Request) -> Response:
+        answer.wait(30)
+        return Response(HTML, content_type="text/html")
+
+    httpserver.expect_request("/slow").respond_with_handler(held)
+    try:
+        exc = fetch_error(make_fetcher(timeout_s=0.2, retries=1), httpserver.url_for("/slow"))
+        assert not answer.is_set()
+    finally:
+        answer.set()
     assert exc.reason == "timeout"
-    assert time.monotonic() - start < 0.8 * 2
-    assert wait_for_log(httpserver, 2) == 2
-
-
-def _trickle(request: Request) -> Response:
-    def body() -> Iterator[bytes]:
-        for _ in range(60):
-            yield b"<p>drip</p>"
-            time.sleep(0.05)
-
-    return Response(body(), content_type="text/html")
+    assert wait_for_log(httpserver, 2) == 2  # one try + one retry reached the server
 
 
 def test_trickling_body_hits_the_deadline(httpserver: HTTPServer) -> None:
-    httpserver.expect_request("/trickle").respond_with_handler(_trickle)
+    """Each chunk comes well within the 0.2 s read timeout, and the body never ends until the
+    test says so: only the whole-request deadline (3 × 0.2 s) can end the fetch."""
+    done = threading.Event()
+
+    def trickle(request: Request) -> Response:
+        def body() -> Iterator[bytes]:
+            while not done.wait(0.05):
+                yield b"<p>drip</p>"
+
+        return Response(body(), content_type="text/html")
+
+    httpserver.expect_request("/trickle").respond_with_handler(trickle)
     start = time.monotonic()
-    # Each chunk comes well within the 0.2 s read timeout; the whole body would take 3 s.
-    exc = fetch_error(make_fetcher(timeout_s=0.2, retries=2), httpserver.url_for("/trickle"))
-    elapsed = time.monotonic() - start
+    try:
+        exc = fetch_error(make_fetcher(timeout_s=0.2, retries=2), httpserver.url_for("/trickle"))
+    finally:
+        done.set()
     assert exc.reason == "timeout" and "not complete" in exc.detail
-    assert 0.55 <= elapsed < 1.5
-    assert len(httpserver.log) <= 1  # a deadline overrun is not retried
+    assert time.monotonic() - start >= 0.55  # not before the deadline
+    assert not exc.retryable and wait_for_log(httpserver, 1) == 1  # an overrun is not retried
 
 
 def test_connection_refused(httpserver: HTTPServer) -> None:
@@ -504,7 +512,9 @@ def stamped(httpserver: HTTPServer) -> HTTPServer:
     return httpserver
 
 
-def test_per_host_delay_is_respected_across_threads(stamped: HTTPServer) -> None:
+def test_per_host_delay_is_respected_across_threads(stamped: HTTPServer, frozen_gate) -> None:
+    """Four threads fetch one host at once: each request waits its turn, one delay after the
+    one before (the gate's schedule on a stopped clock: waits of 0, 1, 2 and 3 delays)."""
     delay = 0.15
     with make_fetcher(per_host_delay_s=delay) as fetcher:
         threads = [
@@ -514,18 +524,38 @@ def test_per_host_delay_is_respected_across_threads(stamped: HTTPServer) -> None
             thread.start()
         for thread in threads:
             thread.join()
-    times = sorted(request_times(stamped))
-    assert len(times) == 4
-    gaps = [b - a for a, b in itertools.pairwise(times)]
-    assert min(gaps) >= delay * 0.9, gaps
+    assert wait_for_log(stamped, 4) == 4
+    assert sorted(frozen_gate.waits) == pytest.approx([delay, 2 * delay, 3 * delay])
 
 
-def test_no_delay_by_default(stamped: HTTPServer) -> None:
-    start = time.monotonic()
+def test_per_host_delay_carries_over_to_the_next_fetcher(stamped: HTTPServer, frozen_gate) -> None:
+    """Each ingest batch opens its own Fetcher; the spacing is the process's, not the batch's."""
+    for _ in range(2):
+        with make_fetcher(per_host_delay_s=0.5) as fetcher:
+            fetcher.fetch(stamped.url_for("/p"))
+    assert frozen_gate.waits == [0.5]
+
+
+def test_host_gate_spaces_starts_on_its_clock() -> None:
+    """The gate itself, on a clock that moves only when it sleeps: starts 1 s apart, a longer
+    Crawl-delay wins (capped), no spacing means no wait, and hosts do not share a schedule."""
+    now = [100.0]
+    gate = HostGate(clock=lambda: now[0], sleep=lambda s: now.__setitem__(0, now[0] + s))
+    starts = [gate.wait_turn("a.example", 1.0) for _ in range(3)]
+    assert starts == [100.0, 101.0, 102.0] and now == [102.0]
+    assert gate.wait_turn("a.example", 1.0, crawl_delay_s=5.0) == 103.0
+    assert gate.wait_turn("a.example", 0.0, crawl_delay_s=1e9) == 108.0
+    assert gate.wait_turn("a.example", 1.0) == 108.0 + MAX_CRAWL_DELAY_S
+    assert gate.wait_turn("a.example", 0.0) is None and now == [108.0 + MAX_CRAWL_DELAY_S]
+    assert gate.wait_turn("b.example", 1.0) == 108.0 + MAX_CRAWL_DELAY_S
+
+
+def test_no_delay_by_default(stamped: HTTPServer, frozen_gate) -> None:
     with make_fetcher() as fetcher:
         for _ in range(5):
             fetcher.fetch(stamped.url_for("/p"))
-    assert time.monotonic() - start < 1.0
+    assert wait_for_log(stamped, 5) == 5
+    assert frozen_gate.waits == []
 
 
 def test_errors_never_show_secrets(httpserver: HTTPServer) -> None:

@@ -8,9 +8,9 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from tests.test_warehouse_facts import make_item
 from tradeline.warehouse.db import connect
-from tradeline.warehouse.load import finish_run, start_run, store_batch
+from tradeline.warehouse.load import store_batch
+from tradeline.warehouse.runs import finish_run, start_run
 
 NICKEL = "commodity = 'nickel ore' AND type = 'permit_issued' AND authority_country = 'Indonesia'"
 
@@ -79,6 +79,22 @@ def test_companies_and_company_timeline(sample) -> None:
 
 
 @pytest.mark.slow
+def test_companies_and_timeline_agree_on_which_names_are_one_firm(sample) -> None:
+    """The sample names one firm "Ningbo Yansheng" and "Ningbo Yunsheng": one timeline entry
+    lists it once, and so do `companies` and `company_timeline`."""
+    (entry,) = _dicts(sample, "SELECT * FROM timeline WHERE list_contains(companies, "
+                              "'Ningbo Yansheng')")
+    assert entry["n_articles"] == 2
+    (firm,) = _dicts(sample, "SELECT * FROM companies WHERE canonical LIKE 'Ningbo%'")
+    assert firm["canonical"] == "Ningbo Yansheng"
+    assert {"Ningbo Yansheng", "Ningbo Yunsheng"} <= set(firm["aliases"])
+    assert (firm["n_articles"], firm["n_events"], firm["n_event_mentions"]) == (2, 1, 2)
+    listed = _dicts(sample, "SELECT canonical, entry_key FROM company_timeline "
+                            "WHERE entry_key = ?", [entry["entry_key"]])
+    assert sorted(r["canonical"] for r in listed) == sorted(entry["companies"])
+
+
+@pytest.mark.slow
 def test_permits_active_on_the_sample(sample) -> None:
     def active(day: str) -> set[str]:
         rows = sample.execute(
@@ -92,7 +108,9 @@ def test_permits_active_on_the_sample(sample) -> None:
     assert "nickel ore" not in active("2027-02-09")  # the end is exclusive
 
 
-def test_permits_active_before_inside_and_after_a_one_year_window(tmp_path: Path) -> None:
+def test_permits_active_before_inside_and_after_a_one_year_window(
+    tmp_path: Path, make_item,
+) -> None:
     con = connect(tmp_path / "w.duckdb")
     run = start_run(con, kind="ingest", extractor_version="1", model_name="m",
                     model_version="1", assets_hash="h")

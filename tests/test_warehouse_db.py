@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import subprocess
 import sys
 from pathlib import Path
@@ -10,15 +11,21 @@ import duckdb
 import pytest
 
 from tradeline.warehouse.db import WarehouseError, connect, transaction
-from tradeline.warehouse.migrations import available, latest_version
+from tradeline.warehouse.migrations import (
+    arrow_schema,
+    available,
+    latest_version,
+    sync_views,
+    view_files,
+)
 
 TABLES = {
     "sources", "documents", "articles", "extraction_runs", "article_extractions",
     "company_registry", "company_aliases", "company_mentions", "events", "event_companies",
-    "validity_periods", "policy_dates", "ingest_errors", "schema_migrations",
-    "article_signatures", "timeline_entries", "timeline_entry_mentions",
+    "validity_periods", "policy_dates", "ingest_errors", "schema_migrations", "schema_views",
+    "article_signatures", "timeline_entries", "timeline_entry_mentions", "company_firms",
 }
-VIEWS = {"latest_runs", "timeline", "event_mentions", "companies_seen", "companies",
+VIEWS = {"latest_runs", "timeline", "event_mentions", "firm_keys", "companies_seen", "companies",
          "company_timeline"}
 
 
@@ -135,3 +142,94 @@ def test_mixing_modes_in_one_process_is_explained(tmp_path: Path) -> None:
     finally:
         con.close()
     connect(path, read_only=True).close()
+
+
+def test_nested_transaction_joins_the_outer_one(tmp_path: Path) -> None:
+    con = connect(tmp_path / "w.duckdb")
+    insert = "INSERT INTO ingest_errors VALUES (?, NULL, now(), 'fetch', NULL, NULL, 'r')"
+    with pytest.raises(RuntimeError), transaction(con):
+        with transaction(con):  # joins: its rows go with the outer rollback
+            con.execute(insert, ["inner"])
+        con.execute(insert, ["outer"])
+        raise RuntimeError("boom")
+    with transaction(con), transaction(con):
+        con.execute(insert, ["inner"])
+    assert con.execute("SELECT error_id FROM ingest_errors").fetchall() == [("inner",)]
+    con.close()
+
+
+def _view_hashes(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
+    return dict(con.execute("SELECT file, sql_hash FROM schema_views").fetchall())
+
+
+def test_views_are_recreated_only_when_a_migration_ran_or_their_sql_changed(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "w.duckdb"
+    con = connect(path)
+    assert set(_view_hashes(con)) == {name for name, _ in view_files()}
+    # A writable open that has nothing to migrate and no changed view SQL leaves them alone:
+    con.execute("DROP VIEW company_timeline")
+    con.close()
+    con = connect(path)
+    assert "company_timeline" not in _objects(con, "VIEW")
+    # ... and one whose recorded hash no longer matches the file re-creates them all.
+    con.execute("UPDATE schema_views SET sql_hash = 'older sql' WHERE file = '20_timeline.sql'")
+    con.close()
+    con = connect(path)
+    assert _objects(con, "VIEW") == VIEWS
+    assert _view_hashes(con) == {
+        name: hashlib.sha256(sql.encode()).hexdigest() for name, sql in view_files()
+    }
+    assert sync_views(con) is False
+    assert sync_views(con, force=True) is True
+    con.close()
+
+
+def test_arrow_schemas_are_read_back_from_the_migrations(tmp_path: Path) -> None:
+    con = connect(tmp_path / "w.duckdb")
+    for table in TABLES:
+        described = [r[0] for r in con.execute(f'DESCRIBE "{table}"').fetchall()]
+        assert arrow_schema(table).names == described, table
+    assert str(arrow_schema("company_mentions").field("mentions").type) == (
+        "list<l: struct<start_char: int32, end_char: int32>>"
+    )
+    with pytest.raises(KeyError, match="no table 'companies'"):
+        arrow_schema("companies")  # a view, not a table
+    con.close()
+
+
+def test_migration_3_records_imports_as_their_own_run_kind(tmp_path: Path) -> None:
+    """A file migrated to version 2 by an older tradeline, holding an import and an ingest that
+    were both recorded as 'ingest': after the upgrade the import is kind 'import'."""
+    path = tmp_path / "w.duckdb"
+    with duckdb.connect(str(path)) as con:
+        for migration in available()[:2]:
+            con.execute(migration.sql)
+        con.execute("CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, "
+                    "name VARCHAR NOT NULL, applied_at TIMESTAMP NOT NULL)")
+        con.execute("INSERT INTO schema_migrations VALUES (1, 'initial', now()), "
+                    "(2, 'timeline_entries', now())")
+        for run_id in ("r-import", "r-ingest", "r-import-failed-records"):
+            con.execute("INSERT INTO extraction_runs VALUES (?, 'ingest', now(), now(), "
+                        "'completed', '1', 'm', '1', 'a', 0, 0, NULL)", [run_id])
+        for run_id, origin in (("r-import", "warc"), ("r-ingest", "fetch")):
+            url = f"https://example.com/{run_id}"
+            con.execute("INSERT INTO documents (document_id, url, canonical_url, content_hash, "
+                        "body_zlib, raw_size, origin, stored_at) VALUES (?, ?, ?, ?, ''::BLOB, "
+                        "0, ?, now())", [run_id, url, url, "0" * 64, origin])
+            con.execute("INSERT INTO articles (article_id, canonical_url, url, document_id, "
+                        "text, text_chars, stored_at) VALUES (?, ?, ?, ?, 't', 1, now())",
+                        [run_id, url, url, run_id])
+            con.execute("INSERT INTO article_extractions VALUES (?, ?, 'done', NULL, 0, now())",
+                        [run_id, run_id])
+        con.execute("INSERT INTO ingest_errors VALUES ('e', 'r-import-failed-records', now(), "
+                    "'import', 'u', 'crawl.warc', 'broken')")
+    con = connect(path)
+    kinds = dict(con.execute("SELECT run_id, kind FROM extraction_runs").fetchall())
+    assert kinds == {"r-import": "import", "r-ingest": "ingest",
+                     "r-import-failed-records": "import"}
+    assert con.execute("SELECT max(version) FROM schema_migrations").fetchone() == (
+        latest_version(),
+    )
+    con.close()

@@ -11,25 +11,18 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from tests.test_warehouse_facts import (
-    make_article,
-    make_document,
-    make_extraction,
-    make_item,
-)
 from tradeline.records import Extraction, IngestError
 from tradeline.warehouse.db import connect
 from tradeline.warehouse.load import (
-    finish_run,
     get_source_state,
     iter_archived,
     known_canonical_urls,
     load_document_body,
     record_errors,
-    start_run,
     store_batch,
     update_source_state,
 )
+from tradeline.warehouse.runs import finish_run, start_run
 
 COUNTED = (
     "documents", "articles", "article_extractions", "company_mentions", "events",
@@ -53,7 +46,7 @@ def _counts(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
     return {t: con.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in COUNTED}
 
 
-def test_store_batch_writes_everything_once(con: duckdb.DuckDBPyConnection) -> None:
+def test_store_batch_writes_everything_once(con: duckdb.DuckDBPyConnection, make_item) -> None:
     run = _run(con)
     items = [make_item("https://example.com/a"), make_item("https://example.com/b")]
     result = store_batch(con, items, run)
@@ -75,7 +68,9 @@ def test_store_batch_writes_everything_once(con: duckdb.DuckDBPyConnection) -> N
     assert row[2] == len(items[0][0].body) and row[3:] == ("fetch", items[0][0].feed_url)
 
 
-def test_duplicates_within_a_batch_and_changed_pages(con: duckdb.DuckDBPyConnection) -> None:
+def test_duplicates_within_a_batch_and_changed_pages(
+    con: duckdb.DuckDBPyConnection, make_article, make_document, make_extraction, make_item,
+) -> None:
     run = _run(con)
     url = "https://example.com/a"
     item = make_item(url)
@@ -88,7 +83,7 @@ def test_duplicates_within_a_batch_and_changed_pages(con: duckdb.DuckDBPyConnect
     assert known_canonical_urls(con, []) == set()
 
 
-def test_failed_batch_leaves_no_partial_rows(con: duckdb.DuckDBPyConnection) -> None:
+def test_failed_batch_leaves_no_partial_rows(con: duckdb.DuckDBPyConnection, make_item) -> None:
     run = _run(con)
     bad = make_item("https://example.com/bad", modality="bogus")  # violates a CHECK constraint
     items = [make_item("https://example.com/a"), make_item("https://example.com/b"), bad]
@@ -99,7 +94,7 @@ def test_failed_batch_leaves_no_partial_rows(con: duckdb.DuckDBPyConnection) -> 
     assert result.new_articles == 2
 
 
-def test_article_id_must_follow_the_contract(con: duckdb.DuckDBPyConnection) -> None:
+def test_article_id_must_follow_the_contract(con: duckdb.DuckDBPyConnection, make_item) -> None:
     run = _run(con)
     doc, article, ex = make_item("https://example.com/a")
     with pytest.raises(ValueError, match=r"Article\.id_for"):
@@ -108,7 +103,9 @@ def test_article_id_must_follow_the_contract(con: duckdb.DuckDBPyConnection) -> 
         store_batch(con, [(doc, article, ex)], "no-such-run")
 
 
-def test_body_round_trips_compressed(con: duckdb.DuckDBPyConnection) -> None:
+def test_body_round_trips_compressed(
+    con: duckdb.DuckDBPyConnection, make_article, make_document, make_extraction,
+) -> None:
     body = b"<html>" + bytes(range(256)) + "é ü 漢字".encode() + b"x" * 20_000 + b"</html>"
     url = "https://example.com/bin"
     doc = make_document(url, body=body)
@@ -123,7 +120,9 @@ def test_body_round_trips_compressed(con: duckdb.DuckDBPyConnection) -> None:
         load_document_body(con, "missing")
 
 
-def test_runs_are_counted_from_what_was_stored(con: duckdb.DuckDBPyConnection) -> None:
+def test_runs_are_counted_from_what_was_stored(
+    con: duckdb.DuckDBPyConnection, make_article, make_document, make_item,
+) -> None:
     run = _run(con)
     skipped = (make_document("https://example.com/de"), make_article("https://example.com/de"),
                Extraction(skipped_reason="language:de"))
@@ -147,7 +146,9 @@ def test_runs_are_counted_from_what_was_stored(con: duckdb.DuckDBPyConnection) -
                   assets_hash="h")
 
 
-def test_reextraction_keeps_earlier_rows_and_fact_keys(con: duckdb.DuckDBPyConnection) -> None:
+def test_reextraction_keeps_earlier_rows_and_fact_keys(
+    con: duckdb.DuckDBPyConnection, make_article, make_extraction, make_item,
+) -> None:
     url = "https://example.com/a"
     run1 = _run(con)
     store_batch(con, [make_item(url)], run1)
@@ -217,6 +218,9 @@ def test_record_errors(con: duckdb.DuckDBPyConnection) -> None:
 
 def test_iter_archived_filters_and_allows_writes_between_items(
     con: duckdb.DuckDBPyConnection,
+    make_article,
+    make_document,
+    make_extraction,
 ) -> None:
     run = _run(con)
     items = []

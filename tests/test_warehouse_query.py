@@ -7,10 +7,10 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from tests.test_warehouse_facts import make_article, make_extraction, make_item
 from tradeline.warehouse.db import WarehouseError, connect
-from tradeline.warehouse.load import finish_run, start_run, store_batch
+from tradeline.warehouse.load import store_batch
 from tradeline.warehouse.query import QueryError, run_sql, timeline, timeline_readonly
+from tradeline.warehouse.runs import finish_run, start_run
 
 
 def _run(con: duckdb.DuckDBPyConnection, kind: str = "ingest") -> str:
@@ -24,7 +24,7 @@ def _col(columns: list[str], rows: list[tuple], name: str) -> list:
 
 
 @pytest.fixture
-def path(tmp_path: Path) -> Path:
+def path(tmp_path: Path, make_item) -> Path:
     """Three articles from one completed ingest run."""
     db = tmp_path / "w.duckdb"
     con = connect(db)
@@ -87,7 +87,9 @@ def test_timeline_filters(path: Path) -> None:
     ]
 
 
-def test_timeline_shows_only_the_latest_completed_run(path: Path) -> None:
+def test_timeline_shows_only_the_latest_completed_run(
+    path: Path, make_article, make_extraction,
+) -> None:
     con = connect(path)
     url = "https://example.com/nvidia"
     article_id, run1 = con.execute(

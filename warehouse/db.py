@@ -1,15 +1,19 @@
 """Opening the warehouse file: one place that turns DuckDB's failures into clear messages.
 
-A writable open brings the schema up to date (migrations, then views) so every caller sees the
-same tables; a read-only open never changes the file, so analysts can query a live warehouse copy.
+A writable open brings the schema up to date (pending migrations, then the views if a migration
+ran or their SQL changed) so every caller sees the same tables; a read-only open never changes
+the file, so analysts can query a live warehouse copy. `transaction` is the one transaction
+helper of the package.
 """
 
 from __future__ import annotations
 
 import re
 import time
+import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
+from datetime import UTC, datetime
 from pathlib import Path
 
 import duckdb
@@ -80,8 +84,8 @@ def connect(
             migrations.check_version(con, path)
         else:
             with transaction(con):
-                migrations.apply_pending(con, path)
-                migrations.recreate_views(con)
+                applied = migrations.apply_pending(con, path)
+                migrations.sync_views(con, force=bool(applied))
     except migrations.SchemaTooNew as exc:
         con.close()
         raise WarehouseError(str(exc)) from exc
@@ -112,10 +116,23 @@ def _open_waiting(path: Path, read_only: bool, lock_wait_s: float) -> duckdb.Duc
         pause = min(pause * 2, 1.0)
 
 
+_in_transaction: weakref.WeakSet[duckdb.DuckDBPyConnection] = weakref.WeakSet()
+
+
 @contextmanager
 def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConnection]:
-    """All-or-nothing: COMMIT when the block succeeds, ROLLBACK when it raises."""
+    """All-or-nothing: COMMIT when the block succeeds, ROLLBACK when it raises.
+
+    DuckDB does not nest transactions (and a BEGIN inside one aborts it), so a block entered
+    while this helper already holds a transaction on the connection joins it: the outermost
+    block commits or rolls back everything (finishing a run and rebuilding the timeline inside
+    it commit together).
+    """
+    if con in _in_transaction:
+        yield con
+        return
     con.execute("BEGIN TRANSACTION")
+    _in_transaction.add(con)
     try:
         yield con
     except BaseException:
@@ -123,4 +140,12 @@ def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConne
         with suppress(duckdb.Error):
             con.execute("ROLLBACK")
         raise
-    con.execute("COMMIT")
+    else:
+        con.execute("COMMIT")
+    finally:
+        _in_transaction.discard(con)
+
+
+def utcnow() -> datetime:
+    """Now, as the warehouse stores timestamps: UTC without a zone."""
+    return datetime.now(UTC).replace(tzinfo=None)

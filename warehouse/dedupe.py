@@ -18,6 +18,8 @@ import numpy as np
 import pyarrow as pa
 from datasketch import MinHash
 
+from tradeline.warehouse.migrations import arrow_schema
+
 THRESHOLD = 0.5  # estimated Jaccard of word 5-shingles at or above which articles are copies
 SHINGLE = 5
 NUM_PERM = 128
@@ -69,8 +71,7 @@ def refresh_signatures(con: duckdb.DuckDBPyConnection) -> int:
         )
         table = pa.Table.from_pylist(
             fresh,
-            schema=pa.schema([("article_id", pa.string()), ("text_hash", pa.string()),
-                              ("minhash", pa.list_(pa.uint64()))]),
+            schema=arrow_schema("article_signatures"),
         )
         con.register("_incoming_signatures", table)
         con.execute("INSERT INTO article_signatures SELECT * FROM _incoming_signatures")

@@ -11,17 +11,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
+from tradeline.identity import company_key
 from tradeline.records import Extraction, stable_key
-
-
-def normalise_company(name: str) -> str:
-    """Case- and whitespace-insensitive form used to merge company names across articles."""
-    return " ".join(name.casefold().split())
-
-
-def company_key(canonical: str) -> str:
-    """companies.canonical_key for a canonical company name."""
-    return stable_key("company", normalise_company(canonical))
 
 
 class _Keyer:

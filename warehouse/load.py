@@ -1,6 +1,7 @@
-"""Writing to and reading from the warehouse tables: sources, runs, batches, errors, archive.
+"""Writing to and reading from the warehouse tables: sources, batches, errors, archive.
 
-Batches go in as Arrow tables inside one transaction (DuckDB inserts 100k Arrow rows in about
+Runs are opened and closed in `runs.py`. Batches go in as Arrow tables (their schemas read back
+from the migrations) inside one transaction (DuckDB inserts 100k Arrow rows in about
 0.1 s, while row-by-row executemany takes minutes), and every insert is an anti-join so storing
 the same batch twice adds nothing.
 """
@@ -20,75 +21,14 @@ import duckdb
 import pyarrow as pa
 
 from tradeline.records import Article, Document, Extraction, IngestError, stable_key
-from tradeline.warehouse.db import WarehouseError, transaction
+from tradeline.warehouse import registry
+from tradeline.warehouse.db import WarehouseError, transaction, utcnow
 from tradeline.warehouse.facts import FactRows, fact_rows
+from tradeline.warehouse.migrations import arrow_schema
 
-RUN_KINDS = ("ingest", "reextract", "extract")
-FINAL_RUN_STATUSES = ("completed", "failed", "interrupted")
 SOURCE_KINDS = ("feed", "import")
 _DATE_PREFIX = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
 _CHUNK = 256  # articles per query when streaming the archive
-
-_STR = pa.string()
-_INT = pa.int32()
-_TS = pa.timestamp("us")
-
-SCHEMAS: dict[str, pa.Schema] = {
-    "documents": pa.schema([
-        ("document_id", _STR), ("url", _STR), ("final_url", _STR), ("canonical_url", _STR),
-        ("fetched_at", _TS), ("http_status", _INT), ("content_type", _STR),
-        ("content_hash", _STR), ("body_zlib", pa.binary()), ("raw_size", pa.int64()),
-        ("origin", _STR), ("source_url", _STR), ("feed_published", _STR), ("feed_title", _STR),
-        ("etag", _STR), ("last_modified", _STR), ("stored_at", _TS),
-    ]),
-    "articles": pa.schema([
-        ("article_id", _STR), ("canonical_url", _STR), ("url", _STR), ("document_id", _STR),
-        ("title", _STR), ("author", _STR), ("published", _STR), ("published_source", _STR),
-        ("outlet", _STR), ("language", _STR), ("text", _STR), ("text_chars", _INT),
-        ("stored_at", _TS),
-    ]),
-    "article_extractions": pa.schema([
-        ("article_id", _STR), ("run_id", _STR), ("status", _STR), ("skipped_reason", _STR),
-        ("n_facts", _INT), ("extracted_at", _TS),
-    ]),
-    "company_mentions": pa.schema([
-        ("fact_key", _STR), ("article_id", _STR), ("run_id", _STR), ("name", _STR),
-        ("canonical", _STR), ("canonical_key", _STR), ("aliases", pa.list_(_STR)),
-        ("ticker", _STR), ("evidence", _STR), ("start_char", _INT), ("end_char", _INT),
-        ("mentions", pa.list_(pa.struct([("start_char", _INT), ("end_char", _INT)]))),
-    ]),
-    "events": pa.schema([
-        ("fact_key", _STR), ("article_id", _STR), ("run_id", _STR), ("type", _STR),
-        ("authority", _STR), ("authority_country", _STR), ("commodity", _STR),
-        ("commodity_detail", _STR), ("event_date", _STR), ("date_granularity", _STR),
-        ("date_text", _STR), ("modality", _STR), ("subtype", _STR), ("trigger", _STR),
-        ("evidence", _STR), ("start_char", _INT), ("end_char", _INT),
-    ]),
-    "event_companies": pa.schema([
-        ("fact_key", _STR), ("article_id", _STR), ("run_id", _STR), ("company", _STR),
-        ("canonical_key", _STR), ("position", _INT),
-    ]),
-    "validity_periods": pa.schema([
-        ("fact_key", _STR), ("article_id", _STR), ("run_id", _STR), ("text", _STR),
-        ("duration", _STR), ("valid_from", _STR), ("valid_to", _STR), ("applies_to", _STR),
-        ("event_fact_key", _STR), ("evidence", _STR), ("start_char", _INT), ("end_char", _INT),
-    ]),
-    "policy_dates": pa.schema([
-        ("fact_key", _STR), ("article_id", _STR), ("run_id", _STR), ("text", _STR),
-        ("resolved", _STR), ("granularity", _STR), ("evidence", _STR), ("start_char", _INT),
-        ("end_char", _INT),
-    ]),
-    "companies": pa.schema([
-        ("canonical_key", _STR), ("canonical", _STR), ("first_seen", _TS), ("last_seen", _TS),
-    ]),
-    "company_aliases": pa.schema([
-        ("canonical_key", _STR), ("alias", _STR), ("first_seen", _TS),
-    ]),
-    "ingest_errors": pa.schema([
-        ("error_id", _STR), ("run_id", _STR), ("at", _TS), ("stage", _STR), ("url", _STR),
-        ("source_url", _STR), ("reason", _STR),
-    ]),
-}
 
 # Anti-join conditions (n = incoming row, t = stored row): an incoming row is already there when
 # any condition matches. Each is a separate equi-join so DuckDB hashes it (an OR would loop).
@@ -119,10 +59,6 @@ class StoreResult:
     extractions_written: int = 0  # article_extractions rows added (articles processed this run)
 
 
-def _utcnow() -> datetime:
-    return datetime.now(UTC).replace(tzinfo=None)
-
-
 def _to_utc_naive(value: datetime | None) -> datetime | None:
     """Stored timestamps are naive UTC; aware values are converted, naive ones taken as UTC."""
     if value is None or value.tzinfo is None:
@@ -149,7 +85,7 @@ def _insert(con: duckdb.DuckDBPyConnection, table: str, rows: list[dict[str, Any
     """Bulk-insert rows (via Arrow) that are not already in the table; returns rows added."""
     if not rows:
         return 0
-    schema = SCHEMAS[table]
+    schema = arrow_schema(table)
     arrow = pa.Table.from_pylist(rows, schema=schema)
     view = f"_incoming_{table}"
     cols = ", ".join(_q(c) for c in schema.names)
@@ -163,25 +99,6 @@ def _insert(con: duckdb.DuckDBPyConnection, table: str, rows: list[dict[str, Any
     row = con.execute(sql).fetchone()  # on failure the caller's ROLLBACK drops the registration
     con.unregister(view)
     return int(row[0]) if row else 0
-
-
-def _upsert_companies(
-    con: duckdb.DuckDBPyConnection, companies: dict[str, str], now: datetime
-) -> None:
-    """New companies keep the canonical form first seen; known ones get last_seen moved on."""
-    if not companies:
-        return
-    arrow = pa.Table.from_pylist(
-        [{"canonical_key": k, "canonical": c, "first_seen": now, "last_seen": now}
-         for k, c in companies.items()],
-        schema=SCHEMAS["companies"],
-    )
-    con.register("_incoming_companies", arrow)
-    con.execute(
-        "INSERT INTO company_registry SELECT * FROM _incoming_companies "
-        "ON CONFLICT (canonical_key) DO UPDATE SET last_seen = excluded.last_seen"
-    )
-    con.unregister("_incoming_companies")
 
 
 # --- sources -------------------------------------------------------------------------------
@@ -233,77 +150,9 @@ def update_source_state(
             last_error = excluded.last_error,
             title = coalesce(excluded.title, sources.title)
         """,
-        [source_id_for(url), url, name, kind, etag, last_modified, status, _utcnow(), error,
+        [source_id_for(url), url, name, kind, etag, last_modified, status, utcnow(), error,
          title],
     )
-
-
-# --- runs ----------------------------------------------------------------------------------
-
-
-def start_run(
-    con: duckdb.DuckDBPyConnection,
-    *,
-    kind: str,
-    extractor_version: str,
-    model_name: str,
-    model_version: str,
-    assets_hash: str,
-    notes: str | None = None,
-) -> str:
-    """Open an extraction run; the id sorts by start time (UTC) then a random suffix."""
-    if kind not in RUN_KINDS:
-        raise ValueError(f"run kind must be one of {RUN_KINDS}, got {kind!r}")
-    now = _utcnow()
-    run_id = f"{now:%Y%m%dT%H%M%S%f}Z-{uuid.uuid4().hex[:8]}"
-    con.execute(
-        "INSERT INTO extraction_runs (run_id, kind, started_at, status, extractor_version, "
-        "model_name, model_version, assets_hash, notes) VALUES (?, ?, ?, 'running', ?, ?, ?, ?, ?)",
-        [run_id, kind, now, extractor_version, model_name, model_version, assets_hash, notes],
-    )
-    return run_id
-
-
-def finish_run(con: duckdb.DuckDBPyConnection, run_id: str, *, status: str) -> None:
-    """Close a run, counting its articles and facts from what was actually stored."""
-    if status not in FINAL_RUN_STATUSES:
-        raise ValueError(f"final run status must be one of {FINAL_RUN_STATUSES}, got {status!r}")
-    from tradeline.warehouse import merge  # the merged timeline follows every finished run
-
-    with merge.atomic(con):
-        row = con.execute(
-            """
-            UPDATE extraction_runs SET
-                finished_at = ?,
-                status = ?,
-                n_articles = (SELECT count(*) FROM article_extractions WHERE run_id = ?),
-                n_facts = (SELECT coalesce(sum(n_facts), 0) FROM article_extractions
-                           WHERE run_id = ?)
-            WHERE run_id = ?
-            """,
-            [_utcnow(), status, run_id, run_id, run_id],
-        ).fetchone()
-        if not row or row[0] == 0:
-            raise ValueError(f"no extraction run {run_id!r}")
-        merge.rebuild(con)
-
-
-def mark_interrupted_runs(con: duckdb.DuckDBPyConnection, kind: str) -> list[str]:
-    """Close runs of `kind` left 'running' by a process that died (the caller holds the lock
-    that proves no such run is alive) as 'interrupted', counting what they did store."""
-    if kind not in RUN_KINDS:
-        raise ValueError(f"run kind must be one of {RUN_KINDS}, got {kind!r}")
-    stale = [
-        r[0]
-        for r in con.execute(
-            "SELECT run_id FROM extraction_runs WHERE status = 'running' AND kind = ? "
-            "ORDER BY run_id",
-            [kind],
-        ).fetchall()
-    ]
-    for run_id in stale:
-        finish_run(con, run_id, status="interrupted")
-    return stale
 
 
 # --- batches -------------------------------------------------------------------------------
@@ -364,7 +213,7 @@ def store_batch(
         return StoreResult()
     if con.execute("SELECT 1 FROM extraction_runs WHERE run_id = ?", [run_id]).fetchone() is None:
         raise ValueError(f"no extraction run {run_id!r}; call start_run first")
-    now = _utcnow()
+    now = utcnow()
     documents: dict[str, dict[str, Any]] = {}
     articles: dict[str, dict[str, Any]] = {}
     extractions: dict[str, Extraction] = {}
@@ -407,7 +256,7 @@ def store_batch(
             for table in ("company_mentions", "events", "validity_periods", "policy_dates")
         )
         _insert(con, "event_companies", facts.event_companies)
-        _upsert_companies(con, facts.companies, now)
+        registry.upsert(con, facts.companies, now)
         _insert(
             con,
             "company_aliases",
@@ -441,11 +290,27 @@ def known_canonical_urls(
     return {r[0] for r in rows}
 
 
+def refresh_articles(con: duckdb.DuckDBPyConnection, articles: list[Article]) -> int:
+    """Replace stored text and metadata of articles whose re-parsed page differs; returns how
+    many changed. Offsets of older runs' facts refer to the text as it was when they ran."""
+    changed = 0
+    for a in articles:
+        row = con.execute(
+            "UPDATE articles SET text = ?, text_chars = ?, title = ?, author = ?, "
+            "published = ?, published_source = ?, outlet = ?, language = ? "
+            "WHERE article_id = ? AND text IS DISTINCT FROM ?",
+            [a.text, len(a.text), a.title, a.author, a.published, a.published_source,
+             a.outlet, a.language, a.article_id, a.text],
+        ).fetchone()
+        changed += int(row[0]) if row else 0
+    return changed
+
+
 def record_errors(
     con: duckdb.DuckDBPyConnection, errors: Sequence[IngestError], run_id: str | None
 ) -> None:
     """Keep per-item failures with their reason; the caller has redacted the URLs."""
-    now = _utcnow()
+    now = utcnow()
     rows = [
         {
             "error_id": uuid.uuid4().hex,

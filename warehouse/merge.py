@@ -1,6 +1,6 @@
 """One timeline entry per real event: merge the article-level events that report the same action.
 
-Runs in Python after every `finish_run` (see `load.finish_run`) and rewrites the derived tables
+Runs in Python after every `finish_run` (see `runs.finish_run`) and rewrites the derived tables
 `timeline_entries` and `timeline_entry_mentions` whole, in the caller's transaction, from the
 events of each article's latest completed run. It is a pure function of those facts and the
 article texts: the same warehouse content always gives the same entries and keys, whatever the
@@ -9,7 +9,7 @@ run ids or the order rows come back in.
 Two article-level events are the same real event when all of these hold:
 * same `type`, `authority_country` and `commodity` (NULL only matches NULL);
 * companies compatible: both name none, or some company of one is the same firm as some company
-  of the other (same canonical key, or names within `COMPANY_SIMILARITY` by rapidfuzz's ratio,
+  of the other by `tradeline.identity.same_company` (the rule the company registry uses too,
   so "JL Mag Rare-Earth" and "JL Mag Rare Earths" agree);
 * dates compatible: two day-level dates at most `DAY_TOLERANCE_DAYS` apart (different dates are
   kept but flag the entry `date_disputed`), two month- or year-level dates equal. A coarser date
@@ -24,25 +24,22 @@ Sources: within an entry, articles from the same outlet, or near-duplicates of e
 
 from __future__ import annotations
 
-import re
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager, suppress
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from urllib.parse import urlsplit
 
 import duckdb
 import pyarrow as pa
-from rapidfuzz import fuzz
 
+from tradeline.identity import comparable, same_company
 from tradeline.records import stable_key
 from tradeline.warehouse import dedupe
+from tradeline.warehouse.migrations import arrow_schema
 
 DAY_TOLERANCE_DAYS = 3
-COMPANY_SIMILARITY = 88  # rapidfuzz.fuzz.ratio on normalised names, 0–100
 _GRANULARITY_ORDER = {"day": 0, "month": 1, "year": 2}
-_NON_ALNUM = re.compile(r"[^0-9a-z]+")
 
 _MENTIONS_SQL = """
 SELECT e.fact_key, e.article_id, e.run_id, e.type, e.authority_country, e.commodity,
@@ -76,7 +73,7 @@ class Mention:
     norm_companies: frozenset[str] = field(default_factory=frozenset)
 
     def __post_init__(self) -> None:
-        self.norm_companies = frozenset(n for n in map(normalise_name, self.companies) if n)
+        self.norm_companies = frozenset(n for n in map(comparable, self.companies) if n)
 
     @property
     def block(self) -> tuple[str, str | None, str | None]:
@@ -108,30 +105,6 @@ class Entry:
     @property
     def n_sources(self) -> int:
         return len(set(self.source_keys.values()))
-
-
-def normalise_name(name: str) -> str:
-    """Company name for fuzzy comparison: casefolded, punctuation to spaces."""
-    return _NON_ALNUM.sub(" ", name.casefold()).strip()
-
-
-def same_company(a: str, b: str) -> bool:
-    """Two normalised names name the same firm: equal, or within COMPANY_SIMILARITY where every
-    word that differs is a spelling variant of a long word ("Rare Earths"/"Rare Earth",
-    "Yansheng"/"Yunsheng") — never a short code or number ("SDI"/"SDS", "12"/"123")."""
-    if a == b:
-        return True
-    if fuzz.ratio(a, b) < COMPANY_SIMILARITY:
-        return False
-    words_a, words_b = a.split(), b.split()
-    if len(words_a) != len(words_b):
-        return False
-    for x, y in zip(words_a, words_b, strict=True):
-        if x == y:
-            continue
-        if min(len(x), len(y)) < 4 or x.isdigit() or y.isdigit() or fuzz.ratio(x, y) < 80:
-            return False
-    return True
 
 
 def companies_compatible(a: Mention, b: Mention) -> bool:
@@ -265,9 +238,9 @@ def _entry_companies(group: Sequence[Mention]) -> list[str]:
     firms: list[list[str]] = []  # spellings per firm, in order seen
     for m in group:
         for name in m.companies:
-            norm = normalise_name(name)
+            norm = comparable(name)
             for spellings in firms:
-                if any(same_company(norm, normalise_name(s)) for s in spellings):
+                if any(same_company(norm, comparable(s)) for s in spellings):
                     spellings.append(name)
                     break
             else:
@@ -340,7 +313,7 @@ def build_entries(
         companies = _entry_companies(group)
         base = stable_key(
             "timeline", first.type, first.authority_country, first.commodity,
-            *sorted(normalise_name(c) for c in companies), event_date,
+            *sorted(comparable(c) for c in companies), event_date,
         )
         n = seen[base]
         seen[base] += 1
@@ -371,36 +344,6 @@ def load_mentions(con: duckdb.DuckDBPyConnection) -> list[Mention]:
     return out
 
 
-_ENTRY_SCHEMA = pa.schema([
-    ("entry_key", pa.string()), ("type", pa.string()), ("authority_country", pa.string()),
-    ("commodity", pa.string()), ("event_date", pa.string()), ("date_granularity", pa.string()),
-    ("date_disputed", pa.bool_()), ("dates_reported", pa.list_(pa.string())),
-    ("companies", pa.list_(pa.string())), ("n_articles", pa.int32()), ("n_sources", pa.int32()),
-])
-_MENTION_SCHEMA = pa.schema([
-    ("fact_key", pa.string()), ("entry_key", pa.string()), ("article_id", pa.string()),
-    ("run_id", pa.string()), ("source_key", pa.string()),
-])
-
-
-@contextmanager
-def atomic(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
-    """A transaction of its own, or the caller's when one is already open (DuckDB does not
-    nest them), so finishing a run and rebuilding the timeline commit together."""
-    try:
-        con.execute("BEGIN TRANSACTION")
-    except duckdb.TransactionException:
-        yield  # already inside the caller's transaction: it commits or rolls back
-        return
-    try:
-        yield
-    except BaseException:
-        with suppress(duckdb.Error):
-            con.execute("ROLLBACK")
-        raise
-    con.execute("COMMIT")
-
-
 def rebuild(con: duckdb.DuckDBPyConnection) -> int:
     """Rewrite the merged timeline from the latest completed runs; the caller holds the
     transaction. Returns the number of entries."""
@@ -425,9 +368,10 @@ def rebuild(con: duckdb.DuckDBPyConnection) -> int:
     ]
     con.execute("DELETE FROM timeline_entry_mentions")
     con.execute("DELETE FROM timeline_entries")
-    for table, rows, schema in (("timeline_entries", entry_rows, _ENTRY_SCHEMA),
-                                ("timeline_entry_mentions", mention_rows, _MENTION_SCHEMA)):
+    for table, rows in (("timeline_entries", entry_rows),
+                        ("timeline_entry_mentions", mention_rows)):
         if rows:
+            schema = arrow_schema(table)
             view = f"_incoming_{table}"
             con.register(view, pa.Table.from_pylist(rows, schema=schema))
             cols = ", ".join(schema.names)

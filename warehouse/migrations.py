@@ -1,18 +1,26 @@
-"""Schema versioning: numbered SQL files applied once, in order, recorded in the file itself.
+"""The one schema: numbered SQL files applied once, in order, recorded in the file itself.
 
-Views are not migrations: they are re-created from `views/*.sql` on every writable open, so a
-view can change without a schema version and always matches the code that reads it.
+The DDL in `migrations/*.sql` is the only definition of the tables: the Arrow schemas the
+loaders build batches with are read back from an in-memory database the migrations built
+(`arrow_schema`), so a column is declared once.
+
+Views are not migrations: they are created from `views/*.sql` and the hash of each file's SQL
+is recorded in `schema_views`, so a writable open re-creates them only when a migration ran or
+a view's SQL changed (a view changes without a schema version and still matches the code).
 """
 
 from __future__ import annotations
 
+import hashlib
 import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import cache
 from importlib import resources
 from pathlib import Path
 
 import duckdb
+import pyarrow as pa
 
 _MIGRATION_NAME = re.compile(r"^(\d{3})_([a-z0-9_]+)\.sql$")
 
@@ -21,7 +29,12 @@ CREATE TABLE IF NOT EXISTS schema_migrations (
     version    INTEGER PRIMARY KEY,
     name       VARCHAR NOT NULL,
     applied_at TIMESTAMP NOT NULL
-)
+);
+CREATE TABLE IF NOT EXISTS schema_views (
+    file       VARCHAR PRIMARY KEY,      -- views/NN_name.sql
+    sql_hash   VARCHAR NOT NULL,         -- sha256 of the file's SQL when it was created
+    created_at TIMESTAMP NOT NULL
+);
 """
 
 
@@ -100,10 +113,46 @@ def view_files() -> list[tuple[str, str]]:
     return [(e.name, e.read_text("utf-8")) for e in sorted(files, key=lambda e: e.name)]
 
 
-def recreate_views(con: duckdb.DuckDBPyConnection) -> None:
-    """CREATE OR REPLACE every view; the caller holds the transaction."""
+def _sql_hash(sql: str) -> str:
+    return hashlib.sha256(sql.encode("utf-8")).hexdigest()
+
+
+def sync_views(con: duckdb.DuckDBPyConnection, *, force: bool = False) -> bool:
+    """CREATE OR REPLACE every view when `force` (a migration ran) or when any view file's SQL
+    differs from the hash recorded at its creation; the caller holds the transaction.
+    Returns whether the views were re-created."""
+    wanted = {name: _sql_hash(sql) for name, sql in view_files()}
+    recorded = dict(con.execute("SELECT file, sql_hash FROM schema_views").fetchall())
+    if not force and recorded == wanted:
+        return False
     for name, sql in view_files():
         try:
             con.execute(sql)
         except duckdb.Error as exc:
             raise RuntimeError(f"view file warehouse/views/{name} failed: {exc}") from exc
+    now = datetime.now(UTC).replace(tzinfo=None)
+    con.execute("DELETE FROM schema_views")
+    con.executemany(
+        "INSERT INTO schema_views VALUES (?, ?, ?)", [[n, h, now] for n, h in wanted.items()]
+    )
+    return True
+
+
+@cache
+def _arrow_schemas() -> dict[str, pa.Schema]:
+    """Every table's Arrow schema, read back from an in-memory database the migrations built."""
+    with duckdb.connect(":memory:") as con:
+        con.execute(_BOOTSTRAP)
+        for migration in available():
+            con.execute(migration.sql)
+        tables = [r[0] for r in con.execute("SHOW TABLES").fetchall()]
+        return {t: con.sql(f'SELECT * FROM "{t}" LIMIT 0').to_arrow_table().schema for t in tables}
+
+
+def arrow_schema(table: str) -> pa.Schema:
+    """The Arrow schema of a warehouse table as DuckDB maps its migrated DDL (column order and
+    types), for building a batch to insert into it."""
+    try:
+        return _arrow_schemas()[table]
+    except KeyError:
+        raise KeyError(f"no table {table!r} in warehouse/migrations") from None

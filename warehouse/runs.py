@@ -1,4 +1,6 @@
-"""Extraction runs for researchers: list them, reopen an unfinished one, and diff two runs.
+"""Extraction runs, all in one module: start and finish one (the merged timeline is rebuilt
+with every finish), close the ones a killed process left running, list them, reopen an
+unfinished one, and diff two runs.
 
 A diff pairs facts of the two runs by an *identity key* per fact kind, which names what a fact
 is about, separately from `fact_key`, which hashes all of its content:
@@ -21,13 +23,17 @@ compared; articles only one run processed are counted apart.
 from __future__ import annotations
 
 import json
+import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
 import duckdb
 
-from tradeline.records import Article
+from tradeline.warehouse import merge, registry
+from tradeline.warehouse.db import transaction, utcnow
 
+RUN_KINDS = ("ingest", "import", "reextract", "extract")
+FINAL_RUN_STATUSES = ("completed", "failed", "interrupted")
 FACT_KINDS = ("company", "event", "validity", "policy_date")
 
 # kind -> (table, identity SQL over alias f, compared columns)
@@ -77,6 +83,83 @@ _RUN_COLUMNS = (
 
 class RunError(ValueError):
     """A run id that does not exist or cannot be used as asked."""
+
+
+# --- one run's life: start, finish, close the stale ones ------------------------------------
+
+
+def start_run(
+    con: duckdb.DuckDBPyConnection,
+    *,
+    kind: str,
+    extractor_version: str,
+    model_name: str,
+    model_version: str,
+    assets_hash: str,
+    notes: str | None = None,
+) -> str:
+    """Open an extraction run; the id sorts by start time (UTC) then a random suffix."""
+    if kind not in RUN_KINDS:
+        raise ValueError(f"run kind must be one of {RUN_KINDS}, got {kind!r}")
+    now = utcnow()
+    run_id = f"{now:%Y%m%dT%H%M%S%f}Z-{uuid.uuid4().hex[:8]}"
+    con.execute(
+        "INSERT INTO extraction_runs (run_id, kind, started_at, status, extractor_version, "
+        "model_name, model_version, assets_hash, notes) VALUES (?, ?, ?, 'running', ?, ?, ?, ?, ?)",
+        [run_id, kind, now, extractor_version, model_name, model_version, assets_hash, notes],
+    )
+    return run_id
+
+
+def finish_run(con: duckdb.DuckDBPyConnection, run_id: str, *, status: str) -> None:
+    """Close a run, counting its articles and facts from what was actually stored."""
+    if status not in FINAL_RUN_STATUSES:
+        raise ValueError(f"final run status must be one of {FINAL_RUN_STATUSES}, got {status!r}")
+    with transaction(con):  # the merged timeline commits with the run's end
+        row = con.execute(
+            """
+            UPDATE extraction_runs SET
+                finished_at = ?,
+                status = ?,
+                n_articles = (SELECT count(*) FROM article_extractions WHERE run_id = ?),
+                n_facts = (SELECT coalesce(sum(n_facts), 0) FROM article_extractions
+                           WHERE run_id = ?)
+            WHERE run_id = ?
+            """,
+            [utcnow(), status, run_id, run_id, run_id],
+        ).fetchone()
+        if not row or row[0] == 0:
+            raise ValueError(f"no extraction run {run_id!r}")
+        rebuild_derived(con)
+
+
+def rebuild_derived(con: duckdb.DuckDBPyConnection) -> int:
+    """Rewrite what is derived from the latest runs: the merged timeline and the registry's
+    firms; the caller holds the transaction. Returns the number of timeline entries."""
+    entries = merge.rebuild(con)
+    registry.rebuild_firms(con)
+    return entries
+
+
+def mark_interrupted_runs(con: duckdb.DuckDBPyConnection, kind: str) -> list[str]:
+    """Close runs of `kind` left 'running' by a process that died (the caller holds the lock
+    that proves no such run is alive) as 'interrupted', counting what they did store."""
+    if kind not in RUN_KINDS:
+        raise ValueError(f"run kind must be one of {RUN_KINDS}, got {kind!r}")
+    stale = [
+        r[0]
+        for r in con.execute(
+            "SELECT run_id FROM extraction_runs WHERE status = 'running' AND kind = ? "
+            "ORDER BY run_id",
+            [kind],
+        ).fetchall()
+    ]
+    for run_id in stale:
+        finish_run(con, run_id, status="interrupted")
+    return stale
+
+
+# --- reading and resuming -----------------------------------------------------------------
 
 
 def list_runs(con: duckdb.DuckDBPyConnection) -> tuple[list[str], list[tuple[Any, ...]]]:
@@ -134,22 +217,6 @@ def done_articles(con: duckdb.DuckDBPyConnection, run_id: str) -> set[str]:
         "SELECT article_id FROM article_extractions WHERE run_id = ?", [run_id]
     ).fetchall()
     return {r[0] for r in rows}
-
-
-def refresh_articles(con: duckdb.DuckDBPyConnection, articles: list[Article]) -> int:
-    """Replace stored text and metadata of articles whose re-parsed page differs; returns how
-    many changed. Offsets of older runs' facts refer to the text as it was when they ran."""
-    changed = 0
-    for a in articles:
-        row = con.execute(
-            "UPDATE articles SET text = ?, text_chars = ?, title = ?, author = ?, "
-            "published = ?, published_source = ?, outlet = ?, language = ? "
-            "WHERE article_id = ? AND text IS DISTINCT FROM ?",
-            [a.text, len(a.text), a.title, a.author, a.published, a.published_source,
-             a.outlet, a.language, a.article_id, a.text],
-        ).fetchone()
-        changed += int(row[0]) if row else 0
-    return changed
 
 
 # --- diff ----------------------------------------------------------------------------------

@@ -1,16 +1,18 @@
 -- View: companies_seen
 -- Why: one place to see which firms the news names, under which names, and how often, counting
 --      only each article's latest completed run so stale extractions do not inflate counts.
--- Grain: one row per company (canonical_key) in the company_registry table.
+--      Spellings of one firm (firm_keys) count together, under the firm's first stored one.
+-- Grain: one row per firm (company_registry rows grouped by firm_keys.firm_key).
 -- Key: canonical_key
 -- Columns: canonical_key, canonical, aliases (VARCHAR[], sorted), tickers (VARCHAR[]),
 --          n_articles, n_events, first_published, last_published, first_seen, last_seen
 CREATE OR REPLACE VIEW companies_seen AS
 WITH mentions AS (
-    SELECT cm.canonical_key, cm.article_id, cm.ticker, a.published
+    SELECT fk.firm_key AS canonical_key, cm.article_id, cm.ticker, a.published
     FROM company_mentions AS cm
     JOIN latest_runs AS lr ON lr.article_id = cm.article_id AND lr.run_id = cm.run_id
     JOIN articles AS a ON a.article_id = cm.article_id
+    JOIN firm_keys AS fk ON fk.canonical_key = cm.canonical_key
 ),
 mention_stats AS (
     SELECT
@@ -23,18 +25,27 @@ mention_stats AS (
     GROUP BY canonical_key
 ),
 event_stats AS (
-    SELECT ec.canonical_key, count(DISTINCT ec.fact_key) AS n_events
+    SELECT fk.firm_key AS canonical_key, count(DISTINCT ec.fact_key) AS n_events
     FROM event_companies AS ec
     JOIN latest_runs AS lr ON lr.article_id = ec.article_id AND lr.run_id = ec.run_id
-    GROUP BY ec.canonical_key
+    JOIN firm_keys AS fk ON fk.canonical_key = ec.canonical_key
+    GROUP BY fk.firm_key
 ),
 alias_lists AS (
-    SELECT canonical_key, list(alias ORDER BY alias) AS aliases
-    FROM company_aliases
-    GROUP BY canonical_key
+    SELECT fk.firm_key AS canonical_key, list(DISTINCT ca.alias ORDER BY ca.alias) AS aliases
+    FROM company_aliases AS ca
+    JOIN firm_keys AS fk ON fk.canonical_key = ca.canonical_key
+    GROUP BY fk.firm_key
+),
+firms AS (
+    SELECT fk.firm_key AS canonical_key, min(r.first_seen) AS first_seen,
+           max(r.last_seen) AS last_seen
+    FROM firm_keys AS fk
+    JOIN company_registry AS r USING (canonical_key)
+    GROUP BY fk.firm_key
 )
 SELECT
-    c.canonical_key,
+    f.canonical_key,
     c.canonical,
     coalesce(al.aliases, []::VARCHAR[]) AS aliases,
     coalesce(ms.tickers, []::VARCHAR[]) AS tickers,
@@ -42,9 +53,10 @@ SELECT
     coalesce(es.n_events, 0) AS n_events,
     ms.first_published,
     ms.last_published,
-    c.first_seen,
-    c.last_seen
-FROM company_registry AS c
+    f.first_seen,
+    f.last_seen
+FROM firms AS f
+JOIN company_registry AS c USING (canonical_key)
 LEFT JOIN alias_lists AS al USING (canonical_key)
 LEFT JOIN mention_stats AS ms USING (canonical_key)
 LEFT JOIN event_stats AS es USING (canonical_key);

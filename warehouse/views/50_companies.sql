@@ -1,7 +1,8 @@
 -- View: companies
 -- Why: the analyst's company list: each firm once, the names it goes by, when the news first
 --      and last named it, and how many real events (merged timeline entries) involve it.
--- Grain: one row per company (canonical_key) in company_registry.
+--      Spellings of one firm count together (firm_keys: the rule `timeline` merges by).
+-- Grain: one row per firm (see companies_seen).
 -- Key: canonical_key
 -- Columns: canonical_key, canonical, aliases (VARCHAR[]), tickers (VARCHAR[]), n_articles,
 --          n_events, n_event_mentions, first_seen, last_seen, first_stored, last_stored
@@ -10,9 +11,10 @@
 -- first / last stored it.
 CREATE OR REPLACE VIEW companies AS
 WITH event_links AS (
-    SELECT ec.canonical_key, tm.entry_key, ec.fact_key, ec.article_id
+    SELECT fk.firm_key AS canonical_key, tm.entry_key, ec.fact_key, ec.article_id
     FROM event_companies AS ec
     JOIN timeline_entry_mentions AS tm ON tm.fact_key = ec.fact_key AND tm.run_id = ec.run_id
+    JOIN firm_keys AS fk ON fk.canonical_key = ec.canonical_key
 ),
 event_stats AS (
     SELECT canonical_key,
@@ -24,9 +26,10 @@ event_stats AS (
 seen AS (
     SELECT canonical_key, article_id FROM event_links
     UNION
-    SELECT cm.canonical_key, cm.article_id
+    SELECT fk.firm_key, cm.article_id
     FROM company_mentions AS cm
     JOIN latest_runs AS lr ON lr.article_id = cm.article_id AND lr.run_id = cm.run_id
+    JOIN firm_keys AS fk ON fk.canonical_key = cm.canonical_key
 ),
 seen_stats AS (
     SELECT s.canonical_key, min(a.published) AS first_seen, max(a.published) AS last_seen

@@ -1,6 +1,7 @@
 -- View: company_timeline
 -- Why: "what happened to this company": the merged timeline entries naming a firm, one row
---      per firm and entry, under the firm's canonical name (any spelling an article used).
+--      per firm and entry, under the firm's canonical name (any spelling an article used:
+--      spellings of one firm are grouped by firm_keys).
 -- Grain: one row per (company, timeline entry).
 -- Key: (canonical_key, entry_key)
 -- Columns: canonical_key, canonical, event_date, date_granularity, date_disputed, type,
@@ -10,9 +11,10 @@
 -- Order: canonical, event_date NULLS LAST, first_reported, entry_key.
 CREATE OR REPLACE VIEW company_timeline AS
 WITH links AS (
-    SELECT DISTINCT ec.canonical_key, tm.entry_key
+    SELECT DISTINCT fk.firm_key AS canonical_key, tm.entry_key
     FROM event_companies AS ec
     JOIN timeline_entry_mentions AS tm ON tm.fact_key = ec.fact_key AND tm.run_id = ec.run_id
+    JOIN firm_keys AS fk ON fk.canonical_key = ec.canonical_key
 )
 SELECT
     l.canonical_key,

@@ -3,6 +3,7 @@
 --      date, from the merged timeline (one row per real permit, however often reported).
 -- Use: SELECT * FROM permits_active(DATE '2026-03-01')  -- or a 'YYYY-MM-DD' string
 -- Grain: one row per timeline entry of type permit_issued with a validity period.
+-- Key: entry_key
 -- Columns: those of `timeline`.
 -- Window: starts at valid_from (else the event date), ends at valid_to; the end is exclusive
 --   (a one-year licence from 2025-12-02 runs to 2026-12-02, and is no longer active that day).

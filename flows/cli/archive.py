@@ -1,6 +1,6 @@
 """Commands for researchers: `import` archives, `reextract` them offline, list and diff `runs`.
 
-Registered on the shared app when flows/cli.py imports this module.
+Registered on the shared app when the `tradeline.flows.cli` package imports this module.
 """
 
 from __future__ import annotations
@@ -12,27 +12,19 @@ from typing import Annotated
 
 import typer
 
-from tradeline.config import Settings
-from tradeline.flows.cli_common import (
+from tradeline.flows.cli.common import (
     ConfigOption,
     UserError,
     WarehouseOption,
     app,
+    check_model,
     clean_errors,
     settings_and_warehouse,
 )
 from tradeline.flows.console import RichProgress, print_errors, render_rows, stderr
 
-runs_app = typer.Typer(
-    help="List extraction runs, or diff two of them (`tradeline runs diff A B`).",
-    no_args_is_help=False,
-    invoke_without_command=True,
-)
+runs_app = typer.Typer(no_args_is_help=False, invoke_without_command=True)  # help: `runs`
 app.add_typer(runs_app, name="runs")
-
-
-def _settings(config: Path | None, warehouse: Path | None) -> tuple[Settings, Path]:
-    return settings_and_warehouse(config, warehouse)
 
 
 @app.command("import")
@@ -54,12 +46,11 @@ def import_(
 
     Example: tradeline import crawl.warc.gz saved-pages/ dump.jsonl
     """
-    from tradeline.extractors.pipeline import ensure_model_installed
     from tradeline.flows.archive_import import import_paths
     from tradeline.flows.progress import reporting_to
     from tradeline.sources.archives import FORMATS, detect_format
 
-    settings, warehouse_path = _settings(config, warehouse)
+    settings, warehouse_path = settings_and_warehouse(config, warehouse)
     if format is not None and format not in FORMATS:
         raise UserError(f"unknown format {format!r}: use one of {', '.join(FORMATS)}")
     for path in paths:
@@ -70,7 +61,7 @@ def import_(
                 detect_format(path)
             except ValueError as exc:
                 raise UserError(str(exc)) from None
-    ensure_model_installed(settings.model.name)
+    check_model(settings.model.name)
     with RichProgress() as progress, reporting_to(progress):
         summary = import_paths(settings, warehouse_path, [p.resolve() for p in paths], fmt=format)
     stderr.print(f"[bold]{summary.line()}[/]  run: {summary.run_id}", highlight=False)
@@ -109,7 +100,7 @@ def reextract(
     from tradeline.warehouse.load import check_date_prefix
     from tradeline.warehouse.runs import RunError
 
-    settings, warehouse_path = _settings(config, warehouse)
+    settings, warehouse_path = settings_and_warehouse(config, warehouse)
     if assets is not None:
         if not assets.is_dir():
             raise UserError(f"assets folder not found: {assets}")
@@ -119,9 +110,7 @@ def reextract(
             check_date_prefix(since)
         except ValueError as exc:
             raise UserError(str(exc)) from None
-    from tradeline.extractors.pipeline import ensure_model_installed
-
-    ensure_model_installed(model or settings.model.name)
+    check_model(model or settings.model.name)
     if not warehouse_path.is_file():
         raise UserError(f"warehouse {warehouse_path} does not exist: import or run first")
     try:
@@ -156,8 +145,9 @@ def runs(
     warehouse: WarehouseOption = None,
     format: Annotated[str, typer.Option("--format", help="table or json.")] = "table",
 ) -> None:
-    """List extraction runs, newest first: when, kind, versions, articles, facts, status.
+    """List extraction runs, or diff two of them (`tradeline runs diff A B`).
 
+    Runs are listed newest first: when, kind, versions, articles, facts, status.
     Example: tradeline runs --format json
     """
     if ctx.invoked_subcommand is not None:
@@ -166,7 +156,7 @@ def runs(
     from tradeline.warehouse.db import connect
     from tradeline.warehouse.runs import list_runs
 
-    _, warehouse_path = _settings(config, warehouse)
+    _, warehouse_path = settings_and_warehouse(config, warehouse)
     with connect(warehouse_path, read_only=True) as con:
         columns, rows = list_runs(con)
     if format == "table":
@@ -195,7 +185,7 @@ def diff(
     from tradeline.warehouse.db import connect
     from tradeline.warehouse.runs import RunError, diff_runs
 
-    _, warehouse_path = _settings(config, warehouse)
+    _, warehouse_path = settings_and_warehouse(config, warehouse)
     try:
         with connect(warehouse_path, read_only=True) as con:
             result = diff_runs(con, a, b)

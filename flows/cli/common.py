@@ -1,9 +1,11 @@
 """What every `tradeline` command shares: the app, the common options, settings resolution and
-the rule that known failures print one line and exit 2. Command modules import from here."""
+the rule that known failures print one line and exit 2. Command modules import from here (and
+from the library), never from each other's commands."""
 
 from __future__ import annotations
 
 import functools
+import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
@@ -11,7 +13,7 @@ from typing import Annotated, Any, TypeVar
 import typer
 
 from tradeline.config import ConfigError, Settings, load_settings
-from tradeline.flows.console import stderr
+from tradeline.flows.console import render_rows, stderr
 
 app = typer.Typer(
     name="tradeline",
@@ -69,3 +71,46 @@ def clean_errors(func: F) -> F:
 def settings_and_warehouse(config: Path | None, warehouse: Path | None) -> tuple[Settings, Path]:
     settings = load_settings(config)
     return settings, (warehouse or settings.warehouse_path)
+
+
+def check_model(model_name: str) -> None:
+    """Fail fast, before Prefect starts, when the configured pipeline isn't installed."""
+    from tradeline.extractors.pipeline import ensure_model_installed
+
+    ensure_model_installed(model_name)
+
+
+TIMELINE_COLUMNS = (
+    "event_date",
+    "type",
+    "authority_country",
+    "companies",
+    "commodity",
+    "validity",
+    "n_articles",
+    "n_sources",
+    "outlet",
+    "title",
+)
+
+
+def print_timeline(warehouse_path: Path, fmt: str = "table", **filters: str | None) -> None:
+    """The timeline on stdout (`run` prints it when done; `timeline` filters it)."""
+    from tradeline.warehouse.query import timeline_readonly
+
+    check_format(fmt)
+    columns, rows = timeline_readonly(warehouse_path, **filters)
+    if fmt == "table":
+        wanted = [c for c in TIMELINE_COLUMNS if c in columns]
+        index = [columns.index(c) for c in wanted]
+        rows = [tuple(row[i] for i in index) for row in rows]
+        columns = wanted
+    text = render_rows(columns, rows, fmt, title=f"Timeline ({len(rows)} events)")
+    if text is not None:
+        sys.stdout.write(text if text.endswith("\n") else text + "\n")
+
+
+def check_format(fmt: str) -> None:
+    """Table, CSV or JSON: the formats the read-only commands print."""
+    if fmt not in {"table", "csv", "json"}:
+        raise UserError(f"unknown format {fmt!r}: use table, csv or json")

@@ -1,22 +1,70 @@
-"""Analyst commands: `tradeline export` (views to Parquet/CSV) and `tradeline rebuild-timeline`
-(re-merge the timeline, e.g. after upgrading a warehouse made before merged entries)."""
+"""Analyst commands: `tradeline timeline`, `sql` and `recipe` (read-only questions), `export`
+(views to Parquet/CSV) and `rebuild-timeline` (re-merge the timeline, e.g. after upgrading a
+warehouse made before merged entries)."""
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from tradeline.flows.cli_common import (
+from tradeline.flows.cli.common import (
     ConfigOption,
     UserError,
     WarehouseOption,
     app,
+    check_format,
     clean_errors,
+    print_timeline,
     settings_and_warehouse,
 )
-from tradeline.flows.console import stderr
+from tradeline.flows.console import render_rows, stderr
+
+
+@app.command()
+@clean_errors
+def timeline(
+    config: ConfigOption = None,
+    warehouse: WarehouseOption = None,
+    company: Annotated[str | None, typer.Option(help="Only events naming this company.")] = None,
+    type: Annotated[
+        str | None, typer.Option("--type", help="Only this event type, e.g. permit_issued.")
+    ] = None,
+    since: Annotated[
+        str | None, typer.Option(help="Only events on or after this date (YYYY[-MM[-DD]]).")
+    ] = None,
+    format: Annotated[str, typer.Option("--format", help="table, csv or json.")] = "table",
+) -> None:
+    """Print the timeline: one row per real event, merged across the articles reporting it.
+
+    Example: tradeline timeline --company "JL Mag" --since 2025-01-01
+    """
+    _, warehouse_path = settings_and_warehouse(config, warehouse)
+    print_timeline(warehouse_path, company=company, type=type, since=since, fmt=format)
+
+
+@app.command()
+@clean_errors
+def sql(
+    query: Annotated[str, typer.Argument(help="A SQL query (read-only).")],
+    config: ConfigOption = None,
+    warehouse: WarehouseOption = None,
+    format: Annotated[str, typer.Option("--format", help="table, csv or json.")] = "table",
+) -> None:
+    """Run SQL on the warehouse through a read-only connection.
+
+    Example: tradeline sql "SELECT type, count(*) FROM timeline GROUP BY type" --format csv
+    """
+    from tradeline.warehouse.query import run_sql
+
+    check_format(format)
+    _, warehouse_path = settings_and_warehouse(config, warehouse)
+    columns, rows = run_sql(warehouse_path, query)
+    text = render_rows(columns, rows, format)
+    if text is not None:
+        sys.stdout.write(text if text.endswith("\n") else text + "\n")
 
 
 @app.command()
@@ -49,18 +97,19 @@ def export(
 @app.command("rebuild-timeline")
 @clean_errors
 def rebuild_timeline(config: ConfigOption = None, warehouse: WarehouseOption = None) -> None:
-    """Re-merge article-level events into timeline entries (normally done after every run).
+    """Re-merge article-level events into timeline entries, and group company spellings into
+    firms (both normally done after every run).
 
     Example: tradeline rebuild-timeline --warehouse tradeline.duckdb
     """
-    from tradeline.warehouse import merge
-    from tradeline.warehouse.db import connect
+    from tradeline.warehouse.db import connect, transaction
+    from tradeline.warehouse.runs import rebuild_derived
 
     _, warehouse_path = settings_and_warehouse(config, warehouse)
     con = connect(warehouse_path)
     try:
-        with merge.atomic(con):
-            n = merge.rebuild(con)
+        with transaction(con):
+            n = rebuild_derived(con)
     finally:
         con.close()
     stderr.print(f"timeline rebuilt: {n} entries")
@@ -84,13 +133,9 @@ def recipe(
 
     Example: tradeline recipe permits_active_on -p on_date=2026-03-01
     """
-    import sys
-
-    from tradeline.flows.console import render_rows
     from tradeline.warehouse import recipes
 
-    if format not in {"table", "csv", "json"}:
-        raise UserError(f"unknown format {format!r}: use table, csv or json")
+    check_format(format)
     if name is None:
         for recipe_name in recipes.names():
             needs = ", ".join(recipes.parameters(recipe_name)) or "no parameters"

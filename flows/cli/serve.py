@@ -6,11 +6,12 @@ from typing import Annotated
 
 import typer
 
-from tradeline.flows.cli_common import (
+from tradeline.flows.cli.common import (
     ConfigOption,
     UserError,
     WarehouseOption,
     app,
+    check_model,
     clean_errors,
     settings_and_warehouse,
 )
@@ -46,7 +47,6 @@ def serve(
     Runs until interrupted; runs and schedule show in the Prefect UI (http://127.0.0.1:4200).
     Example: tradeline serve --config tradeline.toml --interval 900
     """
-    from tradeline.flows.cli import _check_model
     from tradeline.flows.serve import ServeError, deployment_kwargs
     from tradeline.flows.serve import serve as serve_flow
 
@@ -55,7 +55,7 @@ def serve(
         raise UserError("no feeds configured: add [[feeds]] to the config")
     try:
         kwargs = deployment_kwargs(settings, warehouse_path, name, cron, interval)
-        _check_model(settings.model.name)
+        check_model(settings.model.name)
         when = kwargs.get("cron") or f"every {kwargs['interval'].total_seconds():g} s"
         stderr.print(f"serving ingest/{name} ({when}) → {warehouse_path}", highlight=False)
         serve_flow(

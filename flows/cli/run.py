@@ -1,28 +1,25 @@
-"""The `tradeline` command line: each command reads settings, calls one library function,
-and turns known failures into one clear line on stderr and exit status 2."""
+"""Commands that run the pipeline: `tradeline run` (the ingest flow) and `tradeline extract`
+(the batch contract, no warehouse)."""
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from tradeline.flows import prefect_env
-
-prefect_env.apply_prefect_defaults()
-
-from tradeline.config import load_settings  # noqa: E402
-from tradeline.flows.cli_common import (  # noqa: E402
+from tradeline.config import load_settings
+from tradeline.flows.cli.common import (
     ConfigOption,
     UserError,
     WarehouseOption,
     app,
+    check_model,
     clean_errors,
+    print_timeline,
     settings_and_warehouse,
 )
-from tradeline.flows.console import RichProgress, print_errors, render_rows, stderr  # noqa: E402
+from tradeline.flows.console import RichProgress, print_errors, stderr
 
 
 @app.command()
@@ -72,7 +69,7 @@ def run(
     from tradeline.flows.progress import reporting_to
     from tradeline.flows.runlock import run_lock
 
-    _check_model(settings.model.name)
+    check_model(settings.model.name)
     from tradeline.flows.ingest import ingest
     from tradeline.flows.taskrunners import TaskRunnerError, make_task_runner
 
@@ -100,16 +97,9 @@ def run(
         with RichProgress() as progress, reporting_to(progress):
             summary = ingest(settings, str(warehouse_path), list(feed) if feed else None)
     if show_timeline:
-        _print_timeline(warehouse_path)
+        print_timeline(warehouse_path)
     stderr.print(f"[bold]{summary.line()}[/]  warehouse: {warehouse_path}", highlight=False)
     print_errors(summary.errors)
-
-
-def _check_model(model_name: str) -> None:
-    """Fail fast, before Prefect starts, when the configured pipeline isn't installed."""
-    from tradeline.extractors.pipeline import ensure_model_installed
-
-    ensure_model_installed(model_name)
 
 
 @app.command()
@@ -141,7 +131,7 @@ def extract(
     if not input.is_file():
         raise UserError(f"input file not found: {input}")
     model_name = model or settings.model.name
-    _check_model(model_name)
+    check_model(model_name)
     with RichProgress() as progress:
         progress.start("extract", None)
         n = run_extract(
@@ -153,96 +143,3 @@ def extract(
             progress=lambda k: progress.advance("extract", k),
         )
     stderr.print(f"extracted {n} articles → {output}")
-
-
-@app.command()
-@clean_errors
-def timeline(
-    config: ConfigOption = None,
-    warehouse: WarehouseOption = None,
-    company: Annotated[str | None, typer.Option(help="Only events naming this company.")] = None,
-    type: Annotated[
-        str | None, typer.Option("--type", help="Only this event type, e.g. permit_issued.")
-    ] = None,
-    since: Annotated[
-        str | None, typer.Option(help="Only events on or after this date (YYYY[-MM[-DD]]).")
-    ] = None,
-    format: Annotated[str, typer.Option("--format", help="table, csv or json.")] = "table",
-) -> None:
-    """Print the timeline: one row per real event, merged across the articles reporting it.
-
-    Example: tradeline timeline --company "JL Mag" --since 2025-01-01
-    """
-    _, warehouse_path = settings_and_warehouse(config, warehouse)
-    _print_timeline(warehouse_path, company=company, type=type, since=since, fmt=format)
-
-
-TIMELINE_COLUMNS = (
-    "event_date",
-    "type",
-    "authority_country",
-    "companies",
-    "commodity",
-    "validity",
-    "n_articles",
-    "n_sources",
-    "outlet",
-    "title",
-)
-
-
-def _print_timeline(warehouse_path: Path, fmt: str = "table", **filters: str | None) -> None:
-    from tradeline.warehouse.query import timeline_readonly
-
-    _check_format(fmt)
-    columns, rows = timeline_readonly(warehouse_path, **filters)
-    if fmt == "table":
-        wanted = [c for c in TIMELINE_COLUMNS if c in columns]
-        index = [columns.index(c) for c in wanted]
-        rows = [tuple(row[i] for i in index) for row in rows]
-        columns = wanted
-    text = render_rows(columns, rows, fmt, title=f"Timeline ({len(rows)} events)")
-    if text is not None:
-        sys.stdout.write(text if text.endswith("\n") else text + "\n")
-
-
-def _check_format(fmt: str) -> None:
-    if fmt not in {"table", "csv", "json"}:
-        raise UserError(f"unknown format {fmt!r}: use table, csv or json")
-
-
-@app.command()
-@clean_errors
-def sql(
-    query: Annotated[str, typer.Argument(help="A SQL query (read-only).")],
-    config: ConfigOption = None,
-    warehouse: WarehouseOption = None,
-    format: Annotated[str, typer.Option("--format", help="table, csv or json.")] = "table",
-) -> None:
-    """Run SQL on the warehouse through a read-only connection.
-
-    Example: tradeline sql "SELECT type, count(*) FROM timeline GROUP BY type" --format csv
-    """
-    from tradeline.warehouse.query import run_sql
-
-    _check_format(format)
-    _, warehouse_path = settings_and_warehouse(config, warehouse)
-    columns, rows = run_sql(warehouse_path, query)
-    text = render_rows(columns, rows, format)
-    if text is not None:
-        sys.stdout.write(text if text.endswith("\n") else text + "\n")
-
-
-# Further command groups register themselves on `app` when imported (one module per topic).
-# e.g. from flows import cli_archive
-import tradeline.flows.cli_analyst  # noqa: E402
-import tradeline.flows.cli_archive  # noqa: E402, F401
-from tradeline.flows import cli_serve  # noqa: E402, F401
-
-
-def main() -> None:  # pragma: no cover - console entry point
-    app()
-
-
-if __name__ == "__main__":  # pragma: no cover
-    main()
