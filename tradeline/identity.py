@@ -1,4 +1,5 @@
-"""Which company names are one firm: the one rule the company registry and the timeline merge
+"""Which company names are one firm: the one rule extraction (spelling variants within an
+article), the company registry and the timeline merge
 share, so the `companies` view and `timeline` agree.
 
 A name has two forms here:

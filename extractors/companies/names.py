@@ -18,10 +18,10 @@ from rapidfuzz import fuzz, process
 
 from tradeline.extractors.companies.lexicon import CompanyLexicon, GazetteerEntry
 from tradeline.extractors.component_data import DataFile
+from tradeline.identity import same_company
 from tradeline.models.assets import Assets
 
 _WORD = re.compile(r"[a-z0-9]+")
-FUZZY_MIN = 80.0  # one differing word, e.g. "Earth"/"Earths", a one-letter misspelling
 GAZETTEER_FUZZY_MIN = 92.0  # whole folded names: a letter or two apart ("Glencor" / "Glencore")
 _PAREN = re.compile(r"\s*\([^)]*\)")
 _INNER_HYPHEN = re.compile(r"(?<=[^\W\d_])-(?=[^\W\d_])")
@@ -228,5 +228,5 @@ class CompanyNames:
             return True
         if ka[0] != kb[0] or len(ka) != len(kb) or len(ka) < 2:
             return False
-        differing = [(x, y) for x, y in zip(ka, kb, strict=True) if x != y]
-        return len(differing) == 1 and fuzz.ratio(*differing[0]) >= FUZZY_MIN
+        # Spelling variants: the one identity rule the registry and the timeline merge use.
+        return same_company(" ".join(ka), " ".join(kb))
