@@ -1,6 +1,6 @@
-"""Which company names are one firm: the one rule extraction (spelling variants within an
-article), the company registry and the timeline merge
-share, so the `companies` view and `timeline` agree.
+"""Which company names are one firm: the one rule that extraction (spelling variants within an
+article), the company registry and the timeline merge share, so the `companies` view and
+`timeline` agree.
 
 A name has two forms here:
 * its *spelling* (`spelling`, casefolded, whitespace collapsed): `company_key` hashes it, so
