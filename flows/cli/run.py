@@ -88,11 +88,14 @@ def run(
                 "Scale-out with Dask"
             )
 
-    with run_lock(warehouse_path, wait_s=lock_wait, on_wait=stderr.print):
+    from tradeline.warehouse.db import connect, writes_wait
+
+    with (
+        run_lock(warehouse_path, wait_s=lock_wait, on_wait=stderr.print),
+        writes_wait(settings.warehouse.lock_wait_s),
+    ):
         # An unusable warehouse (a directory, not DuckDB, too new) is one clear line here,
         # not a failure logged with its traceback from inside the Prefect flow.
-        from tradeline.warehouse.db import connect
-
         connect(warehouse_path).close()
         with RichProgress() as progress, reporting_to(progress):
             summary = ingest(settings, str(warehouse_path), list(feed) if feed else None)
