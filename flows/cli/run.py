@@ -16,6 +16,7 @@ from tradeline.flows.cli.common import (
     app,
     check_model,
     clean_errors,
+    prefect_api_or_error,
     print_timeline,
     settings_and_warehouse,
 )
@@ -97,7 +98,7 @@ def run(
         # An unusable warehouse (a directory, not DuckDB, too new) is one clear line here,
         # not a failure logged with its traceback from inside the Prefect flow.
         connect(warehouse_path).close()
-        with RichProgress() as progress, reporting_to(progress):
+        with prefect_api_or_error(), RichProgress() as progress, reporting_to(progress):
             summary = ingest(settings, str(warehouse_path), list(feed) if feed else None)
     if show_timeline:
         print_timeline(warehouse_path)
