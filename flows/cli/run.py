@@ -82,7 +82,8 @@ def run(
         ingest = ingest.with_options(task_runner=runner)
         from tradeline.flows.serve import configured_api_url
 
-        if not configured_api_url():
+        if dask_address and not configured_api_url():
+            # A LocalCluster's workers inherit the temporary server's URL; remote ones cannot.
             stderr.print(
                 "note: PREFECT_API_URL is not set, so each Dask worker process starts its own "
                 "temporary Prefect server (slow; its task runs are not in one UI): see README, "
