@@ -2,7 +2,9 @@
 
 The body reads as the list of steps; each task wraps a plain function from `flows.steps`.
 Fetching retries inside the fetcher (per request, with backoff), so tasks themselves don't.
-Tasks are uncached and batches are passed `quote`d (see flows/tasks.py).
+Tasks are uncached and batches are passed `quote`d (see flows/tasks.py). An entry is owed
+until its article is stored (`warehouse/entries.py`): each run also fetches what earlier runs
+still owe, and goes on from the archived page of an entry fetched but not stored.
 """
 
 from __future__ import annotations
@@ -17,10 +19,14 @@ from tradeline.flows import steps, taskrunners
 from tradeline.flows.progress import reporter
 from tradeline.flows.runs import Run, recorded_run
 from tradeline.flows.tasks import batch_task, quote
+from tradeline.records import FeedEntry
+from tradeline.warehouse.db import utcnow, writes_wait
 
 poll_feeds = batch_task(steps.poll_feeds, name="poll-feeds")
 select_new_entries = batch_task(steps.select_new_entries, name="select-new-entries")
+load_archived = batch_task(steps.load_archived, name="load-archived-pages")
 fetch_documents = batch_task(steps.fetch_documents, name="fetch-pages")
+archive_documents = batch_task(steps.archive_documents, name="archive-pages")
 parse_documents = batch_task(steps.parse_documents, name="parse-pages")
 store_results = batch_task(steps.store_results, name="store-batch")
 
@@ -34,21 +40,33 @@ extract_facts = batch_task(_extract_facts, name="extract-facts")
 fetch_parse_extract = batch_task(steps.fetch_parse_extract, name="fetch-parse-extract")
 
 
-def _processed_batches(settings: Settings, entries: list, batch_size: int) -> Iterator[tuple]:
-    """(items, errors) per batch: here as three tasks, or on a Dask cluster as one task each."""
-    batches = steps.batched(entries, batch_size)
+def _processed_batches(
+    settings: Settings, warehouse_path: Path, entries: list[FeedEntry], batch_size: int
+) -> Iterator[tuple[list[FeedEntry], list, list]]:
+    """(entries, items, errors) per batch: here as tasks (each page archived as soon as it is
+    fetched), or on a Dask cluster as one task each (archived with its batch)."""
+    batches = [list(batch) for batch in steps.batched(entries, batch_size)]
     if not taskrunners.runs_in_flow_process():
-        yield from taskrunners.submitted_in_order(fetch_parse_extract, settings, batches, 4)
+        done = taskrunners.submitted_in_order(fetch_parse_extract, settings, batches, 4)
+        for batch, (items, errors) in zip(batches, done, strict=True):
+            yield batch, items, errors
         return
     for batch in batches:
-        docs, fetch_errors = fetch_documents(settings, quote(batch))
-        parsed, parse_errors = parse_documents(quote(docs))
+        archived, to_fetch = [], [e for e in batch if not e.document_id]
+        if len(to_fetch) < len(batch):  # fetched by an earlier run: go on from the archive
+            archived, refetch = load_archived(
+                warehouse_path, quote([e for e in batch if e.document_id])
+            )
+            to_fetch += refetch
+        docs, fetch_errors = fetch_documents(settings, quote(to_fetch))
+        archive_documents(warehouse_path, quote(docs))
+        parsed, parse_errors = parse_documents(quote([*archived, *docs]))
         extractions = extract_facts(settings, quote([article for _, article in parsed]))
         items = [
             (doc, article, extraction)
             for (doc, article), extraction in zip(parsed, extractions, strict=True)
         ]
-        yield items, [*fetch_errors, *parse_errors]
+        yield batch, items, [*fetch_errors, *parse_errors]
 
 
 @flow(name="ingest", validate_parameters=False)
@@ -58,7 +76,9 @@ def ingest(
     """Poll feeds, then fetch → parse → extract → store each batch of new articles.
 
     Recorded as one run of kind 'ingest' (`flows/runs.py`), started only when there is
-    something to store: a poll that finds nothing new leaves only the feed state.
+    something to fetch or record: a poll that finds nothing new and nothing owed leaves only
+    the feed state. Writes wait up to `[warehouse] lock_wait_s` for a file another process
+    holds.
     """
     if isinstance(settings, dict):  # a deployment's parameters arrive as JSON
         settings = Settings.model_validate(settings)
@@ -67,7 +87,10 @@ def ingest(
     warehouse_path = Path(warehouse)
     extractor = steps.get_extractor(settings.model)
     summary = steps.IngestSummary()
-    with recorded_run(warehouse_path, "ingest", extractor, start=False) as run:
+    with (
+        writes_wait(settings.warehouse.lock_wait_s),
+        recorded_run(warehouse_path, "ingest", extractor, start=False) as run,
+    ):
         _ingest(settings, warehouse_path, feeds, batch_size, run, summary)
     return summary
 
@@ -86,6 +109,7 @@ def _ingest(
         summary.run_id = run.id
         return summary.run_id
 
+    started = utcnow()
     results, feed_errors = poll_feeds(settings, feed_configs, warehouse_path)
     summary.feeds_polled = len(results)
     summary.feeds_not_modified = sum(r.not_modified for r in results)
@@ -94,16 +118,24 @@ def _ingest(
     entries, summary.entries_seen, summary.already_stored = select_new_entries(
         warehouse_path, quote(results)
     )
+    summary.owed = steps.owed_count(entries, results)
+    retry = steps.retry_policy(settings)
     progress = reporter()
     for stage in ("fetch", "extract", "store"):
         progress.start(stage, len(entries))
+    if entries or feed_errors:
+        current_run()  # recorded from here on, so an interrupt mid-fetch is recorded too
     if feed_errors:
         store_results(warehouse_path, [], quote(feed_errors), current_run())
-    for items, errors in _processed_batches(settings, entries, batch_size):
-        stored = store_results(warehouse_path, quote(items), quote(errors), current_run())
+    for batch, items, errors in _processed_batches(settings, warehouse_path, entries, batch_size):
+        stored = store_results(
+            warehouse_path, quote(items), quote(errors), current_run(), quote(batch), retry
+        )
         summary.new_articles += stored
         summary.facts += sum(extraction.n_facts for _, _, extraction in items)
         summary.skipped_non_english += sum(
             1 for _, _, extraction in items if extraction.skipped_reason
         )
         summary.errors.extend(errors)
+    if entries:
+        summary.given_up = steps.given_up_since(warehouse_path, started)

@@ -18,6 +18,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from tradeline.warehouse.db import WarehouseError
+from tradeline.warehouse.snapshot import run_lock_file
 
 try:
     import fcntl
@@ -35,9 +36,9 @@ class RunLocked(WarehouseError):
 
 
 def lock_path(warehouse: str | Path) -> Path:
-    """`<warehouse>.lock`, next to the warehouse file."""
-    path = Path(warehouse).expanduser().absolute()
-    return path.with_name(path.name + ".lock")
+    """`<warehouse>.lock`, next to the warehouse file (readers look there for a running
+    ingest: warehouse/snapshot.py)."""
+    return run_lock_file(warehouse)
 
 
 def _holder(fd: int) -> str:

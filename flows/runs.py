@@ -3,8 +3,10 @@ extraction run through `recorded_run`, so a run ends the same way whichever flow
 
 `recorded_run` holds the warehouse's run lock (`runlock.py`), closes the runs of its kind that a
 killed process left 'running' (the lock proves none of them is alive), starts the run, and
-finishes it as 'completed', 'interrupted' (Ctrl-C) or 'failed' (any other exception). Finishing
-also rebuilds the merged timeline (`warehouse.runs.finish_run`).
+finishes it as 'completed', 'interrupted' (Ctrl-C or SIGTERM: `signals.py`) or 'failed' (any
+other exception). Finishing also rebuilds the merged timeline (`warehouse.runs.finish_run`).
+An interrupted run is finished only if the file is free within a moment; otherwise it stays
+'running' and the next run of its kind closes it, so an interrupt never waits on a lock.
 
 The functions below open the warehouse for one short transaction each, like the ingest steps.
 """
@@ -12,14 +14,17 @@ The functions below open the warehouse for one short transaction each, like the 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
 from tradeline.flows.runlock import run_lock
+from tradeline.flows.signals import is_interrupt
 from tradeline.warehouse import runs
-from tradeline.warehouse.db import connect
+from tradeline.warehouse.db import WarehouseError, connect, writes_wait
+
+INTERRUPTED_LOCK_WAIT_S = 1.0  # an interrupted run records itself only if the file is free
 
 
 class RunVersions(Protocol):
@@ -102,7 +107,7 @@ def recorded_run(
     start: bool = True,
 ) -> Iterator[Run]:
     """Lock → close stale runs of `kind` → start (unless `start` is False: lazily, or adopted)
-    → yield → finish as 'completed' / 'interrupted' (KeyboardInterrupt) / 'failed'."""
+    → yield → finish as 'completed' / 'interrupted' (Ctrl-C, SIGTERM) / 'failed'."""
     with run_lock(warehouse_path):
         close_interrupted_runs(warehouse_path, kind)
         run = Run(warehouse_path, kind, versions, notes)
@@ -112,9 +117,13 @@ def recorded_run(
         try:
             yield run
             status = "completed"
-        except KeyboardInterrupt:
-            status = "interrupted"
+        except BaseException as exc:
+            if is_interrupt(exc):
+                status = "interrupted"
             raise
         finally:
-            if run.run_id is not None:
+            if run.run_id is not None and status == "interrupted":
+                with suppress(WarehouseError), writes_wait(INTERRUPTED_LOCK_WAIT_S):
+                    finish_run(warehouse_path, run.run_id, status)
+            elif run.run_id is not None:
                 finish_run(warehouse_path, run.run_id, status)

@@ -1,13 +1,14 @@
 """The ingest steps as plain functions: Prefect tasks wrap them; tests and scripts call them.
 
 Each step opens the warehouse only for a short transaction, so the write lock is held briefly
-and no network or NLP work happens while it is held.
+and no network or NLP work happens while it is held. Feed entries are owed until stored
+(`warehouse/entries.py`): the poll records them with the feed's validators, fetched pages are
+archived before they are parsed, and the store step settles each entry of its batch.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import lru_cache
@@ -18,13 +19,15 @@ from tradeline.config import FeedConfig, FetchConfig, ModelConfig, Settings
 from tradeline.extractors.engine import Extractor
 from tradeline.extractors.page import PageError, is_plain_text, parse_page, parse_text
 from tradeline.flows.progress import reporter
+from tradeline.flows.threads import map_in_threads
 from tradeline.records import Article, Document, Extraction, FeedEntry, FeedResult, IngestError
 from tradeline.sources.feeds import poll_feed
 from tradeline.sources.http import Fetcher, FetchError, FetchResponse
 from tradeline.sources.robots import ROBOTS
 from tradeline.sources.urls import canonical_url, is_local_url, redact_url
+from tradeline.warehouse import entries as owed_entries
 from tradeline.warehouse import load
-from tradeline.warehouse.db import connect
+from tradeline.warehouse.db import connect, transaction, utcnow
 
 ENGLISH = "en"
 
@@ -39,6 +42,8 @@ class IngestSummary:
     feeds_failed: int = 0
     entries_seen: int = 0
     already_stored: int = 0
+    owed: int = 0  # entries of earlier runs tried again (failed, interrupted, not modified)
+    given_up: int = 0
     new_articles: int = 0
     skipped_non_english: int = 0
     facts: int = 0
@@ -48,9 +53,11 @@ class IngestSummary:
         return (
             f"feeds polled: {self.feeds_polled} ({self.feeds_not_modified} unchanged, "
             f"{self.feeds_failed} failed) · entries: {self.entries_seen} "
-            f"({self.already_stored} already stored) · new articles: {self.new_articles} "
+            f"({self.already_stored} already stored, {self.owed} owed from earlier runs) · "
+            f"new articles: {self.new_articles} "
             f"({self.skipped_non_english} not English) · facts: {self.facts} · "
             f"errors: {len(self.errors)}"
+            + (f" ({self.given_up} given up)" if self.given_up else "")
         )
 
 
@@ -90,13 +97,18 @@ def poll_feeds(
         # Sources are keyed and stored by the redacted URL: a token in a feed URL never
         # reaches the warehouse (feeds differing only in a secret would share one row).
         states = {feed.url: load.get_source_state(con, redact_url(feed.url)) for feed in feeds}
+        # A feed owing an entry whose link held a secret is asked without validators: only
+        # its answer gives that link back.
+        unconditional = {
+            feed.url for feed in feeds if owed_entries.owes_redacted(con, redact_url(feed.url))
+        }
     results: list[FeedResult] = []
     errors: list[IngestError] = []
     progress = reporter()
     progress.start("feeds", len(feeds))
     with Fetcher(settings.fetch) as fetcher:
         for feed in feeds:
-            state = states.get(feed.url) or {}
+            state = {} if feed.url in unconditional else states.get(feed.url) or {}
             result = poll_feed(
                 fetcher,
                 feed.url,
@@ -108,7 +120,9 @@ def poll_feeds(
             if result.error:
                 errors.append(_error(feed.url, "feed", result.error))
             progress.advance("feeds")
-    with connect(warehouse_path) as con:
+    with connect(warehouse_path) as con, transaction(con):
+        # The validators commit with the entries they cover: a 304 next time hides none.
+        owed_entries.record_seen(con, _seen_entries(results), utcnow())
         for feed, result in zip(feeds, results, strict=True):
             state = states.get(feed.url) or {}
             load.update_source_state(
@@ -125,20 +139,99 @@ def poll_feeds(
     return results, errors
 
 
+def entry_key(url: str) -> str:
+    """The key of a feed entry: the id of the article it owes (`Article.id_for`)."""
+    return Article.id_for(canonical_url(url))
+
+
+def _seen_entries(results: Iterable[FeedResult]) -> list[owed_entries.SeenEntry]:
+    """The polled entries as recorded: links and feed URLs redacted."""
+    seen = []
+    for result in results:
+        for entry in result.entries:
+            url = redact_url(entry.url)
+            seen.append(
+                owed_entries.SeenEntry(
+                    article_id=entry_key(entry.url),
+                    url=url,
+                    url_redacted=url != entry.url,
+                    source_url=redact_url(entry.feed_url or result.url),
+                    title=entry.title,
+                    published=entry.published,
+                )
+            )
+    return seen
+
+
 def select_new_entries(
     warehouse_path: Path, results: Iterable[FeedResult]
 ) -> tuple[list[FeedEntry], int, int]:
-    """Entries whose canonical URL is not stored yet, each once; with seen and known counts."""
+    """What to fetch: the polled entries not stored yet, then the entries earlier runs still
+    owe for these feeds (whatever the feeds answered now, 304 included), each once; an entry
+    failed earlier waits for its next try, and one given up is not fetched again. Returns
+    them with the number of entries seen and of those already stored."""
+    results = list(results)
     candidates: dict[str, FeedEntry] = {}
     seen = 0
     for result in results:
         for entry in result.entries:
             seen += 1
             candidates.setdefault(canonical_url(entry.url), entry)
+    keys = {url: Article.id_for(url) for url in candidates}
+    sources = sorted({redact_url(r.url) for r in results})
     with connect(warehouse_path) as con:
         known = load.known_canonical_urls(con, candidates.keys())
-    new = [entry for key, entry in candidates.items() if key not in known]
-    return new, seen, len(candidates) - len(new)
+        due = owed_entries.owed(con, sources, list(keys.values()), utcnow())
+        recorded = owed_entries.recorded(con, keys.values())
+    new = []
+    for url, entry in candidates.items():
+        key = keys[url]
+        if url in known or (key in recorded and key not in due):
+            continue  # stored, waiting for its next try, or given up
+        archived = due.pop(key, None)
+        new.append(_with_archive(entry, archived.document_id if archived else None))
+    return [*new, *due.values()], seen, len(known)
+
+
+def _with_archive(entry: FeedEntry, document_id: str | None) -> FeedEntry:
+    if document_id is None:
+        return entry
+    return FeedEntry(entry.url, entry.title, entry.published, entry.feed_url, document_id)
+
+
+def owed_count(entries: Sequence[FeedEntry], results: Iterable[FeedResult]) -> int:
+    """How many of the entries to fetch come from earlier runs rather than from this poll."""
+    polled = {entry_key(e.url) for r in results for e in r.entries}
+    return sum(entry_key(e.url) not in polled or e.document_id is not None for e in entries)
+
+
+def archive_documents(warehouse_path: Path, docs: Sequence[Document]) -> int:
+    """Archive fetched pages at once, in their own short transaction, and mark their entries
+    fetched: a failure later in the batch (a parse, a kill, a lock) never throws a fetch away."""
+    if not docs:
+        return 0
+    with connect(warehouse_path) as con, transaction(con):
+        added = load.archive_documents(con, docs)
+        owed_entries.mark_fetched(
+            con, {Article.id_for(d.canonical_url): d.document_id for d in docs}, utcnow()
+        )
+    return added
+
+
+def load_archived(
+    warehouse_path: Path, entries: Sequence[FeedEntry]
+) -> tuple[list[Document], list[FeedEntry]]:
+    """The archived pages of owed entries fetched by an earlier run; entries whose document is
+    gone come back to be fetched again."""
+    with connect(warehouse_path) as con:
+        docs = load.load_documents(con, [e.document_id for e in entries if e.document_id])
+    found = [docs[e.document_id] for e in entries if e.document_id in docs]
+    reporter().advance("fetch", len(found))
+    missing = [
+        FeedEntry(e.url, e.title, e.published, e.feed_url) for e in entries
+        if e.document_id not in docs
+    ]
+    return found, missing
 
 
 def _may_read_local(entry: FeedEntry) -> bool:
@@ -177,9 +270,13 @@ def fetch_documents(
 
     docs: list[Document] = []
     errors: list[IngestError] = []
-    with Fetcher(settings.fetch) as fetcher, ThreadPoolExecutor(settings.fetch.concurrency) as pool:
-        for outcome in pool.map(lambda e: fetch_one(fetcher, e), entries):
-            (errors if isinstance(outcome, IngestError) else docs).append(outcome)
+    with Fetcher(settings.fetch) as fetcher:
+        # daemon threads: on Ctrl-C a request in flight is abandoned, never waited for
+        outcomes = map_in_threads(
+            lambda e: fetch_one(fetcher, e), list(entries), settings.fetch.concurrency
+        )
+    for outcome in outcomes:
+        (errors if isinstance(outcome, IngestError) else docs).append(outcome)
     return docs, errors
 
 
@@ -254,14 +351,52 @@ def store_results(
     items: Sequence[tuple[Document | None, Article, Extraction]],
     errors: Sequence[IngestError],
     run_id: str,
+    entries: Sequence[FeedEntry] = (),
+    retry: owed_entries.RetryPolicy | None = None,
 ) -> int:
-    """One short write transaction per batch; returns the number of new articles."""
-    with connect(warehouse_path) as con:
+    """One short write transaction per batch; returns the number of new articles.
+
+    Every feed entry whose article this stores is owed no more; the other `entries` of the
+    batch (its feed entries, for an ingest) count a failed attempt under `retry`.
+    """
+    now = utcnow()
+    with connect(warehouse_path) as con, transaction(con):
         result = load.store_batch(con, items, run_id) if items else None
         if errors:
             load.record_errors(con, errors, run_id)
+        stored = {article.article_id for _, article, _ in items}
+        owed_entries.mark_stored(con, stored, now)
+        if entries:
+            failures = _failures(entries, stored, errors)
+            owed_entries.mark_failed(con, failures, retry or owed_entries.RetryPolicy(), now)
     reporter().advance("store", len(items))
     return result.new_articles if result else 0
+
+
+def _failures(
+    entries: Sequence[FeedEntry], stored: set[str], errors: Sequence[IngestError]
+) -> dict[str, str]:
+    """Entry key → reason for each entry of a batch whose article was not stored."""
+    reasons = {e.url: e.reason for e in errors}
+    return {
+        key: reasons.get(redact_url(entry.url), "not stored")
+        for entry in entries
+        if (key := entry_key(entry.url)) not in stored
+    }
+
+
+def given_up_since(warehouse_path: Path, since: datetime) -> int:
+    """Entries given up since a moment (this run's start), for the summary."""
+    with connect(warehouse_path) as con:
+        return owed_entries.given_up_since(con, since)
+
+
+def retry_policy(settings: Settings) -> owed_entries.RetryPolicy:
+    """The configured backoff for owed entries ([fetch] entry_*)."""
+    fetch = settings.fetch
+    return owed_entries.RetryPolicy(
+        fetch.entry_attempts, fetch.entry_backoff_s, fetch.entry_backoff_max_s
+    )
 
 
 def batched(items: Sequence, size: int) -> Iterable[Sequence]:

@@ -58,21 +58,33 @@ def feed_xml(base: str, n: int) -> str:
 
 
 class NewsSite:
-    """A feed of `n` articles; counts page requests so a test can act after the k-th."""
+    """A feed of `n` articles; counts page requests so a test can act after the k-th. With an
+    `etag` the feed sends it and answers 304 to a request that sends it back, as most real
+    feeds do (`feed_statuses` lists what each feed request got)."""
 
-    def __init__(self, server: HTTPServer, n: int) -> None:
+    def __init__(self, server: HTTPServer, n: int, etag: str | None = None) -> None:
         self.server = server
         self.n = n
+        self.etag = etag
         self.base = server.url_for("").rstrip("/")
         self.page_hits = 0
+        self.feed_statuses: list[int] = []
         self.gate = threading.Event()  # pages are answered only while it is set
         self.gate.set()
         self._cond = threading.Condition()
         server.expect_request("/robots.txt").respond_with_data("", status=404)
-        server.expect_request("/feed.xml").respond_with_data(
-            feed_xml(self.base, n), content_type="application/rss+xml"
-        )
+        server.expect_request("/feed.xml").respond_with_handler(self._feed)
         server.expect_request(_StoryPath()).respond_with_handler(self._page)
+
+    def _feed(self, request: Request) -> Response:
+        if self.etag and request.headers.get("If-None-Match") == self.etag:
+            self.feed_statuses.append(304)
+            return Response(status=304, headers={"ETag": self.etag})
+        self.feed_statuses.append(200)
+        headers = {"ETag": self.etag} if self.etag else {}
+        return Response(
+            feed_xml(self.base, self.n), content_type="application/rss+xml", headers=headers
+        )
 
     @property
     def feed_url(self) -> str:
@@ -106,7 +118,10 @@ class _StoryPath(URIPattern):
         return uri.startswith("/story/")
 
 
-def write_config(tmp: Path, feed_url: str, warehouse: Path, timeout_s: float = 5) -> Path:
+def write_config(
+    tmp: Path, feed_url: str, warehouse: Path, timeout_s: float = 5, fetch_extra: str = ""
+) -> Path:
+    """A config for the test site; `fetch_extra` adds lines to its [fetch] section."""
     tmp.mkdir(parents=True, exist_ok=True)
     config = tmp / "tradeline.toml"
     config.write_text(
@@ -114,6 +129,7 @@ def write_config(tmp: Path, feed_url: str, warehouse: Path, timeout_s: float = 5
 path = "{warehouse.as_posix()}"
 
 [fetch]
+{fetch_extra}
 timeout_s = {timeout_s}
 retries = 1
 backoff_s = 0.01
@@ -130,10 +146,14 @@ url = "{feed_url}"
     return config
 
 
-def cli_env() -> dict[str, str]:
+def cli_env(prefect_api: bool = True) -> dict[str, str]:
     """The environment for a `tradeline` subprocess: this session's Prefect server if one runs
-    (saves starting a temporary server per process), and no TRADELINE_* leaking in."""
+    (saves starting a temporary server per process; without `prefect_api` the process starts
+    its own), and no TRADELINE_* leaking in."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("TRADELINE_")}
+    if not prefect_api:
+        env.pop("PREFECT_API_URL", None)
+        return env
     try:
         from prefect.settings import PREFECT_API_URL
 
@@ -145,12 +165,14 @@ def cli_env() -> dict[str, str]:
     return env
 
 
-def start_cli(*args: str, cwd: Path, env: dict[str, str] | None = None) -> subprocess.Popen[str]:
+def start_cli(
+    *args: str, cwd: Path, env: dict[str, str] | None = None, prefect_api: bool = True
+) -> subprocess.Popen[str]:
     """`tradeline ARGS` in its own process group, so a kill reaches anything it started."""
     return subprocess.Popen(
         [sys.executable, "-m", "tradeline.flows.cli", *args],
         cwd=cwd,
-        env={**cli_env(), **(env or {})},
+        env={**cli_env(prefect_api), **(env or {})},
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,

@@ -53,6 +53,11 @@ class FetchConfig(_Section):
     concurrency: int = Field(4, ge=1)
     per_host_concurrency: int = Field(2, ge=1)  # requests in flight to one host at most
     respect_robots: bool = True  # robots.txt Disallow is obeyed and Crawl-delay honoured
+    # An entry whose page failed is owed: retried by later runs, the n-th failure waiting
+    # entry_backoff_s * 2**(n-1) (at most entry_backoff_max_s), given up after entry_attempts.
+    entry_attempts: int = Field(12, ge=1)
+    entry_backoff_s: float = Field(60.0, ge=0)
+    entry_backoff_max_s: float = Field(6 * 3600.0, ge=0)
 
 
 class ModelConfig(_Section):
@@ -68,6 +73,9 @@ class ModelConfig(_Section):
 
 class WarehouseConfig(_Section):
     path: str | None = None
+    # How long, in total, each write of an ingest waits while another process holds the file
+    # (a query, a notebook, the DuckDB CLI); what the run fetched is kept meanwhile.
+    lock_wait_s: float = Field(300.0, ge=0)
 
 
 class ScheduleConfig(_Section):

@@ -43,6 +43,8 @@ class FeedEntry:
     title: str | None = None
     published: str | None = None  # ISO date (YYYY-MM-DD) from the feed entry, if any
     feed_url: str | None = None
+    # An entry owed since an earlier run whose page is archived already: go on from it.
+    document_id: str | None = None
 
 
 @dataclass(slots=True)

@@ -2,23 +2,29 @@
 
 A writable open brings the schema up to date (pending migrations, then the views if a migration
 ran or their SQL changed) so every caller sees the same tables; a read-only open never changes
-the file, so analysts can query a live warehouse copy. `transaction` is the one transaction
-helper of the package.
+the file, so analysts can query a live warehouse copy. While another process runs an ingest,
+a read-only open queries a private snapshot instead (`snapshot.py`), so a long query never
+holds the file the ingest must write. `transaction` is the one transaction helper of the
+package.
 """
 
 from __future__ import annotations
 
+import logging
 import re
 import time
 import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
+from contextvars import ContextVar
 from datetime import UTC, datetime
 from pathlib import Path
 
 import duckdb
 
-from tradeline.warehouse import migrations
+from tradeline.warehouse import migrations, snapshot
+
+log = logging.getLogger(__name__)
 
 
 class WarehouseError(Exception):
@@ -26,17 +32,60 @@ class WarehouseError(Exception):
 
 
 WRITE_LOCK_WAIT_S = 10.0
+NOTICE_AFTER_S = 2.0  # a write still waiting after this long says so (once), naming the holder
+_write_wait_s: ContextVar[float] = ContextVar("write_wait_s", default=WRITE_LOCK_WAIT_S)
 
-_LOCK_HOLDER = re.compile(r"Conflicting lock is held in (.+?)(?:\. See also|$)")
+_LOCK_HOLDER = re.compile(r"Conflicting lock is held in (?P<exe>.+?) \(PID (?P<pid>\d+)\)")
+_HOLDER_READS = "read-only mode"  # DuckDB says a reader could get in: the holder only reads
+
+
+@contextmanager
+def writes_wait(seconds: float) -> Iterator[None]:
+    """Writable opens in this block wait up to `seconds` for a file another process holds
+    (the ingest passes `[warehouse] lock_wait_s`, so its fetched pages outwait a query)."""
+    token = _write_wait_s.set(seconds)
+    try:
+        yield
+    finally:
+        _write_wait_s.reset(token)
+
+
+def _holder(msg: str) -> str:
+    """'duckdb -readonly w.duckdb (PID 42)' from DuckDB's lock message (and /proc, on Linux)."""
+    match = _LOCK_HOLDER.search(msg)
+    if not match:
+        return "another process"
+    pid = match.group("pid")
+    try:
+        raw = Path(f"/proc/{pid}/cmdline").read_bytes()
+        command = " ".join(raw.decode("utf-8", "replace").split("\0")).strip()
+    except OSError:
+        command = ""
+    command = command or match.group("exe").strip()
+    if len(command) > 80:
+        command = command[:77] + "..."
+    return f"{command} (PID {pid})"
+
+
+def _lock_message(path: Path, msg: str, *, read_only: bool) -> str:
+    """Who holds the file, and what to do about it, in one line."""
+    holder = _holder(msg)
+    if read_only:
+        remedy = ("it is writing: try again when it has finished (tradeline's queries wait "
+                  "$TRADELINE_LOCK_WAIT_S seconds)")
+    elif _HOLDER_READS in msg:
+        remedy = ("it holds the file open to read: close that session (DuckDB CLI, notebook, "
+                  "long query), or let writes wait longer with [warehouse] lock_wait_s")
+    else:
+        remedy = "it is writing: only one process may write, so run again when it has finished"
+    return f"warehouse {path} is locked by another process: {holder}; {remedy}"
 
 
 def _explain(path: Path, exc: duckdb.Error, *, read_only: bool) -> WarehouseError:
     """Map a DuckDB open failure to a one-line WarehouseError naming the cause."""
     msg = str(exc)
     if "Conflicting lock" in msg:
-        match = _LOCK_HOLDER.search(msg)
-        holder = match.group(1).strip() if match else "another process"
-        return WarehouseError(f"warehouse {path} is locked by another process: {holder}")
+        return WarehouseError(_lock_message(path, msg, read_only=read_only))
     if "not a valid DuckDB database file" in msg:
         return WarehouseError(f"{path} exists but is not a DuckDB database file")
     if "different configuration" in msg:
@@ -60,11 +109,13 @@ def connect(
 
     lock_wait_s: while another process holds the file (DuckDB allows one writer and no readers
     from other processes meanwhile), retry for up to this many seconds before failing. Default:
-    WRITE_LOCK_WAIT_S for a writable open (an analyst's read holds the file for one query, so
-    the ingest steps wait it out), 0 for a read-only one (query.py passes its own wait).
+    for a writable open WRITE_LOCK_WAIT_S, or what `writes_wait` set (an analyst's read holds
+    the file for one query, so the ingest steps wait it out); 0 for a read-only one (query.py
+    passes its own wait). A read-only open while another process runs an ingest returns a
+    connection to a private snapshot of the file (`snapshot.py`).
     """
     if lock_wait_s is None:
-        lock_wait_s = 0.0 if read_only else WRITE_LOCK_WAIT_S
+        lock_wait_s = 0.0 if read_only else _write_wait_s.get()
     path = Path(path).expanduser()
     if read_only:
         if not path.is_file():
@@ -78,7 +129,10 @@ def connect(
             raise WarehouseError(
                 f"warehouse {path} is not writable: cannot create {path.parent} ({exc.strerror})"
             ) from exc
-    con = _open_waiting(path, read_only, lock_wait_s)
+    if read_only and snapshot.ingest_running(path):
+        con = _open_snapshot(path, lock_wait_s)
+    else:
+        con = _open_waiting(path, read_only, lock_wait_s)
     try:
         if read_only:
             migrations.check_version(con, path)
@@ -102,6 +156,7 @@ def _open_waiting(path: Path, read_only: bool, lock_wait_s: float) -> duckdb.Duc
     """duckdb.connect, retried with a growing pause (50 ms to 1 s) while the file is locked."""
     deadline = time.monotonic() + max(lock_wait_s, 0.0)
     pause = 0.05
+    said = False
     while True:
         try:
             return duckdb.connect(str(path), read_only=read_only)
@@ -112,8 +167,25 @@ def _open_waiting(path: Path, read_only: bool, lock_wait_s: float) -> duckdb.Duc
                 if locked and lock_wait_s > 0:
                     error = WarehouseError(f"{error} (still locked after {lock_wait_s:g} s)")
                 raise error from exc
+            waited = time.monotonic() - (deadline - max(lock_wait_s, 0.0))
+            if not said and not read_only and waited >= NOTICE_AFTER_S:
+                log.warning("%s; waiting up to %g s", _explain(path, exc, read_only=read_only),
+                            lock_wait_s)
+                said = True
         time.sleep(pause)
         pause = min(pause * 2, 1.0)
+
+
+def _open_snapshot(path: Path, lock_wait_s: float) -> duckdb.DuckDBPyConnection:
+    """Copy the file while a read-only open keeps writers out (one batch's pause), then open
+    the copy: the ingest writes on while the query runs."""
+    live = _open_waiting(path, True, lock_wait_s)
+    try:
+        with snapshot.copied(path) as copy:
+            live.close()
+            return _open_waiting(copy, True, 0.0)
+    finally:
+        live.close()
 
 
 _in_transaction: weakref.WeakSet[duckdb.DuckDBPyConnection] = weakref.WeakSet()

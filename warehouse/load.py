@@ -198,6 +198,15 @@ def _article_row(article: Article, document_id: str | None, now: datetime) -> di
     }
 
 
+def archive_documents(con: duckdb.DuckDBPyConnection, docs: Sequence[Document]) -> int:
+    """Archive fetched pages on their own, before they are parsed, so no later failure throws
+    the fetch away; `store_batch` finds them there (anti-join). Returns documents added."""
+    now = utcnow()
+    rows = {doc.document_id: _document_row(doc, now) for doc in docs}
+    with transaction(con):
+        return _insert(con, "documents", list(rows.values()))
+
+
 def store_batch(
     con: duckdb.DuckDBPyConnection,
     items: Sequence[tuple[Document | None, Article, Extraction]],
@@ -211,7 +220,7 @@ def store_batch(
     """
     if not items:
         return StoreResult()
-    if con.execute("SELECT 1 FROM extraction_runs WHERE run_id = ?", [run_id]).fetchone() is None:
+    if con.execute("SELECT 1 FROM extraction_runs WHERE run_id = ?", [run_id]).fetchall() == []:
         raise ValueError(f"no extraction run {run_id!r}; call start_run first")
     now = utcnow()
     documents: dict[str, dict[str, Any]] = {}
@@ -330,6 +339,40 @@ def record_errors(
 # --- archive -------------------------------------------------------------------------------
 
 
+def _document(r: dict[str, Any]) -> Document:
+    """A `documents` row (with its body) back as the Document that was archived."""
+    return Document(
+        url=r["url"],
+        final_url=r["final_url"],
+        canonical_url=r["canonical_url"],
+        body=_decompress(r["document_id"], r["body_zlib"], r["content_hash"]),
+        status=r["http_status"],
+        content_type=r["content_type"],
+        fetched_at=_to_utc_aware(r["fetched_at"]),
+        etag=r["etag"],
+        last_modified=r["last_modified"],
+        origin=r["origin"],
+        feed_url=r["source_url"],
+        feed_published=r["feed_published"],
+        feed_title=r["feed_title"],
+    )
+
+
+def load_documents(
+    con: duckdb.DuckDBPyConnection, document_ids: Iterable[str]
+) -> dict[str, Document]:
+    """Archived documents by id (ids not archived are left out), bodies checked."""
+    cur = con.execute(
+        "SELECT * FROM documents WHERE document_id IN (SELECT unnest(?::VARCHAR[]))",
+        [list(dict.fromkeys(document_ids))],
+    )
+    names = [d[0] for d in cur.description]
+    return {
+        doc.document_id: doc
+        for doc in (_document(dict(zip(names, row, strict=True))) for row in cur.fetchall())
+    }
+
+
 def _decompress(document_id: str, body_zlib: bytes, content_hash: str) -> bytes:
     body = zlib.decompress(body_zlib)
     if hashlib.sha256(body).hexdigest() != content_hash:
@@ -396,21 +439,7 @@ def iter_archived(
         names = [d[0] for d in cur.description]
         for values in cur.fetchall():
             r = dict(zip(names, values, strict=True))
-            doc = Document(
-                url=r["d_url"],
-                final_url=r["final_url"],
-                canonical_url=r["d_canonical_url"],
-                body=_decompress(r["document_id"], r["body_zlib"], r["content_hash"]),
-                status=r["http_status"],
-                content_type=r["content_type"],
-                fetched_at=_to_utc_aware(r["fetched_at"]),
-                etag=r["etag"],
-                last_modified=r["last_modified"],
-                origin=r["origin"],
-                feed_url=r["source_url"],
-                feed_published=r["feed_published"],
-                feed_title=r["feed_title"],
-            )
+            doc = _document({**r, "url": r["d_url"], "canonical_url": r["d_canonical_url"]})
             article = Article(
                 article_id=r["article_id"],
                 url=r["url"],

@@ -19,9 +19,11 @@ from tradeline.flows.cli.common import (
     app,
     check_model,
     clean_errors,
+    prefect_api_or_error,
     settings_and_warehouse,
 )
 from tradeline.flows.console import RichProgress, print_errors, render_rows, stderr
+from tradeline.flows.signals import is_interrupt
 
 runs_app = typer.Typer(no_args_is_help=False, invoke_without_command=True)  # help: `runs`
 app.add_typer(runs_app, name="runs")
@@ -114,16 +116,17 @@ def reextract(
     if not warehouse_path.is_file():
         raise UserError(f"warehouse {warehouse_path} does not exist: import or run first")
     try:
-        with RichProgress() as progress, reporting_to(progress):
+        with prefect_api_or_error(), RichProgress() as progress, reporting_to(progress):
             summary = reextract_flow(
                 settings, str(warehouse_path), since=since, source=source, model=model,
                 resume=resume,
             )
     except RunError as exc:
         raise UserError(str(exc)) from None
-    except KeyboardInterrupt:
-        stderr.print("interrupted: resume with `tradeline reextract --resume RUN_ID` "
-                     "(see `tradeline runs`)")
+    except BaseException as exc:
+        if is_interrupt(exc):
+            stderr.print("interrupted: resume with `tradeline reextract --resume RUN_ID` "
+                         "(see `tradeline runs`)")
         raise
     stderr.print(f"[bold]{summary.line()}[/]", highlight=False)
     print_errors(summary.errors)

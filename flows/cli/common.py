@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import functools
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
@@ -14,6 +15,7 @@ import typer
 
 from tradeline.config import ConfigError, Settings, load_settings
 from tradeline.flows.console import render_rows, stderr
+from tradeline.flows.signals import exit_status, is_interrupt, sigterm_interrupts
 
 app = typer.Typer(
     name="tradeline",
@@ -52,20 +54,39 @@ def _known_errors() -> tuple[type[BaseException], ...]:
 
 
 def clean_errors(func: F) -> F:
-    """Known failures become `error: …` on stderr with exit status 2."""
+    """Known failures become `error: …` on stderr with exit status 2; Ctrl-C and SIGTERM
+    become `interrupted` with exit status 130 or 143 (flows/signals.py)."""
 
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
-            return func(*args, **kwargs)
+            with sigterm_interrupts():
+                return func(*args, **kwargs)
         except _known_errors() as exc:
             stderr.print(f"[bold red]error:[/] {exc}", highlight=False)
             raise typer.Exit(2) from None
-        except KeyboardInterrupt:
+        except BaseException as exc:
+            if not is_interrupt(exc):
+                raise
             stderr.print("interrupted")
-            raise typer.Exit(130) from None
+            raise typer.Exit(exit_status(exc)) from None
 
     return wrapper  # type: ignore[return-value]
+
+
+@contextmanager
+def prefect_api_or_error() -> Iterator[None]:
+    """Flows in this block report to the configured Prefect API, else to a temporary server
+    that Ctrl-C does not reach (flows/prefect_server.py); a server that cannot start is one
+    line."""
+    from tradeline.flows.prefect_server import prefect_api
+    from tradeline.flows.serve import ServeError
+
+    try:
+        with prefect_api():
+            yield
+    except ServeError as exc:  # only starting the server raises it
+        raise UserError(str(exc)) from None
 
 
 def settings_and_warehouse(config: Path | None, warehouse: Path | None) -> tuple[Settings, Path]:

@@ -16,6 +16,7 @@ from tradeline.flows.cli.common import (
     app,
     check_model,
     clean_errors,
+    prefect_api_or_error,
     print_timeline,
     settings_and_warehouse,
 )
@@ -81,20 +82,24 @@ def run(
         ingest = ingest.with_options(task_runner=runner)
         from tradeline.flows.serve import configured_api_url
 
-        if not configured_api_url():
+        if dask_address and not configured_api_url():
+            # A LocalCluster's workers inherit the temporary server's URL; remote ones cannot.
             stderr.print(
                 "note: PREFECT_API_URL is not set, so each Dask worker process starts its own "
                 "temporary Prefect server (slow; its task runs are not in one UI): see README, "
                 "Scale-out with Dask"
             )
 
-    with run_lock(warehouse_path, wait_s=lock_wait, on_wait=stderr.print):
+    from tradeline.warehouse.db import connect, writes_wait
+
+    with (
+        run_lock(warehouse_path, wait_s=lock_wait, on_wait=stderr.print),
+        writes_wait(settings.warehouse.lock_wait_s),
+    ):
         # An unusable warehouse (a directory, not DuckDB, too new) is one clear line here,
         # not a failure logged with its traceback from inside the Prefect flow.
-        from tradeline.warehouse.db import connect
-
         connect(warehouse_path).close()
-        with RichProgress() as progress, reporting_to(progress):
+        with prefect_api_or_error(), RichProgress() as progress, reporting_to(progress):
             summary = ingest(settings, str(warehouse_path), list(feed) if feed else None)
     if show_timeline:
         print_timeline(warehouse_path)
