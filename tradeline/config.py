@@ -70,6 +70,13 @@ class WarehouseConfig(_Section):
     path: str | None = None
 
 
+class QueryConfig(_Section):
+    """Limits on analysts' SQL (`tradeline sql` and `recipe`)."""
+
+    timeout_s: float = Field(120.0, ge=0)  # a query is stopped after this; 0: no limit
+    max_rows: int = Field(1000, ge=0)  # rows a table shows (csv/json print all); 0: no limit
+
+
 class ScheduleConfig(_Section):
     cron: str | None = None
     interval_s: int | None = Field(None, gt=0)
@@ -82,6 +89,7 @@ class Settings(_Section):
     fetch: FetchConfig = Field(default_factory=FetchConfig)
     model: ModelConfig = Field(default_factory=ModelConfig)
     warehouse: WarehouseConfig = Field(default_factory=WarehouseConfig)
+    query: QueryConfig = Field(default_factory=QueryConfig)
     schedule: ScheduleConfig = Field(default_factory=ScheduleConfig)
     config_path: str | None = None  # where these settings came from, for messages
 

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import duckdb
 
-from tradeline.warehouse import migrations
+from tradeline.warehouse import fileformat, migrations
 
 
 class WarehouseError(Exception):
@@ -33,6 +33,10 @@ _LOCK_HOLDER = re.compile(r"Conflicting lock is held in (.+?)(?:\. See also|$)")
 def _explain(path: Path, exc: duckdb.Error, *, read_only: bool) -> WarehouseError:
     """Map a DuckDB open failure to a one-line WarehouseError naming the cause."""
     msg = str(exc)
+    if _disk_full(msg):
+        return WarehouseError(
+            f"no space left on the disk holding warehouse {path}: free some space and run again"
+        )
     if "Conflicting lock" in msg:
         match = _LOCK_HOLDER.search(msg)
         holder = match.group(1).strip() if match else "another process"
@@ -53,8 +57,26 @@ def _explain(path: Path, exc: duckdb.Error, *, read_only: bool) -> WarehouseErro
     return WarehouseError(f"cannot open warehouse {path}: {first_line}")
 
 
+def _disk_full(message: str) -> bool:
+    """DuckDB's wording of ENOSPC (its IO errors carry the OS message)."""
+    lowered = message.lower()
+    return "no space left on device" in lowered or "disk full" in lowered
+
+
+def explain_write_error(path: str | Path, exc: duckdb.Error) -> WarehouseError | None:
+    """A write that failed for a reason the user fixes outside tradeline (a full disk), as a
+    one-line WarehouseError; None for anything else."""
+    if _disk_full(str(exc)):
+        return _explain(Path(path), exc, read_only=False)
+    return None
+
+
 def connect(
-    path: str | Path, *, read_only: bool = False, lock_wait_s: float | None = None
+    path: str | Path,
+    *,
+    read_only: bool = False,
+    lock_wait_s: float | None = None,
+    config: dict[str, str | bool | int | float] | None = None,
 ) -> duckdb.DuckDBPyConnection:
     """Open the warehouse; a writable open creates it and applies pending migrations and views.
 
@@ -62,6 +84,10 @@ def connect(
     from other processes meanwhile), retry for up to this many seconds before failing. Default:
     WRITE_LOCK_WAIT_S for a writable open (an analyst's read holds the file for one query, so
     the ingest steps wait it out), 0 for a read-only one (query.py passes its own wait).
+    config: DuckDB settings for the connection (query.py's read-only sandbox).
+
+    An existing file must have a DuckDB header (checked before DuckDB guesses its format) and
+    hold tradeline's schema; a writable open may also take a DuckDB file with no tables yet.
     """
     if lock_wait_s is None:
         lock_wait_s = 0.0 if read_only else WRITE_LOCK_WAIT_S
@@ -78,8 +104,17 @@ def connect(
             raise WarehouseError(
                 f"warehouse {path} is not writable: cannot create {path.parent} ({exc.strerror})"
             ) from exc
-    con = _open_waiting(path, read_only, lock_wait_s)
+    if path.is_file():
+        problem = fileformat.check_header(path)
+        if problem is not None:
+            raise WarehouseError(f"{path} exists but is not a DuckDB database file: it {problem}")
+    con = _open_waiting(path, read_only, lock_wait_s, config or {})
     try:
+        if not fileformat.is_tradeline_schema(con, new_ok=not read_only):
+            raise WarehouseError(
+                f"{path} is a DuckDB database but not a tradeline warehouse "
+                "(it has no schema_migrations table)"
+            )
         if read_only:
             migrations.check_version(con, path)
         else:
@@ -89,6 +124,9 @@ def connect(
     except migrations.SchemaTooNew as exc:
         con.close()
         raise WarehouseError(str(exc)) from exc
+    except WarehouseError:
+        con.close()
+        raise
     except duckdb.Error as exc:
         con.close()
         raise _explain(path, exc, read_only=read_only) from exc
@@ -98,13 +136,15 @@ def connect(
     return con
 
 
-def _open_waiting(path: Path, read_only: bool, lock_wait_s: float) -> duckdb.DuckDBPyConnection:
+def _open_waiting(
+    path: Path, read_only: bool, lock_wait_s: float, config: dict[str, str | bool | int | float]
+) -> duckdb.DuckDBPyConnection:
     """duckdb.connect, retried with a growing pause (50 ms to 1 s) while the file is locked."""
     deadline = time.monotonic() + max(lock_wait_s, 0.0)
     pause = 0.05
     while True:
         try:
-            return duckdb.connect(str(path), read_only=read_only)
+            return duckdb.connect(str(path), read_only=read_only, config=config)
         except duckdb.Error as exc:
             locked = "Conflicting lock" in str(exc)
             if not locked or time.monotonic() + pause > deadline:
