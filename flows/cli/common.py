@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
 import typer
+from rich.markup import escape
 
 from tradeline.config import ConfigError, Settings, load_settings
 from tradeline.flows.console import render_rows, stderr
@@ -59,7 +60,8 @@ def clean_errors(func: F) -> F:
         try:
             return func(*args, **kwargs)
         except _known_errors() as exc:
-            stderr.print(f"[bold red]error:[/] {exc}", highlight=False)
+            # one line, whatever the terminal width; brackets in the message are text
+            stderr.print(f"[bold red]error:[/] {escape(str(exc))}", highlight=False, soft_wrap=True)
             raise typer.Exit(2) from None
         except KeyboardInterrupt:
             stderr.print("interrupted")
