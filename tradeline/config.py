@@ -52,6 +52,7 @@ class FetchConfig(_Section):
     per_host_delay_s: float = Field(0.0, ge=0)
     concurrency: int = Field(4, ge=1)
     per_host_concurrency: int = Field(2, ge=1)  # requests in flight to one host at most
+    host_budget_s: float = Field(600.0, gt=0)  # wall-clock one batch may spend on one host
     respect_robots: bool = True  # robots.txt Disallow is obeyed and Crawl-delay honoured
 
 
