@@ -33,10 +33,9 @@ _LOCK_HOLDER = re.compile(r"Conflicting lock is held in (.+?)(?:\. See also|$)")
 def _explain(path: Path, exc: duckdb.Error, *, read_only: bool) -> WarehouseError:
     """Map a DuckDB open failure to a one-line WarehouseError naming the cause."""
     msg = str(exc)
-    if _disk_full(msg):
-        return WarehouseError(
-            f"no space left on the disk holding warehouse {path}: free some space and run again"
-        )
+    full = disk_full_error(exc)
+    if full is not None:
+        return full
     if "Conflicting lock" in msg:
         match = _LOCK_HOLDER.search(msg)
         holder = match.group(1).strip() if match else "another process"
@@ -63,12 +62,14 @@ def _disk_full(message: str) -> bool:
     return "no space left on device" in lowered or "disk full" in lowered
 
 
-def explain_write_error(path: str | Path, exc: duckdb.Error) -> WarehouseError | None:
-    """A write that failed for a reason the user fixes outside tradeline (a full disk), as a
-    one-line WarehouseError; None for anything else."""
-    if _disk_full(str(exc)):
-        return _explain(Path(path), exc, read_only=False)
-    return None
+def disk_full_error(exc: BaseException) -> WarehouseError | None:
+    """A DuckDB failure because the disk is full, as a one-line WarehouseError (a write can
+    fail so anywhere, not only when opening); None for any other failure."""
+    if not isinstance(exc, duckdb.Error) or not _disk_full(str(exc)):
+        return None
+    found = re.search(r'file "([^"]+)"', str(exc))
+    where = f" writing {found.group(1)}" if found else ""
+    return WarehouseError(f"no space left on the disk{where}: free some space and run again")
 
 
 def connect(

@@ -60,14 +60,26 @@ def clean_errors(func: F) -> F:
         try:
             return func(*args, **kwargs)
         except _known_errors() as exc:
-            # one line, whatever the terminal width; brackets in the message are text
-            stderr.print(f"[bold red]error:[/] {escape(str(exc))}", highlight=False, soft_wrap=True)
+            _print_error(exc)
+            raise typer.Exit(2) from None
+        except Exception as exc:
+            from tradeline.warehouse.db import disk_full_error
+
+            known = disk_full_error(exc)  # a write can hit a full disk anywhere
+            if known is None:
+                raise
+            _print_error(known)
             raise typer.Exit(2) from None
         except KeyboardInterrupt:
             stderr.print("interrupted")
             raise typer.Exit(130) from None
 
     return wrapper  # type: ignore[return-value]
+
+
+def _print_error(exc: BaseException) -> None:
+    # one line, whatever the terminal width; brackets in the message are text
+    stderr.print(f"[bold red]error:[/] {escape(str(exc))}", highlight=False, soft_wrap=True)
 
 
 def settings_and_warehouse(config: Path | None, warehouse: Path | None) -> tuple[Settings, Path]:

@@ -69,6 +69,7 @@ def run(
     if not feed and not settings.feeds:
         raise UserError("no feeds configured: add [[feeds]] to the config or pass --feed URL")
     from tradeline.flows.progress import reporting_to
+    from tradeline.flows.quiet import quiet_known_failures
     from tradeline.flows.runlock import run_lock
 
     check_model(settings.model.name)
@@ -90,6 +91,7 @@ def run(
                 "Scale-out with Dask"
             )
 
+    quiet_known_failures()  # this command prints them in one line
     with run_lock(warehouse_path, wait_s=lock_wait, on_wait=stderr.print):
         # An unusable warehouse (a directory, not DuckDB, too new) is one clear line here,
         # not a failure logged with its traceback from inside the Prefect flow.
