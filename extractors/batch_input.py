@@ -54,9 +54,7 @@ def _article_id(row: dict[str, Any], where: str) -> str:
     if value is None:
         raise InputError(f"{where} has no 'id'")
     if isinstance(value, bool) or not isinstance(value, str | int):
-        raise InputError(
-            f"{where}: 'id' must be a string or an integer, not {_json_type(value)}"
-        )
+        raise InputError(f"{where}: 'id' must be a string or an integer, not {_json_type(value)}")
     text = str(value)
     if not text.strip():
         raise InputError(f"{where}: 'id' is empty")

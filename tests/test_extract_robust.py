@@ -204,3 +204,31 @@ def test_valid_published_forms_and_a_bom_are_accepted(tmp_path: Path) -> None:
         ("b", "t", "2024-06"),
         ("c", "", None),
     ]
+
+
+def test_the_cli_names_failed_articles_and_exits_0(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The command's side of error records (run_extract's is tested above): each failure on a
+    line, a count in the summary, exit 0 (the output is complete)."""
+    from typer.testing import CliRunner
+
+    from tradeline.extractors import batch
+    from tradeline.flows.cli import app
+
+    def fake_run_extract(inp, out, model, *, progress, on_error, on_start):
+        on_start(2)
+        out.write_text('{"id": "a"}\n{"id": "b", "error": "extraction failed: X"}\n')
+        progress(2)
+        on_error("b [1]", "extraction failed: ValueError: boom")
+        return 2
+
+    monkeypatch.setattr(batch, "run_extract", fake_run_extract)
+    inp = tmp_path / "in.jsonl"
+    inp.write_text('{"id": "a"}\n', encoding="utf-8")
+    result = CliRunner().invoke(
+        app, ["extract", "--input", str(inp), "--output", str(tmp_path / "out.jsonl")]
+    )
+    assert result.exit_code == 0, result.output
+    assert "failed b [1]: extraction failed: ValueError: boom" in result.output
+    assert "extracted 2 articles" in result.output and "(1 failed: error records" in result.output

@@ -45,8 +45,9 @@ def _explain(path: Path, exc: duckdb.Error, *, read_only: bool) -> WarehouseErro
     if "different configuration" in msg:
         mode = "read-only" if read_only else "writable"
         return WarehouseError(
-            f"warehouse {path} is already open in this process in another mode; "
-            f"close that connection before opening it {mode}"
+            f"warehouse {path} is already open in this process in another mode (or, for "
+            f"`run_sql`'s sandbox, with other settings); close that connection before opening "
+            f"it {mode}"
         )
     if "database does not exist" in msg:
         return WarehouseError(f"warehouse {path} does not exist")

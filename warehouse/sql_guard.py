@@ -146,6 +146,5 @@ def _check_explained(con: duckdb.DuckDBPyConnection, text: str) -> None:
     if kinds != ["SELECT"]:
         shown = kinds[0] if kinds else "this"
         raise SQLRefused(
-            f"the warehouse is queried read-only: EXPLAIN of {shown} statements is refused "
-            f"({HINT})"
+            f"the warehouse is queried read-only: EXPLAIN of {shown} statements is refused ({HINT})"
         )

@@ -162,6 +162,7 @@ def extract(
         except InputError as exc:
             raise UserError(str(exc)) from None
     for article_id, reason in failed[:20]:
-        stderr.print(f"  [yellow]failed[/] {escape(article_id)}: {escape(reason)}", highlight=False)
+        line = f"  [yellow]failed[/] {escape(article_id)}: {escape(reason)}"
+        stderr.print(line, highlight=False, soft_wrap=True)
     note = f" ({len(failed)} failed: error records in the output)" if failed else ""
-    stderr.print(f"extracted {n} articles → {output}{note}", highlight=False)
+    stderr.print(f"extracted {n} articles → {output}{note}", highlight=False, soft_wrap=True)
