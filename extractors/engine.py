@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 
 from tradeline.config import ModelConfig
+from tradeline.extractors import long_text
 from tradeline.extractors.document import extract_doc
 from tradeline.extractors.pipeline import assets_hash, build_pipeline
 from tradeline.records import Extraction
@@ -27,14 +28,33 @@ class Extractor:
         self.n_process = model.n_process
 
     def extract(self, text: str, published: str | None) -> Extraction:
-        """Facts of one article text; `published` (YYYY-MM-DD or YYYY-MM) anchors relative dates."""
-        return extract_doc(self.nlp(text or ""), published, self.nlp)
+        """Facts of one article text; `published` (YYYY-MM-DD or YYYY-MM) anchors relative dates.
+        A text over the pipeline's `max_length` is extracted in pieces (`long_text.py`)."""
+        text = text or ""
+        return long_text.merge(
+            [
+                (start, extract_doc(self.nlp(text[start:end]), published, self.nlp))
+                for start, end in long_text.pieces(text, self.nlp.max_length)
+            ]
+        )
 
     def extract_many(self, items: Iterable[tuple[str, str | None]]) -> Iterator[Extraction]:
-        """Facts of many articles, in input order, processed by `nlp.pipe` in batches."""
-        stream = ((text or "", published) for text, published in items)
+        """Facts of many articles, in input order, processed by `nlp.pipe` in batches; each
+        text goes through as one piece, or as several when it is over `nlp.max_length`."""
+
+        def stream() -> Iterator[tuple[str, tuple[int, bool, str | None]]]:
+            for text, published in items:
+                text = text or ""
+                spans = long_text.pieces(text, self.nlp.max_length)
+                for k, (start, end) in enumerate(spans):
+                    yield text[start:end], (start, k == len(spans) - 1, published)
+
         docs = self.nlp.pipe(
-            stream, as_tuples=True, batch_size=self.batch_size, n_process=self.n_process
+            stream(), as_tuples=True, batch_size=self.batch_size, n_process=self.n_process
         )
-        for doc, published in docs:
-            yield extract_doc(doc, published, self.nlp)
+        parts: list[tuple[int, Extraction]] = []
+        for doc, (start, last, published) in docs:
+            parts.append((start, extract_doc(doc, published, self.nlp)))
+            if last:
+                yield long_text.merge(parts)
+                parts = []

@@ -17,6 +17,7 @@ from urllib.parse import urlsplit
 
 from tradeline.config import FeedConfig, FetchConfig, ModelConfig, Settings
 from tradeline.extractors.engine import Extractor
+from tradeline.extractors.navigation import is_navigation_only
 from tradeline.extractors.page import PageError, is_plain_text, parse_page, parse_text
 from tradeline.flows.progress import reporter
 from tradeline.flows.threads import map_in_threads
@@ -299,7 +300,8 @@ def _polite_fetch(fetcher: Fetcher, entry: FeedEntry, settings: FetchConfig) -> 
 def parse_documents(
     docs: Sequence[Document],
 ) -> tuple[list[tuple[Document, Article]], list[IngestError]]:
-    """Body text and metadata of each page; the feed entry fills a missing date or title."""
+    """Body text and metadata of each page; the feed entry fills a missing date or title. A
+    page whose text is only navigation ("Home") is a page error, not an article."""
     parsed: list[tuple[Document, Article]] = []
     errors: list[IngestError] = []
     for doc in docs:
@@ -311,6 +313,8 @@ def parse_documents(
                 fallback_published=doc.feed_published,
                 fallback_title=doc.feed_title,
             )
+            if parse is parse_page and is_navigation_only(page.text):
+                raise PageError("no_article", f"navigation only: {page.text[:80]!r}")
         except PageError as exc:
             errors.append(_error(doc.url, "parse", f"{exc.reason}: {exc}", doc.feed_url))
             continue

@@ -21,7 +21,7 @@ import feedparser
 
 from tradeline.records import FeedEntry, FeedResult
 from tradeline.sources.http import Fetcher, FetchError
-from tradeline.sources.urls import redact_url
+from tradeline.sources.urls import is_local_url, redact_url
 
 log = logging.getLogger(__name__)
 
@@ -83,8 +83,22 @@ def _entry_date(entry: Any) -> str | None:
     return None
 
 
+def _unmangled_file_url(link: str) -> str:
+    """feedparser collapses the slashes after a scheme ("file:///srv/a.html" becomes
+    "file://srv/a.html", naming a host "srv"). A file URL naming a host other than localhost
+    cannot be read anyway, so it is taken for the collapsed form of a local path."""
+    try:
+        parts = urlsplit(link)
+    except ValueError:
+        return link
+    if parts.scheme.lower() != "file" or parts.netloc.lower() in ("", "localhost"):
+        return link
+    return parts._replace(netloc="", path=f"/{parts.netloc}{parts.path}").geturl()
+
+
 def _entry_link(entry: Any, base: str) -> str | None:
-    """The entry's article URL, resolved against the feed URL; None if it has no usable one."""
+    """The entry's article URL, resolved against the feed URL; None if it has no usable one.
+    In a local feed, file: links keep the form they were written in (`_unmangled_file_url`)."""
     link = entry.get("link")
     if not link:
         alternates = [
@@ -100,6 +114,8 @@ def _entry_link(entry: Any, base: str) -> str | None:
         scheme = urlsplit(resolved).scheme.lower()
     except ValueError:
         return None
+    if scheme == "file" and is_local_url(base):
+        resolved = _unmangled_file_url(resolved)
     return resolved if scheme in LINK_SCHEMES else None
 
 

@@ -1,9 +1,11 @@
 """Polite, defensive fetching of pages and feeds.
 
 Everything the pipeline downloads passes through `Fetcher.fetch`, so the defences live here
-once: size caps on decoded bytes (gzip bombs), a wall-clock deadline (trickling servers),
-content-type checks, manual redirects with per-hop address checks (SSRF), retries with
-backoff, per-host spacing, and messages that never carry credentials.
+once: size caps on decoded bytes (gzip bombs), wall-clock deadlines (trickling servers: one per
+request covering connect, headers and body, one per fetch covering its redirects and retries,
+and a per-host budget for the batch), content-type checks, manual redirects with per-hop
+address checks (SSRF; a host name is resolved, checked and connected to in one step by
+`pinned.py`), retries with backoff, per-host spacing, and messages that never carry credentials.
 """
 
 from __future__ import annotations
@@ -21,9 +23,11 @@ from urllib.parse import SplitResult, urljoin, urlsplit
 import httpx
 
 from tradeline.config import FetchConfig
-from tradeline.sources import politeness
-from tradeline.sources.addresses import first_non_public
+from tradeline.sources import deadline, politeness
+from tradeline.sources.addresses import first_non_public, ip_literal
+from tradeline.sources.budget import HostBudget
 from tradeline.sources.inflate import ACCEPT_ENCODING, BoundedDecoder, DecodeFailed, TooLarge
+from tradeline.sources.pinned import BlockedAddress, PinnedTransport, Unresolvable
 from tradeline.sources.politeness import HostGate
 from tradeline.sources.urls import is_local_url, local_path, redact_url
 
@@ -48,7 +52,7 @@ Kind = Literal["page", "feed"]
 
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
 RETRY_AFTER_CAP_S = 60.0
-DEADLINE_FACTOR = 3.0  # a whole request (headers + body) may take this many timeout_s
+DEADLINE_FACTOR = 3.0  # a whole request (connect, headers, body) may take this many timeout_s
 PAGE_TYPES = frozenset({"text/html", "application/xhtml+xml", "text/plain"})
 ACCEPT = {
     "page": "text/html,application/xhtml+xml;q=0.9,text/plain;q=0.5",
@@ -164,18 +168,23 @@ def _without_fragment(target: str, url: str) -> str:
 
 
 class Fetcher:
-    """One httpx.Client with tradeline's fetch policy; safe to share across a small thread pool."""
+    """One httpx.Client with tradeline's fetch policy, for one batch of fetches (or one feed
+    poll): its per-host budget (`budget.py`) is the batch's. Safe to share across a small thread
+    pool."""
 
     def __init__(self, settings: FetchConfig, gate: HostGate | None = None) -> None:
         self.settings = settings
         # per-host spacing (and, for callers, per-host slots): the process's gate by default
         self.gate = gate if gate is not None else politeness.PROCESS_GATE
+        self.budget = HostBudget(settings.host_budget_s)
         self._deadline_s = DEADLINE_FACTOR * settings.timeout_s
-        # trust_env=False: settings come from the config, never from proxy variables.
+        # trust_env=False: settings come from the config, never from proxy variables; the
+        # transport connects only to the addresses it checked (pinned.py).
         self._client = httpx.Client(
             timeout=httpx.Timeout(settings.timeout_s),
             follow_redirects=False,
             trust_env=False,
+            transport=PinnedTransport(allow_private=settings.allow_private_hosts),
             headers={"User-Agent": settings.user_agent, "Accept-Encoding": ACCEPT_ENCODING},
         )
 
@@ -210,6 +219,9 @@ class Fetcher:
 
         Every request sent (retries and redirect hops too) waits for its host's turn at the
         gate: `per_host_delay_s` apart, or `crawl_delay` (robots.txt) when that is longer.
+        Each request ends within DEADLINE_FACTOR × timeout_s, the whole fetch (redirects and
+        retries included) within that × (retries + 1), and nothing for a host goes past its
+        budget for this fetcher's batch (`host_budget_s`).
         """
         url = url.strip()
         if max_bytes is None:
@@ -304,12 +316,13 @@ class Fetcher:
             raise FetchError("bad_url", url, f"no host in {redact_url(target)}")
         if self.settings.allow_private_hosts:
             return
-        try:
-            bad = first_non_public(host, port)
-        except UnicodeError as exc:
-            raise FetchError("bad_url", url, f"bad host name {host!r}: {exc}") from exc
-        except OSError as exc:
-            raise FetchError("connection", url, f"cannot resolve {host}: {exc}") from exc
+        if ip_literal(host) is None:
+            try:  # a name is resolved, checked and connected to in one step (pinned.py)
+                host.encode("idna")
+            except UnicodeError as exc:
+                raise FetchError("bad_url", url, f"bad host name {host!r}: {exc}") from exc
+            return
+        bad = first_non_public(host, port)
         if bad is not None:
             raise FetchError("private_address", url, f"{host} resolves to non-public address {bad}")
 
@@ -327,7 +340,7 @@ class Fetcher:
         attempts = self.settings.retries + 1
         for attempt in range(attempts):
             try:
-                return self._attempt(target, url, headers, cap, kind, crawl_delay)
+                return self._attempt(target, url, headers, cap, kind, budget_end, crawl_delay)
             except FetchError as exc:
                 if not exc.retryable or attempt + 1 >= attempts:
                     raise
@@ -335,7 +348,8 @@ class Fetcher:
                 if wait is None:
                     wait = self.settings.backoff_s * 2**attempt
                 wait = min(wait, RETRY_AFTER_CAP_S)
-                if time.monotonic() + wait > budget_end:
+                host = (urlsplit(target).hostname or "").lower()
+                if time.monotonic() + wait > min(budget_end, self.budget.deadline(host)):
                     log.info(
                         "giving up on %s: %s (wait %.1fs exceeds budget)",
                         redact_url(target),
@@ -361,14 +375,25 @@ class Fetcher:
         headers: dict[str, str],
         cap: int,
         kind: Kind,
+        budget_end: float,
         crawl_delay: float | None,
     ) -> _Hop:
+        """One request, ended by the earliest of its own deadline, the fetch's and the host's."""
         safe = redact_url(target)
         host = (urlsplit(target).hostname or "").lower()
         self.gate.wait_turn(host, self.settings.per_host_delay_s, crawl_delay)
-        deadline = time.monotonic() + self._deadline_s
+        started = time.monotonic()
+        host_end = self.budget.deadline(host)
+        end = min(started + self._deadline_s, budget_end, host_end)
+        if end <= started:
+            spent = (
+                f"{host} has used this batch's {self.budget.seconds:g}s"
+                if end == host_end
+                else f"the fetch has used its {self._deadline_s * (self.settings.retries + 1):g}s"
+            )
+            raise FetchError("timeout", url, f"{safe}: not started, {spent}")
         try:
-            with self._client.stream("GET", target, headers=headers) as resp:
+            with deadline.within(end), self._client.stream("GET", target, headers=headers) as resp:
                 status = resp.status_code
                 if status in REDIRECT_STATUSES or status == 304:
                     return _Hop(status, resp.headers)
@@ -396,8 +421,16 @@ class Fetcher:
                     raise FetchError(
                         "too_large", url, f"{safe} declares {length} bytes (cap {cap})", status
                     )
-                body = self._read_body(resp, cap, deadline, url, safe)
+                body = self._read_body(resp, cap, end, end - started, url, safe)
                 return _Hop(status, resp.headers, body)
+        except deadline.DeadlineExceeded as exc:
+            raise FetchError(
+                "timeout", url, f"{safe}: response not complete after {end - started:.3g}s"
+            ) from exc
+        except BlockedAddress as exc:
+            raise FetchError("private_address", url, str(exc)) from exc
+        except Unresolvable as exc:
+            raise FetchError("connection", url, str(exc)) from exc
         except httpx.TimeoutException as exc:
             raise FetchError(
                 "timeout", url, f"{safe}: {type(exc).__name__}", retryable=True
@@ -412,20 +445,19 @@ class Fetcher:
             raise FetchError("connection", url, f"{safe}: {type(exc).__name__}: {exc}") from exc
 
     def _read_body(
-        self, resp: httpx.Response, cap: int, deadline: float, url: str, safe: str
+        self, resp: httpx.Response, cap: int, end: float, allowed: float, url: str, safe: str
     ) -> bytes:
-        """Stream the raw body through a bounded decoder, watching the wall-clock deadline."""
+        """Stream the raw body through a bounded decoder, watching the wall-clock deadline
+        (`end`, `allowed` seconds after the request started; the stream stops a read that
+        would pass it, this loop a body that keeps coming)."""
         status = resp.status_code
         try:
             decoder = BoundedDecoder(resp.headers.get("content-encoding"), cap)
             for chunk in resp.iter_raw():
                 decoder.feed(chunk)
-                if time.monotonic() > deadline:
+                if time.monotonic() > end:
                     raise FetchError(
-                        "timeout",
-                        url,
-                        f"{safe}: body not complete after {self._deadline_s:g}s",
-                        status,
+                        "timeout", url, f"{safe}: body not complete after {allowed:.3g}s", status
                     )
             return decoder.finish()
         except TooLarge as exc:

@@ -52,6 +52,7 @@ class FetchConfig(_Section):
     per_host_delay_s: float = Field(0.0, ge=0)
     concurrency: int = Field(4, ge=1)
     per_host_concurrency: int = Field(2, ge=1)  # requests in flight to one host at most
+    host_budget_s: float = Field(600.0, gt=0)  # wall-clock one batch may spend on one host
     respect_robots: bool = True  # robots.txt Disallow is obeyed and Crawl-delay honoured
     # An entry whose page failed is owed: retried by later runs, the n-th failure waiting
     # entry_backoff_s * 2**(n-1) (at most entry_backoff_max_s), given up after entry_attempts.
@@ -78,6 +79,13 @@ class WarehouseConfig(_Section):
     lock_wait_s: float = Field(300.0, ge=0)
 
 
+class QueryConfig(_Section):
+    """Limits on analysts' SQL (`tradeline sql` and `recipe`)."""
+
+    timeout_s: float = Field(120.0, ge=0)  # a query is stopped after this; 0: no limit
+    max_rows: int = Field(1000, ge=0)  # rows a table shows (csv/json print all); 0: no limit
+
+
 class ScheduleConfig(_Section):
     cron: str | None = None
     interval_s: int | None = Field(None, gt=0)
@@ -90,6 +98,7 @@ class Settings(_Section):
     fetch: FetchConfig = Field(default_factory=FetchConfig)
     model: ModelConfig = Field(default_factory=ModelConfig)
     warehouse: WarehouseConfig = Field(default_factory=WarehouseConfig)
+    query: QueryConfig = Field(default_factory=QueryConfig)
     schedule: ScheduleConfig = Field(default_factory=ScheduleConfig)
     config_path: str | None = None  # where these settings came from, for messages
 

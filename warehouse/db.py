@@ -22,7 +22,7 @@ from pathlib import Path
 
 import duckdb
 
-from tradeline.warehouse import migrations, snapshot
+from tradeline.warehouse import fileformat, migrations, snapshot
 
 log = logging.getLogger(__name__)
 
@@ -84,6 +84,9 @@ def _lock_message(path: Path, msg: str, *, read_only: bool) -> str:
 def _explain(path: Path, exc: duckdb.Error, *, read_only: bool) -> WarehouseError:
     """Map a DuckDB open failure to a one-line WarehouseError naming the cause."""
     msg = str(exc)
+    full = disk_full_error(exc)
+    if full is not None:
+        return full
     if "Conflicting lock" in msg:
         return WarehouseError(_lock_message(path, msg, read_only=read_only))
     if "not a valid DuckDB database file" in msg:
@@ -91,8 +94,9 @@ def _explain(path: Path, exc: duckdb.Error, *, read_only: bool) -> WarehouseErro
     if "different configuration" in msg:
         mode = "read-only" if read_only else "writable"
         return WarehouseError(
-            f"warehouse {path} is already open in this process in another mode; "
-            f"close that connection before opening it {mode}"
+            f"warehouse {path} is already open in this process in another mode (or, for "
+            f"`run_sql`'s sandbox, with other settings); close that connection before opening "
+            f"it {mode}"
         )
     if "database does not exist" in msg:
         return WarehouseError(f"warehouse {path} does not exist")
@@ -102,8 +106,28 @@ def _explain(path: Path, exc: duckdb.Error, *, read_only: bool) -> WarehouseErro
     return WarehouseError(f"cannot open warehouse {path}: {first_line}")
 
 
+def _disk_full(message: str) -> bool:
+    """DuckDB's wording of ENOSPC (its IO errors carry the OS message)."""
+    lowered = message.lower()
+    return "no space left on device" in lowered or "disk full" in lowered
+
+
+def disk_full_error(exc: BaseException) -> WarehouseError | None:
+    """A DuckDB failure because the disk is full, as a one-line WarehouseError (a write can
+    fail so anywhere, not only when opening); None for any other failure."""
+    if not isinstance(exc, duckdb.Error) or not _disk_full(str(exc)):
+        return None
+    found = re.search(r'file "([^"]+)"', str(exc))
+    where = f" writing {found.group(1)}" if found else ""
+    return WarehouseError(f"no space left on the disk{where}: free some space and run again")
+
+
 def connect(
-    path: str | Path, *, read_only: bool = False, lock_wait_s: float | None = None
+    path: str | Path,
+    *,
+    read_only: bool = False,
+    lock_wait_s: float | None = None,
+    config: dict[str, str | bool | int | float] | None = None,
 ) -> duckdb.DuckDBPyConnection:
     """Open the warehouse; a writable open creates it and applies pending migrations and views.
 
@@ -113,6 +137,10 @@ def connect(
     the file for one query, so the ingest steps wait it out); 0 for a read-only one (query.py
     passes its own wait). A read-only open while another process runs an ingest returns a
     connection to a private snapshot of the file (`snapshot.py`).
+    config: DuckDB settings for the connection (query.py's read-only sandbox).
+
+    An existing file must have a DuckDB header (checked before DuckDB guesses its format) and
+    hold tradeline's schema; a writable open may also take a DuckDB file with no tables yet.
     """
     if lock_wait_s is None:
         lock_wait_s = 0.0 if read_only else _write_wait_s.get()
@@ -129,11 +157,20 @@ def connect(
             raise WarehouseError(
                 f"warehouse {path} is not writable: cannot create {path.parent} ({exc.strerror})"
             ) from exc
+    if path.is_file():
+        problem = fileformat.check_header(path)
+        if problem is not None:
+            raise WarehouseError(f"{path} exists but is not a DuckDB database file: it {problem}")
     if read_only and snapshot.ingest_running(path):
-        con = _open_snapshot(path, lock_wait_s)
+        con = _open_snapshot(path, lock_wait_s, config or {})
     else:
-        con = _open_waiting(path, read_only, lock_wait_s)
+        con = _open_waiting(path, read_only, lock_wait_s, config or {})
     try:
+        if not fileformat.is_tradeline_schema(con, new_ok=not read_only):
+            raise WarehouseError(
+                f"{path} is a DuckDB database but not a tradeline warehouse "
+                "(it has no schema_migrations table)"
+            )
         if read_only:
             migrations.check_version(con, path)
         else:
@@ -143,6 +180,9 @@ def connect(
     except migrations.SchemaTooNew as exc:
         con.close()
         raise WarehouseError(str(exc)) from exc
+    except WarehouseError:
+        con.close()
+        raise
     except duckdb.Error as exc:
         con.close()
         raise _explain(path, exc, read_only=read_only) from exc
@@ -152,14 +192,16 @@ def connect(
     return con
 
 
-def _open_waiting(path: Path, read_only: bool, lock_wait_s: float) -> duckdb.DuckDBPyConnection:
+def _open_waiting(
+    path: Path, read_only: bool, lock_wait_s: float, config: dict[str, str | bool | int | float]
+) -> duckdb.DuckDBPyConnection:
     """duckdb.connect, retried with a growing pause (50 ms to 1 s) while the file is locked."""
     deadline = time.monotonic() + max(lock_wait_s, 0.0)
     pause = 0.05
     said = False
     while True:
         try:
-            return duckdb.connect(str(path), read_only=read_only)
+            return duckdb.connect(str(path), read_only=read_only, config=config)
         except duckdb.Error as exc:
             locked = "Conflicting lock" in str(exc)
             if not locked or time.monotonic() + pause > deadline:
@@ -176,14 +218,16 @@ def _open_waiting(path: Path, read_only: bool, lock_wait_s: float) -> duckdb.Duc
         pause = min(pause * 2, 1.0)
 
 
-def _open_snapshot(path: Path, lock_wait_s: float) -> duckdb.DuckDBPyConnection:
+def _open_snapshot(
+    path: Path, lock_wait_s: float, config: dict[str, str | bool | int | float]
+) -> duckdb.DuckDBPyConnection:
     """Copy the file while a read-only open keeps writers out (one batch's pause), then open
-    the copy: the ingest writes on while the query runs."""
-    live = _open_waiting(path, True, lock_wait_s)
+    the copy (with the caller's settings): the ingest writes on while the query runs."""
+    live = _open_waiting(path, True, lock_wait_s, {})
     try:
         with snapshot.copied(path) as copy:
             live.close()
-            return _open_waiting(copy, True, 0.0)
+            return _open_waiting(copy, True, 0.0, config)
     finally:
         live.close()
 

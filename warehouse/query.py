@@ -1,7 +1,9 @@
 """Reading the timeline: the filtered view for the CLI, and free SQL on a read-only connection.
 
-run_sql refuses anything but reads before running it (DuckDB's read-only mode already blocks
-writes to the file, but not COPY TO or ATTACH), so an analyst's query can never change data.
+run_sql runs an analyst's SQL in a sandbox (`sql_guard.py`: DuckDB's read-only mode alone
+blocks writes to the file, but not COPY TO, ATTACH, file-reading functions or SET
+log_query_path) under a time limit (`timeout.py`), so a query can neither change nor leak
+anything, nor run for ever.
 """
 
 from __future__ import annotations
@@ -12,13 +14,15 @@ from typing import Any
 
 import duckdb
 
+from tradeline.warehouse import sql_guard
 from tradeline.warehouse.db import WarehouseError, connect
 from tradeline.warehouse.load import check_date_prefix
+from tradeline.warehouse.timeout import Deadline, interrupt_after
 
 LOCK_WAIT_S = 30.0  # how long an analyst's query waits for a writer (override: env below)
 LOCK_WAIT_ENV = "TRADELINE_LOCK_WAIT_S"
 
-_READ_STATEMENTS = frozenset({"SELECT", "EXPLAIN", "PRAGMA", "SET"})
+QUERY_TIMEOUT_S = 120.0  # an analyst's SQL is stopped after this ([query] timeout_s)
 
 _TIMELINE_ORDER = "ORDER BY event_date NULLS LAST, first_reported NULLS LAST, entry_key"
 
@@ -94,38 +98,61 @@ def timeline_readonly(
         con.close()
 
 
-def run_sql(path: str | Path, sql: str) -> tuple[list[str], list[tuple[Any, ...]]]:
-    """Run an analyst's SQL on a read-only connection; returns the last statement's result.
-    Waits up to `lock_wait_s()` while an ingest holds the file for writing."""
-    con = connect(path, read_only=True, lock_wait_s=lock_wait_s())
+def run_sql(
+    path: str | Path,
+    sql: str,
+    *,
+    timeout_s: float = QUERY_TIMEOUT_S,
+    max_rows: int | None = None,
+) -> tuple[list[str], list[tuple[Any, ...]]]:
+    """Run an analyst's SQL in a read-only sandbox (`sql_guard.py`); returns the last
+    statement's result.
+
+    timeout_s: the whole SQL (every statement and the fetch) is stopped after this many seconds
+    (0: no limit). max_rows: fetch at most this many rows and one more, so a caller can tell
+    that more were left. Waits up to `lock_wait_s()` while an ingest holds the file.
+    """
+    con = connect(
+        path, read_only=True, lock_wait_s=lock_wait_s(), config=sql_guard.CONNECT_CONFIG
+    )
     try:
         try:
-            statements = con.extract_statements(sql)
+            plan = sql_guard.plan(con, sql)
+            sql_guard.lock(con, plan.settings)
+        except sql_guard.SQLRefused as exc:
+            raise QueryError(str(exc)) from exc
         except duckdb.Error as exc:
             raise QueryError(f"SQL error: {_first_line(exc)}") from exc
-        if not statements:
-            raise QueryError("no SQL statement given")
-        for statement in statements:
-            kind = statement.type.name
-            if kind not in _READ_STATEMENTS:
-                raise QueryError(
-                    f"the warehouse is queried read-only: {kind} statements are refused "
-                    "(use SELECT, EXPLAIN, DESCRIBE, SHOW or PRAGMA)"
-                )
         columns: list[str] = []
         rows: list[tuple[Any, ...]] = []
-        for statement in statements:
+        with interrupt_after(con, timeout_s) as deadline:
             try:
-                cur = con.execute(statement.query)
+                for statement in plan.statements:
+                    cur = con.execute(statement)
+                    if cur.description is None:
+                        columns, rows = [], []
+                        continue
+                    columns = [d[0] for d in cur.description]
+                    rows = cur.fetchall() if max_rows is None else cur.fetchmany(max_rows + 1)
             except duckdb.Error as exc:
-                raise QueryError(f"SQL error: {_first_line(exc)}") from exc
-            if cur.description is None:
-                columns, rows = [], []
-            else:
-                columns, rows = [d[0] for d in cur.description], cur.fetchall()
+                raise _query_error(exc, deadline) from exc
         return columns, rows
     finally:
         con.close()
+
+
+def _query_error(exc: duckdb.Error, deadline: Deadline) -> QueryError:
+    if isinstance(exc, duckdb.InterruptException) and deadline.expired:
+        return QueryError(
+            f"query stopped after {deadline.seconds:g} s, its time limit "
+            "(raise it with --timeout, or timeout_s in the config's query section)"
+        )
+    if isinstance(exc, duckdb.PermissionException):
+        return QueryError(
+            "the warehouse is queried read-only and SQL may not read or write other files, "
+            f"attach databases or load extensions ({_first_line(exc)})"
+        )
+    return QueryError(f"SQL error: {_first_line(exc)}")
 
 
 def lock_wait_s() -> float:

@@ -11,7 +11,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from tradeline.warehouse.query import QueryError, run_sql
+from tradeline.warehouse.query import QUERY_TIMEOUT_S, QueryError, run_sql
 
 _PARAM = re.compile(r"getvariable\('([a-z_][a-z0-9_]*)'\)")
 
@@ -51,7 +51,11 @@ def parameters(name: str) -> list[str]:
 
 
 def run_recipe(
-    warehouse: str | Path, name: str, params: dict[str, str] | None = None
+    warehouse: str | Path,
+    name: str,
+    params: dict[str, str] | None = None,
+    *,
+    timeout_s: float = QUERY_TIMEOUT_S,
 ) -> tuple[list[str], list[tuple[Any, ...]]]:
     """Run a recipe read-only with its parameters bound (all given as strings)."""
     params = params or {}
@@ -65,4 +69,4 @@ def run_recipe(
         f"SET VARIABLE {key} = '{value.replace(chr(39), chr(39) * 2)}';\n"
         for key, value in params.items()
     )
-    return run_sql(warehouse, sets + text(name))
+    return run_sql(warehouse, sets + text(name), timeout_s=timeout_s)

@@ -52,19 +52,44 @@ def sql(
     config: ConfigOption = None,
     warehouse: WarehouseOption = None,
     format: Annotated[str, typer.Option("--format", help="table, csv or json.")] = "table",
+    timeout: Annotated[
+        float | None,
+        typer.Option("--timeout", min=0, help="Stop the query after S seconds (0: no limit; "
+                     "default: [query] timeout_s, 120)."),
+    ] = None,
+    max_rows: Annotated[
+        int | None,
+        typer.Option("--max-rows", min=0, help="Rows a table shows (0: all; default: [query] "
+                     "max_rows, 1000). CSV and JSON print every row."),
+    ] = None,
 ) -> None:
-    """Run SQL on the warehouse through a read-only connection.
+    """Run SQL on the warehouse through a read-only connection: SELECT, EXPLAIN, DESCRIBE,
+    SHOW and reading PRAGMAs; no file access, no extensions, no SET but threads, memory_limit
+    and SET VARIABLE.
 
     Example: tradeline sql "SELECT type, count(*) FROM timeline GROUP BY type" --format csv
     """
     from tradeline.warehouse.query import run_sql
 
     check_format(format)
-    _, warehouse_path = settings_and_warehouse(config, warehouse)
-    columns, rows = run_sql(warehouse_path, query)
-    text = render_rows(columns, rows, format)
+    settings, warehouse_path = settings_and_warehouse(config, warehouse)
+    limit = settings.query.max_rows if max_rows is None else max_rows
+    limit = limit if format == "table" and limit > 0 else None
+    columns, rows = run_sql(
+        warehouse_path,
+        query,
+        timeout_s=settings.query.timeout_s if timeout is None else timeout,
+        max_rows=limit,
+    )
+    shown = rows if limit is None else rows[:limit]
+    text = render_rows(columns, shown, format)
     if text is not None:
         sys.stdout.write(text if text.endswith("\n") else text + "\n")
+    if len(shown) < len(rows):
+        stderr.print(
+            f"showing the first {limit} rows: --max-rows N shows more, --format csv all",
+            highlight=False,
+        )
 
 
 @app.command()
@@ -147,8 +172,10 @@ def recipe(
         if not sep or not key.strip():
             raise UserError(f"--param must be NAME=VALUE, got {item!r}")
         params[key.strip()] = value
-    _, warehouse_path = settings_and_warehouse(config, warehouse)
-    columns, rows = recipes.run_recipe(warehouse_path, name, params)
+    settings, warehouse_path = settings_and_warehouse(config, warehouse)
+    columns, rows = recipes.run_recipe(
+        warehouse_path, name, params, timeout_s=settings.query.timeout_s
+    )
     text = render_rows(columns, rows, format, title=recipes.question(name))
     if text is not None:
         sys.stdout.write(text if text.endswith("\n") else text + "\n")

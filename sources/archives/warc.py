@@ -10,16 +10,20 @@ are often wrong by a few bytes and ARC has no digests, so ARC records are not ch
 truncation: warcio reads them up to the next header). warcio's
 `ArchiveLoadFailed` (e.g. a gzip that is not one member per record) ends the file there: the
 records before it are kept, and the failure is reported at the offset where reading stopped.
+So does a file cut short (a download stopped at 60%): warcio stops quietly inside the cut gzip
+member, and the bytes it left unread are reported as `truncated` at their offset.
 """
 
 from __future__ import annotations
 
 import contextlib
 import io
+import os
 import re
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import BinaryIO
 
 from warcio.archiveiterator import ArchiveIterator
 from warcio.exceptions import ArchiveLoadFailed
@@ -31,6 +35,7 @@ from tradeline.sources.urls import canonical_url
 HTML_TYPES = ("text/html", "application/xhtml+xml")
 WARC_VERSIONS = ("WARC/1.0", "WARC/1.1")
 _ARC_DATE = re.compile(r"^\d{14}$")
+_PADDING_PEEK = 4096  # trailing bytes that are only newlines or NULs are padding, not a record
 
 
 def is_html(content_type: str | None) -> bool:
@@ -136,6 +141,25 @@ def _skip_reason(record) -> str | None:
     return None
 
 
+def _unread_tail(fh: BinaryIO, offset: int) -> str | None:
+    """Why the bytes after the last record warcio returned are a problem, or None when there
+    are none (or only padding). warcio ends quietly on a file cut inside a gzip member: its
+    last records are then missing, and only the bytes it left unread tell."""
+    if offset < 0:
+        return None
+    size = os.fstat(fh.fileno()).st_size
+    if offset >= size:
+        return None
+    fh.seek(offset)
+    tail = fh.read(_PADDING_PEEK)
+    if not tail.strip(b"\r\n\t \x00") and size - offset <= _PADDING_PEEK:
+        return None
+    return (
+        f"truncated: the file ends inside a record ({size - offset} bytes from offset "
+        f"{offset} could not be read as a record)"
+    )
+
+
 def read_warc(path: Path) -> Iterator[Document | RecordIssue]:
     """Documents for the HTML pages of a WARC/ARC file, issues for every other record."""
     where = str(path)
@@ -148,6 +172,9 @@ def read_warc(path: Path) -> Iterator[Document | RecordIssue]:
                 with contextlib.redirect_stderr(io.StringIO()):  # warcio prints warnings there
                     record = next(records)
             except StopIteration:
+                cut = _unread_tail(fh, iterator.offset)
+                if cut:
+                    yield RecordIssue(where, iterator.offset, "failed", cut)
                 return
             except ArchiveLoadFailed as exc:
                 reason = " ".join(str(exc).split())[:300] or "unreadable archive"
@@ -156,8 +183,9 @@ def read_warc(path: Path) -> Iterator[Document | RecordIssue]:
                 at = iterator.offset if iterator.offset >= 0 else offset
                 yield RecordIssue(where, at, "failed", f"unreadable: {reason}")
                 return
-            except (ValueError, EOFError, OSError) as exc:
-                yield RecordIssue(where, offset, "failed", f"unreadable: {exc}")
+            except Exception as exc:  # warcio on a cut gzip member: EOFError, AttributeError…
+                reason = str(exc) or type(exc).__name__
+                yield RecordIssue(where, offset, "failed", f"unreadable: {reason}")
                 return
             offset = iterator.offset
             url = record.rec_headers.get_header("WARC-Target-URI") or record.rec_headers.get_header(
