@@ -336,9 +336,16 @@ def parse_documents(
 
 
 def extract_articles(extractor: Extractor, articles: Sequence[Article]) -> list[Extraction]:
-    """Facts for each article, in order; non-English articles are kept but not run through NLP."""
+    """Facts for each article, in order; non-English articles are kept but not run through NLP.
+
+    A batch whose extraction raises is extracted again article by article, so one bad article
+    is stored with its error as the reason it was skipped ("error: ...") and the others keep
+    their facts: no poison pill fails a batch."""
     english = [a for a in articles if (a.language or ENGLISH) == ENGLISH]
-    found = iter(extractor.extract_many((a.text, a.published) for a in english))
+    try:
+        found = iter(list(extractor.extract_many((a.text, a.published) for a in english)))
+    except Exception:
+        found = iter([_extract_alone(extractor, a) for a in english])
     progress = reporter()
     out: list[Extraction] = []
     for article in articles:
@@ -348,6 +355,13 @@ def extract_articles(extractor: Extractor, articles: Sequence[Article]) -> list[
             out.append(Extraction(skipped_reason=f"language:{article.language}"))
         progress.advance("extract")
     return out
+
+
+def _extract_alone(extractor: Extractor, article: Article) -> Extraction:
+    try:
+        return extractor.extract(article.text, article.published)
+    except Exception as exc:  # one article's failure is recorded with it, not raised
+        return Extraction(skipped_reason=f"error: {type(exc).__name__}: {exc}"[:500])
 
 
 def store_results(

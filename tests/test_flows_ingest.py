@@ -11,6 +11,7 @@ from werkzeug import Request, Response
 
 from tests.conftest import SAMPLES
 from tradeline.config import FetchConfig, Settings
+from tradeline.flows import steps
 
 pytestmark = pytest.mark.slow
 
@@ -184,3 +185,28 @@ def test_ctrl_c_during_an_ingest_is_recorded_interrupted(
         runs = con.execute("SELECT kind, status, n_articles FROM extraction_runs").fetchall()
     assert len(calls) == 1
     assert runs == [("ingest", "interrupted", 2)]  # the seed and rice pages' batch stays
+
+
+def test_one_article_that_breaks_extraction_does_not_fail_its_batch(make_article) -> None:
+    """The batch is extracted again article by article: the bad one carries its error as the
+    reason it was skipped, the others keep their facts."""
+    from tradeline.records import Extraction
+
+    class Flaky:
+        def extract_many(self, items):
+            items = list(items)
+            if any(text == "boom" for text, _ in items):
+                raise RuntimeError("component crashed")
+            return [Extraction(relevance=1.0) for _ in items]
+
+        def extract(self, text, published):
+            if text == "boom":
+                raise RuntimeError("component crashed")
+            return Extraction(relevance=1.0)
+
+    articles = [make_article(f"https://example.com/{n}") for n in range(3)]
+    articles[1].text = "boom"
+    out = steps.extract_articles(Flaky(), articles)
+    assert [e.skipped_reason for e in out] == [
+        None, "error: RuntimeError: component crashed", None
+    ]
