@@ -197,12 +197,12 @@ def test_one_article_that_breaks_extraction_does_not_fail_its_batch(make_article
             items = list(items)
             if any(text == "boom" for text, _ in items):
                 raise RuntimeError("component crashed")
-            return [Extraction(relevance=1.0) for _ in items]
+            return [Extraction() for _ in items]
 
         def extract(self, text, published):
             if text == "boom":
                 raise RuntimeError("component crashed")
-            return Extraction(relevance=1.0)
+            return Extraction()
 
     articles = [make_article(f"https://example.com/{n}") for n in range(3)]
     articles[1].text = "boom"
