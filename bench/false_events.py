@@ -7,8 +7,9 @@ Counts what tradeline reports on articles that hold no event under GUIDELINES §
   imported articles** (what an analyst would see), with the events listed.
 * `nearmiss-test` / `nearmiss-train`: eval/nearmiss (fictional near-miss news: tariffs, drug
   approvals, travel/sports/domestic bans, local licences ...) through `tradeline extract`;
-  the number is **events per 100 articles** in the contract output. Even ids are the test half
-  (never trained on), odd ids the half the relevance model may learn from.
+  the number is **events per 100 articles** in the contract output, over nA/nB. Even ids are
+  the test half (never trained on), odd ids the half the trained parts may learn from (nC/nD
+  were written for training and are not measured).
 
 Targets (issue 12): at most 1 per 100 on html+warc, at most 2 per 100 on near-miss news.
 Prints a table; exits 0 whatever the numbers are (it measures, it does not test).
@@ -58,7 +59,8 @@ def archive_events(workdir: Path) -> tuple[int, list[dict]]:
 def nearmiss_events(workdir: Path, half: str) -> tuple[int, list[dict]]:
     """Extract one half of eval/nearmiss; (articles, events with their article id)."""
     want = 0 if half == "test" else 1
-    paths = [p for p in sorted(NEARMISS.glob("*.json")) if int(p.stem[2:]) % 2 == want]
+    measured = [p for p in sorted(NEARMISS.glob("n[AB]*.json"))]  # nC/nD train only
+    paths = [p for p in measured if int(p.stem[2:]) % 2 == want]
     inp, out = workdir / f"nearmiss-{half}.jsonl", workdir / f"nearmiss-{half}-out.jsonl"
     with inp.open("w", encoding="utf-8") as handle:
         for path in paths:

@@ -40,6 +40,7 @@ def run_extract(
     output_path: Path,
     model: ModelConfig,
     *,
+    all_events: bool = False,
     progress: Callable[[int], None] | None = None,
     on_error: Callable[[str, str], None] | None = None,
     on_start: Callable[[int], None] | None = None,
@@ -52,12 +53,13 @@ def run_extract(
     fails is written as an error record (`error_record`), reported to `on_error(id, reason)`,
     and the others are processed. `model.n_process` > 1 runs `nlp.pipe` in that many
     worker processes (each loads the model); the output is the same, in input order.
+    `all_events` puts every event in `events`, whatever its relevance and confidence.
     """
     input_path, output_path = Path(input_path), Path(output_path)
     articles = list(read_articles(input_path))
     if on_start is not None:
         on_start(len(articles))
-    extractor = Extractor(model)
+    extractor = Extractor(model, all_events=all_events)
     output_path.parent.mkdir(parents=True, exist_ok=True)
     tmp = output_path.with_name(output_path.name + ".part")
     n = 0

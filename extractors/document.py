@@ -17,6 +17,7 @@ from tradeline.extractors.companies.facts import find_companies
 from tradeline.extractors.dates.facts import find_date_mentions, find_policy_dates
 from tradeline.extractors.events.facts import find_events
 from tradeline.extractors.pipes import Pipes
+from tradeline.extractors.relevance.component import relevance
 from tradeline.extractors.validity.durations import add_duration
 from tradeline.extractors.validity.facts import find_validity_periods
 from tradeline.records import EventFact, Extraction, ValidityPeriodFact
@@ -37,6 +38,7 @@ def extract_doc(doc: Doc, published: str | None, nlp: Language) -> Extraction:
         events=events,
         validity_periods=periods,
         policy_dates=find_policy_dates(doc, published, pipes.dates),
+        relevance=relevance(doc),
     )
 
 

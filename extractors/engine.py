@@ -7,7 +7,7 @@ from collections.abc import Iterable, Iterator
 from tradeline.config import ModelConfig
 from tradeline.extractors import long_text
 from tradeline.extractors.document import extract_doc
-from tradeline.extractors.pipeline import assets_hash, build_pipeline
+from tradeline.extractors.pipeline import assets_hash, build_pipeline, trained_hash
 from tradeline.records import Extraction
 
 # Bump when extraction logic changes (the warehouse records it with every run).
@@ -15,14 +15,20 @@ EXTRACTOR_VERSION = "0.3.1"
 
 
 class Extractor:
-    """Builds the configured pipeline once; `extract` / `extract_many` turn texts into facts."""
+    """Builds the configured pipeline once; `extract` / `extract_many` turn texts into facts.
 
-    def __init__(self, model: ModelConfig) -> None:
+    Every extraction is sorted by the configured thresholds (`Extraction.hold_back`):
+    `all_events=True` shows every event of every article (their scores are still given)."""
+
+    def __init__(self, model: ModelConfig, *, all_events: bool = False) -> None:
         self.model = model
         self.nlp = build_pipeline(model.name, model.assets_dir)
         self.model_name = model.name
         self.model_version = str(self.nlp.meta.get("version", "unknown"))
         self.assets_hash = assets_hash(self.nlp)
+        self.trained_hash = trained_hash(self.nlp)
+        self.relevance_threshold = 0.0 if all_events else model.relevance_threshold
+        self.confidence_threshold = 0.0 if all_events else model.confidence_threshold
         self.extractor_version = EXTRACTOR_VERSION
         self.batch_size = model.batch_size
         self.n_process = model.n_process
@@ -31,11 +37,13 @@ class Extractor:
         """Facts of one article text; `published` (YYYY-MM-DD or YYYY-MM) anchors relative dates.
         A text over the pipeline's `max_length` is extracted in pieces (`long_text.py`)."""
         text = text or ""
-        return long_text.merge(
-            [
-                (start, extract_doc(self.nlp(text[start:end]), published, self.nlp))
-                for start, end in long_text.pieces(text, self.nlp.max_length)
-            ]
+        return self._sorted(
+            long_text.merge(
+                [
+                    (start, extract_doc(self.nlp(text[start:end]), published, self.nlp))
+                    for start, end in long_text.pieces(text, self.nlp.max_length)
+                ]
+            )
         )
 
     def extract_many(self, items: Iterable[tuple[str, str | None]]) -> Iterator[Extraction]:
@@ -56,5 +64,8 @@ class Extractor:
         for doc, (start, last, published) in docs:
             parts.append((start, extract_doc(doc, published, self.nlp)))
             if last:
-                yield long_text.merge(parts)
+                yield self._sorted(long_text.merge(parts))
                 parts = []
+
+    def _sorted(self, extraction: Extraction) -> Extraction:
+        return extraction.hold_back(self.relevance_threshold, self.confidence_threshold)

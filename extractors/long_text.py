@@ -58,7 +58,7 @@ def merge(parts: list[tuple[int, Extraction]]) -> Extraction:
     """One Extraction from the (offset, facts) of each piece, offsets into the whole text."""
     if len(parts) == 1 and parts[0][0] == 0:
         return parts[0][1]
-    merged = Extraction()
+    merged = Extraction(relevance=parts[0][1].relevance)  # the lead is in the first piece
     firms: dict[str, CompanyFact] = {}
     for offset, part in parts:
         base = len(merged.events)

@@ -24,7 +24,9 @@ from tradeline.extractors.companies import component as _companies  # noqa: F401
 from tradeline.extractors.component_data import DataComponent
 from tradeline.extractors.dates import component as _dates  # noqa: F401
 from tradeline.extractors.events import component as _events  # noqa: F401
+from tradeline.extractors.events import confidence as _event_confidence  # noqa: F401
 from tradeline.extractors.orgs import component as _orgs  # noqa: F401
+from tradeline.extractors.relevance import component as _relevance  # noqa: F401
 from tradeline.extractors.text import line_breaks as _line_breaks  # noqa: F401
 from tradeline.extractors.validity import component as _validity  # noqa: F401
 from tradeline.models.assets import Assets
@@ -59,10 +61,15 @@ def ensure_model_installed(model_name: str) -> None:
     raise ModelNotFoundError(model_name)
 
 
-def build_pipeline(model_name: str, assets_dir: str | Path | None = None) -> Language:
+def build_pipeline(
+    model_name: str, assets_dir: str | Path | None = None, *, trained: bool = True
+) -> Language:
     """Load the base model by name and add our components in the defined order, each with its
     data files from `assets_dir` (None: the packaged models/). A saved tradeline pipeline
-    (`nlp.to_disk`) already holds its components and their data; it is used as it is."""
+    (`nlp.to_disk`) already holds its components and their data; it is used as it is.
+
+    `trained=False` leaves out the trained components (`[pipeline] trained`): the rule
+    pipeline that `tradeline train` computes their features with."""
     ensure_model_installed(model_name)
     assets = Assets.at(assets_dir)
     definition = assets.definition()
@@ -77,13 +84,19 @@ def build_pipeline(model_name: str, assets_dir: str | Path | None = None) -> Lan
     after = definition["pipeline"].get("after", "ner")
     previous = after if after in nlp.pipe_names else None
     added = False
-    for name in definition["pipeline"]["components"]:
+    names = list(definition["pipeline"]["components"])
+    if trained:
+        names += definition["pipeline"].get("trained", [])
+    for name in names:
         if name in nlp.pipe_names:
             continue
         add_component(nlp, name, assets, after=previous)
         previous, added = name, True
     if added or META_KEY not in nlp.meta:
-        nlp.meta[META_KEY] = {"assets_hash": assets.hash()}
+        nlp.meta[META_KEY] = {
+            "assets_hash": assets.hash(),
+            "trained_hash": assets.trained_hash() if trained else None,
+        }
     return nlp
 
 
@@ -96,8 +109,12 @@ def add_component(
     The files are recorded in `nlp.config["initialize"]["components"]`, where spaCy keeps what
     a component's `initialize` reads."""
     assets = assets or Assets.packaged()
-    entries = assets.definition().get("components", {}).get(name, {})
-    paths = {entry: str(assets.path(file)) for entry, file in entries.items()}
+    definition = assets.definition()
+    entries = definition.get("components", {}).get(name, {})
+    if name in definition["pipeline"].get("trained", []):
+        paths = {entry: str(assets.trained(folder)) for entry, folder in entries.items()}
+    else:
+        paths = {entry: str(assets.path(file)) for entry, file in entries.items()}
     pipe = nlp.add_pipe(name, after=after) if after else nlp.add_pipe(name)
     pipe.initialize(lambda: [], nlp=nlp, **paths)
     nlp.config["initialize"].setdefault("components", {})[name] = paths
@@ -107,3 +124,10 @@ def add_component(
 def assets_hash(nlp: Language) -> str:
     """The hash of the assets folder `nlp`'s components were built from."""
     return str(nlp.meta[META_KEY]["assets_hash"])
+
+
+def trained_hash(nlp: Language) -> str | None:
+    """The training-data hash of `nlp`'s trained components (models/trained/manifest.json), or
+    None for a pipeline built without them."""
+    value = nlp.meta[META_KEY].get("trained_hash")
+    return None if value is None else str(value)

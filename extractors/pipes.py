@@ -15,6 +15,7 @@ from tradeline.extractors.commodities import component as commodities
 from tradeline.extractors.companies import component as companies
 from tradeline.extractors.dates import component as dates
 from tradeline.extractors.events import component as events
+from tradeline.extractors.events import confidence as event_confidence
 from tradeline.extractors.orgs import component as orgs
 from tradeline.extractors.validity import component as validity
 
@@ -29,6 +30,7 @@ class Pipes:
     events: events.EventTagger
     dates: dates.DateTagger
     validity: validity.ValidityTagger
+    event_confidence: event_confidence.EventConfidence | None = None  # trained, optional
 
     @classmethod
     def of(cls, nlp: Language) -> Pipes:
@@ -40,4 +42,9 @@ class Pipes:
             events=cast(events.EventTagger, nlp.get_pipe(events.NAME)),
             dates=cast(dates.DateTagger, nlp.get_pipe(dates.NAME)),
             validity=cast(validity.ValidityTagger, nlp.get_pipe(validity.NAME)),
+            event_confidence=(
+                cast(event_confidence.EventConfidence, nlp.get_pipe(event_confidence.NAME))
+                if event_confidence.NAME in nlp.pipe_names
+                else None
+            ),
         )

@@ -12,6 +12,7 @@ changes meaning.
 from __future__ import annotations
 
 import hashlib
+import json
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
@@ -51,6 +52,22 @@ class Assets:
         if not path.is_file():
             raise FileNotFoundError(f"model data file missing: {path}")
         return path
+
+    def trained(self, name: str) -> Path:
+        """A trained model folder (relative to this folder, e.g. "trained/relevance")."""
+        path = self.root / name
+        if not (path / "config.cfg").is_file():
+            raise FileNotFoundError(
+                f"trained model missing: {path} (build it with `tradeline train`)"
+            )
+        return path
+
+    def trained_hash(self) -> str | None:
+        """The combined training-data hash of trained/manifest.json (None without one)."""
+        manifest = self.root / "trained" / "manifest.json"
+        if not manifest.is_file():
+            return None
+        return str(json.loads(manifest.read_text(encoding="utf-8")).get("hash"))
 
     def files(self) -> list[Path]:
         """The pipeline definition plus every file under data/, in a stable order."""

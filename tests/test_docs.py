@@ -159,12 +159,12 @@ def test_every_command_is_named_in_the_readme() -> None:
     assert not missing, f"commands missing from README.md: {missing}"
 
 
-def test_every_command_takes_config_and_all_but_extract_the_warehouse() -> None:
+def test_every_command_takes_config_and_all_but_extract_and_train_the_warehouse() -> None:
     """What the README's Commands section says of the common options."""
     for path, command in _every_command():
         options = _options(command)
         assert "--config" in options, path
-        assert ("--warehouse" in options) == (path != ("extract",)), path
+        assert ("--warehouse" in options) == (path not in {("extract",), ("train",)}), path
 
 
 @pytest.mark.parametrize("path", [p for p, _ in _every_command()], ids=" ".join)

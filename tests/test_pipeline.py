@@ -50,7 +50,8 @@ def test_assets_hash_is_stable_and_covers_data():
 @pytest.mark.slow
 def test_components_run_after_ner_in_order(pipeline):
     nlp = pipeline
-    ours = PACKAGED.definition()["pipeline"]["components"]
+    definition = PACKAGED.definition()["pipeline"]
+    ours = definition["components"] + definition["trained"]
     names = nlp.pipe_names
     assert names[-len(ours) :] == ours
     assert names.index("ner") < names.index(ours[0])
@@ -72,7 +73,7 @@ def test_extractor_records_versions(nlp_model_name):
 
 @pytest.mark.slow
 def test_extract_many_preserves_order(nlp_model_name):
-    extractor = Extractor(ModelConfig(name=nlp_model_name, batch_size=2))
+    extractor = Extractor(ModelConfig(name=nlp_model_name, batch_size=2), all_events=True)
     texts = [
         ("India banned wheat exports on May 14.", "2024-06-14"),
         ("", None),

@@ -100,7 +100,11 @@ def check_shapes(text: str, result: Extraction) -> None:
         assert DATE_BY_GRANULARITY[p.granularity].fullmatch(p.resolved), p
         _in_text(text, p.start_char, p.end_char)
     contract = result.to_contract("x")
-    assert set(contract) == {"id", "companies", "events", "validity_periods", "policy_dates"}
+    assert {"id", "companies", "events", "validity_periods", "policy_dates"} <= set(contract)
+    assert set(contract) - {"held_back"} == {
+        "id", "companies", "events", "validity_periods", "policy_dates", "relevance",
+        "held_back_events",
+    }
     json.dumps(contract, ensure_ascii=False)
 
 

@@ -70,6 +70,11 @@ class ModelConfig(_Section):
     # Folder with pipeline.toml and data/ to build the pipeline from instead of the packaged
     # models/ (an edited copy, e.g. for re-extraction); relative to the config file.
     assets_dir: str | None = None
+    # Below this relevance an article yields nothing in the timeline views (its facts are
+    # stored, held back); below this confidence an event is held back. `--all-events` (extract)
+    # or 0 shows everything.
+    relevance_threshold: float = Field(0.35, ge=0, le=1)
+    confidence_threshold: float = Field(0.3, ge=0, le=1)
 
 
 class WarehouseConfig(_Section):

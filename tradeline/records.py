@@ -143,6 +143,8 @@ class EventFact:
     modality: Modality = "actual"
     subtype: str | None = None
     trigger: str | None = None
+    confidence: float | None = None  # P(a real action of this type), from the trained scorer
+    held_back: bool = False  # not shown in the timeline (Extraction.hold_back)
 
 
 @dataclass(slots=True)
@@ -174,13 +176,21 @@ class PolicyDateFact:
 
 @dataclass(slots=True)
 class Extraction:
-    """Everything the extractors found in one article."""
+    """Everything the extractors found in one article.
+
+    Every event is kept in `events`; `hold_back` marks those the timeline does not show: below
+    the confidence threshold, or all of an article below the relevance threshold (`relevant`
+    False). The warehouse stores both kinds, and a re-extraction with other thresholds can
+    change the decision.
+    """
 
     companies: list[CompanyFact] = field(default_factory=list)
     events: list[EventFact] = field(default_factory=list)
     validity_periods: list[ValidityPeriodFact] = field(default_factory=list)
     policy_dates: list[PolicyDateFact] = field(default_factory=list)
     skipped_reason: str | None = None  # e.g. "language:de" when not run through the extractors
+    relevance: float | None = None  # P(the article reports trade permits/controls)
+    relevant: bool = True  # relevance at or above the threshold (or no relevance model)
 
     @property
     def n_facts(self) -> int:
@@ -191,15 +201,55 @@ class Extraction:
             + len(self.policy_dates)
         )
 
+    @property
+    def shown_events(self) -> list[EventFact]:
+        return [e for e in self.events if not e.held_back]
+
+    @property
+    def held_back_events(self) -> list[EventFact]:
+        return [e for e in self.events if e.held_back]
+
+    def hold_back(self, relevance_threshold: float, confidence_threshold: float) -> Extraction:
+        """Mark the events the timeline does not show, by the two thresholds (in place)."""
+        self.relevant = self.relevance is None or self.relevance >= relevance_threshold
+        for event in self.events:
+            sure = event.confidence is None or event.confidence >= confidence_threshold
+            event.held_back = not (self.relevant and sure)
+        return self
+
     def to_contract(self, article_id: str) -> dict[str, Any]:
-        """The JSON object of the `tradeline extract` contract (see the eval guidelines)."""
-        return {
-            "id": article_id,
+        """The JSON object of the `tradeline extract` contract (see the eval guidelines).
+
+        `events` are the shown events, `held_back_events` the rest (each with its
+        `confidence`); a validity period's `event_index` counts shown events only. An article
+        below the relevance threshold lists no companies, validity periods or policy dates
+        either: what was found is under `held_back`."""
+        kept = [i for i, e in enumerate(self.events) if not e.held_back]
+        shown = {i: k for k, i in enumerate(kept)}
+
+        def event(e: EventFact) -> dict[str, Any]:
+            row = asdict(e)
+            del row["held_back"]
+            return row
+
+        def period(v: ValidityPeriodFact) -> dict[str, Any]:
+            row = asdict(v)
+            row["event_index"] = shown.get(v.event_index) if v.event_index is not None else None
+            return row
+
+        facts = {
             "companies": [asdict(c) for c in self.companies],
-            "events": [asdict(e) for e in self.events],
-            "validity_periods": [asdict(v) for v in self.validity_periods],
+            "validity_periods": [period(v) for v in self.validity_periods],
             "policy_dates": [asdict(p) for p in self.policy_dates],
         }
+        out: dict[str, Any] = {"id": article_id, "relevance": self.relevance}
+        if self.relevant:
+            out.update(facts)
+        else:
+            out.update({k: [] for k in facts}, held_back=facts)
+        out["events"] = [event(e) for e in self.shown_events]
+        out["held_back_events"] = [event(e) for e in self.held_back_events]
+        return out
 
 
 @dataclass(slots=True)

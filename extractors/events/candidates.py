@@ -43,6 +43,7 @@ class Candidate:
     subtype: str | None = None
     absorbed: bool = False
     separate: bool = False  # "The ministry also ...": a further action, never merged
+    mentions: int = 1  # how many candidates were merged into this one
 
     @property
     def sent(self) -> Span:

@@ -21,6 +21,7 @@ from tradeline.extractors.companies.facts import ArticleFirms
 from tradeline.extractors.events import adjust as event_adjust
 from tradeline.extractors.events.candidates import Candidate, DateMention
 from tradeline.extractors.events.component import TRIGGER_OBJECTS, TRIGGERS
+from tradeline.extractors.events.features import event_features
 from tradeline.extractors.events.lexicon import EventCues
 from tradeline.extractors.orgs.authorities import Actors
 from tradeline.extractors.pipes import Pipes
@@ -36,8 +37,16 @@ def find_events(
     dates: list[PolicyDateFact],
     pipes: Pipes,
 ) -> list[EventFact]:
-    """All actions the article states, each once (see the module docstring)."""
-    return EventFinder(pipes).find(doc, published, firms, dates)
+    """All actions the article states, each once (see the module docstring), each with the
+    trained classifier's `confidence` when the pipeline has one."""
+    finder = EventFinder(pipes)
+    merged = finder.merged(doc, published, firms, dates)
+    facts = [to_fact(c) for c in merged]
+    if pipes.event_confidence is not None and merged:
+        rows = [event_features(c, doc) for c in merged]
+        for fact, value in zip(facts, pipes.event_confidence.confidence(rows), strict=True):
+            fact.confidence = value
+    return facts
 
 
 class EventFinder:
@@ -51,14 +60,14 @@ class EventFinder:
         self.sectors = pipes.companies.names.sectors
 
     # ---------------------------------------------------------------------------- public
-    def find(
+    def merged(
         self,
         doc: Doc,
         published: str | None,
         firms: ArticleFirms,
         dates: list[PolicyDateFact],
-    ) -> list[EventFact]:
-        """All actions the article states, each once (see the module docstring)."""
+    ) -> list[Candidate]:
+        """All actions the article states, each once, as candidates with their arguments."""
         mentions = _locate_dates(doc, dates)
         cue = self.cue
         named = set(firms.by_token)
@@ -119,8 +128,7 @@ class EventFinder:
         cands = self._donate_requirement_dates(cands)
         if any(not event_adjust.is_headline(c) for c in cands):
             cands = [c for c in cands if c.date is not None or not event_adjust.is_headline(c)]
-        merged = self._merge(cands)
-        return [_to_fact(c) for c in merged]
+        return self._merge(cands)
 
     # ---------------------------------------------------------------------------- arguments
     def _party_firms(self, c: Candidate, firms: ArticleFirms) -> list[str]:
@@ -620,6 +628,7 @@ def _fold(into: Candidate, other: Candidate) -> None:
     ):
         into.date, into.date_role = other.date, other.date_role
         into.trigger, into.obj = other.trigger, other.obj
+    into.mentions += other.mentions
     for name in other.companies:
         if name not in into.companies:
             into.companies.append(name)
@@ -630,7 +639,7 @@ def _fold(into: Candidate, other: Candidate) -> None:
         into.authority_stated = True
 
 
-def _to_fact(c: Candidate) -> EventFact:
+def to_fact(c: Candidate) -> EventFact:
     sent = c.sent
     text = sent.text
     stripped = text.strip()

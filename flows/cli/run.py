@@ -129,6 +129,13 @@ def extract(
             "--processes", "-j", min=1, help="Worker processes for nlp.pipe (default: config)."
         ),
     ] = None,
+    all_events: Annotated[
+        bool,
+        typer.Option(
+            "--all-events",
+            help="List every event in `events`, whatever its relevance and confidence.",
+        ),
+    ] = False,
 ) -> None:
     """Extract facts from a JSONL of articles, without a warehouse (the batch contract).
 
@@ -160,6 +167,7 @@ def extract(
                 settings.model.model_copy(
                     update={"name": model_name, "n_process": processes or settings.model.n_process}
                 ),
+                all_events=all_events,
                 progress=lambda k: bars[0].advance("extract", k),
                 on_error=lambda article_id, reason: failed.append((article_id, reason)),
                 on_start=start,

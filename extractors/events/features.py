@@ -1,0 +1,47 @@
+"""The words the event-confidence classifier reads about one event the rules found.
+
+What the rules decided (type, rule, trigger and object words, how the date was found, whether
+an authority and firms were named, how many mentions were merged) and what surrounds it (the
+sentence's words, where it stands in the article). The article's relevance is not among them:
+it comes from a classifier trained on the same articles, so it would look surer in training
+than it is; the two scores are combined at the threshold instead. The classifier
+learns from annotated articles which of these make a real action; the rules themselves stay
+the candidate generator.
+"""
+
+from __future__ import annotations
+
+from spacy.tokens import Doc
+
+from tradeline.extractors.events.candidates import Candidate
+
+NUMBER = "#num"
+
+
+def event_features(c: Candidate, doc: Doc) -> list[str]:
+    """Feature words of one merged event candidate."""
+    sent = c.sent
+    index = next((k for k, s in enumerate(doc.sents) if s.start == sent.start), 0)
+    out = [
+        f"type={c.type}",
+        f"rule={c.rule}",
+        f"trig={c.trigger.lemma_.lower()}",
+        f"trig_tag={c.trigger.tag_}",
+        f"trig_dep={c.trigger.dep_}",
+        f"obj={c.obj.lemma_.lower() if c.obj.i != c.trigger.i else '-'}",
+        f"type_trig={c.type}|{c.trigger.lemma_.lower()}",
+        f"date={c.date_role or 'none'}",
+        f"gran={c.date.fact.granularity if c.date else 'none'}",
+        f"modality={c.modality}",
+        f"authority={'stated' if c.authority_stated else ('default' if c.authority else 'none')}",
+        f"firms={min(len(c.companies), 2)}",
+        f"commodity={'inherited' if c.commodity_inherited else min(len(c.commodities), 2)}",
+        f"mentions={min(c.mentions, 3)}",
+        f"sent={min(index, 5)}",
+        f"separate={c.separate}",
+    ]
+    for tok in sent:
+        if tok.is_space or tok.is_punct:
+            continue
+        out.append("w=" + (NUMBER if tok.like_num else (tok.lemma_ or tok.text).lower()))
+    return out

@@ -1,0 +1,116 @@
+"""The annotated articles the trained parts learn from, each with its split.
+
+* `trade`: ../shared/corpus/trade-news (real reports, reworded) with our gold in eval/trade/gold
+  and the story split of eval/trade/splits.json. Train and dev only: the blind split is never
+  read here.
+* `synth`: eval/synth (fictional trade reports with gold): training only.
+* `nearmiss`: eval/nearmiss (fictional news with no event). nA/nB: ids ≡ 1 (mod 4) train,
+  ≡ 3 (mod 4) dev; even ids are the test half of bench/false_events.py and are never read here.
+  nC/nD (written for training): all train.
+* `html`: ../shared/corpus/html pages with at least 80 words after trafilatura (general news,
+  no trade events): the half whose path hash is even trains, the other half is left to
+  bench/false_events.py.
+
+Texts of ../shared stay there; a checkout without it trains on what the repo holds and says so.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+REPO = Path(__file__).resolve().parents[2]
+SHARED = REPO.parent / "shared"
+MIN_PAGE_WORDS = 80
+
+
+@dataclass(frozen=True)
+class LabelledArticle:
+    """An article with its gold annotation (None: an article that holds no event)."""
+
+    id: str
+    text: str
+    published: str | None
+    gold: dict[str, Any] | None
+    source: str  # trade | synth | nearmiss | html
+    split: str  # train | dev
+
+    @property
+    def events(self) -> list[dict[str, Any]]:
+        return list((self.gold or {}).get("events", []))
+
+    @property
+    def companies(self) -> list[dict[str, Any]]:
+        return list((self.gold or {}).get("companies", []))
+
+
+def _json(path: Path) -> Any:
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def trade(repo: Path = REPO, shared: Path = SHARED) -> Iterator[LabelledArticle]:
+    """Train and dev splits of the trade-news corpus with our gold."""
+    texts = shared / "corpus" / "trade-news"
+    if not texts.is_dir():
+        return
+    splits = _json(repo / "eval" / "trade" / "splits.json")
+    for split in ("train", "dev"):
+        for aid in splits[split]:
+            article = _json(texts / f"{aid}.json")
+            gold = _json(repo / "eval" / "trade" / "gold" / f"{aid}.json")
+            yield LabelledArticle(aid, article["text"], article.get("published"), gold, "trade",
+                                  split)
+
+
+def synth(repo: Path = REPO) -> Iterator[LabelledArticle]:
+    """The fictional trade reports with gold (training only)."""
+    for path in sorted((repo / "eval" / "synth" / "articles").glob("*.json")):
+        article = _json(path)
+        gold = _json(repo / "eval" / "synth" / "gold" / path.name)
+        yield LabelledArticle(article["id"], article["text"], article.get("published"), gold,
+                              "synth", "train")
+
+
+TRAINING_ONLY_NEARMISS = ("nC", "nD")
+
+
+def nearmiss(repo: Path = REPO) -> Iterator[LabelledArticle]:
+    """Near-miss articles: nA/nB odd ids (≡ 1 mod 4 train, ≡ 3 mod 4 dev), nC/nD train."""
+    for path in sorted((repo / "eval" / "nearmiss" / "articles").glob("*.json")):
+        number = int(path.stem[2:])
+        if path.stem.startswith(TRAINING_ONLY_NEARMISS):
+            split = "train"
+        elif number % 2 == 0:
+            continue  # the test half
+        else:
+            split = "train" if number % 4 == 1 else "dev"
+        article = _json(path)
+        yield LabelledArticle(article["id"], article["text"], article.get("published"),
+                              {"events": [], "companies": []}, "nearmiss", split)
+
+
+def html_half(shared: Path = SHARED) -> Iterator[LabelledArticle]:
+    """The training half of ../shared/corpus/html (pages with a real article body)."""
+    from tradeline.extractors.page import PageError, parse_page
+
+    folder = shared / "corpus" / "html"
+    if not folder.is_dir():
+        return
+    for path in sorted(folder.glob("*.html")):
+        if int(hashlib.sha256(path.name.encode()).hexdigest(), 16) % 2:
+            continue
+        try:
+            page = parse_page(path.read_bytes())
+        except PageError:
+            continue
+        if len(page.text.split()) >= MIN_PAGE_WORDS:
+            yield LabelledArticle(path.stem, page.text, page.published, None, "html", "train")
+
+
+def load(repo: Path = REPO, shared: Path = SHARED) -> list[LabelledArticle]:
+    """Every labelled article of every source, in a fixed order."""
+    return [*trade(repo, shared), *synth(repo), *nearmiss(repo), *html_half(shared)]

@@ -1,0 +1,217 @@
+"""`tradeline train`: build the trained parts from the annotated corpus, reproducibly.
+
+For each part (`PARTS`): compute its feature rows from the labelled articles with the rule
+pipeline (built without trained parts, so features never depend on an older model), write them
+as spaCy DocBins, run `spacy train` with the part's config in models/training/, and copy the
+best model to models/trained/<part>/. models/trained/manifest.json records, per part, the hash
+of its training data (every feature row and label, and the config), the example counts and the
+dev score; its `hash` combines them and every extraction run stores it (like the assets hash).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+import tempfile
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import spacy
+from spacy.language import Language
+from spacy.tokens import Doc, DocBin
+
+from tradeline.extractors.learned import corpus
+from tradeline.extractors.learned.classifier import EMPTY, FeatureClassifier
+from tradeline.extractors.learned.corpus import LabelledArticle
+from tradeline.models.assets import MODELS_DIR
+
+Row = tuple[list[str], dict[str, float]]  # feature words, {label: 0/1}
+TRAINING_DIR = MODELS_DIR / "training"
+TRAINED_DIR = MODELS_DIR / "trained"
+MANIFEST = "manifest.json"
+MANIFEST_VERSION = 1
+
+
+@dataclass(frozen=True)
+class Part:
+    """One trained part: its config and how its rows come from labelled docs."""
+
+    name: str
+    rows: Callable[[Language, Doc, LabelledArticle], list[Row]]
+
+    @property
+    def config(self) -> Path:
+        return TRAINING_DIR / f"{self.name}.cfg"
+
+
+def relevance_rows(nlp: Language, doc: Doc, article: LabelledArticle) -> list[Row]:
+    from tradeline.extractors.relevance.features import lead_words
+
+    trade = article.source in ("trade", "synth")
+    return [(lead_words(doc), {"TRADE": float(trade), "OTHER": float(not trade)})]
+
+
+def _overlap(a: str, b: str) -> bool:
+    a, b = " ".join(a.split()), " ".join(b.split())
+    return bool(a) and bool(b) and (a in b or b in a or a[:40] == b[:40])
+
+
+def matched_events(facts: Sequence[Any], gold: Sequence[dict[str, Any]]) -> list[bool]:
+    """Which predicted events a scorer would count as right (GUIDELINES: same type, one to one),
+    preferring the gold event whose evidence is the same sentence, then one of the same date."""
+    pairs = []
+    for i, fact in enumerate(facts):
+        for j, g in enumerate(gold):
+            if g.get("type") != fact.type:
+                continue
+            same_sentence = _overlap(fact.evidence, g.get("evidence") or "")
+            dated = bool(g.get("event_date")) and str(fact.event_date or "").startswith(
+                str(g["event_date"])
+            )
+            pairs.append((-(4 * same_sentence + 2 * dated), i, j))
+    pairs.sort()
+    used_f: set[int] = set()
+    used_g: set[int] = set()
+    for _, i, j in pairs:
+        if i not in used_f and j not in used_g:
+            used_f.add(i)
+            used_g.add(j)
+    return [i in used_f for i in range(len(facts))]
+
+
+def event_rows(nlp: Language, doc: Doc, article: LabelledArticle) -> list[Row]:
+    from tradeline.extractors.companies.facts import find_companies
+    from tradeline.extractors.dates.facts import find_date_mentions
+    from tradeline.extractors.events.facts import EventFinder, to_fact
+    from tradeline.extractors.events.features import event_features
+    from tradeline.extractors.pipes import Pipes
+
+    pipes = Pipes.of(nlp)
+    firms = find_companies(doc, pipes.companies)
+    mentions = find_date_mentions(doc, article.published, pipes.dates)
+    merged = EventFinder(pipes).merged(doc, article.published, firms, mentions)
+    labels = matched_events([to_fact(c) for c in merged], article.events)
+    return [
+        (event_features(c, doc), {"REAL": float(y), "NOISE": float(not y)})
+        for c, y in zip(merged, labels, strict=True)
+    ]
+
+
+PARTS: dict[str, Part] = {
+    "relevance": Part("relevance", relevance_rows),
+    "events": Part("events", event_rows),
+}
+
+
+def rows_hash(rows: Sequence[Row], config: bytes) -> str:
+    """sha256 over the config and every row (features and labels, in order)."""
+    digest = hashlib.sha256(config)
+    for words, cats in rows:
+        digest.update(json.dumps([words, sorted(cats.items())], ensure_ascii=False).encode())
+    return digest.hexdigest()
+
+
+def _docbin(nlp: Language, rows: Sequence[Row]) -> DocBin:
+    out = DocBin()
+    for words, cats in rows:
+        doc = Doc(nlp.vocab, words=words or [EMPTY])
+        doc.cats = cats
+        out.add(doc)
+    return out
+
+
+def _fit(part: Part, train: list[Row], dev: list[Row], out: Path, work: Path) -> None:
+    """`spacy train` the part's config on the rows; the best model goes to `out`."""
+    from spacy.cli.train import train as spacy_train
+
+    blank = spacy.blank("en")
+    _docbin(blank, train).to_disk(work / "train.spacy")
+    _docbin(blank, dev).to_disk(work / "dev.spacy")
+    spacy_train(
+        part.config,
+        output_path=work / "model",
+        overrides={"paths.train": str(work / "train.spacy"), "paths.dev": str(work / "dev.spacy")},
+    )
+    if out.exists():
+        shutil.rmtree(out)
+    shutil.copytree(work / "model" / "model-best", out)
+
+
+def _auc(scores: list[float], gold: list[bool]) -> float | None:
+    pos = [s for s, y in zip(scores, gold, strict=True) if y]
+    neg = [s for s, y in zip(scores, gold, strict=True) if not y]
+    if not pos or not neg:
+        return None
+    wins = sum((p > n) + 0.5 * (p == n) for p in pos for n in neg)
+    return round(wins / (len(pos) * len(neg)), 4)
+
+
+def evaluate(model: FeatureClassifier, rows: Sequence[Row]) -> dict[str, Any]:
+    """Dev AUC of the first label, and the accuracy at 0.5."""
+    label = model.labels[0]
+    scores = [s[label] for s in model.scores([words for words, _ in rows])]
+    gold = [cats.get(label, 0.0) >= 0.5 for _, cats in rows]
+    correct = sum((s >= 0.5) == g for s, g in zip(scores, gold, strict=True))
+    return {"label": label, "auc": _auc(scores, gold), "accuracy": round(correct / len(rows), 4)}
+
+
+def build_rows(
+    nlp: Language, articles: Sequence[LabelledArticle], parts: Sequence[Part]
+) -> dict[str, dict[str, list[Row]]]:
+    """rows[part][split] for every article, parsed once."""
+    out: dict[str, dict[str, list[Row]]] = {p.name: {"train": [], "dev": []} for p in parts}
+    docs = nlp.pipe((a.text for a in articles), batch_size=32)
+    for article, doc in zip(articles, docs, strict=True):
+        for part in parts:
+            out[part.name][article.split].extend(part.rows(nlp, doc, article))
+    return out
+
+
+def train(
+    names: Sequence[str] | None = None,
+    *,
+    model_name: str,
+    out_dir: Path = TRAINED_DIR,
+    repo: Path = corpus.REPO,
+    shared: Path = corpus.SHARED,
+    log: Callable[[str], None] = print,
+) -> dict[str, Any]:
+    """Train the named parts (all by default) into `out_dir`; returns the manifest."""
+    from tradeline.extractors.pipeline import build_pipeline
+
+    parts = [PARTS[n] for n in (names or list(PARTS))]
+    articles = corpus.load(repo, shared)
+    if not any(a.source == "trade" for a in articles):
+        log(f"note: {shared / 'corpus' / 'trade-news'} not found; training without real reports")
+    nlp = build_pipeline(model_name, trained=False)
+    rows = build_rows(nlp, articles, parts)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    manifest_path = out_dir / MANIFEST
+    manifest: dict[str, Any] = (
+        json.loads(manifest_path.read_text(encoding="utf-8"))
+        if manifest_path.is_file()
+        else {"version": MANIFEST_VERSION, "parts": {}}
+    )
+    for part in parts:
+        train_rows, dev_rows = rows[part.name]["train"], rows[part.name]["dev"]
+        log(f"{part.name}: {len(train_rows)} training rows, {len(dev_rows)} dev rows")
+        with tempfile.TemporaryDirectory() as tmp:
+            _fit(part, train_rows, dev_rows, out_dir / part.name, Path(tmp))
+        model = FeatureClassifier.load(out_dir / part.name)
+        manifest["parts"][part.name] = {
+            "data_hash": rows_hash(train_rows + dev_rows, part.config.read_bytes()),
+            "n_train": len(train_rows),
+            "n_dev": len(dev_rows),
+            "dev": evaluate(model, dev_rows),
+            "spacy": spacy.__version__,
+            "base_model": f"{nlp.meta.get('name')}-{nlp.meta.get('version')}",
+        }
+    combined = hashlib.sha256()
+    for name in sorted(manifest["parts"]):
+        combined.update(f"{name}:{manifest['parts'][name]['data_hash']}\n".encode())
+    manifest["hash"] = combined.hexdigest()
+    manifest_path.write_text(json.dumps(manifest, indent=1, sort_keys=True) + "\n", "utf-8")
+    return manifest
