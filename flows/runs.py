@@ -28,7 +28,8 @@ INTERRUPTED_LOCK_WAIT_S = 1.0  # an interrupted run records itself only if the f
 
 
 class RunVersions(Protocol):
-    """What produced a run's facts (an `Extractor` has these), recorded with the run."""
+    """What produced a run's facts (an `Extractor` has these, and also `trained_hash` and the
+    two thresholds, recorded when present), recorded with the run."""
 
     extractor_version: str
     model_name: str
@@ -49,6 +50,9 @@ def start_run(
             model_version=versions.model_version,
             assets_hash=versions.assets_hash,
             notes=notes,
+            trained_hash=getattr(versions, "trained_hash", None),
+            relevance_threshold=getattr(versions, "relevance_threshold", None),
+            confidence_threshold=getattr(versions, "confidence_threshold", None),
         )
 
 

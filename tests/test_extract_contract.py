@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -172,3 +173,33 @@ def test_several_processes_give_the_same_output(tmp_path, nlp_model_name):
         outputs.append(out.read_text(encoding="utf-8"))
     assert outputs[0] == outputs[1]
     assert outputs[0].count('"permit_issued"') >= 2  # real facts came through, not empty rows
+
+
+def test_the_contract_holds_back_doubtful_events_and_irrelevant_articles(make_extraction):
+    """`events` lists what the timeline shows; the rest is in `held_back_events` with its
+    confidence, and a validity period's event_index counts shown events only."""
+    extraction = make_extraction()
+    first = extraction.events[0]
+    extraction.events = [
+        replace(first, type="ban_introduced", confidence=0.1, start_char=0),
+        replace(first, confidence=0.8, start_char=1),
+    ]
+    extraction.validity_periods[0].event_index = 1
+    extraction.relevance = 0.9
+    out = extraction.hold_back(0.35, 0.3).to_contract("a")
+    assert [e["type"] for e in out["events"]] == ["permit_issued"]
+    assert [(e["type"], e["confidence"]) for e in out["held_back_events"]] == [
+        ("ban_introduced", 0.1)
+    ]
+    assert out["validity_periods"][0]["event_index"] == 0
+    assert out["relevance"] == 0.9 and "held_back" not in out
+    assert all("held_back" not in e for e in out["events"] + out["held_back_events"])
+
+    extraction.relevance = 0.2
+    out = extraction.hold_back(0.35, 0.3).to_contract("a")
+    assert out["events"] == [] and len(out["held_back_events"]) == 2
+    assert out["companies"] == [] and out["policy_dates"] == []
+    assert out["held_back"]["companies"][0]["canonical"] == "Nvidia Corp"
+
+    out = extraction.hold_back(0.0, 0.0).to_contract("a")  # what --all-events does
+    assert len(out["events"]) == 2 and out["held_back_events"] == []

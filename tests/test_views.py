@@ -131,3 +131,43 @@ def test_permits_active_before_inside_and_after_a_one_year_window(
     assert active("2025-03-04") == []
     assert con.execute("SELECT count(*) FROM permits_active(DATE '2024-06-01')").fetchone() == (1,)
     con.close()
+
+
+def test_held_back_events_and_irrelevant_articles_stay_out_of_the_timeline_views(
+    tmp_path: Path, make_item,
+) -> None:
+    """A held-back event is in event_mentions (with its scores) but not in timeline; an article
+    below the relevance threshold adds no entry and no company to the timeline views."""
+    con = connect(tmp_path / "w.duckdb")
+    run = start_run(con, kind="ingest", extractor_version="1", model_name="m",
+                    model_version="1", assets_hash="h", trained_hash="t",
+                    relevance_threshold=0.35, confidence_threshold=0.3)
+    shown = make_item("https://example.com/shown")
+    shown[2].relevance = 0.9
+    shown[2].events[0].confidence = 0.8
+    doubtful = make_item("https://example.com/doubtful", type="ban_introduced")
+    doubtful[2].relevance = 0.9
+    doubtful[2].events[0].confidence = 0.1
+    elsewhere = make_item("https://example.com/elsewhere", type="control_introduced",
+                          companies=["Lockdown Ltd"])
+    elsewhere[2].companies[0].canonical = elsewhere[2].companies[0].name = "Lockdown Ltd"
+    elsewhere[2].relevance = 0.05
+    elsewhere[2].events[0].confidence = 0.9
+    for _, _, extraction in (shown, doubtful, elsewhere):
+        extraction.hold_back(0.35, 0.3)
+    store_batch(con, [shown, doubtful, elsewhere], run)
+    finish_run(con, run, status="completed")
+
+    mentions = _dicts(con, "SELECT type, confidence, held_back, relevance FROM event_mentions "
+                           "ORDER BY type")
+    assert [(m["type"], m["held_back"]) for m in mentions] == [
+        ("ban_introduced", True), ("control_introduced", True), ("permit_issued", False)
+    ]
+    assert [m["confidence"] for m in mentions] == [0.1, 0.9, 0.8]
+    assert con.execute("SELECT list(type) FROM timeline").fetchone()[0] == ["permit_issued"]
+    firms = [r[0] for r in con.execute("SELECT canonical FROM companies").fetchall()]
+    assert firms == ["Nvidia Corp"]  # not "Lockdown Ltd": its only article is not relevant
+    run_row = con.execute(
+        "SELECT trained_hash, relevance_threshold, confidence_threshold FROM extraction_runs"
+    ).fetchone()
+    assert run_row == ("t", 0.35, 0.3)

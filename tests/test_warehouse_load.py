@@ -26,7 +26,7 @@ from tradeline.warehouse.runs import finish_run, start_run
 
 COUNTED = (
     "documents", "articles", "article_extractions", "company_mentions", "events",
-    "event_companies", "validity_periods", "policy_dates", "companies", "company_aliases",
+    "event_companies", "validity_periods", "policy_dates", "company_registry", "company_aliases",
 )
 
 
@@ -53,7 +53,7 @@ def test_store_batch_writes_everything_once(con: duckdb.DuckDBPyConnection, make
     assert (result.new_documents, result.new_articles, result.extractions_written) == (2, 2, 2)
     assert result.facts_written == 8  # 1 company + 1 event + 1 validity + 1 policy date, each
     counts = _counts(con)
-    assert counts["events"] == 2 and counts["companies"] == 1
+    assert counts["events"] == 2 and counts["company_registry"] == 1
     assert counts["company_aliases"] == 3  # Nvidia Corp, Nvidia, NVIDIA
     again = store_batch(con, items, run)
     assert (again.new_documents, again.new_articles, again.facts_written) == (0, 0, 0)

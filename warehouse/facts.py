@@ -125,6 +125,8 @@ def fact_rows(article_id: str, run_id: str, extraction: Extraction) -> FactRows:
                 "evidence": e.evidence,
                 "start_char": e.start_char,
                 "end_char": e.end_char,
+                "confidence": e.confidence,
+                "held_back": e.held_back,
             }
         )
         seen_keys: set[str] = set()

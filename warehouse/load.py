@@ -258,6 +258,8 @@ def store_batch(
                 "skipped_reason": extraction.skipped_reason,
                 "n_facts": rows.n_facts,
                 "extracted_at": now,
+                "relevance": extraction.relevance,
+                "relevant": extraction.relevant,
             })
         extractions_written = _insert(con, "article_extractions", ae_rows)
         facts_written = sum(

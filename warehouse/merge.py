@@ -49,6 +49,7 @@ SELECT e.fact_key, e.article_id, e.run_id, e.type, e.authority_country, e.commod
 FROM events AS e
 JOIN latest_runs AS lr ON lr.article_id = e.article_id AND lr.run_id = e.run_id
 JOIN articles AS a ON a.article_id = e.article_id
+WHERE NOT coalesce(e.held_back, false)
 ORDER BY e.fact_key
 """
 

@@ -97,16 +97,24 @@ def start_run(
     model_version: str,
     assets_hash: str,
     notes: str | None = None,
+    trained_hash: str | None = None,
+    relevance_threshold: float | None = None,
+    confidence_threshold: float | None = None,
 ) -> str:
-    """Open an extraction run; the id sorts by start time (UTC) then a random suffix."""
+    """Open an extraction run; the id sorts by start time (UTC) then a random suffix. The
+    trained parts' data hash and the thresholds are recorded when the extractor has them."""
     if kind not in RUN_KINDS:
         raise ValueError(f"run kind must be one of {RUN_KINDS}, got {kind!r}")
     now = utcnow()
     run_id = f"{now:%Y%m%dT%H%M%S%f}Z-{uuid.uuid4().hex[:8]}"
     con.execute(
         "INSERT INTO extraction_runs (run_id, kind, started_at, status, extractor_version, "
-        "model_name, model_version, assets_hash, notes) VALUES (?, ?, ?, 'running', ?, ?, ?, ?, ?)",
-        [run_id, kind, now, extractor_version, model_name, model_version, assets_hash, notes],
+        "model_name, model_version, assets_hash, notes, trained_hash, relevance_threshold, "
+        "confidence_threshold) VALUES (?, ?, ?, 'running', ?, ?, ?, ?, ?, ?, ?, ?)",
+        [
+            run_id, kind, now, extractor_version, model_name, model_version, assets_hash, notes,
+            trained_hash, relevance_threshold, confidence_threshold,
+        ],
     )
     return run_id
 

@@ -9,7 +9,8 @@
 -- Grain: one row per article that has a non-failed extraction in a finished run.
 -- Key: article_id
 -- Columns: article_id, run_id, status (done|skipped), skipped_reason, n_facts, extracted_at,
---          run_kind, run_finished_at, extractor_version, model_name, model_version
+--          run_kind, run_finished_at, extractor_version, model_name, model_version,
+--          relevance, relevant (the article counts in the timeline views only when relevant)
 CREATE OR REPLACE VIEW latest_runs AS
 SELECT
     ae.article_id,
@@ -22,7 +23,9 @@ SELECT
     r.finished_at AS run_finished_at,
     r.extractor_version,
     r.model_name,
-    r.model_version
+    r.model_version,
+    ae.relevance,
+    coalesce(ae.relevant, true) AS relevant
 FROM article_extractions AS ae
 JOIN extraction_runs AS r USING (run_id)
 WHERE r.status IN ('completed', 'interrupted', 'failed') AND ae.status <> 'failed'

@@ -1,14 +1,17 @@
 -- View: event_mentions
 -- Why: every article-level event of the latest runs with its evidence, for reviewing
---      extraction and for seeing what each source said; `timeline` merges these into one row
---      per real event (entry_key says which).
+--      extraction and for seeing what each source said; `timeline` merges the shown ones into
+--      one row per real event (entry_key says which). Held-back events (an article below the
+--      relevance threshold, or a confidence below its threshold) are here too, with their
+--      scores and `held_back` true, so an analyst can look at what the timeline leaves out.
 -- Grain: one row per event of each article's latest completed run (see latest_runs).
 -- Key: fact_key (unique here since each article has one latest run)
 -- Columns: fact_key, article_id, run_id, type, subtype, modality, trigger, event_date,
 --          date_text, evidence, start_char, end_char, offsets_match, companies (VARCHAR[]),
 --          title, url, extractor_version, model_name, model_version, date_granularity,
 --          authority, authority_country, commodity, commodity_detail, validity,
---          validity_duration, valid_from, valid_to, outlet, published, entry_key
+--          validity_duration, valid_from, valid_to, outlet, published, entry_key,
+--          confidence, held_back, relevance
 -- Validity: when several validity periods attach to one event, the first in the text is shown.
 CREATE OR REPLACE VIEW event_mentions AS
 WITH ev_companies AS (
@@ -60,7 +63,10 @@ SELECT
     v.valid_to,
     a.outlet,
     a.published,
-    tm.entry_key
+    tm.entry_key,
+    e.confidence,
+    coalesce(e.held_back, false) AS held_back,
+    lr.relevance
 FROM events AS e
 JOIN latest_runs AS lr ON lr.article_id = e.article_id AND lr.run_id = e.run_id
 JOIN articles AS a ON a.article_id = e.article_id

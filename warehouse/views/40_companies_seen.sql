@@ -2,6 +2,8 @@
 -- Why: one place to see which firms the news names, under which names, and how often, counting
 --      only each article's latest completed run so stale extractions do not inflate counts.
 --      Spellings of one firm (firm_keys) count together, under the firm's first stored one.
+--      Only relevant articles count (latest_runs.relevant), and only shown events: a firm
+--      named only in articles about something else is not listed.
 -- Grain: one row per firm (company_registry rows grouped by firm_keys.firm_key).
 -- Key: canonical_key
 -- Columns: canonical_key, canonical, aliases (VARCHAR[], sorted), tickers (VARCHAR[]),
@@ -13,6 +15,7 @@ WITH mentions AS (
     JOIN latest_runs AS lr ON lr.article_id = cm.article_id AND lr.run_id = cm.run_id
     JOIN articles AS a ON a.article_id = cm.article_id
     JOIN firm_keys AS fk ON fk.canonical_key = cm.canonical_key
+    WHERE lr.relevant
 ),
 mention_stats AS (
     SELECT
@@ -28,7 +31,9 @@ event_stats AS (
     SELECT fk.firm_key AS canonical_key, count(DISTINCT ec.fact_key) AS n_events
     FROM event_companies AS ec
     JOIN latest_runs AS lr ON lr.article_id = ec.article_id AND lr.run_id = ec.run_id
+    JOIN events AS e ON e.fact_key = ec.fact_key AND e.run_id = ec.run_id
     JOIN firm_keys AS fk ON fk.canonical_key = ec.canonical_key
+    WHERE lr.relevant AND NOT coalesce(e.held_back, false)
     GROUP BY fk.firm_key
 ),
 alias_lists AS (
@@ -59,4 +64,5 @@ FROM firms AS f
 JOIN company_registry AS c USING (canonical_key)
 LEFT JOIN alias_lists AS al USING (canonical_key)
 LEFT JOIN mention_stats AS ms USING (canonical_key)
-LEFT JOIN event_stats AS es USING (canonical_key);
+LEFT JOIN event_stats AS es USING (canonical_key)
+WHERE ms.canonical_key IS NOT NULL OR es.canonical_key IS NOT NULL;

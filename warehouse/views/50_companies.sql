@@ -30,6 +30,7 @@ seen AS (
     FROM company_mentions AS cm
     JOIN latest_runs AS lr ON lr.article_id = cm.article_id AND lr.run_id = cm.run_id
     JOIN firm_keys AS fk ON fk.canonical_key = cm.canonical_key
+    WHERE lr.relevant
 ),
 seen_stats AS (
     SELECT s.canonical_key, min(a.published) AS first_seen, max(a.published) AS last_seen
