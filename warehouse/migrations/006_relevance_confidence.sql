@@ -1,4 +1,4 @@
--- Migration 005: what the trained parts decided, kept with the facts (issue: relevance before
+-- Migration 006: what the trained parts decided, kept with the facts (issue: relevance before
 -- extraction, a confidence per event).
 -- article_extractions.relevance: P(the article reports trade permits/controls); relevant: at
 --   or above the run's relevance_threshold. An article below it yields nothing in the timeline
