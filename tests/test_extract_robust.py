@@ -216,7 +216,7 @@ def test_the_cli_names_failed_articles_and_exits_0(
     from tradeline.extractors import batch
     from tradeline.flows.cli import app
 
-    def fake_run_extract(inp, out, model, *, progress, on_error, on_start):
+    def fake_run_extract(inp, out, model, *, all_events, progress, on_error, on_start):
         on_start(2)
         out.write_text('{"id": "a"}\n{"id": "b", "error": "extraction failed: X"}\n')
         progress(2)
