@@ -1,16 +1,25 @@
 """Score the extractors on the evaluation sets: `python bench/eval_dev.py [--set NAME]`.
 
-Sets: `dev` is ../shared/eval/dev (third-party articles, never copied into the repo); `ours` is
-eval/ours in the repo (a blind set written by a colleague, same format); `blind2` is eval/blind2,
-a second blind set written later (2026-11-26), kept untouched by tuning. Each set's articles are
-written as one input JSONL in a temporary folder, run through `run_extract`, and scored with
-../shared/eval/score.py. A set (or the scorer) that is absent is skipped with a message.
+Sets:
+* `dev`: ../shared/eval/dev (8 third-party articles, never copied into the repo);
+* `ours`, `blind2`: eval/ours and eval/blind2 (fictional articles with gold, written blind);
+* `trade-train`, `trade-dev`: the train and dev splits of ../shared/corpus/trade-news with our
+  gold in eval/trade/gold (split by story: eval/trade/splits.json). Tune on these.
+* `trade-blind`: the blind split. It is scored only with `--blind`, once per round, and every
+  blind score goes into eval/README.md with its date and commit; a score on text you tuned on
+  is not evidence.
+
+Each set's articles are written as one input JSONL in a temporary folder, run through
+`run_extract` (the thresholds of the config: what the timeline shows; `--all-events` scores
+every event), and scored with ../shared/eval/score.py. A set (or the scorer) that is absent is
+skipped with a message. `all` means every set but the blind one.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -18,40 +27,61 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
-EVAL = REPO.parent / "shared" / "eval"
+SHARED = REPO.parent / "shared"
+EVAL = SHARED / "eval"
 SCORER = EVAL / "score.py"
-SETS = {
-    "dev": EVAL / "dev",
-    "ours": REPO / "eval" / "ours",
-    "blind2": REPO / "eval" / "blind2",
-}
+TRADE_TEXTS = SHARED / "corpus" / "trade-news"
+TRADE = REPO / "eval" / "trade"
+SETS = ("dev", "ours", "blind2", "trade-train", "trade-dev", "trade-blind")
+FOLDERS = {"dev": EVAL / "dev", "ours": REPO / "eval" / "ours", "blind2": REPO / "eval" / "blind2"}
 
 
-def score_set(name: str, root: Path, model: str, *, verbose: bool, keep: Path | None) -> int:
+def articles_and_gold(name: str) -> tuple[list[Path], Path] | str:
+    """(article files, gold folder) of a set, or why it cannot be scored here."""
+    if name in FOLDERS:
+        root = FOLDERS[name]
+        if not (root / "articles").is_dir() or not (root / "gold").is_dir():
+            return f"{root} has no articles/ and gold/"
+        return sorted((root / "articles").glob("*.json")), root / "gold"
+    if not TRADE_TEXTS.is_dir():
+        return f"{TRADE_TEXTS} not found (the texts stay in ../shared)"
+    split = name.removeprefix("trade-")
+    ids = json.loads((TRADE / "splits.json").read_text(encoding="utf-8"))[split]
+    return [TRADE_TEXTS / f"{i}.json" for i in ids], TRADE / "gold"
+
+
+def score_set(
+    name: str, model: str, *, verbose: bool, keep: Path | None, all_events: bool
+) -> int:
     """Extract one set's articles and print the scorer's table; 0 when skipped."""
-    from tradeline.config import ModelConfig
+    from tradeline.config import load_settings
     from tradeline.extractors.batch import run_extract
 
-    articles_dir, gold_dir = root / "articles", root / "gold"
-    if not articles_dir.is_dir() or not gold_dir.is_dir():
-        print(f"[{name}] skipped: {root} has no articles/ and gold/")
+    found = articles_and_gold(name)
+    if isinstance(found, str):
+        print(f"[{name}] skipped: {found}")
         return 0
+    paths, gold_dir = found
     if not SCORER.is_file():
         print(f"[{name}] skipped: scorer {SCORER} not found (it lives in ../shared)")
         return 0
     with tempfile.TemporaryDirectory() as tmp:
         inp, out = Path(tmp) / "articles.jsonl", Path(tmp) / "results.jsonl"
+        gold = Path(tmp) / "gold"
+        gold.mkdir()
         with inp.open("w", encoding="utf-8") as handle:
-            for path in sorted(articles_dir.glob("*.json")):
+            for path in paths:
                 row = json.loads(path.read_text(encoding="utf-8"))
                 keep_row = {k: row.get(k) for k in ("id", "text", "published", "title", "url")}
                 handle.write(json.dumps(keep_row, ensure_ascii=False) + "\n")
-        n = run_extract(inp, out, ModelConfig(name=model))
-        print(f"[{name}] extracted {n} articles from {root} with {model}")
+                shutil.copy(gold_dir / path.name, gold / path.name)
+        settings = load_settings().model.model_copy(update={"name": model})
+        n = run_extract(inp, out, settings, all_events=all_events)
+        print(f"[{name}] extracted {n} articles with {model}")
         if keep:
             keep.mkdir(parents=True, exist_ok=True)
             (keep / f"{name}.jsonl").write_text(out.read_text(encoding="utf-8"), encoding="utf-8")
-        cmd = [sys.executable, str(SCORER), str(gold_dir), str(out)]
+        cmd = [sys.executable, str(SCORER), str(gold), str(out)]
         if verbose:
             cmd.append("--verbose")
         sys.stdout.flush()
@@ -61,17 +91,25 @@ def score_set(name: str, root: Path, model: str, *, verbose: bool, keep: Path | 
 def main(argv: list[str] | None = None, default_set: str = "all") -> int:
     from tradeline.config import load_settings
 
-    parser = argparse.ArgumentParser(description=__doc__)
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--set", choices=["all", *SETS], default=default_set)
     parser.add_argument("--verbose", action="store_true", help="list misses and extras")
     parser.add_argument("--model", default=None, help="spaCy pipeline (default: config)")
     parser.add_argument("--keep", type=Path, default=None, help="copy <set>.jsonl results here")
+    parser.add_argument("--all-events", action="store_true", help="score held-back events too")
+    parser.add_argument(
+        "--blind", action="store_true", help="allow --set trade-blind (once per round, logged)"
+    )
     args = parser.parse_args(argv)
+    if args.set == "trade-blind" and not args.blind:
+        parser.error("trade-blind is scored once per round: add --blind and log the score")
     model = args.model or load_settings().model.name
-    names = list(SETS) if args.set == "all" else [args.set]
+    names = [s for s in SETS if s != "trade-blind"] if args.set == "all" else [args.set]
     rc = 0
     for name in names:
-        rc |= score_set(name, SETS[name], model, verbose=args.verbose, keep=args.keep)
+        rc |= score_set(
+            name, model, verbose=args.verbose, keep=args.keep, all_events=args.all_events
+        )
     return rc
 
 
