@@ -138,6 +138,12 @@ def _fit(part: Part, train: list[Row], dev: list[Row], out: Path, work: Path) ->
     if out.exists():
         shutil.rmtree(out)
     shutil.copytree(work / "model" / "model-best", out)
+    # The saved config names the temporary corpora; without them a retrain is byte-identical.
+    config = out / "config.cfg"
+    text = config.read_text(encoding="utf-8")
+    for name in ("train", "dev"):
+        text = text.replace(f'{name} = "{work / f"{name}.spacy"}"', f"{name} = null")
+    config.write_text(text, encoding="utf-8")
 
 
 def _auc(scores: list[float], gold: list[bool]) -> float | None:
