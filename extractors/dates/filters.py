@@ -194,8 +194,10 @@ def tense_of(span: Span, lex: DateLexicon) -> Tense:
             break
         tok = tok.head
     verbs = [tok]
-    while verbs[-1].dep_ in ("xcomp", "conj") and len(verbs) < 3:
-        verbs.append(verbs[-1].head)  # "will start accepting ...", "will ban and fine ..."
+    while verbs[-1].dep_ in ("xcomp", "conj", "pcomp") and len(verbs) < 3:
+        # "will start accepting ...", "will ban and fine ...", "will bar firms from exporting"
+        head = verbs[-1].head
+        verbs.append(head.head if verbs[-1].dep_ == "pcomp" else head)
     for verb in verbs:
         if any(c.dep_ == "aux" and c.lower_ in lex.future_aux for c in verb.children):
             return "future"
