@@ -18,6 +18,7 @@ from tradeline.extractors.dates.lexicon import DateLexicon
 from tradeline.extractors.text.doc_cache import doc_text
 
 _YEAR_RELS = ("this", "last", "next")
+_DAY_LABELS = ("MD", "DM", "MDY", "DMY", "ISO")
 _SPLIT_JOINS = ("to", "through", "until", "till")
 _RANGE_JOIN = re.compile(r"^\s*(?:to|through|until|till|and|-|\u2013|\u2014)\s*$", re.I)
 
@@ -89,6 +90,16 @@ def find_candidates(doc: Doc, lex: DateLexicon) -> list[Candidate]:
                 cands.append(Candidate(span, start, nxt.end_char, "RANGE", end_span=nxt))
                 i += 2
                 continue
+        if (
+            nxt is not None
+            and span.label_ == "WD"
+            and nxt.label_ in _DAY_LABELS
+            and doc_text(doc)[span.end_char : nxt.start_char].strip() in ("", ",")
+        ):
+            # "On Saturday, September 28": one day, read from its month and day
+            cands.append(Candidate(nxt, start, nxt.end_char, nxt.label_))
+            i += 2
+            continue
         if (
             nxt is not None
             and (
