@@ -19,6 +19,7 @@ from tradeline.extractors.commodities import facts as commodities
 from tradeline.extractors.commodities.facts import CommodityLabels
 from tradeline.extractors.companies.facts import ArticleFirms
 from tradeline.extractors.events import adjust as event_adjust
+from tradeline.extractors.events import dating
 from tradeline.extractors.events.candidates import Candidate, DateMention
 from tradeline.extractors.events.component import TRIGGER_OBJECTS, TRIGGERS
 from tradeline.extractors.events.features import event_features
@@ -55,6 +56,7 @@ class EventFinder:
     def __init__(self, pipes: Pipes) -> None:
         self.cue: EventCues = pipes.events.cues
         self.end_words = pipes.dates.lexicon.end_words.event
+        self.effect = pipes.dates.lexicon.effect
         self.actors = Actors(pipes.orgs.context)
         self.labels = CommodityLabels(pipes.commodities.specificity)
         self.sectors = pipes.companies.names.sectors
@@ -102,6 +104,7 @@ class EventFinder:
         cands = self._drop_restatements(cands)
         cands = self._donate_effective_dates(cands)
         self._inherit_dates(cands)
+        dating.donate_effect_statements(cands, mentions, self.effect, cue.elaboration_families)
         default_country = self.actors.article_country(doc)
         dominant = self.labels.dominant(doc)
         article_firms = {f.canonical for f in firms.facts}
