@@ -42,6 +42,10 @@ def _has_year(span: Span) -> bool:
     return any(t.like_num and len(t.text) == 4 for t in span)
 
 
+def _has_day(span: Span) -> bool:
+    return span.label_ in _DAY_LABELS
+
+
 def _widen(doc: Doc, span: Span, lex: DateLexicon) -> int:
     """Start offset including a leading preposition ("on", "starting from", "back in")."""
     preps = sorted(lex.text_prepositions, key=lambda p: -len(p.split()))
@@ -78,6 +82,8 @@ def find_candidates(doc: Doc, lex: DateLexicon) -> list[Candidate]:
                     lead == "from"
                     and between.strip().lower() in _SPLIT_JOINS
                     and (_has_year(span) or not _has_year(nxt))  # "from May to July 2023": whole
+                    # "over the period from January to August": a period, kept whole
+                    and (between.strip().lower() != "to" or _has_day(span) or _has_day(nxt))
                 ):
                     # "from June 1 until Nov. 30": a start and an end date (GUIDELINES §5)
                     join = span.end_char + len(between) - len(between.lstrip())
