@@ -60,6 +60,8 @@ def takes_effect(m: DateMention, words: EffectWords) -> bool:
         near = [ch for ch in verb.children] + [g for ch in verb.children for g in ch.children]
         if any(t.lower_ in needed for t in near if not m.span.start <= t.i < m.span.end):
             return True
+    if any(ch.lower_ == "for" for ch in verb.children):
+        return False  # "applied for licences on Tuesday"
     if lemma in words.verbs and text.startswith(tuple(words.leads) + ("on ", "in ")):
         subj = _subject(verb)
         return subj is not None and subj.lemma_.lower() in words.subjects
@@ -109,7 +111,9 @@ def donate_effect_statements(
             int(m.value[:4]) - 1 <= int(target.date.value[:4]) and target.date.value <= m.value
         ):
             continue
-        shared = target.date
+        # an action that continues an announcement ("... were also made subject to controls")
+        # shares the announcement's effective date with the actions it took its date from
+        shared = target.date if target.date_role == "inherited" else None
         for c in earlier:
             if c is target or (shared is not None and c.date is shared):
                 c.date, c.date_role = m, "effective"
