@@ -97,7 +97,10 @@ def test_week_expressions(text: str, published: str, value: str) -> None:
 def test_month_only_publication() -> None:
     assert resolve_date_expression("on November 20", "2025-11") == ResolvedDate("2025-11-20", "day")
     assert resolve_date_expression("last month", "2025-11") == ResolvedDate("2025-10", "month")
-    assert resolve_date_expression("on Monday", "2025-11") is None  # no day to count back from
+    # no day to count back from: a weekday is a day of the publication month
+    assert resolve_date_expression("on Monday", "2025-11") == ResolvedDate("2025-11", "month")
+    assert resolve_date_expression("yesterday", "2025-11") == ResolvedDate("2025-11", "month")
+    assert resolve_date_expression("last week", "2025-11") == ResolvedDate("2025", "year")
 
 
 def test_no_publication_date_resolves_absolute_only() -> None:

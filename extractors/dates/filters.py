@@ -194,8 +194,14 @@ def tense_of(span: Span, lex: DateLexicon) -> Tense:
             break
         tok = tok.head
     verbs = [tok]
-    while verbs[-1].dep_ in ("xcomp", "conj") and len(verbs) < 3:
-        verbs.append(verbs[-1].head)  # "will start accepting ...", "will ban and fine ..."
+    while verbs[-1].dep_ in ("xcomp", "conj", "pcomp") and len(verbs) < 3:
+        # "will start accepting ...", "will ban and fine ...", "will bar firms from exporting"
+        head = verbs[-1].head
+        verbs.append(head.head if verbs[-1].dep_ == "pcomp" else head)
+    if tok.tag_ == "VBG" and tok.dep_ in ("acl", "advcl") and tok.lemma_ in ("start", "begin"):
+        # "Starting in September, firms will need licences": the participle takes the tense of
+        # the clause it opens
+        verbs.append(tok.sent.root)
     for verb in verbs:
         if any(c.dep_ == "aux" and c.lower_ in lex.future_aux for c in verb.children):
             return "future"

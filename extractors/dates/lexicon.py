@@ -13,6 +13,15 @@ class EndWords(Lexicon):
     event: tuple[str, ...]
 
 
+class EffectWords(Lexicon):
+    """Words that say when a measure takes effect (see lexicon.json `effect._doc`)."""
+
+    phrases: dict[str, tuple[str, ...]]
+    verbs: tuple[str, ...]
+    subjects: tuple[str, ...]
+    leads: tuple[str, ...]
+
+
 class DateLexicon(Lexicon):
     """Word lists for finding, resolving and filtering date expressions (lexicon.json)."""
 
@@ -42,3 +51,4 @@ class DateLexicon(Lexicon):
     future_aux: tuple[str, ...]
     future_governors: tuple[str, ...]
     period_nouns: tuple[str, ...]
+    effect: EffectWords

@@ -7,7 +7,9 @@ here, each as a small rule:
 
 * a missing year: dateparser picks the past or the future blindly; we take the most recent
   occurrence that is not too far after publication (a future tense widens that window);
-* weekdays: the most recent such day on or before publication unless "next"/"coming";
+* weekdays: the most recent such day on or before publication unless "next"/"coming"; with a
+  month-only publication date, the publication month (so are "today" and "yesterday"; a week
+  then resolves to the year, since it may straddle two months);
 * "the 2nd": dateparser reads it as February; it is a day of the publication month;
 * "early/mid/late October", "the end of last year": modifiers keep the inner granularity;
 * "in April this year", "earlier this year", "this/last week", quarters and halves;
@@ -181,11 +183,11 @@ def _relative(t: str, a: Anchor) -> ResolvedDate | None:
     """this/last/next day/week/month/year, earlier/later this ..., N units ago, yesterday."""
     d = a.day
     if t in ("today", "this morning", "this afternoon", "this evening", "tonight"):
-        return None if a.month_only else _fmt(d, "day")
+        return _fmt(d, "month") if a.month_only else _fmt(d, "day")
     if t in ("yesterday", "yesterday morning", "yesterday afternoon", "yesterday evening"):
-        return None if a.month_only else _fmt(d - timedelta(days=1), "day")
+        return _fmt(d, "month") if a.month_only else _fmt(d - timedelta(days=1), "day")
     if t in ("tomorrow",):
-        return None if a.month_only else _fmt(d + timedelta(days=1), "day")
+        return _fmt(d, "month") if a.month_only else _fmt(d + timedelta(days=1), "day")
     m = re.fullmatch(
         r"(?:(earlier|later|late|early|the end of|the start of|the beginning of|the middle of"
         r"|the rest of|end of|start of)\s+)?"
@@ -199,7 +201,7 @@ def _relative(t: str, a: Anchor) -> ResolvedDate | None:
         delta = {"this": 0, "current": 0, "last": -1, "past": -1, "next": 1, "coming": 1}[which]
         if unit == "week":
             if a.month_only:
-                return None
+                return _fmt(d, "year")  # the week may straddle two months: only the year is sure
             monday = d - timedelta(days=d.weekday()) + timedelta(weeks=delta)
             return _week_value(monday, d)
         if unit == "month":
@@ -406,7 +408,8 @@ class DateResolver:
         if wd is None:
             return None
         if a.month_only:
-            return None
+            # a day near an unknown publication day: the publication month (eval/trade gold)
+            return _fmt(a.day, "month")
         d, which = a.day, m.group(1)
         if which in ("next", "coming", "this coming"):
             ahead = (wd - d.weekday()) % 7 or 7

@@ -19,6 +19,7 @@ from tradeline.extractors.commodities import facts as commodities
 from tradeline.extractors.commodities.facts import CommodityLabels
 from tradeline.extractors.companies.facts import ArticleFirms
 from tradeline.extractors.events import adjust as event_adjust
+from tradeline.extractors.events import dating
 from tradeline.extractors.events.candidates import Candidate, DateMention
 from tradeline.extractors.events.component import TRIGGER_OBJECTS, TRIGGERS
 from tradeline.extractors.events.features import event_features
@@ -55,6 +56,7 @@ class EventFinder:
     def __init__(self, pipes: Pipes) -> None:
         self.cue: EventCues = pipes.events.cues
         self.end_words = pipes.dates.lexicon.end_words.event
+        self.effect = pipes.dates.lexicon.effect
         self.actors = Actors(pipes.orgs.context)
         self.labels = CommodityLabels(pipes.commodities.specificity)
         self.sectors = pipes.companies.names.sectors
@@ -102,6 +104,7 @@ class EventFinder:
         cands = self._drop_restatements(cands)
         cands = self._donate_effective_dates(cands)
         self._inherit_dates(cands)
+        dating.donate_effect_statements(cands, mentions, self.effect, cue.elaboration_families)
         default_country = self.actors.article_country(doc)
         dominant = self.labels.dominant(doc)
         article_firms = {f.canonical for f in firms.facts}
@@ -242,7 +245,9 @@ class EventFinder:
             first == "to" or _lower_window(m.span[0], 1) == "to"
         ):
             return True  # "extended ... to the end of January 2027": the new end date
-        if first in cue.anchored_preps and not (rule in cue.state_rules and first == "since"):
+        if first in cue.anchored_preps and not (
+            first == "since" and (rule in cue.state_rules or _starts_state(m, trigger))
+        ):
             return True
         for tok in path_up[1:]:
             if tok.i in (trigger.i, obj.i):
@@ -597,6 +602,28 @@ def _path(a: Token, b: Token) -> tuple[list[Token], list[Token]] | None:
             down = [b, *b.ancestors][: pos_b[t.i]]
             return up_a[: k + 1], down
     return None
+
+
+STATE_ARGS = {"dobj", "nsubj", "nsubjpass", "attr", "amod", "xcomp", "acomp", "oprd", "compound"}
+
+
+def _starts_state(m: DateMention, trigger: Token) -> bool:
+    """'have banned exports since 2020', 'has required a licence since September 2024': a
+    "since DATE" phrase of the trigger's own verb is the start of the state it reports
+    (GUIDELINES §3: a state with an explicit start date counts as an introduction); a "since"
+    phrase of some other verb ("prices have risen since July") is not."""
+    first = m.span[0]
+    since = first if first.lower_ == "since" else first.nbor(-1) if first.i > 0 else first
+    if since.lower_ != "since" or since.dep_ == "mark":
+        return False
+    head = since.head
+    if head.i == trigger.i:
+        return True
+    return trigger.head.i == head.i and trigger.dep_ in STATE_ARGS or (
+        trigger.head.head.i == head.i
+        and trigger.dep_ in STATE_ARGS
+        and trigger.head.dep_ in STATE_ARGS
+    )
 
 
 def _anchor_token(m: DateMention, group: list[Candidate]) -> Token:

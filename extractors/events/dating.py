@@ -1,0 +1,119 @@
+"""Dates told in a sentence of their own: "The new rules take effect on Sept. 1."
+
+GUIDELINES §3 dates an event by its effective date first. Reports often announce an action
+("On Monday, the ministry confirmed that drones would be subject to export controls") and say
+when it takes effect a sentence or more later, in a sentence that states no action of its own
+("As the spokesperson put it, the measures will take effect from September 1"). Such a date is
+the effective date of the latest control action told before it, and of every action that
+shares that action's date (the same announcement). The words that make a date a start are
+the dates component's (`effect` in models/data/dates/lexicon.json).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from spacy.tokens import Token
+
+from tradeline.extractors.dates.lexicon import EffectWords
+from tradeline.extractors.events.candidates import Candidate, DateMention
+
+MAX_SENTENCES_BACK = 6  # an effective date speaks of an action told at most this far before
+SUBJECT_DEPS = ("nsubj", "nsubjpass")
+
+
+def _verb_of(m: DateMention) -> Token:
+    """The verb the date hangs on (through its preposition)."""
+    tok = m.span.root
+    for _ in range(4):
+        if tok.pos_ in ("VERB", "AUX") or tok.head.i == tok.i:
+            break
+        tok = tok.head
+    return tok
+
+
+def _subject(verb: Token) -> Token | None:
+    """The subject of a verb, or of the verb it complements ("is set to take effect")."""
+    cur = verb
+    for _ in range(3):
+        subj = next((ch for ch in cur.children if ch.dep_ in SUBJECT_DEPS), None)
+        if subj is not None:
+            return subj
+        if cur.dep_ not in ("xcomp", "conj", "ccomp") or cur.head.i == cur.i:
+            return None
+        cur = cur.head
+    return None
+
+
+def takes_effect(m: DateMention, words: EffectWords) -> bool:
+    """'take effect on Sept. 1', 'come into force from July 21', 'effective May 26', 'the ban
+    applies from June 1': the date says when a measure starts."""
+    text = m.fact.text.lower()
+    doc = m.span.doc
+    before = " ".join(t.lower_ for t in doc[max(m.span.sent.start, m.span.start - 3) : m.span.start])
+    if text.startswith("effective") or before.endswith(("effective", "with effect from")):
+        return True
+    verb = _verb_of(m)
+    lemma = verb.lemma_.lower()
+    needed = set(words.phrases.get(lemma, ()))
+    if needed:
+        near = [ch for ch in verb.children] + [g for ch in verb.children for g in ch.children]
+        if any(t.lower_ in needed for t in near if not m.span.start <= t.i < m.span.end):
+            return True
+    if any(ch.lower_ == "for" for ch in verb.children):
+        return False  # "applied for licences on Tuesday"
+    if lemma in words.verbs and text.startswith(tuple(words.leads) + ("on ", "in ")):
+        subj = _subject(verb)
+        return subj is not None and subj.lemma_.lower() in words.subjects
+    return False
+
+
+def _past_perfect(trigger: Token) -> bool:
+    return any(ch.dep_ == "aux" and ch.lower_ in ("had", "'d") for ch in trigger.children)
+
+
+def _sentence_index(cands: Sequence[Candidate], mentions: Sequence[DateMention]) -> dict[int, int]:
+    doc = (cands[0].trigger if cands else mentions[0].span).doc
+    return {s.start: k for k, s in enumerate(doc.sents)}
+
+
+def donate_effect_statements(
+    cands: list[Candidate],
+    mentions: Sequence[DateMention],
+    words: EffectWords,
+    families: Sequence[Sequence[str]],
+) -> None:
+    """Give each stand-alone effective date (see the module docstring) to the latest earlier
+    control action (and to the actions that share its date) that has no effective date yet,
+    unless that action is dated later or more than a year before."""
+    if not cands or not mentions:
+        return
+    control_types = {t for family in families[:2] for t in family}
+    claimed = {id(c.date) for c in cands if c.date is not None}
+    with_actions = {c.sent.start for c in cands}
+    index = _sentence_index(cands, mentions)
+    for m in mentions:
+        sent = m.span.sent
+        if id(m) in claimed or sent.start in with_actions or not takes_effect(m, words):
+            continue
+        here = index[sent.start]
+        earlier = [
+            c
+            for c in cands
+            if c.type in control_types
+            and c.sent.start < sent.start
+            and here - index[c.sent.start] <= MAX_SENTENCES_BACK
+        ]
+        target = max(earlier, key=lambda c: c.trigger.i, default=None)
+        if target is None or target.date_role == "effective" or _past_perfect(target.trigger):
+            continue  # "had suspended shipments in April": background, not what starts now
+        if target.date is not None and not (
+            int(m.value[:4]) - 1 <= int(target.date.value[:4]) and target.date.value <= m.value
+        ):
+            continue
+        # an action that continues an announcement ("... were also made subject to controls")
+        # shares the announcement's effective date with the actions it took its date from
+        shared = target.date if target.date_role == "inherited" else None
+        for c in earlier:
+            if c is target or (shared is not None and c.date is shared):
+                c.date, c.date_role = m, "effective"
