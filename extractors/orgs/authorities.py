@@ -1,9 +1,13 @@
 """Who acts in an event: the authority as the article words it, and its country or bloc.
 
-An authority named in the event sentence as an actor (not as a destination: "exports *to the
-US*") wins, the nearest to the trigger in the parse first. Otherwise, and for generic bodies
-("the ministry"), the article's main acting country is used. The destination prepositions are
-the orgs component's data (authority_context.json).
+An authority named in the event sentence as an actor wins, the nearest to the trigger in the
+parse first; a country named in another role counts only where no actor is named. Not actors:
+destinations and places ("exports *to the US*", "a licence *for Thailand's* air force", "to
+Bangladesh, *the UAE* and Sri Lanka"), datelines ("BEIJING/SEOUL, Sept 18 -"), a firm's home
+("*France's* Orano", "Zurich-based"). Weaker than an actor: the object of the action ("drop
+*South Korea* from the whitelist"). Otherwise, and for generic bodies ("the ministry"), the
+article's main acting country is used. The destination prepositions are the orgs component's
+data (authority_context.json).
 """
 
 from __future__ import annotations
@@ -12,11 +16,15 @@ from collections import Counter
 
 from spacy.tokens import Doc, Span, Token
 
-from tradeline.extractors.orgs.component import AUTHORITIES
+from tradeline.extractors.orgs.component import AUTHORITIES, NONFIRM
 from tradeline.extractors.orgs.lexicon import AuthorityContext
 from tradeline.extractors.text.datelines import is_dateline_place
 
 RECENT_CHARS = 400  # how far back a named actor still explains "the ministry"
+OBJECT_PENALTY = 3  # tree steps an object of the action ("drop South Korea") counts as extra
+_OBJECT_DEPS = {"dobj", "dative", "nsubjpass", "attr", "oprd"}
+_LINK_DEPS = {"poss", "compound", "amod", "nmod"}
+HOME_WORDS = {"based", "headquartered", "registered", "listed", "born"}
 
 
 class Actors:
@@ -24,14 +32,44 @@ class Actors:
 
     def __init__(self, context: AuthorityContext) -> None:
         self.destination_preps = frozenset(context.destination_preps)
+        self._official: tuple[Doc | None, set[int]] = (None, set())
+
+    def _official_tokens(self, doc: Doc) -> set[int]:
+        """Tokens of authorities and other non-firm bodies (computed once per Doc)."""
+        if self._official[0] is not doc:
+            tokens = {
+                t.i for group in (AUTHORITIES, NONFIRM) for s in doc.spans.get(group, []) for t in s
+            }
+            self._official = (doc, tokens)
+        return self._official[1]
 
     def _is_destination(self, span: Span) -> bool:
-        """Not an actor: a destination or place ("exports to the US"), or a dateline
-        ("TOKYO -")."""
-        root = span.root
-        if root.dep_ == "pobj" and root.head.lower_ in self.destination_preps:
+        """Not an actor: a destination or place ("exports to the US", "for Thailand's air
+        force", "to Bangladesh, the UAE and Sri Lanka"), a dateline ("TOKYO -"), a firm's home
+        ("France's Orano", "Zurich-based")."""
+        if is_dateline_place(span) or _in_dateline(span):
             return True
-        return is_dateline_place(span)
+        doc = span.doc
+        root = _first_conjunct(span.root)
+        if span.end + 1 < len(doc) and doc[span.end].text == "-":
+            return doc[span.end + 1].lower_ in HOME_WORDS  # "Zurich-based"
+        if root.dep_ == "poss" and root.head.pos_ == "PROPN":
+            # "France's Orano", "Britain's BAE Systems"; not "Zimbabwe's Mines Ministry".
+            return root.head.i not in self._official_tokens(doc)
+        for _ in range(3):
+            if root.dep_ == "pobj":
+                return root.head.lower_ in self.destination_preps
+            if root.dep_ not in _LINK_DEPS:
+                return False
+            root = _first_conjunct(root.head)
+        return False
+
+    def _rank(self, span: Span, trigger: Token) -> int:
+        """Tree distance to the trigger; an object of the action counts as farther."""
+        dist = _tree_distance(span.root, trigger)
+        if _first_conjunct(span.root).dep_ in _OBJECT_DEPS:
+            dist += OBJECT_PENALTY
+        return dist
 
     def article_country(self, doc: Doc) -> str | None:
         """The country or bloc that acts most in the article (subjects count double)."""
@@ -71,7 +109,7 @@ class Actors:
         for span in doc.spans.get(AUTHORITIES, []):
             if span.start < sent.start or span.end > sent.end or self._is_destination(span):
                 continue
-            dist = _tree_distance(span.root, trigger)
+            dist = self._rank(span, trigger)
             if best is None or dist < best[0]:
                 best = (dist, span)
         if best is None:
@@ -93,3 +131,26 @@ def _tree_distance(a: Token, b: Token) -> int:
         if t.i in index_b:
             return k + index_b[t.i]
     return 99
+
+
+def _first_conjunct(tok: Token) -> Token:
+    """The first of a coordination ("Bangladesh, the UAE and Sri Lanka" -> Bangladesh)."""
+    for _ in range(10):
+        if tok.dep_ != "conj" or tok.head is tok:
+            break
+        tok = tok.head
+    return tok
+
+
+def _in_dateline(span: Span) -> bool:
+    """A place in capitals among the first words of a line, with only capitals and slashes
+    before it ("BEIJING/SEOUL, Sept 18 -")."""
+    doc = span.doc
+    if not span.text.isupper() or len(span.text) <= 3:
+        return False
+    i = span.start - 1
+    while i >= 0 and "\n" not in doc[i].text:
+        if not (doc[i].text in ("/", "-", ",") or doc[i].is_upper):
+            return False
+        i -= 1
+    return span.end < len(doc) and doc[span.end].text in (",", "/", "-", "—", "–", ":", "(")

@@ -37,3 +37,13 @@ class AuthorityContext(Lexicon):
     demonyms: dict[str, str]
     generic_authorities: tuple[str, ...]
     destination_preps: tuple[str, ...]
+
+
+class CountryRow(Row):
+    """A country or territory with its names, capitals and demonyms (countries.jsonl, written
+    by countries_source.py from a maintained list; the curated authorities win over it)."""
+
+    country: str
+    names: tuple[str, ...]
+    capitals: tuple[str, ...]
+    demonyms: tuple[str, ...]
