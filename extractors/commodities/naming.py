@@ -49,11 +49,15 @@ class ObjectNamer:
     def name(self, head: Token, by_end: dict[int, Span]) -> list[Named]:
         """The objects the phrase headed by `head` names (none when it is no commodity);
         `by_end`: the lexicon's spans by their last token."""
+        if not any(c.isalnum() for c in head.text):
+            return []
         known = by_end.get(head.i)
         if known is None and not self._could_be_goods(head):
             return []
         left = head.left_edge.i
         units = _units(head.doc[left : head.i + 1])
+        if not units or units[-1][-1].i != head.i:
+            return []
         head_unit, mods = units[-1], units[:-1]
         coordinated = any(u[0].lower_ in _COORD for u in mods)
         kept = [u for u in mods if self._keep(u)]
