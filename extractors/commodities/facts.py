@@ -70,8 +70,20 @@ class CommodityLabels:
         return [label for label in order if counts[label] * 2 >= top][:4]
 
     def specific(self, labels: list[str]) -> list[str]:
-        """Only the specific labels (a generic one like "critical minerals" matches anything)."""
-        return [label for label in labels if self._spec(label) > 1]
+        """The keys that tell two mentions' commodities apart: two mentions whose keys share
+        none are different actions. A generic listed label ("critical minerals") has no key,
+        it matches anything; a specific listed label is its own key; a traded object's own
+        name is keyed by its head word, so one commodity worded two ways ("beef cuts", "cuts")
+        stays one."""
+        spec = self.specificity
+        keys = []
+        for label in labels:
+            if label in spec:
+                if spec[label] > 1:
+                    keys.append(label)
+            else:
+                keys.append(_head_key(label))
+        return keys
 
     def _spec(self, label: str) -> int:
         return self.specificity.get(label, OPEN_SPECIFICITY)
@@ -80,6 +92,12 @@ class CommodityLabels:
         if any(self._spec(label) > 1 for label in labels):
             return [label for label in labels if self._spec(label) > 1]
         return labels
+
+
+def _head_key(label: str) -> str:
+    """An open label's head word, singular: "popular beef cuts" -> "cut"."""
+    head = label.split()[-1].lower() if label.split() else label
+    return head[:-1] if head.endswith("s") and not head.endswith("ss") else head
 
 
 def _labels(spans: Iterable[Span]) -> list[str]:

@@ -31,4 +31,5 @@ class TradedLexicon(Lexicon):
     generic_heads: tuple[str, ...]
     strip_heads: tuple[str, ...]
     keep_participles: tuple[str, ...]
+    keep_adjectives: tuple[str, ...]
     drop_modifiers: tuple[str, ...]

@@ -45,6 +45,7 @@ class ObjectNamer:
         self.drop = set(lex.drop_modifiers)
         self.strip = set(lex.strip_heads)
         self.participles = set(lex.keep_participles)
+        self.adjectives = set(lex.keep_adjectives)
 
     def name(self, head: Token, by_end: dict[int, Span]) -> list[Named]:
         """The objects the phrase headed by `head` names (none when it is no commodity);
@@ -95,7 +96,11 @@ class ObjectNamer:
             return False
         if any(ch.isdigit() for ch in text) and not unit[0].text[:1].isupper():
             return False  # "9mm", "34-qubit"
-        return not (last.pos_ == "VERB" and text not in self.participles)
+        if last.pos_ == "VERB":
+            return text in self.participles
+        if last.pos_ == "ADJ" and len(unit) == 1:
+            return text in self.adjectives  # "live cattle", not "popular beef cuts"
+        return True
 
     def _before_strip_head(
         self,

@@ -133,21 +133,18 @@ class TradedFinder:
         ]
 
     def _expand(self, head: Token) -> list[Token]:
-        """The head (looked through "tonnes of"), its conjuncts and its "such as" examples."""
+        """The head (looked through "tonnes of") and its conjuncts; where it has examples
+        ("critical minerals such as lithium", "items related to gallium"), the examples."""
         head = self._through_quantity(head)
         if head is None:
             return []
         items = [head, *[c for c in head.conjuncts if c.i > head.i]]
-        for prep in head.children:
-            if prep.dep_ == "prep" and (
-                prep.lower_ == "including"
-                or (prep.lower_ == "as" and any(c.lower_ == "such" for c in prep.lefts))
-                or (prep.lower_ == "as" and prep.i > 0 and prep.doc[prep.i - 1].lower_ == "such")
-            ):
-                for obj in prep.children:
-                    if obj.dep_ == "pobj":
-                        items.extend([obj, *[c for c in obj.conjuncts if c.i > obj.i]])
-        return [t for t in (self._through_quantity(x) for x in items) if t is not None]
+        examples: list[Token] = []
+        for item in items:
+            for obj in _examples(item):
+                examples.extend([obj, *[c for c in obj.conjuncts if c.i > obj.i]])
+        found = examples or items
+        return [t for t in (self._through_quantity(x) for x in found) if t is not None]
 
     def _through_quantity(self, tok: Token) -> Token | None:
         for _ in range(_MAX_DEPTH):
@@ -158,6 +155,25 @@ class TradedFinder:
                 return None
             tok = nxt[0]
         return None
+
+
+def _examples(head: Token) -> list[Token]:
+    """Objects of "such as", "including", "like", "related to" hanging on `head`."""
+    out: list[Token] = []
+    for child in head.children:
+        preps: list[Token] = []
+        if child.dep_ == "prep" and (
+            child.lower_ in ("including", "like")
+            or (child.lower_ == "as" and child.i > 0 and child.doc[child.i - 1].lower_ == "such")
+        ):
+            preps.append(child)
+        elif child.dep_ == "acl" and child.lower_ in ("related", "including"):
+            preps.extend(c for c in child.children if c.dep_ == "prep" and c.lower_ == "to")
+            if child.lower_ == "including":
+                out.extend(c for c in child.children if c.dep_ == "dobj")
+        for prep in preps:
+            out.extend(c for c in prep.children if c.dep_ == "pobj")
+    return out
 
 
 def _plural_forms(doc: Doc) -> dict[str, str]:
