@@ -65,7 +65,9 @@ class CommodityTagger(DataComponent):
             if plain:
                 self.folded.add(key, list(nlp.tokenizer.pipe(plain)))
             self.specificity[row.label] = max(self.specificity.get(row.label, 0), row.specificity)
-        self.traded = TradedFinder(nlp.vocab, nlp.tokenizer, files["traded"].parse(TradedLexicon))
+        generic = frozenset(label for label, spec in self.specificity.items() if spec <= 1)
+        lex = files["traded"].parse(TradedLexicon)
+        self.traded = TradedFinder(nlp.vocab, nlp.tokenizer, lex, generic)
 
     def __call__(self, doc: Doc) -> Doc:
         self._check_loaded()

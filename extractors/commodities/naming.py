@@ -24,6 +24,7 @@ NOT_GOODS = {
 }  # fmt: skip
 _WORD_POS = {"NOUN", "PROPN", "ADJ", "VERB"}
 _COORD = {"and", "or", ",", "&", "/"}
+BASE_WORDS = {"based", "containing", "derived"}
 
 
 @dataclass(frozen=True)
@@ -39,7 +40,8 @@ class Named:
 class ObjectNamer:
     """Labels for the noun phrase headed by a traded object's head word."""
 
-    def __init__(self, lex: TradedLexicon) -> None:
+    def __init__(self, lex: TradedLexicon, generic_labels: frozenset[str] = frozenset()) -> None:
+        self.generic_labels = generic_labels  # listed labels of specificity 1
         self.not_goods = set(lex.not_commodities)
         self.generic = set(lex.generic_heads)
         self.drop = set(lex.drop_modifiers)
@@ -62,10 +64,11 @@ class ObjectNamer:
         head_unit, mods = units[-1], units[:-1]
         coordinated = any(u[0].lower_ in _COORD for u in mods)
         kept = [u for u in mods if self._keep(u)]
+        base = self._base_of(mods, by_end)
+        if base is not None:
+            return [base]  # "paracetamol-based medicines"
         if known is not None:
-            return [
-                Named(min(known.start, kept[0][0].i if kept else head.i), head.i + 1, known.label_)
-            ]
+            return self._known(known, head, kept, by_end)
         if head.lower_ in self.strip:
             inner = self._before_strip_head(mods, head_unit, coordinated, by_end)
             if inner:
@@ -78,6 +81,33 @@ class ObjectNamer:
             return []
         words = [*kept, head_unit]
         return [Named(words[0][0].i, head.i + 1, _text(words), head.lower_ in self.generic)]
+
+    def _known(
+        self, known: Span, head: Token, kept: list[list[Token]], by_end: dict[int, Span]
+    ) -> list[Named]:
+        """A listed term ends on the head: its label, made specific by a listed term right
+        before it ("rare earth minerals" -> rare earths) or joined by one ("cobalt manganese")."""
+        start = min(known.start, kept[0][0].i if kept else head.i)
+        before = by_end.get(known.start - 1)
+        if before is None or before.label_ == known.label_:
+            return [Named(start, head.i + 1, known.label_)]
+        if known.label_ in self.generic_labels:
+            return [Named(start, head.i + 1, before.label_)]
+        if before.label_ in self.generic_labels:
+            return [Named(start, head.i + 1, known.label_)]
+        return [
+            Named(before.start, before.end, before.label_),
+            Named(known.start, head.i + 1, known.label_),
+        ]
+
+    def _base_of(self, mods: list[list[Token]], by_end: dict[int, Span]) -> Named | None:
+        """The X of an "X-based" or "X-containing" modifier: what the goods are made of."""
+        for unit in mods:
+            if len(unit) >= 3 and unit[-1].lower_ in BASE_WORDS and unit[-2].text == "-":
+                first = unit[-3]
+                if first.pos_ in ("NOUN", "PROPN") and first.ent_type_ not in NOT_GOODS:
+                    return self._named([first], by_end)
+        return None
 
     def _could_be_goods(self, head: Token) -> bool:
         if head.pos_ not in ("NOUN", "PROPN") or head.like_num or head.is_stop:

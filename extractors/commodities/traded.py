@@ -28,7 +28,13 @@ _MAX_DEPTH = 3
 class TradedFinder:
     """Finds the traded objects of a parsed Doc (one span per object, label = its name)."""
 
-    def __init__(self, vocab: object, nlp_tokenizer: object, lex: TradedLexicon) -> None:
+    def __init__(
+        self,
+        vocab: object,
+        nlp_tokenizer: object,
+        lex: TradedLexicon,
+        generic_labels: frozenset[str] = frozenset(),
+    ) -> None:
         self.lex = lex
         self.anchors = PhraseMatcher(vocab, attr="LOWER")  # type: ignore[arg-type]
         for key, words in (
@@ -41,7 +47,7 @@ class TradedFinder:
         self.export_words = {w.lower() for w in (*lex.export_nouns, *lex.trader_nouns)}
         self.verbs = {w.lower() for w in lex.export_verbs}
         self.quantity = set(lex.quantity_nouns)
-        self.namer = ObjectNamer(lex)
+        self.namer = ObjectNamer(lex, generic_labels)
         self.control_preps = set(lex.control_preps)
         self.controls = {w.lower() for w in lex.control_nouns}
 
