@@ -16,14 +16,16 @@ from collections import Counter
 
 from spacy.tokens import Doc, Span, Token
 
-from tradeline.extractors.orgs.component import AUTHORITIES, NONFIRM
+from tradeline.extractors.orgs.component import AUTHORITIES
 from tradeline.extractors.orgs.lexicon import AuthorityContext
 from tradeline.extractors.text.datelines import is_dateline_place
 
+FIRMS = "tl_companies"  # the companies component's span group (it runs after this one)
 RECENT_CHARS = 400  # how far back a named actor still explains "the ministry"
 OBJECT_PENALTY = 3  # tree steps an object of the action ("drop South Korea") counts as extra
 _OBJECT_DEPS = {"dobj", "dative", "nsubjpass", "attr", "oprd"}
 _LINK_DEPS = {"poss", "compound", "amod", "nmod"}
+_CLAUSE_DEPS = {"acl", "relcl"}
 HOME_WORDS = {"based", "headquartered", "registered", "listed", "born"}
 
 
@@ -32,16 +34,15 @@ class Actors:
 
     def __init__(self, context: AuthorityContext) -> None:
         self.destination_preps = frozenset(context.destination_preps)
-        self._official: tuple[Doc | None, set[int]] = (None, set())
+        self.applied_to = frozenset(context.applied_to)
+        self._firms: tuple[Doc | None, set[int]] = (None, set())
 
-    def _official_tokens(self, doc: Doc) -> set[int]:
-        """Tokens of authorities and other non-firm bodies (computed once per Doc)."""
-        if self._official[0] is not doc:
-            tokens = {
-                t.i for group in (AUTHORITIES, NONFIRM) for s in doc.spans.get(group, []) for t in s
-            }
-            self._official = (doc, tokens)
-        return self._official[1]
+    def _firm_tokens(self, doc: Doc) -> set[int]:
+        """Tokens of the article's firms (computed once per Doc)."""
+        if self._firms[0] is not doc:
+            tokens = {t.i for s in doc.spans.get(FIRMS, []) for t in s}
+            self._firms = (doc, tokens)
+        return self._firms[1]
 
     def _is_destination(self, span: Span) -> bool:
         """Not an actor: a destination or place ("exports to the US", "for Thailand's air
@@ -53,9 +54,12 @@ class Actors:
         root = _first_conjunct(span.root)
         if span.end + 1 < len(doc) and doc[span.end].text == "-":
             return doc[span.end + 1].lower_ in HOME_WORDS  # "Zurich-based"
-        if root.dep_ == "poss" and root.head.pos_ == "PROPN":
-            # "France's Orano", "Britain's BAE Systems"; not "Zimbabwe's Mines Ministry".
-            return root.head.i not in self._official_tokens(doc)
+        if root.dep_ == "poss" and root.head.i in self._firm_tokens(doc):
+            return True  # "France's Orano", "Britain's BAE Systems"
+        if root.dep_ == "pobj" and root.head.lower_ == "to" and _lemma(root.head.head) in (
+            self.applied_to
+        ):
+            return False  # "applied to the French authorities": the authority applied to
         for _ in range(3):
             if root.dep_ == "pobj":
                 return root.head.lower_ in self.destination_preps
@@ -65,9 +69,12 @@ class Actors:
         return False
 
     def _rank(self, span: Span, trigger: Token) -> int:
-        """Tree distance to the trigger; an object of the action counts as farther."""
-        dist = _tree_distance(span.root, trigger)
+        """Tree distance to the trigger; an object of the action, or a name inside a clause
+        that only describes something ("fighters ordered by Colombia"), counts as farther."""
+        dist, path = _tree_path(span.root, trigger)
         if _first_conjunct(span.root).dep_ in _OBJECT_DEPS:
+            dist += OBJECT_PENALTY
+        if any(t.dep_ in _CLAUSE_DEPS for t in path):
             dist += OBJECT_PENALTY
         return dist
 
@@ -100,6 +107,18 @@ class Actors:
                 out = span.label_
         return out
 
+    def _place_country(self, doc: Doc, sent: Span) -> str | None:
+        """Where a generic body acts from, as its own sentence says: "In The Hague, the trade
+        ministry said", "TANZANIA - The agriculture ministry"."""
+        for span in doc.spans.get(AUTHORITIES, []):
+            if span.start < sent.start or span.end > sent.end or not span.label_:
+                continue
+            root = span.root
+            dateline = is_dateline_place(span) or _in_dateline(span)
+            if dateline or (root.dep_ == "pobj" and root.head.lower_ in ("in", "at")):
+                return span.label_
+        return None
+
     def event_authority(
         self, doc: Doc, trigger: Token, default: str | None
     ) -> tuple[str | None, str | None, bool]:
@@ -116,21 +135,32 @@ class Actors:
             recent = self._recent_country(doc, sent.start)
             return (recent or default), (recent or default), False
         span = best[1]
-        country = span.label_ or self._recent_country(doc, span.start) or default
+        country = (
+            span.label_
+            or self._place_country(doc, sent)
+            or self._recent_country(doc, span.start)
+            or default
+        )
         text = span.text
         if text[:4].lower() == "the ":
             text = text[4:]
         return text, country, bool(span.label_)
 
 
-def _tree_distance(a: Token, b: Token) -> int:
+def _tree_path(a: Token, b: Token) -> tuple[int, list[Token]]:
+    """Steps from `a` up to the common ancestor and down to `b`, and the tokens on `a`'s side
+    below the common ancestor (99 when they share none)."""
     up_a = [a, *a.ancestors]
     up_b = [b, *b.ancestors]
     index_b = {t.i: k for k, t in enumerate(up_b)}
     for k, t in enumerate(up_a):
         if t.i in index_b:
-            return k + index_b[t.i]
-    return 99
+            return k + index_b[t.i], up_a[:k]
+    return 99, []
+
+
+def _lemma(tok: Token) -> str:
+    return tok.lemma_.lower()
 
 
 def _first_conjunct(tok: Token) -> Token:

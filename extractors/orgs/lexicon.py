@@ -31,12 +31,13 @@ class NonCompanyHeads(Lexicon):
 
 
 class AuthorityContext(Lexicon):
-    """Country adjectives, generic authority heads, destination prepositions
-    (authority_context.json)."""
+    """Country adjectives, generic authority heads, destination prepositions and the words
+    after which 'to X' is the authority addressed (authority_context.json)."""
 
     demonyms: dict[str, str]
     generic_authorities: tuple[str, ...]
     destination_preps: tuple[str, ...]
+    applied_to: tuple[str, ...] = ()
 
 
 class CountryRow(Row):
