@@ -63,7 +63,7 @@ class ObjectNamer:
             return []
         head_unit, mods = units[-1], units[:-1]
         coordinated = any(u[0].lower_ in _COORD for u in mods)
-        kept = [u for u in mods if self._keep(u)]
+        kept = [u for u in mods if self._keep(u, by_end)]
         base = self._base_of(mods, by_end)
         if base is not None:
             return [base]  # "paracetamol-based medicines"
@@ -116,9 +116,11 @@ class ObjectNamer:
             return False  # a name ("SK hynix")
         return head.lower_ not in self.not_goods and not _named_entity(head)
 
-    def _keep(self, unit: list[Token]) -> bool:
-        """A modifier that names a kind of goods ("jet", "used", "dual-use")."""
+    def _keep(self, unit: list[Token], by_end: dict[int, Span]) -> bool:
+        """A modifier that names a kind of goods ("jet", "used", "dual-use", a listed term)."""
         last = unit[-1]
+        if last.i in by_end:
+            return True
         text = "".join(t.text_with_ws for t in unit).strip().lower()
         if last.pos_ not in _WORD_POS or text in self.drop or last.lower_ in self.drop:
             return False
@@ -140,7 +142,7 @@ class ObjectNamer:
         by_end: dict[int, Span],
     ) -> list[list[Token]]:
         """The words that "ore", "products", "fuel" give way to (all of a coordination)."""
-        words = [u for u in mods if u[0].lower_ not in _COORD and self._keep(u)]
+        words = [u for u in mods if u[0].lower_ not in _COORD and self._keep(u, by_end)]
         if not words or words[-1][-1].i != head_unit[0].i - 1:
             return []
         last = words[-1][-1]

@@ -9,8 +9,8 @@ Sets two span groups, nothing else:
 Countries come from two lists: the curated authorities (agencies, capitals, names as news writes
 them) and a generated list of every country's names, capitals and demonyms (countries.jsonl),
 so that "Namibia said" or "the Zambian government" acts for its country though no one listed
-it. A generated one-word name or capital counts only where the parser's NER also sees a place
-or organisation there ("Chad" the country, not Chad the person).
+it. A generated one-word name or capital counts only where the parser's NER sees a place or
+organisation there, or a proper noun it does not type ("Chad" the country, not Chad the person).
 """
 
 from __future__ import annotations
@@ -151,7 +151,8 @@ class OrgTagger(DataComponent):
             if end - start > 1 or doc[start:end].text.isupper():
                 spans.append(Span(doc, start, end, label=doc.vocab.strings[mid]))
         for mid, start, end in self.places(doc):
-            if end - start > 1 or doc[start].ent_type_ in PLACE_ENTS:
+            ent = doc[start].ent_type_
+            if end - start > 1 or ent in PLACE_ENTS or (not ent and doc[start].pos_ == "PROPN"):
                 spans.append(Span(doc, start, end, label=doc.vocab.strings[mid]))
         countries = {span.end: span.label_ for span in spans}  # by the token after the name
         for _, start, end in self.generic(doc):
