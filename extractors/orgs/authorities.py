@@ -26,6 +26,7 @@ OBJECT_PENALTY = 3  # tree steps an object of the action ("drop South Korea") co
 _OBJECT_DEPS = {"dobj", "dative", "nsubjpass", "attr", "oprd"}
 _LINK_DEPS = {"poss", "compound", "amod", "nmod"}
 _CLAUSE_DEPS = {"acl", "relcl"}
+_EXPORT_LEMMAS = {"export", "shipment", "sale", "supply", "exporter", "producer"}
 HOME_WORDS = {"based", "headquartered", "registered", "listed", "born"}
 
 
@@ -60,12 +61,18 @@ class Actors:
             self.applied_to
         ):
             return False  # "applied to the French authorities": the authority applied to
+        if root.dep_ == "pobj":
+            return root.head.lower_ in self.destination_preps
+        # "a licence for Thailand's air force": a modifier of a destination; but "controls on
+        # China's exports" names the exporter.
+        owned = root.head
         for _ in range(3):
-            if root.dep_ == "pobj":
-                return root.head.lower_ in self.destination_preps
             if root.dep_ not in _LINK_DEPS:
                 return False
             root = _first_conjunct(root.head)
+            if root.dep_ == "pobj":
+                exporter = owned.lemma_.lower() in _EXPORT_LEMMAS
+                return root.head.lower_ in self.destination_preps and not exporter
         return False
 
     def _rank(self, span: Span, trigger: Token) -> int:
