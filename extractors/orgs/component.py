@@ -5,6 +5,12 @@ Sets two span groups, nothing else:
   intergovernmental bodies (label ``non_company``), from a list plus organisation head words;
 - ``doc.spans["tl_authorities"]``: acting bodies, labelled with the country or bloc they act
   for (empty label when only the context can tell, e.g. "the ministry").
+
+Countries come from two lists: the curated authorities (agencies, capitals, names as news writes
+them) and a generated list of every country's names, capitals and demonyms (countries.jsonl),
+so that "Namibia said" or "the Zambian government" acts for its country though no one listed
+it. A generated one-word name or capital counts only where the parser's NER sees a place or
+organisation there, or a proper noun it does not type ("Chad" the country, not Chad the person).
 """
 
 from __future__ import annotations
@@ -20,11 +26,13 @@ from tradeline.extractors.component_data import DataComponent, DataFile
 from tradeline.extractors.orgs.lexicon import (
     AuthorityContext,
     AuthorityName,
+    CountryRow,
     NonCompanyHeads,
     NonCompanyOrg,
 )
 
 NAME = "tradeline_orgs"
+PLACE_ENTS = {"GPE", "LOC", "NORP", "ORG"}  # where a generated country name may stand
 NONFIRM = "tl_nonfirm"
 AUTHORITIES = "tl_authorities"
 
@@ -42,6 +50,7 @@ class OrgTagger(DataComponent):
         "non_company_heads": ".json",
         "authorities": ".jsonl",
         "authority_context": ".json",
+        "countries": ".jsonl",
     }
 
     def initialize(
@@ -53,6 +62,7 @@ class OrgTagger(DataComponent):
         non_company_heads: str,
         authorities: str,
         authority_context: str,
+        countries: str,
     ) -> None:
         """Read the organisation lists (paths from models/pipeline.toml)."""
         self._read(
@@ -60,6 +70,7 @@ class OrgTagger(DataComponent):
             non_company_heads=non_company_heads,
             authorities=authorities,
             authority_context=authority_context,
+            countries=countries,
         )
 
     def _load(self, files: dict[str, DataFile]) -> None:
@@ -86,10 +97,32 @@ class OrgTagger(DataComponent):
             if folded:
                 self.authority_folded.add(country, list(nlp.tokenizer.pipe(folded)))
         context = files["authority_context"].parse(AuthorityContext)
-        self.demonyms: dict[str, str] = context.demonyms
+        self._load_countries(files["countries"].rows(CountryRow), by_country, context)
         self.generic = PhraseMatcher(nlp.vocab, attr="LOWER")
         self.generic.add("generic", list(nlp.tokenizer.pipe(context.generic_authorities)))
         self.context = context  # also read by orgs/authorities.py: who acts in an event
+
+    def _load_countries(
+        self,
+        rows: list[CountryRow],
+        curated: dict[str, list[str]],
+        context: AuthorityContext,
+    ) -> None:
+        """Every country's names and capitals not curated (`places`, checked against NER),
+        and the demonyms, the curated ones first."""
+        nlp = self.nlp
+        listed = {name for names in curated.values() for name in names}
+        self.places = PhraseMatcher(nlp.vocab, attr="ORTH")
+        demonyms: dict[str, str] = {}
+        for row in rows:
+            names = [n for n in (*row.names, *row.capitals) if n not in listed]
+            if names:
+                self.places.add(row.country, list(nlp.tokenizer.pipe(names)))
+            for demonym in row.demonyms:
+                demonyms.setdefault(demonym, row.country)
+        demonyms.update(context.demonyms)
+        self.demonyms: dict[str, str] = demonyms
+        self.demonym_words = max((len(d.split()) for d in demonyms), default=1)
 
     def __call__(self, doc: Doc) -> Doc:
         self._check_loaded()
@@ -114,20 +147,34 @@ class OrgTagger(DataComponent):
         for mid, start, end in self.authority(doc):
             spans.append(Span(doc, start, end, label=doc.vocab.strings[mid]))
         for mid, start, end in self.authority_folded(doc):
-            if doc[start:end].text.isupper():
+            # "TOKYO (Reuters) -", "the Biden Administration": a name in other capitals.
+            if end - start > 1 or doc[start:end].text.isupper():
                 spans.append(Span(doc, start, end, label=doc.vocab.strings[mid]))
+        for mid, start, end in self.places(doc):
+            ent = doc[start].ent_type_
+            if end - start > 1 or ent in PLACE_ENTS or (not ent and doc[start].pos_ == "PROPN"):
+                spans.append(Span(doc, start, end, label=doc.vocab.strings[mid]))
+        countries = {span.end: span.label_ for span in spans}  # by the token after the name
         for _, start, end in self.generic(doc):
             country = ""
             begin = start
             if start > 0:
                 prev = doc[start - 1]
-                if prev.text in self.demonyms:
-                    country, begin = self.demonyms[prev.text], start - 1
-                elif prev.tag_ == "POS" and start > 1:
+                demonym = self._demonym_before(doc, start)
+                if demonym is not None:
+                    country, begin = demonym
+                elif prev.tag_ == "POS" and start - 1 in countries:
                     # "China's commerce ministry": the possessor's country, if it is one.
-                    for mid, _s, e in self.authority(doc[max(0, start - 6) : start - 1]):
-                        if max(0, start - 6) + e == start - 1:
-                            country = doc.vocab.strings[mid]
+                    country = countries[start - 1]
             # Only lower-case or title-case generic heads; a matched name wins over a generic one.
             spans.append(Span(doc, begin, end, label=country))
         return spans
+
+    def _demonym_before(self, doc: Doc, start: int) -> tuple[str, int] | None:
+        """(country, first token) of a country adjective right before token `start` ("the
+        South African government"), the longest first."""
+        for n in range(min(self.demonym_words, start), 0, -1):
+            words = doc[start - n : start].text
+            if words in self.demonyms:
+                return self.demonyms[words], start - n
+        return None

@@ -31,9 +31,20 @@ class NonCompanyHeads(Lexicon):
 
 
 class AuthorityContext(Lexicon):
-    """Country adjectives, generic authority heads, destination prepositions
-    (authority_context.json)."""
+    """Country adjectives, generic authority heads, destination prepositions and the words
+    after which 'to X' is the authority addressed (authority_context.json)."""
 
     demonyms: dict[str, str]
     generic_authorities: tuple[str, ...]
     destination_preps: tuple[str, ...]
+    applied_to: tuple[str, ...] = ()
+
+
+class CountryRow(Row):
+    """A country or territory with its names, capitals and demonyms (countries.jsonl, written
+    by countries_source.py from a maintained list; the curated authorities win over it)."""
+
+    country: str
+    names: tuple[str, ...]
+    capitals: tuple[str, ...]
+    demonyms: tuple[str, ...]

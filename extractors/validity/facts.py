@@ -89,13 +89,15 @@ def _is_attach(tok: Token, lex: ValidityLexicon) -> bool:
 def _left_preposition(
     doc: Doc, span: Span, lex: ValidityLexicon
 ) -> tuple[Token | None, list[Token]]:
-    """The 'for'/'by'/'of' before the duration, skipping fillers ('for another', 'for up to a')."""
+    """The 'for'/'by'/'of'/'to'/'after' before the duration, skipping fillers ('for another',
+    'for up to a')."""
     fillers = set(lex.for_fillers)
     skipped: list[Token] = []
     i = span.start - 1
     while i >= span.sent.start and len(skipped) <= _MAX_FILLERS:
         tok = doc[i]
-        if tok.lower_ in ("for", "by", "of"):
+        up_to = tok.lower_ == "to" and i > span.sent.start and doc[i - 1].lower_ == "up"
+        if tok.lower_ in ("for", "by", "of", "to", "after") and not up_to:
             return tok, skipped
         if tok.lower_ in fillers:
             skipped.append(tok)
@@ -109,7 +111,11 @@ def _governor_words(prep: Token, limit: int = 6) -> list[Token]:
     """The preposition's head and its nearest ancestors, then the words just before it in the
     sentence (parse fallback)."""
     out = [prep.head]
-    out.extend(list(prep.head.ancestors)[:3])  # "extended quotas on exports of X for six months"
+    # "required authorisations ... for six weeks": what the verb acts on.
+    out.extend(c for c in prep.head.children if c.dep_ in ("dobj", "nsubjpass"))
+    # "extended quotas on exports of X for six months", "renewed licences to ship chips to
+    # centres it operates for G42 for another two years"
+    out.extend(list(prep.head.ancestors)[:5])
     sent_start = prep.sent.start
     for i in range(prep.i - 1, max(sent_start, prep.i - limit) - 1, -1):
         out.append(prep.doc[i])
@@ -142,12 +148,54 @@ def _for_phrase(doc: Doc, span: Span, lex: ValidityLexicon) -> tuple[Token, Toke
     if prep.lower_ == "by":
         head = prep.head
         return (prep, head) if _lemma(head) in lex.by_verbs else None
+    if prep.lower_ in ("to", "after"):
+        # "licences limited to six months", "each licence will expire after 90 days"
+        verbs = lex.to_verbs if prep.lower_ == "to" else lex.after_verbs
+        return (prep, prep.head) if _lemma(prep.head) in verbs else None
     for word in _governor_words(prep):
         if word.pos_ in ("VERB", "AUX", "ADJ", "NOUN", "PROPN") and _is_attach(word, lex):
             if _lemma(word) in lex.exclude_nouns:
                 return None
+            if _lemma(word) in lex.weak_verbs and not _said_of_measure(word, lex):
+                continue  # "exporters must keep records for three years"
             return prep, word
     return None
+
+
+
+def _owner(verb: Token) -> list[Token]:
+    """What a verb says something of: its subject or object, or the noun a participle or
+    relative clause hangs on ("a licence covering ...", "a row that had run ...")."""
+    out = [c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass", "dobj")]
+    if verb.dep_ in ("acl", "relcl") or any(
+        c.dep_ in ("nsubj", "nsubjpass") and c.tag_ == "WDT" for c in verb.children
+    ):
+        out.append(verb.head)
+    return out
+
+
+def _said_of_measure(verb: Token, lex: ValidityLexicon) -> bool:
+    """A weak verb ("remain", "keep", "run") whose subject or object is a licence, ban,
+    control, deal or rule (or a pronoun standing for one)."""
+    nouns = set(lex.attach_nouns) | set(lex.measure_subjects)
+    return any(
+        _lemma(o) in nouns or o.lower_ in nouns for o in _owner(verb) if o.tag_ != "WDT"
+    )
+
+
+def _covered(span: Span, lex: ValidityLexicon) -> Token | None:
+    """The verb when the duration is what a measure lasts or covers, without 'for': "the
+    suspension will last six months", "a licence covering three years' worth of supplies"."""
+    tok = span.root
+    for _ in range(3):
+        if tok.dep_ not in ("npadvmod", "dobj", "poss", "nmod", "compound"):
+            return None
+        tok = tok.head
+        if tok.pos_ == "VERB":
+            break
+    if tok.pos_ != "VERB" or _lemma(tok) not in lex.cover_verbs:
+        return None
+    return tok if _said_of_measure(tok, lex) else None
 
 
 def _noun_phrase_after(doc: Doc, span: Span) -> list[Token]:
@@ -181,6 +229,11 @@ def _adjectival(doc: Doc, span: Span, lex: ValidityLexicon) -> list[Token] | Non
     nouns = set(lex.annual_nouns) if span.label_ == "ANNUAL" else set(lex.attach_nouns)
     if not lemmas & nouns:
         return None
+    # "a 22-day ban on hilsa fishing": a ban on an activity at home, not on trade.
+    for prep in np[-1].children:
+        for obj in prep.children if prep.dep_ == "prep" else ():
+            if obj.dep_ == "pobj" and {_lemma(obj), obj.lower_} & set(lex.exclude_nouns):
+                return None
     return np
 
 
@@ -201,15 +254,29 @@ def find_validity_periods(doc: Doc, validity: ValidityTagger) -> list[ValidityPe
         if duration is None:
             continue
         nxt = doc[span.end] if span.end < len(doc) else None
-        if nxt is not None and nxt.lower_ in lex.trailing_words and span.label_ != "ANNUAL":
-            continue
         start_char, end_char, applies = span.start_char, span.end_char, None
         phrase = None if span.label_ == "ANNUAL" else _for_phrase(doc, span, lex)
+        # "two years ago", "30 days before shipment" are offsets; but "suspended ... for 90 days
+        # after inspectors found larvae" is the suspension's length.
+        offset = (
+            nxt is not None
+            and nxt.lower_ in lex.trailing_words
+            and span.label_ != "ANNUAL"
+            and (phrase is None or phrase[0].lower_ != "for" or nxt.lower_ in ("ago", "old", "of"))
+        )
+        if offset:
+            continue
+        covered = _covered(span, lex) if phrase is None else None
+        key_start = start_char
         if phrase is not None:
             prep, gov = phrase
             applies = gov.text
             first = gov if 0 <= prep.i - gov.i <= 1 else prep
             start_char = min(first.idx, prep.idx)
+            key_start = prep.idx  # "suspend for 90 days" repeats "for 90 days"
+        elif covered is not None:
+            applies = covered.text
+            start_char = key_start = covered.idx
         else:
             np = _adjectival(doc, span, lex)
             if np is None:
@@ -217,7 +284,7 @@ def find_validity_periods(doc: Doc, validity: ValidityTagger) -> list[ValidityPe
             end_char = np[-1].idx + len(np[-1].text)
             applies = np[-1].text
         text = _plain_text(doc, start_char, end_char)
-        key = (text.lower(), duration)
+        key = (_plain_text(doc, key_start, end_char).lower(), duration)
         if key in seen:
             continue
         seen.add(key)

@@ -19,3 +19,8 @@ class ValidityLexicon(Lexicon):
     exclude_before_for: tuple[str, ...]
     for_fillers: tuple[str, ...]
     trailing_words: tuple[str, ...]
+    weak_verbs: tuple[str, ...]
+    cover_verbs: tuple[str, ...]
+    after_verbs: tuple[str, ...]
+    to_verbs: tuple[str, ...]
+    measure_subjects: tuple[str, ...]
