@@ -20,6 +20,7 @@ class EffectWords(Lexicon):
     verbs: tuple[str, ...]
     subjects: tuple[str, ...]
     leads: tuple[str, ...]
+    generic_modifiers: tuple[str, ...]
 
 
 class DateLexicon(Lexicon):
