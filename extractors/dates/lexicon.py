@@ -52,4 +52,7 @@ class DateLexicon(Lexicon):
     future_aux: tuple[str, ...]
     future_governors: tuple[str, ...]
     period_nouns: tuple[str, ...]
+    other_events: tuple[str, ...]
+    movement_adverbs: tuple[str, ...]
+    movement_nouns: tuple[str, ...]
     effect: EffectWords
