@@ -230,6 +230,13 @@ def is_period_of(span: Span, lex: DateLexicon) -> bool:
     return any(c.dep_ in ("nummod", "amod") for c in gov.children)
 
 
+def _states_effect(verb: Token, lex: DateLexicon) -> bool:
+    """'takes effect', 'comes into force', 'becomes effective' (dates lexicon `effect`)."""
+    needed = set(lex.effect.phrases.get(verb.lemma_.lower(), ()))
+    near = [*verb.children, *(g for ch in verb.children for g in ch.children)]
+    return bool(needed) and any(t.lower_ in needed for t in near)
+
+
 def tense_of(span: Span, lex: DateLexicon) -> Tense:
     """'future' when the governing verb is marked for the future, 'past' when it is past tense."""
     tok = governor(span) or span.root
@@ -251,6 +258,8 @@ def tense_of(span: Span, lex: DateLexicon) -> Tense:
             return "future"
         if verb.dep_ == "xcomp" and verb.head.lemma_.lower() in lex.future_governors:
             return "future"
+    if tok.tag_ in ("VBZ", "VBP") and _states_effect(tok, lex):
+        return "future"  # "the rule becomes effective Dec. 31", "takes effect on June 1"
     if tok.tag_ == "VBD" or (
         tok.tag_ == "VBN"
         and any(c.lower_ in ("has", "have", "had", "was", "were") for c in tok.children)
