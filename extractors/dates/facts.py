@@ -17,6 +17,7 @@ from tradeline.extractors.dates.filters import (
     governor,
     has_amount,
     is_fiscal,
+    is_coverage_year,
     is_named_year,
     is_other_event,
     is_period_of,
@@ -188,6 +189,8 @@ def _is_policy(c: Candidate, fact: PolicyDateFact, lex: DateLexicon) -> bool:
     if is_fiscal(c.span, lex) or is_period_of(c.span, lex):
         return False
     if is_statistic_date(c.span, fact.granularity, lex) or is_other_event(c.span, lex):
+        return False
+    if fact.granularity == "year" and is_coverage_year(c.span, lex):
         return False
     if c.label == "QTR":
         # quarters and halves are nearly always reporting periods: keep one only when it

@@ -215,6 +215,19 @@ def is_statistic_date(span: Span, granularity: str, lex: DateLexicon) -> bool:
     return False
 
 
+def is_coverage_year(span: Span, lex: DateLexicon) -> bool:
+    """'caps for 2026 and 2027', 'for the rest of 2025': the years a quota or plan covers
+    (GUIDELINES §4 calls them coverage years), not dates of an action."""
+    if not all(t.like_num or t.lower_ in ("and", ",", "the", "year") for t in span):
+        return False
+    doc = span.doc
+    root = span.root
+    while root.dep_ == "conj" and root.head.i != root.i:
+        root = root.head  # "for 2026 and 2027": the second year shares the first's lead
+    before = " ".join(t.lower_ for t in doc[max(span.sent.start, root.i - 4) : root.i])
+    return any(before == lead or before.endswith(" " + lead) for lead in lex.coverage_leads)
+
+
 def is_other_event(span: Span, lex: DateLexicon) -> bool:
     """'an election on October 29', 'the October 7 attack', 'Russia invaded Ukraine in
     February': the date of something that is no trade-policy action, meeting or report."""

@@ -53,6 +53,7 @@ class DateLexicon(Lexicon):
     future_governors: tuple[str, ...]
     period_nouns: tuple[str, ...]
     other_events: tuple[str, ...]
+    coverage_leads: tuple[str, ...]
     movement_adverbs: tuple[str, ...]
     movement_nouns: tuple[str, ...]
     effect: EffectWords
