@@ -1,10 +1,10 @@
 """Rule vs learned event dating: `python bench/date_ablation.py [--set trade-dev] [--all-events]`.
 
-Extracts a set twice: with the pipeline as configured (the trained date attachment,
-`tradeline_date_attachment`, re-chooses each event's date) and with a copy of models/ whose
-pipeline.toml leaves that component out (the rules' dates), and prints the scorer's event rows
-for both. `--all-events` scores every event, so both runs hold the same events and only their
-dates differ; without it the thresholds of the config apply, as in the timeline. Blind
+Extracts a set twice, each time from a copy of models/: once whose pipeline.toml leaves the
+trained date attachment (`tradeline_date_attachment`) out (the rules date every event), once
+with it added (it re-chooses each event's date; needs models/trained/dates, built by
+`tradeline train dates`), and prints the scorer's event rows for both. `--all-events` scores
+every event; without it the thresholds of the config apply, as in the timeline. Blind
 articles are never read (trade-blind is not a choice here).
 """
 
@@ -24,17 +24,24 @@ sys.path.insert(0, str(REPO))
 COMPONENT = "tradeline_date_attachment"
 
 
-def _rule_assets(tmp: Path) -> Path:
-    """A copy of models/ (data, trained) without the trained date attachment."""
-    root = tmp / "assets"
+def _assets(tmp: Path, learned: bool) -> Path:
+    """A copy of models/ (data, trained) with or without the trained date attachment."""
+    root = tmp / ("learned" if learned else "rules")
     shutil.copytree(REPO / "models", root, ignore=shutil.ignore_patterns("__pycache__", "*.py"))
     toml = root / "pipeline.toml"
     text = toml.read_text(encoding="utf-8").replace(f', "{COMPONENT}"', "")
+    if learned:
+        text = text.replace(
+            'trained = ["tradeline_relevance", "tradeline_event_confidence"',
+            f'trained = ["tradeline_relevance", "tradeline_event_confidence", "{COMPONENT}"',
+        )
+        if f"\n[components.{COMPONENT}]" not in text:
+            text += f'\n[components.{COMPONENT}]\nmodel = "trained/dates"\n'
     toml.write_text(text, encoding="utf-8")
     return root
 
 
-def _score(name: str, assets: Path | None, all_events: bool, tmp: Path, tag: str) -> str:
+def _score(name: str, assets: Path, all_events: bool, tmp: Path, tag: str) -> str:
     from bench.eval_dev import SCORER, articles_and_gold
     from tradeline.config import load_settings
     from tradeline.extractors.batch import run_extract
@@ -51,8 +58,7 @@ def _score(name: str, assets: Path | None, all_events: bool, tmp: Path, tag: str
             keep = {k: row.get(k) for k in ("id", "text", "published", "title", "url")}
             handle.write(json.dumps(keep, ensure_ascii=False) + "\n")
             shutil.copy(gold_dir / path.name, gold / path.name)
-    update = {"assets_dir": str(assets)} if assets else {}
-    settings = load_settings().model.model_copy(update=update)
+    settings = load_settings().model.model_copy(update={"assets_dir": str(assets)})
     run_extract(inp, out, settings, all_events=all_events)
     table = subprocess.run(
         [sys.executable, str(SCORER), str(gold), str(out)], capture_output=True, text=True
@@ -68,8 +74,11 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory() as tmp_name:
         tmp = Path(tmp_name)
-        rules = _score(args.set, _rule_assets(tmp), args.all_events, tmp, "rules")
-        learned = _score(args.set, None, args.all_events, tmp, "learned")
+        if not (REPO / "models" / "trained" / "dates" / "config.cfg").is_file():
+            print("models/trained/dates is missing: build it with `tradeline train dates`")
+            return 1
+        rules = _score(args.set, _assets(tmp, False), args.all_events, tmp, "rules")
+        learned = _score(args.set, _assets(tmp, True), args.all_events, tmp, "learned")
     print(f"[{args.set}{' all events' if args.all_events else ''}] rules (no {COMPONENT}):")
     print(rules)
     print(f"[{args.set}{' all events' if args.all_events else ''}] learned attachment:")

@@ -24,6 +24,7 @@ from tradeline.extractors.events import dating
 from tradeline.extractors.events.candidates import Candidate, DateMention
 
 NONE = "none"
+LEDE_REACH = 6  # sentences after the first that may still take the lede's date
 
 
 class DateRules(Protocol):
@@ -98,6 +99,10 @@ def options_for(
             add(m, "prev")
         elif where == here + 1:
             add(m, "next")
+        elif where == here - 2:
+            add(m, "prev2")
+        elif where == 0 and here <= LEDE_REACH:
+            add(m, "lede")  # the announcement the first sentence dates
     if c.date is not None:
         add(c.date, "rule")
     before = [p for p in cands[:k] if p.date is not None and p.sent.start <= c.sent.start]
@@ -137,6 +142,15 @@ def _kind(m: DateMention, lex: DateLexicon) -> str:
     if any(w in lex.months for w in words):
         return "month_name"
     return "relative"
+
+
+def _lead(m: DateMention, lex: DateLexicon) -> str:
+    """The preposition the date is quoted with ("on", "from", "since", "as of"), or "bare"."""
+    text = m.fact.text.lower()
+    for prep in sorted(lex.leading_prepositions, key=len, reverse=True):
+        if text.startswith(prep + " "):
+            return prep
+    return "bare"
 
 
 def _versus(value: str, other: str | None) -> str:
@@ -183,7 +197,7 @@ def option_features(
     if m is None:
         return [*base, "opt=none", f"none|rule={rule_role}", f"none|n_own={min(n_own, 3)}",
                 f"none|type={c.type}"]
-    lead = m.fact.text[: max(0, m.span.start_char - m.fact.start_char)].strip().lower() or "bare"
+    lead = _lead(m, lex)
     sent = m.span.sent
     prev_word = m.span.doc[m.span.start - 1].lower_ if m.span.start > sent.start else "<s>"
     out = [*base, "opt=date", f"gran={m.fact.granularity}", f"kind={_kind(m, lex)}",
@@ -218,14 +232,30 @@ def option_features(
         out.append(f"side={'after' if gap > 0 else 'before'}")
         out.append(f"gap={_bucket(abs(gap), (2, 5, 10, 20))}")
     where = "|".join(option.sources)
+    effective = "effective" in out or "takes_effect" in out
+    kind = _kind(m, lex)
+    tense = _tense(c.trigger)
     out += [
         f"src={where}|lead={lead}",
         f"src={where}|picked={picked}",
+        f"src={where}|effective={effective}",
+        f"src={where}|report={report}",
+        f"src={where}|kind={kind}",
+        f"src={where}|tense={tense}",
+        f"src={where}|rule_role={rule_role}",
+        f"src={where}|type={c.type}",
         f"type={c.type}|lead={lead}",
         f"lead={lead}|report={report}",
-        f"lead={lead}|tense={_tense(c.trigger)}",
+        f"lead={lead}|tense={tense}",
+        f"lead={lead}|gran={m.fact.granularity}",
+        f"kind={kind}|pub={_vs_published(m.value, published)}",
         f"rule_role={rule_role}|picked={picked}",
+        f"effective={effective}|tense={tense}",
     ]
+    if "continues" in base:
+        out.append(f"continues|src={where}")
+    if own:
+        out.append(f"blocked={'blocked' in out}|lead={lead}")
     return out
 
 

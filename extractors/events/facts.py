@@ -432,8 +432,9 @@ class EventFinder:
         self, cands: list[Candidate], mentions: list[DateMention], published: str | None
     ) -> None:
         """The trained event-date attachment, where the pipeline has one, re-chooses each
-        action's date among its options (events/date_options.py); the rules' pick is one of
-        the features it reads."""
+        action's output date among its options (events/date_options.py); the rules' pick is
+        one of the features it reads and stays the candidate's `date` (merging and the event
+        confidence were built on it)."""
         if self.attachment is None or not cands:
             return
         table = date_options.candidate_rows(
@@ -447,15 +448,7 @@ class EventFinder:
             start += len(rows)
             best = options[max(range(len(mine)), key=lambda k: (mine[k], -k))]
             if best.mention is not c.date:
-                c.date, c.date_role = best.mention, self._role_of(best)
-
-    def _role_of(self, option: date_options.DateOption) -> str | None:
-        m = option.mention
-        if m is None:
-            return None
-        if self._is_effective(m) or dating.takes_effect(m, self.effect):
-            return "effective"
-        return "direct" if "own" in option.sources else "inherited"
+                c.attached = (best.mention,)
 
     def _drop_restatements(self, cands: list[Candidate]) -> list[Candidate]:
         """'The move requires suppliers to seek a licence': an undated sentence whose subject is
@@ -743,6 +736,7 @@ def _fold(into: Candidate, other: Candidate) -> None:
 
 
 def to_fact(c: Candidate) -> EventFact:
+    date = c.output_date
     sent = c.sent
     text = sent.text
     stripped = text.strip()
@@ -758,9 +752,9 @@ def to_fact(c: Candidate) -> EventFact:
         companies=list(c.companies),
         commodity=commodities.join(c.commodities),
         commodity_detail=", ".join(c.commodity_terms) or None,
-        event_date=c.date.value if c.date else None,
-        date_granularity=c.date.fact.granularity if c.date else None,
-        date_text=c.date.fact.text if c.date else None,
+        event_date=date.value if date else None,
+        date_granularity=date.fact.granularity if date else None,
+        date_text=date.fact.text if date else None,
         modality=c.modality,  # type: ignore[arg-type]
         subtype=c.subtype,
         trigger=c.trigger.text,
