@@ -16,8 +16,8 @@ from tradeline.extractors.dates.component import DateTagger
 from tradeline.extractors.dates.filters import (
     governor,
     has_amount,
-    is_fiscal,
     is_coverage_year,
+    is_fiscal,
     is_named_year,
     is_other_event,
     is_period_of,

@@ -274,5 +274,6 @@ def candidate_rows(
     for k, c in enumerate(cands):
         options = options_for(k, cands, mentions, sents, lex.end_words.event)
         n_own = sum(1 for o in options if "own" in o.sources)
-        out.append((options, [option_features(c, o, rules, lex, published, n_own) for o in options]))
+        rows = [option_features(c, o, rules, lex, published, n_own) for o in options]
+        out.append((options, rows))
     return out

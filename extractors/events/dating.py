@@ -50,7 +50,8 @@ def takes_effect(m: DateMention, words: EffectWords) -> bool:
     applies from June 1': the date says when a measure starts."""
     text = m.fact.text.lower()
     doc = m.span.doc
-    before = " ".join(t.lower_ for t in doc[max(m.span.sent.start, m.span.start - 3) : m.span.start])
+    window = doc[max(m.span.sent.start, m.span.start - 3) : m.span.start]
+    before = " ".join(t.lower_ for t in window)
     if text.startswith("effective") or before.endswith(("effective", "with effect from")):
         return True
     verb = _verb_of(m)
@@ -62,7 +63,7 @@ def takes_effect(m: DateMention, words: EffectWords) -> bool:
             return True
     if any(ch.lower_ == "for" for ch in verb.children):
         return False  # "applied for licences on Tuesday"
-    if lemma in words.verbs and text.startswith(tuple(words.leads) + ("on ", "in ")):
+    if lemma in words.verbs and text.startswith((*words.leads, "on ", "in ")):
         subj = _subject(verb)
         return subj is not None and subj.lemma_.lower() in words.subjects
     return False
@@ -74,7 +75,7 @@ def _generic_subject(m: DateMention, words: EffectWords) -> bool:
     subj = _subject(_verb_of(m))
     if subj is None:
         return False
-    if subj.head.dep_ == "relcl" or subj.dep_ == "nsubj" and subj.lower_ in ("which", "that"):
+    if subj.lower_ in ("which", "that") and subj.head.dep_ == "relcl":
         subj = subj.head.head  # "the new control, which is effective Sept. 7"
     naming = [
         ch

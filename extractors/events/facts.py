@@ -688,7 +688,7 @@ def _starts_state(m: DateMention, trigger: Token) -> bool:
     head = since.head
     if head.i == trigger.i:
         return True
-    return trigger.head.i == head.i and trigger.dep_ in STATE_ARGS or (
+    return (trigger.head.i == head.i and trigger.dep_ in STATE_ARGS) or (
         trigger.head.head.i == head.i
         and trigger.dep_ in STATE_ARGS
         and trigger.head.dep_ in STATE_ARGS
