@@ -43,6 +43,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--set", choices=["trade-train", "trade-dev", "ours", "blind2", "synth"],
                         default="trade-train")
     parser.add_argument("--shown", action="store_true", help="only events the timeline shows")
+    parser.add_argument("--rules", action="store_true", help="without the trained attachment")
     args = parser.parse_args(argv)
     found = (
         (sorted((REPO / "eval/synth/articles").glob("*.json")), REPO / "eval/synth/gold")
@@ -54,6 +55,8 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     paths, gold_dir = found
     nlp = build_pipeline(load_settings().model.name)
+    if args.rules and "tradeline_date_attachment" in nlp.pipe_names:
+        nlp.remove_pipe("tradeline_date_attachment")
     pipes = Pipes.of(nlp)
     kinds: Counter[str] = Counter()
     for path in paths:

@@ -22,6 +22,7 @@ from spacy.util import get_installed_models, is_package
 from tradeline.extractors.commodities import component as _commodities  # noqa: F401
 from tradeline.extractors.companies import component as _companies  # noqa: F401
 from tradeline.extractors.component_data import DataComponent
+from tradeline.extractors.dates import attachment as _date_attachment  # noqa: F401
 from tradeline.extractors.dates import component as _dates  # noqa: F401
 from tradeline.extractors.events import component as _events  # noqa: F401
 from tradeline.extractors.events import confidence as _event_confidence  # noqa: F401

@@ -13,6 +13,7 @@ from spacy.language import Language
 
 from tradeline.extractors.commodities import component as commodities
 from tradeline.extractors.companies import component as companies
+from tradeline.extractors.dates import attachment as date_attachment
 from tradeline.extractors.dates import component as dates
 from tradeline.extractors.events import component as events
 from tradeline.extractors.events import confidence as event_confidence
@@ -31,6 +32,7 @@ class Pipes:
     dates: dates.DateTagger
     validity: validity.ValidityTagger
     event_confidence: event_confidence.EventConfidence | None = None  # trained, optional
+    date_attachment: date_attachment.DateAttachment | None = None  # trained, optional
 
     @classmethod
     def of(cls, nlp: Language) -> Pipes:
@@ -45,6 +47,11 @@ class Pipes:
             event_confidence=(
                 cast(event_confidence.EventConfidence, nlp.get_pipe(event_confidence.NAME))
                 if event_confidence.NAME in nlp.pipe_names
+                else None
+            ),
+            date_attachment=(
+                cast(date_attachment.DateAttachment, nlp.get_pipe(date_attachment.NAME))
+                if date_attachment.NAME in nlp.pipe_names
                 else None
             ),
         )

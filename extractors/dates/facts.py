@@ -16,8 +16,10 @@ from tradeline.extractors.dates.component import DateTagger
 from tradeline.extractors.dates.filters import (
     governor,
     has_amount,
+    is_coverage_year,
     is_fiscal,
     is_named_year,
+    is_other_event,
     is_period_of,
     is_statistic_date,
     tense_of,
@@ -186,7 +188,9 @@ def find_date_mentions(doc: Doc, published: str | None, dates: DateTagger) -> li
 def _is_policy(c: Candidate, fact: PolicyDateFact, lex: DateLexicon) -> bool:
     if is_fiscal(c.span, lex) or is_period_of(c.span, lex):
         return False
-    if is_statistic_date(c.span, fact.granularity, lex):
+    if is_statistic_date(c.span, fact.granularity, lex) or is_other_event(c.span, lex):
+        return False
+    if fact.granularity == "year" and is_coverage_year(c.span, lex):
         return False
     if c.label == "QTR":
         # quarters and halves are nearly always reporting periods: keep one only when it

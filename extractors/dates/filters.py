@@ -30,6 +30,14 @@ def is_named_year(span: Span, lex: DateLexicon) -> bool:
             return True
         if tok.i >= 3 and _DOC_NUMBER.search(span.doc[max(0, tok.i - 5) : tok.i].text):
             return True  # "Announcement No. 72 of 2025": a document number
+        if (
+            tok.i >= 2
+            and span.doc[tok.i - 1].lower_ == "of"
+            and span.doc[tok.i - 2].text[:1].isupper()
+            and span.doc[tok.i - 2].lower_.rstrip(".") not in lex.months
+            and not span.doc[tok.i - 2].is_sent_start
+        ):
+            return True  # "the Export Control Reform Act of 2018"
         if tok.i > 0:
             prev = span.doc[tok.i - 1]
             if (
@@ -138,6 +146,23 @@ def _under_policy_word(noun: Token, lex: DateLexicon) -> bool:
     return False
 
 
+def _stat_subject(subj: Token | None, lex: DateLexicon) -> bool:
+    """'exports', 'prices', and 'half of its exports', 'most of the output'."""
+    if subj is None:
+        return False
+    if _noun_is_stat(subj, lex):
+        return True
+    return any(
+        ch.dep_ == "prep" and ch.lower_ == "of" and any(_noun_is_stat(g, lex) for g in ch.children)
+        for ch in subj.children
+    )
+
+
+def _moves(verb: Token) -> bool:
+    """'have gone up', 'fell back down': a verb with a direction particle."""
+    return any(ch.dep_ == "prt" and ch.lower_ in ("up", "down") for ch in verb.children)
+
+
 def is_statistic_date(span: Span, granularity: str, lex: DateLexicon) -> bool:
     """True when the date only marks the period of a statistic, a result or a market move."""
     gov = governor(span)
@@ -147,9 +172,19 @@ def is_statistic_date(span: Span, granularity: str, lex: DateLexicon) -> bool:
     lemma = gov.lemma_.lower()
     if lemma in lex.reporting_verbs and lemma not in lex.data_verbs:
         return False
+    if gov.pos_ == "ADV" and gov.lower_ in lex.movement_adverbs:
+        return True  # "gasoline up 21.3% since Jan 1"
+    if gov.pos_ in ("NOUN", "PROPN") and gov.dep_ in ("nsubj", "nsubjpass"):
+        verb = gov.head  # "joint ventures in January produced 242,000 barrels per day"
+        if verb.lemma_.lower() in strong or (
+            verb.lemma_.lower() in weak and has_amount(verb, span, lex)
+        ):
+            return True
     if gov.pos_ in ("VERB", "AUX"):
         subj = _subject(gov)
-        stat_subject = subj is not None and _noun_is_stat(subj, lex)
+        stat_subject = _stat_subject(subj, lex)
+        if stat_subject and _moves(gov):
+            return True  # "prices have gone up since the start of the year"
         if lemma in strong and (
             stat_subject
             or has_amount(gov, span, lex)
@@ -164,6 +199,8 @@ def is_statistic_date(span: Span, granularity: str, lex: DateLexicon) -> bool:
         )
         return lemma in lex.data_verbs and granularity != "day" and data_subject
     if gov.pos_ in ("NOUN", "PROPN", "ADJ"):
+        if gov.lemma_.lower() in strong or gov.lemma_.lower() in lex.movement_nouns:
+            return True  # "a 92 percent jump in prices since March": a move, whatever caused it
         if _noun_is_stat(gov, lex) and not _under_policy_word(gov, lex):
             return True
         # "a surge in July exports": the noun the date modifies governs a statistic noun
@@ -178,12 +215,39 @@ def is_statistic_date(span: Span, granularity: str, lex: DateLexicon) -> bool:
     return False
 
 
+def is_coverage_year(span: Span, lex: DateLexicon) -> bool:
+    """'caps for 2026 and 2027', 'for the rest of 2025': the years a quota or plan covers
+    (GUIDELINES §4 calls them coverage years), not dates of an action."""
+    if not all(t.like_num or t.lower_ in ("and", ",", "the", "year") for t in span):
+        return False
+    doc = span.doc
+    root = span.root
+    while root.dep_ == "conj" and root.head.i != root.i:
+        root = root.head  # "for 2026 and 2027": the second year shares the first's lead
+    before = " ".join(t.lower_ for t in doc[max(span.sent.start, root.i - 4) : root.i])
+    return any(before == lead or before.endswith(" " + lead) for lead in lex.coverage_leads)
+
+
+def is_other_event(span: Span, lex: DateLexicon) -> bool:
+    """'an election on October 29', 'the October 7 attack', 'Russia invaded Ukraine in
+    February': the date of something that is no trade-policy action, meeting or report."""
+    gov = governor(span)
+    return gov is not None and gov.lemma_.lower() in lex.other_events
+
+
 def is_period_of(span: Span, lex: DateLexicon) -> bool:
     """'the first eight months of 2023', 'the 12 months to March': a window, not a date."""
     gov = governor(span)
     if gov is None or gov.lemma_.lower() not in lex.period_nouns:
         return False
     return any(c.dep_ in ("nummod", "amod") for c in gov.children)
+
+
+def _states_effect(verb: Token, lex: DateLexicon) -> bool:
+    """'takes effect', 'comes into force', 'becomes effective' (dates lexicon `effect`)."""
+    needed = set(lex.effect.phrases.get(verb.lemma_.lower(), ()))
+    near = [*verb.children, *(g for ch in verb.children for g in ch.children)]
+    return bool(needed) and any(t.lower_ in needed for t in near)
 
 
 def tense_of(span: Span, lex: DateLexicon) -> Tense:
@@ -207,6 +271,8 @@ def tense_of(span: Span, lex: DateLexicon) -> Tense:
             return "future"
         if verb.dep_ == "xcomp" and verb.head.lemma_.lower() in lex.future_governors:
             return "future"
+    if tok.tag_ in ("VBZ", "VBP") and _states_effect(tok, lex):
+        return "future"  # "the rule becomes effective Dec. 31", "takes effect on June 1"
     if tok.tag_ == "VBD" or (
         tok.tag_ == "VBN"
         and any(c.lower_ in ("has", "have", "had", "was", "were") for c in tok.children)

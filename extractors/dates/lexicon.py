@@ -20,6 +20,7 @@ class EffectWords(Lexicon):
     verbs: tuple[str, ...]
     subjects: tuple[str, ...]
     leads: tuple[str, ...]
+    generic_modifiers: tuple[str, ...]
 
 
 class DateLexicon(Lexicon):
@@ -51,4 +52,8 @@ class DateLexicon(Lexicon):
     future_aux: tuple[str, ...]
     future_governors: tuple[str, ...]
     period_nouns: tuple[str, ...]
+    other_events: tuple[str, ...]
+    coverage_leads: tuple[str, ...]
+    movement_adverbs: tuple[str, ...]
+    movement_nouns: tuple[str, ...]
     effect: EffectWords

@@ -44,6 +44,13 @@ class Candidate:
     absorbed: bool = False
     separate: bool = False  # "The ministry also ...": a further action, never merged
     mentions: int = 1  # how many candidates were merged into this one
+    # the trained date attachment's choice (dates/attachment.py), when it differs from `date`:
+    # the event's date in the output; the rules' `date` stays for merging and confidence
+    attached: tuple[DateMention | None] | None = None
+
+    @property
+    def output_date(self) -> DateMention | None:
+        return self.attached[0] if self.attached is not None else self.date
 
     @property
     def sent(self) -> Span:

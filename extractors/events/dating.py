@@ -69,6 +69,23 @@ def takes_effect(m: DateMention, words: EffectWords) -> bool:
     return False
 
 
+def _generic_subject(m: DateMention, words: EffectWords) -> bool:
+    """'the new control', 'the measures', 'it': no word that names one measure among several
+    ('the diesel restriction')."""
+    subj = _subject(_verb_of(m))
+    if subj is None:
+        return False
+    if subj.lower_ in ("which", "that") and subj.head.dep_ == "relcl":
+        subj = subj.head.head  # "the new control, which is effective Sept. 7"
+    naming = [
+        ch
+        for ch in subj.children
+        if ch.dep_ in ("compound", "amod", "nmod")
+        and ch.lemma_.lower() not in words.generic_modifiers
+    ]
+    return not naming
+
+
 def _past_perfect(trigger: Token) -> bool:
     return any(ch.dep_ == "aux" and ch.lower_ in ("had", "'d") for ch in trigger.children)
 
@@ -113,8 +130,14 @@ def donate_effect_statements(
         ):
             continue
         # an action that continues an announcement ("... were also made subject to controls")
-        # shares the announcement's effective date with the actions it took its date from
+        # shares the announcement's effective date with the actions it took its date from; a
+        # generic subject ("the new control takes effect") speaks of every action of the
+        # target's sentence ("said it had expanded its controls and imposed licences")
         shared = target.date if target.date_role == "inherited" else None
+        whole = _generic_subject(m, words)
         for c in earlier:
-            if c is target or (shared is not None and c.date is shared):
+            same_sentence = whole and c.sent.start == target.sent.start
+            if c is target or (shared is not None and c.date is shared) or (
+                same_sentence and c.date_role != "effective"
+            ):
                 c.date, c.date_role = m, "effective"

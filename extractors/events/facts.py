@@ -19,7 +19,7 @@ from tradeline.extractors.commodities import facts as commodities
 from tradeline.extractors.commodities.facts import CommodityLabels
 from tradeline.extractors.companies.facts import ArticleFirms
 from tradeline.extractors.events import adjust as event_adjust
-from tradeline.extractors.events import dating
+from tradeline.extractors.events import date_options, dating
 from tradeline.extractors.events.candidates import Candidate, DateMention
 from tradeline.extractors.events.component import TRIGGER_OBJECTS, TRIGGERS
 from tradeline.extractors.events.features import event_features
@@ -29,6 +29,7 @@ from tradeline.extractors.pipes import Pipes
 from tradeline.records import EventFact, PolicyDateFact
 
 CLAUSE_LINKS = {"advcl", "acl", "xcomp", "relcl"}
+INHERIT_SENTENCES = 3  # "The ministry also ...": the announcement told at most this far before
 
 
 def find_events(
@@ -57,6 +58,9 @@ class EventFinder:
         self.cue: EventCues = pipes.events.cues
         self.end_words = pipes.dates.lexicon.end_words.event
         self.effect = pipes.dates.lexicon.effect
+        self.date_lexicon = pipes.dates.lexicon
+        self.reporting = set(pipes.dates.lexicon.reporting_verbs)
+        self.attachment = pipes.date_attachment
         self.actors = Actors(pipes.orgs.context)
         self.labels = CommodityLabels(pipes.commodities.specificity)
         self.sectors = pipes.companies.names.sectors
@@ -103,7 +107,7 @@ class EventFinder:
                 c.separate = True  # "Separately, ...", "In a separate notification, ..."
         cands = self._drop_restatements(cands)
         cands = self._donate_effective_dates(cands)
-        self._inherit_dates(cands)
+        self._inherit_dates(cands, mentions)
         dating.donate_effect_statements(cands, mentions, self.effect, cue.elaboration_families)
         default_country = self.actors.article_country(doc)
         dominant = self.labels.dominant(doc)
@@ -131,7 +135,9 @@ class EventFinder:
         cands = self._donate_requirement_dates(cands)
         if any(not event_adjust.is_headline(c) for c in cands):
             cands = [c for c in cands if c.date is not None or not event_adjust.is_headline(c)]
-        return self._merge(cands)
+        events = self._merge(cands)
+        self._attach_dates(events, mentions, published)
+        return events
 
     # ---------------------------------------------------------------------------- arguments
     def _party_firms(self, c: Candidate, firms: ArticleFirms) -> list[str]:
@@ -422,6 +428,28 @@ class EventFinder:
             kept.append(c)
         return kept
 
+    def _attach_dates(
+        self, cands: list[Candidate], mentions: list[DateMention], published: str | None
+    ) -> None:
+        """The trained event-date attachment, where the pipeline has one, re-chooses each
+        action's output date among its options (events/date_options.py); the rules' pick is
+        one of the features it reads and stays the candidate's `date` (merging and the event
+        confidence were built on it)."""
+        if self.attachment is None or not cands:
+            return
+        table = date_options.candidate_rows(
+            cands, mentions, self, self.date_lexicon, published
+        )
+        flat = [row for _, rows in table for row in rows]
+        values = self.attachment.scores(flat)
+        start = 0
+        for c, (options, rows) in zip(cands, table, strict=True):
+            mine = values[start : start + len(rows)]
+            start += len(rows)
+            best = options[max(range(len(mine)), key=lambda k: (mine[k], -k))]
+            if best.mention is not c.date:
+                c.attached = (best.mention,)
+
     def _drop_restatements(self, cands: list[Candidate]) -> list[Candidate]:
         """'The move requires suppliers to seek a licence': an undated sentence whose subject is
         the previous action ("the move", "the new rules") describes it rather than adding one,
@@ -450,10 +478,13 @@ class EventFinder:
                 kept.append(c)
         return kept
 
-    def _inherit_dates(self, cands: list[Candidate]) -> None:
-        """'The ministry also ...', 'At the same time, ...': the date of the same announcement;
+    def _inherit_dates(self, cands: list[Candidate], mentions: list[DateMention]) -> None:
+        """'The ministry also ...', 'At the same time, ...': the date of the same announcement
+        (told at most INHERIT_SENTENCES before); when that action is dated by its effective
+        date, the date it was announced, if its sentence tells one ('said on Wednesday');
         'that later date', 'from that date': the date of the event just before."""
         cue = self.cue
+        index = {s.start: n for n, s in enumerate(cands[0].trigger.doc.sents)} if cands else {}
         for k, c in enumerate(cands):
             if c.date is not None:
                 continue
@@ -462,7 +493,17 @@ class EventFinder:
             if not anaphoric and not self._continues_announcement(c):
                 continue
             previous = [p for p in cands[:k] if p.date is not None and p.sent.start < c.sent.start]
-            previous = [p for p in previous if c.sent.start - p.sent.end < 80]
+            previous = [
+                p
+                for p in previous
+                if not p.date.fact.text.lower().startswith("since")  # type: ignore[union-attr]
+            ]  # a state "since 2023" is no announcement to continue
+            previous = [
+                p
+                for p in previous
+                if index[c.sent.start] - index[p.sent.start] <= INHERIT_SENTENCES
+                or c.sent.start - p.sent.end < 80
+            ]
             if not previous:
                 continue
             c.separate = not anaphoric
@@ -477,6 +518,32 @@ class EventFinder:
                     in_last = [p for p in previous if p.sent.start == last_sent]
                     source = min(in_last, key=lambda p: _depth(p.date.span.root))  # type: ignore[union-attr]
             c.date, c.date_role = source.date, "inherited"
+            if not anaphoric and source.date_role == "effective":
+                c.date = self._announcement_date(source, mentions) or source.date
+
+    def _announcement_date(
+        self, source: Candidate, mentions: list[DateMention]
+    ) -> DateMention | None:
+        """The date an action with an effective date was announced: another date of its
+        sentence, on the action or on the verb that reports it ('said on Wednesday'), that is
+        neither an effective nor an end date."""
+        best: tuple[int, DateMention] | None = None
+        for m in mentions:
+            if m.span.sent.start != source.sent.start or m is source.date:
+                continue
+            if self._is_effective(m) or dating.takes_effect(m, self.effect):
+                continue
+            first = m.fact.text.split()[0].lower() if m.fact.text.split() else ""
+            if first in self.end_words or first in self.cue.anchored_preps:
+                continue
+            verb = dating._verb_of(m)
+            if verb.i != source.trigger.i and verb.lemma_ not in self.reporting:
+                continue
+            path = _path(m.span.root, source.trigger)
+            length = len(path[0]) + len(path[1]) if path else 99
+            if best is None or length < best[0]:
+                best = (length, m)
+        return best[1] if best else None
 
     def _continues_announcement(self, c: Candidate) -> bool:
         """'At the same time, ...' / 'Meanwhile, ...' open the sentence, or 'also' modifies the
@@ -486,6 +553,8 @@ class EventFinder:
         if any(f" {w} " in text or f" {w}," in text for w in cue.inherit_cues):
             return True
         heads = [c.trigger, *[h for h in self._chain(c.trigger)[:1] if h.pos_ == "AUX"]]
+        if c.trigger.dep_ in ("ccomp", "xcomp") and c.trigger.head.lemma_ in self.reporting:
+            heads.append(c.trigger.head)  # "METI also said it had added 22 entities"
         return any(
             ch.dep_ == "advmod" and ch.lower_ in cue.inherit_adverbs
             for h in heads
@@ -667,6 +736,7 @@ def _fold(into: Candidate, other: Candidate) -> None:
 
 
 def to_fact(c: Candidate) -> EventFact:
+    date = c.output_date
     sent = c.sent
     text = sent.text
     stripped = text.strip()
@@ -682,9 +752,9 @@ def to_fact(c: Candidate) -> EventFact:
         companies=list(c.companies),
         commodity=commodities.join(c.commodities),
         commodity_detail=", ".join(c.commodity_terms) or None,
-        event_date=c.date.value if c.date else None,
-        date_granularity=c.date.fact.granularity if c.date else None,
-        date_text=c.date.fact.text if c.date else None,
+        event_date=date.value if date else None,
+        date_granularity=date.fact.granularity if date else None,
+        date_text=date.fact.text if date else None,
         modality=c.modality,  # type: ignore[arg-type]
         subtype=c.subtype,
         trigger=c.trigger.text,

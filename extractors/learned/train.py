@@ -100,9 +100,16 @@ def event_rows(nlp: Language, doc: Doc, article: LabelledArticle) -> list[Row]:
     ]
 
 
+def date_rows(nlp: Language, doc: Doc, article: LabelledArticle) -> list[Row]:
+    from tradeline.extractors.learned.date_labels import attachment_rows
+
+    return attachment_rows(nlp, doc, article)
+
+
 PARTS: dict[str, Part] = {
     "relevance": Part("relevance", relevance_rows),
     "events": Part("events", event_rows),
+    "dates": Part("dates", date_rows),
 }
 
 

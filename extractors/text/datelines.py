@@ -62,6 +62,14 @@ _DATELINE_TAIL = re.compile(
 )
 
 
+# Before a dateline's date: capitalised words (place, outlet), commas, brackets, nothing else.
+_CAPITALISED_LEAD = re.compile(r"\s*(?:(?:[A-Z][\w.'&\-]*|[(),.])\s*)*\(?\s*")
+# After it: the year, a closing bracket, an outlet in brackets, then a dash or a bar.
+_BRACKETED_TAIL = re.compile(
+    r"\s*(?:,\s*\d{4}\s*)?\)?\s*(?:\([^)]{1,40}\)\s*)?(?:-{1,2}\s|[\u2013\u2014|])"
+)
+
+
 def _line_bounds(text: str, start: int, end: int) -> tuple[str, str]:
     line_start = text.rfind("\n", 0, start) + 1
     line_end = text.find("\n", end)
@@ -81,6 +89,13 @@ def is_dateline_or_timestamp(
         r"\s*(?:,\s*\d{4}\s*)?(?:\([^)]{1,40}\)\s*)?(?:[-\u2013\u2014:/]|\s*$)", after
     ):
         return True
+    if (
+        len(before) <= 60
+        and (not before.strip() or "(" in before or "," in before)
+        and _CAPITALISED_LEAD.fullmatch(before)
+        and _BRACKETED_TAIL.match(after)
+    ):
+        return True  # "Frankfurt (Germany), Aug. 11 (LaPresse) –", "July 16, 2025 | Beijing"
     if re.match(
         r"\s*(?:,\s*)?(?:at\s+)?\d{1,2}[:.]\d{2}\s*(?:[ap]\.?m\.?|gmt|utc|[a-z]{2,4}t)?",
         after,

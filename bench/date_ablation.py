@@ -1,0 +1,90 @@
+"""Rule vs learned event dating: `python bench/date_ablation.py [--set trade-dev] [--all-events]`.
+
+Extracts a set twice, each time from a copy of models/: once whose pipeline.toml leaves the
+trained date attachment (`tradeline_date_attachment`) out (the rules date every event), once
+with it added (it re-chooses each event's date; needs models/trained/dates, built by
+`tradeline train dates`), and prints the scorer's event rows for both. `--all-events` scores
+every event; without it the thresholds of the config apply, as in the timeline. Blind
+articles are never read (trade-blind is not a choice here).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+
+COMPONENT = "tradeline_date_attachment"
+
+
+def _assets(tmp: Path, learned: bool) -> Path:
+    """A copy of models/ (data, trained) with or without the trained date attachment."""
+    root = tmp / ("learned" if learned else "rules")
+    shutil.copytree(REPO / "models", root, ignore=shutil.ignore_patterns("__pycache__", "*.py"))
+    toml = root / "pipeline.toml"
+    text = toml.read_text(encoding="utf-8").replace(f', "{COMPONENT}"', "")
+    if learned:
+        text = text.replace(
+            'trained = ["tradeline_relevance", "tradeline_event_confidence"',
+            f'trained = ["tradeline_relevance", "tradeline_event_confidence", "{COMPONENT}"',
+        )
+        if f"\n[components.{COMPONENT}]" not in text:
+            text += f'\n[components.{COMPONENT}]\nmodel = "trained/dates"\n'
+    toml.write_text(text, encoding="utf-8")
+    return root
+
+
+def _score(name: str, assets: Path, all_events: bool, tmp: Path, tag: str) -> str:
+    from bench.eval_dev import SCORER, articles_and_gold
+    from tradeline.config import load_settings
+    from tradeline.extractors.batch import run_extract
+
+    found = articles_and_gold(name)
+    if isinstance(found, str):
+        return found
+    paths, gold_dir = found
+    inp, out, gold = tmp / f"{tag}.jsonl", tmp / f"{tag}.out.jsonl", tmp / f"{tag}-gold"
+    gold.mkdir()
+    with inp.open("w", encoding="utf-8") as handle:
+        for path in paths:
+            row = json.loads(path.read_text(encoding="utf-8"))
+            keep = {k: row.get(k) for k in ("id", "text", "published", "title", "url")}
+            handle.write(json.dumps(keep, ensure_ascii=False) + "\n")
+            shutil.copy(gold_dir / path.name, gold / path.name)
+    settings = load_settings().model.model_copy(update={"assets_dir": str(assets)})
+    run_extract(inp, out, settings, all_events=all_events)
+    table = subprocess.run(
+        [sys.executable, str(SCORER), str(gold), str(out)], capture_output=True, text=True
+    ).stdout
+    return "\n".join(line for line in table.splitlines() if line.startswith(("field", "events")))
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--set", choices=["trade-train", "trade-dev", "ours", "blind2", "dev"],
+                        default="trade-dev")
+    parser.add_argument("--all-events", action="store_true")
+    args = parser.parse_args(argv)
+    with tempfile.TemporaryDirectory() as tmp_name:
+        tmp = Path(tmp_name)
+        if not (REPO / "models" / "trained" / "dates" / "config.cfg").is_file():
+            print("models/trained/dates is missing: build it with `tradeline train dates`")
+            return 1
+        rules = _score(args.set, _assets(tmp, False), args.all_events, tmp, "rules")
+        learned = _score(args.set, _assets(tmp, True), args.all_events, tmp, "learned")
+    print(f"[{args.set}{' all events' if args.all_events else ''}] rules (no {COMPONENT}):")
+    print(rules)
+    print(f"[{args.set}{' all events' if args.all_events else ''}] learned attachment:")
+    print(learned)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
