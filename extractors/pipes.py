@@ -16,6 +16,7 @@ from tradeline.extractors.companies import component as companies
 from tradeline.extractors.dates import component as dates
 from tradeline.extractors.events import component as events
 from tradeline.extractors.events import confidence as event_confidence
+from tradeline.extractors.events import typer as event_types
 from tradeline.extractors.orgs import component as orgs
 from tradeline.extractors.validity import component as validity
 
@@ -31,6 +32,7 @@ class Pipes:
     dates: dates.DateTagger
     validity: validity.ValidityTagger
     event_confidence: event_confidence.EventConfidence | None = None  # trained, optional
+    event_types: event_types.EventTyper | None = None  # trained, optional
 
     @classmethod
     def of(cls, nlp: Language) -> Pipes:
@@ -45,6 +47,11 @@ class Pipes:
             event_confidence=(
                 cast(event_confidence.EventConfidence, nlp.get_pipe(event_confidence.NAME))
                 if event_confidence.NAME in nlp.pipe_names
+                else None
+            ),
+            event_types=(
+                cast(event_types.EventTyper, nlp.get_pipe(event_types.NAME))
+                if event_types.NAME in nlp.pipe_names
                 else None
             ),
         )

@@ -16,12 +16,13 @@ from __future__ import annotations
 from spacy.tokens import Doc, Token
 
 from tradeline.extractors.commodities import facts as commodities
+from tradeline.extractors.commodities.component import COMMODITIES
 from tradeline.extractors.commodities.facts import CommodityLabels
 from tradeline.extractors.companies.facts import ArticleFirms
 from tradeline.extractors.events import adjust as event_adjust
 from tradeline.extractors.events.candidates import Candidate, DateMention
 from tradeline.extractors.events.component import TRIGGER_OBJECTS, TRIGGERS
-from tradeline.extractors.events.features import event_features
+from tradeline.extractors.events.features import event_features, type_features
 from tradeline.extractors.events.lexicon import EventCues
 from tradeline.extractors.orgs.authorities import Actors
 from tradeline.extractors.pipes import Pipes
@@ -58,6 +59,7 @@ class EventFinder:
         self.actors = Actors(pipes.orgs.context)
         self.labels = CommodityLabels(pipes.commodities.specificity)
         self.sectors = pipes.companies.names.sectors
+        self.typer = pipes.event_types
 
     # ---------------------------------------------------------------------------- public
     def merged(
@@ -70,21 +72,7 @@ class EventFinder:
         """All actions the article states, each once, as candidates with their arguments."""
         mentions = _locate_dates(doc, dates)
         cue = self.cue
-        named = set(firms.by_token)
-        cands = _candidates(doc)
-        for c in cands:
-            if event_adjust.is_requirement(c, cue, named):
-                c.type, c.rule = "control_introduced", "obligation_permit"
-        cands = [c for c in cands if not self._not_an_action(c)]
-        authority_tokens = {t.i for s in doc.spans.get("tl_authorities", []) for t in s}
-        dated = {t.i for m in mentions for t in m.span}
-        cands = [
-            c for c in cands if not event_adjust.is_description(c, cue, authority_tokens, dated)
-        ]
-        for c in cands:
-            if event_adjust.is_single_consignment(c, cue):
-                c.type, c.rule = "permit_denied", "block_consignment"  # an export refused
-        cands = [c for c in cands if not self._undated_background(c, mentions)]
+        cands = self.retyped(self.proposed(doc, firms, dates))
         by_sent: dict[int, list[Candidate]] = {}
         for c in cands:
             by_sent.setdefault(c.sent.start, []).append(c)
@@ -129,6 +117,40 @@ class EventFinder:
         if any(not event_adjust.is_headline(c) for c in cands):
             cands = [c for c in cands if c.date is not None or not event_adjust.is_headline(c)]
         return self._merge(cands)
+
+    def proposed(
+        self, doc: Doc, firms: ArticleFirms, dates: list[PolicyDateFact]
+    ) -> list[Candidate]:
+        """The triggers that state an action (not hedged, negated, a description or
+        background), each typed by its rule."""
+        mentions = _locate_dates(doc, dates)
+        cue = self.cue
+        named = set(firms.by_token)
+        cands = _candidates(doc)
+        for c in cands:
+            if event_adjust.is_requirement(c, cue, named):
+                c.type, c.rule = "control_introduced", "obligation_permit"
+        cands = [c for c in cands if not self._not_an_action(c)]
+        authority_tokens = {t.i for s in doc.spans.get("tl_authorities", []) for t in s}
+        dated = {t.i for m in mentions for t in m.span}
+        cands = [
+            c for c in cands if not event_adjust.is_description(c, cue, authority_tokens, dated)
+        ]
+        for c in cands:
+            if event_adjust.is_single_consignment(c, cue):
+                c.type, c.rule = "permit_denied", "block_consignment"  # an export refused
+        return [c for c in cands if not self._undated_background(c, mentions)]
+
+    def retyped(self, cands: list[Candidate]) -> list[Candidate]:
+        """Each candidate with the type the trained typing model prefers (events/typer.py);
+        the rule's type when the pipeline has no typing model."""
+        if self.typer is None or not cands:
+            return cands
+        types = self.typer.retype([c.type for c in cands], [type_features(c) for c in cands])
+        for c, etype in zip(cands, types, strict=True):
+            if etype != c.type:
+                c.type, c.subtype = etype, None  # the rule's subtype named the rule's type
+        return cands
 
     # ---------------------------------------------------------------------------- arguments
     def _party_firms(self, c: Candidate, firms: ArticleFirms) -> list[str]:
@@ -318,6 +340,8 @@ class EventFinder:
                 continue
             if c.trigger.tag_ not in ("VBG", "VBN") or c.trigger.dep_ not in CLAUSE_LINKS:
                 continue
+            if any(ch.dep_ in ("nsubj", "nsubjpass", "mark") for ch in c.trigger.children):
+                continue  # "..., while a ban had been issued by India": a clause of its own
             ancestors = {t.i for t in c.trigger.ancestors}
             for main in group:
                 if main is c or main.absorbed or main.trigger.i not in ancestors:
@@ -507,6 +531,8 @@ class EventFinder:
             return False
         if (a.separate or b.separate) and a.sent.start != b.sent.start:
             return False
+        if a.sent.start == b.sent.start and self._own_commodities_differ(a, b):
+            return False  # "Indonesia halted palm oil exports, while India banned wheat exports"
         if a.companies and b.companies and not set(a.companies) & set(b.companies):
             return False
         ca, cb = self.labels.specific(a.commodities), self.labels.specific(b.commodities)
@@ -525,6 +551,19 @@ class EventFinder:
             and b.authority_country
             and a.authority_country != b.authority_country
         )
+
+    def _own_commodities_differ(self, a: Candidate, b: Candidate) -> bool:
+        """Two triggers of one sentence each name a specific commodity in their own clause (the
+        trigger's subtree, less the other's), and they share none: two actions."""
+        if a.trigger.i == b.trigger.i:
+            return False
+        ta, tb = {t.i for t in a.trigger.subtree}, {t.i for t in b.trigger.subtree}
+        own_a = ta - tb if b.trigger.i in ta else ta  # an outer clause less the inner one
+        own_b = tb - ta if a.trigger.i in tb else tb
+        spans = a.trigger.doc.spans.get(COMMODITIES, [])
+        la = self.labels.specific([c.label_ for c in spans if c.root.i in own_a])
+        lb = self.labels.specific([c.label_ for c in spans if c.root.i in own_b])
+        return bool(la) and bool(lb) and not set(la) & set(lb)
 
     def _merge(self, cands: list[Candidate]) -> list[Candidate]:
         """One event per action: dated mentions first, then undated ones join a compatible event."""
