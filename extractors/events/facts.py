@@ -206,7 +206,13 @@ class EventFinder:
             return True
         if any(ch.dep_ == "aux" and ch.lower_ in cue.hedge_aux for ch in own):
             return True
+        if c.obj.i != trig.i and any(
+            t.lower_ in ("no", "not") for t in c.obj.subtree if t.i < c.obj.i
+        ):
+            return True  # "no export licences will be issued", "not every restriction"
         if any(ch.dep_ == "mark" and ch.lower_ in cue.hedge_marks for ch in own):
+            return True
+        if _hedged_complement(trig, set(cue.hedge_aux)):
             return True
         for h in heads:
             if h.lemma_ in cue.hedge_governors or h.lower_ in cue.hedge_governors:
@@ -219,11 +225,15 @@ class EventFinder:
                 ch.dep_ == "det" and ch.lower_ == "no" for ch in h.children
             ):
                 return True  # "has no plans to restrict"
+            if h.pos_ == "NOUN" and any(
+                ch.dep_ == "amod" and ch.lower_ in cue.hedge_modifiers for ch in h.children
+            ):
+                return True  # "the possible step of adding ...", "a proposed plan to ban"
             if (
                 h.pos_ in ("VERB", "AUX", "ADJ")
                 and any(ch.dep_ == "neg" for ch in h.children)
                 and h.i > trig.sent.start
-                and trig.dep_ in ("xcomp", "ccomp")
+                and trig.dep_ in ("xcomp", "ccomp", "csubj", "csubjpass")
             ):
                 return True
             if h.dep_ in ("ROOT",):
@@ -235,7 +245,8 @@ class EventFinder:
         """'since the rules took effect': a clause anchored to another moment mentions an action
         in passing; without a date of its own it adds no event."""
         marks = self.cue.background_marks
-        if not any(ch.dep_ == "mark" and ch.lower_ in marks for ch in c.trigger.children):
+        marked = any(ch.dep_ == "mark" and ch.lower_ in marks for ch in c.trigger.children)
+        if not marked and not _in_anchored_phrase(c.trigger, set(self.cue.anchored_preps)):
             return False
         subtree = {t.i for t in c.trigger.subtree}
         return not any(m.span.root.i in subtree for m in mentions)
@@ -346,7 +357,11 @@ class EventFinder:
             for main in group:
                 if main is c or main.absorbed or main.trigger.i not in ancestors:
                     continue
-                if self._family(main.type) == self._family(c.type):
+                # "revoked the licences, barring the firms from selling": a present participle
+                # tells what the main action does, whatever its type.
+                if self._family(main.type) == self._family(c.type) or (
+                    c.trigger.tag_ == "VBG" and _direction(main.type) == _direction(c.type)
+                ):
                     c.absorbed = True
                     for name in c.companies:
                         if name not in main.companies:
@@ -617,6 +632,44 @@ def _locate_dates(doc: Doc, dates: list[PolicyDateFact]) -> list[DateMention]:
 def _lower_window(tok: Token, size: int) -> str:
     sent = tok.sent
     return " ".join(t.lower_ for t in tok.doc[max(sent.start, tok.i - size) : tok.i])
+
+
+RESTRICTING = frozenset(
+    {"control_introduced", "control_tightened", "control_extended", "ban_introduced",
+     "permit_denied"}
+)
+EASING = frozenset({"control_suspended", "control_lifted", "ban_lifted", "permit_issued"})
+
+
+def _direction(etype: str) -> int:
+    """+1 for types that restrict trade, -1 for those that ease it, 0 for applications."""
+    return 1 if etype in RESTRICTING else -1 if etype in EASING else 0
+
+
+def _in_anchored_phrase(trig: Token, preps: set[str]) -> bool:
+    """'Coming amid heightened scrutiny of Huawei', 'after imposing curbs': the trigger is (a
+    modifier of) the object of a preposition that anchors it to another moment."""
+    cur = trig
+    for _ in range(3):
+        if cur.dep_ in ("pobj", "pcomp") and cur.head.lower_ in preps:
+            return True
+        if cur.dep_ not in ("amod", "compound", "acl", "nmod") or cur.head.i == cur.i:
+            return False
+        cur = cur.head
+    return False
+
+
+def _hedged_complement(trig: Token, modals: set[str]) -> bool:
+    """'a harvest that could let New Delhi permit exports': the trigger completes a verb that
+    a hedging modal governs."""
+    cur = trig
+    for _ in range(4):
+        if cur.dep_ not in ("xcomp", "ccomp") or cur.head.i == cur.i:
+            return False
+        cur = cur.head
+        if any(ch.dep_ == "aux" and ch.lower_ in modals for ch in cur.children):
+            return True
+    return False
 
 
 def _negates(word: Token) -> bool:

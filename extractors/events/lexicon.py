@@ -110,6 +110,7 @@ class EventCues(Lexicon):
 
     hedge_aux: tuple[str, ...]
     hedge_governors: tuple[str, ...]
+    hedge_modifiers: tuple[str, ...]  # "the possible step of adding", "a proposed plan to ban"
     hedge_marks: tuple[str, ...]
     negation: tuple[str, ...]
     state_governors: tuple[str, ...]
