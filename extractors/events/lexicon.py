@@ -77,13 +77,15 @@ class EventTriggers(Lexicon):
 
 class PatternRule(Row):
     """A hand-written token pattern for a wording that is no verb-object pair (patterns.jsonl);
-    `trigger` is the index of the trigger token in the match (negative: from its end)."""
+    `trigger` is the index of the trigger token in the match (negative: from its end);
+    `covers`: the match is one action, so other triggers inside it add none."""
 
     id: str
     type: str
     trigger: int
     pattern: list[dict[str, Any]]
     subtype: str | None = None
+    covers: bool = False  # the other triggers inside the match are part of this wording
 
 
 class AdjustCues(Lexicon):
