@@ -87,6 +87,11 @@ class EventFinder:
             opening = c.sent.text.lstrip(" \"“'‘").lower()
             if opening.startswith(tuple(cue.adjust.separate_openers)):
                 c.separate = True  # "Separately, ...", "In a separate notification, ..."
+            if any(
+                ch.dep_ == "advmod" and ch.lower_ in cue.adjust.sequence_adverbs
+                for ch in c.trigger.children
+            ):
+                c.separate = True  # "It then removed the curbs on 24 more drugs": a next step
         cands = self._drop_restatements(cands)
         cands = self._donate_effective_dates(cands)
         self._inherit_dates(cands)

@@ -100,6 +100,7 @@ class AdjustCues(Lexicon):
     trade_resumption_verbs: tuple[str, ...]
     obligation_rules: tuple[str, ...]
     separate_openers: tuple[str, ...]
+    sequence_adverbs: tuple[str, ...]  # "then", "subsequently": a further step, never merged
     facility_nouns: tuple[str, ...]
     customer_verbs: tuple[str, ...]
     firm_anaphors: tuple[str, ...]
