@@ -16,7 +16,7 @@ from tradeline.extractors.companies import component as companies
 from tradeline.extractors.dates import component as dates
 from tradeline.extractors.events import component as events
 from tradeline.extractors.events import confidence as event_confidence
-from tradeline.extractors.events import typer as event_types
+from tradeline.extractors.events import type_model as event_types
 from tradeline.extractors.orgs import component as orgs
 from tradeline.extractors.validity import component as validity
 

@@ -9,7 +9,7 @@ from types import SimpleNamespace
 import pytest
 
 from tradeline.extractors.document import extract_doc
-from tradeline.extractors.events.typer import choose
+from tradeline.extractors.events.type_model import choose
 from tradeline.extractors.learned.train import type_labels
 
 pytestmark = pytest.mark.slow

@@ -147,7 +147,7 @@ class EventFinder:
         return [c for c in cands if not self._undated_background(c, mentions)]
 
     def retyped(self, cands: list[Candidate]) -> list[Candidate]:
-        """Each candidate with the type the trained typing model prefers (events/typer.py);
+        """Each candidate with the type the trained typing model prefers (events/type_model.py);
         the rule's type when the pipeline has no typing model."""
         if self.typer is None or not cands:
             return cands

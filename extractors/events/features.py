@@ -1,7 +1,7 @@
 """The words the trained event classifiers read about one event the rules found.
 
 `event_features` (event confidence, events/confidence.py) and `type_features` (event typing,
-events/typer.py); the rest of this docstring is about the first.
+events/type_model.py); the rest of this docstring is about the first.
 
 What the rules decided (type, rule, trigger and object words, how the date was found, whether
 an authority and firms were named, how many mentions were merged) and what surrounds it (the
