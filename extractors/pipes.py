@@ -17,6 +17,7 @@ from tradeline.extractors.dates import attachment as date_attachment
 from tradeline.extractors.dates import component as dates
 from tradeline.extractors.events import component as events
 from tradeline.extractors.events import confidence as event_confidence
+from tradeline.extractors.events import type_model as event_types
 from tradeline.extractors.orgs import component as orgs
 from tradeline.extractors.validity import component as validity
 
@@ -33,6 +34,7 @@ class Pipes:
     validity: validity.ValidityTagger
     event_confidence: event_confidence.EventConfidence | None = None  # trained, optional
     date_attachment: date_attachment.DateAttachment | None = None  # trained, optional
+    event_types: event_types.EventTyper | None = None  # trained, optional
 
     @classmethod
     def of(cls, nlp: Language) -> Pipes:
@@ -52,6 +54,11 @@ class Pipes:
             date_attachment=(
                 cast(date_attachment.DateAttachment, nlp.get_pipe(date_attachment.NAME))
                 if date_attachment.NAME in nlp.pipe_names
+                else None
+            ),
+            event_types=(
+                cast(event_types.EventTyper, nlp.get_pipe(event_types.NAME))
+                if event_types.NAME in nlp.pipe_names
                 else None
             ),
         )

@@ -72,7 +72,8 @@ def test_take_effect_relative_clause_donates_too(nlp):
         "Companies on the list need a licence for any shipment, according to the rule, "
         "which takes effect on March 29."
     )
-    assert summary(events(nlp, text)) == [("control_tightened", "2024-03-29")]
+    # Firms added to a control list: an introduction (a tightening only when framed as one).
+    assert summary(events(nlp, text)) == [("control_introduced", "2024-03-29")]
 
 
 def test_blocked_shipment_is_a_refused_export(nlp):

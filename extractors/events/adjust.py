@@ -71,7 +71,9 @@ def is_requirement(c: Candidate, cues: EventCues, named: set[int]) -> bool:
     subj = _subject(c.trigger)
     if subj is None or subj.i in named:
         return False
-    return subj.lemma_.lower() in cue.generic_subjects or subj.tag_ == "NNS"
+    lemma = subj.lemma_.lower()
+    # "The measure obliges companies to secure licences": what the measure requires.
+    return lemma in cue.generic_subjects or lemma in cues.anaphoric_subjects or subj.tag_ == "NNS"
 
 
 def is_headline(c: Candidate) -> bool:
@@ -121,12 +123,25 @@ def is_description(c: Candidate, cues: EventCues, authority: set[int], dated: se
         trig.dep_ == "acl"
         and trig.tag_ == "VBN"
         and trig.head.i == c.obj.i
-        and not any(t.ent_type_ == "DATE" or t.i in dated for t in trig.subtree)
+        and not any(
+            (t.ent_type_ == "DATE" or t.i in dated) and not _anchored(t, trig, cues)
+            for t in trig.subtree
+        )
     ):
-        return True
+        return True  # "each licence issued before October 7": dated only by another moment
     if trig.lemma_.lower() in cues.adjust.trade_resumption_verbs:
         subj = _subject(trig)
         return subj is None or subj.i not in authority
+    return False
+
+
+def _anchored(tok: Token, top: Token, cues: EventCues) -> bool:
+    """The date word hangs from an anchoring preposition ("before", "since") below `top`."""
+    cur = tok
+    while cur.i != top.i and cur.head.i != cur.i:
+        if cur.dep_ == "pobj" and cur.head.lower_ in cues.anchored_preps:
+            return True
+        cur = cur.head
     return False
 
 

@@ -17,6 +17,7 @@ the rule has no object). Whether a trigger states a real action is decided later
 
 from __future__ import annotations
 
+import itertools
 from typing import Any, ClassVar
 
 from spacy.language import Language
@@ -41,6 +42,13 @@ from tradeline.extractors.text.gated_matcher import GatedMatcher
 NAME = "tradeline_events"
 TRIGGERS = "tl_triggers"
 TRIGGER_OBJECTS = "tl_trigger_objects"
+
+
+def _object_forms(words: list[str]) -> list[str]:
+    """An object's lemmas, and their capitalised forms: in a name ("General License 41", "the
+    AI Diffusion Rule") the small model tags the word PROPN and keeps it as its own lemma."""
+    caps = [w[:1].upper() + w[1:] for w in words]
+    return [*words, *caps, *(c + "s" for c in caps)]
 
 
 def _gap(n: int, spec: EventTriggers) -> dict[str, Any]:
@@ -127,6 +135,8 @@ class EventTagger(DataComponent):
         rid = rule.id
         objects = self._words(rule.objects, spec.object_classes)
         company_obj = objects == ["@company"]
+        if objects is not None and not company_obj:
+            objects = _object_forms(objects)
         obj_attrs: dict[str, Any] = (
             {"_": {"tl_company": True}} if company_obj else {"LEMMA": {"IN": objects or []}}
         )
@@ -210,13 +220,14 @@ class EventTagger(DataComponent):
             trig, obj = self._surface_ends(rule, span)
             if trig is not None and obj is not None and trig.sent == obj.sent:
                 self._keep(found, rule, trig, obj)
-        for mid, start, end in self.extra(doc):
-            row = self.extra_rules[doc.vocab.strings[mid]]
-            offset = row.trigger if row.trigger >= 0 else end - start + row.trigger
-            trig = doc[start + min(max(offset, 0), end - start - 1)]
-            key = (trig.i, row.type)
-            rid = row.id + (f":{row.subtype}" if row.subtype else "")
-            found.setdefault(key, (trig, trig, rid))
+        for i, (trig, etype, rid, covered) in self._pattern_triggers(doc).items():
+            # A hand-written wording is more specific than the verb-object pairs read on the
+            # same word ("suspended the issuing of new licences" halts exports), and on the
+            # words it covers ("a hold on approving applications").
+            for key in [k for k in found if (k[0] == i and k[1] != etype) or k[0] in covered]:
+                if key[0] != i or key[1] != etype:
+                    del found[key]
+            found.setdefault((i, etype), (trig, trig, rid))
         self._dated_states(doc, found)
         items = sorted(found.items(), key=lambda kv: (kv[0][0], kv[0][1]))
         doc.spans[TRIGGERS] = [
@@ -227,9 +238,26 @@ class EventTagger(DataComponent):
         ]
         return doc
 
+    def _pattern_triggers(self, doc: Doc) -> dict[int, tuple[Token, str, str, range]]:
+        """The hand-written patterns' triggers: per trigger word, the shortest match (its
+        nearest object word) decides the type; with the tokens it covers (`covers` rows)."""
+        best: dict[int, tuple[int, Token, str, str, range]] = {}
+        for mid, start, end in self.extra(doc):
+            row = self.extra_rules[doc.vocab.strings[mid]]
+            offset = row.trigger if row.trigger >= 0 else end - start + row.trigger
+            trig = doc[start + min(max(offset, 0), end - start - 1)]
+            etype = row.type
+            if etype in self.retype_from and self._widening(doc[start:end]):
+                etype = self.retype_to  # "added 12 additional firms to its Entity List"
+            rid = row.id + (f":{row.subtype}" if row.subtype else "")
+            if trig.i not in best or end - start < best[trig.i][0]:
+                covered = range(start, end) if row.covers else range(0)
+                best[trig.i] = (end - start, trig, etype, rid, covered)
+        return {i: (t, etype, rid, cov) for i, (_, t, etype, rid, cov) in best.items()}
+
     def _surface_ends(self, rule: EventRule, span: Span) -> tuple[Token | None, Token | None]:
         spec = self.spec
-        objects = set(self._words(rule.objects, spec.object_classes) or [])
+        objects = set(_object_forms(self._words(rule.objects, spec.object_classes) or []))
         if rule.nouns is not None:
             triggers = set(self._words(rule.nouns, spec.noun_classes) or [])
         else:
@@ -250,8 +278,10 @@ class EventTagger(DataComponent):
     ) -> None:
         if obj.i != trig.i and obj.lemma_ in self.weak and not self._qualified(obj):
             return
-        if obj.i != trig.i and obj.dep_ == "compound":
-            return  # "export" in "export ban" is a modifier, not the thing acted on
+        if obj.i != trig.i and _clause_too_far(trig, obj):
+            return  # "each licence issued before May was reviewed": the clause is the licence's
+        if obj.i != trig.i and obj.dep_ == "compound" and obj.pos_ != "PROPN":
+            return  # "export" in "export ban" is a modifier ("General License 41" is a name)
         if rule.subject_only and not (obj.dep_ in ("nsubj", "nsubjpass") and obj.head.i == trig.i):
             return  # "the licence requirement will apply to ...": the measure is the subject
         # An active verb's subject is its object only in a misparsed passive
@@ -290,6 +320,12 @@ class EventTagger(DataComponent):
         pairs = {f"{a.lower_} {b.lower_}" for a, b in zip(window, list(window)[1:], strict=False)}
         return bool((mods | pairs) & self.retype_mods)
 
+    def _widening(self, span: Span) -> bool:
+        """A hand-written pattern's match that says its action widens a control."""
+        words = [t.lower_ for t in span]
+        pairs = {f"{a} {b}" for a, b in itertools.pairwise(words)}
+        return bool((set(words) | pairs) & self.retype_mods)
+
     def _dated_states(
         self, doc: Doc, found: dict[tuple[int, str], tuple[Token, Token, str]]
     ) -> None:
@@ -308,6 +344,20 @@ class EventTagger(DataComponent):
                     break
             if dated:
                 found.setdefault((tok.i, etype), (tok, tok, "dated_state"))
+
+
+def _clause_too_far(trig: Token, obj: Token) -> bool:
+    """A clause trigger ("curbs imposed in May") acts on the noun it modifies, or on the noun
+    above it through prepositions ("restrictions on exports imposed in May"), never on a noun
+    further up the sentence."""
+    if trig.dep_ not in ("acl", "relcl") or obj not in trig.ancestors:
+        return False
+    cur = trig.head
+    while cur.i != obj.i:
+        if not (cur.pos_ == "ADP" or (cur.dep_ == "pobj" and cur.pos_ in ("NOUN", "PROPN"))):
+            return True
+        cur = cur.head
+    return False
 
 
 def _closeness(trig: Token, obj: Token) -> int:

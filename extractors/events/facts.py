@@ -16,13 +16,14 @@ from __future__ import annotations
 from spacy.tokens import Doc, Token
 
 from tradeline.extractors.commodities import facts as commodities
+from tradeline.extractors.commodities.component import COMMODITIES
 from tradeline.extractors.commodities.facts import CommodityLabels
 from tradeline.extractors.companies.facts import ArticleFirms
 from tradeline.extractors.events import adjust as event_adjust
 from tradeline.extractors.events import date_options, dating
 from tradeline.extractors.events.candidates import Candidate, DateMention
 from tradeline.extractors.events.component import TRIGGER_OBJECTS, TRIGGERS
-from tradeline.extractors.events.features import event_features
+from tradeline.extractors.events.features import event_features, type_features
 from tradeline.extractors.events.lexicon import EventCues
 from tradeline.extractors.orgs.authorities import Actors
 from tradeline.extractors.pipes import Pipes
@@ -64,6 +65,7 @@ class EventFinder:
         self.actors = Actors(pipes.orgs.context)
         self.labels = CommodityLabels(pipes.commodities.specificity)
         self.sectors = pipes.companies.names.sectors
+        self.typer = pipes.event_types
 
     # ---------------------------------------------------------------------------- public
     def merged(
@@ -76,21 +78,7 @@ class EventFinder:
         """All actions the article states, each once, as candidates with their arguments."""
         mentions = _locate_dates(doc, dates)
         cue = self.cue
-        named = set(firms.by_token)
-        cands = _candidates(doc)
-        for c in cands:
-            if event_adjust.is_requirement(c, cue, named):
-                c.type, c.rule = "control_introduced", "obligation_permit"
-        cands = [c for c in cands if not self._not_an_action(c)]
-        authority_tokens = {t.i for s in doc.spans.get("tl_authorities", []) for t in s}
-        dated = {t.i for m in mentions for t in m.span}
-        cands = [
-            c for c in cands if not event_adjust.is_description(c, cue, authority_tokens, dated)
-        ]
-        for c in cands:
-            if event_adjust.is_single_consignment(c, cue):
-                c.type, c.rule = "permit_denied", "block_consignment"  # an export refused
-        cands = [c for c in cands if not self._undated_background(c, mentions)]
+        cands = self.retyped(self.proposed(doc, firms, dates))
         by_sent: dict[int, list[Candidate]] = {}
         for c in cands:
             by_sent.setdefault(c.sent.start, []).append(c)
@@ -105,6 +93,11 @@ class EventFinder:
             opening = c.sent.text.lstrip(" \"“'‘").lower()
             if opening.startswith(tuple(cue.adjust.separate_openers)):
                 c.separate = True  # "Separately, ...", "In a separate notification, ..."
+            if any(
+                ch.dep_ == "advmod" and ch.lower_ in cue.adjust.sequence_adverbs
+                for ch in c.trigger.children
+            ):
+                c.separate = True  # "It then removed the curbs on 24 more drugs": a next step
         cands = self._drop_restatements(cands)
         cands = self._donate_effective_dates(cands)
         self._inherit_dates(cands, mentions)
@@ -138,6 +131,40 @@ class EventFinder:
         events = self._merge(cands)
         self._attach_dates(events, mentions, published)
         return events
+
+    def proposed(
+        self, doc: Doc, firms: ArticleFirms, dates: list[PolicyDateFact]
+    ) -> list[Candidate]:
+        """The triggers that state an action (not hedged, negated, a description or
+        background), each typed by its rule."""
+        mentions = _locate_dates(doc, dates)
+        cue = self.cue
+        named = set(firms.by_token)
+        cands = _candidates(doc)
+        for c in cands:
+            if event_adjust.is_requirement(c, cue, named):
+                c.type, c.rule = "control_introduced", "obligation_permit"
+        cands = [c for c in cands if not self._not_an_action(c)]
+        authority_tokens = {t.i for s in doc.spans.get("tl_authorities", []) for t in s}
+        dated = {t.i for m in mentions for t in m.span}
+        cands = [
+            c for c in cands if not event_adjust.is_description(c, cue, authority_tokens, dated)
+        ]
+        for c in cands:
+            if event_adjust.is_single_consignment(c, cue):
+                c.type, c.rule = "permit_denied", "block_consignment"  # an export refused
+        return [c for c in cands if not self._undated_background(c, mentions)]
+
+    def retyped(self, cands: list[Candidate]) -> list[Candidate]:
+        """Each candidate with the type the trained typing model prefers (events/type_model.py);
+        the rule's type when the pipeline has no typing model."""
+        if self.typer is None or not cands:
+            return cands
+        types = self.typer.retype([c.type for c in cands], [type_features(c) for c in cands])
+        for c, etype in zip(cands, types, strict=True):
+            if etype != c.type:
+                c.type, c.subtype = etype, None  # the rule's subtype named the rule's type
+        return cands
 
     # ---------------------------------------------------------------------------- arguments
     def _party_firms(self, c: Candidate, firms: ArticleFirms) -> list[str]:
@@ -193,7 +220,13 @@ class EventFinder:
             return True
         if any(ch.dep_ == "aux" and ch.lower_ in cue.hedge_aux for ch in own):
             return True
+        if c.obj.i != trig.i and any(
+            t.lower_ in ("no", "not") for t in c.obj.subtree if t.i < c.obj.i
+        ):
+            return True  # "no export licences will be issued", "not every restriction"
         if any(ch.dep_ == "mark" and ch.lower_ in cue.hedge_marks for ch in own):
+            return True
+        if _hedged_complement(trig, set(cue.hedge_aux)):
             return True
         for h in heads:
             if h.lemma_ in cue.hedge_governors or h.lower_ in cue.hedge_governors:
@@ -206,11 +239,15 @@ class EventFinder:
                 ch.dep_ == "det" and ch.lower_ == "no" for ch in h.children
             ):
                 return True  # "has no plans to restrict"
+            if h.pos_ == "NOUN" and any(
+                ch.dep_ == "amod" and ch.lower_ in cue.hedge_modifiers for ch in h.children
+            ):
+                return True  # "the possible step of adding ...", "a proposed plan to ban"
             if (
                 h.pos_ in ("VERB", "AUX", "ADJ")
                 and any(ch.dep_ == "neg" for ch in h.children)
                 and h.i > trig.sent.start
-                and trig.dep_ in ("xcomp", "ccomp")
+                and trig.dep_ in ("xcomp", "ccomp", "csubj", "csubjpass")
             ):
                 return True
             if h.dep_ in ("ROOT",):
@@ -222,7 +259,8 @@ class EventFinder:
         """'since the rules took effect': a clause anchored to another moment mentions an action
         in passing; without a date of its own it adds no event."""
         marks = self.cue.background_marks
-        if not any(ch.dep_ == "mark" and ch.lower_ in marks for ch in c.trigger.children):
+        marked = any(ch.dep_ == "mark" and ch.lower_ in marks for ch in c.trigger.children)
+        if not marked and not _in_anchored_phrase(c.trigger, set(self.cue.anchored_preps)):
             return False
         subtree = {t.i for t in c.trigger.subtree}
         return not any(m.span.root.i in subtree for m in mentions)
@@ -329,11 +367,17 @@ class EventFinder:
                 continue
             if c.trigger.tag_ not in ("VBG", "VBN") or c.trigger.dep_ not in CLAUSE_LINKS:
                 continue
+            if any(ch.dep_ in ("nsubj", "nsubjpass", "mark") for ch in c.trigger.children):
+                continue  # "..., while a ban had been issued by India": a clause of its own
             ancestors = {t.i for t in c.trigger.ancestors}
             for main in group:
                 if main is c or main.absorbed or main.trigger.i not in ancestors:
                     continue
-                if self._family(main.type) == self._family(c.type):
+                # "revoked the licences, barring the firms from selling": a present participle
+                # tells what the main action does, whatever its type.
+                if self._family(main.type) == self._family(c.type) or (
+                    c.trigger.tag_ == "VBG" and _direction(main.type) == _direction(c.type)
+                ):
                     c.absorbed = True
                     for name in c.companies:
                         if name not in main.companies:
@@ -581,6 +625,8 @@ class EventFinder:
             return False
         if (a.separate or b.separate) and a.sent.start != b.sent.start:
             return False
+        if a.sent.start == b.sent.start and self._own_commodities_differ(a, b):
+            return False  # "Indonesia halted palm oil exports, while India banned wheat exports"
         if a.companies and b.companies and not set(a.companies) & set(b.companies):
             return False
         ca, cb = self.labels.specific(a.commodities), self.labels.specific(b.commodities)
@@ -599,6 +645,19 @@ class EventFinder:
             and b.authority_country
             and a.authority_country != b.authority_country
         )
+
+    def _own_commodities_differ(self, a: Candidate, b: Candidate) -> bool:
+        """Two triggers of one sentence each name a specific commodity in their own clause (the
+        trigger's subtree, less the other's), and they share none: two actions."""
+        if a.trigger.i == b.trigger.i:
+            return False
+        ta, tb = {t.i for t in a.trigger.subtree}, {t.i for t in b.trigger.subtree}
+        own_a = ta - tb if b.trigger.i in ta else ta  # an outer clause less the inner one
+        own_b = tb - ta if a.trigger.i in tb else tb
+        spans = a.trigger.doc.spans.get(COMMODITIES, [])
+        la = self.labels.specific([c.label_ for c in spans if c.root.i in own_a])
+        lb = self.labels.specific([c.label_ for c in spans if c.root.i in own_b])
+        return bool(la) and bool(lb) and not set(la) & set(lb)
 
     def _merge(self, cands: list[Candidate]) -> list[Candidate]:
         """One event per action: dated mentions first, then undated ones join a compatible event."""
@@ -652,6 +711,44 @@ def _locate_dates(doc: Doc, dates: list[PolicyDateFact]) -> list[DateMention]:
 def _lower_window(tok: Token, size: int) -> str:
     sent = tok.sent
     return " ".join(t.lower_ for t in tok.doc[max(sent.start, tok.i - size) : tok.i])
+
+
+RESTRICTING = frozenset(
+    {"control_introduced", "control_tightened", "control_extended", "ban_introduced",
+     "permit_denied"}
+)
+EASING = frozenset({"control_suspended", "control_lifted", "ban_lifted", "permit_issued"})
+
+
+def _direction(etype: str) -> int:
+    """+1 for types that restrict trade, -1 for those that ease it, 0 for applications."""
+    return 1 if etype in RESTRICTING else -1 if etype in EASING else 0
+
+
+def _in_anchored_phrase(trig: Token, preps: set[str]) -> bool:
+    """'Coming amid heightened scrutiny of Huawei', 'after imposing curbs': the trigger is (a
+    modifier of) the object of a preposition that anchors it to another moment."""
+    cur = trig
+    for _ in range(3):
+        if cur.dep_ in ("pobj", "pcomp") and cur.head.lower_ in preps:
+            return True
+        if cur.dep_ not in ("amod", "compound", "acl", "nmod") or cur.head.i == cur.i:
+            return False
+        cur = cur.head
+    return False
+
+
+def _hedged_complement(trig: Token, modals: set[str]) -> bool:
+    """'a harvest that could let New Delhi permit exports': the trigger completes a verb that
+    a hedging modal governs."""
+    cur = trig
+    for _ in range(4):
+        if cur.dep_ not in ("xcomp", "ccomp") or cur.head.i == cur.i:
+            return False
+        cur = cur.head
+        if any(ch.dep_ == "aux" and ch.lower_ in modals for ch in cur.children):
+            return True
+    return False
 
 
 def _negates(word: Token) -> bool:

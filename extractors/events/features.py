@@ -1,4 +1,7 @@
-"""The words the event-confidence classifier reads about one event the rules found.
+"""The words the trained event classifiers read about one event the rules found.
+
+`event_features` (event confidence, events/confidence.py) and `type_features` (event typing,
+events/type_model.py); the rest of this docstring is about the first.
 
 What the rules decided (type, rule, trigger and object words, how the date was found, whether
 an authority and firms were named, how many mentions were merged) and what surrounds it (the
@@ -11,7 +14,7 @@ the candidate generator.
 
 from __future__ import annotations
 
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Token
 
 from tradeline.extractors.events.candidates import Candidate
 
@@ -45,3 +48,34 @@ def event_features(c: Candidate, doc: Doc) -> list[str]:
             continue
         out.append("w=" + (NUMBER if tok.like_num else (tok.lemma_ or tok.text).lower()))
     return out
+
+
+NEAR = 4  # tokens either side of the trigger whose words the typing model reads apart
+
+
+def type_features(c: Candidate) -> list[str]:
+    """Feature words of one event candidate before typing: what the rule proposed (its type,
+    rule, trigger and object words), the words next to the trigger and the sentence's words,
+    in order (the classifier also reads word pairs: "new licence", "white list")."""
+    trig, sent = c.trigger, c.sent
+    obj = c.obj.lemma_.lower() if c.obj.i != trig.i else "-"
+    out = [
+        f"rtype={c.type}",
+        f"rule={c.rule}",
+        f"sub={c.subtype or '-'}",
+        f"trig={trig.lemma_.lower()}",
+        f"trig_tag={trig.tag_}",
+        f"trig_dep={trig.dep_}",
+        f"obj={obj}",
+        f"trig_obj={trig.lemma_.lower()}|{obj}",
+    ]
+    doc = trig.doc
+    for tok in doc[max(sent.start, trig.i - NEAR) : min(sent.end, trig.i + NEAR + 1)]:
+        if not (tok.is_space or tok.is_punct or tok.i == trig.i):
+            out.append(("l=" if tok.i < trig.i else "r=") + _word(tok))
+    out.extend("w=" + _word(tok) for tok in sent if not (tok.is_space or tok.is_punct))
+    return out
+
+
+def _word(tok: Token) -> str:
+    return NUMBER if tok.like_num else (tok.lemma_ or tok.text).lower()

@@ -77,13 +77,15 @@ class EventTriggers(Lexicon):
 
 class PatternRule(Row):
     """A hand-written token pattern for a wording that is no verb-object pair (patterns.jsonl);
-    `trigger` is the index of the trigger token in the match (negative: from its end)."""
+    `trigger` is the index of the trigger token in the match (negative: from its end);
+    `covers`: the match is one action, so other triggers inside it add none."""
 
     id: str
     type: str
     trigger: int
     pattern: list[dict[str, Any]]
     subtype: str | None = None
+    covers: bool = False  # the other triggers inside the match are part of this wording
 
 
 class AdjustCues(Lexicon):
@@ -98,6 +100,7 @@ class AdjustCues(Lexicon):
     trade_resumption_verbs: tuple[str, ...]
     obligation_rules: tuple[str, ...]
     separate_openers: tuple[str, ...]
+    sequence_adverbs: tuple[str, ...]  # "then", "subsequently": a further step, never merged
     facility_nouns: tuple[str, ...]
     customer_verbs: tuple[str, ...]
     firm_anaphors: tuple[str, ...]
@@ -110,6 +113,7 @@ class EventCues(Lexicon):
 
     hedge_aux: tuple[str, ...]
     hedge_governors: tuple[str, ...]
+    hedge_modifiers: tuple[str, ...]  # "the possible step of adding", "a proposed plan to ban"
     hedge_marks: tuple[str, ...]
     negation: tuple[str, ...]
     state_governors: tuple[str, ...]

@@ -37,10 +37,15 @@ MANIFEST_VERSION = 1
 
 @dataclass(frozen=True)
 class Part:
-    """One trained part: its config and how its rows come from labelled docs."""
+    """One trained part: its config and how its rows come from labelled docs. `needs`: the
+    trained components (pipeline component names, with their part) whose output its features
+    read; they are trained first and join the rule pipeline before its rows are computed when
+    the pipeline definition runs them. A part that is not `default` is trained only by name."""
 
     name: str
     rows: Callable[[Language, Doc, LabelledArticle], list[Row]]
+    needs: tuple[tuple[str, str], ...] = ()
+    default: bool = True  # trained by a plain `tradeline train`
 
     @property
     def config(self) -> Path:
@@ -82,16 +87,63 @@ def matched_events(facts: Sequence[Any], gold: Sequence[dict[str, Any]]) -> list
     return [i in used_f for i in range(len(facts))]
 
 
-def event_rows(nlp: Language, doc: Doc, article: LabelledArticle) -> list[Row]:
+def _sentence_golds(sent_text: str, gold: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
+    return [g for g in gold if _overlap(sent_text, g.get("evidence") or "")]
+
+
+def type_labels(cands: Sequence[Any], gold: Sequence[dict[str, Any]]) -> list[str | None]:
+    """The gold type each candidate states, from the gold events whose evidence is its sentence:
+    its own type when the sentence has an event of that type, else the sentence's one type (or
+    the one type no candidate of the sentence proposed); None outside gold sentences and when
+    it cannot be told."""
+    out: list[str | None] = []
+    for c in cands:
+        golds = _sentence_golds(c.sent.text, gold)
+        types = {g["type"] for g in golds}
+        proposed = {o.type for o in cands if o.sent.start == c.sent.start}
+        unmatched = types - proposed
+        if c.type in types:
+            out.append(c.type)
+        elif len(types) == 1:
+            out.append(next(iter(types)))
+        elif len(unmatched) == 1:
+            out.append(next(iter(unmatched)))
+        else:
+            out.append(None)
+    return out
+
+
+def _finder_inputs(nlp: Language, doc: Doc, article: LabelledArticle) -> tuple[Any, Any, Any]:
     from tradeline.extractors.companies.facts import find_companies
     from tradeline.extractors.dates.facts import find_date_mentions
-    from tradeline.extractors.events.facts import EventFinder, to_fact
-    from tradeline.extractors.events.features import event_features
     from tradeline.extractors.pipes import Pipes
 
     pipes = Pipes.of(nlp)
     firms = find_companies(doc, pipes.companies)
-    mentions = find_date_mentions(doc, article.published, pipes.dates)
+    return pipes, firms, find_date_mentions(doc, article.published, pipes.dates)
+
+
+def event_type_rows(nlp: Language, doc: Doc, article: LabelledArticle) -> list[Row]:
+    from tradeline.extractors.events.facts import EventFinder
+    from tradeline.extractors.events.features import type_features
+    from tradeline.records import EVENT_TYPES
+
+    if not article.events:
+        return []
+    pipes, firms, mentions = _finder_inputs(nlp, doc, article)
+    cands = EventFinder(pipes).proposed(doc, firms, mentions)
+    return [
+        (type_features(c), {t: float(t == label) for t in EVENT_TYPES})
+        for c, label in zip(cands, type_labels(cands, article.events), strict=True)
+        if label is not None
+    ]
+
+
+def event_rows(nlp: Language, doc: Doc, article: LabelledArticle) -> list[Row]:
+    from tradeline.extractors.events.facts import EventFinder, to_fact
+    from tradeline.extractors.events.features import event_features
+
+    pipes, firms, mentions = _finder_inputs(nlp, doc, article)
     merged = EventFinder(pipes).merged(doc, article.published, firms, mentions)
     labels = matched_events([to_fact(c) for c in merged], article.events)
     return [
@@ -106,10 +158,12 @@ def date_rows(nlp: Language, doc: Doc, article: LabelledArticle) -> list[Row]:
     return attachment_rows(nlp, doc, article)
 
 
+# In training order: a part comes after the parts it needs.
 PARTS: dict[str, Part] = {
     "relevance": Part("relevance", relevance_rows),
-    "events": Part("events", event_rows),
-    "dates": Part("dates", date_rows),
+    "event_types": Part("event_types", event_type_rows, default=False),
+    "events": Part("events", event_rows, needs=(("tradeline_event_types", "event_types"),)),
+    "dates": Part("dates", date_rows, default=False),
 }
 
 
@@ -163,7 +217,15 @@ def _auc(scores: list[float], gold: list[bool]) -> float | None:
 
 
 def evaluate(model: FeatureClassifier, rows: Sequence[Row]) -> dict[str, Any]:
-    """Dev AUC of the first label, and the accuracy at 0.5."""
+    """Dev AUC of the first label and the accuracy at 0.5; with more than two labels, the
+    accuracy of the most probable label."""
+    if len(model.labels) > 2:
+        scores = model.scores([words for words, _ in rows])
+        right = sum(
+            max(s, key=lambda k: s[k]) == max(cats, key=lambda k: cats[k])
+            for s, (_, cats) in zip(scores, rows, strict=True)
+        )
+        return {"labels": len(model.labels), "accuracy": round(right / max(len(rows), 1), 4)}
     label = model.labels[0]
     scores = [s[label] for s in model.scores([words for words, _ in rows])]
     gold = [cats.get(label, 0.0) >= 0.5 for _, cats in rows]
@@ -172,15 +234,25 @@ def evaluate(model: FeatureClassifier, rows: Sequence[Row]) -> dict[str, Any]:
 
 
 def build_rows(
-    nlp: Language, articles: Sequence[LabelledArticle], parts: Sequence[Part]
-) -> dict[str, dict[str, list[Row]]]:
-    """rows[part][split] for every article, parsed once."""
-    out: dict[str, dict[str, list[Row]]] = {p.name: {"train": [], "dev": []} for p in parts}
-    docs = nlp.pipe((a.text for a in articles), batch_size=32)
+    nlp: Language, articles: Sequence[LabelledArticle], docs: Sequence[Doc], part: Part
+) -> dict[str, list[Row]]:
+    """rows[split] of one part for every (already parsed) article."""
+    out: dict[str, list[Row]] = {"train": [], "dev": []}
     for article, doc in zip(articles, docs, strict=True):
-        for part in parts:
-            out[part.name][article.split].extend(part.rows(nlp, doc, article))
+        out[article.split].extend(part.rows(nlp, doc, article))
     return out
+
+
+def _join(nlp: Language, part: Part, out_dir: Path, running: Sequence[str]) -> None:
+    """Add the trained components `part` needs and the pipeline runs (`running`), from
+    `out_dir`, to the rule pipeline (they change no Doc: the facts call them)."""
+    for component, needed in part.needs:
+        if component in nlp.pipe_names:
+            nlp.remove_pipe(component)
+        if component not in running:
+            continue
+        pipe = nlp.add_pipe(component)
+        pipe.initialize(lambda: [], nlp=nlp, model=str(out_dir / needed))
 
 
 def train(
@@ -191,16 +263,21 @@ def train(
     repo: Path = corpus.REPO,
     shared: Path = corpus.SHARED,
     log: Callable[[str], None] = print,
+    assets_dir: Path | None = None,
 ) -> dict[str, Any]:
-    """Train the named parts (all by default) into `out_dir`; returns the manifest."""
+    """Train the named parts (the default ones when none) into `out_dir`, with the rule
+    pipeline of `assets_dir` (None: the packaged models/); returns the manifest."""
     from tradeline.extractors.pipeline import build_pipeline
+    from tradeline.models.assets import Assets
 
-    parts = [PARTS[n] for n in (names or list(PARTS))]
+    running = Assets.at(assets_dir).definition()["pipeline"].get("trained", [])
+    wanted = set(names or [name for name, part in PARTS.items() if part.default])
+    parts = [part for name, part in PARTS.items() if name in wanted]  # in training order
     articles = corpus.load(repo, shared)
     if not any(a.source == "trade" for a in articles):
         log(f"note: {shared / 'corpus' / 'trade-news'} not found; training without real reports")
-    nlp = build_pipeline(model_name, trained=False)
-    rows = build_rows(nlp, articles, parts)
+    nlp = build_pipeline(model_name, assets_dir, trained=False)
+    docs = list(nlp.pipe((a.text for a in articles), batch_size=32))
     out_dir.mkdir(parents=True, exist_ok=True)
     manifest_path = out_dir / MANIFEST
     manifest: dict[str, Any] = (
@@ -209,7 +286,9 @@ def train(
         else {"version": MANIFEST_VERSION, "parts": {}}
     )
     for part in parts:
-        train_rows, dev_rows = rows[part.name]["train"], rows[part.name]["dev"]
+        _join(nlp, part, out_dir, running)
+        rows = build_rows(nlp, articles, docs, part)
+        train_rows, dev_rows = rows["train"], rows["dev"]
         log(f"{part.name}: {len(train_rows)} training rows, {len(dev_rows)} dev rows")
         with tempfile.TemporaryDirectory() as tmp:
             _fit(part, train_rows, dev_rows, out_dir / part.name, Path(tmp))

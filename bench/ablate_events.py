@@ -1,0 +1,105 @@
+"""Event typing: the rules against the trained typing model, `python bench/ablate_events.py`.
+
+Trains the typing part (`event_types`) and an event-confidence model that reads its types into
+a temporary copy of models/trained, runs trade-train and trade-dev through the packaged pipeline
+(rule typing, with models/trained as it is: run `tradeline train` first) and through a copy whose
+pipeline adds `tradeline_event_types`, and prints events typed / typed+dated F1 of both, shown
+events and every event (`--all-events`). Nothing under models/ changes. Needs ../shared.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+sys.path.insert(0, str(REPO / "bench"))
+MODELS = REPO / "models"
+TYPER = "tradeline_event_types"
+
+
+def typing_assets(root: Path) -> Path:
+    """An assets folder like models/ whose pipeline also runs the typing model, with its own
+    trained/ (a copy of models/trained) so training into it leaves models/ alone."""
+    assets = root / "assets"
+    assets.mkdir()
+    (assets / "data").symlink_to(MODELS / "data", target_is_directory=True)
+    shutil.copytree(MODELS / "trained", assets / "trained")
+    toml = (MODELS / "pipeline.toml").read_text(encoding="utf-8")
+    before = '"tradeline_event_confidence"]'
+    if before not in toml:
+        raise SystemExit("models/pipeline.toml: [pipeline] trained list not as expected")
+    (assets / "pipeline.toml").write_text(
+        toml.replace(before, f'"{TYPER}", {before}', 1), encoding="utf-8"
+    )
+    return assets
+
+
+def score(name: str, assets: Path | None, all_events: bool, work: Path) -> dict[str, float]:
+    """F1 of events typed and typed+dated on one trade split."""
+    from eval_dev import SCORER, articles_and_gold
+
+    from tradeline.config import load_settings
+    from tradeline.extractors.batch import run_extract
+
+    found = articles_and_gold(name)
+    if isinstance(found, str):
+        raise SystemExit(found)
+    paths, gold_dir = found
+    inp, out, gold = work / f"{name}.jsonl", work / f"{name}.out.jsonl", work / f"gold-{name}"
+    gold.mkdir(exist_ok=True)
+    with inp.open("w", encoding="utf-8") as handle:
+        for path in paths:
+            row = json.loads(path.read_text(encoding="utf-8"))
+            keep = {k: row.get(k) for k in ("id", "text", "published", "title", "url")}
+            handle.write(json.dumps(keep, ensure_ascii=False) + "\n")
+            shutil.copy(gold_dir / path.name, gold / path.name)
+    settings = load_settings().model.model_copy(update={"assets_dir": assets})
+    run_extract(inp, out, settings, all_events=all_events)
+    table = subprocess.run(
+        [sys.executable, str(SCORER), str(gold), str(out)], capture_output=True, text=True
+    ).stdout
+    rows = {line.split()[0]: line.split() for line in table.splitlines() if line.strip()}
+    return {field: float(rows[field][3]) for field in ("events_typed", "events_typed_dated")}
+
+
+def main(argv: list[str] | None = None) -> int:
+    from tradeline.config import load_settings
+    from tradeline.extractors.learned.train import train
+
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--sets", default="trade-train,trade-dev")
+    args = parser.parse_args(argv)
+    model_name = load_settings().model.name
+    with tempfile.TemporaryDirectory() as tmp:
+        root = Path(tmp)
+        assets = typing_assets(root)
+        train(
+            ["event_types", "events"],
+            model_name=model_name,
+            out_dir=assets / "trained",
+            assets_dir=assets,
+            log=lambda message: print(message, file=sys.stderr),
+        )
+        print(f"{'set':12s} {'variant':8s} {'shown':>5s}  typed  dated")
+        for name in args.sets.split(","):
+            for variant, folder in (("rules", None), ("typing", assets)):
+                for all_events in (False, True):
+                    f1 = score(name, folder, all_events, root)
+                    shown = "all" if all_events else "shown"
+                    print(
+                        f"{name:12s} {variant:8s} {shown:>5s}  {f1['events_typed']:.3f}  "
+                        f"{f1['events_typed_dated']:.3f}",
+                        flush=True,
+                    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
