@@ -13,6 +13,7 @@ from spacy.language import Language
 
 from tradeline.extractors.commodities import component as commodities
 from tradeline.extractors.companies import component as companies
+from tradeline.extractors.companies import filter as company_filter
 from tradeline.extractors.dates import component as dates
 from tradeline.extractors.events import component as events
 from tradeline.extractors.events import confidence as event_confidence
@@ -31,6 +32,7 @@ class Pipes:
     dates: dates.DateTagger
     validity: validity.ValidityTagger
     event_confidence: event_confidence.EventConfidence | None = None  # trained, optional
+    company_filter: company_filter.CompanyFilter | None = None  # trained, optional
 
     @classmethod
     def of(cls, nlp: Language) -> Pipes:
@@ -45,6 +47,11 @@ class Pipes:
             event_confidence=(
                 cast(event_confidence.EventConfidence, nlp.get_pipe(event_confidence.NAME))
                 if event_confidence.NAME in nlp.pipe_names
+                else None
+            ),
+            company_filter=(
+                cast(company_filter.CompanyFilter, nlp.get_pipe(company_filter.NAME))
+                if company_filter.NAME in nlp.pipe_names
                 else None
             ),
         )
