@@ -27,7 +27,7 @@ def extract_doc(doc: Doc, published: str | None, nlp: Language) -> Extraction:
     """Companies, events, validity periods and policy dates of one article (`doc`, made by
     `nlp`; `published` anchors relative dates)."""
     pipes = Pipes.of(nlp)
-    firms = find_companies(doc, pipes.companies)
+    firms = find_companies(doc, pipes.companies, pipes.company_filter)
     mentions = find_date_mentions(doc, published, pipes.dates)
     events = find_events(doc, published, firms, mentions, pipes)
     periods = find_validity_periods(doc, pipes.validity)

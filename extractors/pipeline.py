@@ -21,6 +21,7 @@ from spacy.util import get_installed_models, is_package
 # Importing these modules registers the factories with spaCy.
 from tradeline.extractors.commodities import component as _commodities  # noqa: F401
 from tradeline.extractors.companies import component as _companies  # noqa: F401
+from tradeline.extractors.companies import filter as _company_filter  # noqa: F401
 from tradeline.extractors.component_data import DataComponent
 from tradeline.extractors.dates import attachment as _date_attachment  # noqa: F401
 from tradeline.extractors.dates import component as _dates  # noqa: F401

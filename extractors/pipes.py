@@ -13,6 +13,7 @@ from spacy.language import Language
 
 from tradeline.extractors.commodities import component as commodities
 from tradeline.extractors.companies import component as companies
+from tradeline.extractors.companies import filter as company_filter
 from tradeline.extractors.dates import attachment as date_attachment
 from tradeline.extractors.dates import component as dates
 from tradeline.extractors.events import component as events
@@ -35,6 +36,7 @@ class Pipes:
     event_confidence: event_confidence.EventConfidence | None = None  # trained, optional
     date_attachment: date_attachment.DateAttachment | None = None  # trained, optional
     event_types: event_types.EventTyper | None = None  # trained, optional
+    company_filter: company_filter.CompanyFilter | None = None  # trained, optional
 
     @classmethod
     def of(cls, nlp: Language) -> Pipes:
@@ -59,6 +61,11 @@ class Pipes:
             event_types=(
                 cast(event_types.EventTyper, nlp.get_pipe(event_types.NAME))
                 if event_types.NAME in nlp.pipe_names
+                else None
+            ),
+            company_filter=(
+                cast(company_filter.CompanyFilter, nlp.get_pipe(company_filter.NAME))
+                if company_filter.NAME in nlp.pipe_names
                 else None
             ),
         )

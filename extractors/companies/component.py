@@ -15,7 +15,10 @@ models/data/companies/lexicon.json and the gazetteer):
 - NER calls it ORG and it is not a government, agency, trade body, medium or person.
 
 Sets ``doc.spans["tl_companies"]`` (label ``COMPANY``; ``kb_id_`` = gazetteer canonical when
-known) and ``doc.spans["tl_tickers"]`` (label = ticker, span = the company mention it follows).
+known), ``doc.spans["tl_company_cues"]`` (the same spans, labelled with the rule that found
+each: gazetteer, head, prefix, descriptor, list, ticker, possessive, subject, context, ner,
+coordinated; the company filter reads them) and ``doc.spans["tl_tickers"]`` (label = ticker,
+span = the company mention it follows).
 """
 
 from __future__ import annotations
@@ -31,6 +34,7 @@ from spacy.util import filter_spans
 from tradeline.extractors.commodities.component import COMMODITIES
 from tradeline.extractors.companies.lexicon import CompanyLexicon, GazetteerEntry
 from tradeline.extractors.companies.names import CompanyNames
+from tradeline.extractors.companies.nonfirm import NonFirmCues, NonFirmWords
 from tradeline.extractors.component_data import DataComponent, DataFile
 from tradeline.extractors.orgs.component import AUTHORITIES, NONFIRM
 from tradeline.extractors.orgs.lexicon import AuthorityContext, NonCompanyHeads
@@ -40,8 +44,11 @@ from tradeline.extractors.text.doc_cache import doc_lowers, text_count
 NAME = "tradeline_companies"
 COMPANIES = "tl_companies"
 TICKERS = "tl_tickers"
+CUES = "tl_company_cues"  # the same spans as tl_companies, labelled with the rule that found each
 FINITE_TAGS = {"VBD", "VBZ", "VBP", "MD"}
 QUOTES = {"'s", "’s", "'", "’"}
+# MI308, H20, F-35: a model's code, not a firm (when a firm owns it: _owned)
+PRODUCT_CODE = re.compile(r"[A-Za-z]{1,3}-?\d{1,4}[A-Za-z]{0,2}")
 
 if not Token.has_extension("tl_company"):
     Token.set_extension("tl_company", default=False)
@@ -114,13 +121,30 @@ class CompanyTagger(DataComponent):
         heads = files["non_company_heads"].parse(NonCompanyHeads)
         self.nonfirm_heads = set(heads.non_company) | set(heads.media)
         self.demonyms = set(files["authority_context"].parse(AuthorityContext).demonyms)
+        single = [d for d in lex.non_company_descriptors if " " not in d]
+        self.nonfirm_cues = NonFirmCues(
+            NonFirmWords(
+                descriptors=frozenset(single),
+                descriptor_pairs=frozenset(
+                    tuple(d.split()) for d in lex.non_company_descriptors if d.count(" ") == 1
+                ),
+                titles=frozenset(self.titles),
+                place_suffixes=frozenset(lex.place_suffixes),
+                place_cues=frozenset(tuple(c.split()) for c in lex.place_cues),
+                agency_heads=frozenset(heads.non_company),
+                government_titles=frozenset(lex.government_titles),
+                government_nouns=frozenset(lex.government_nouns),
+                asset_nouns=frozenset(lex.asset_nouns),
+                term_nouns=frozenset(lex.term_nouns),
+            )
+        )
 
     # ------------------------------------------------------------------ entry point
     def __call__(self, doc: Doc) -> Doc:
         self._check_loaded()
         blocked = _token_set(doc.spans.get(NONFIRM, []))
         blocked |= self._ticker_tokens(doc) | self._credit_tokens(doc)
-        blocked |= self._defined_terms(doc)
+        blocked |= self._defined_terms(doc) | self.nonfirm_cues(doc)
         authority = _token_set(s for s in doc.spans.get(AUTHORITIES, []) if s.label_)
         products = _token_set(doc.spans.get(COMMODITIES, []))
         persons = self._person_names(doc)
@@ -130,8 +154,12 @@ class CompanyTagger(DataComponent):
             inside_person = any(
                 ps <= start and end <= pe and (pe - ps) > (end - start) for ps, pe in person_spans
             )
-            if not (set(range(start, end)) & blocked) and not inside_person:
-                found.append(Span(doc, start, end, label="COMPANY", kb_id=doc.vocab.strings[mid]))
+            if (
+                not (set(range(start, end)) & blocked)
+                and not inside_person
+                and not self._inside_nonfirm_name(doc, start)
+            ):
+                found.append(Span(doc, start, end, label="gazetteer", kb_id=doc.vocab.strings[mid]))
         runs = [
             r
             for r in self._runs(doc)
@@ -155,8 +183,16 @@ class CompanyTagger(DataComponent):
                 pending.append((start, end))
         found.extend(self._ner_orgs(doc, blocked | products, authority, persons))
         found.extend(self._coordinated(doc, pending, found, authority, persons))
-        companies = self._join_and_tails(doc, filter_spans(found))
+        tidy = [
+            t
+            for t in (self._tidy(doc, s) for s in found)
+            if t is not None
+            and (t.label_ == "gazetteer" or not self._all_authority(t.start, t.end, authority))
+        ]
+        cued = self._join_and_tails(doc, filter_spans(tidy))
+        companies = [Span(doc, s.start, s.end, label="COMPANY", kb_id=s.kb_id) for s in cued]
         doc.spans[COMPANIES] = companies
+        doc.spans[CUES] = cued
         for span in companies:
             for tok in span:
                 tok._.tl_company = True
@@ -164,6 +200,61 @@ class CompanyTagger(DataComponent):
         return doc
 
     # ------------------------------------------------------------------ never firms
+    def _tidy(self, doc: Doc, span: Span) -> Span | None:
+        """A name's own tokens only: cut at an unclosed '(' ("Export Control Joint Unit (ECJU")
+        and at ' in ' ("Kapitalbank in Tashkent"), drop lower-case words in front ("trading house
+        X") and line breaks or punctuation at the end; None for what is left that names no firm:
+        a nationality ("Chinese") or a firm's model code ("AMD's MI308", "Nvidia's H20")."""
+        start, end = span.start, span.end
+        for k in range(start, end):
+            tok = doc[k]
+            if (tok.text == "(" and ")" not in doc[k:end].text) or (
+                tok.lower_ == "in" and k > start
+            ):
+                end = k
+                break
+        while start < end and (
+            doc[start].is_space or (doc[start].is_lower and doc[start].whitespace_)
+        ):
+            start += 1
+        while end > start and (doc[end - 1].is_space or doc[end - 1].text in ",;:-(\"'"):
+            end -= 1
+        if end <= start:
+            return None
+        text = doc[start:end].text
+        if span.label_ != "gazetteer" and (
+            text in self.demonyms or (PRODUCT_CODE.fullmatch(text) and self._owned(doc, start))
+        ):
+            return None
+        if (start, end) == (span.start, span.end):
+            return span
+        return Span(doc, start, end, label=span.label, kb_id=span.kb_id)
+
+    def _owned(self, doc: Doc, start: int) -> bool:
+        """'AMD's MI308': a possessor that is no place makes a model code a product ("UAE's
+        G42" stays a firm)."""
+        if start < 2 or doc[start - 1].text not in QUOTES:
+            return False
+        owner = doc[start - 2]
+        return owner.ent_type_ not in ("GPE", "LOC", "NORP") and owner.text not in self.demonyms
+
+    def _inside_nonfirm_name(self, doc: Doc, start: int) -> bool:
+        """'Minister of Energy and Mineral Resources', 'Ministry of Trade and Industry': a known
+        firm's name inside an office's title ('Mineral Resources' is also a miner)."""
+        k, through_of = start - 1, False
+        while k >= max(0, start - 8):
+            tok = doc[k]
+            if tok.lower_ in ("of", "for"):
+                through_of = True
+            elif tok.lower_ not in ("and", "&") and not tok.is_title:
+                return False
+            elif through_of and tok.is_title and (
+                tok.lower_ in self.nonfirm_heads or tok.lower_ in self.titles
+            ):
+                return True
+            k -= 1
+        return False
+
     def _legal_over_nonfirm(self, doc: Doc, run: tuple[int, int], blocked: set[int]) -> bool:
         """'ITC Ltd': an agency acronym (ITC) followed by a legal suffix names a firm."""
         start, end = run
@@ -216,7 +307,13 @@ class CompanyTagger(DataComponent):
                 and 2 <= len(tok.text) <= 6
             ):
                 words = [t for t in doc[max(0, tok.i - 1 - len(tok.text)) : tok.i - 1]]
-                lower_words = bool(words) and all(t.is_lower for t in words)
+                # "Validated end-user (VEU)": lower-case words, the first may be capitalised
+                lower_words = (
+                    len(words) >= 2
+                    and all(t.is_lower or t.is_punct for t in words[1:])
+                    and any(t.is_lower for t in words[1:])
+                    and not any(t.text in "()" for t in words)
+                )
                 if lower_words or self._agency_name_before(doc, tok.i - 1):
                     terms.add(tok.text)
         return {t.i for t in doc if t.text in terms}
@@ -247,7 +344,7 @@ class CompanyTagger(DataComponent):
                 and all(w in self.heads or w in self.legal for w in words)
                 and any(w in self.legal for w in words)
             ):
-                out[-1] = Span(doc, prev.start, span.end, label="COMPANY", kb_id=prev.kb_id)
+                out[-1] = Span(doc, prev.start, span.end, label=prev.label, kb_id=prev.kb_id)
                 continue
             out.append(span)
         return out
@@ -361,20 +458,20 @@ class CompanyTagger(DataComponent):
         ):
             stop = start + last + 1
             stop = self._absorb_legal_tail(doc, stop)
-            return Span(doc, start, stop, label="COMPANY")
+            return Span(doc, start, stop, label="head")
         if doc[start].lower_ in self.legal_prefixes and end - start >= 2:
-            return Span(doc, start, end, label="COMPANY")
+            return Span(doc, start, end, label="prefix")
         span = Span(doc, start, end, label="COMPANY")
-        if (
-            self._after_descriptor(doc, start)
-            or self._in_company_list(doc, start)
-            or self._has_ticker(doc, end)
-            or self._possessive_corporate(doc, end)
-            or self._corporate_subject(doc, span)
-            or self._supported_by_context(doc, start, end)
-        ):
-            return span
-        return None
+        checks = (
+            ("descriptor", lambda: self._after_descriptor(doc, start)),
+            ("list", lambda: self._in_company_list(doc, start)),
+            ("ticker", lambda: self._has_ticker(doc, end)),
+            ("possessive", lambda: self._possessive_corporate(doc, end)),
+            ("subject", lambda: self._corporate_subject(doc, span)),
+            ("context", lambda: self._supported_by_context(doc, start, end)),
+        )
+        cue = next((name for name, check in checks if check()), None)
+        return None if cue is None else Span(doc, start, end, label=cue)
 
     def _named_before_known(self, doc: Doc, span: Span, known: list[Span]) -> bool:
         """A longer firm name that ends with a gazetteer name ("Halmera Nickel Industries" around
@@ -523,7 +620,7 @@ class CompanyTagger(DataComponent):
                 continue
             if len(span) == 1 and not self._single_name_supported(doc, span):
                 continue
-            out.append(Span(doc, start, self._absorb_legal_tail(doc, end), label="COMPANY"))
+            out.append(Span(doc, start, self._absorb_legal_tail(doc, end), label="ner"))
         return out
 
     def _firm_cue_before(self, doc: Doc, start: int) -> bool:
@@ -604,7 +701,7 @@ class CompanyTagger(DataComponent):
                 if doc[start:end].text in places:
                     continue
                 if any(_listed_together(doc, (start, end), edge) for edge in firm_edges):
-                    span = Span(doc, start, end, label="COMPANY")
+                    span = Span(doc, start, end, label="coordinated")
                     added.append(span)
                     firm_edges.add((start, end))
                     pending.remove((start, end))

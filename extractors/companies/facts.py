@@ -3,7 +3,8 @@
 Reads the `tradeline_companies` annotations, clusters surface forms that name the same firm
 (companies/names.py, with the component's lexicon and gazetteer), then finds the remaining
 short forms of each firm in the text ("JL Mag" after "JL Mag Rare Earths"), which the
-recogniser alone may miss.
+recogniser alone may miss. A trained company filter (companies/filter.py), when the pipeline
+has one, drops the clusters that are not firms (agencies, outlets, places, products ...).
 """
 
 from __future__ import annotations
@@ -12,7 +13,9 @@ from dataclasses import dataclass, field
 
 from spacy.tokens import Doc, Span
 
-from tradeline.extractors.companies.component import COMPANIES, TICKERS, CompanyTagger
+from tradeline.extractors.companies.component import COMPANIES, CUES, TICKERS, CompanyTagger
+from tradeline.extractors.companies.features import firm_features, in_heading
+from tradeline.extractors.companies.filter import CompanyFilter
 from tradeline.extractors.companies.names import CompanyNames
 from tradeline.extractors.orgs.component import AUTHORITIES, NONFIRM
 from tradeline.records import CompanyFact
@@ -54,8 +57,10 @@ class ArticleFirms:
         return seen
 
 
-def find_companies(doc: Doc, companies: CompanyTagger) -> ArticleFirms:
-    """Cluster the recognised firm mentions of `doc` and describe each firm once."""
+def cluster_firms(doc: Doc, companies: CompanyTagger) -> list[FirmCluster]:
+    """The recognised firm mentions of `doc`, clustered by firm, with their short forms; a
+    name seen only in title-case headings ("Strategic Materials Covered") is left out unless
+    the gazetteer knows it: headings capitalise every word, so their runs are no evidence."""
     names = companies.names
     clusters: list[FirmCluster] = []
     for span in doc.spans.get(COMPANIES, []):
@@ -72,44 +77,112 @@ def find_companies(doc: Doc, companies: CompanyTagger) -> ArticleFirms:
             clusters.append(target)
         target.mentions.append(span)
         target.known = target.known or known or None
+    clusters = _merge_defined_acronyms(doc, clusters)
     _add_short_forms(doc, clusters, names)
+    for cluster in clusters:
+        cluster.mentions.sort(key=lambda s: s.start)
+    return [c for c in clusters if c.known or not all(in_heading(doc, m) for m in c.mentions)]
+
+
+def cluster_features(doc: Doc, cluster: FirmCluster, companies: CompanyTagger) -> list[str]:
+    """The company filter's feature words of one cluster (companies/features.py)."""
+    cues = {(s.start, s.end): s.label_ for s in doc.spans.get(CUES, [])}
+    return firm_features(
+        doc,
+        cluster.mentions,
+        [cues.get((m.start, m.end), "short") for m in cluster.mentions],
+        cluster.full,
+        legal=companies.legal,
+        heads=companies.heads,
+        demonyms=companies.demonyms,
+    )
+
+
+def filtered(
+    doc: Doc,
+    clusters: list[FirmCluster],
+    companies: CompanyTagger,
+    firm_filter: CompanyFilter | None,
+) -> list[FirmCluster]:
+    """The clusters the trained company filter keeps; gazetteer firms always stay."""
+    if firm_filter is None:
+        return clusters
+    judged = [c for c in clusters if not c.known]
+    scores = firm_filter.scores([cluster_features(doc, c, companies) for c in judged])
+    dropped = {id(c) for c, p in zip(judged, scores, strict=True) if p < firm_filter.threshold}
+    return [c for c in clusters if id(c) not in dropped]
+
+
+def cluster_fact(doc: Doc, cluster: FirmCluster, names: CompanyNames) -> CompanyFact:
+    """The company fact of one cluster: first full form, canonical name, aliases, ticker."""
     tickers = {(s.start, s.end): s.label_ for s in doc.spans.get(TICKERS, [])}
+    full = cluster.full
+    canonical = names.canonical_name(full.text, cluster.known)
+    name = full.text
+    after = doc[full.end] if full.end < len(doc) else None
+    if name.endswith(".") and (after is None or after.is_space or after.is_sent_start):
+        name = name[:-1]  # "Co Ltd." closing a sentence
+    aliases: list[str] = []
+    for m in cluster.mentions:
+        if m.text not in (name, full.text) and m.text not in aliases:
+            aliases.append(m.text)
+    ticker = next(
+        (tickers[(m.start, m.end)] for m in cluster.mentions if (m.start, m.end) in tickers),
+        None,
+    )
+    first = cluster.mentions[0]
+    return CompanyFact(
+        name=name,
+        canonical=canonical,
+        aliases=aliases,
+        ticker=ticker,
+        start_char=first.start_char,
+        end_char=first.end_char,
+        evidence=first.sent.text.strip(),
+        mentions=[(m.start_char, m.end_char) for m in cluster.mentions],
+    )
+
+
+def find_companies(
+    doc: Doc, companies: CompanyTagger, firm_filter: CompanyFilter | None = None
+) -> ArticleFirms:
+    """Cluster the recognised firm mentions of `doc` and describe each firm once; with a
+    trained `firm_filter`, drop the clusters it judges not to be firms."""
+    clusters = filtered(doc, cluster_firms(doc, companies), companies, firm_filter)
     facts: list[CompanyFact] = []
     by_token: dict[int, str] = {}
     for cluster in clusters:
-        cluster.mentions.sort(key=lambda s: s.start)
-        full = cluster.full
-        canonical = names.canonical_name(full.text, cluster.known)
-        name = full.text
-        after = doc[full.end] if full.end < len(doc) else None
-        if name.endswith(".") and (after is None or after.is_space or after.is_sent_start):
-            name = name[:-1]  # "Co Ltd." closing a sentence
-        aliases: list[str] = []
-        for m in cluster.mentions:
-            if m.text not in (name, full.text) and m.text not in aliases:
-                aliases.append(m.text)
-        ticker = next(
-            (tickers[(m.start, m.end)] for m in cluster.mentions if (m.start, m.end) in tickers),
-            None,
-        )
-        first = cluster.mentions[0]
-        facts.append(
-            CompanyFact(
-                name=name,
-                canonical=canonical,
-                aliases=aliases,
-                ticker=ticker,
-                start_char=first.start_char,
-                end_char=first.end_char,
-                evidence=first.sent.text.strip(),
-                mentions=[(m.start_char, m.end_char) for m in cluster.mentions],
-            )
-        )
+        fact = cluster_fact(doc, cluster, companies.names)
+        facts.append(fact)
         for m in cluster.mentions:
             for i in range(m.start, m.end):
-                by_token[i] = canonical
+                by_token[i] = fact.canonical
     facts.sort(key=lambda f: f.start_char or 0)
     return ArticleFirms(facts=facts, by_token=by_token)
+
+
+def _merge_defined_acronyms(doc: Doc, clusters: list[FirmCluster]) -> list[FirmCluster]:
+    """'Petroleos de Venezuela SA (PDVSA)': a short name in brackets right after a firm's name
+    is that firm's, whatever its letters; its cluster joins the named one."""
+    owner = {(m.start, m.end): c for c in clusters for m in c.mentions}
+    merged: set[int] = set()
+    for cluster in clusters:
+        if id(cluster) in merged:
+            continue
+        for m in list(cluster.mentions):
+            if m.end + 2 >= len(doc) or doc[m.end].text != "(" or doc[m.end + 2].text != ")":
+                continue
+            other = owner.get((m.end + 1, m.end + 2))
+            if other is None or other is cluster or id(other) in merged:
+                continue
+            if other.known and cluster.known and other.known != cluster.known:
+                continue
+            cluster.mentions.extend(other.mentions)
+            cluster.known = cluster.known or other.known
+            for om in other.mentions:
+                owner[(om.start, om.end)] = cluster
+            merged.add(id(other))
+    return [c for c in clusters if id(c) not in merged]
 
 
 def _add_short_forms(doc: Doc, clusters: list[FirmCluster], names: CompanyNames) -> None:

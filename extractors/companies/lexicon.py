@@ -36,3 +36,10 @@ class CompanyLexicon(Lexicon):
     credit_words: tuple[str, ...]
     support_before: tuple[str, ...]
     facility_nouns: tuple[str, ...]
+    non_company_descriptors: tuple[str, ...]  # "regulator X", "X, the newspaper" (or two words)
+    place_suffixes: tuple[str, ...]  # "X-based": X is a place
+    place_cues: tuple[str, ...]  # "based in X": X is a place
+    government_titles: tuple[str, ...]  # "the Trade minister": an office, not a firm
+    government_nouns: tuple[str, ...]  # "Jokowi's administration": a person or a country
+    asset_nouns: tuple[str, ...]  # "Lukoil's NORSI oil refinery": a site's name
+    term_nouns: tuple[str, ...]  # "the VEU program", "the SCOMET list": a programme's name

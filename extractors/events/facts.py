@@ -115,7 +115,7 @@ class EventFinder:
                 for n in self._party_firms(c, firms)
                 if sectors.get(n) not in cue.non_party_sectors
             ]
-            for maker in commodities.makers_in(doc, c.sent):
+            for maker in self._makers(doc, c, firms):
                 if maker in article_firms and maker not in names:
                     names.append(maker)
             c.companies = names
@@ -124,7 +124,7 @@ class EventFinder:
             if not c.commodities and dominant:
                 c.commodities, c.commodity_inherited = list(dominant), True
             c.modality = self._modality(c, published)
-        self._resolve_firm_anaphora(cands, cue)
+        self._resolve_firm_anaphora(cands, cue, firms)
         cands = self._donate_requirement_dates(cands)
         if any(not event_adjust.is_headline(c) for c in cands):
             cands = [c for c in cands if c.date is not None or not event_adjust.is_headline(c)]
@@ -178,6 +178,8 @@ class EventFinder:
                 continue
             if event_adjust.is_not_a_party(tok, cue):
                 continue
+            if not _in_trigger_clause(tok, c.trigger, firms, name):
+                continue  # "X designed the chip after the US imposed curbs": X is no party
             path = _path(tok, c.trigger)
             if path is not None:
                 between = path[0][1:-1]  # up from the firm, short of the common ancestor
@@ -190,6 +192,21 @@ class EventFinder:
                 ):
                     continue
             out.append(name)
+        return out
+
+    def _makers(self, doc: Doc, c: Candidate, firms: ArticleFirms) -> list[str]:
+        """Makers of the products the event's clause names ("licences to sell the H20" ->
+        Nvidia); a product of a main clause the event only qualifies is no party's, and a
+        generic term ("AI chips") names no maker."""
+        out: list[str] = []
+        for span in doc.spans.get(COMMODITIES, []):
+            if not (c.sent.start <= span.start and span.end <= c.sent.end) or not span.kb_id_:
+                continue
+            if span.text.casefold() == span.label_.casefold():
+                continue  # a generic term ("AI chips"), not one maker's product ("H20")
+            if span.kb_id_ in out or not _in_trigger_clause(span.root, c.trigger, firms, ""):
+                continue
+            out.append(span.kb_id_)
         return out
 
     def _chain(self, tok: Token) -> list[Token]:
@@ -435,9 +452,12 @@ class EventFinder:
             kept.append(c)
         return kept
 
-    def _resolve_firm_anaphora(self, cands: list[Candidate], cue: EventCues) -> None:
+    def _resolve_firm_anaphora(
+        self, cands: list[Candidate], cue: EventCues, firms: ArticleFirms
+    ) -> None:
         """'... intends to grant the companies annual licences': a definite plural firm noun and no
-        named firm in the sentence refer to the firms of the latest event that named some."""
+        named firm in the sentence refer to the firms of the latest event that named some; 'the
+        company' with no such event refers to the one firm the article has named so far."""
         nouns = set(cue.adjust.firm_anaphors)
         unnaming = set(cue.adjust.unnaming_verbs)  # "without naming the companies"
         for k, c in enumerate(cands):
@@ -459,6 +479,11 @@ class EventFinder:
             near = bool(earlier) and c.sent.start - earlier[-1].sent.end < 120
             if near and (plural or len(earlier[-1].companies) == 1):  # "the company": one firm
                 c.companies = list(earlier[-1].companies)
+            elif not earlier and not plural:
+                start = c.sent.start_char
+                named = {f.canonical for f in firms.facts if (f.start_char or 0) < start}
+                if len(named) == 1:
+                    c.companies = list(named)
 
     def _donate_requirement_dates(self, cands: list[Candidate]) -> list[Candidate]:
         """'From July 4, suppliers will need a licence': the effective date of the control just
@@ -681,6 +706,42 @@ class EventFinder:
 
 
 # ---------------------------------------------------------------------------- candidates
+SUBORDINATE = ("advcl", "relcl", "csubj", "csubjpass")  # clauses that qualify another
+PRONOUNS = ("it", "its", "they", "their", "them")
+
+
+def _own_clause(tok: Token) -> bool:
+    """A subordinate clause with a subject of its own ("after the US imposed curbs", "which
+    was extended"); a participle that shares its main clause's subject ("..., adding that")
+    is part of that clause."""
+    return tok.dep_ in SUBORDINATE and (
+        tok.dep_ != "advcl" or any(c.dep_ in ("nsubj", "nsubjpass") for c in tok.children)
+    )
+
+
+def _in_trigger_clause(tok: Token, trigger: Token, firms: ArticleFirms, name: str) -> bool:
+    """The firm belongs to the trigger's clause. A trigger in an adverbial, relative or subject
+    clause has its parties inside that clause, in the noun a relative clause modifies, or refers
+    to them by a pronoun ("after the US revoked its licence"); a participle ("an application
+    filed in June") belongs to the clause of the noun it follows (the walk passes it). A firm
+    of the main clause ("X designed the chip after the US imposed curbs", "the suspension,
+    which was extended, hurt X") is not one of the trigger's parties."""
+    clause = trigger
+    while not _own_clause(clause) and clause.head.i != clause.i:
+        clause = clause.head
+    if not _own_clause(clause):
+        return True
+    if clause.dep_ == "relcl":
+        scope = clause.head
+        if firms.by_token.get(scope.i) == name:
+            return True  # "X, which was granted a licence"
+    else:
+        scope = clause
+    if scope.left_edge.i <= tok.i <= scope.right_edge.i:
+        return True
+    return any(t.lower_ in PRONOUNS for t in scope.subtree)
+
+
 def _candidates(doc: Doc) -> list[Candidate]:
     out = []
     for trig, obj in zip(

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import shutil
 import tempfile
 from collections.abc import Callable, Sequence
@@ -46,6 +47,9 @@ class Part:
     rows: Callable[[Language, Doc, LabelledArticle], list[Row]]
     needs: tuple[tuple[str, str], ...] = ()
     default: bool = True  # trained by a plain `tradeline train`
+    # Keep the checkpoint that scores best on dev; False: the last one (a dev split with a
+    # dozen rows picks a checkpoint by chance, often the untrained first one).
+    best: bool = True
 
     @property
     def config(self) -> Path:
@@ -152,6 +156,59 @@ def event_rows(nlp: Language, doc: Doc, article: LabelledArticle) -> list[Row]:
     ]
 
 
+_LEGAL = {
+    "co", "company", "corp", "corporation", "inc", "incorporated", "ltd", "limited", "plc",
+    "llc", "sa", "ag", "nv", "bv", "se", "spa", "gmbh", "kk", "group", "holdings", "holding",
+    "the",
+}  # GUIDELINES §2: what the scorer strips from a firm's name before comparing
+
+
+def _name_tokens(name: str) -> list[str]:
+    toks = re.findall(r"[a-z0-9]+", (name or "").casefold())
+    while toks and toks[-1] in _LEGAL:
+        toks.pop()
+    while toks and toks[0] == "the":
+        toks.pop(0)
+    return toks
+
+
+def _names(firm: dict[str, Any]) -> list[list[str]]:
+    forms = [firm.get("name"), firm.get("canonical"), *(firm.get("aliases") or [])]
+    return [t for t in (_name_tokens(f) for f in forms if f) if t]
+
+
+def same_gold_firm(a: dict[str, Any], b: dict[str, Any]) -> bool:
+    """GUIDELINES §2 matching of two firms: a shared name, a name that begins the other, or
+    names sharing most words (the scorer's rule)."""
+    for x in _names(a):
+        for y in _names(b):
+            short, long_ = (x, y) if len(x) <= len(y) else (y, x)
+            if long_[: len(short)] == short or len(set(x) & set(y)) / len(set(x) | set(y)) >= 0.6:
+                return True
+    return False
+
+
+def company_rows(nlp: Language, doc: Doc, article: LabelledArticle) -> list[Row]:
+    """One row per firm candidate the rules found (gazetteer firms are not judged): FIRM when
+    it is one of the article's gold firms. Only articles annotated for firms count."""
+    from tradeline.extractors.companies.facts import cluster_fact, cluster_features, cluster_firms
+    from tradeline.extractors.pipes import Pipes
+
+    if article.source not in ("trade", "synth"):
+        return []
+    companies = Pipes.of(nlp).companies
+    rows: list[Row] = []
+    for cluster in cluster_firms(doc, companies):
+        if cluster.known:
+            continue
+        fact = cluster_fact(doc, cluster, companies.names)
+        firm = {"name": fact.name, "canonical": fact.canonical, "aliases": fact.aliases}
+        label = float(any(same_gold_firm(firm, g) for g in article.companies))
+        features = cluster_features(doc, cluster, companies)
+        rows.append((features, {"FIRM": label, "OTHER": 1 - label}))
+    return rows
+
+
 def date_rows(nlp: Language, doc: Doc, article: LabelledArticle) -> list[Row]:
     from tradeline.extractors.learned.date_labels import attachment_rows
 
@@ -163,6 +220,7 @@ PARTS: dict[str, Part] = {
     "relevance": Part("relevance", relevance_rows),
     "event_types": Part("event_types", event_type_rows, default=False),
     "events": Part("events", event_rows, needs=(("tradeline_event_types", "event_types"),)),
+    "companies": Part("companies", company_rows, best=False),
     "dates": Part("dates", date_rows, default=False),
 }
 
@@ -198,7 +256,7 @@ def _fit(part: Part, train: list[Row], dev: list[Row], out: Path, work: Path) ->
     )
     if out.exists():
         shutil.rmtree(out)
-    shutil.copytree(work / "model" / "model-best", out)
+    shutil.copytree(work / "model" / ("model-best" if part.best else "model-last"), out)
     # The saved config names the temporary corpora; without them a retrain is byte-identical.
     config = out / "config.cfg"
     text = config.read_text(encoding="utf-8")

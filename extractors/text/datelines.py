@@ -29,19 +29,30 @@ def _place_word(tok: Token) -> bool:
     return text == "/" or (text.isupper() and all(c.isalpha() or c in "/.'" for c in text))
 
 
+def _line_end(doc: Doc, k: int) -> bool:
+    """Token `k` ends the line: the text's end or a line break."""
+    return k == len(doc) or "\n" in doc[k].text or "\n" in doc[k - 1].whitespace_
+
+
 def starts_dateline(doc: Doc, start: int) -> bool:
-    """A name run at `start` is a dateline's place: 'TOKYO (Reuters) -', 'AMSTERDAM -',
-    'BEIJING:', 'KUALA LUMPUR -', 'NEW DELHI/MUMBAI -' at the start of a line: one to four
-    capitalised place words, then a dateline mark (or the end of the text)."""
+    """A name run at `start` is (in) a dateline's place: 'TOKYO (Reuters) -', 'AMSTERDAM -',
+    'BEIJING:', 'KUALA LUMPUR -', 'NEW DELHI/MUMBAI -', or a line of its own ('THE HAGUE'):
+    at the start of a line, one to four capitalised place words, then a dateline mark or the
+    end of the line."""
     first = doc[start]
-    if not at_line_start(doc, start, after_space=True) or not (
+    begin = start
+    while begin > 0 and begin > start - 3 and not at_line_start(doc, begin, after_space=True):
+        if not _place_word(doc[begin - 1]) or not doc[begin - 1].is_alpha:
+            return False  # only capitals before it on its line ("THE HAGUE")
+        begin -= 1
+    if not at_line_start(doc, begin, after_space=True) or not (
         first.is_upper and first.is_alpha and len(first) > 2
     ):
         return False
     k = start + 1
-    while k < min(len(doc), start + 4) and _place_word(doc[k]):
+    while k < min(len(doc), begin + 4) and _place_word(doc[k]):
         k += 1
-    return k == len(doc) or doc[k].text in DATELINE_MARKS
+    return k == len(doc) or doc[k].text in DATELINE_MARKS or _line_end(doc, k)
 
 
 def is_dateline_place(span: Span) -> bool:
