@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
 
 import pytest
@@ -21,22 +22,20 @@ from tradeline.extractors.pipeline import assets_hash
 
 pytestmark = pytest.mark.slow
 
-SAMPLES = Path(__file__).resolve().parent.parent / "samples" / "articles"
+REPO = Path(__file__).resolve().parent.parent
+SAMPLES = REPO / "samples" / "articles"
 SENTENCES = [
     "Chipmaker Orvanta obtained an export licence for gallium from the ministry on Monday.",
     "The ministry granted Acme Corp an export licence on June 8, 2025, valid for one year.",
     "Beijing imposed a ban on exports of gallium in July, and lifted the ban on Dec. 3.",
 ]
-OURS = [
-    "tradeline_orgs",
-    "tradeline_commodities",
-    "tradeline_companies",
-    "tradeline_events",
-    "tradeline_dates",
-    "tradeline_validity",
-    "tradeline_relevance",
-    "tradeline_event_confidence",
-]
+def _ours() -> list[str]:
+    """Our components in pipeline order, from the pipeline definition (rules, then trained)."""
+    config = tomllib.loads((REPO / "models" / "pipeline.toml").read_text(encoding="utf-8"))
+    return [*config["pipeline"]["components"], *config["pipeline"]["trained"]]
+
+
+OURS = _ours()
 
 
 def _texts() -> list[str]:

@@ -1,0 +1,133 @@
+"""What each learned component buys over the rules: `python bench/ablation.py`.
+
+For every trained component of models/pipeline.toml (`[pipeline] trained`), the tuning sets are
+extracted twice: with the packaged pipeline, and with a copy of models/ whose pipeline drops
+that one component (the rules, and the other trained parts, decide alone). Prints the scorer's
+F1 of the fields the component can change, and false events per 100 articles on the near-miss
+test half (eval/nearmiss, even ids of nA/nB: never trained on).
+
+Run `tradeline train` first so models/trained matches the rules. `--sets` picks the scored sets
+(default trade-train, trade-dev, blind2, ours, dev); `--blind` adds the blind split and is for
+the once-per-round blind score only (log it in eval/README.md).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+import subprocess
+import sys
+import tempfile
+import tomllib
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO / "bench"))
+
+from eval_dev import SCORER, articles_and_gold  # noqa: E402
+
+MODELS = REPO / "models"
+NEARMISS = REPO / "eval" / "nearmiss" / "articles"
+SETS = ("trade-train", "trade-dev", "blind2", "ours", "dev")
+FIELDS = ("companies", "events_typed", "events_typed_dated", "event_companies")
+
+
+def trained_components() -> list[str]:
+    """The trained components the packaged pipeline runs, in order."""
+    config = tomllib.loads((MODELS / "pipeline.toml").read_text(encoding="utf-8"))
+    return list(config["pipeline"].get("trained", []))
+
+
+def assets_without(component: str, root: Path) -> Path:
+    """A copy of models/ whose pipeline leaves out one trained component."""
+    assets = root / component
+    shutil.copytree(MODELS, assets, ignore=shutil.ignore_patterns("__pycache__"))
+    toml = assets / "pipeline.toml"
+    text = toml.read_text(encoding="utf-8")
+    for form in (f', "{component}"', f'"{component}", ', f'"{component}"'):
+        if form in text:
+            text = text.replace(form, "", 1)
+            break
+    toml.write_text(text, encoding="utf-8")
+    return assets
+
+
+def _write_input(paths: list[Path], target: Path) -> None:
+    with target.open("w", encoding="utf-8") as handle:
+        for path in paths:
+            row = json.loads(path.read_text(encoding="utf-8"))
+            keep = {k: row.get(k) for k in ("id", "text", "published", "title", "url")}
+            handle.write(json.dumps(keep, ensure_ascii=False) + "\n")
+
+
+def _extract(paths: list[Path], assets: Path | None, work: Path) -> Path:
+    from tradeline.config import load_settings
+    from tradeline.extractors.batch import run_extract
+
+    work.mkdir(parents=True, exist_ok=True)
+    inp, out = work / "in.jsonl", work / "out.jsonl"
+    _write_input(paths, inp)
+    update = {"assets_dir": str(assets) if assets else None}
+    run_extract(inp, out, load_settings().model.model_copy(update=update))
+    return out
+
+
+def score(name: str, assets: Path | None, work: Path) -> dict[str, dict[str, float]] | None:
+    """The scorer's fields for one set, or None when the set or the scorer is absent."""
+    found = articles_and_gold(name)
+    if isinstance(found, str) or not SCORER.is_file():
+        return None
+    paths, gold_dir = found
+    out = _extract(paths, assets, work)
+    gold = work / "gold"
+    gold.mkdir(exist_ok=True)
+    for path in paths:
+        shutil.copy(gold_dir / path.name, gold / path.name)
+    done = subprocess.run(
+        [sys.executable, str(SCORER), str(gold), str(out), "--json"],
+        capture_output=True, text=True, check=True,
+    )
+    return json.loads(done.stdout)
+
+
+def false_events(assets: Path | None, work: Path) -> float:
+    """Events per 100 near-miss test articles (none of them holds an event)."""
+    paths = [p for p in sorted(NEARMISS.glob("n[AB]*.json")) if int(p.stem[2:]) % 2 == 0]
+    out = _extract(paths, assets, work)
+    events = sum(len(json.loads(line).get("events", [])) for line in out.open(encoding="utf-8"))
+    return 100 * events / len(paths)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--sets", default=",".join(SETS))
+    parser.add_argument("--blind", action="store_true", help="also the blind split (logged)")
+    args = parser.parse_args(argv)
+    sets = [s for s in args.sets.split(",") if s]
+    if args.blind:
+        sets.append("trade-blind")
+    components = trained_components()
+    with tempfile.TemporaryDirectory() as tmp_name:
+        tmp = Path(tmp_name)
+        variants: dict[str, Path | None] = {"all": None}
+        for component in components:
+            variants[f"-{component.removeprefix('tradeline_')}"] = assets_without(component, tmp)
+        header = f"{'set':<14}{'field':<20}" + "".join(f"{v:>22}" for v in variants)
+        print(header)
+        for name in sets:
+            scores = {v: score(name, a, tmp / "runs" / name / v) for v, a in variants.items()}
+            if any(s is None for s in scores.values()):
+                print(f"{name:<14}skipped (set or scorer absent)")
+                continue
+            for field in FIELDS:
+                cells = "".join(f"{scores[v][field]['f1']:>22.3f}" for v in variants)  # type: ignore[index]
+                print(f"{name:<14}{field:<20}{cells}")
+        rates = {v: false_events(a, tmp / "runs" / "nearmiss" / v) for v, a in variants.items()}
+        cells = "".join(f"{rates[v]:>22.1f}" for v in variants)
+        print(f"{'nearmiss-test':<14}{'events per 100':<20}{cells}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
