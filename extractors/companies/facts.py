@@ -195,16 +195,13 @@ def _add_short_forms(doc: Doc, clusters: list[FirmCluster], names: CompanyNames)
         for i in range(s.start, s.end)
     }
     texts = [t.text for t in doc]  # once per doc: Token objects are rebuilt on every access
+    # Only all-capital words can be acronyms: look at those, not every token, per firm.
+    capitals = [(i, text) for i, text in enumerate(texts) if len(text) >= 2 and text.isupper()]
     for cluster in clusters:
         full = cluster.full
         full_text = full.text
-        for i, text in enumerate(texts):
-            if (
-                i not in taken
-                and i not in blocked
-                and len(text) >= 2
-                and names.is_acronym_of(text, full_text)
-            ):
+        for i, text in capitals:
+            if i not in taken and i not in blocked and names.is_acronym_of(text, full_text):
                 cluster.mentions.append(doc[i : i + 1])  # "(NCEL)" after the full name
                 taken.add(i)
         words = [t.text for t in full]

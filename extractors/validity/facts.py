@@ -22,6 +22,7 @@ import re
 
 from spacy.tokens import Doc, Span, Token
 
+from tradeline.extractors.text.doc_cache import doc_text
 from tradeline.extractors.validity.component import DURATIONS, ValidityTagger
 from tradeline.extractors.validity.lexicon import ValidityLexicon
 from tradeline.records import ValidityPeriodFact
@@ -238,7 +239,7 @@ def _adjectival(doc: Doc, span: Span, lex: ValidityLexicon) -> list[Token] | Non
 
 
 def _plain_text(doc: Doc, start: int, end: int) -> str:
-    return doc.text[start:end]
+    return doc_text(doc)[start:end]
 
 
 def find_validity_periods(doc: Doc, validity: ValidityTagger) -> list[ValidityPeriodFact]:
