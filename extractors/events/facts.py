@@ -88,6 +88,7 @@ class EventFinder:
             )
             self._absorb_elaborations(group)
             self._absorb_dated_participles(group)
+            dating.share_clause_dates(group, self._blocks)
         cands = [c for c in cands if not c.absorbed and not event_adjust.is_standing_rule(c, cue)]
         for c in cands:
             opening = c.sent.text.lstrip(" \"“'‘").lower()
@@ -322,6 +323,11 @@ class EventFinder:
             if tok.pos_ in ("NOUN", "PROPN") and tok.lemma_ in cue.blocking_nouns:
                 return True
         return False
+
+    def _blocks(self, c: Candidate, m: DateMention) -> bool:
+        """Whether date `m` cannot date candidate `c` of its sentence (see _date_blocked)."""
+        path = _path(m.span.root, c.trigger)
+        return path is None or self._date_blocked(path[0], c.trigger, c.obj, m, c.rule, path[1])
 
     def _is_effective(self, m: DateMention) -> bool:
         cue = self.cue
