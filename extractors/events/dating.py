@@ -190,3 +190,4 @@ def share_clause_dates(
             if _chain_link(c.trigger, d.trigger) and not blocked(c, date):
                 c.date, c.date_role = date, d.date_role
                 break
+

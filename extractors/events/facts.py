@@ -20,7 +20,7 @@ from tradeline.extractors.commodities.component import COMMODITIES
 from tradeline.extractors.commodities.facts import CommodityLabels
 from tradeline.extractors.companies.facts import ArticleFirms
 from tradeline.extractors.events import adjust as event_adjust
-from tradeline.extractors.events import date_options, dating
+from tradeline.extractors.events import date_options, dating, fallback
 from tradeline.extractors.events.candidates import Candidate, DateMention
 from tradeline.extractors.events.component import TRIGGER_OBJECTS, TRIGGERS
 from tradeline.extractors.events.features import event_features, type_features
@@ -130,6 +130,7 @@ class EventFinder:
         if any(not event_adjust.is_headline(c) for c in cands):
             cands = [c for c in cands if c.date is not None or not event_adjust.is_headline(c)]
         events = self._merge(cands)
+        fallback.fill_undated(events, mentions, self.date_lexicon, self.cue.anchored_preps)
         self._attach_dates(events, mentions, published)
         return events
 
