@@ -178,7 +178,8 @@ def share_clause_dates(
     """The one-to-one date assignment gives a sentence's date to one action; another action of
     the same clause chain left undated ("is to lift its ban and bring in quotas on Oct. 16")
     was taken at the same moment and shares it, unless the date cannot date it (`blocked`:
-    an anchored or end date) or it is told as earlier ("had banned")."""
+    an anchored or end date) or it is told as earlier ("had banned"). A date told after the
+    first of two coordinated verbs belongs to that verb alone."""
     dated = [c for c in group if c.date is not None and not c.absorbed]
     for c in group:
         if c.date is not None or c.absorbed or _past_perfect(c.trigger):
@@ -187,6 +188,11 @@ def share_clause_dates(
             date = d.date
             if date is None or _past_perfect(d.trigger) != _past_perfect(c.trigger):
                 continue
+            coordinated = d.trigger.i in {t.i for t in c.trigger.ancestors} or (
+                c.trigger.i in {t.i for t in d.trigger.ancestors}
+            )
+            if c.trigger.dep_ == "conj" and coordinated and date.span.start > d.trigger.i:
+                continue  # "bans exports from December, revokes a permit": the first's date
             if _chain_link(c.trigger, d.trigger) and not blocked(c, date):
                 c.date, c.date_role = date, d.date_role
                 break
