@@ -3,7 +3,7 @@
 The small English model's DATE entities miss or mis-bound forms news uses daily ("the 2nd",
 a bare "Thursday", "early April", "Friday's"), so date words come from a spaCy ``Matcher`` over
 the patterns in models/data/dates/patterns.jsonl, whose placeholders ($MONTH, $WEEKDAY,
-$DAYNUM, ...) the lexicon fills; matches that are words, not dates, are dropped, and DATE
+$SEASON, $DAYNUM, ...) the lexicon fills; matches that are words, not dates, are dropped, and DATE
 entities that no pattern covers are added as a fallback.
 """
 
@@ -40,6 +40,8 @@ def expand(obj: Any, lex: DateLexicon) -> Any:
         return [expand(v, lex) for v in obj]
     if obj == "$MONTH":
         return _month_tokens(lex)
+    if obj == "$SEASON":
+        return list(lex.seasons)
     if obj == "$WEEKDAY":
         return [w for w in lex.weekdays if len(w) > 4]
     if isinstance(obj, str) and obj in _REGEX:
