@@ -55,7 +55,7 @@ def _earlier(
         for p in events[:k]
         if p.date is not None
         and id(p.date) in ok
-        and 0 <= here - index[p.sent.start] <= ANNOUNCEMENT_REACH
+        and 0 < here - index[p.sent.start] <= ANNOUNCEMENT_REACH
     ]
     pool += [
         m
