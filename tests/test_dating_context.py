@@ -96,3 +96,9 @@ def test_season_with_its_year_is_the_year(nlp) -> None:
     assert got.get("in Fall 2022") == ("2022", "year")
     assert got.get("in the spring of 2023") == ("2023", "year")
     assert not any("summer" in t for t in got)
+
+
+def test_split_fiscal_or_crop_year_is_a_period(nlp) -> None:
+    doc = nlp("In 2023-24, Ruritania's barley exports came to 3 million tonnes.")
+    got = find_policy_dates(doc, "2024-08-01", Pipes.of(nlp).dates)
+    assert not got

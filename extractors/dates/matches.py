@@ -87,6 +87,15 @@ def _plausible(span: Span, label: str, lex: DateLexicon) -> bool:
                 return False
             if year.ent_type_ in ("MONEY", "QUANTITY", "PERCENT"):
                 return False
+            after = doc[year.i + 2] if year.i + 2 < len(doc) else None
+            if (
+                label == "Y"
+                and nxt is not None
+                and nxt.text in ("-", "/", "\u2013")
+                and after is not None
+                and re.fullmatch(r"\d\d", after.text)
+            ):
+                return False  # "In 2021-22": a split fiscal or crop year, a period
             if (
                 prev is not None
                 and prev.text in (",", ".")
