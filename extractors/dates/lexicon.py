@@ -29,6 +29,7 @@ class DateLexicon(Lexicon):
     months: dict[str, int]
     ambiguous_months: tuple[str, ...]
     weekdays: dict[str, int]
+    seasons: tuple[str, ...]  # 'Fall 2022': a season with its year dates to the year
     leading_prepositions: tuple[str, ...]
     text_prepositions: tuple[str, ...]
     modifiers: dict[str, str]

@@ -3,7 +3,7 @@
 The small English model's DATE entities miss or mis-bound forms news uses daily ("the 2nd",
 a bare "Thursday", "early April", "Friday's"), so date words come from a spaCy ``Matcher`` over
 the patterns in models/data/dates/patterns.jsonl, whose placeholders ($MONTH, $WEEKDAY,
-$DAYNUM, ...) the lexicon fills; matches that are words, not dates, are dropped, and DATE
+$SEASON, $DAYNUM, ...) the lexicon fills; matches that are words, not dates, are dropped, and DATE
 entities that no pattern covers are added as a fallback.
 """
 
@@ -40,6 +40,8 @@ def expand(obj: Any, lex: DateLexicon) -> Any:
         return [expand(v, lex) for v in obj]
     if obj == "$MONTH":
         return _month_tokens(lex)
+    if obj == "$SEASON":
+        return list(lex.seasons)
     if obj == "$WEEKDAY":
         return [w for w in lex.weekdays if len(w) > 4]
     if isinstance(obj, str) and obj in _REGEX:
@@ -85,6 +87,15 @@ def _plausible(span: Span, label: str, lex: DateLexicon) -> bool:
                 return False
             if year.ent_type_ in ("MONEY", "QUANTITY", "PERCENT"):
                 return False
+            after = doc[year.i + 2] if year.i + 2 < len(doc) else None
+            if (
+                label == "Y"
+                and nxt is not None
+                and nxt.text in ("-", "/", "\u2013")
+                and after is not None
+                and re.fullmatch(r"\d\d", after.text)
+            ):
+                return False  # "In 2021-22": a split fiscal or crop year, a period
             if (
                 prev is not None
                 and prev.text in (",", ".")

@@ -475,6 +475,13 @@ class DateResolver:
                     return res
         return None
 
+    def _season(self, t: str) -> ResolvedDate | None:
+        """'Fall 2022', 'the spring of 2021': the year (GUIDELINES §5: a season alone, as in
+        "this summer", is vague; its explicit year is not)."""
+        seasons = "|".join(self.lexicon.seasons)
+        m = re.fullmatch(rf"(?:the\s+)?(?:{seasons})(?:\s+of)?\s+((?:1[89]|20)\d\d)", t)
+        return ResolvedDate(m.group(1), "year") if m else None
+
     def is_duration_or_vague(self, t: str) -> bool:
         """True for "one-year", "12 months", "a day after", "recently", "in recent months" ..."""
         lex = self.lexicon
@@ -490,7 +497,7 @@ class DateResolver:
         t = self.strip_preposition(t)
         if not t or self.is_duration_or_vague(t) or re.search(r"[$€£¥%]|\d,\d{3}", t):
             return None  # amounts, not dates
-        res = _quarter(t, a) or self._modified(t, a, tense) or _absolute(t)
+        res = self._season(t) or _quarter(t, a) or self._modified(t, a, tense) or _absolute(t)
         if res or a is None:
             return res
         res = _relative(t, a) or self._weekday(t, a, tense) or _ordinal_day(t, a, tense)

@@ -11,7 +11,7 @@ the dates component's (`effect` in models/data/dates/lexicon.json).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from spacy.tokens import Token
 
@@ -141,3 +141,59 @@ def donate_effect_statements(
                 same_sentence and c.date_role != "effective"
             ):
                 c.date, c.date_role = m, "effective"
+
+
+# links along which two actions of one clause chain are one announcement: "is to lift its ban
+# ... and bring in quotas", "scrapped the ban, setting a floor price", "Replacing a freeze,
+# the quotas come into force on Oct. 16"
+SHARING_DEPS = ("conj", "advcl", "xcomp", "acomp")
+
+
+def _own_subject(tok: Token) -> bool:
+    return any(ch.dep_ in SUBJECT_DEPS for ch in tok.children)
+
+
+def _chain_link(a: Token, b: Token) -> bool:
+    """Whether the path between two triggers runs only through coordination, participles and
+    complements (one clause chain), never into a relative or subordinate clause of its own."""
+    up_a = [a, *a.ancestors]
+    up_b = {t.i: k for k, t in enumerate([b, *b.ancestors])}
+    top = next((k for k, t in enumerate(up_a) if t.i in up_b), None)
+    if top is None:
+        return False
+    chain_b = [b, *b.ancestors][: up_b[up_a[top].i]]
+    for tok in [*up_a[:top], *chain_b]:
+        if tok.dep_ not in SHARING_DEPS:
+            return False
+        if tok.dep_ == "advcl" and (
+            _own_subject(tok) or any(ch.dep_ == "mark" for ch in tok.children)
+        ):
+            return False  # "after the US imposed curbs": a clause of its own
+    return True
+
+
+def share_clause_dates(
+    group: Sequence[Candidate], blocked: Callable[[Candidate, DateMention], bool]
+) -> None:
+    """The one-to-one date assignment gives a sentence's date to one action; another action of
+    the same clause chain left undated ("is to lift its ban and bring in quotas on Oct. 16")
+    was taken at the same moment and shares it, unless the date cannot date it (`blocked`:
+    an anchored or end date) or it is told as earlier ("had banned"). A date told after the
+    first of two coordinated verbs belongs to that verb alone."""
+    dated = [c for c in group if c.date is not None and not c.absorbed]
+    for c in group:
+        if c.date is not None or c.absorbed or _past_perfect(c.trigger):
+            continue
+        for d in sorted(dated, key=lambda d: abs(d.trigger.i - c.trigger.i)):
+            date = d.date
+            if date is None or _past_perfect(d.trigger) != _past_perfect(c.trigger):
+                continue
+            coordinated = d.trigger.i in {t.i for t in c.trigger.ancestors} or (
+                c.trigger.i in {t.i for t in d.trigger.ancestors}
+            )
+            if c.trigger.dep_ == "conj" and coordinated and date.span.start > d.trigger.i:
+                continue  # "bans exports from December, revokes a permit": the first's date
+            if _chain_link(c.trigger, d.trigger) and not blocked(c, date):
+                c.date, c.date_role = date, d.date_role
+                break
+

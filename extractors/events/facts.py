@@ -20,7 +20,7 @@ from tradeline.extractors.commodities.component import COMMODITIES
 from tradeline.extractors.commodities.facts import CommodityLabels
 from tradeline.extractors.companies.facts import ArticleFirms
 from tradeline.extractors.events import adjust as event_adjust
-from tradeline.extractors.events import date_options, dating
+from tradeline.extractors.events import date_options, dating, fallback
 from tradeline.extractors.events.candidates import Candidate, DateMention
 from tradeline.extractors.events.component import TRIGGER_OBJECTS, TRIGGERS
 from tradeline.extractors.events.features import event_features, type_features
@@ -88,6 +88,7 @@ class EventFinder:
             )
             self._absorb_elaborations(group)
             self._absorb_dated_participles(group)
+            dating.share_clause_dates(group, self._blocks)
         cands = [c for c in cands if not c.absorbed and not event_adjust.is_standing_rule(c, cue)]
         for c in cands:
             opening = c.sent.text.lstrip(" \"“'‘").lower()
@@ -129,6 +130,7 @@ class EventFinder:
         if any(not event_adjust.is_headline(c) for c in cands):
             cands = [c for c in cands if c.date is not None or not event_adjust.is_headline(c)]
         events = self._merge(cands)
+        fallback.fill_undated(events, mentions, self.date_lexicon, self.cue.anchored_preps)
         self._attach_dates(events, mentions, published)
         return events
 
@@ -322,6 +324,11 @@ class EventFinder:
             if tok.pos_ in ("NOUN", "PROPN") and tok.lemma_ in cue.blocking_nouns:
                 return True
         return False
+
+    def _blocks(self, c: Candidate, m: DateMention) -> bool:
+        """Whether date `m` cannot date candidate `c` of its sentence (see _date_blocked)."""
+        path = _path(m.span.root, c.trigger)
+        return path is None or self._date_blocked(path[0], c.trigger, c.obj, m, c.rule, path[1])
 
     def _is_effective(self, m: DateMention) -> bool:
         cue = self.cue
