@@ -250,8 +250,10 @@ class CompanyTagger(DataComponent):
                 through_of = True
             elif tok.lower_ not in ("and", "&") and not tok.is_title:
                 return False
-            elif through_of and tok.is_title and (
-                tok.lower_ in self.nonfirm_heads or tok.lower_ in self.titles
+            elif (
+                through_of
+                and tok.is_title
+                and (tok.lower_ in self.nonfirm_heads or tok.lower_ in self.titles)
             ):
                 return True
             k -= 1
@@ -546,14 +548,17 @@ class CompanyTagger(DataComponent):
         return before not in self.descriptor_blockers
 
     def _in_company_list(self, doc: Doc, start: int) -> bool:
-        """'companies, including (magnet maker) X and Y' / 'firms such as X, Y'."""
+        """'companies, including (magnet maker) X and Y' / 'firms such as X, Y' / '..., such as
+        the European firms X, Y'."""
         if start > 0 and doc[start - 1].text == ":":
             return self._colon_list(doc, start - 1)  # the parser may start a sentence there
         sent_start = doc[start].sent.start
         lowers = doc_lowers(doc)
         i = start - 1
+        plural_after = False  # "such as the European firms X": the plural follows the introducer
         while i >= max(sent_start, start - 25):
             tok = doc[i]
+            plural_after = plural_after or (tok.lower_ in self.plurals and tok.tag_ == "NNS")
             if tok.text == ":":
                 return self._colon_list(doc, i)
             if tok.tag_ in FINITE_TAGS or tok.text in (".", ";"):
@@ -564,7 +569,7 @@ class CompanyTagger(DataComponent):
                     j = i - k
                     while j >= sent_start and doc[j].is_punct:
                         j -= 1
-                    return j >= sent_start and doc[j].lower_ in self.plurals
+                    return plural_after or (j >= sent_start and doc[j].lower_ in self.plurals)
             i -= 1
         return False
 
@@ -574,7 +579,11 @@ class CompanyTagger(DataComponent):
         j = colon + 1
         while j < len(doc) and j - colon <= COLON_LIST_MAX:
             tok = doc[j]
-            if tok.text in (".", ";") or "\n" in tok.text or (j > colon + 1 and _real_sent_start(tok)):
+            if (
+                tok.text in (".", ";")
+                or "\n" in tok.text
+                or (j > colon + 1 and _real_sent_start(tok))
+            ):
                 break
             if not (self._namey(tok) or tok.lower_ in LIST_GLUE or tok.lower_ in self.joiners):
                 return False
@@ -746,8 +755,10 @@ class CompanyTagger(DataComponent):
                     and not self._weak_person(doc, start, end)
                 ):
                     continue
-                if doc[start:end].text in places:
-                    continue
+                if doc[start:end].text in places and not (
+                    end - start == 1 and self._in_company_list(doc, start)
+                ):
+                    continue  # a one-word place guess in "firms such as X, Y and Z" is no place
                 if any(_listed_together(doc, (start, end), edge) for edge in firm_edges):
                     span = Span(doc, start, end, label="coordinated")
                     added.append(span)
