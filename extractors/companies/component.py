@@ -550,8 +550,11 @@ class CompanyTagger(DataComponent):
     def _in_company_list(self, doc: Doc, start: int) -> bool:
         """'companies, including (magnet maker) X and Y' / 'firms such as X, Y' / '..., such as
         the European firms X, Y'."""
-        if start > 0 and doc[start - 1].text == ":":
-            return self._colon_list(doc, start - 1)  # the parser may start a sentence there
+        k = start - 1  # back over the list to a colon: the parser may start a sentence there
+        while k > 0 and start - k < COLON_LIST_MAX and self._in_list_shape(doc[k]):
+            k -= 1
+        if k > 0 and doc[k].text == ":":
+            return self._colon_list(doc, k)
         sent_start = doc[start].sent.start
         lowers = doc_lowers(doc)
         i = start - 1
@@ -573,6 +576,9 @@ class CompanyTagger(DataComponent):
             i -= 1
         return False
 
+    def _in_list_shape(self, tok: Token) -> bool:
+        return self._namey(tok) or tok.lower_ in LIST_GLUE or tok.lower_ in self.joiners
+
     def _colon_list(self, doc: Doc, colon: int) -> bool:
         """'Three European companies also hold licences: X, Y and Z': a list of names that
         closes the sentence after a colon, whose clause counts plural firms."""
@@ -585,7 +591,7 @@ class CompanyTagger(DataComponent):
                 or (j > colon + 1 and _real_sent_start(tok))
             ):
                 break
-            if not (self._namey(tok) or tok.lower_ in LIST_GLUE or tok.lower_ in self.joiners):
+            if not self._in_list_shape(tok):
                 return False
             j += 1
         else:
