@@ -210,3 +210,12 @@ def test_bracketed_legal_name_glosses_the_name_before_it(nlp):
     assert [f.canonical for f in firms.facts] == ["Orvalen"]
     assert firms.facts[0].aliases == ["Compania Minera del Orvalen Sur CA"]
     assert len(firms.facts[0].mentions) == 3
+
+
+@pytest.mark.slow
+def test_a_region_described_as_a_producer_is_no_firm(nlp):
+    text = (
+        "Prices rose in the most populous nation of Southeast Asia, the world's biggest "
+        "producer of palm oil, before Halvard Agro Ltd cut output."
+    )
+    assert "Southeast Asia" not in names(nlp, text)

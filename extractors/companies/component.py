@@ -704,6 +704,8 @@ class CompanyTagger(DataComponent):
             and not any(t.ent_type_ in ("GPE", "LOC", "NORP", "FAC") for t in doc[start:end])
         ):
             return True
+        if all(t.ent_type_ == "LOC" for t in doc[start:end]):
+            return False  # "Southeast Asia, the world's biggest producer": a region's apposition
         return self._described_after(doc, end)
 
     def _described_after(self, doc: Doc, end: int) -> bool:
