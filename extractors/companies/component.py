@@ -250,10 +250,8 @@ class CompanyTagger(DataComponent):
                 through_of = True
             elif tok.lower_ not in ("and", "&") and not tok.is_title:
                 return False
-            elif (
-                through_of
-                and tok.is_title
-                and (tok.lower_ in self.nonfirm_heads or tok.lower_ in self.titles)
+            elif through_of and tok.is_title and (
+                tok.lower_ in self.nonfirm_heads or tok.lower_ in self.titles
             ):
                 return True
             k -= 1

@@ -183,10 +183,8 @@ class NonFirmCues:
         # "X, the state minerals regulator," / "X, the federation's managing director"
         if low == "," and i > 0 and _capitalised(doc[i - 1]):
             head = _apposition_head(doc, i)
-            if (
-                head is not None
-                and head.is_lower
-                and (self._descriptor_ends(doc, head.i) or head.lower_ in w.titles)
+            if head is not None and head.is_lower and (
+                self._descriptor_ends(doc, head.i) or head.lower_ in w.titles
             ):
                 marked.update(_name_before(doc, i))
         # "X-based", "Santa Clara, California-based"
