@@ -219,3 +219,13 @@ def test_a_region_described_as_a_producer_is_no_firm(nlp):
         "producer of palm oil, before Halvard Agro Ltd cut output."
     )
     assert "Southeast Asia" not in names(nlp, text)
+
+
+@pytest.mark.slow
+def test_every_mention_of_a_recognised_name_counts(nlp):
+    text = (
+        "Velmora Tools shipped gallium wafers to Ostland. Shares of Velmora Tools fell 3%, "
+        "and Velmora Tools said sales would slow."
+    )
+    facts = find_companies(nlp(text), nlp.get_pipe("tradeline_companies")).facts
+    assert [(f.canonical, len(f.mentions)) for f in facts] == [("Velmora Tools", 3)]

@@ -237,7 +237,8 @@ def _capital_word(tok: object) -> bool:
 
 
 def _add_short_forms(doc: Doc, clusters: list[FirmCluster], names: CompanyNames) -> None:
-    """Find unrecognised short forms of each firm: a leading part or a distinctive inner run."""
+    """Find unrecognised mentions of each firm: its full name again, a leading part or a
+    distinctive inner run."""
     taken = {i for c in clusters for m in c.mentions for i in range(m.start, m.end)}
     blocked = {
         i
@@ -256,6 +257,12 @@ def _add_short_forms(doc: Doc, clusters: list[FirmCluster], names: CompanyNames)
                 cluster.mentions.append(doc[i : i + 1])  # "(NCEL)" after the full name
                 taken.add(i)
         words = [t.text for t in full]
+        for start in _find_words(texts, words):  # the full name again, where no rule saw it
+            end = start + len(words)
+            idx = set(range(start, end))
+            if not idx & (taken | blocked) and _whole_name(doc, start, end):
+                cluster.mentions.append(doc[start:end])
+                taken |= idx
         for length in range(len(words) - 1, 0, -1):
             for offset in range(0, len(words) - length + 1):
                 part = words[offset : offset + length]
