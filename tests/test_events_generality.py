@@ -320,33 +320,3 @@ def test_without_adjunct_does_not_negate(nlp):
 def test_action_inside_without_clause_is_not_stated(nlp):
     text = "The ministry extended the review without issuing any licences."
     assert "permit_issued" not in [e.type for e in events(nlp, text)]
-
-
-def test_an_action_naming_no_firm_is_about_the_articles_firm(nlp):
-    text = (
-        "Velmora Tools shipped gallium wafers to Ostland for a decade. Shares of Velmora Tools "
-        "fell 3% on Friday, and Velmora Tools said sales would slow. "
-        "On Tuesday the Borduria trade ministry revoked the export licences covering those wafers."
-    )
-    found = events(nlp, text)
-    assert [(e.type, e.companies) for e in found] == [("permit_denied", ["Velmora Tools"])]
-
-
-def test_no_topic_firm_when_firms_are_mentioned_alike(nlp):
-    text = (
-        "Velmora Tools and Orvex Systems ship gallium wafers. Velmora Tools and Orvex Systems "
-        "said sales would slow. On Tuesday the Borduria trade ministry revoked the export "
-        "licences covering those wafers."
-    )
-    assert [e.companies for e in events(nlp, text)] == [[]]
-
-
-def test_a_firm_the_sentence_names_as_no_party_is_not_added_back(nlp):
-    text = (
-        "Velmora Tools ships gallium wafers. Velmora Tools said sales would slow. Velmora Tools "
-        "designed the wafer for Ostland after the bureau imposed export restrictions on "
-        "gallium on March 4."
-    )
-    for e in events(nlp, text):
-        if e.type == "control_introduced":
-            assert e.companies == [], e

@@ -47,9 +47,6 @@ class Candidate:
     # the trained date attachment's choice (dates/attachment.py), when it differs from `date`:
     # the event's date in the output; the rules' `date` stays for merging and confidence
     attached: tuple[DateMention | None] | None = None
-    # the article's main firm, for an event whose sentences name none (events/facts.py
-    # topic_firm): output only, so merging and confidence read the sentence's own firms
-    topic_firms: list[str] = field(default_factory=list)
 
     @property
     def output_date(self) -> DateMention | None:

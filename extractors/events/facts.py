@@ -31,9 +31,6 @@ from tradeline.records import EventFact, PolicyDateFact
 
 CLAUSE_LINKS = {"advcl", "acl", "xcomp", "relcl"}
 INHERIT_SENTENCES = 3  # "The ministry also ...": the announcement told at most this far before
-TOPIC_MIN = 3  # mentions of the firm an article is about (topic_firm)
-TOPIC_RATIO = 2  # ... and how many times as often as the next firm
-TOPIC_LEAD = 2  # sentences of an article's lead, where the firm it is about is named
 
 
 def find_events(
@@ -132,10 +129,6 @@ class EventFinder:
         if any(not event_adjust.is_headline(c) for c in cands):
             cands = [c for c in cands if c.date is not None or not event_adjust.is_headline(c)]
         events = self._merge(cands)
-        topic = topic_firm(doc, firms)
-        for e in events:
-            if topic and not e.companies and not firms.in_span(e.sent):
-                e.topic_firms = [topic]  # a firm the sentence names but is no party stays out
         self._attach_dates(events, mentions, published)
         return events
 
@@ -900,26 +893,6 @@ def _fold(into: Candidate, other: Candidate) -> None:
         into.authority_stated = True
 
 
-def topic_firm(doc: Doc, firms: ArticleFirms) -> str | None:
-    """The firm an article is about: named in its lead (first TOPIC_LEAD sentences), mentioned
-    at least TOPIC_MIN times and at least TOPIC_RATIO times as often as any other. An action
-    whose sentence names no firm ("the department received 290 licence requests" in a report
-    on licences to supply Huawei) is about it (GUIDELINES §3: the licensee or targeted firm)."""
-    counts = sorted(
-        ((len(f.mentions), -(f.start_char or 0), f.canonical) for f in firms.facts), reverse=True
-    )
-    if not counts or counts[0][0] < TOPIC_MIN:
-        return None
-    if len(counts) > 1 and counts[0][0] < TOPIC_RATIO * counts[1][0]:
-        return None
-    lead_end = 0
-    for k, sent in enumerate(doc.sents):
-        lead_end = sent.end_char
-        if k + 1 >= TOPIC_LEAD:
-            break
-    return counts[0][2] if -counts[0][1] < lead_end else None
-
-
 def to_fact(c: Candidate) -> EventFact:
     date = c.output_date
     sent = c.sent
@@ -934,7 +907,7 @@ def to_fact(c: Candidate) -> EventFact:
         end_char=start + len(stripped),
         authority=c.authority,
         authority_country=c.authority_country,
-        companies=list(c.companies or c.topic_firms),
+        companies=list(c.companies),
         commodity=commodities.join(c.commodities),
         commodity_detail=", ".join(c.commodity_terms) or None,
         event_date=date.value if date else None,
