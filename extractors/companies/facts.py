@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc, Span, Token
 
 from tradeline.extractors.companies.component import COMPANIES, CUES, TICKERS, CompanyTagger
 from tradeline.extractors.companies.features import firm_features, in_heading
@@ -231,9 +231,8 @@ def _add_bracketed_owners(doc: Doc, clusters: list[FirmCluster]) -> None:
             break
 
 
-def _capital_word(tok: object) -> bool:
-    text = tok.text  # type: ignore[attr-defined]
-    return text[:1].isupper() and any(ch.isalpha() for ch in text)
+def _capital_word(tok: Token) -> bool:
+    return tok.text[:1].isupper() and any(ch.isalpha() for ch in tok.text)
 
 
 def _add_short_forms(doc: Doc, clusters: list[FirmCluster], names: CompanyNames) -> None:
