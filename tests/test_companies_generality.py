@@ -171,3 +171,61 @@ def test_name_list_at_the_end_of_the_text(nlp):
     # found by hypothesis: an apposition scan ran past the last token
     assert isinstance(names(nlp, "PT , July"), list)
     assert isinstance(names(nlp, "Orvex Metals and Velmora"), list)
+
+
+@pytest.mark.slow
+def test_names_after_a_colon_that_counts_firms(nlp):
+    text = (
+        "Three European companies also hold licences for operating there: "
+        "Sarvolo, Brenta and Dumont et Ferrand."
+    )
+    got = names(nlp, text)
+    assert {"Sarvolo", "Brenta"} <= set(got), got
+    assert any(g.startswith("Dumont et Ferrand") for g in got), got
+
+
+@pytest.mark.slow
+def test_a_colon_without_counted_firms_opens_no_list(nlp):
+    text = "The ministry said in a statement: Washington will decide on Marlow Bay soon."
+    assert "Washington" not in names(nlp, text)
+
+
+@pytest.mark.slow
+def test_plural_after_the_introducer(nlp):
+    text = (
+        "The rule spares oil companies with operations there, such as the European firms "
+        "Shell, Vantoro and Keldar."
+    )
+    got = names(nlp, text)
+    assert {"Vantoro", "Keldar"} <= set(got), got
+
+
+@pytest.mark.slow
+def test_bracketed_legal_name_glosses_the_name_before_it(nlp):
+    text = (
+        "The licence covered dealings with Orvalen (Compania Minera del Orvalen Sur CA), "
+        "a state-run miner. Banks may wind down transactions with Orvalen until March."
+    )
+    firms = find_companies(nlp(text), nlp.get_pipe("tradeline_companies"))
+    assert [f.canonical for f in firms.facts] == ["Orvalen"]
+    assert firms.facts[0].aliases == ["Compania Minera del Orvalen Sur CA"]
+    assert len(firms.facts[0].mentions) == 3
+
+
+@pytest.mark.slow
+def test_a_region_described_as_a_producer_is_no_firm(nlp):
+    text = (
+        "Prices rose in the most populous nation of Southeast Asia, the world's biggest "
+        "producer of palm oil, before Halvard Agro Ltd cut output."
+    )
+    assert "Southeast Asia" not in names(nlp, text)
+
+
+@pytest.mark.slow
+def test_every_mention_of_a_recognised_name_counts(nlp):
+    text = (
+        "Velmora Tools shipped gallium wafers to Ostland. Shares of Velmora Tools fell 3%, "
+        "and Velmora Tools said sales would slow."
+    )
+    facts = find_companies(nlp(text), nlp.get_pipe("tradeline_companies")).facts
+    assert [(f.canonical, len(f.mentions)) for f in facts] == [("Velmora Tools", 3)]

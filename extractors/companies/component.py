@@ -48,6 +48,8 @@ CUES = "tl_company_cues"  # the same spans as tl_companies, labelled with the ru
 FINITE_TAGS = {"VBD", "VBZ", "VBP", "MD"}
 QUOTES = {"'s", "’s", "'", "’"}
 # MI308, H20, F-35: a model's code, not a firm (when a firm owns it: _owned)
+COLON_LIST_MAX = 30  # tokens read on each side of a colon that may open a list of firms
+LIST_GLUE = {",", "and", "&"}
 PRODUCT_CODE = re.compile(r"[A-Za-z]{1,3}-?\d{1,4}[A-Za-z]{0,2}")
 
 if not Token.has_extension("tl_company"):
@@ -422,6 +424,20 @@ class CompanyTagger(DataComponent):
             return True
         return start > 1 and doc[start - 2].lower_ in self.titles and doc[start - 1].is_title
 
+    def _weak_person(self, doc: Doc, start: int, end: int) -> bool:
+        """A lone untitled one-word PERSON guess ("Repsol"): the small NER's guess, which a list
+        of firms around it outweighs; not the surname of a full name in the article."""
+        tok = doc[start]
+        if end - start != 1 or tok.ent_type_ != "PERSON" or tok.ent_iob_ != "B":
+            return False
+        if end < len(doc) and doc[end].ent_iob_ == "I":
+            return False
+        if start > 0 and doc[start - 1].lower_ in self.titles:
+            return False
+        return not any(
+            e.label_ == "PERSON" and len(e) >= 2 and e[-1].text == tok.text for e in doc.ents
+        )
+
     def _all_authority(self, start: int, end: int, authority: set[int]) -> bool:
         return all(i in authority for i in range(start, end))
 
@@ -436,7 +452,11 @@ class CompanyTagger(DataComponent):
             return None
         if self._all_authority(start, end, authority):
             return None
-        if self._is_personlike(doc, start, end, persons) and not self._firm_cue_before(doc, start):
+        if (
+            self._is_personlike(doc, start, end, persons)
+            and not self._firm_cue_before(doc, start)
+            and not (self._weak_person(doc, start, end) and self._in_company_list(doc, start))
+        ):
             return None
         words = [t.lower_ for t in doc[start:end]]
         if set(words) & self.nonfirm_heads:
@@ -526,13 +546,23 @@ class CompanyTagger(DataComponent):
         return before not in self.descriptor_blockers
 
     def _in_company_list(self, doc: Doc, start: int) -> bool:
-        """'companies, including (magnet maker) X and Y' / 'firms such as X, Y'."""
+        """'companies, including (magnet maker) X and Y' / 'firms such as X, Y' / '..., such as
+        the European firms X, Y'."""
+        k = start - 1  # back over the list to a colon: the parser may start a sentence there
+        while k > 0 and start - k < COLON_LIST_MAX and self._in_list_shape(doc[k]):
+            k -= 1
+        if k > 0 and doc[k].text == ":":
+            return self._colon_list(doc, k)
         sent_start = doc[start].sent.start
         lowers = doc_lowers(doc)
         i = start - 1
+        plural_after = False  # "such as the European firms X": the plural follows the introducer
         while i >= max(sent_start, start - 25):
             tok = doc[i]
-            if tok.tag_ in FINITE_TAGS or tok.text in (".", ";", ":"):
+            plural_after = plural_after or (tok.lower_ in self.plurals and tok.tag_ == "NNS")
+            if tok.text == ":":
+                return self._colon_list(doc, i)
+            if tok.tag_ in FINITE_TAGS or tok.text in (".", ";"):
                 return False
             for intro in self.introducers:
                 k = len(intro)
@@ -540,8 +570,38 @@ class CompanyTagger(DataComponent):
                     j = i - k
                     while j >= sent_start and doc[j].is_punct:
                         j -= 1
-                    return j >= sent_start and doc[j].lower_ in self.plurals
+                    return plural_after or (j >= sent_start and doc[j].lower_ in self.plurals)
             i -= 1
+        return False
+
+    def _in_list_shape(self, tok: Token) -> bool:
+        return self._namey(tok) or tok.lower_ in LIST_GLUE or tok.lower_ in self.joiners
+
+    def _colon_list(self, doc: Doc, colon: int) -> bool:
+        """'Three European companies also hold licences: X, Y and Z': a list of names that
+        closes the sentence after a colon, whose clause counts plural firms."""
+        j = colon + 1
+        while j < len(doc) and j - colon <= COLON_LIST_MAX:
+            tok = doc[j]
+            if (
+                tok.text in (".", ";")
+                or "\n" in tok.text
+                or (j > colon + 1 and _real_sent_start(tok))
+            ):
+                break
+            if not self._in_list_shape(tok):
+                return False
+            j += 1
+        else:
+            if j - colon > COLON_LIST_MAX:
+                return False
+        k = colon - 1
+        while k >= 0 and colon - k <= COLON_LIST_MAX:
+            if doc[k].lower_ in self.plurals and doc[k].tag_ == "NNS":
+                return True
+            if doc[k].text in (".", ";", ":") or _real_sent_start(doc[k]):
+                return False
+            k -= 1
         return False
 
     def _has_ticker(self, doc: Doc, end: int) -> bool:
@@ -642,6 +702,8 @@ class CompanyTagger(DataComponent):
             and not any(t.ent_type_ in ("GPE", "LOC", "NORP", "FAC") for t in doc[start:end])
         ):
             return True
+        if all(t.ent_type_ == "LOC" for t in doc[start:end]):
+            return False  # "Southeast Asia, the world's biggest producer": a region's apposition
         return self._described_after(doc, end)
 
     def _described_after(self, doc: Doc, end: int) -> bool:
@@ -694,12 +756,15 @@ class CompanyTagger(DataComponent):
         while changed:
             changed = False
             for start, end in list(pending):
-                if self._all_authority(start, end, authority) or self._is_personlike(
-                    doc, start, end, persons
+                if self._all_authority(start, end, authority) or (
+                    self._is_personlike(doc, start, end, persons)
+                    and not self._weak_person(doc, start, end)
                 ):
                     continue
-                if doc[start:end].text in places:
-                    continue
+                if doc[start:end].text in places and not (
+                    end - start == 1 and self._in_company_list(doc, start)
+                ):
+                    continue  # a one-word place guess in "firms such as X, Y and Z" is no place
                 if any(_listed_together(doc, (start, end), edge) for edge in firm_edges):
                     span = Span(doc, start, end, label="coordinated")
                     added.append(span)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc, Span, Token
 
 from tradeline.extractors.companies.component import COMPANIES, CUES, TICKERS, CompanyTagger
 from tradeline.extractors.companies.features import firm_features, in_heading
@@ -19,6 +19,8 @@ from tradeline.extractors.companies.filter import CompanyFilter
 from tradeline.extractors.companies.names import CompanyNames
 from tradeline.extractors.orgs.component import AUTHORITIES, NONFIRM
 from tradeline.records import CompanyFact
+
+BRACKET_OWNER_MAX = 3  # words of a name glossed by a bracketed legal name
 
 
 @dataclass
@@ -28,10 +30,14 @@ class FirmCluster:
     names: CompanyNames
     mentions: list[Span] = field(default_factory=list)
     known: str | None = None  # gazetteer canonical, when any mention is in the gazetteer
+    preferred: Span | None = None  # "Minerven (CVG Compania ... CA)": the name the text uses
 
     @property
     def full(self) -> Span:
-        """The first mention among the longest forms: GUIDELINES' "first full surface form"."""
+        """The first mention among the longest forms: GUIDELINES' "first full surface form";
+        the name before a bracketed legal name when the text gives one."""
+        if self.preferred is not None:
+            return self.preferred
         key_tokens = self.names.key_tokens
         longest = max(len(key_tokens(m.text)) for m in self.mentions)
         return next(m for m in self.mentions if len(key_tokens(m.text)) == longest)
@@ -78,6 +84,7 @@ def cluster_firms(doc: Doc, companies: CompanyTagger) -> list[FirmCluster]:
         target.mentions.append(span)
         target.known = target.known or known or None
     clusters = _merge_defined_acronyms(doc, clusters)
+    _add_bracketed_owners(doc, clusters)
     _add_short_forms(doc, clusters, names)
     for cluster in clusters:
         cluster.mentions.sort(key=lambda s: s.start)
@@ -185,8 +192,52 @@ def _merge_defined_acronyms(doc: Doc, clusters: list[FirmCluster]) -> list[FirmC
     return [c for c in clusters if id(c) not in merged]
 
 
+def _add_bracketed_owners(doc: Doc, clusters: list[FirmCluster]) -> None:
+    """'transactions with Minerven (CVG Compania General de Mineria de Venezuela CA)': a firm's
+    legal name in brackets glosses the name just before them, which the article then uses; that
+    name (and its other mentions) joins the cluster and names the firm."""
+    taken = {i for c in clusters for m in c.mentions for i in range(m.start, m.end)}
+    blocked = {
+        i
+        for group in (AUTHORITIES, NONFIRM)
+        for s in doc.spans.get(group, [])
+        for i in range(s.start, s.end)
+    }
+    texts: list[str] | None = None
+    for cluster in clusters:
+        for m in list(cluster.mentions):
+            if m.start < 2 or m.end >= len(doc) or len(m) < 3:
+                continue
+            if doc[m.start - 1].text != "(" or doc[m.end].text != ")":
+                continue
+            end = start = m.start - 1
+            while start > 0 and end - start < BRACKET_OWNER_MAX and _capital_word(doc[start - 1]):
+                start -= 1
+            if start == end or not 0 < start < end or doc[start].is_sent_start:
+                continue
+            idx = set(range(start, end))
+            if idx & (taken | blocked) or end - start >= len(m):
+                continue
+            texts = texts or [t.text for t in doc]
+            owner = doc[start:end]
+            cluster.mentions.append(owner)
+            cluster.preferred = owner
+            taken |= idx
+            for k in _find_words(texts, texts[start:end]):
+                other = set(range(k, k + len(owner)))
+                if not other & (taken | blocked) and _whole_name(doc, k, k + len(owner)):
+                    cluster.mentions.append(doc[k : k + len(owner)])
+                    taken |= other
+            break
+
+
+def _capital_word(tok: Token) -> bool:
+    return tok.text[:1].isupper() and any(ch.isalpha() for ch in tok.text)
+
+
 def _add_short_forms(doc: Doc, clusters: list[FirmCluster], names: CompanyNames) -> None:
-    """Find unrecognised short forms of each firm: a leading part or a distinctive inner run."""
+    """Find unrecognised mentions of each firm: its full name again, a leading part or a
+    distinctive inner run."""
     taken = {i for c in clusters for m in c.mentions for i in range(m.start, m.end)}
     blocked = {
         i
@@ -205,6 +256,12 @@ def _add_short_forms(doc: Doc, clusters: list[FirmCluster], names: CompanyNames)
                 cluster.mentions.append(doc[i : i + 1])  # "(NCEL)" after the full name
                 taken.add(i)
         words = [t.text for t in full]
+        for start in _find_words(texts, words):  # the full name again, where no rule saw it
+            end = start + len(words)
+            idx = set(range(start, end))
+            if not idx & (taken | blocked) and _whole_name(doc, start, end):
+                cluster.mentions.append(doc[start:end])
+                taken |= idx
         for length in range(len(words) - 1, 0, -1):
             for offset in range(0, len(words) - length + 1):
                 part = words[offset : offset + length]
