@@ -434,9 +434,7 @@ class CompanyTagger(DataComponent):
             return False
         if start > 0 and doc[start - 1].lower_ in self.titles:
             return False
-        return not any(
-            e.label_ == "PERSON" and len(e) >= 2 and e[-1].text == tok.text for e in doc.ents
-        )
+        return tok.text not in _full_name_surnames(doc)
 
     def _all_authority(self, start: int, end: int, authority: set[int]) -> bool:
         return all(i in authority for i in range(start, end))
@@ -796,6 +794,18 @@ def _listed_together(doc: Doc, a: tuple[int, int], b: tuple[int, int]) -> bool:
         all(w in (",", "and", "or", "&") for w in between)
         and doc[first[0]].sent == doc[second[0]].sent
     )
+
+
+def _full_name_surnames(doc: Doc) -> list[str]:
+    """Last words of the multi-word PERSON entities, once per doc (`doc.ents` builds every
+    entity span on each read); a list, so the doc still serialises across processes."""
+    key = "tradeline.full_name_surnames"
+    found = doc.user_data.get(key)
+    if found is None:
+        found = doc.user_data[key] = sorted(
+            {e[-1].text for e in doc.ents if e.label_ == "PERSON" and len(e) >= 2}
+        )
+    return found
 
 
 def _real_sent_start(tok: Token) -> bool:
