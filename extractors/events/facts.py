@@ -20,7 +20,7 @@ from tradeline.extractors.commodities.component import COMMODITIES
 from tradeline.extractors.commodities.facts import CommodityLabels
 from tradeline.extractors.companies.facts import ArticleFirms
 from tradeline.extractors.events import adjust as event_adjust
-from tradeline.extractors.events import date_options, dating
+from tradeline.extractors.events import date_options, dating, refusal
 from tradeline.extractors.events.candidates import Candidate, DateMention
 from tradeline.extractors.events.component import TRIGGER_OBJECTS, TRIGGERS
 from tradeline.extractors.events.features import event_features, type_features
@@ -144,6 +144,10 @@ class EventFinder:
         for c in cands:
             if event_adjust.is_requirement(c, cue, named):
                 c.type, c.rule = "control_introduced", "obligation_permit"
+            elif refusal.is_refused_grant(c, cue, self._chain(c.trigger)) and not (
+                self._not_an_action(c, negation=False)
+            ):
+                refusal.retype(c, cue)  # "will not renew the licence", "no new permits approved"
         cands = [c for c in cands if not self._not_an_action(c)]
         authority_tokens = {t.i for s in doc.spans.get("tl_authorities", []) for t in s}
         dated = {t.i for m in mentions for t in m.span}
@@ -220,8 +224,9 @@ class EventFinder:
             out.append(cur)
         return out
 
-    def _not_an_action(self, c: Candidate) -> bool:
-        """Hedged, negated, a state, or a generic reference: not an event."""
+    def _not_an_action(self, c: Candidate, negation: bool = True) -> bool:
+        """Hedged, negated, a state, or a generic reference: not an event (`negation` False:
+        whatever the negation, for a refusal, events/refusal.py)."""
         cue = self.cue
         trig = c.trigger
         sent_text = c.sent.text.lower()
@@ -229,17 +234,15 @@ class EventFinder:
             return True
         if any(g in sent_text for g in cue.characterisation):
             return True
-        if c.rule in ("not_permitted", "obligation_permit"):
+        if c.rule in ("not_permitted", "obligation_permit", *refusal.RULES):
             return False  # "shall not be permitted", "exporters must obtain": the modal is the rule
         own = [ch for ch in trig.children]
         heads = self._chain(trig)
-        if any(ch.dep_ == "neg" or (ch.lower_ in cue.negation and _negates(ch)) for ch in own):
+        if negation and refusal.negated_here(trig, cue):
             return True
         if any(ch.dep_ == "aux" and ch.lower_ in cue.hedge_aux for ch in own):
             return True
-        if c.obj.i != trig.i and any(
-            t.lower_ in ("no", "not") for t in c.obj.subtree if t.i < c.obj.i
-        ):
+        if negation and refusal.negated_object(c):
             return True  # "no export licences will be issued", "not every restriction"
         if any(ch.dep_ == "mark" and ch.lower_ in cue.hedge_marks for ch in own):
             return True
@@ -260,12 +263,7 @@ class EventFinder:
                 ch.dep_ == "amod" and ch.lower_ in cue.hedge_modifiers for ch in h.children
             ):
                 return True  # "the possible step of adding ...", "a proposed plan to ban"
-            if (
-                h.pos_ in ("VERB", "AUX", "ADJ")
-                and any(ch.dep_ == "neg" for ch in h.children)
-                and h.i > trig.sent.start
-                and trig.dep_ in ("xcomp", "ccomp", "csubj", "csubjpass")
-            ):
+            if negation and refusal.negated_governor(trig, h):
                 return True
             if h.dep_ in ("ROOT",):
                 break
@@ -810,13 +808,6 @@ def _hedged_complement(trig: Token, modals: set[str]) -> bool:
         if any(ch.dep_ == "aux" and ch.lower_ in modals for ch in cur.children):
             return True
     return False
-
-
-def _negates(word: Token) -> bool:
-    """A 'without ...' adjunct of the trigger ('rejected without explanation', 'approved ...
-    without naming the companies') does not negate it; an action inside a 'without' clause
-    ('without issuing licences') is caught through its governors instead."""
-    return word.lower_ != "without"
 
 
 # ---------------------------------------------------------------------------- dates

@@ -107,6 +107,14 @@ class AdjustCues(Lexicon):
     unnaming_verbs: tuple[str, ...]
 
 
+class RefusalCues(Lexicon):
+    """Cue words of negated grants (extractors/events/refusal.py, cues.json "refusal")."""
+
+    grant_rules: tuple[str, ...]
+    pending_adverbs: tuple[str, ...]  # "not yet approved": pending, not refused
+    blanket_words: tuple[str, ...]  # "no new licences": licensing halted
+
+
 class EventCues(Lexicon):
     """Cue words that decide whether a trigger states a real action, its date role and its
     modality (cues.json)."""
@@ -138,3 +146,4 @@ class EventCues(Lexicon):
     state_rules: tuple[str, ...]
     non_party_sectors: tuple[str, ...]
     adjust: AdjustCues
+    refusal: RefusalCues
