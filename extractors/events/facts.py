@@ -20,7 +20,7 @@ from tradeline.extractors.commodities.component import COMMODITIES
 from tradeline.extractors.commodities.facts import CommodityLabels
 from tradeline.extractors.companies.facts import ArticleFirms
 from tradeline.extractors.events import adjust as event_adjust
-from tradeline.extractors.events import date_options, dating, refusal
+from tradeline.extractors.events import date_options, dating, framing, refusal
 from tradeline.extractors.events.candidates import Candidate, DateMention
 from tradeline.extractors.events.component import TRIGGER_OBJECTS, TRIGGERS
 from tradeline.extractors.events.features import event_features, type_features
@@ -88,6 +88,7 @@ class EventFinder:
             )
             self._absorb_elaborations(group)
             self._absorb_dated_participles(group)
+            framing.absorb_specific(group, self._families())
         cands = [c for c in cands if not c.absorbed and not event_adjust.is_standing_rule(c, cue)]
         for c in cands:
             opening = c.sent.text.lstrip(" \"“'‘").lower()
@@ -352,6 +353,10 @@ class EventFinder:
             group[k].date, group[k].date_role = m, "effective" if eff == 0 else "direct"
             used.add(id(m))
 
+    def _families(self) -> dict[str, int]:
+        """Each event type's elaboration family (cues.json elaboration_families)."""
+        return {t: k for k, family in enumerate(self.cue.elaboration_families) for t in family}
+
     def _family(self, etype: str) -> int:
         for k, family in enumerate(self.cue.elaboration_families):
             if etype in family:
@@ -379,6 +384,7 @@ class EventFinder:
             )
             if holder is not None:
                 c.absorbed = True
+                framing.take_specific_type(holder, c, self._families())
                 continue
             if c.trigger.tag_ not in ("VBG", "VBN") or c.trigger.dep_ not in CLAUSE_LINKS:
                 continue
@@ -543,6 +549,9 @@ class EventFinder:
             )
             if not restates:
                 kept.append(c)
+                continue
+            for k in kept[-3:]:
+                framing.take_specific_type(k, c, self._families())
         return kept
 
     def _inherit_dates(self, cands: list[Candidate], mentions: list[DateMention]) -> None:

@@ -1,0 +1,50 @@
+"""One action told by a generic and a specific trigger takes the specific type
+(events/framing.py); applications named as nouns and refused shipments (triggers.json).
+Types only; sentences written here."""
+
+from __future__ import annotations
+
+import pytest
+
+from tradeline.extractors.document import extract_doc
+
+pytestmark = pytest.mark.slow
+
+PUBLISHED = "2024-03-15"
+
+
+def types(nlp, text: str) -> list[str]:
+    return [e.type for e in extract_doc(nlp(text), PUBLISHED, nlp).events]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "The agency on March 4 issued a rule that broadens the reach of its export "
+            "control list.",
+            ["control_tightened"],
+        ),
+        (
+            "The new measures, introduced from 1 March 2024, prohibit the export of drones "
+            "to Ruritania.",
+            ["ban_introduced"],
+        ),
+        (
+            "The ministry will now work through the backlog of applications for export "
+            "licences from arms makers.",
+            ["permit_applied"],
+        ),
+        (
+            "On Monday customs officials rejected three gallium shipments bound for Ruritania.",
+            ["permit_denied"],
+        ),
+    ],
+)
+def test_framing_and_wordings(pipeline, text: str, expected: list[str]) -> None:
+    assert types(pipeline, text) == expected
+
+
+def test_generic_introduction_stays(pipeline) -> None:
+    text = "The agency on March 4 issued new export controls on drone engines."
+    assert types(pipeline, text) == ["control_introduced"]
