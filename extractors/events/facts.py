@@ -238,6 +238,8 @@ class EventFinder:
         if c.rule in ("not_permitted", "obligation_permit", *refusal.RULES):
             return False  # "shall not be permitted", "exporters must obtain": the modal is the rule
         own = [ch for ch in trig.children]
+        if _gerund_subject(trig):
+            return True  # "blocking exports forces China to innovate": a generic statement
         heads = self._chain(trig)
         if negation and refusal.negated_here(trig, cue):
             return True
@@ -804,6 +806,15 @@ def _in_anchored_phrase(trig: Token, preps: set[str]) -> bool:
             return False
         cur = cur.head
     return False
+
+
+def _gerund_subject(trig: Token) -> bool:
+    """A gerund with no subject or auxiliary of its own that stands as a clause's subject
+    ("Pausing new permits forms one element of ...", "argues that blocking exports forces
+    ..."): it names a kind of action, it does not report one."""
+    if trig.tag_ != "VBG" or trig.dep_ not in ("csubj", "csubjpass", "ROOT", "ccomp"):
+        return False
+    return not any(ch.dep_ in ("nsubj", "nsubjpass", "aux", "auxpass") for ch in trig.children)
 
 
 def _hedged_complement(trig: Token, modals: set[str]) -> bool:
