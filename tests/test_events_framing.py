@@ -48,3 +48,26 @@ def test_framing_and_wordings(pipeline, text: str, expected: list[str]) -> None:
 def test_generic_introduction_stays(pipeline) -> None:
     text = "The agency on March 4 issued new export controls on drone engines."
     assert types(pipeline, text) == ["control_introduced"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "On Monday the ministry barred local firms from dealing with Vantor Mining without a "
+        "licence.",
+        "In May the two firms were banned from buying parts from their suppliers without the "
+        "government giving its go-ahead.",
+    ],
+)
+def test_ban_without_licence_is_a_requirement(pipeline, text: str) -> None:
+    assert types(pipeline, text) == ["control_introduced"]
+
+
+def test_outright_ban_stays(pipeline) -> None:
+    text = "On Monday the ministry banned exports of gallium to Ruritania."
+    assert types(pipeline, text) == ["ban_introduced"]
+
+
+def test_gerund_subject_is_no_event(pipeline) -> None:
+    text = "The firm argues that blocking exports of chips forces Ruritania to innovate."
+    assert types(pipeline, text) == []

@@ -145,6 +145,8 @@ class EventFinder:
         for c in cands:
             if event_adjust.is_requirement(c, cue, named):
                 c.type, c.rule = "control_introduced", "obligation_permit"
+            elif framing.is_licence_condition(c, cue):
+                c.type, c.rule = "control_introduced", "licence_condition"
             elif refusal.is_refused_grant(c, cue, self._chain(c.trigger)) and not (
                 self._not_an_action(c, negation=False)
             ):

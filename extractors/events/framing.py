@@ -7,11 +7,14 @@
 elaboration or a restatement (events/facts.py); the article's framing is the specific
 trigger's type (GUIDELINES §3: typing follows the article's own framing), so the kept
 trigger takes it.
+
+Also a framing convention: a ban "without a licence" is a licence requirement.
 """
 
 from __future__ import annotations
 
 from tradeline.extractors.events.candidates import Candidate
+from tradeline.extractors.events.lexicon import EventCues
 
 GENERIC = "control_introduced"
 
@@ -54,3 +57,16 @@ def absorb_specific(group: list[Candidate], family: dict[str, int]) -> None:
             if kept.type != GENERIC:
                 other.absorbed = True
                 break
+
+
+def is_licence_condition(c: Candidate, cues: EventCues) -> bool:
+    """A ban "without a licence" ("barred from dealing with it without a licence", "banned
+    from buying parts without the government's go-ahead") makes trade need a licence: the
+    guidelines type it `control_introduced`, not an outright ban."""
+    cue = cues.framing
+    if c.type != "ban_introduced":
+        return False
+    doc = c.trigger.doc
+    marks = [t for t in c.trigger.subtree if t.lower_ in cue.condition_marks and t.i > c.trigger.i]
+    texts = [doc[m.left_edge.i : m.right_edge.i + 1].text.lower() for m in marks]
+    return any(w in text for text in texts for w in cue.licence_words)

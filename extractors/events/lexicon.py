@@ -115,6 +115,13 @@ class RefusalCues(Lexicon):
     blanket_words: tuple[str, ...]  # "no new licences": licensing halted
 
 
+class FramingCues(Lexicon):
+    """Cue words of the framing conventions (extractors/events/framing.py, cues.json)."""
+
+    condition_marks: tuple[str, ...]  # "without", "unless": the ban's exception
+    licence_words: tuple[str, ...]  # what the exception needs: a licence, approval
+
+
 class EventCues(Lexicon):
     """Cue words that decide whether a trigger states a real action, its date role and its
     modality (cues.json)."""
@@ -147,3 +154,4 @@ class EventCues(Lexicon):
     non_party_sectors: tuple[str, ...]
     adjust: AdjustCues
     refusal: RefusalCues
+    framing: FramingCues
