@@ -71,3 +71,17 @@ def test_outright_ban_stays(pipeline) -> None:
 def test_gerund_subject_is_no_event(pipeline) -> None:
     text = "The firm argues that blocking exports of chips forces Ruritania to innovate."
     assert types(pipeline, text) == []
+
+
+def test_stop_answering_an_application_is_a_refusal(pipeline) -> None:
+    text = (
+        "On Thursday the government said it had stopped the export following a request by "
+        "Vantor Pharma for permission to ship 40,000 doses to Ruritania."
+    )
+    assert "permit_denied" in types(pipeline, text)
+    assert "ban_introduced" not in types(pipeline, text)
+
+
+def test_named_firm_newly_obliged(pipeline) -> None:
+    text = "Nvidia must now apply for export licences for sales of its two newest AI processors."
+    assert types(pipeline, text) == ["control_introduced"]

@@ -142,6 +142,9 @@ class EventFinder:
         cue = self.cue
         named = set(firms.by_token)
         cands = _candidates(doc)
+        answered = [c for c in cands if event_adjust.answers_application(c, cands)]
+        for c in answered:
+            c.type, c.rule = "permit_denied", "refused_application"
         for c in cands:
             if event_adjust.is_requirement(c, cue, named):
                 c.type, c.rule = "control_introduced", "obligation_permit"

@@ -105,6 +105,7 @@ class AdjustCues(Lexicon):
     customer_verbs: tuple[str, ...]
     firm_anaphors: tuple[str, ...]
     unnaming_verbs: tuple[str, ...]
+    change_adverbs: tuple[str, ...]  # "must now apply": an obligation that is new
 
 
 class RefusalCues(Lexicon):
