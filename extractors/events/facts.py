@@ -141,6 +141,7 @@ class EventFinder:
         mentions = _locate_dates(doc, dates)
         cue = self.cue
         named = set(firms.by_token)
+        dated = {t.i for m in mentions for t in m.span}
         cands = _candidates(doc)
         answered = [c for c in cands if event_adjust.answers_application(c, cands)]
         for c in answered:
@@ -150,13 +151,12 @@ class EventFinder:
                 c.type, c.rule = "control_introduced", "obligation_permit"
             elif framing.is_licence_condition(c, cue):
                 c.type, c.rule = "control_introduced", "licence_condition"
-            elif refusal.is_refused_grant(c, cue, self._chain(c.trigger)) and not (
+            elif refusal.is_refused_grant(c, cue, self._chain(c.trigger), dated) and not (
                 self._not_an_action(c, negation=False)
             ):
                 refusal.retype(c, cue)  # "will not renew the licence", "no new permits approved"
         cands = [c for c in cands if not self._not_an_action(c)]
         authority_tokens = {t.i for s in doc.spans.get("tl_authorities", []) for t in s}
-        dated = {t.i for m in mentions for t in m.span}
         cands = [
             c for c in cands if not event_adjust.is_description(c, cue, authority_tokens, dated)
         ]

@@ -54,14 +54,21 @@ def negated_governor(trig: Token, head: Token) -> bool:
     )
 
 
-def is_refused_grant(c: Candidate, cues: EventCues, chain: Sequence[Token]) -> bool:
-    """A licence grant or renewal that the sentence negates, and not as a pending state."""
+def is_refused_grant(
+    c: Candidate, cues: EventCues, chain: Sequence[Token], dated: set[int]
+) -> bool:
+    """A licence grant or renewal that the sentence negates, and not as a pending state; a
+    perfect ("no licences have been issued") tells a state, which is an action only with
+    its own start date ("since January 8", GUIDELINES §3)."""
     cue = cues.refusal
     trig = c.trigger
     if c.rule not in cue.grant_rules or c.obj.i == trig.i:
         return False
     if any(t.lower_ in cue.pending_adverbs for t in (*trig.children, *chain[:1])):
         return False  # "has not yet approved the licence": still pending
+    perfect = any(ch.dep_ == "aux" and ch.lemma_ == "have" for ch in trig.children)
+    if perfect and not any(t.i in dated for t in trig.subtree):
+        return False  # "has not issued any licences since the rules took effect"
     # "no new permits have been approved": the negated subject of a passive; "had been granted
     # no licence" tells a state, not a decision
     passive = c.obj.dep_ == "nsubjpass" and c.obj.head.i == trig.i
