@@ -36,6 +36,7 @@ OURS = [
     "tradeline_validity",
     "tradeline_relevance",
     "tradeline_event_confidence",
+    "tradeline_company_filter",
 ]
 
 
