@@ -85,3 +85,16 @@ def test_stop_answering_an_application_is_a_refusal(pipeline) -> None:
 def test_named_firm_newly_obliged(pipeline) -> None:
     text = "Nvidia must now apply for export licences for sales of its two newest AI processors."
     assert types(pipeline, text) == ["control_introduced"]
+
+
+def test_relative_clause_dated_from_outside_is_background(pipeline) -> None:
+    text = (
+        "Borduria will next week lift the ban it placed on exports of cooking oil, the "
+        "president said on Thursday."
+    )
+    assert types(pipeline, text) == ["ban_lifted"]
+
+
+def test_relative_clause_with_its_own_date_stays(pipeline) -> None:
+    text = "Borduria will next week lift the ban it placed on cooking oil exports in April."
+    assert sorted(types(pipeline, text)) == ["ban_introduced", "ban_lifted"]

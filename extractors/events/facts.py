@@ -375,9 +375,13 @@ class EventFinder:
         another trigger of the same family elaborates that action and is not a second event,
         unless it carries its own date."""
         for c in group:
-            if c.date is not None:
-                continue
-            # "extended the suspension of its ban": the suspension is what is acted on.
+            if c.date is not None and (
+                c.trigger.dep_ != "relcl" or _within(c.date.span.root, c.trigger)
+            ):
+                continue  # "the ban it placed in April": a dated background action of its own
+            # "extended the suspension of its ban": the suspension is what is acted on; "lift
+            # the ban it placed, the president said Thursday": a date from outside its clause
+            # does not make the ban's introduction a second action.
             holder = next(
                 (
                     m
@@ -392,6 +396,8 @@ class EventFinder:
             if holder is not None:
                 c.absorbed = True
                 framing.take_specific_type(holder, c, self._families())
+                continue
+            if c.date is not None:
                 continue
             if c.trigger.tag_ not in ("VBG", "VBN") or c.trigger.dep_ not in CLAUSE_LINKS:
                 continue
@@ -811,6 +817,11 @@ def _in_anchored_phrase(trig: Token, preps: set[str]) -> bool:
             return False
         cur = cur.head
     return False
+
+
+def _within(tok: Token, head: Token) -> bool:
+    """The token lies in the head's phrase (its subtree's span)."""
+    return head.left_edge.i <= tok.i <= head.right_edge.i
 
 
 def _gerund_subject(trig: Token) -> bool:
