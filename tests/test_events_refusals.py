@@ -56,3 +56,8 @@ def test_refusals(pipeline, text: str, expected: list[str]) -> None:
 )
 def test_no_refusal(pipeline, text: str) -> None:
     assert not [t for t in types(pipeline, text) if t in ("permit_denied", "ban_introduced")]
+
+
+def test_denial_noun(pipeline) -> None:
+    text = "On Monday the ministry confirmed the denial of export licences to Vantor Mining."
+    assert types(pipeline, text) == ["permit_denied"]
