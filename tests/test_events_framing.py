@@ -98,3 +98,11 @@ def test_relative_clause_dated_from_outside_is_background(pipeline) -> None:
 def test_relative_clause_with_its_own_date_stays(pipeline) -> None:
     text = "Borduria will next week lift the ban it placed on cooking oil exports in April."
     assert sorted(types(pipeline, text)) == ["ban_introduced", "ban_lifted"]
+
+
+def test_adverbial_between_commas(pipeline) -> None:
+    text = (
+        "Talks stalled after Borduria imposed, in April, requirements for export permits on "
+        "seven rare earth elements."
+    )
+    assert types(pipeline, text) == ["control_introduced"]
