@@ -106,3 +106,11 @@ def test_adverbial_between_commas(pipeline) -> None:
         "seven rare earth elements."
     )
     assert types(pipeline, text) == ["control_introduced"]
+
+
+def test_relative_clause_on_a_dated_object_stays(pipeline) -> None:
+    text = (
+        "Borduria agreed to postpone measures from September 29 that would have expanded "
+        "restrictions on listed firms."
+    )
+    assert "control_tightened" in types(pipeline, text)

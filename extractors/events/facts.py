@@ -381,7 +381,8 @@ class EventFinder:
                 continue  # "the ban it placed in April": a dated background action of its own
             # "extended the suspension of its ban": the suspension is what is acted on; "lift
             # the ban it placed, the president said Thursday": a date from outside its clause
-            # does not make the ban's introduction a second action.
+            # and the object's phrase does not make the ban's introduction a second action
+            # ("postpone measures from September 29 that would have expanded curbs" does).
             holder = next(
                 (
                     m
@@ -390,6 +391,7 @@ class EventFinder:
                     and not m.absorbed
                     and m.obj.i != m.trigger.i
                     and c.trigger.i in {t.i for t in m.obj.subtree}
+                    and (c.date is None or not _within(c.date.span.root, m.obj))
                 ),
                 None,
             )
