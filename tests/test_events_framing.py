@@ -114,3 +114,11 @@ def test_relative_clause_on_a_dated_object_stays(pipeline) -> None:
         "restrictions on listed firms."
     )
     assert "control_tightened" in types(pipeline, text)
+
+
+def test_application_noun_under_its_verb_is_one_event(pipeline) -> None:
+    text = (
+        "Vantor Mining said on Thursday it had filed an application for a permit covering "
+        "its 2027 shipments of nickel ore."
+    )
+    assert types(pipeline, text) == ["permit_applied"]

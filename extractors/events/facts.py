@@ -375,6 +375,15 @@ class EventFinder:
         another trigger of the same family elaborates that action and is not a second event,
         unless it carries its own date."""
         for c in group:
+            twin = next(
+                (m for m in group if m is not c and m.obj.i == c.trigger.i and m.type == c.type),
+                None,
+            )
+            if twin is not None and not twin.absorbed:
+                c.absorbed = True  # "filed an application for a permit": one application
+                if twin.date is None:
+                    twin.date, twin.date_role = c.date, c.date_role
+                continue
             if c.date is not None and (
                 c.trigger.dep_ != "relcl" or _within(c.date.span.root, c.trigger)
             ):
