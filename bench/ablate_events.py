@@ -32,7 +32,7 @@ def typing_assets(root: Path) -> Path:
     (assets / "data").symlink_to(MODELS / "data", target_is_directory=True)
     shutil.copytree(MODELS / "trained", assets / "trained")
     toml = (MODELS / "pipeline.toml").read_text(encoding="utf-8")
-    before = '"tradeline_event_confidence"]'
+    before = '"tradeline_event_confidence"'
     if before not in toml:
         raise SystemExit("models/pipeline.toml: [pipeline] trained list not as expected")
     (assets / "pipeline.toml").write_text(

@@ -1,7 +1,8 @@
 """Corrections over event candidates that need the whole sentence or its neighbours.
 
 * A single consignment stopped ("Italy blocked a shipment of vaccine doses") is an export
-  authorisation refused (permit_denied), not an export ban.
+  authorisation refused (permit_denied), not an export ban; so is a stop that answers an
+  application ("stopped the export following a request for permission to ship").
 * "Exporters must obtain a permit" states a licence requirement (control_introduced), not a
   grant: obtaining under an obligation modal, by a generic (unnamed) subject.
 * "From July 4, suppliers will need a licence" after "the ministry widened controls" gives the
@@ -42,6 +43,21 @@ def is_single_consignment(c: Candidate, cues: EventCues) -> bool:
     )
 
 
+def answers_application(c: Candidate, cands: list[Candidate]) -> bool:
+    """'stopped the export following a request by X for permission to ship doses': a stop
+    that answers an application told in its own clause refuses that application."""
+    if c.type not in ("ban_introduced", "control_introduced"):
+        return False
+    trig = c.trigger
+    return any(
+        o.type == "permit_applied"
+        and o.trigger.i != trig.i
+        and trig.left_edge.i <= o.trigger.i <= trig.right_edge.i
+        and trig in o.trigger.ancestors
+        for o in cands
+    )
+
+
 def _subject(tok: Token) -> Token | None:
     for t in [tok, *list(tok.ancestors)[:2]]:
         subj = next((ch for ch in t.children if ch.dep_ in ("nsubj", "nsubjpass")), None)
@@ -60,7 +76,8 @@ def _obligation(tok: Token, cue: AdjustCues) -> bool:
 
 
 def is_requirement(c: Candidate, cues: EventCues, named: set[int]) -> bool:
-    """'exporters must obtain a permit', 'firms will have to seek licences'."""
+    """'exporters must obtain a permit', 'firms will have to seek licences', 'Nvidia must now
+    apply for licences'."""
     cue = _cue(cues)
     if c.rule not in cue.obligation_rules or not _obligation(c.trigger, cue):
         return False
@@ -69,8 +86,11 @@ def is_requirement(c: Candidate, cues: EventCues, named: set[int]) -> bool:
     if any(ch.dep_ == "prep" and ch.lower_ == "under" for ch in c.trigger.children):
         return False  # "Under rules announced in May, exporters must ...": the regime, retold
     subj = _subject(c.trigger)
-    if subj is None or subj.i in named:
+    if subj is None:
         return False
+    if subj.i in named:
+        # "Nvidia must now apply for licences": a requirement newly imposed on a named firm
+        return any(ch.lower_ in cue.change_adverbs for ch in c.trigger.children)
     lemma = subj.lemma_.lower()
     # "The measure obliges companies to secure licences": what the measure requires.
     return lemma in cue.generic_subjects or lemma in cues.anaphoric_subjects or subj.tag_ == "NNS"

@@ -44,6 +44,14 @@ TRIGGERS = "tl_triggers"
 TRIGGER_OBJECTS = "tl_trigger_objects"
 
 
+# The words of a short adverbial between commas: no verb, relative word or punctuation.
+PARENTHETICAL: dict[str, Any] = {
+    "TAG": {"NOT_IN": ["VB", "VBD", "VBZ", "VBP", "VBG", "MD", "WDT", "WP", "WRB", "CC"]},
+    "IS_PUNCT": False,
+    "OP": "{1,5}",
+}
+
+
 def _object_forms(words: list[str]) -> list[str]:
     """An object's lemmas, and their capitalised forms: in a name ("General License 41", "the
     AI Diffusion Rule") the small model tags the word PROPN and keeps it as its own lemma."""
@@ -175,6 +183,8 @@ class EventTagger(DataComponent):
             rid,
             [
                 [trig, _gap(6, spec), obj_tok],
+                # "imposed, in April, requirements for permits": an adverbial set off by commas
+                [trig, {"LOWER": ","}, PARENTHETICAL, {"LOWER": ","}, _gap(3, spec), obj_tok],
                 [
                     obj_tok,
                     {"POS": {"IN": ["AUX", "ADV", "PART"]}, "OP": "{0,4}"},

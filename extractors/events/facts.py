@@ -20,7 +20,7 @@ from tradeline.extractors.commodities.component import COMMODITIES
 from tradeline.extractors.commodities.facts import CommodityLabels
 from tradeline.extractors.companies.facts import ArticleFirms
 from tradeline.extractors.events import adjust as event_adjust
-from tradeline.extractors.events import date_options, dating, fallback
+from tradeline.extractors.events import date_options, dating, fallback, framing, refusal
 from tradeline.extractors.events.candidates import Candidate, DateMention
 from tradeline.extractors.events.component import TRIGGER_OBJECTS, TRIGGERS
 from tradeline.extractors.events.features import event_features, type_features
@@ -88,6 +88,7 @@ class EventFinder:
             )
             self._absorb_elaborations(group)
             self._absorb_dated_participles(group)
+            framing.absorb_specific(group, self._families())
             dating.share_clause_dates(group, self._blocks)
         cands = [c for c in cands if not c.absorbed and not event_adjust.is_standing_rule(c, cue)]
         for c in cands:
@@ -142,13 +143,22 @@ class EventFinder:
         mentions = _locate_dates(doc, dates)
         cue = self.cue
         named = set(firms.by_token)
+        dated = {t.i for m in mentions for t in m.span}
         cands = _candidates(doc)
+        answered = [c for c in cands if event_adjust.answers_application(c, cands)]
+        for c in answered:
+            c.type, c.rule = "permit_denied", "refused_application"
         for c in cands:
             if event_adjust.is_requirement(c, cue, named):
                 c.type, c.rule = "control_introduced", "obligation_permit"
+            elif framing.is_licence_condition(c, cue):
+                c.type, c.rule = "control_introduced", "licence_condition"
+            elif refusal.is_refused_grant(c, cue, self._chain(c.trigger), dated) and not (
+                self._not_an_action(c, negation=False)
+            ):
+                refusal.retype(c, cue)  # "will not renew the licence", "no new permits approved"
         cands = [c for c in cands if not self._not_an_action(c)]
         authority_tokens = {t.i for s in doc.spans.get("tl_authorities", []) for t in s}
-        dated = {t.i for m in mentions for t in m.span}
         cands = [
             c for c in cands if not event_adjust.is_description(c, cue, authority_tokens, dated)
         ]
@@ -222,8 +232,9 @@ class EventFinder:
             out.append(cur)
         return out
 
-    def _not_an_action(self, c: Candidate) -> bool:
-        """Hedged, negated, a state, or a generic reference: not an event."""
+    def _not_an_action(self, c: Candidate, negation: bool = True) -> bool:
+        """Hedged, negated, a state, or a generic reference: not an event (`negation` False:
+        whatever the negation, for a refusal, events/refusal.py)."""
         cue = self.cue
         trig = c.trigger
         sent_text = c.sent.text.lower()
@@ -231,17 +242,17 @@ class EventFinder:
             return True
         if any(g in sent_text for g in cue.characterisation):
             return True
-        if c.rule in ("not_permitted", "obligation_permit"):
+        if c.rule in ("not_permitted", "obligation_permit", *refusal.RULES):
             return False  # "shall not be permitted", "exporters must obtain": the modal is the rule
         own = [ch for ch in trig.children]
+        if _gerund_subject(trig):
+            return True  # "blocking exports forces China to innovate": a generic statement
         heads = self._chain(trig)
-        if any(ch.dep_ == "neg" or (ch.lower_ in cue.negation and _negates(ch)) for ch in own):
+        if negation and refusal.negated_here(trig, cue):
             return True
         if any(ch.dep_ == "aux" and ch.lower_ in cue.hedge_aux for ch in own):
             return True
-        if c.obj.i != trig.i and any(
-            t.lower_ in ("no", "not") for t in c.obj.subtree if t.i < c.obj.i
-        ):
+        if negation and refusal.negated_object(c):
             return True  # "no export licences will be issued", "not every restriction"
         if any(ch.dep_ == "mark" and ch.lower_ in cue.hedge_marks for ch in own):
             return True
@@ -262,12 +273,7 @@ class EventFinder:
                 ch.dep_ == "amod" and ch.lower_ in cue.hedge_modifiers for ch in h.children
             ):
                 return True  # "the possible step of adding ...", "a proposed plan to ban"
-            if (
-                h.pos_ in ("VERB", "AUX", "ADJ")
-                and any(ch.dep_ == "neg" for ch in h.children)
-                and h.i > trig.sent.start
-                and trig.dep_ in ("xcomp", "ccomp", "csubj", "csubjpass")
-            ):
+            if negation and refusal.negated_governor(trig, h):
                 return True
             if h.dep_ in ("ROOT",):
                 break
@@ -361,6 +367,10 @@ class EventFinder:
             group[k].date, group[k].date_role = m, "effective" if eff == 0 else "direct"
             used.add(id(m))
 
+    def _families(self) -> dict[str, int]:
+        """Each event type's elaboration family (cues.json elaboration_families)."""
+        return {t: k for k, family in enumerate(self.cue.elaboration_families) for t in family}
+
     def _family(self, etype: str) -> int:
         for k, family in enumerate(self.cue.elaboration_families):
             if etype in family:
@@ -372,9 +382,23 @@ class EventFinder:
         another trigger of the same family elaborates that action and is not a second event,
         unless it carries its own date."""
         for c in group:
-            if c.date is not None:
+            twin = next(
+                (m for m in group if m is not c and m.obj.i == c.trigger.i and m.type == c.type),
+                None,
+            )
+            if twin is not None and not twin.absorbed:
+                c.absorbed = True  # "filed an application for a permit": one application
+                if twin.date is None:
+                    twin.date, twin.date_role = c.date, c.date_role
                 continue
-            # "extended the suspension of its ban": the suspension is what is acted on.
+            if c.date is not None and (
+                c.trigger.dep_ != "relcl" or _within(c.date.span.root, c.trigger)
+            ):
+                continue  # "the ban it placed in April": a dated background action of its own
+            # "extended the suspension of its ban": the suspension is what is acted on; "lift
+            # the ban it placed, the president said Thursday": a date from outside its clause
+            # and the object's phrase does not make the ban's introduction a second action
+            # ("postpone measures from September 29 that would have expanded curbs" does).
             holder = next(
                 (
                     m
@@ -383,11 +407,15 @@ class EventFinder:
                     and not m.absorbed
                     and m.obj.i != m.trigger.i
                     and c.trigger.i in {t.i for t in m.obj.subtree}
+                    and (c.date is None or not _within(c.date.span.root, m.obj))
                 ),
                 None,
             )
             if holder is not None:
                 c.absorbed = True
+                framing.take_specific_type(holder, c, self._families())
+                continue
+            if c.date is not None:
                 continue
             if c.trigger.tag_ not in ("VBG", "VBN") or c.trigger.dep_ not in CLAUSE_LINKS:
                 continue
@@ -552,6 +580,9 @@ class EventFinder:
             )
             if not restates:
                 kept.append(c)
+                continue
+            for k in kept[-3:]:
+                framing.take_specific_type(k, c, self._families())
         return kept
 
     def _inherit_dates(self, cands: list[Candidate], mentions: list[DateMention]) -> None:
@@ -806,6 +837,20 @@ def _in_anchored_phrase(trig: Token, preps: set[str]) -> bool:
     return False
 
 
+def _within(tok: Token, head: Token) -> bool:
+    """The token lies in the head's phrase (its subtree's span)."""
+    return head.left_edge.i <= tok.i <= head.right_edge.i
+
+
+def _gerund_subject(trig: Token) -> bool:
+    """A gerund with no subject or auxiliary of its own that stands as a clause's subject
+    ("Pausing new permits forms one element of ...", "argues that blocking exports forces
+    ..."): it names a kind of action, it does not report one."""
+    if trig.tag_ != "VBG" or trig.dep_ not in ("csubj", "csubjpass", "ROOT", "ccomp"):
+        return False
+    return not any(ch.dep_ in ("nsubj", "nsubjpass", "aux", "auxpass") for ch in trig.children)
+
+
 def _hedged_complement(trig: Token, modals: set[str]) -> bool:
     """'a harvest that could let New Delhi permit exports': the trigger completes a verb that
     a hedging modal governs."""
@@ -817,13 +862,6 @@ def _hedged_complement(trig: Token, modals: set[str]) -> bool:
         if any(ch.dep_ == "aux" and ch.lower_ in modals for ch in cur.children):
             return True
     return False
-
-
-def _negates(word: Token) -> bool:
-    """A 'without ...' adjunct of the trigger ('rejected without explanation', 'approved ...
-    without naming the companies') does not negate it; an action inside a 'without' clause
-    ('without issuing licences') is caught through its governors instead."""
-    return word.lower_ != "without"
 
 
 # ---------------------------------------------------------------------------- dates

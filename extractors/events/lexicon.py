@@ -105,6 +105,22 @@ class AdjustCues(Lexicon):
     customer_verbs: tuple[str, ...]
     firm_anaphors: tuple[str, ...]
     unnaming_verbs: tuple[str, ...]
+    change_adverbs: tuple[str, ...]  # "must now apply": an obligation that is new
+
+
+class RefusalCues(Lexicon):
+    """Cue words of negated grants (extractors/events/refusal.py, cues.json "refusal")."""
+
+    grant_rules: tuple[str, ...]
+    pending_adverbs: tuple[str, ...]  # "not yet approved": pending, not refused
+    blanket_words: tuple[str, ...]  # "no new licences": licensing halted
+
+
+class FramingCues(Lexicon):
+    """Cue words of the framing conventions (extractors/events/framing.py, cues.json)."""
+
+    condition_marks: tuple[str, ...]  # "without", "unless": the ban's exception
+    licence_words: tuple[str, ...]  # what the exception needs: a licence, approval
 
 
 class EventCues(Lexicon):
@@ -138,3 +154,5 @@ class EventCues(Lexicon):
     state_rules: tuple[str, ...]
     non_party_sectors: tuple[str, ...]
     adjust: AdjustCues
+    refusal: RefusalCues
+    framing: FramingCues
