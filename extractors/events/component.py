@@ -20,6 +20,8 @@ from __future__ import annotations
 import itertools
 from typing import Any, ClassVar
 
+import numpy
+from spacy.attrs import LEMMA
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
@@ -340,9 +342,14 @@ class EventTagger(DataComponent):
         self, doc: Doc, found: dict[tuple[int, str], tuple[Token, Token, str]]
     ) -> None:
         """A ban or control noun carrying its own date ("an April ban") is an introduction."""
-        for tok in doc:
-            etype = self.state_nouns.get(tok.lemma_)
-            if etype is None or tok.pos_ != "NOUN":
+        # Only tokens whose lemma is a state noun: found on the lemma ids, without building a
+        # Token object for every word of the doc.
+        wanted = [doc.vocab.strings.add(lemma) for lemma in self.state_nouns]
+        lemmas = doc.to_array([LEMMA]).reshape(-1)
+        for i in numpy.flatnonzero(numpy.isin(lemmas, wanted)).tolist():
+            tok = doc[i]
+            etype = self.state_nouns[tok.lemma_]
+            if tok.pos_ != "NOUN":
                 continue
             dated = False
             for child in tok.children:

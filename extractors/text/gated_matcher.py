@@ -65,6 +65,8 @@ class GatedMatcher:
         self._required: list[list[tuple[int, frozenset[int]]]] = []
         self._attrs: list[str] = []
         self._matchers: OrderedDict[tuple[int, ...], Matcher] = OrderedDict()
+        self._by_word: dict[tuple[int, int], list[int]] = {}  # (attr column, word id) -> patterns
+        self._unconstrained: set[int] = set()  # patterns that name no required word
 
     def __len__(self) -> int:
         return len(self._patterns)
@@ -79,6 +81,12 @@ class GatedMatcher:
                 ids = frozenset(self.vocab.strings.add(word) for word in words)
                 required.append((self._attrs.index(attr), ids))
             self._required.append(required)
+            index = len(self._required) - 1
+            if not required:
+                self._unconstrained.add(index)
+            for col, ids in required[:1]:  # one required group must be present: its words
+                for word in ids:
+                    self._by_word.setdefault((col, word), []).append(index)
         self._matchers.clear()
 
     def word_ids(self, doclike: Doc | Span) -> numpy.ndarray:
@@ -93,10 +101,17 @@ class GatedMatcher:
     ) -> list[tuple[int, int, int]]:
         ids = self.word_ids(doclike) if word_ids is None else word_ids
         present = [set(ids[:, col].tolist()) for col in range(len(self._attrs))]
+        # Only patterns with at least one required word present can match: look those up
+        # through the word index instead of testing every pattern.
+        candidates = sorted(
+            {index for col, words in enumerate(present) for w in words
+             for index in self._by_word.get((col, w), ())}
+            | self._unconstrained
+        )
         possible = tuple(
             index
-            for index, required in enumerate(self._required)
-            if all(not wanted.isdisjoint(present[col]) for col, wanted in required)
+            for index in candidates
+            if all(not wanted.isdisjoint(present[col]) for col, wanted in self._required[index])
         )
         if not possible:
             return []
