@@ -10,10 +10,7 @@ judges the third, so trade-train is scored out of sample. The blind split is nev
 from __future__ import annotations
 
 import argparse
-import json
 import random
-import shutil
-import subprocess
 import sys
 import tempfile
 from pathlib import Path
@@ -21,48 +18,11 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "bench"))
 
-from eval_dev import SCORER, articles_and_gold  # noqa: E402
+from ablation import assets_without, score  # noqa: E402
 
 SETS = ("trade-train", "trade-dev", "blind2", "ours", "dev")
 FIELDS = ("companies", "event_companies")
 FILTER = "tradeline_company_filter"
-
-
-def rules_only_assets(tmp: Path) -> Path:
-    """A copy of models/ whose pipeline runs without the company filter."""
-    root = tmp / "models"
-    shutil.copytree(REPO / "models", root, ignore=shutil.ignore_patterns("__pycache__"))
-    toml = root / "pipeline.toml"
-    text = toml.read_text(encoding="utf-8").replace(f', "{FILTER}"', "")
-    toml.write_text(text, encoding="utf-8")
-    return root
-
-
-def score(name: str, assets: Path | None, tmp: Path) -> dict[str, dict[str, float]] | None:
-    from tradeline.config import load_settings
-    from tradeline.extractors.batch import run_extract
-
-    found = articles_and_gold(name)
-    if isinstance(found, str) or not SCORER.is_file():
-        return None
-    paths, gold_dir = found
-    inp, out, gold = tmp / f"{name}.in.jsonl", tmp / f"{name}.out.jsonl", tmp / f"{name}.gold"
-    gold.mkdir(exist_ok=True)
-    with inp.open("w", encoding="utf-8") as handle:
-        for path in paths:
-            row = json.loads(path.read_text(encoding="utf-8"))
-            keep = {k: row.get(k) for k in ("id", "text", "published", "title", "url")}
-            handle.write(json.dumps(keep, ensure_ascii=False) + "\n")
-            shutil.copy(gold_dir / path.name, gold / path.name)
-    update = {"assets_dir": str(assets) if assets else None}
-    run_extract(inp, out, load_settings().model.model_copy(update=update))
-    result = subprocess.run(
-        [sys.executable, str(SCORER), str(gold), str(out), "--json"],
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    return json.loads(result.stdout)
 
 
 def cross_validate(folds: int = 3) -> str:
@@ -123,11 +83,9 @@ def main() -> int:
     print(f"{'set':<12}{'field':<17}{'rules F1':>9}{'+filter F1':>11}   (P / R)")
     with tempfile.TemporaryDirectory() as tmp_name:
         tmp = Path(tmp_name)
-        plain = rules_only_assets(tmp)
+        plain = assets_without(FILTER, tmp)
         for name in args.sets:
-            (tmp / "r").mkdir(exist_ok=True)
-            (tmp / "f").mkdir(exist_ok=True)
-            rules, full = score(name, plain, tmp / "r"), score(name, None, tmp / "f")
+            rules, full = score(name, plain, tmp / "r" / name), score(name, None, tmp / "f" / name)
             if rules is None or full is None:
                 print(f"{name:<12}skipped")
                 continue

@@ -10,7 +10,6 @@ events and every event (`--all-events`). Nothing under models/ changes. Needs ..
 from __future__ import annotations
 
 import argparse
-import json
 import shutil
 import subprocess
 import sys
@@ -43,7 +42,7 @@ def typing_assets(root: Path) -> Path:
 
 def score(name: str, assets: Path | None, all_events: bool, work: Path) -> dict[str, float]:
     """F1 of events typed and typed+dated on one trade split."""
-    from eval_dev import SCORER, articles_and_gold
+    from eval_dev import SCORER, articles_and_gold, stage_set
 
     from tradeline.config import load_settings
     from tradeline.extractors.batch import run_extract
@@ -52,14 +51,8 @@ def score(name: str, assets: Path | None, all_events: bool, work: Path) -> dict[
     if isinstance(found, str):
         raise SystemExit(found)
     paths, gold_dir = found
-    inp, out, gold = work / f"{name}.jsonl", work / f"{name}.out.jsonl", work / f"gold-{name}"
-    gold.mkdir(exist_ok=True)
-    with inp.open("w", encoding="utf-8") as handle:
-        for path in paths:
-            row = json.loads(path.read_text(encoding="utf-8"))
-            keep = {k: row.get(k) for k in ("id", "text", "published", "title", "url")}
-            handle.write(json.dumps(keep, ensure_ascii=False) + "\n")
-            shutil.copy(gold_dir / path.name, gold / path.name)
+    inp, gold = stage_set(paths, gold_dir, work / name)
+    out = work / name / "results.jsonl"
     settings = load_settings().model.model_copy(update={"assets_dir": assets})
     run_extract(inp, out, settings, all_events=all_events)
     table = subprocess.run(

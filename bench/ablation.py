@@ -25,7 +25,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "bench"))
 
-from eval_dev import SCORER, articles_and_gold  # noqa: E402
+from eval_dev import SCORER, articles_and_gold, stage_set, write_input  # noqa: E402
 
 MODELS = REPO / "models"
 NEARMISS = REPO / "eval" / "nearmiss" / "articles"
@@ -53,21 +53,12 @@ def assets_without(component: str, root: Path) -> Path:
     return assets
 
 
-def _write_input(paths: list[Path], target: Path) -> None:
-    with target.open("w", encoding="utf-8") as handle:
-        for path in paths:
-            row = json.loads(path.read_text(encoding="utf-8"))
-            keep = {k: row.get(k) for k in ("id", "text", "published", "title", "url")}
-            handle.write(json.dumps(keep, ensure_ascii=False) + "\n")
-
-
-def _extract(paths: list[Path], assets: Path | None, work: Path) -> Path:
+def _extract(inp: Path, assets: Path | None) -> Path:
+    """Run `tradeline extract`'s function on an input JSONL, beside it."""
     from tradeline.config import load_settings
     from tradeline.extractors.batch import run_extract
 
-    work.mkdir(parents=True, exist_ok=True)
-    inp, out = work / "in.jsonl", work / "out.jsonl"
-    _write_input(paths, inp)
+    out = inp.with_name("results.jsonl")
     update = {"assets_dir": str(assets) if assets else None}
     run_extract(inp, out, load_settings().model.model_copy(update=update))
     return out
@@ -79,11 +70,8 @@ def score(name: str, assets: Path | None, work: Path) -> dict[str, dict[str, flo
     if isinstance(found, str) or not SCORER.is_file():
         return None
     paths, gold_dir = found
-    out = _extract(paths, assets, work)
-    gold = work / "gold"
-    gold.mkdir(exist_ok=True)
-    for path in paths:
-        shutil.copy(gold_dir / path.name, gold / path.name)
+    inp, gold = stage_set(paths, gold_dir, work)
+    out = _extract(inp, assets)
     done = subprocess.run(
         [sys.executable, str(SCORER), str(gold), str(out), "--json"],
         capture_output=True, text=True, check=True,
@@ -94,7 +82,9 @@ def score(name: str, assets: Path | None, work: Path) -> dict[str, dict[str, flo
 def false_events(assets: Path | None, work: Path) -> float:
     """Events per 100 near-miss test articles (none of them holds an event)."""
     paths = [p for p in sorted(NEARMISS.glob("n[AB]*.json")) if int(p.stem[2:]) % 2 == 0]
-    out = _extract(paths, assets, work)
+    work.mkdir(parents=True, exist_ok=True)
+    write_input(paths, work / "articles.jsonl")
+    out = _extract(work / "articles.jsonl", assets)
     events = sum(len(json.loads(line).get("events", [])) for line in out.open(encoding="utf-8"))
     return 100 * events / len(paths)
 

@@ -11,7 +11,6 @@ articles are never read (trade-blind is not a choice here).
 from __future__ import annotations
 
 import argparse
-import json
 import shutil
 import subprocess
 import sys
@@ -42,7 +41,7 @@ def _assets(tmp: Path, learned: bool) -> Path:
 
 
 def _score(name: str, assets: Path, all_events: bool, tmp: Path, tag: str) -> str:
-    from bench.eval_dev import SCORER, articles_and_gold
+    from bench.eval_dev import SCORER, articles_and_gold, stage_set
     from tradeline.config import load_settings
     from tradeline.extractors.batch import run_extract
 
@@ -50,14 +49,8 @@ def _score(name: str, assets: Path, all_events: bool, tmp: Path, tag: str) -> st
     if isinstance(found, str):
         return found
     paths, gold_dir = found
-    inp, out, gold = tmp / f"{tag}.jsonl", tmp / f"{tag}.out.jsonl", tmp / f"{tag}-gold"
-    gold.mkdir()
-    with inp.open("w", encoding="utf-8") as handle:
-        for path in paths:
-            row = json.loads(path.read_text(encoding="utf-8"))
-            keep = {k: row.get(k) for k in ("id", "text", "published", "title", "url")}
-            handle.write(json.dumps(keep, ensure_ascii=False) + "\n")
-            shutil.copy(gold_dir / path.name, gold / path.name)
+    inp, gold = stage_set(paths, gold_dir, tmp / tag)
+    out = tmp / tag / "results.jsonl"
     settings = load_settings().model.model_copy(update={"assets_dir": str(assets)})
     run_extract(inp, out, settings, all_events=all_events)
     table = subprocess.run(

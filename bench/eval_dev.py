@@ -50,6 +50,29 @@ def articles_and_gold(name: str) -> tuple[list[Path], Path] | str:
     return [TRADE_TEXTS / f"{i}.json" for i in ids], TRADE / "gold"
 
 
+INPUT_FIELDS = ("id", "text", "published", "title", "url")
+
+
+def write_input(paths: list[Path], target: Path) -> None:
+    """The articles as one `tradeline extract` input JSONL (the contract's input fields)."""
+    with target.open("w", encoding="utf-8") as handle:
+        for path in paths:
+            row = json.loads(path.read_text(encoding="utf-8"))
+            keep = {k: row.get(k) for k in INPUT_FIELDS}
+            handle.write(json.dumps(keep, ensure_ascii=False) + "\n")
+
+
+def stage_set(paths: list[Path], gold_dir: Path, work: Path) -> tuple[Path, Path]:
+    """Write a set's input JSONL and a copy of its gold files under `work`: (input, gold)."""
+    work.mkdir(parents=True, exist_ok=True)
+    inp, gold = work / "articles.jsonl", work / "gold"
+    gold.mkdir(exist_ok=True)
+    write_input(paths, inp)
+    for path in paths:
+        shutil.copy(gold_dir / path.name, gold / path.name)
+    return inp, gold
+
+
 def score_set(
     name: str, model: str, *, verbose: bool, keep: Path | None, all_events: bool
 ) -> int:
@@ -66,15 +89,8 @@ def score_set(
         print(f"[{name}] skipped: scorer {SCORER} not found (it lives in ../shared)")
         return 0
     with tempfile.TemporaryDirectory() as tmp:
-        inp, out = Path(tmp) / "articles.jsonl", Path(tmp) / "results.jsonl"
-        gold = Path(tmp) / "gold"
-        gold.mkdir()
-        with inp.open("w", encoding="utf-8") as handle:
-            for path in paths:
-                row = json.loads(path.read_text(encoding="utf-8"))
-                keep_row = {k: row.get(k) for k in ("id", "text", "published", "title", "url")}
-                handle.write(json.dumps(keep_row, ensure_ascii=False) + "\n")
-                shutil.copy(gold_dir / path.name, gold / path.name)
+        inp, gold = stage_set(paths, gold_dir, Path(tmp))
+        out = Path(tmp) / "results.jsonl"
         settings = load_settings().model.model_copy(update={"name": model})
         n = run_extract(inp, out, settings, all_events=all_events)
         print(f"[{name}] extracted {n} articles with {model}")

@@ -7,7 +7,7 @@ lists of the pipeline that made it, never from a module-level table.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import cast
+from typing import TypeVar, cast
 
 from spacy.language import Language
 
@@ -21,6 +21,8 @@ from tradeline.extractors.events import confidence as event_confidence
 from tradeline.extractors.events import type_model as event_types
 from tradeline.extractors.orgs import component as orgs
 from tradeline.extractors.validity import component as validity
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -48,24 +50,15 @@ class Pipes:
             events=cast(events.EventTagger, nlp.get_pipe(events.NAME)),
             dates=cast(dates.DateTagger, nlp.get_pipe(dates.NAME)),
             validity=cast(validity.ValidityTagger, nlp.get_pipe(validity.NAME)),
-            event_confidence=(
-                cast(event_confidence.EventConfidence, nlp.get_pipe(event_confidence.NAME))
-                if event_confidence.NAME in nlp.pipe_names
-                else None
+            event_confidence=_optional(
+                nlp, event_confidence.NAME, event_confidence.EventConfidence
             ),
-            date_attachment=(
-                cast(date_attachment.DateAttachment, nlp.get_pipe(date_attachment.NAME))
-                if date_attachment.NAME in nlp.pipe_names
-                else None
-            ),
-            event_types=(
-                cast(event_types.EventTyper, nlp.get_pipe(event_types.NAME))
-                if event_types.NAME in nlp.pipe_names
-                else None
-            ),
-            company_filter=(
-                cast(company_filter.CompanyFilter, nlp.get_pipe(company_filter.NAME))
-                if company_filter.NAME in nlp.pipe_names
-                else None
-            ),
+            date_attachment=_optional(nlp, date_attachment.NAME, date_attachment.DateAttachment),
+            event_types=_optional(nlp, event_types.NAME, event_types.EventTyper),
+            company_filter=_optional(nlp, company_filter.NAME, company_filter.CompanyFilter),
         )
+
+
+def _optional(nlp: Language, name: str, kind: type[T]) -> T | None:
+    """A trained component the pipeline may leave out: the pipe, or None."""
+    return cast(kind, nlp.get_pipe(name)) if name in nlp.pipe_names else None

@@ -112,6 +112,10 @@ class EventTagger(DataComponent):
         self.retype_mods = set(retype.modifiers)
         state = spec.dated_state
         self.state_nouns: dict[str, str] = state.nouns
+        # their lemma ids, to find them in a doc's LEMMA array (_dated_states)
+        self.state_ids = numpy.array(
+            [nlp.vocab.strings.add(lemma) for lemma in state.nouns], dtype="uint64"
+        )
         self.state_deps = set(state.deps)
         self.state_preps = set(state.preps)
         self.rules: dict[str, EventRule] = {}
@@ -344,9 +348,8 @@ class EventTagger(DataComponent):
         """A ban or control noun carrying its own date ("an April ban") is an introduction."""
         # Only tokens whose lemma is a state noun: found on the lemma ids, without building a
         # Token object for every word of the doc.
-        wanted = [doc.vocab.strings.add(lemma) for lemma in self.state_nouns]
         lemmas = doc.to_array([LEMMA]).reshape(-1)
-        for i in numpy.flatnonzero(numpy.isin(lemmas, wanted)).tolist():
+        for i in numpy.flatnonzero(numpy.isin(lemmas, self.state_ids)).tolist():
             tok = doc[i]
             etype = self.state_nouns[tok.lemma_]
             if tok.pos_ != "NOUN":
