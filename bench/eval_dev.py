@@ -3,6 +3,8 @@
 Sets:
 * `dev`: ../shared/eval/dev (8 third-party articles, never copied into the repo);
 * `ours`, `blind2`: eval/ours and eval/blind2 (fictional articles with gold, written blind);
+* `synth`: eval/synth (120 fictional articles with gold, written blind): the trained parts learn
+  from it, so its event precision is optimistic; its recall shows what the rules miss;
 * `trade-train`, `trade-dev`: the train and dev splits of ../shared/corpus/trade-news with our
   gold in eval/trade/gold (split by story: eval/trade/splits.json). Tune on these.
 * `trade-blind`: the blind split. It is scored only with `--blind`, once per round, and every
@@ -32,8 +34,13 @@ EVAL = SHARED / "eval"
 SCORER = EVAL / "score.py"
 TRADE_TEXTS = SHARED / "corpus" / "trade-news"
 TRADE = REPO / "eval" / "trade"
-SETS = ("dev", "ours", "blind2", "trade-train", "trade-dev", "trade-blind")
-FOLDERS = {"dev": EVAL / "dev", "ours": REPO / "eval" / "ours", "blind2": REPO / "eval" / "blind2"}
+SETS = ("dev", "ours", "blind2", "synth", "trade-train", "trade-dev", "trade-blind")
+FOLDERS = {
+    "dev": EVAL / "dev",
+    "ours": REPO / "eval" / "ours",
+    "blind2": REPO / "eval" / "blind2",
+    "synth": REPO / "eval" / "synth",
+}
 
 
 def articles_and_gold(name: str) -> tuple[list[Path], Path] | str:
