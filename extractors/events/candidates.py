@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 from spacy.tokens import Span, Token
 
+from tradeline.extractors.text.doc_cache import sentence_of
 from tradeline.records import PolicyDateFact
 
 
@@ -47,6 +48,9 @@ class Candidate:
     # the trained date attachment's choice (dates/attachment.py), when it differs from `date`:
     # the event's date in the output; the rules' `date` stays for merging and confidence
     attached: tuple[DateMention | None] | None = None
+    # (trigger index, its sentence): `sent` is read many times per candidate, and a sentence
+    # Span costs a slice; keyed by the trigger, so a moved trigger gets its own sentence
+    _sent: tuple[int, Span] | None = field(default=None, init=False, repr=False, compare=False)
 
     @property
     def output_date(self) -> DateMention | None:
@@ -54,4 +58,7 @@ class Candidate:
 
     @property
     def sent(self) -> Span:
-        return self.trigger.sent
+        i = self.trigger.i
+        if self._sent is None or self._sent[0] != i:
+            self._sent = (i, sentence_of(self.trigger.doc, i))
+        return self._sent[1]

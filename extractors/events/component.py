@@ -39,6 +39,7 @@ from tradeline.extractors.events.lexicon import (
     PatternRule,
     Words,
 )
+from tradeline.extractors.text.doc_cache import sentences
 from tradeline.extractors.text.gated_matcher import GatedMatcher
 
 NAME = "tradeline_events"
@@ -215,7 +216,7 @@ class EventTagger(DataComponent):
         lies inside one; the matches come back in whole-doc order with doc token offsets."""
         matches: list[tuple[int, int, int]] = []
         ids = self.surface.word_ids(doc)
-        for sent in doc.sents:
+        for sent in sentences(doc):
             start = sent.start
             found = self.surface(sent, ids[start : sent.end])
             matches.extend((mid, start + s, start + e) for mid, s, e in found)

@@ -22,6 +22,7 @@ from spacy.tokens import Span, Token
 from tradeline.extractors.dates.lexicon import DateLexicon
 from tradeline.extractors.events import dating
 from tradeline.extractors.events.candidates import Candidate, DateMention
+from tradeline.extractors.text.doc_cache import sentences
 
 NONE = "none"
 LEDE_REACH = 6  # sentences after the first that may still take the lede's date
@@ -269,7 +270,7 @@ def candidate_rows(
     """For each candidate, its options and their feature words."""
     if not cands:
         return []
-    sents = list(cands[0].trigger.doc.sents)
+    sents = sentences(cands[0].trigger.doc)
     out = []
     for k, c in enumerate(cands):
         options = options_for(k, cands, mentions, sents, lex.end_words.event)

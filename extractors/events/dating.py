@@ -17,6 +17,7 @@ from spacy.tokens import Token
 
 from tradeline.extractors.dates.lexicon import EffectWords
 from tradeline.extractors.events.candidates import Candidate, DateMention
+from tradeline.extractors.text.doc_cache import sentence_bounds
 
 MAX_SENTENCES_BACK = 6  # an effective date speaks of an action told at most this far before
 SUBJECT_DEPS = ("nsubj", "nsubjpass")
@@ -92,7 +93,7 @@ def _past_perfect(trigger: Token) -> bool:
 
 def _sentence_index(cands: Sequence[Candidate], mentions: Sequence[DateMention]) -> dict[int, int]:
     doc = (cands[0].trigger if cands else mentions[0].span).doc
-    return {s.start: k for k, s in enumerate(doc.sents)}
+    return {start: k for k, (start, _) in enumerate(sentence_bounds(doc))}
 
 
 def donate_effect_statements(

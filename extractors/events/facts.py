@@ -27,6 +27,7 @@ from tradeline.extractors.events.features import event_features, type_features
 from tradeline.extractors.events.lexicon import EventCues
 from tradeline.extractors.orgs.authorities import Actors
 from tradeline.extractors.pipes import Pipes
+from tradeline.extractors.text.doc_cache import sentence_bounds
 from tradeline.records import EventFact, PolicyDateFact
 
 CLAUSE_LINKS = {"advcl", "acl", "xcomp", "relcl"}
@@ -591,7 +592,8 @@ class EventFinder:
         date, the date it was announced, if its sentence tells one ('said on Wednesday');
         'that later date', 'from that date': the date of the event just before."""
         cue = self.cue
-        index = {s.start: n for n, s in enumerate(cands[0].trigger.doc.sents)} if cands else {}
+        bounds = sentence_bounds(cands[0].trigger.doc) if cands else []
+        index = {start: n for n, (start, _) in enumerate(bounds)}
         for k, c in enumerate(cands):
             if c.date is not None:
                 continue

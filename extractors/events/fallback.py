@@ -21,6 +21,7 @@ from tradeline.extractors.dates.lexicon import DateLexicon
 from tradeline.extractors.events import dating
 from tradeline.extractors.events.candidates import Candidate, DateMention
 from tradeline.extractors.events.date_options import is_end_date
+from tradeline.extractors.text.doc_cache import sentences
 
 ANNOUNCEMENT_REACH = 6  # sentences back to the dated action an undated one may continue
 NEAR_REACH = 2  # sentences to a free date (one no action took) or a report date
@@ -101,7 +102,7 @@ def fill_undated(
     else a nearby report date."""
     if not events:
         return
-    sents: list[Span] = list(events[0].trigger.doc.sents)
+    sents: list[Span] = sentences(events[0].trigger.doc)
     index = {s.start: n for n, s in enumerate(sents)}
     dated = {index[e.sent.start] for e in events if e.date is not None}
     free = set(range(len(sents))) - dated

@@ -17,6 +17,7 @@ from __future__ import annotations
 from spacy.tokens import Doc, Token
 
 from tradeline.extractors.events.candidates import Candidate
+from tradeline.extractors.text.doc_cache import sentence_number
 
 NUMBER = "#num"
 
@@ -24,7 +25,7 @@ NUMBER = "#num"
 def event_features(c: Candidate, doc: Doc) -> list[str]:
     """Feature words of one merged event candidate."""
     sent = c.sent
-    index = next((k for k, s in enumerate(doc.sents) if s.start == sent.start), 0)
+    index = sentence_number(doc, sent.start)
     out = [
         f"type={c.type}",
         f"rule={c.rule}",

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections import Counter
 
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Span
 
 _TEXT = "tradeline.text"
 _COUNTS = "tradeline.text_counts"
@@ -39,3 +39,37 @@ def doc_lowers(doc: Doc) -> list[str]:
     if lowers is None:
         lowers = doc.user_data[_LOWERS] = [tok.lower_ for tok in doc]
     return lowers
+
+
+_SENT_BOUNDS = "tradeline.sent_bounds"
+_SENT_INDEX = "tradeline.sent_index"
+
+
+def sentence_bounds(doc: Doc) -> list[tuple[int, int]]:
+    """(start, end) of every sentence, in order: `doc.sents` walks every token per call."""
+    bounds = doc.user_data.get(_SENT_BOUNDS)
+    if bounds is None:
+        bounds = doc.user_data[_SENT_BOUNDS] = [(s.start, s.end) for s in doc.sents]
+    return bounds
+
+
+def sentence_number(doc: Doc, i: int) -> int:
+    """The index in `sentence_bounds` of the sentence holding token `i`."""
+    index = doc.user_data.get(_SENT_INDEX)
+    if index is None:
+        index = []
+        for k, (start, end) in enumerate(sentence_bounds(doc)):
+            index.extend([k] * (end - start))
+        doc.user_data[_SENT_INDEX] = index
+    return index[i]
+
+
+def sentences(doc: Doc) -> list[Span]:
+    """`list(doc.sents)`, from the bounds found once per doc."""
+    return [doc[start:end] for start, end in sentence_bounds(doc)]
+
+
+def sentence_of(doc: Doc, i: int) -> Span:
+    """`doc[i].sent`, from the bounds found once per doc."""
+    start, end = sentence_bounds(doc)[sentence_number(doc, i)]
+    return doc[start:end]
