@@ -29,6 +29,7 @@ class Extractor:
         self.trained_hash = trained_hash(self.nlp)
         self.relevance_threshold = 0.0 if all_events else model.relevance_threshold
         self.confidence_threshold = 0.0 if all_events else model.confidence_threshold
+        self.best_event_floor = model.best_event_floor
         self.extractor_version = EXTRACTOR_VERSION
         self.batch_size = model.batch_size
         self.n_process = model.n_process
@@ -68,4 +69,6 @@ class Extractor:
                 parts = []
 
     def _sorted(self, extraction: Extraction) -> Extraction:
-        return extraction.hold_back(self.relevance_threshold, self.confidence_threshold)
+        return extraction.hold_back(
+            self.relevance_threshold, self.confidence_threshold, self.best_event_floor
+        )

@@ -28,8 +28,8 @@ INTERRUPTED_LOCK_WAIT_S = 1.0  # an interrupted run records itself only if the f
 
 
 class RunVersions(Protocol):
-    """What produced a run's facts (an `Extractor` has these, and also `trained_hash` and the
-    two thresholds, recorded when present), recorded with the run."""
+    """What produced a run's facts (an `Extractor` has these, and also `trained_hash`, the
+    two thresholds and the best-event floor, recorded when present), recorded with the run."""
 
     extractor_version: str
     model_name: str
@@ -53,6 +53,7 @@ def start_run(
             trained_hash=getattr(versions, "trained_hash", None),
             relevance_threshold=getattr(versions, "relevance_threshold", None),
             confidence_threshold=getattr(versions, "confidence_threshold", None),
+            best_event_floor=getattr(versions, "best_event_floor", None),
         )
 
 

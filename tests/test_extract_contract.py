@@ -203,3 +203,29 @@ def test_the_contract_holds_back_doubtful_events_and_irrelevant_articles(make_ex
 
     out = extraction.hold_back(0.0, 0.0).to_contract("a")  # what --all-events does
     assert len(out["events"]) == 2 and out["held_back_events"] == []
+
+
+def test_a_relevant_article_shows_its_best_event_above_the_floor(make_extraction):
+    """When every event of a relevant article is below the confidence threshold, the most
+    confident one is shown if it reaches the floor; an irrelevant article still shows none."""
+    extraction = make_extraction()
+    first = extraction.events[0]
+    extraction.events = [
+        replace(first, type="ban_introduced", confidence=0.12, start_char=0),
+        replace(first, confidence=0.25, start_char=1),
+    ]
+    extraction.relevance = 0.9
+    out = extraction.hold_back(0.35, 0.3, 0.1).to_contract("a")
+    assert [(e["type"], e["confidence"]) for e in out["events"]] == [("permit_issued", 0.25)]
+    assert [e["type"] for e in out["held_back_events"]] == ["ban_introduced"]
+
+    out = extraction.hold_back(0.35, 0.3, 0.3).to_contract("a")  # below this floor
+    assert out["events"] == [] and len(out["held_back_events"]) == 2
+
+    extraction.events[1].confidence = 0.5  # one sure event: the floor adds nothing
+    out = extraction.hold_back(0.35, 0.3, 0.1).to_contract("a")
+    assert [e["confidence"] for e in out["events"]] == [0.5]
+
+    extraction.relevance = 0.2
+    out = extraction.hold_back(0.35, 0.3, 0.1).to_contract("a")
+    assert out["events"] == []

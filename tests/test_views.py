@@ -141,7 +141,8 @@ def test_held_back_events_and_irrelevant_articles_stay_out_of_the_timeline_views
     con = connect(tmp_path / "w.duckdb")
     run = start_run(con, kind="ingest", extractor_version="1", model_name="m",
                     model_version="1", assets_hash="h", trained_hash="t",
-                    relevance_threshold=0.35, confidence_threshold=0.3)
+                    relevance_threshold=0.35, confidence_threshold=0.3,
+                    best_event_floor=0.1)
     shown = make_item("https://example.com/shown")
     shown[2].relevance = 0.9
     shown[2].events[0].confidence = 0.8
@@ -168,6 +169,7 @@ def test_held_back_events_and_irrelevant_articles_stay_out_of_the_timeline_views
     firms = [r[0] for r in con.execute("SELECT canonical FROM companies").fetchall()]
     assert firms == ["Nvidia Corp"]  # not "Lockdown Ltd": its only article is not relevant
     run_row = con.execute(
-        "SELECT trained_hash, relevance_threshold, confidence_threshold FROM extraction_runs"
+        "SELECT trained_hash, relevance_threshold, confidence_threshold, best_event_floor "
+        "FROM extraction_runs"
     ).fetchone()
-    assert run_row == ("t", 0.35, 0.3)
+    assert run_row == ("t", 0.35, 0.3, 0.1)

@@ -209,12 +209,21 @@ class Extraction:
     def held_back_events(self) -> list[EventFact]:
         return [e for e in self.events if e.held_back]
 
-    def hold_back(self, relevance_threshold: float, confidence_threshold: float) -> Extraction:
-        """Mark the events the timeline does not show, by the two thresholds (in place)."""
+    def hold_back(
+        self, relevance_threshold: float, confidence_threshold: float, best_event_floor: float = 1.0
+    ) -> Extraction:
+        """Mark the events the timeline does not show, by the two thresholds (in place).
+
+        A relevant article whose every event is below `confidence_threshold` keeps its most
+        confident event (the first of equals) when it reaches `best_event_floor`."""
         self.relevant = self.relevance is None or self.relevance >= relevance_threshold
         for event in self.events:
             sure = event.confidence is None or event.confidence >= confidence_threshold
             event.held_back = not (self.relevant and sure)
+        if self.relevant and self.events and all(e.held_back for e in self.events):
+            best = max(self.events, key=lambda e: e.confidence or 0.0)
+            if (best.confidence or 0.0) >= best_event_floor:
+                best.held_back = False
         return self
 
     def to_contract(self, article_id: str) -> dict[str, Any]:

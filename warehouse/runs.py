@@ -100,6 +100,7 @@ def start_run(
     trained_hash: str | None = None,
     relevance_threshold: float | None = None,
     confidence_threshold: float | None = None,
+    best_event_floor: float | None = None,
 ) -> str:
     """Open an extraction run; the id sorts by start time (UTC) then a random suffix. The
     trained parts' data hash and the thresholds are recorded when the extractor has them."""
@@ -110,10 +111,11 @@ def start_run(
     con.execute(
         "INSERT INTO extraction_runs (run_id, kind, started_at, status, extractor_version, "
         "model_name, model_version, assets_hash, notes, trained_hash, relevance_threshold, "
-        "confidence_threshold) VALUES (?, ?, ?, 'running', ?, ?, ?, ?, ?, ?, ?, ?)",
+        "confidence_threshold, best_event_floor) "
+        "VALUES (?, ?, ?, 'running', ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [
             run_id, kind, now, extractor_version, model_name, model_version, assets_hash, notes,
-            trained_hash, relevance_threshold, confidence_threshold,
+            trained_hash, relevance_threshold, confidence_threshold, best_event_floor,
         ],
     )
     return run_id
