@@ -3,6 +3,8 @@
 Sets:
 * `dev`: ../shared/eval/dev (8 third-party articles, never copied into the repo);
 * `ours`, `blind2`: eval/ours and eval/blind2 (fictional articles with gold, written blind);
+* `fresh`: eval/fresh (16 fictional articles with gold, written blind on 2026-11-30 as an
+  untuned check: score it, do not tune on its errors);
 * `synth`: eval/synth (120 fictional articles with gold, written blind): the trained parts learn
   from it, so its event precision is optimistic; its recall shows what the rules miss;
 * `trade-train`, `trade-dev`: the train and dev splits of ../shared/corpus/trade-news with our
@@ -34,11 +36,12 @@ EVAL = SHARED / "eval"
 SCORER = EVAL / "score.py"
 TRADE_TEXTS = SHARED / "corpus" / "trade-news"
 TRADE = REPO / "eval" / "trade"
-SETS = ("dev", "ours", "blind2", "synth", "trade-train", "trade-dev", "trade-blind")
+SETS = ("dev", "ours", "blind2", "fresh", "synth", "trade-train", "trade-dev", "trade-blind")
 FOLDERS = {
     "dev": EVAL / "dev",
     "ours": REPO / "eval" / "ours",
     "blind2": REPO / "eval" / "blind2",
+    "fresh": REPO / "eval" / "fresh",
     "synth": REPO / "eval" / "synth",
 }
 

@@ -3,7 +3,8 @@
 Each gold event that no predicted event matches by type and date is put in one kind:
 `date_wrong` (an unmatched prediction has its type), `type_wrong` (an unmatched prediction
 quotes its sentence under another type) or `no_event` (nothing was predicted for it). The
-counts say which stage to work on; the rows list the evidence. Not for the blind split.
+counts say which stage to work on; the rows list the evidence. Not for the blind split, nor
+for eval/fresh (scored, never tuned on).
 """
 
 from __future__ import annotations
@@ -65,7 +66,8 @@ def main(argv: list[str] | None = None) -> int:
     from tradeline.extractors.batch import run_extract
 
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--set", choices=[s for s in SETS if s != "trade-blind"], default="synth")
+    tunable = [s for s in SETS if s not in ("trade-blind", "fresh")]
+    parser.add_argument("--set", choices=tunable, default="synth")
     parser.add_argument("--all-events", action="store_true", help="count held-back events too")
     args = parser.parse_args(argv)
     found = articles_and_gold(args.set)
