@@ -26,6 +26,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
 from tradeline.extractors.component_data import DataComponent, DataFile
+from tradeline.extractors.events.clause_link import clause_objects
 from tradeline.extractors.events.dep_templates import (
     DepTemplates,
     DepVocab,
@@ -130,11 +131,29 @@ class EventTagger(DataComponent):
         for rule in spec.rules:
             self.rules[rule.id] = rule
             self._compile(rule)
+        self._permit_links(spec)
         self.extra = GatedMatcher(nlp.vocab)
         self.extra_rules: dict[str, PatternRule] = {}
         for row in files["patterns"].rows(PatternRule):
             self.extra_rules[row.id] = row
             self.extra.add(row.id, [row.pattern])
+
+    def _permit_links(self, spec: EventTriggers) -> None:
+        """Per verb lemma, the permit rules (and their object forms) the clause-span fallback
+        (events/clause_link.py) may link; their lemma ids find the verbs in a doc."""
+        self.permit_verbs: dict[str, list[tuple[EventRule, frozenset[str]]]] = {}
+        for rule in spec.rules:
+            objects = self._words(rule.objects, spec.object_classes)
+            if not rule.type.startswith("permit_") or rule.nouns is not None:
+                continue
+            if objects is None or objects == ["@company"]:
+                continue
+            forms = frozenset(_object_forms(objects))
+            for verb in self._words(rule.verbs, spec.verb_classes) or []:
+                self.permit_verbs.setdefault(verb, []).append((rule, forms))
+        self.permit_verb_ids = numpy.array(
+            [self.nlp.vocab.strings.add(v) for v in self.permit_verbs], dtype="uint64"
+        )
 
     # ------------------------------------------------------------------ compile
     def _words(self, ref: Words, classes: dict[str, tuple[str, ...]]) -> list[str] | None:
@@ -236,6 +255,7 @@ class EventTagger(DataComponent):
             trig, obj = self._surface_ends(rule, span)
             if trig is not None and obj is not None and trig.sent == obj.sent:
                 self._keep(found, rule, trig, obj)
+        self._clause_links(doc, found)
         for i, (trig, etype, rid, covered) in self._pattern_triggers(doc).items():
             # A hand-written wording is more specific than the verb-object pairs read on the
             # same word ("suspended the issuing of new licences" halts exports), and on the
@@ -253,6 +273,24 @@ class EventTagger(DataComponent):
             Span(doc, o.i, o.i + 1, label=etype, kb_id=rid) for (_, etype), (_, o, rid) in items
         ]
         return doc
+
+    def _clause_links(
+        self, doc: Doc, found: dict[tuple[int, str], tuple[Token, Token, str]]
+    ) -> None:
+        """Permit verbs no template linked to a licence noun: the clause-span fallback."""
+        lemmas = doc.to_array([LEMMA]).reshape(-1)
+        hits = numpy.flatnonzero(numpy.isin(lemmas, self.permit_verb_ids)).tolist()
+        if not hits:
+            return
+        linked = {i for i, _ in found}
+
+        def rules_for(trig: Token, obj: Token) -> list[EventRule]:
+            pairs = self.permit_verbs.get(trig.lemma_, [])
+            return [rule for rule, forms in pairs if obj.lemma_ in forms]
+
+        verbs = (doc[i] for i in hits)
+        for rule, trig, obj in list(clause_objects(doc, verbs, linked, rules_for)):
+            self._keep(found, rule, trig, obj)
 
     def _pattern_triggers(self, doc: Doc) -> dict[int, tuple[Token, str, str, range]]:
         """The hand-written patterns' triggers: per trigger word, the shortest match (its
@@ -320,7 +358,11 @@ class EventTagger(DataComponent):
         """A generic noun ("system", "measures") counts only with a trade-control word near it
         (in its sentence, for "approval"-like nouns)."""
         if obj.lemma_ in self.sentence_qualified:
-            near = list(obj.sent)
+            # and the sentence before: "The ministry authorised sugar exports. Two millers
+            # said they had applied for clearances."
+            start = obj.sent.start
+            first = obj.doc[start - 1].sent.start if start else start
+            near = list(obj.doc[first : obj.sent.end])
         elif any(c.lower_ in self.definite for c in obj.children if c.dep_ in ("det", "poss")):
             near = list(obj.doc)  # "the scheme", "its mechanism": the article's own regime
         else:
