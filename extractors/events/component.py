@@ -146,6 +146,8 @@ class EventTagger(DataComponent):
             objects = self._words(rule.objects, spec.object_classes)
             if not rule.type.startswith("permit_") or rule.nouns is not None:
                 continue
+            if rule.recipient_xcomp:
+                continue
             if objects is None or objects == ["@company"]:
                 continue
             forms = frozenset(_object_forms(objects))
@@ -193,6 +195,9 @@ class EventTagger(DataComponent):
             return
         verbs = self._words(rule.verbs, spec.verb_classes) or []
         trig = {"LEMMA": {"IN": verbs}, "POS": "VERB"}
+        if rule.recipient_xcomp:
+            self.dep.add(f"{rid}#recipient", "recipient", verbs, "VERB", is_object)
+            return
         if objects is None:
             self.dep.add(f"{rid}#alone", "alone", verbs, "VERB", is_object)
             return
@@ -282,7 +287,7 @@ class EventTagger(DataComponent):
         hits = numpy.flatnonzero(numpy.isin(lemmas, self.permit_verb_ids)).tolist()
         if not hits:
             return
-        linked = {i for i, _ in found}
+        linked = {i for i, etype in found if etype.startswith("permit_")}
 
         def rules_for(trig: Token, obj: Token) -> list[EventRule]:
             pairs = self.permit_verbs.get(trig.lemma_, [])
@@ -336,6 +341,8 @@ class EventTagger(DataComponent):
             return  # "each licence issued before May was reviewed": the clause is the licence's
         if obj.i != trig.i and obj.dep_ == "compound" and obj.pos_ != "PROPN":
             return  # "export" in "export ban" is a modifier ("General License 41" is a name)
+        if obj.i != trig.i and obj._.tl_company is True and rule.objects != ("@company",):
+            return  # "Systems" in "Electro Optic Systems Holdings Ltd" names a firm
         if rule.subject_only and not (obj.dep_ in ("nsubj", "nsubjpass") and obj.head.i == trig.i):
             return  # "the licence requirement will apply to ...": the measure is the subject
         # An active verb's subject is its object only in a misparsed passive

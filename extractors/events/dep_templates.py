@@ -26,6 +26,7 @@ NODES: dict[str, tuple[str, ...]] = {
     "clause": ("obj", "trig"),
     "xcomp": ("trig", "inner", "obj"),
     "noun": ("trig", "prep", "obj"),
+    "recipient": ("trig", "recipient", "obj"),
 }
 
 
@@ -136,5 +137,14 @@ class DepTemplates:
                 for obj in inner.children:
                     if obj.dep_ in ("dobj", "pobj") and is_object(obj):
                         yield (trig.i, inner.i, obj.i)
+        elif shape == "recipient":
+            # "authorised <firm> to export": the verb's object, then its infinitive
+            for inner in trig.children:
+                if inner.dep_ != "xcomp" or inner.pos_ != "VERB" or not is_object(inner):
+                    continue
+                for rec in trig.children:
+                    nominal = rec.dep_ in ("dobj", "dative") and rec.pos_ in ("NOUN", "PROPN")
+                    if nominal and rec.i < inner.i:
+                        yield (trig.i, rec.i, inner.i)
         else:
             raise ValueError(f"unknown dependency template {shape!r}")

@@ -22,6 +22,8 @@ class EventRule(Row):
     subtype: str | None = None
     subject_only: bool = False  # the object must be the trigger's subject
     through_xcomp: bool = False  # also "require exporters to obtain a licence"
+    # only "authorised <recipient> to <object verb>": "authorised arms maker FAME to export"
+    recipient_xcomp: bool = False
 
 
 class Retype(Lexicon):
