@@ -335,7 +335,8 @@ class EventTagger(DataComponent):
         trig: Token,
         obj: Token,
     ) -> None:
-        if obj.i != trig.i and obj.lemma_ in self.weak and not self._qualified(obj):
+        permit = rule.type.startswith("permit_")
+        if obj.i != trig.i and obj.lemma_ in self.weak and not self._qualified(obj, permit):
             return
         if obj.i != trig.i and _clause_too_far(trig, obj):
             return  # "each licence issued before May was reviewed": the clause is the licence's
@@ -361,14 +362,14 @@ class EventTagger(DataComponent):
         if key not in found or _closeness(trig, obj) < _closeness(trig, found[key][1]):
             found[key] = (trig, obj, rid)  # the nearest object in the parse describes it best
 
-    def _qualified(self, obj: Token) -> bool:
+    def _qualified(self, obj: Token, permit: bool = False) -> bool:
         """A generic noun ("system", "measures") counts only with a trade-control word near it
-        (in its sentence, for "approval"-like nouns)."""
+        (in its sentence, for "approval"-like nouns; for a licence action's noun also in the
+        sentence before: "The ministry authorised sugar exports. Two millers said they had
+        applied for clearances.")."""
         if obj.lemma_ in self.sentence_qualified:
-            # and the sentence before: "The ministry authorised sugar exports. Two millers
-            # said they had applied for clearances."
             start = obj.sent.start
-            first = obj.doc[start - 1].sent.start if start else start
+            first = obj.doc[start - 1].sent.start if start and permit else start
             near = list(obj.doc[first : obj.sent.end])
         elif any(c.lower_ in self.definite for c in obj.children if c.dep_ in ("det", "poss")):
             near = list(obj.doc)  # "the scheme", "its mechanism": the article's own regime
