@@ -87,6 +87,20 @@ def all_types(nlp, text: str) -> list[str]:
             "The ministry vetoed the export licence of Calder Optics on Monday.",
             ["permit_denied"],
         ),
+        (
+            "Kessler Arms was cleared on Monday to export 500 rifles to Borduria.",
+            ["permit_issued"],
+        ),
+        (
+            "The trade directorate on Monday notified a general authorisation for exports of "
+            "civilian drones to 40 countries.",
+            ["permit_issued"],
+        ),
+        (
+            "Washington has given Calder Optics the green light to sell its scopes to "
+            "Borduria, the company said on Tuesday.",
+            ["permit_issued"],
+        ),
     ],
 )
 def test_permit_wordings(nlp, text: str, expected: list[str]) -> None:

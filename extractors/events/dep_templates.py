@@ -138,13 +138,16 @@ class DepTemplates:
                     if obj.dep_ in ("dobj", "pobj") and is_object(obj):
                         yield (trig.i, inner.i, obj.i)
         elif shape == "recipient":
-            # "authorised <firm> to export": the verb's object, then its infinitive
+            # "authorised <firm> to export", "<firm> was cleared to export": the verb's object
+            # (or its passive subject), then its infinitive
             for inner in trig.children:
-                if inner.dep_ != "xcomp" or inner.pos_ != "VERB" or not is_object(inner):
+                if inner.dep_ not in ("xcomp", "advcl") or inner.tag_ != "VB":
+                    continue
+                if not is_object(inner) or not any(c.lower_ == "to" for c in inner.children):
                     continue
                 for rec in trig.children:
-                    nominal = rec.dep_ in ("dobj", "dative") and rec.pos_ in ("NOUN", "PROPN")
-                    if nominal and rec.i < inner.i:
+                    role = rec.dep_ in ("dobj", "dative", "nsubjpass")
+                    if role and rec.pos_ in ("NOUN", "PROPN") and rec.i < inner.i:
                         yield (trig.i, rec.i, inner.i)
         else:
             raise ValueError(f"unknown dependency template {shape!r}")
