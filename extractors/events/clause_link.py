@@ -13,9 +13,10 @@ the latest licence noun of its number in its sentence or the one before.
 
 The fallback looks there, for verbs of the permit rules that no template linked: the first
 token after the verb, in its subtree and before the next verb or relative word, whose lemma is
-an object of a permit rule of that verb. It is bounded to the two broken shapes: the noun hangs
+an object of a permit rule of that verb. It is bounded to the broken shapes: the noun hangs
 as a juxtaposed nominal (apposition, second object, conjunct: never a preposition's object, so
-"issued a statement on licences" adds nothing), or as the subject of a "for ... to" clause.
+"issued a statement on licences" adds nothing), as the subject of a "for ... to" clause, or
+right after a "for" the parse did not make its head; or it is a pronoun object as above.
 """
 
 from __future__ import annotations
