@@ -26,6 +26,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
 from tradeline.extractors.component_data import DataComponent, DataFile
+from tradeline.extractors.events.clause_link import clause_objects
 from tradeline.extractors.events.dep_templates import (
     DepTemplates,
     DepVocab,
@@ -131,11 +132,31 @@ class EventTagger(DataComponent):
         for rule in spec.rules:
             self.rules[rule.id] = rule
             self._compile(rule)
+        self._permit_links(spec)
         self.extra = GatedMatcher(nlp.vocab)
         self.extra_rules: dict[str, PatternRule] = {}
         for row in files["patterns"].rows(PatternRule):
             self.extra_rules[row.id] = row
             self.extra.add(row.id, [row.pattern])
+
+    def _permit_links(self, spec: EventTriggers) -> None:
+        """Per verb lemma, the permit rules (and their object forms) the clause-span fallback
+        (events/clause_link.py) may link; their lemma ids find the verbs in a doc."""
+        self.permit_verbs: dict[str, list[tuple[EventRule, frozenset[str]]]] = {}
+        for rule in spec.rules:
+            objects = self._words(rule.objects, spec.object_classes)
+            if not rule.type.startswith("permit_") or rule.nouns is not None:
+                continue
+            if rule.recipient_xcomp:
+                continue
+            if objects is None or objects == ["@company"]:
+                continue
+            forms = frozenset(_object_forms(objects))
+            for verb in self._words(rule.verbs, spec.verb_classes) or []:
+                self.permit_verbs.setdefault(verb, []).append((rule, forms))
+        self.permit_verb_ids = numpy.array(
+            [self.nlp.vocab.strings.add(v) for v in self.permit_verbs], dtype="uint64"
+        )
 
     # ------------------------------------------------------------------ compile
     def _words(self, ref: Words, classes: dict[str, tuple[str, ...]]) -> list[str] | None:
@@ -175,6 +196,9 @@ class EventTagger(DataComponent):
             return
         verbs = self._words(rule.verbs, spec.verb_classes) or []
         trig = {"LEMMA": {"IN": verbs}, "POS": "VERB"}
+        if rule.recipient_xcomp:
+            self.dep.add(f"{rid}#recipient", "recipient", verbs, "VERB", is_object)
+            return
         if objects is None:
             self.dep.add(f"{rid}#alone", "alone", verbs, "VERB", is_object)
             return
@@ -237,6 +261,7 @@ class EventTagger(DataComponent):
             trig, obj = self._surface_ends(rule, span)
             if trig is not None and obj is not None and trig.sent == obj.sent:
                 self._keep(found, rule, trig, obj)
+        self._clause_links(doc, found)
         for i, (trig, etype, rid, covered) in self._pattern_triggers(doc).items():
             # A hand-written wording is more specific than the verb-object pairs read on the
             # same word ("suspended the issuing of new licences" halts exports), and on the
@@ -254,6 +279,24 @@ class EventTagger(DataComponent):
             Span(doc, o.i, o.i + 1, label=etype, kb_id=rid) for (_, etype), (_, o, rid) in items
         ]
         return doc
+
+    def _clause_links(
+        self, doc: Doc, found: dict[tuple[int, str], tuple[Token, Token, str]]
+    ) -> None:
+        """Permit verbs no template linked to a licence noun: the clause-span fallback."""
+        lemmas = doc.to_array([LEMMA]).reshape(-1)
+        hits = numpy.flatnonzero(numpy.isin(lemmas, self.permit_verb_ids)).tolist()
+        if not hits:
+            return
+        linked = {i for i, etype in found if etype.startswith("permit_")}
+
+        def rules_for(trig: Token, obj: Token) -> list[EventRule]:
+            pairs = self.permit_verbs.get(trig.lemma_, [])
+            return [rule for rule, forms in pairs if obj.lemma_ in forms]
+
+        verbs = (doc[i] for i in hits)
+        for rule, trig, obj in list(clause_objects(doc, verbs, linked, rules_for)):
+            self._keep(found, rule, trig, obj)
 
     def _pattern_triggers(self, doc: Doc) -> dict[int, tuple[Token, str, str, range]]:
         """The hand-written patterns' triggers: per trigger word, the shortest match (its
@@ -293,12 +336,15 @@ class EventTagger(DataComponent):
         trig: Token,
         obj: Token,
     ) -> None:
-        if obj.i != trig.i and obj.lemma_ in self.weak and not self._qualified(obj):
+        permit = rule.type.startswith("permit_")
+        if obj.i != trig.i and obj.lemma_ in self.weak and not self._qualified(obj, permit):
             return
         if obj.i != trig.i and _clause_too_far(trig, obj):
             return  # "each licence issued before May was reviewed": the clause is the licence's
         if obj.i != trig.i and obj.dep_ == "compound" and obj.pos_ != "PROPN":
             return  # "export" in "export ban" is a modifier ("General License 41" is a name)
+        if obj.i != trig.i and obj._.tl_company is True and rule.objects != ("@company",):
+            return  # "Systems" in "Electro Optic Systems Holdings Ltd" names a firm
         if rule.subject_only and not (obj.dep_ in ("nsubj", "nsubjpass") and obj.head.i == trig.i):
             return  # "the licence requirement will apply to ...": the measure is the subject
         # An active verb's subject is its object only in a misparsed passive
@@ -317,11 +363,15 @@ class EventTagger(DataComponent):
         if key not in found or _closeness(trig, obj) < _closeness(trig, found[key][1]):
             found[key] = (trig, obj, rid)  # the nearest object in the parse describes it best
 
-    def _qualified(self, obj: Token) -> bool:
+    def _qualified(self, obj: Token, permit: bool = False) -> bool:
         """A generic noun ("system", "measures") counts only with a trade-control word near it
-        (in its sentence, for "approval"-like nouns)."""
+        (in its sentence, for "approval"-like nouns; for a licence action's noun also in the
+        sentence before: "The ministry authorised sugar exports. Two millers said they had
+        applied for clearances.")."""
         if obj.lemma_ in self.sentence_qualified:
-            near = list(obj.sent)
+            start = obj.sent.start
+            first = obj.doc[start - 1].sent.start if start and permit else start
+            near = list(obj.doc[first : obj.sent.end])
         elif any(c.lower_ in self.definite for c in obj.children if c.dep_ in ("det", "poss")):
             near = list(obj.doc)  # "the scheme", "its mechanism": the article's own regime
         else:

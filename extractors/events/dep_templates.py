@@ -26,6 +26,7 @@ NODES: dict[str, tuple[str, ...]] = {
     "clause": ("obj", "trig"),
     "xcomp": ("trig", "inner", "obj"),
     "noun": ("trig", "prep", "obj"),
+    "recipient": ("trig", "recipient", "obj"),
 }
 
 
@@ -136,5 +137,17 @@ class DepTemplates:
                 for obj in inner.children:
                     if obj.dep_ in ("dobj", "pobj") and is_object(obj):
                         yield (trig.i, inner.i, obj.i)
+        elif shape == "recipient":
+            # "authorised <firm> to export", "<firm> was cleared to export": the verb's object
+            # (or its passive subject), then its infinitive
+            for inner in trig.children:
+                if inner.dep_ not in ("xcomp", "advcl") or inner.tag_ != "VB":
+                    continue
+                if not is_object(inner) or not any(c.lower_ == "to" for c in inner.children):
+                    continue
+                for rec in trig.children:
+                    role = rec.dep_ in ("dobj", "dative", "nsubjpass")
+                    if role and rec.pos_ in ("NOUN", "PROPN") and rec.i < inner.i:
+                        yield (trig.i, rec.i, inner.i)
         else:
             raise ValueError(f"unknown dependency template {shape!r}")

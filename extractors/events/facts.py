@@ -688,6 +688,8 @@ class EventFinder:
     def _compatible(self, a: Candidate, b: Candidate) -> bool:
         if a.type != b.type or not _dates_compatible(a, b):
             return False
+        if a.type == "permit_applied" and self._receipt(a) != self._receipt(b):
+            return False  # a ministry's count of applications, a firm's own application
         if (a.separate or b.separate) and a.sent.start != b.sent.start:
             return False
         if a.sent.start == b.sent.start and self._own_commodities_differ(a, b):
@@ -710,6 +712,10 @@ class EventFinder:
             and b.authority_country
             and a.authority_country != b.authority_country
         )
+
+    def _receipt(self, c: Candidate) -> bool:
+        """An authority receiving applications (cues.json permits.receipt_verbs)."""
+        return c.trigger.lemma_ in self.cue.permits.receipt_verbs
 
     def _own_commodities_differ(self, a: Candidate, b: Candidate) -> bool:
         """Two triggers of one sentence each name a specific commodity in their own clause (the

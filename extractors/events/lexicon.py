@@ -22,6 +22,8 @@ class EventRule(Row):
     subtype: str | None = None
     subject_only: bool = False  # the object must be the trigger's subject
     through_xcomp: bool = False  # also "require exporters to obtain a licence"
+    # only "authorised <recipient> to <object verb>": "authorised arms maker FAME to export"
+    recipient_xcomp: bool = False
 
 
 class Retype(Lexicon):
@@ -123,6 +125,12 @@ class FramingCues(Lexicon):
     licence_words: tuple[str, ...]  # what the exception needs: a licence, approval
 
 
+class PermitCues(Lexicon):
+    """Cue words of permit events (cues.json "permits"): see its _doc."""
+
+    receipt_verbs: tuple[str, ...]  # "had received 17 licence applications": the authority's
+
+
 class EventCues(Lexicon):
     """Cue words that decide whether a trigger states a real action, its date role and its
     modality (cues.json)."""
@@ -156,3 +164,4 @@ class EventCues(Lexicon):
     adjust: AdjustCues
     refusal: RefusalCues
     framing: FramingCues
+    permits: PermitCues
