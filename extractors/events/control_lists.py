@@ -63,7 +63,7 @@ class ControlListMoves:
         """The list noun of a "to/on/from" phrase in the verb's clause: the phrase may hang
         from the verb or, in a long list of what is moved, from one of its words."""
         for tok in verb.subtree:
-            if tok.dep_ != "prep" or tok.lower_ not in preps or _clause_verb(tok) != verb.i:
+            if tok.pos_ != "ADP" or tok.lower_ not in preps or _clause_verb(tok) != verb.i:
                 continue
             for pobj in tok.children:
                 if pobj.dep_ == "pobj" and pobj.lemma_.lower() in self.lists:
