@@ -30,6 +30,12 @@ def _pronoun_object(verb: Token, pronouns: set[str]) -> Token | None:
     for ch in verb.children:
         if ch.lower_ in pronouns and ch.dep_ in (*OBJECT_DEPS, *PASSIVE_DEPS):
             return ch
+        if ch.dep_ in OBJECT_DEPS:  # "lifting most of it", "removed some of them"
+            for prep in ch.children:
+                if prep.dep_ == "prep" and prep.lower_ == "of":
+                    inner = [p for p in prep.children if p.lower_ in pronouns]
+                    if inner:
+                        return inner[0]
     return None
 
 

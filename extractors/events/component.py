@@ -120,6 +120,7 @@ class EventTagger(DataComponent):
             [nlp.vocab.strings.add(lemma) for lemma in state.nouns], dtype="uint64"
         )
         self.state_deps = set(state.deps)
+        self.state_rules = frozenset(self.cues.state_rules)
         self.state_preps = set(state.preps)
         self.rules: dict[str, EventRule] = {}
         self.dep = DepTemplates(
@@ -251,7 +252,7 @@ class EventTagger(DataComponent):
                     del found[key]
             found.setdefault((i, etype), (trig, trig, rid))
         self._dated_states(doc, found)
-        _drop_lifted_objects(found)
+        _drop_lifted_objects(found, self.state_rules)
         items = sorted(found.items(), key=lambda kv: (kv[0][0], kv[0][1]))
         doc.spans[TRIGGERS] = [
             Span(doc, t.i, t.i + 1, label=etype, kb_id=rid) for (_, etype), (t, _, rid) in items
@@ -386,11 +387,14 @@ class EventTagger(DataComponent):
 LIFTED = ("ban_lifted", "control_lifted")
 
 
-def _drop_lifted_objects(found: dict[tuple[int, str], tuple[Token, Token, str]]) -> None:
+def _drop_lifted_objects(
+    found: dict[tuple[int, str], tuple[Token, Token, str]], state_rules: frozenset[str]
+) -> None:
     """The object of a lifting is what ends, not an action of its own: "lifted its freeze on
-    licences" tells no licence suspension, "ending a nine-day suspension" no new halt."""
+    licences" tells no licence suspension, "ending a nine-day suspension" no new halt. A state
+    with its own start date stays ("scrapped the requirement, in place since 2011")."""
     lifted = {o.i for (_, etype), (t, o, _) in found.items() if etype in LIFTED and o.i != t.i}
-    for key in [k for k in found if k[0] in lifted]:
+    for key in [k for k in found if k[0] in lifted and found[k][2] not in state_rules]:
         del found[key]
 
 

@@ -66,7 +66,14 @@ class ControlListMoves:
             if tok.pos_ != "ADP" or tok.lower_ not in preps or _clause_verb(tok) != verb.i:
                 continue
             for pobj in tok.children:
-                if pobj.dep_ == "pobj" and pobj.lemma_.lower() in self.lists:
+                if pobj.dep_ != "pobj":
+                    continue
+                if pobj.lemma_.lower() in self.lists:
+                    return pobj
+                if any(  # "from Annex IV", "on the Entity List": a named list
+                    ch.dep_ == "compound" and ch.lemma_.lower() in self.lists
+                    for ch in pobj.children
+                ):
                     return pobj
         return None
 
@@ -78,7 +85,8 @@ class ControlListMoves:
         if words & self.qualifiers:
             return True
         own = {ch.lower_ for ch in target.children if ch.dep_ in ("det", "poss", "amod")}
-        return bool(own & self.definite) and self._moves_party(verb)
+        named = target.pos_ == "PROPN"  # "Annex IV"
+        return (bool(own & self.definite) or named) and self._moves_party(verb)
 
     def _moves_party(self, verb: Token) -> bool:
         """What the verb moves is a firm or a party noun ("two firms, A and B")."""

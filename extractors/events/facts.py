@@ -59,6 +59,16 @@ def find_events(
     return facts
 
 
+# Rules whose wording holds the modal or negation ("shall not be permitted", "exporters must
+# obtain", "will no longer require", "exporters will need to register").
+MODAL_RULES = (
+    "not_permitted",
+    "obligation_permit",
+    "no_longer_required",
+    "exporters_must_register",
+)
+
+
 class EventFinder:
     """The event rules with the word lists of one pipeline's components."""
 
@@ -251,7 +261,7 @@ class EventFinder:
             return True
         if any(g in sent_text for g in cue.characterisation):
             return True
-        if c.rule in ("not_permitted", "obligation_permit", "no_longer_required", *refusal.RULES):
+        if c.rule in MODAL_RULES or c.rule in refusal.RULES:
             return False  # "shall not be permitted", "exporters must obtain": the modal is the rule
         own = [ch for ch in trig.children]
         if _gerund_subject(trig):
