@@ -11,7 +11,7 @@ follows the article's framing). Word lists: triggers.json "control_anaphora".
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import numpy
 from spacy.attrs import LEMMA
@@ -39,8 +39,12 @@ def _pronoun_object(verb: Token, pronouns: set[str]) -> Token | None:
     return None
 
 
-def _antecedent(pronoun: Token, spec: ControlAnaphora) -> tuple[Token, bool] | None:
-    """The nearest control or ban word before the pronoun (True: a ban word)."""
+def _antecedent(
+    pronoun: Token, spec: ControlAnaphora, usable: Callable[[Token], bool]
+) -> tuple[Token, bool] | None:
+    """The nearest control or ban word before the pronoun (True: a ban word); a generic one
+    ("the measure") only when no specific one is in reach. `usable`: a weak noun is
+    qualified by a trade-control word near it."""
     doc = pronoun.doc
     sent = pronoun.sent
     start = sent.start
@@ -49,12 +53,17 @@ def _antecedent(pronoun: Token, spec: ControlAnaphora) -> tuple[Token, bool] | N
             break
         start = doc[start - 1].sent.start
     bans, controls = set(spec.ban_antecedents), set(spec.control_antecedents)
-    for tok in reversed(doc[start : pronoun.i]):
-        if tok.pos_ not in ("NOUN", "VERB"):
-            continue
+    generic = set(spec.generic_antecedents)
+    window = [t for t in reversed(doc[start : pronoun.i]) if t.pos_ in ("NOUN", "VERB")]
+    # The nearest specific word first: "banned exports ..., extending the measure ... before
+    # lifting it" lifts the ban.
+    for tok in window:
         if tok.lemma_ in bans:
             return tok, True
-        if tok.lemma_ in controls:
+        if tok.lemma_ in controls and usable(tok):
+            return tok, False
+    for tok in window:
+        if tok.lemma_ in generic and usable(tok):
             return tok, False
     return None
 
@@ -68,16 +77,18 @@ class AnaphoricControls:
         self.pronouns = set(spec.pronouns)
         self.ids = numpy.array([vocab.strings.add(v) for v in spec.verbs], dtype="uint64")
 
-    def __call__(self, doc: Doc) -> Iterator[tuple[Token, Token, str]]:
+    def __call__(
+        self, doc: Doc, usable: Callable[[Token], bool]
+    ) -> Iterator[tuple[Token, Token, str]]:
         """(verb, pronoun, event type) for each control verb acting on a pronoun whose
-        antecedent is a control or ban word."""
+        antecedent is a control or ban word (`usable`: a generic noun is qualified)."""
         lemmas = doc.to_array([LEMMA]).reshape(-1)
         for i in numpy.flatnonzero(numpy.isin(lemmas, self.ids)).tolist():
             verb = doc[i]
             if verb.pos_ != "VERB":
                 continue
             pronoun = _pronoun_object(verb, self.pronouns)
-            found = None if pronoun is None else _antecedent(pronoun, self.spec)
+            found = None if pronoun is None else _antecedent(pronoun, self.spec, usable)
             if pronoun is None or found is None:
                 continue
             ban_type, control_type = self.spec.verbs[verb.lemma_]

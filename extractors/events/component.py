@@ -267,7 +267,10 @@ class EventTagger(DataComponent):
     ) -> None:
         """Control verbs on a pronoun ("lifted it") and moves onto or off a control list
         ("placed Huawei on the list"): events/anaphora.py, events/control_lists.py."""
-        for verb, pronoun, etype in self.anaphoric(doc):
+        def usable(tok: Token) -> bool:
+            return tok.lemma_ not in self.weak or self._qualified(tok)
+
+        for verb, pronoun, etype in self.anaphoric(doc, usable):
             found.setdefault((verb.i, etype), (verb, pronoun, ANAPHORIC_RULE))
         for verb, target, etype, rid in self.list_moves(doc):
             found.setdefault((verb.i, etype), (verb, target, rid))

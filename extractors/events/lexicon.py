@@ -49,6 +49,7 @@ class ControlAnaphora(Lexicon):
     verbs: dict[str, tuple[str, str]]  # lemma -> (type with a ban antecedent, with a control)
     ban_antecedents: tuple[str, ...]
     control_antecedents: tuple[str, ...]
+    generic_antecedents: tuple[str, ...]  # "the measure": used only when nothing specific is
     lookback: int  # sentences before the trigger's that may hold the antecedent
 
 
