@@ -81,6 +81,27 @@ def types(nlp, text: str) -> list[str]:
             "from 'prohibited' to 'free' on Monday.",
             "ban_lifted",
         ),
+        # licensing halted and resumed
+        (
+            "Borduria stopped issuing the inspection certificates needed to ship fertiliser "
+            "on Friday.",
+            "ban_introduced",
+        ),
+        (
+            "The government immediately suspended all new export licences to Ruritania.",
+            "ban_introduced",
+        ),
+        (
+            "The ministry resumed issuing export certificates for pork on Monday, ending a "
+            "three-week suspension.",
+            "ban_lifted",
+        ),
+        # the antecedent in the sentence before
+        (
+            "Ruritania introduced export quotas on fertiliser in 2019. In 2022 the government "
+            "extended them until 2028.",
+            "control_extended",
+        ),
     ],
 )
 def test_control_wordings(nlp, text: str, expected: str) -> None:
