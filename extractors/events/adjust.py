@@ -71,6 +71,8 @@ def _obligation(tok: Token, cue: AdjustCues) -> bool:
     governors = set(cue.obligation_governors)
     if any(ch.dep_ == "aux" and ch.lower_ in modals for ch in tok.children):
         return True
+    if tok.dep_ == "conj" and tok.head.pos_ in ("VERB", "AUX"):
+        return _obligation(tok.head, cue)  # "must hold a qualification and obtain a licence"
     head = tok.head
     return tok.dep_ in ("xcomp", "ccomp") and head.lemma_.lower() in governors
 
@@ -138,7 +140,9 @@ def is_description(c: Candidate, cues: EventCues, authority: set[int], dated: se
     """A relative-clause requirement, an undated participle on its object, a firm resuming."""
     trig = c.trigger
     if c.rule in cues.adjust.requirement_rules and trig.dep_ == "relcl":
-        return True
+        # "restrictions that have required licences since Aug. 1": a state with its own start
+        # date counts as an introduction (GUIDELINES §3)
+        return not _since_dated(trig, dated)
     if (
         trig.dep_ == "acl"
         and trig.tag_ == "VBN"
@@ -153,6 +157,16 @@ def is_description(c: Candidate, cues: EventCues, authority: set[int], dated: se
         subj = _subject(trig)
         return subj is None or subj.i not in authority
     return False
+
+
+def _since_dated(trig: Token, dated: set[int]) -> bool:
+    """The trigger has its own "since <date>" phrase."""
+    return any(
+        ch.dep_ == "prep"
+        and ch.lower_ == "since"
+        and any(t.ent_type_ == "DATE" or t.i in dated for t in ch.subtree)
+        for ch in trig.children
+    )
 
 
 def _anchored(tok: Token, top: Token, cues: EventCues) -> bool:

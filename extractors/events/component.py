@@ -26,7 +26,10 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
 from tradeline.extractors.component_data import DataComponent, DataFile
+from tradeline.extractors.events.anaphora import RULE as ANAPHORIC_RULE
+from tradeline.extractors.events.anaphora import AnaphoricControls
 from tradeline.extractors.events.clause_link import clause_objects
+from tradeline.extractors.events.control_lists import ControlListMoves
 from tradeline.extractors.events.dep_templates import (
     DepTemplates,
     DepVocab,
@@ -119,6 +122,7 @@ class EventTagger(DataComponent):
             [nlp.vocab.strings.add(lemma) for lemma in state.nouns], dtype="uint64"
         )
         self.state_deps = set(state.deps)
+        self.state_rules = frozenset(self.cues.state_rules)
         self.state_preps = set(state.preps)
         self.rules: dict[str, EventRule] = {}
         self.dep = DepTemplates(
@@ -133,6 +137,8 @@ class EventTagger(DataComponent):
             self.rules[rule.id] = rule
             self._compile(rule)
         self._permit_links(spec)
+        self.anaphoric = AnaphoricControls(nlp.vocab, spec.control_anaphora)
+        self.list_moves = ControlListMoves(nlp.vocab, spec.control_lists)
         self.extra = GatedMatcher(nlp.vocab)
         self.extra_rules: dict[str, PatternRule] = {}
         for row in files["patterns"].rows(PatternRule):
@@ -262,6 +268,7 @@ class EventTagger(DataComponent):
             if trig is not None and obj is not None and trig.sent == obj.sent:
                 self._keep(found, rule, trig, obj)
         self._clause_links(doc, found)
+        self._control_moves(doc, found)
         for i, (trig, etype, rid, covered) in self._pattern_triggers(doc).items():
             # A hand-written wording is more specific than the verb-object pairs read on the
             # same word ("suspended the issuing of new licences" halts exports), and on the
@@ -271,6 +278,7 @@ class EventTagger(DataComponent):
                     del found[key]
             found.setdefault((i, etype), (trig, trig, rid))
         self._dated_states(doc, found)
+        _drop_lifted_objects(found, self.state_rules)
         items = sorted(found.items(), key=lambda kv: (kv[0][0], kv[0][1]))
         doc.spans[TRIGGERS] = [
             Span(doc, t.i, t.i + 1, label=etype, kb_id=rid) for (_, etype), (t, _, rid) in items
@@ -297,6 +305,18 @@ class EventTagger(DataComponent):
         verbs = (doc[i] for i in hits)
         for rule, trig, obj in list(clause_objects(doc, verbs, linked, rules_for)):
             self._keep(found, rule, trig, obj)
+    def _control_moves(
+        self, doc: Doc, found: dict[tuple[int, str], tuple[Token, Token, str]]
+    ) -> None:
+        """Control verbs on a pronoun ("lifted it") and moves onto or off a control list
+        ("placed Huawei on the list"): events/anaphora.py, events/control_lists.py."""
+        def usable(tok: Token) -> bool:
+            return tok.lemma_ not in self.weak or self._qualified(tok)
+
+        for verb, pronoun, etype in self.anaphoric(doc, usable):
+            found.setdefault((verb.i, etype), (verb, pronoun, ANAPHORIC_RULE))
+        for verb, target, etype, rid in self.list_moves(doc):
+            found.setdefault((verb.i, etype), (verb, target, rid))
 
     def _pattern_triggers(self, doc: Doc) -> dict[int, tuple[Token, str, str, range]]:
         """The hand-written patterns' triggers: per trigger word, the shortest match (its
@@ -415,6 +435,20 @@ class EventTagger(DataComponent):
                     break
             if dated:
                 found.setdefault((tok.i, etype), (tok, tok, "dated_state"))
+
+
+LIFTED = ("ban_lifted", "control_lifted")
+
+
+def _drop_lifted_objects(
+    found: dict[tuple[int, str], tuple[Token, Token, str]], state_rules: frozenset[str]
+) -> None:
+    """The object of a lifting is what ends, not an action of its own: "lifted its freeze on
+    licences" tells no licence suspension, "ending a nine-day suspension" no new halt. A state
+    with its own start date stays ("scrapped the requirement, in place since 2011")."""
+    lifted = {o.i for (_, etype), (t, o, _) in found.items() if etype in LIFTED and o.i != t.i}
+    for key in [k for k in found if k[0] in lifted and found[k][2] not in state_rules]:
+        del found[key]
 
 
 def _clause_too_far(trig: Token, obj: Token) -> bool:

@@ -130,6 +130,15 @@ class DepTemplates:
                 for head in trig.ancestors:
                     if is_object(head):
                         yield (head.i, trig.i)
+                misplaced = _misattached_object(trig, is_object)
+                if misplaced is not None:
+                    yield (misplaced.i, trig.i)
+            elif trig.dep_ == "advcl" and trig.tag_ == "VBN" and trig.i < trig.head.i:
+                # "Imposed on Feb. 22, the suspension had been designed to ...": a fronted
+                # participle tells what was done to its main clause's subject
+                for subj in trig.head.children:
+                    if subj.dep_ in ("nsubj", "nsubjpass") and is_object(subj):
+                        yield (subj.i, trig.i)
         elif shape == "xcomp":
             for inner in trig.children:
                 if inner.dep_ not in ("xcomp", "ccomp") or inner.pos_ != "VERB":
@@ -151,3 +160,20 @@ class DepTemplates:
                         yield (trig.i, rec.i, inner.i)
         else:
             raise ValueError(f"unknown dependency template {shape!r}")
+
+
+def _misattached_object(trig: Token, is_object: ObjectTest) -> Token | None:
+    """'lifted the ban on exports of palm kernels that it imposed in 2023': the small model
+    hangs "on exports" from the verb, so the clause's noun is no longer below "ban". The
+    verb's object right before that phrase is the noun the clause describes."""
+    cur = trig.head
+    while cur.dep_ == "pobj" and cur.head.dep_ == "prep":
+        prep = cur.head
+        verb = prep.head
+        if verb.pos_ == "VERB":
+            for dobj in verb.children:
+                if dobj.dep_ == "dobj" and dobj.right_edge.i + 1 == prep.i and is_object(dobj):
+                    return dobj
+            return None
+        cur = verb
+    return None

@@ -20,7 +20,14 @@ from tradeline.extractors.commodities.component import COMMODITIES
 from tradeline.extractors.commodities.facts import CommodityLabels
 from tradeline.extractors.companies.facts import ArticleFirms
 from tradeline.extractors.events import adjust as event_adjust
-from tradeline.extractors.events import date_options, dating, fallback, framing, refusal
+from tradeline.extractors.events import (
+    continuation,
+    date_options,
+    dating,
+    fallback,
+    framing,
+    refusal,
+)
 from tradeline.extractors.events.candidates import Candidate, DateMention
 from tradeline.extractors.events.component import TRIGGER_OBJECTS, TRIGGERS
 from tradeline.extractors.events.features import event_features, type_features
@@ -51,6 +58,16 @@ def find_events(
         for fact, value in zip(facts, pipes.event_confidence.confidence(rows), strict=True):
             fact.confidence = value
     return facts
+
+
+# Rules whose wording holds the modal or negation ("shall not be permitted", "exporters must
+# obtain", "will no longer require", "exporters will need to register").
+MODAL_RULES = (
+    "not_permitted",
+    "obligation_permit",
+    "no_longer_required",
+    "exporters_must_register",
+)
 
 
 class EventFinder:
@@ -152,6 +169,8 @@ class EventFinder:
         for c in cands:
             if event_adjust.is_requirement(c, cue, named):
                 c.type, c.rule = "control_introduced", "obligation_permit"
+            elif continuation.retype(c, cue):
+                pass  # "will keep requiring permits until 2026": the control is prolonged
             elif framing.is_licence_condition(c, cue):
                 c.type, c.rule = "control_introduced", "licence_condition"
             elif refusal.is_refused_grant(c, cue, self._chain(c.trigger), dated) and not (
@@ -243,7 +262,7 @@ class EventFinder:
             return True
         if any(g in sent_text for g in cue.characterisation):
             return True
-        if c.rule in ("not_permitted", "obligation_permit", *refusal.RULES):
+        if c.rule in MODAL_RULES or c.rule in refusal.RULES:
             return False  # "shall not be permitted", "exporters must obtain": the modal is the rule
         own = [ch for ch in trig.children]
         if _gerund_subject(trig):
@@ -262,7 +281,11 @@ class EventFinder:
         for h in heads:
             if h.lemma_ in cue.hedge_governors or h.lower_ in cue.hedge_governors:
                 return True
-            if h.lemma_ in cue.state_governors and trig.dep_ in ("acomp", "xcomp", "oprd"):
+            if (
+                h.lemma_ in cue.state_governors
+                and trig.dep_ in ("acomp", "xcomp", "oprd")
+                and c.rule != continuation.RULE
+            ):
                 return True
             if h.lower_ == "without":
                 return True

@@ -42,6 +42,34 @@ class DatedState(Lexicon):
     preps: tuple[str, ...]
 
 
+# ---- control and ban events: pronoun objects and control lists (acc3-ctl) ----
+class ControlAnaphora(Lexicon):
+    """A control verb whose object is a pronoun ("lifted it in April", "expanded them"): the
+    nearest control or ban word before it says what it acts on (events/anaphora.py)."""
+
+    pronouns: tuple[str, ...]
+    verbs: dict[str, tuple[str, str]]  # lemma -> (type with a ban antecedent, with a control)
+    ban_antecedents: tuple[str, ...]
+    control_antecedents: tuple[str, ...]
+    generic_antecedents: tuple[str, ...]  # "the measure": used only when nothing specific is
+    lookback: int  # sentences before the trigger's that may hold the antecedent
+
+
+class ControlLists(Lexicon):
+    """Adding to or removing from a control list ("placed Huawei on the list", "removed two
+    firms from Annex IV"): events/control_lists.py."""
+
+    add_verbs: tuple[str, ...]
+    remove_verbs: tuple[str, ...]
+    add_preps: tuple[str, ...]
+    remove_preps: tuple[str, ...]
+    list_nouns: tuple[str, ...]
+    list_qualifiers: tuple[str, ...]  # words in the list's phrase that make it a control list
+    white_words: tuple[str, ...]  # a white list: removal tightens (patterns.jsonl), skipped here
+    party_nouns: tuple[str, ...]  # "two firms", "18 entities": who is listed
+    definite: tuple[str, ...]  # "the list", "its list", "the same list"
+
+
 class EventTriggers(Lexicon):
     """The trigger lexicon (triggers.json); every class a rule names exists and is used."""
 
@@ -60,6 +88,8 @@ class EventTriggers(Lexicon):
     definite_determiners: tuple[str, ...]
     gap_tags: tuple[str, ...]
     gap_words: tuple[str, ...]
+    control_anaphora: ControlAnaphora
+    control_lists: ControlLists
 
     @model_validator(mode="after")
     def _classes_named_and_used(self) -> EventTriggers:
@@ -131,6 +161,15 @@ class PermitCues(Lexicon):
     receipt_verbs: tuple[str, ...]  # "had received 17 licence applications": the authority's
 
 
+class ContinuationCues(Lexicon):
+    """A control kept going to a stated end ("will keep requiring permits until 2026"):
+    extractors/events/continuation.py (acc3-ctl)."""
+
+    governors: tuple[str, ...]  # "keep", "continue"
+    end_preps: tuple[str, ...]  # "until", "through": the new end of the control
+    types: dict[str, str]  # the rule's type -> the continued control's type
+
+
 class EventCues(Lexicon):
     """Cue words that decide whether a trigger states a real action, its date role and its
     modality (cues.json)."""
@@ -165,3 +204,4 @@ class EventCues(Lexicon):
     refusal: RefusalCues
     framing: FramingCues
     permits: PermitCues
+    continuation: ContinuationCues

@@ -41,7 +41,10 @@ def negated_object(c: Candidate) -> bool:
     """The object is negated: "no export licences will be issued", "not every restriction"."""
     obj = c.obj
     before = (t for t in obj.subtree if t.i < obj.i)
-    return obj.i != c.trigger.i and any(t.lower_ in ("no", "not") for t in before)
+    # "a no-objection certificate": a hyphenated name, not a negation
+    return obj.i != c.trigger.i and any(
+        t.lower_ in ("no", "not") and t.nbor(1).text != "-" for t in before
+    )
 
 
 def negated_governor(trig: Token, head: Token) -> bool:

@@ -1,0 +1,141 @@
+"""Control and ban wordings (GUIDELINES §3): pronoun objects, moves onto and off control
+lists, lifted halts and reopenings, continued controls, requirements lifted, states in place
+since a date. Types of every event found (held-back ones too: the confidence model is
+retrained apart). Sentences written here."""
+
+from __future__ import annotations
+
+import pytest
+
+from tradeline.extractors.document import extract_doc
+
+pytestmark = pytest.mark.slow
+
+PUBLISHED = "2024-06-14"
+
+
+@pytest.fixture(scope="session")
+def nlp(pipeline):
+    return pipeline
+
+
+def types(nlp, text: str) -> list[str]:
+    return [e.type for e in extract_doc(nlp(text), PUBLISHED, nlp).events]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a pronoun object takes its antecedent's kind
+        (
+            "Ruritania banned nickel ore exports in March 2022 and lifted it in April 2023.",
+            "ban_lifted",
+        ),
+        (
+            "Borduria introduced controls on gallium in 2021 and expanded them in October 2023.",
+            "control_tightened",
+        ),
+        # moves onto and off control lists
+        (
+            "The ministry placed two trading firms, Zenda Components Ltd and Strelsau Optics "
+            "Ltd, on the list on Monday.",
+            "control_introduced",
+        ),
+        (
+            "The ministry removed three trading firms from its export control list on Tuesday.",
+            "control_lifted",
+        ),
+        (
+            "Borduria will add about 40 items, including flight controllers, machine tool "
+            "parts and some sensors, to its list of dual-use goods that need an export "
+            "licence from Aug. 1.",
+            "control_introduced",
+        ),
+        # halts lifted, registries reopened
+        ("Borduria lifted the halt on fertiliser exports on Friday.", "ban_lifted"),
+        (
+            "The agriculture ministry reopened the export registry for maize on Wednesday.",
+            "ban_lifted",
+        ),
+        # requirements lifted, kept, suspended, imposed
+        (
+            "Ruritania will stop requiring export licences for drones from July 1.",
+            "control_lifted",
+        ),
+        (
+            "The trade ministry will keep requiring export permits for scrap metal until the "
+            "end of 2027.",
+            "control_extended",
+        ),
+        (
+            "The government put the ban on hold in May to let contracted cargoes sail.",
+            "control_suspended",
+        ),
+        (
+            "Borduria will require exporters of tin ore and tin concentrate to hold a permit "
+            "from the trade board from August 1.",
+            "control_introduced",
+        ),
+        (
+            "The Directorate General of Foreign Trade amended the export policy for onions "
+            "from 'prohibited' to 'free' on Monday.",
+            "ban_lifted",
+        ),
+        # licensing halted and resumed
+        (
+            "Borduria stopped issuing the inspection certificates needed to ship fertiliser "
+            "on Friday.",
+            "ban_introduced",
+        ),
+        (
+            "The government immediately suspended all new export licences to Ruritania.",
+            "ban_introduced",
+        ),
+        (
+            "The ministry resumed issuing export certificates for pork on Monday, ending a "
+            "three-week suspension.",
+            "ban_lifted",
+        ),
+        # the antecedent in the sentence before
+        (
+            "Ruritania introduced export quotas on fertiliser in 2019. In 2022 the government "
+            "extended them until 2028.",
+            "control_extended",
+        ),
+    ],
+)
+def test_control_wordings(nlp, text: str, expected: str) -> None:
+    assert expected in types(nlp, text)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "The ministry lifted a ban on cobalt exports that had been in place since 2019.",
+            {"ban_lifted", "ban_introduced"},
+        ),
+        (
+            "The ministry lifted the ban on exports of cashew nuts that it imposed in 2022.",
+            {"ban_lifted", "ban_introduced"},
+        ),
+    ],
+)
+def test_lift_and_its_introduction(nlp, text: str, expected: set[str]) -> None:
+    """A lifting that names when the measure began tells both actions."""
+    assert expected <= set(types(nlp, text))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "A business magazine added the founder to its list of the richest people.",
+        "The city council placed the old library on its list of heritage buildings.",
+        "The ministry continued to restrict exports of rice last year.",
+    ],
+)
+def test_not_control_actions(nlp, text: str) -> None:
+    """Lists that are no control lists, and a control carried on with no new end."""
+    assert not {"control_introduced", "control_lifted", "control_extended"} & set(
+        types(nlp, text)
+    )
