@@ -90,6 +90,14 @@ class EventFinder:
             self._absorb_dated_participles(group)
             framing.absorb_specific(group, self._families())
             dating.share_clause_dates(group, self._blocks)
+            dating.prefer_effective(
+                group,
+                [m for m in mentions if m.span.sent.start == group[0].sent.start],
+                self.effect,
+                self.reporting,
+                self._is_start,
+                self._blocks,
+            )
         cands = [c for c in cands if not c.absorbed and not event_adjust.is_standing_rule(c, cue)]
         for c in cands:
             opening = c.sent.text.lstrip(" \"“'‘").lower()
@@ -102,7 +110,7 @@ class EventFinder:
                 c.separate = True  # "It then removed the curbs on 24 more drugs": a next step
         cands = self._drop_restatements(cands)
         cands = self._donate_effective_dates(cands)
-        self._inherit_dates(cands, mentions)
+        self._inherit_dates(cands, mentions, published)
         dating.donate_effect_statements(cands, mentions, self.effect, cue.elaboration_families)
         default_country = self.actors.article_country(doc)
         dominant = self.labels.dominant(doc)
@@ -131,7 +139,15 @@ class EventFinder:
         if any(not event_adjust.is_headline(c) for c in cands):
             cands = [c for c in cands if c.date is not None or not event_adjust.is_headline(c)]
         events = self._merge(cands)
-        fallback.fill_undated(events, mentions, self.date_lexicon, self.cue.anchored_preps)
+        fallback.fill_undated(
+            events,
+            mentions,
+            self.date_lexicon,
+            self.cue.anchored_preps,
+            lambda c, m: None
+            if self._anaphoric_date(c) or self._measure_acts(c)
+            else self._announced_with(m, mentions),
+        )
         self._attach_dates(events, mentions, published)
         return events
 
@@ -310,6 +326,8 @@ class EventFinder:
         end_words = self.end_words
         if first in end_words or _lower_window(m.span[0], 1) in end_words:
             return True
+        if date_options.hedged_end(m, end_words):
+            return True  # "until at least the end of the year"
         if trigger.lemma_ in cue.lengthening_verbs and (
             first == "to" or _lower_window(m.span[0], 1) == "to"
         ):
@@ -321,12 +339,22 @@ class EventFinder:
         for tok in path_up[1:]:
             if tok.i in (trigger.i, obj.i):
                 break
+            if (
+                _own_clause_verb(tok)
+                and tok is not path_up[-1]
+                and not self._is_effective(m)
+                and not dating.takes_effect(m, self.effect)
+            ):
+                return True  # "lifted the ban that it imposed in 2023": the relative's own date
             if tok.lower_ in cue.anchored_preps:
                 return True
             if tok is not path_up[-1] and any(
-                ch.dep_ == "mark" and ch.lower_ in cue.anchored_preps for ch in tok.children
+                ch.dep_ == "mark" and ch.lower_ in cue.anchored_preps and ch.i < m.span.start
+                for ch in tok.children
             ):
                 return True  # the date sits in a "since ..." / "after ..." clause of its own
+            # (a date told before the "after" is the main clause's, whatever the parse says:
+            # "revoked the registration last month after officers found ...")
             if tok.pos_ in ("NOUN", "PROPN") and tok.lemma_ in cue.blocking_nouns:
                 return True
         return False
@@ -344,6 +372,10 @@ class EventFinder:
         return any(text.startswith(w + " ") or text == w for w in words) or any(
             before.endswith(w) for w in words
         )
+
+    def _is_start(self, m: DateMention) -> bool:
+        """'from Oct. 1', 'effective May 26', 'starting in July': a start, not an end."""
+        return self._is_effective(m) and not date_options.is_end_date(m, self.end_words)
 
     def _assign_dates(self, group: list[Candidate], dates: list[DateMention]) -> None:
         """Match dates to triggers one-to-one, nearest in the parse first, effective dates first."""
@@ -481,7 +513,11 @@ class EventFinder:
                 ]
                 if previous:
                     target = previous[-1]
-                    if c.date is not None and target.date_role != "effective":
+                    if (
+                        c.date is not None
+                        and target.date_role != "effective"
+                        and not dating.names_another(c.date, target, self.effect)
+                    ):
                         target.date, target.date_role = c.date, "effective"
                     continue
             kept.append(c)
@@ -585,7 +621,9 @@ class EventFinder:
                 framing.take_specific_type(k, c, self._families())
         return kept
 
-    def _inherit_dates(self, cands: list[Candidate], mentions: list[DateMention]) -> None:
+    def _inherit_dates(
+        self, cands: list[Candidate], mentions: list[DateMention], published: str | None
+    ) -> None:
         """'The ministry also ...', 'At the same time, ...': the date of the same announcement
         (told at most INHERIT_SENTENCES before); when that action is dated by its effective
         date, the date it was announced, if its sentence tells one ('said on Wednesday');
@@ -595,8 +633,7 @@ class EventFinder:
         for k, c in enumerate(cands):
             if c.date is not None:
                 continue
-            text = f" {c.sent.text.lower()} "
-            anaphoric = any(f" {w} " in text for w in cue.anaphoric_dates)
+            anaphoric = self._anaphoric_date(c)
             if not anaphoric and not self._continues_announcement(c):
                 continue
             previous = [p for p in cands[:k] if p.date is not None and p.sent.start < c.sent.start]
@@ -613,6 +650,10 @@ class EventFinder:
             ]
             if not previous:
                 continue
+            if not anaphoric:  # an announcement, not the history told beside it
+                previous = [
+                    p for p in previous if not dating.told_as_background(p, published)
+                ] or previous
             c.separate = not anaphoric
             if anaphoric:
                 source = previous[-1]
@@ -625,8 +666,25 @@ class EventFinder:
                     in_last = [p for p in previous if p.sent.start == last_sent]
                     source = min(in_last, key=lambda p: _depth(p.date.span.root))  # type: ignore[union-attr]
             c.date, c.date_role = source.date, "inherited"
-            if not anaphoric and source.date_role == "effective":
+            if not anaphoric and source.date_role == "effective" and not self._measure_acts(c):
                 c.date = self._announcement_date(source, mentions) or source.date
+
+    def _anaphoric_date(self, c: Candidate) -> bool:
+        """'from the same date', 'from that date,': the sentence dates its action by another's."""
+        words = [t.lower_ for t in c.sent]
+        return any(
+            words[k : k + len(phrase)] == phrase
+            for phrase in (w.split() for w in self.cue.anaphoric_dates)
+            for k in range(len(words) - len(phrase) + 1)
+        )
+
+    def _measure_acts(self, c: Candidate) -> bool:
+        """'The rule also tightens controls on ...': the measure itself is the active subject,
+        so the action starts when the measure does (its effective date)."""
+        return any(
+            ch.dep_ == "nsubj" and ch.lemma_.lower() in self.cue.anaphoric_subjects
+            for ch in c.trigger.children
+        )
 
     def _announcement_date(
         self, source: Candidate, mentions: list[DateMention]
@@ -647,6 +705,36 @@ class EventFinder:
             if verb.i != source.trigger.i and verb.lemma_ not in self.reporting:
                 continue
             path = _path(m.span.root, source.trigger)
+            length = len(path[0]) + len(path[1]) if path else 99
+            if best is None or length < best[0]:
+                best = (length, m)
+        return best[1] if best else None
+
+    def _announced_with(
+        self, start: DateMention, mentions: list[DateMention]
+    ) -> DateMention | None:
+        """The date a start date ('from Sept. 25') was announced, told in its sentence: on the
+        same verb ('on Monday suspended its ban from Sept. 25') or on the verb that reports it
+        ('said on Wednesday'); None unless `start` is a start date."""
+        if not (self._is_start(start) or dating.takes_effect(start, self.effect)):
+            return None
+        verb = dating._verb_of(start)
+        best: tuple[int, DateMention] | None = None
+        for m in mentions:
+            if m.span.sent.start != start.span.sent.start or m is start:
+                continue
+            if self._is_effective(m) or dating.takes_effect(m, self.effect):
+                continue
+            first = m.fact.text.split()[0].lower() if m.fact.text.split() else ""
+            if first in self.end_words or first in self.cue.anchored_preps:
+                continue
+            own = dating._verb_of(m)
+            before = m.span.doc[m.span.start - 1] if m.span.start > 0 else m.span[0]
+            if own.i != verb.i and own.lemma_ not in self.reporting and (
+                before.lemma_ not in self.reporting
+            ):
+                continue
+            path = _path(m.span.root, start.span.root)
             length = len(path[0]) + len(path[1]) if path else 99
             if best is None or length < best[0]:
                 best = (length, m)
@@ -835,6 +923,12 @@ def _in_anchored_phrase(trig: Token, preps: set[str]) -> bool:
             return False
         cur = cur.head
     return False
+
+
+def _own_clause_verb(tok: Token) -> bool:
+    """The verb of a relative or participial clause ("the ban that it imposed in 2023", "a
+    requirement, introduced in March,"): a date under it dates that clause's own action."""
+    return tok.dep_ in ("relcl", "acl") and tok.pos_ in ("VERB", "AUX")
 
 
 def _within(tok: Token, head: Token) -> bool:
