@@ -97,11 +97,24 @@ def _names_object(c: Candidate, naming: set[str]) -> bool:
     return any(t.lemma_.lower() in naming for t in c.obj.subtree)
 
 
+def _naming_nouns(m: DateMention) -> set[str]:
+    """The nouns that name the date's subject ('the diesel restriction': {'diesel'}); not its
+    adjectives ('the final rule')."""
+    subj = _subject(_verb_of(m))
+    if subj is None:
+        return set()
+    return {
+        ch.lemma_.lower()
+        for ch in subj.children
+        if ch.dep_ in ("compound", "nmod") and ch.pos_ in ("NOUN", "PROPN")
+    }
+
+
 def names_another(m: DateMention, c: Candidate, words: EffectWords) -> bool:
     """'The diesel restriction will take effect from Oct. 1' after 'will extend a ban on
     gasoline exports ... and bar resellers from exporting diesel': the subject of the date
     names a measure that the action's object does not."""
-    naming = _naming_words(m, words)
+    naming = _naming_nouns(m) - set(words.generic_modifiers)
     return bool(naming) and not _names_object(c, naming)
 
 
@@ -166,9 +179,8 @@ def donate_effect_statements(
             and c.sent.start < sent.start
             and here - index[c.sent.start] <= MAX_SENTENCES_BACK
         ]
-        naming = _naming_words(m, words)
-        if naming:  # "The diesel restriction will take effect ...": the diesel action only
-            earlier = [c for c in earlier if _names_object(c, naming)]
+        # "The diesel restriction will take effect ...": the diesel action only
+        earlier = [c for c in earlier if not names_another(m, c, words)]
         target = max(earlier, key=lambda c: c.trigger.i, default=None)
         if target is None or target.date_role == "effective" or _past_perfect(target.trigger):
             continue  # "had suspended shipments in April": background, not what starts now

@@ -144,9 +144,7 @@ class EventFinder:
             mentions,
             self.date_lexicon,
             self.cue.anchored_preps,
-            lambda c, m: None
-            if self._anaphoric_date(c) or self._measure_acts(c)
-            else self._announced_with(m, mentions),
+            lambda c, m: self._announced_for(c, m, events, mentions),
         )
         self._attach_dates(events, mentions, published)
         return events
@@ -341,6 +339,8 @@ class EventFinder:
                 break
             if (
                 _own_clause_verb(tok)
+                and tok.lemma_.lower() not in self.reporting
+                and tok.lemma_.lower() not in ISSUING_VERBS
                 and tok is not path_up[-1]
                 and not self._is_effective(m)
                 and not dating.takes_effect(m, self.effect)
@@ -710,6 +710,26 @@ class EventFinder:
                 best = (length, m)
         return best[1] if best else None
 
+    def _announced_for(
+        self,
+        c: Candidate,
+        start: DateMention,
+        events: list[Candidate],
+        mentions: list[DateMention],
+    ) -> DateMention | None:
+        """The announcement day an undated action takes instead of the start date told before
+        it: only an action that continues the announcement with a step of its own ('The
+        ministry also revoked ...', 'It approved permits for 37 firms' after a suspension);
+        one that restates the same measure ('has decided to expand its export control') or
+        says 'from that date' keeps the start."""
+        if self._anaphoric_date(c) or self._measure_acts(c):
+            return None
+        source = next((p for p in events if p.date is start), None)
+        same_measure = source is None or self._family(source.type) == self._family(c.type)
+        if same_measure and not self._continues_announcement(c):
+            return None  # (a free start date told before: only an 'also' action is another)
+        return self._announced_with(start, mentions)
+
     def _announced_with(
         self, start: DateMention, mentions: list[DateMention]
     ) -> DateMention | None:
@@ -923,6 +943,11 @@ def _in_anchored_phrase(trig: Token, preps: set[str]) -> bool:
             return False
         cur = cur.head
     return False
+
+
+# a clause that dates the document telling the action ("a statement the government issued on
+# Thursday", "a notification issued late Friday"), not an action of its own
+ISSUING_VERBS = ("issue", "sign", "date", "post", "dated")
 
 
 def _own_clause_verb(tok: Token) -> bool:
