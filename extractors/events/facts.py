@@ -66,6 +66,7 @@ class EventFinder:
         self.labels = CommodityLabels(pipes.commodities.specificity)
         self.sectors = pipes.companies.names.sectors
         self.typer = pipes.event_types
+        self._mentions: list[DateMention] = []  # the article's dates, set by `merged`
 
     # ---------------------------------------------------------------------------- public
     def merged(
@@ -77,6 +78,7 @@ class EventFinder:
     ) -> list[Candidate]:
         """All actions the article states, each once, as candidates with their arguments."""
         mentions = _locate_dates(doc, dates)
+        self._mentions = mentions
         cue = self.cue
         cands = self.retyped(self.proposed(doc, firms, dates))
         by_sent: dict[int, list[Candidate]] = {}
@@ -792,7 +794,11 @@ class EventFinder:
         return "actual"
 
     def _compatible(self, a: Candidate, b: Candidate) -> bool:
-        if a.type != b.type or not _dates_compatible(a, b):
+        if a.type != b.type:
+            return False
+        if not _dates_compatible(a, b) and not (
+            self._announced_then(a, b) or self._announced_then(b, a)
+        ):
             return False
         if (a.separate or b.separate) and a.sent.start != b.sent.start:
             return False
@@ -815,6 +821,23 @@ class EventFinder:
             and a.authority_country
             and b.authority_country
             and a.authority_country != b.authority_country
+        )
+
+    def _announced_then(self, a: Candidate, b: Candidate) -> bool:
+        """'On Friday, Japan approved a proposal to take South Korea off the list on August 28'
+        and 'On Friday, the Cabinet approved a plan to drop South Korea from the whitelist': an
+        action dated by its effective date and one dated by the day that action was announced
+        are one action."""
+        if a.date is None or b.date is None or a.date_role != "effective":
+            return False
+        if b.date_role == "effective" or self._is_start(b.date):
+            return False
+        return any(
+            m.span.sent.start == a.sent.start
+            and m.value == b.date.value
+            and not self._is_effective(m)
+            and not dating.takes_effect(m, self.effect)
+            for m in self._mentions
         )
 
     def _own_commodities_differ(self, a: Candidate, b: Candidate) -> bool:
