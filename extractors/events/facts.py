@@ -13,6 +13,8 @@ components that own them (`Pipes`).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from spacy.tokens import Doc, Token
 
 from tradeline.extractors.commodities import facts as commodities
@@ -340,7 +342,7 @@ class EventFinder:
             if tok.i in (trigger.i, obj.i):
                 break
             if (
-                _own_clause_verb(tok)
+                _own_clause_verb(tok, cue.anaphoric_subjects)
                 and tok.lemma_.lower() not in self.reporting
                 and tok.lemma_.lower() not in ISSUING_VERBS
                 and tok is not path_up[-1]
@@ -681,11 +683,16 @@ class EventFinder:
         )
 
     def _measure_acts(self, c: Candidate) -> bool:
-        """'The rule also tightens controls on ...': the measure itself is the active subject,
-        so the action starts when the measure does (its effective date)."""
+        """'The rule also tightens controls on ...', 'Under the new rule, traders will need a
+        licence': the measure itself acts (the active subject) or governs the action, so the
+        action starts when the measure does (its effective date)."""
+        measures = self.cue.anaphoric_subjects
+        if any(ch.dep_ == "nsubj" and ch.lemma_.lower() in measures for ch in c.trigger.children):
+            return True
         return any(
-            ch.dep_ == "nsubj" and ch.lemma_.lower() in self.cue.anaphoric_subjects
-            for ch in c.trigger.children
+            t.lemma_.lower() in measures and t.head.lower_ == "under" and t.dep_ == "pobj"
+            for t in c.sent
+            if t.head.head.i == c.trigger.i or t.head.head.dep_ == "ROOT"
         )
 
     def _announcement_date(
@@ -973,10 +980,16 @@ def _in_anchored_phrase(trig: Token, preps: set[str]) -> bool:
 ISSUING_VERBS = ("issue", "sign", "date", "post", "dated")
 
 
-def _own_clause_verb(tok: Token) -> bool:
-    """The verb of a relative or participial clause ("the ban that it imposed in 2023", "a
-    requirement, introduced in March,"): a date under it dates that clause's own action."""
-    return tok.dep_ in ("relcl", "acl") and tok.pos_ in ("VERB", "AUX")
+def _own_clause_verb(tok: Token, measures: Sequence[str]) -> bool:
+    """The verb of a relative clause ("the ban that it imposed in 2023") or a past participle
+    that tells a measure's own history ("a requirement, introduced in March,"): a date under
+    it dates that clause's own action. A participle of anything else ("vessels already loaded
+    on Jan. 12", "permits covering 2,400 tonnes") is too often a misparse to tell."""
+    if tok.pos_ not in ("VERB", "AUX"):
+        return False
+    if tok.dep_ == "relcl":
+        return True
+    return tok.dep_ == "acl" and tok.tag_ == "VBN" and tok.head.lemma_.lower() in measures
 
 
 def _within(tok: Token, head: Token) -> bool:
@@ -1065,7 +1078,12 @@ def _dates_compatible(a: Candidate, b: Candidate) -> bool:
 def _fold(into: Candidate, other: Candidate) -> None:
     """Keep the most precise date (and its sentence), union firms and commodities."""
     if other.date is not None and (
-        into.date is None or len(other.date.value) > len(into.date.value)
+        into.date is None
+        or len(other.date.value) > len(into.date.value)
+        or (  # GUIDELINES §3: the effective date first
+            other.date_role == "effective" != into.date_role
+            and len(other.date.value) == len(into.date.value)
+        )
     ):
         into.date, into.date_role = other.date, other.date_role
         into.trigger, into.obj = other.trigger, other.obj
