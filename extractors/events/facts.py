@@ -632,7 +632,6 @@ class EventFinder:
         (told at most INHERIT_SENTENCES before); when that action is dated by its effective
         date, the date it was announced, if its sentence tells one ('said on Wednesday');
         'that later date', 'from that date': the date of the event just before."""
-        cue = self.cue
         index = {s.start: n for n, s in enumerate(cands[0].trigger.doc.sents)} if cands else {}
         for k, c in enumerate(cands):
             if c.date is not None:
