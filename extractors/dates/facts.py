@@ -21,7 +21,9 @@ from tradeline.extractors.dates.filters import (
     is_named_year,
     is_other_event,
     is_period_of,
+    is_speculation_date,
     is_statistic_date,
+    is_steady_market_date,
     tense_of,
 )
 from tradeline.extractors.dates.lexicon import DateLexicon
@@ -189,6 +191,8 @@ def _is_policy(c: Candidate, fact: PolicyDateFact, lex: DateLexicon) -> bool:
     if is_fiscal(c.span, lex) or is_period_of(c.span, lex):
         return False
     if is_statistic_date(c.span, fact.granularity, lex) or is_other_event(c.span, lex):
+        return False
+    if is_speculation_date(c.span, lex) or is_steady_market_date(c.span, lex):
         return False
     if fact.granularity == "year" and is_coverage_year(c.span, lex):
         return False

@@ -279,3 +279,31 @@ def tense_of(span: Span, lex: DateLexicon) -> Tense:
     ):
         return "past"
     return None
+
+
+def is_speculation_date(span: Span, lex: DateLexicon) -> bool:
+    """'the ministry could move to a full export ban next year', 'officials might reconsider
+    quotas in November': a date of a clause told as a possibility dates no action (GUIDELINES
+    §3: measures only under consideration are no events)."""
+    gov = governor(span)
+    if gov is None or gov.pos_ not in ("VERB", "AUX"):
+        return False
+    verbs = [gov, *([gov.head] if gov.dep_ in ("xcomp", "conj") else [])]
+    return any(
+        ch.dep_ == "aux" and ch.lower_ in lex.hedge_modals for v in verbs for ch in v.children
+    )
+
+
+def is_steady_market_date(span: Span, lex: DateLexicon) -> bool:
+    """'Wheat prices were unchanged on Thursday', 'Shares of Lupin were flat on Wednesday':
+    a market that did not move is a market report too (GUIDELINES §5)."""
+    gov = governor(span)
+    if gov is None:
+        return False
+    if gov.lower_ in lex.steady_words:
+        gov = gov.head if gov.dep_ in ("acomp", "oprd") else gov
+    elif not any(
+        ch.dep_ in ("acomp", "oprd") and ch.lower_ in lex.steady_words for ch in gov.children
+    ):
+        return False
+    return _stat_subject(_subject(gov), lex)

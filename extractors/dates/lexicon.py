@@ -58,3 +58,5 @@ class DateLexicon(Lexicon):
     movement_adverbs: tuple[str, ...]
     movement_nouns: tuple[str, ...]
     effect: EffectWords
+    hedge_modals: tuple[str, ...]  # 'could move to a full ban next year': speculation
+    steady_words: tuple[str, ...]  # 'prices were unchanged on Thursday': a market that held

@@ -64,12 +64,28 @@ def _path(a: Token, b: Token) -> tuple[list[Token], list[Token]] | None:
     return None
 
 
+HEDGES = ("at", "least", "the", "latest", "very")  # "until at least the end of the year"
+
+
+def hedged_end(m: DateMention, end_words: Sequence[str]) -> bool:
+    """'until at least the end of the year': an end word before a hedge that opens the date."""
+    k = m.span.start - 1
+    while k > m.span.sent.start and m.span.doc[k].lower_ in HEDGES:
+        k -= 1
+    return k < m.span.start - 1 and m.span.doc[k].lower_ in end_words
+
+
 def is_end_date(m: DateMention, end_words: Sequence[str]) -> bool:
     """'until June', 'through 2023', 'by 2027', 'extended ... to October 2023': the end of a
     period never dates the action (dates/lexicon.json end_words.event)."""
     first = m.fact.text.split()[0].lower() if m.fact.text.split() else ""
     before = m.span.doc[m.span.start - 1].lower_ if m.span.start > m.span.sent.start else ""
-    return first in end_words or before in end_words or "to" in (first, before)
+    return (
+        first in end_words
+        or before in end_words
+        or "to" in (first, before)
+        or hedged_end(m, end_words)
+    )
 
 
 def options_for(

@@ -70,25 +70,82 @@ def takes_effect(m: DateMention, words: EffectWords) -> bool:
     return False
 
 
-def _generic_subject(m: DateMention, words: EffectWords) -> bool:
-    """'the new control', 'the measures', 'it': no word that names one measure among several
-    ('the diesel restriction')."""
+def _naming_words(m: DateMention, words: EffectWords) -> set[str] | None:
+    """The words of the subject that name one measure among several ('the diesel restriction':
+    {'diesel'}); empty for a generic subject ('the new control', 'the measures'); None when the
+    date's verb has no subject."""
     subj = _subject(_verb_of(m))
     if subj is None:
-        return False
+        return None
     if subj.lower_ in ("which", "that") and subj.head.dep_ == "relcl":
         subj = subj.head.head  # "the new control, which is effective Sept. 7"
-    naming = [
-        ch
+    return {
+        ch.lemma_.lower()
         for ch in subj.children
         if ch.dep_ in ("compound", "amod", "nmod")
         and ch.lemma_.lower() not in words.generic_modifiers
-    ]
-    return not naming
+    }
+
+
+def _generic_subject(m: DateMention, words: EffectWords) -> bool:
+    """'the new control', 'the measures', 'it': no word that names one measure among several
+    ('the diesel restriction')."""
+    return _naming_words(m, words) == set()
+
+
+def _names_object(c: Candidate, naming: set[str]) -> bool:
+    """Whether the action's object ('a ban on gasoline exports') holds one of the words."""
+    return any(t.lemma_.lower() in naming for t in c.obj.subtree)
+
+
+def _naming_nouns(m: DateMention) -> set[str]:
+    """The nouns that name the date's subject ('the diesel restriction': {'diesel'}); not its
+    adjectives ('the final rule')."""
+    subj = _subject(_verb_of(m))
+    if subj is None:
+        return set()
+    return {
+        ch.lemma_.lower()
+        for ch in subj.children
+        if ch.dep_ in ("compound", "nmod") and ch.pos_ in ("NOUN", "PROPN")
+    }
+
+
+def names_another(m: DateMention, c: Candidate, words: EffectWords) -> bool:
+    """'The diesel restriction will take effect from Oct. 1' after 'will extend a ban on
+    gasoline exports ... and bar resellers from exporting diesel': the subject of the date
+    names a measure that the action's object does not."""
+    naming = _naming_nouns(m) - set(words.generic_modifiers)
+    return bool(naming) and not _names_object(c, naming)
 
 
 def _past_perfect(trigger: Token) -> bool:
     return any(ch.dep_ == "aux" and ch.lower_ in ("had", "'d") for ch in trigger.children)
+
+
+# adverbs that tell an action as history: "was first introduced", "was last extended"
+BACKGROUND_ADVERBS = ("first", "originally", "initially", "previously", "last")
+BACKGROUND_MONTHS = 2  # an action dated more months than this before publication is history
+
+
+def months_before(value: str, published: str | None) -> int:
+    """Whole months from the latest month a date value can mean to the publication month."""
+    if not published or len(published) < 7 or not value[:4].isdigit():
+        return 0
+    year, month = int(value[:4]), int(value[5:7]) if len(value) >= 7 else 12
+    return (int(published[:4]) * 12 + int(published[5:7])) - (year * 12 + month)
+
+
+def told_as_background(c: Candidate, published: str | None) -> bool:
+    """'The ban was first introduced in August last year', '..., which it suspended in June',
+    'had banned': an action told as history, not the announcement that a later 'The ministry
+    also ...' continues."""
+    t = c.trigger
+    if t.dep_ in ("relcl", "acl") or _past_perfect(t):
+        return True
+    if any(ch.dep_ == "advmod" and ch.lower_ in BACKGROUND_ADVERBS for ch in t.children):
+        return True
+    return c.date is not None and months_before(c.date.value, published) > BACKGROUND_MONTHS
 
 
 def _sentence_index(cands: Sequence[Candidate], mentions: Sequence[DateMention]) -> dict[int, int]:
@@ -123,6 +180,8 @@ def donate_effect_statements(
             and c.sent.start < sent.start
             and here - index[c.sent.start] <= MAX_SENTENCES_BACK
         ]
+        # "The diesel restriction will take effect ...": the diesel action only
+        earlier = [c for c in earlier if not names_another(m, c, words)]
         target = max(earlier, key=lambda c: c.trigger.i, default=None)
         if target is None or target.date_role == "effective" or _past_perfect(target.trigger):
             continue  # "had suspended shipments in April": background, not what starts now
@@ -198,3 +257,52 @@ def share_clause_dates(
                 c.date, c.date_role = date, d.date_role
                 break
 
+
+
+def _distance(a: Token, b: Token) -> int:
+    """Length of the parse path between two tokens (99: none)."""
+    up_a = [a, *a.ancestors]
+    up_b = {t.i: k for k, t in enumerate([b, *b.ancestors])}
+    return next((k + up_b[t.i] for k, t in enumerate(up_a) if t.i in up_b), 99)
+
+
+def prefer_effective(
+    group: Sequence[Candidate],
+    mentions: Sequence[DateMention],
+    words: EffectWords,
+    reporting: set[str],
+    is_start: Callable[[DateMention], bool],
+    blocked: Callable[[Candidate, DateMention], bool],
+) -> None:
+    """GUIDELINES §3 dates an action by its effective date first. The nearest-date match can
+    give an action the day it was announced although its sentence says when it starts: "said
+    on Friday it will widen its controls ... requiring a licence from Sept. 10", "on Monday
+    scrapped the requirement, in a resolution that takes effect on Dec. 1". A date that takes
+    effect replaces the announcement date of the action nearest to it; a start date ("from
+    Oct. 1", `is_start`) replaces a date that only reports the sentence ("said on Friday",
+    "a decree published on Wednesday"), for every action it reports."""
+    for c in group:
+        date = c.date
+        if date is None or c.date_role != "direct" or c.absorbed:
+            continue
+        verb = _verb_of(date)
+        before = date.span.doc[date.span.start - 1] if date.span.start > 0 else date.span[0]
+        report = (verb.i != c.trigger.i and verb.lemma_.lower() in reporting) or (
+            before.pos_ == "VERB" and before.lemma_.lower() in reporting  # "said on Friday it"
+        )
+        for m in mentions:
+            if m is date or m.span.sent.start != c.sent.start or blocked(c, m):
+                continue
+            strong = takes_effect(m, words)
+            if not strong and not (report and is_start(m)):
+                continue
+            if not (date.value[:4] <= m.value[:4] <= str(int(date.value[:4]) + 1)):
+                continue
+            if m.value[: len(date.value)] < date.value[: len(m.value)]:
+                continue  # an effective date before the announcement is some earlier step
+            if not report:
+                near = min(group, key=lambda g: _distance(m.span.root, g.trigger))
+                if near is not c:
+                    continue
+            c.date, c.date_role = m, "effective"
+            break

@@ -13,6 +13,8 @@ components that own them (`Pipes`).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from spacy.tokens import Doc, Token
 
 from tradeline.extractors.commodities import facts as commodities
@@ -84,6 +86,7 @@ class EventFinder:
         self.labels = CommodityLabels(pipes.commodities.specificity)
         self.sectors = pipes.companies.names.sectors
         self.typer = pipes.event_types
+        self._mentions: list[DateMention] = []  # the article's dates, set by `merged`
 
     # ---------------------------------------------------------------------------- public
     def merged(
@@ -95,6 +98,7 @@ class EventFinder:
     ) -> list[Candidate]:
         """All actions the article states, each once, as candidates with their arguments."""
         mentions = _locate_dates(doc, dates)
+        self._mentions = mentions
         cue = self.cue
         cands = self.retyped(self.proposed(doc, firms, dates))
         by_sent: dict[int, list[Candidate]] = {}
@@ -108,6 +112,14 @@ class EventFinder:
             self._absorb_dated_participles(group)
             framing.absorb_specific(group, self._families())
             dating.share_clause_dates(group, self._blocks)
+            dating.prefer_effective(
+                group,
+                [m for m in mentions if m.span.sent.start == group[0].sent.start],
+                self.effect,
+                self.reporting,
+                self._is_start,
+                self._blocks,
+            )
         cands = [c for c in cands if not c.absorbed and not event_adjust.is_standing_rule(c, cue)]
         for c in cands:
             opening = c.sent.text.lstrip(" \"“'‘").lower()
@@ -120,7 +132,7 @@ class EventFinder:
                 c.separate = True  # "It then removed the curbs on 24 more drugs": a next step
         cands = self._drop_restatements(cands)
         cands = self._donate_effective_dates(cands)
-        self._inherit_dates(cands, mentions)
+        self._inherit_dates(cands, mentions, published)
         dating.donate_effect_statements(cands, mentions, self.effect, cue.elaboration_families)
         default_country = self.actors.article_country(doc)
         dominant = self.labels.dominant(doc)
@@ -149,7 +161,13 @@ class EventFinder:
         if any(not event_adjust.is_headline(c) for c in cands):
             cands = [c for c in cands if c.date is not None or not event_adjust.is_headline(c)]
         events = self._merge(cands)
-        fallback.fill_undated(events, mentions, self.date_lexicon, self.cue.anchored_preps)
+        fallback.fill_undated(
+            events,
+            mentions,
+            self.date_lexicon,
+            self.cue.anchored_preps,
+            lambda c, m: self._announced_for(c, m, events, mentions),
+        )
         self._attach_dates(events, mentions, published)
         return events
 
@@ -334,6 +352,8 @@ class EventFinder:
         end_words = self.end_words
         if first in end_words or _lower_window(m.span[0], 1) in end_words:
             return True
+        if date_options.hedged_end(m, end_words):
+            return True  # "until at least the end of the year"
         if trigger.lemma_ in cue.lengthening_verbs and (
             first == "to" or _lower_window(m.span[0], 1) == "to"
         ):
@@ -345,12 +365,24 @@ class EventFinder:
         for tok in path_up[1:]:
             if tok.i in (trigger.i, obj.i):
                 break
+            if (
+                _own_clause_verb(tok, cue.anaphoric_subjects)
+                and tok.lemma_.lower() not in self.reporting
+                and tok.lemma_.lower() not in ISSUING_VERBS
+                and tok is not path_up[-1]
+                and not self._is_effective(m)
+                and not dating.takes_effect(m, self.effect)
+            ):
+                return True  # "lifted the ban that it imposed in 2023": the relative's own date
             if tok.lower_ in cue.anchored_preps:
                 return True
             if tok is not path_up[-1] and any(
-                ch.dep_ == "mark" and ch.lower_ in cue.anchored_preps for ch in tok.children
+                ch.dep_ == "mark" and ch.lower_ in cue.anchored_preps and ch.i < m.span.start
+                for ch in tok.children
             ):
                 return True  # the date sits in a "since ..." / "after ..." clause of its own
+            # (a date told before the "after" is the main clause's, whatever the parse says:
+            # "revoked the registration last month after officers found ...")
             if tok.pos_ in ("NOUN", "PROPN") and tok.lemma_ in cue.blocking_nouns:
                 return True
         return False
@@ -368,6 +400,10 @@ class EventFinder:
         return any(text.startswith(w + " ") or text == w for w in words) or any(
             before.endswith(w) for w in words
         )
+
+    def _is_start(self, m: DateMention) -> bool:
+        """'from Oct. 1', 'effective May 26', 'starting in July': a start, not an end."""
+        return self._is_effective(m) and not date_options.is_end_date(m, self.end_words)
 
     def _assign_dates(self, group: list[Candidate], dates: list[DateMention]) -> None:
         """Match dates to triggers one-to-one, nearest in the parse first, effective dates first."""
@@ -505,7 +541,11 @@ class EventFinder:
                 ]
                 if previous:
                     target = previous[-1]
-                    if c.date is not None and target.date_role != "effective":
+                    if (
+                        c.date is not None
+                        and target.date_role != "effective"
+                        and not dating.names_another(c.date, target, self.effect)
+                    ):
                         target.date, target.date_role = c.date, "effective"
                     continue
             kept.append(c)
@@ -609,19 +649,19 @@ class EventFinder:
                 framing.take_specific_type(k, c, self._families())
         return kept
 
-    def _inherit_dates(self, cands: list[Candidate], mentions: list[DateMention]) -> None:
+    def _inherit_dates(
+        self, cands: list[Candidate], mentions: list[DateMention], published: str | None
+    ) -> None:
         """'The ministry also ...', 'At the same time, ...': the date of the same announcement
         (told at most INHERIT_SENTENCES before); when that action is dated by its effective
         date, the date it was announced, if its sentence tells one ('said on Wednesday');
         'that later date', 'from that date': the date of the event just before."""
-        cue = self.cue
         bounds = sentence_bounds(cands[0].trigger.doc) if cands else []
         index = {start: n for n, (start, _) in enumerate(bounds)}
         for k, c in enumerate(cands):
             if c.date is not None:
                 continue
-            text = f" {c.sent.text.lower()} "
-            anaphoric = any(f" {w} " in text for w in cue.anaphoric_dates)
+            anaphoric = self._anaphoric_date(c)
             if not anaphoric and not self._continues_announcement(c):
                 continue
             previous = [p for p in cands[:k] if p.date is not None and p.sent.start < c.sent.start]
@@ -638,6 +678,10 @@ class EventFinder:
             ]
             if not previous:
                 continue
+            if not anaphoric:  # an announcement, not the history told beside it
+                previous = [
+                    p for p in previous if not dating.told_as_background(p, published)
+                ] or previous
             c.separate = not anaphoric
             if anaphoric:
                 source = previous[-1]
@@ -650,8 +694,30 @@ class EventFinder:
                     in_last = [p for p in previous if p.sent.start == last_sent]
                     source = min(in_last, key=lambda p: _depth(p.date.span.root))  # type: ignore[union-attr]
             c.date, c.date_role = source.date, "inherited"
-            if not anaphoric and source.date_role == "effective":
+            if not anaphoric and source.date_role == "effective" and not self._measure_acts(c):
                 c.date = self._announcement_date(source, mentions) or source.date
+
+    def _anaphoric_date(self, c: Candidate) -> bool:
+        """'from the same date', 'from that date,': the sentence dates its action by another's."""
+        words = [t.lower_ for t in c.sent]
+        return any(
+            words[k : k + len(phrase)] == phrase
+            for phrase in (w.split() for w in self.cue.anaphoric_dates)
+            for k in range(len(words) - len(phrase) + 1)
+        )
+
+    def _measure_acts(self, c: Candidate) -> bool:
+        """'The rule also tightens controls on ...', 'Under the new rule, traders will need a
+        licence': the measure itself acts (the active subject) or governs the action, so the
+        action starts when the measure does (its effective date)."""
+        measures = self.cue.anaphoric_subjects
+        if any(ch.dep_ == "nsubj" and ch.lemma_.lower() in measures for ch in c.trigger.children):
+            return True
+        return any(
+            t.lemma_.lower() in measures and t.head.lower_ == "under" and t.dep_ == "pobj"
+            for t in c.sent
+            if t.head.head.i == c.trigger.i or t.head.head.dep_ == "ROOT"
+        )
 
     def _announcement_date(
         self, source: Candidate, mentions: list[DateMention]
@@ -672,6 +738,56 @@ class EventFinder:
             if verb.i != source.trigger.i and verb.lemma_ not in self.reporting:
                 continue
             path = _path(m.span.root, source.trigger)
+            length = len(path[0]) + len(path[1]) if path else 99
+            if best is None or length < best[0]:
+                best = (length, m)
+        return best[1] if best else None
+
+    def _announced_for(
+        self,
+        c: Candidate,
+        start: DateMention,
+        events: list[Candidate],
+        mentions: list[DateMention],
+    ) -> DateMention | None:
+        """The announcement day an undated action takes instead of the start date told before
+        it: only an action that continues the announcement with a step of its own ('The
+        ministry also revoked ...', 'It approved permits for 37 firms' after a suspension);
+        one that restates the same measure ('has decided to expand its export control') or
+        says 'from that date' keeps the start."""
+        if self._anaphoric_date(c) or self._measure_acts(c):
+            return None
+        source = next((p for p in events if p.date is start), None)
+        same_measure = source is None or self._family(source.type) == self._family(c.type)
+        if same_measure and not self._continues_announcement(c):
+            return None  # (a free start date told before: only an 'also' action is another)
+        return self._announced_with(start, mentions)
+
+    def _announced_with(
+        self, start: DateMention, mentions: list[DateMention]
+    ) -> DateMention | None:
+        """The date a start date ('from Sept. 25') was announced, told in its sentence: on the
+        same verb ('on Monday suspended its ban from Sept. 25') or on the verb that reports it
+        ('said on Wednesday'); None unless `start` is a start date."""
+        if not (self._is_start(start) or dating.takes_effect(start, self.effect)):
+            return None
+        verb = dating._verb_of(start)
+        best: tuple[int, DateMention] | None = None
+        for m in mentions:
+            if m.span.sent.start != start.span.sent.start or m is start:
+                continue
+            if self._is_effective(m) or dating.takes_effect(m, self.effect):
+                continue
+            first = m.fact.text.split()[0].lower() if m.fact.text.split() else ""
+            if first in self.end_words or first in self.cue.anchored_preps:
+                continue
+            own = dating._verb_of(m)
+            before = m.span.doc[m.span.start - 1] if m.span.start > 0 else m.span[0]
+            if own.i != verb.i and own.lemma_ not in self.reporting and (
+                before.lemma_ not in self.reporting
+            ):
+                continue
+            path = _path(m.span.root, start.span.root)
             length = len(path[0]) + len(path[1]) if path else 99
             if best is None or length < best[0]:
                 best = (length, m)
@@ -709,7 +825,11 @@ class EventFinder:
         return "actual"
 
     def _compatible(self, a: Candidate, b: Candidate) -> bool:
-        if a.type != b.type or not _dates_compatible(a, b):
+        if a.type != b.type:
+            return False
+        if not _dates_compatible(a, b) and not (
+            self._announced_then(a, b) or self._announced_then(b, a)
+        ):
             return False
         if a.type == "permit_applied" and self._receipt(a) != self._receipt(b):
             return False  # a ministry's count of applications, a firm's own application
@@ -739,6 +859,23 @@ class EventFinder:
     def _receipt(self, c: Candidate) -> bool:
         """An authority receiving applications (cues.json permits.receipt_verbs)."""
         return c.trigger.lemma_ in self.cue.permits.receipt_verbs
+
+    def _announced_then(self, a: Candidate, b: Candidate) -> bool:
+        """'On Friday, Japan approved a proposal to take South Korea off the list on August 28'
+        and 'On Friday, the Cabinet approved a plan to drop South Korea from the whitelist': an
+        action dated by its effective date and one dated by the day that action was announced
+        are one action."""
+        if a.date is None or b.date is None or a.date_role != "effective":
+            return False
+        if b.date_role == "effective" or self._is_start(b.date):
+            return False
+        return any(
+            m.span.sent.start == a.sent.start
+            and m.value == b.date.value
+            and not self._is_effective(m)
+            and not dating.takes_effect(m, self.effect)
+            for m in self._mentions
+        )
 
     def _own_commodities_differ(self, a: Candidate, b: Candidate) -> bool:
         """Two triggers of one sentence each name a specific commodity in their own clause (the
@@ -868,6 +1005,23 @@ def _in_anchored_phrase(trig: Token, preps: set[str]) -> bool:
     return False
 
 
+# a clause that dates the document telling the action ("a statement the government issued on
+# Thursday", "a notification issued late Friday"), not an action of its own
+ISSUING_VERBS = ("issue", "sign", "date", "post", "dated")
+
+
+def _own_clause_verb(tok: Token, measures: Sequence[str]) -> bool:
+    """The verb of a relative clause ("the ban that it imposed in 2023") or a past participle
+    that tells a measure's own history ("a requirement, introduced in March,"): a date under
+    it dates that clause's own action. A participle of anything else ("vessels already loaded
+    on Jan. 12", "permits covering 2,400 tonnes") is too often a misparse to tell."""
+    if tok.pos_ not in ("VERB", "AUX"):
+        return False
+    if tok.dep_ == "relcl":
+        return True
+    return tok.dep_ == "acl" and tok.tag_ == "VBN" and tok.head.lemma_.lower() in measures
+
+
 def _within(tok: Token, head: Token) -> bool:
     """The token lies in the head's phrase (its subtree's span)."""
     return head.left_edge.i <= tok.i <= head.right_edge.i
@@ -954,7 +1108,12 @@ def _dates_compatible(a: Candidate, b: Candidate) -> bool:
 def _fold(into: Candidate, other: Candidate) -> None:
     """Keep the most precise date (and its sentence), union firms and commodities."""
     if other.date is not None and (
-        into.date is None or len(other.date.value) > len(into.date.value)
+        into.date is None
+        or len(other.date.value) > len(into.date.value)
+        or (  # GUIDELINES §3: the effective date first
+            other.date_role == "effective" != into.date_role
+            and len(other.date.value) == len(into.date.value)
+        )
     ):
         into.date, into.date_role = other.date, other.date_role
         into.trigger, into.obj = other.trigger, other.obj

@@ -13,7 +13,7 @@ merging and the event confidence keep the rules' own dates.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from spacy.tokens import Span
 
@@ -97,9 +97,14 @@ def fill_undated(
     mentions: Sequence[DateMention],
     lex: DateLexicon,
     anchored: Sequence[str],
+    announced: Callable[[Candidate, DateMention], DateMention | None] = lambda c, m: None,
 ) -> None:
     """Give each undated event (see the module docstring) the latest date told before it,
-    else a nearby report date."""
+    else a nearby report date. When that earlier date is a start ("will require permits
+    from March 1, the ministry said on Wednesday"), the action that continues the
+    announcement ("It approved permits for 37 firms", "The ministry also revoked ...") takes
+    the day it was announced (`announced`: None keeps the start, as for "from the same
+    date" or "The rule also tightens ...")."""
     if not events:
         return
     sents: list[Span] = sentences(events[0].trigger.doc)
@@ -111,8 +116,9 @@ def fill_undated(
     for k, e in enumerate(events):
         if e.date is not None or e.attached is not None:
             continue
-        chosen = _earlier(k, events, mentions, index, free, ok) or _reported(
-            k, events, mentions, index, free, ok, lex
-        )
+        earlier = _earlier(k, events, mentions, index, free, ok)
+        if earlier is not None:
+            earlier = announced(e, earlier) or earlier
+        chosen = earlier or _reported(k, events, mentions, index, free, ok, lex)
         if chosen is not None:
             e.attached = (chosen,)
