@@ -861,10 +861,10 @@ class EventFinder:
         return c.trigger.lemma_ in self.cue.permits.receipt_verbs
 
     def _announced_then(self, a: Candidate, b: Candidate) -> bool:
-        """'On Friday, Japan approved a proposal to take South Korea off the list on August 28'
-        and 'On Friday, the Cabinet approved a plan to drop South Korea from the whitelist': an
-        action dated by its effective date and one dated by the day that action was announced
-        are one action."""
+        """'On Monday the cabinet approved a plan to take Ruritania off the list from June 3'
+        told twice, once dated by the day it was approved and once by the day it takes
+        effect: an action dated by its effective date and one dated by the day that action was
+        announced (a date of the first one's sentence) are one action."""
         if a.date is None or b.date is None or a.date_role != "effective":
             return False
         if b.date_role == "effective" or self._is_start(b.date):
