@@ -109,6 +109,8 @@ class CompanyTagger(DataComponent):
         self.head_bigrams = {tuple(h.split()) for h in lex.head_words if " " in h}
         self.descriptors = set(lex.company_descriptors) | set(lex.firm_introducer_nouns)
         self.firm_name_nonfirm = set(lex.firm_name_nonfirm_words)
+        self.group_quantifiers = frozenset(lex.group_quantifiers)
+        self.member_list_words = frozenset(lex.member_list_words)
         self.introductions = FirmIntroductions(
             descriptors=frozenset(self.descriptors - set(lex.person_descriptors)),
             plurals=frozenset(lex.company_plurals),

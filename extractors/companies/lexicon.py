@@ -49,3 +49,6 @@ class CompanyLexicon(Lexicon):
     firm_apposition_nouns: tuple[str, ...]  # "X, the joint venture of ...": firm nouns after X
     firm_verbs: tuple[str, ...]  # "X, which makes parts": a firm's verbs in a relative clause
     firm_name_nonfirm_words: tuple[str, ...]  # "Diehl Defence": agency words firms' names take
+    # events' counted unnamed firms named later (events/firm_lists.py)
+    group_quantifiers: tuple[str, ...]  # "several Chinese firms": a group like "three firms"
+    member_list_words: tuple[str, ...]  # "The firms include A, B": the group's members follow

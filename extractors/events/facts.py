@@ -20,7 +20,7 @@ from tradeline.extractors.commodities.component import COMMODITIES
 from tradeline.extractors.commodities.facts import CommodityLabels
 from tradeline.extractors.companies.facts import ArticleFirms
 from tradeline.extractors.events import adjust as event_adjust
-from tradeline.extractors.events import date_options, dating, fallback, framing, refusal
+from tradeline.extractors.events import date_options, dating, fallback, firm_lists, framing, refusal
 from tradeline.extractors.events.candidates import Candidate, DateMention
 from tradeline.extractors.events.component import TRIGGER_OBJECTS, TRIGGERS
 from tradeline.extractors.events.features import event_features, type_features
@@ -65,6 +65,7 @@ class EventFinder:
         self.actors = Actors(pipes.orgs.context)
         self.labels = CommodityLabels(pipes.commodities.specificity)
         self.sectors = pipes.companies.names.sectors
+        self.companies = pipes.companies  # counted firm groups named later (firm_lists.py)
         self.typer = pipes.event_types
 
     # ---------------------------------------------------------------------------- public
@@ -127,6 +128,7 @@ class EventFinder:
                 c.commodities, c.commodity_inherited = list(dominant), True
             c.modality = self._modality(c, published)
         self._resolve_firm_anaphora(cands, cue, firms)
+        firm_lists.name_counted_groups(doc, cands, firms, self.companies)
         cands = self._donate_requirement_dates(cands)
         if any(not event_adjust.is_headline(c) for c in cands):
             cands = [c for c in cands if c.date is not None or not event_adjust.is_headline(c)]
