@@ -111,6 +111,8 @@ class CompanyTagger(DataComponent):
         self.firm_name_nonfirm = set(lex.firm_name_nonfirm_words)
         self.group_quantifiers = frozenset(lex.group_quantifiers)
         self.member_list_words = frozenset(lex.member_list_words)
+        self.relation_nouns = frozenset(lex.relation_nouns)
+        self.deal_nouns = frozenset(lex.deal_nouns)
         self.introductions = FirmIntroductions(
             descriptors=frozenset(self.descriptors - set(lex.person_descriptors)),
             plurals=frozenset(lex.company_plurals),
@@ -741,9 +743,9 @@ class CompanyTagger(DataComponent):
             return False  # "Southeast Asia, the world's biggest producer": a region's apposition
         if self.introductions.person_described(doc, start, end):
             return False  # "X, a trader at Y": a person
-        return self._described_after(doc, end) or (
-            not all(t.ent_type_ in ("GPE", "NORP") for t in doc[start:end])
-            and self.introductions.apposition(doc, start, end)
+        place = all(t.ent_type_ in ("GPE", "NORP") for t in doc[start:end])
+        return self._described_after(doc, end) or self.introductions.apposition(
+            doc, start, end, nouns_only=place  # "Indonesia, the biggest producer": a country
         )
 
     def _described_after(self, doc: Doc, end: int) -> bool:

@@ -49,7 +49,7 @@ class FirmIntroductions:
             return True
         return prev.i == 0 or prev.is_sent_start or doc[prev.i - 1].is_space
 
-    def apposition(self, doc: Doc, start: int, end: int) -> bool:
+    def apposition(self, doc: Doc, start: int, end: int, *, nouns_only: bool = False) -> bool:
         """'X, a recycler based in ...', 'X, one of the largest exporters', 'X, Y's joint
         venture', 'X, which makes parts': the name's apposition or relative clause is a firm's."""
         if end >= len(doc) or doc[end].text != ",":
@@ -59,7 +59,7 @@ class FirmIntroductions:
         if any(c.dep_ == "appos" and self._person_apposition(c) for c in children):
             return False  # "Evan Sparks, CEO of Determined AI, ..."
         for child in children:
-            if child.dep_ == "appos" and self._firm_apposition(child):
+            if child.dep_ == "appos" and self._firm_apposition(child, nouns_only):
                 return True
             if child.dep_ == "relcl" and child.lemma_ in self.firm_verbs and _subject(span):
                 # "IHI, which makes parts ..., said": not "the trader has Fury, which makes ..."
@@ -75,11 +75,17 @@ class FirmIntroductions:
 
     def _person_apposition(self, head: Token) -> bool:
         """'X, CEO of Y', 'X, an analyst at Y', 'X, a trader with Y': a person."""
+        if head.lower_ in self.apposition_nouns:
+            return False  # "X, Y's joint venture with Z": a firm
         return head.lower_ in self.titles or any(
             c.dep_ == "prep" and c.lower_ in ("at", "with", "for") for c in head.children
         )
 
-    def _firm_apposition(self, head: Token) -> bool:
+    def _firm_apposition(self, head: Token, nouns_only: bool = False) -> bool:
+        """A firm noun heads the apposition; with `nouns_only`, a noun only a firm takes
+        ("venture", "subsidiary"), not a descriptor a country takes too ("producer")."""
+        if nouns_only:
+            return head.lower_ in self.apposition_nouns
         if head.lower_ == "one":  # "one of the largest exporters"
             return any(
                 c.dep_ == "prep"

@@ -52,3 +52,6 @@ class CompanyLexicon(Lexicon):
     # events' counted unnamed firms named later (events/firm_lists.py)
     group_quantifiers: tuple[str, ...]  # "several Chinese firms": a group like "three firms"
     member_list_words: tuple[str, ...]  # "The firms include A, B": the group's members follow
+    # firms an event's sentence names in another role (events/firm_roles.py)
+    relation_nouns: tuple[str, ...]  # "X, the unit of Y", "Y's parent": an owner or partner
+    deal_nouns: tuple[str, ...]  # "a contract with Y": a counterparty

@@ -20,10 +20,12 @@ from tradeline.extractors.commodities.component import COMMODITIES
 from tradeline.extractors.commodities.facts import CommodityLabels
 from tradeline.extractors.companies.facts import ArticleFirms
 from tradeline.extractors.events import adjust as event_adjust
-from tradeline.extractors.events import date_options, dating, fallback, firm_lists, framing, refusal
+from tradeline.extractors.events import date_options, dating, fallback, framing, refusal
 from tradeline.extractors.events.candidates import Candidate, DateMention
 from tradeline.extractors.events.component import TRIGGER_OBJECTS, TRIGGERS
 from tradeline.extractors.events.features import event_features, type_features
+from tradeline.extractors.events.firm_lists import name_counted_groups
+from tradeline.extractors.events.firm_roles import is_bystander
 from tradeline.extractors.events.lexicon import EventCues
 from tradeline.extractors.orgs.authorities import Actors
 from tradeline.extractors.pipes import Pipes
@@ -128,7 +130,7 @@ class EventFinder:
                 c.commodities, c.commodity_inherited = list(dominant), True
             c.modality = self._modality(c, published)
         self._resolve_firm_anaphora(cands, cue, firms)
-        firm_lists.name_counted_groups(doc, cands, firms, self.companies)
+        name_counted_groups(doc, cands, firms, self.companies)
         cands = self._donate_requirement_dates(cands)
         if any(not event_adjust.is_headline(c) for c in cands):
             cands = [c for c in cands if c.date is not None or not event_adjust.is_headline(c)]
@@ -192,6 +194,8 @@ class EventFinder:
                 continue
             if event_adjust.is_not_a_party(tok, cue):
                 continue
+            if is_bystander(tok, name, firms, self.companies):
+                continue  # an owner, a deal's counterparty, a source (events/firm_roles.py)
             if not _in_trigger_clause(tok, c.trigger, firms, name):
                 continue  # "X designed the chip after the US imposed curbs": X is no party
             path = _path(tok, c.trigger)
