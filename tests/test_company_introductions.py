@@ -51,3 +51,14 @@ def test_a_firm_noun_introduces_a_firm(nlp, text, firm):
 )
 def test_people_adjectives_and_things_stay_no_firm(nlp, text, person):
     assert not any(person in name for name in names(nlp, text))
+
+
+def test_a_firm_officer_names_the_firm(nlp):
+    text = "Mark Lindell, the CEO of Tarvik Minerals, said the permit was a relief."
+    assert any("Tarvik" in n for n in names(nlp, text))
+    assert not any("Lindell" in n for n in names(nlp, text))
+
+
+def test_a_firm_officer_of_a_place_s_firm_names_no_place(nlp):
+    text = "The CEO of California's grid operator said the plants shut down."
+    assert "California" not in names(nlp, text)

@@ -459,6 +459,10 @@ class CompanyTagger(DataComponent):
             doc[start].lower_ in self.descriptors or doc[start].lower_ in self.plurals
         ):
             start += 1  # "Chipmaker X", "Automakers X and Y" at a sentence start
+        while start + 2 < end and (doc[start].lower_, doc[start + 1].lower_) in self.support_before:
+            start += 2  # "CEO of X", "Unit of X": the run took the firm cue ...
+            if end < len(doc) and doc[end].text in QUOTES:
+                return None  # ... unless it is "CEO of California's grid operator"
         if start >= end or starts_dateline(doc, start):
             return None
         if self._all_authority(start, end, authority):
