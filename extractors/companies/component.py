@@ -228,6 +228,10 @@ class CompanyTagger(DataComponent):
             ):
                 end = k
                 break
+        for k in range(end - 2, start - 1, -1):
+            if doc[k].is_lower and self.introductions.is_firm_noun(doc[k]):
+                start = k + 1  # "Server maker Supermicro" opening a sentence: the NER took it
+                break
         while start < end and (
             doc[start].is_space or (doc[start].is_lower and doc[start].whitespace_)
         ):
