@@ -530,13 +530,16 @@ class CompanyTagger(DataComponent):
         )
 
     def _firm_despite_heads(self, doc: Doc, start: int, end: int) -> bool:
-        """'Diehl Defence, the privately held maker', 'Andes Defense Supply S.A.C.': agency
-        words that firms' names also take ("Defence", "Union") do not outweigh a legal suffix or
-        the text's introduction of the name as a firm; no other agency word is in the name."""
+        """'Diehl Defence, the privately held maker', 'Chiltern Defence Group': agency words that
+        firms' names also take ("Defence", "Union") do not outweigh a legal suffix, a closing
+        company head word or the text's introduction of the name as a firm; no other agency word
+        is in the name."""
         words = {t.lower_ for t in doc[start:end]}
         if not (words & self.nonfirm_heads) <= self.firm_name_nonfirm:
             return False
-        return bool(words & self.legal) or self._introduced_as_firm(doc, start, end)
+        if words & self.legal or doc[end - 1].lower_ in self.heads:
+            return True  # "Andes Defense Supply S.A.C.", "Chiltern Defence Group"
+        return self._firm_cue_before(doc, start) or self._introduced_as_firm(doc, start, end)
 
     def _named_before_known(self, doc: Doc, span: Span, known: list[Span]) -> bool:
         """A longer firm name that ends with a gazetteer name ("Halmera Nickel Industries" around
