@@ -63,3 +63,13 @@ def test_owners_counterparties_and_sources_are_no_party(nlp, text, party, other)
     firms = event_firms(nlp, text)
     assert firms and party in firms[0]
     assert not any(other in name for f in firms for name in f)
+
+
+def test_a_group_named_in_its_own_sentence_takes_no_later_group(nlp):
+    text = (
+        "The trade ministry has issued palm oil export permits to 37 companies, including "
+        "Wilmar International and Musim Mas. Several smaller refiners, including PT Lautan "
+        "Sawit Nusantara, have applied for permits but were rejected on Monday."
+    )
+    issued = [f for f in event_firms(nlp, text) if any("Wilmar" in n for n in f)]
+    assert issued and not any("Lautan" in n for n in issued[0])

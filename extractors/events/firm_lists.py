@@ -21,6 +21,7 @@ from tradeline.extractors.companies.facts import ArticleFirms
 from tradeline.extractors.events.candidates import Candidate
 
 LOOKAHEAD = 4  # sentences after the group's sentence that may name its members
+DEFINITE = ("the", "these", "those", "both")  # "these five entities": the group named again
 
 
 def counted_group(sent: Span, plurals: frozenset[str], quantifiers: frozenset[str]) -> list[Token]:
@@ -43,9 +44,15 @@ def members_after(
     group: Token,
     firms: ArticleFirms,
     list_words: frozenset[str],
+    counted: frozenset[int] = frozenset(),
 ) -> list[str]:
-    """The firms the first following sentence that names any lists as the group's members."""
+    """The firms the first following sentence that names any lists as the group's members;
+    none when the group's own sentence names firms after it ("to 37 companies, including X"),
+    or when that sentence counts another, indefinite group ("Several smaller refiners, including
+    Y", not "these five entities")."""
     sent = group.sent
+    if any(i in firms.by_token for i in range(group.i + 1, sent.end)):
+        return []
     for _ in range(LOOKAHEAD):
         if sent.end >= len(doc):
             return []
@@ -55,6 +62,8 @@ def members_after(
             continue
         first = named[0][0]
         lead = doc[sent.start : first]
+        if any(t.i in counted and t.lemma_ != group.lemma_ and not _definite(t) for t in lead):
+            return []  # "Several smaller refiners, including Y": another group, not "these five"
         cues = {t.lower_ for t in lead} | {t.lemma_ for t in lead}
         if not (cues & list_words or group.lemma_ in cues or group.lower_ in cues):
             return []
@@ -73,6 +82,9 @@ def name_counted_groups(
     sentence (see the module docstring; word lists from the companies component)."""
     plurals = frozenset(companies.plurals)
     quantifiers, list_words = companies.group_quantifiers, companies.member_list_words
+    counted = frozenset(  # every counted group of the article, to tell one group from another
+        t.i for sent in doc.sents for t in counted_group(sent, plurals, quantifiers)
+    )
     by_sent: dict[int, list[Candidate]] = {}
     for c in cands:
         by_sent.setdefault(c.sent.start, []).append(c)
@@ -82,7 +94,7 @@ def name_counted_groups(
             target = _owner(group, group_cands)
             if target is None:
                 continue
-            members = members_after(doc, group, firms, list_words)
+            members = members_after(doc, group, firms, list_words, counted)
             for name in members:
                 if name not in target.companies:
                     target.companies.append(name)
@@ -100,3 +112,7 @@ def _owner(group: Token, cands: Sequence[Candidate]) -> Candidate | None:
     if best is None and len(cands) == 1:
         return cands[0]
     return best
+
+
+def _definite(noun: Token) -> bool:
+    return any(c.dep_ in ("det", "predet") and c.lower_ in DEFINITE for c in noun.children)
