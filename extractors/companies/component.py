@@ -32,6 +32,7 @@ from spacy.tokens import Doc, Span, Token
 from spacy.util import filter_spans
 
 from tradeline.extractors.commodities.component import COMMODITIES
+from tradeline.extractors.companies.introductions import FirmIntroductions
 from tradeline.extractors.companies.lexicon import CompanyLexicon, GazetteerEntry
 from tradeline.extractors.companies.names import CompanyNames
 from tradeline.extractors.companies.nonfirm import NonFirmCues, NonFirmWords
@@ -106,7 +107,19 @@ class CompanyTagger(DataComponent):
         self.legal_prefixes = set(lex.legal_prefixes)
         self.heads = {h for h in lex.head_words if " " not in h}
         self.head_bigrams = {tuple(h.split()) for h in lex.head_words if " " in h}
-        self.descriptors = set(lex.company_descriptors)
+        self.descriptors = set(lex.company_descriptors) | set(lex.firm_introducer_nouns)
+        self.firm_name_nonfirm = set(lex.firm_name_nonfirm_words)
+        self.group_quantifiers = frozenset(lex.group_quantifiers)
+        self.member_list_words = frozenset(lex.member_list_words)
+        self.relation_nouns = frozenset(lex.relation_nouns)
+        self.deal_nouns = frozenset(lex.deal_nouns)
+        self.introductions = FirmIntroductions(
+            descriptors=frozenset(self.descriptors - set(lex.person_descriptors)),
+            plurals=frozenset(lex.company_plurals),
+            apposition_nouns=frozenset(lex.firm_apposition_nouns),
+            firm_verbs=frozenset(lex.firm_verbs),
+            titles=frozenset(lex.person_titles),
+        )
         self.descriptor_blockers = set(lex.descriptor_blockers)
         self.plurals = set(lex.company_plurals)
         self.introducers = {tuple(x.split()) for x in lex.list_introducers}
@@ -214,6 +227,10 @@ class CompanyTagger(DataComponent):
                 tok.lower_ == "in" and k > start
             ):
                 end = k
+                break
+        for k in range(end - 2, start - 1, -1):
+            if doc[k].is_lower and self.introductions.is_firm_noun(doc[k]):
+                start = k + 1  # "Server maker Supermicro" opening a sentence: the NER took it
                 break
         while start < end and (
             doc[start].is_space or (doc[start].is_lower and doc[start].whitespace_)
@@ -446,6 +463,10 @@ class CompanyTagger(DataComponent):
             doc[start].lower_ in self.descriptors or doc[start].lower_ in self.plurals
         ):
             start += 1  # "Chipmaker X", "Automakers X and Y" at a sentence start
+        while start + 2 < end and (doc[start].lower_, doc[start + 1].lower_) in self.support_before:
+            start += 2  # "CEO of X", "Unit of X": the run took the firm cue ...
+            if end < len(doc) and doc[end].text in QUOTES:
+                return None  # ... unless it is "CEO of California's grid operator"
         if start >= end or starts_dateline(doc, start):
             return None
         if self._all_authority(start, end, authority):
@@ -454,10 +475,11 @@ class CompanyTagger(DataComponent):
             self._is_personlike(doc, start, end, persons)
             and not self._firm_cue_before(doc, start)
             and not (self._weak_person(doc, start, end) and self._in_company_list(doc, start))
+            and not self._introduced_as_firm(doc, start, end)
         ):
             return None
         words = [t.lower_ for t in doc[start:end]]
-        if set(words) & self.nonfirm_heads:
+        if set(words) & self.nonfirm_heads and not self._firm_despite_heads(doc, start, end):
             return None
         # (a) legal suffix / company head word after at least one name token.
         last = None
@@ -481,7 +503,11 @@ class CompanyTagger(DataComponent):
             return Span(doc, start, end, label="prefix")
         span = Span(doc, start, end, label="COMPANY")
         checks = (
-            ("descriptor", lambda: self._after_descriptor(doc, start)),
+            (
+                "descriptor",
+                lambda: self._after_descriptor(doc, start)
+                or self.introductions.before(doc, start),
+            ),
             ("list", lambda: self._in_company_list(doc, start)),
             ("ticker", lambda: self._has_ticker(doc, end)),
             ("possessive", lambda: self._possessive_corporate(doc, end)),
@@ -490,6 +516,30 @@ class CompanyTagger(DataComponent):
         )
         cue = next((name for name, check in checks if check()), None)
         return None if cue is None else Span(doc, start, end, label=cue)
+
+    def _introduced_as_firm(self, doc: Doc, start: int, end: int) -> bool:
+        """An untitled name the text introduces as a firm (companies/introductions.py) or
+        gives a ticker: the small NER's PERSON guess loses ("Swiss refiner Valcambi")."""
+        if doc[start].lower_ in self.titles or (start > 0 and doc[start - 1].lower_ in self.titles):
+            return False
+        intro = self.introductions
+        return (
+            intro.before(doc, start)
+            or self._has_ticker(doc, end)
+            or intro.apposition(doc, start, end)
+        )
+
+    def _firm_despite_heads(self, doc: Doc, start: int, end: int) -> bool:
+        """'Diehl Defence, the privately held maker', 'Chiltern Defence Group': agency words that
+        firms' names also take ("Defence", "Union") do not outweigh a legal suffix, a closing
+        company head word or the text's introduction of the name as a firm; no other agency word
+        is in the name."""
+        words = {t.lower_ for t in doc[start:end]}
+        if not (words & self.nonfirm_heads) <= self.firm_name_nonfirm:
+            return False
+        if words & self.legal or doc[end - 1].lower_ in self.heads:
+            return True  # "Andes Defense Supply S.A.C.", "Chiltern Defence Group"
+        return self._firm_cue_before(doc, start) or self._introduced_as_firm(doc, start, end)
 
     def _named_before_known(self, doc: Doc, span: Span, known: list[Span]) -> bool:
         """A longer firm name that ends with a gazetteer name ("Halmera Nickel Industries" around
@@ -702,7 +752,12 @@ class CompanyTagger(DataComponent):
             return True
         if all(t.ent_type_ == "LOC" for t in doc[start:end]):
             return False  # "Southeast Asia, the world's biggest producer": a region's apposition
-        return self._described_after(doc, end)
+        if self.introductions.person_described(doc, start, end):
+            return False  # "X, a trader at Y": a person
+        place = all(t.ent_type_ in ("GPE", "NORP") for t in doc[start:end])
+        return self._described_after(doc, end) or self.introductions.apposition(
+            doc, start, end, nouns_only=place  # "Indonesia, the biggest producer": a country
+        )
 
     def _described_after(self, doc: Doc, end: int) -> bool:
         """An apposition headed by a firm noun: 'X, a little-known trader,' / 'X and Y,

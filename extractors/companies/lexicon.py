@@ -43,3 +43,15 @@ class CompanyLexicon(Lexicon):
     government_nouns: tuple[str, ...]  # "Jokowi's administration": a person or a country
     asset_nouns: tuple[str, ...]  # "Lukoil's NORSI oil refinery": a site's name
     term_nouns: tuple[str, ...]  # "the VEU program", "the SCOMET list": a programme's name
+    # firm introductions (companies/introductions.py)
+    firm_introducer_nouns: tuple[str, ...]  # "recycler X": descriptors beyond company_descriptors
+    person_descriptors: tuple[str, ...]  # "trader X": descriptors people take too (no PERSON veto)
+    firm_apposition_nouns: tuple[str, ...]  # "X, the joint venture of ...": firm nouns after X
+    firm_verbs: tuple[str, ...]  # "X, which makes parts": a firm's verbs in a relative clause
+    firm_name_nonfirm_words: tuple[str, ...]  # "Diehl Defence": agency words firms' names take
+    # events' counted unnamed firms named later (events/firm_lists.py)
+    group_quantifiers: tuple[str, ...]  # "several Chinese firms": a group like "three firms"
+    member_list_words: tuple[str, ...]  # "The firms include A, B": the group's members follow
+    # firms an event's sentence names in another role (events/firm_roles.py)
+    relation_nouns: tuple[str, ...]  # "X, the unit of Y", "Y's parent": an owner or partner
+    deal_nouns: tuple[str, ...]  # "a contract with Y": a counterparty

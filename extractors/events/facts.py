@@ -33,6 +33,8 @@ from tradeline.extractors.events import (
 from tradeline.extractors.events.candidates import Candidate, DateMention
 from tradeline.extractors.events.component import TRIGGER_OBJECTS, TRIGGERS
 from tradeline.extractors.events.features import event_features, type_features
+from tradeline.extractors.events.firm_lists import name_counted_groups
+from tradeline.extractors.events.firm_roles import is_bystander
 from tradeline.extractors.events.lexicon import EventCues
 from tradeline.extractors.orgs.authorities import Actors
 from tradeline.extractors.pipes import Pipes
@@ -85,6 +87,7 @@ class EventFinder:
         self.actors = Actors(pipes.orgs.context)
         self.labels = CommodityLabels(pipes.commodities.specificity)
         self.sectors = pipes.companies.names.sectors
+        self.companies = pipes.companies  # counted firm groups named later (firm_lists.py)
         self.typer = pipes.event_types
         self._mentions: list[DateMention] = []  # the article's dates, set by `merged`
 
@@ -157,6 +160,7 @@ class EventFinder:
                 c.commodities, c.commodity_inherited = list(dominant), True
             c.modality = self._modality(c, published)
         self._resolve_firm_anaphora(cands, cue, firms)
+        name_counted_groups(doc, cands, firms, self.companies)
         cands = self._donate_requirement_dates(cands)
         if any(not event_adjust.is_headline(c) for c in cands):
             cands = [c for c in cands if c.date is not None or not event_adjust.is_headline(c)]
@@ -228,6 +232,8 @@ class EventFinder:
                 continue
             if event_adjust.is_not_a_party(tok, cue):
                 continue
+            if is_bystander(tok, name, firms, self.companies):
+                continue  # an owner, a deal's counterparty, a source (events/firm_roles.py)
             if not _in_trigger_clause(tok, c.trigger, firms, name):
                 continue  # "X designed the chip after the US imposed curbs": X is no party
             path = _path(tok, c.trigger)

@@ -1,0 +1,86 @@
+"""Which firms events miss or add: `python bench/event_firms.py --set synth [--all-events]`.
+
+Pairs gold and predicted events by type as the scorer does (its `match`, ranked by firm
+overlap and date), then sorts every gold firm the paired event lacks into `not_found` (the
+article's companies lack it: a recognition miss) or `elsewhere` (the article has it, the event
+does not: an attachment miss), with `in_sentence` when the predicted evidence names it, and
+lists the firms the event has but gold does not. Not for the blind split.
+"""
+
+from __future__ import annotations
+
+import argparse
+import collections
+import json
+import sys
+import tempfile
+from pathlib import Path
+
+from eval_dev import EVAL, SETS, articles_and_gold, stage_set
+from miss_kinds import _scorer
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def firm_misses(gold: dict, pred: dict, score) -> list[tuple[str, str, str]]:
+    """(kind, event type, firm) for each gold firm missed and each predicted firm extra."""
+
+    def rank(a: dict, b: dict) -> int:
+        dated = 2 if score.date_ok(a.get("event_date"), b.get("event_date")) else 0
+        return score.company_overlap(a.get("companies"), b.get("companies")) + dated
+
+    def same_type(a: dict, b: dict) -> bool:
+        return a.get("type") == b.get("type")
+
+    article = pred.get("companies", [])
+    out = []
+    for a, b in score.match(gold.get("events", []), pred.get("events", []), same_type, rank):
+        gc, pc = a.get("companies") or [], b.get("companies") or []
+        pairs = score.match(gc, pc, score.same_company)
+        for firm in gc:
+            if any(firm is g for g, _ in pairs):
+                continue
+            kind = "elsewhere" if any(score.same_company(firm, c) for c in article) else "not_found"
+            if str(firm).casefold() in str(b.get("evidence", "")).casefold():
+                kind += "/in_sentence"
+            out.append((kind, a.get("type", ""), str(firm)))
+        for firm in pc:
+            if not any(firm is p for _, p in pairs):
+                out.append(("extra", b.get("type", ""), str(firm)))
+    return out
+
+
+def main(argv: list[str] | None = None) -> int:
+    from tradeline.config import load_settings
+    from tradeline.extractors.batch import run_extract
+
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--set", choices=[s for s in SETS if s != "trade-blind"], default="synth")
+    parser.add_argument("--all-events", action="store_true", help="count held-back events too")
+    args = parser.parse_args(argv)
+    found = articles_and_gold(args.set)
+    if isinstance(found, str) or not (EVAL / "score.py").is_file():
+        print(f"[{args.set}] skipped: {found if isinstance(found, str) else 'no scorer'}")
+        return 0
+    paths, gold_dir = found
+    score = _scorer()
+    with tempfile.TemporaryDirectory() as tmp:
+        inp, _ = stage_set(paths, gold_dir, Path(tmp))
+        out = Path(tmp) / "results.jsonl"
+        run_extract(inp, out, load_settings().model, all_events=args.all_events)
+        lines = out.read_text(encoding="utf-8").splitlines()
+        preds = {str(r["id"]): r for r in map(json.loads, filter(None, lines))}
+    counts: collections.Counter[str] = collections.Counter()
+    for path in paths:
+        gold = json.loads((gold_dir / path.name).read_text(encoding="utf-8"))
+        aid = str(gold.get("id", path.stem))
+        for kind, etype, firm in firm_misses(gold, preds.get(aid, {}), score):
+            counts[kind] += 1
+            print(f"{aid} | {kind} | {etype} | {firm}")
+    print(dict(counts))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.path.insert(0, str(REPO))
+    sys.exit(main())

@@ -1,0 +1,75 @@
+"""Which firms an event carries: a counted group named in a following sentence, and firms the
+sentence names in another role (owner, counterparty, source). Sentences written here."""
+
+from __future__ import annotations
+
+import pytest
+
+from tradeline.extractors.document import extract_doc
+
+
+@pytest.fixture(scope="module")
+def nlp(pipeline):
+    return pipeline
+
+
+def event_firms(nlp, text: str) -> list[list[str]]:
+    ex = extract_doc(nlp(text), "2025-06-04", nlp)
+    return [e.companies for e in ex.events]
+
+
+def test_counted_group_takes_the_members_listed_next(nlp):
+    text = (
+        "The mines ministry on Monday restored the bauxite export permits of three companies "
+        "it had suspended in May. The companies are Boffa Mining Partners, Kindia Alumina "
+        "Holdings and Sangaredi Bauxite Export, which shipped ore last year."
+    )
+    firms = event_firms(nlp, text)
+    assert firms and len(firms[0]) == 3
+
+
+def test_counted_group_ignores_firms_not_listed_as_members(nlp):
+    text = (
+        "The ministry suspended the export permits of three exporters on Monday. "
+        "Analysts at Citigroup said the move was expected."
+    )
+    assert all("Citigroup" not in f for f in event_firms(nlp, text))
+
+
+@pytest.mark.parametrize(
+    "text, party, other",
+    [
+        (
+            "Recycler Metales del Pacífico said it applied in August for an exemption to fulfil "
+            "a long-term contract with Japan's Mitsubishi Materials.",
+            "Metales del Pacífico",
+            "Mitsubishi Materials",
+        ),
+        (
+            "Last week, the ministry suspended for 30 days the export licence of JV Inkai, "
+            "Kazatomprom's joint venture with Canada's Cameco Corp. (TSX: CCO).",
+            "JV Inkai",
+            "Cameco",
+        ),
+        (
+            "Nvidia said on Monday it had received licences to ship H20 chips to China, "
+            "analysts at Mandiri Sekuritas said.",
+            "Nvidia",
+            "Mandiri Sekuritas",
+        ),
+    ],
+)
+def test_owners_counterparties_and_sources_are_no_party(nlp, text, party, other):
+    firms = event_firms(nlp, text)
+    assert firms and party in firms[0]
+    assert not any(other in name for f in firms for name in f)
+
+
+def test_a_group_named_in_its_own_sentence_takes_no_later_group(nlp):
+    text = (
+        "The trade ministry has issued palm oil export permits to 37 companies, including "
+        "Wilmar International and Musim Mas. Several smaller refiners, including PT Lautan "
+        "Sawit Nusantara, have applied for permits but were rejected on Monday."
+    )
+    issued = [f for f in event_firms(nlp, text) if any("Wilmar" in n for n in f)]
+    assert issued and not any("Lautan" in n for n in issued[0])
