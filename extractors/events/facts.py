@@ -378,8 +378,11 @@ class EventFinder:
                 and tok is not path_up[-1]
                 and not self._is_effective(m)
                 and not dating.takes_effect(m, self.effect)
+                and not (first == "since" and rule in cue.state_rules)
             ):
-                return True  # "lifted the ban that it imposed in 2023": the relative's own date
+                # "lifted the ban that it imposed in 2023": the relative's own date; but "a
+                # ban ... that had been in place since 2019" tells the state's own start
+                return True
             if tok.lower_ in cue.anchored_preps:
                 return True
             if tok is not path_up[-1] and any(
