@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from spacy.attrs import TAG
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span, Token
 
@@ -185,4 +186,6 @@ def _examples(head: Token) -> list[Token]:
 def _plural_forms(doc: Doc) -> dict[str, str]:
     """Plural nouns of the article by lemma: "lemon exports" is about lemons when the article
     says "lemons" somewhere."""
-    return {t.lemma_.lower(): t.lower_ for t in doc if t.tag_ == "NNS"}
+    tags = doc.to_array([TAG]).reshape(-1).tolist()
+    nns = doc.vocab.strings["NNS"]
+    return {doc[i].lemma_.lower(): doc[i].lower_ for i, tag in enumerate(tags) if tag == nns}

@@ -40,7 +40,7 @@ from tradeline.extractors.component_data import DataComponent, DataFile
 from tradeline.extractors.orgs.component import AUTHORITIES, NONFIRM
 from tradeline.extractors.orgs.lexicon import AuthorityContext, NonCompanyHeads
 from tradeline.extractors.text.datelines import starts_dateline
-from tradeline.extractors.text.doc_cache import doc_lowers, text_count
+from tradeline.extractors.text.doc_cache import doc_lowers, text_count, token_texts
 
 NAME = "tradeline_companies"
 COMPANIES = "tl_companies"
@@ -286,10 +286,11 @@ class CompanyTagger(DataComponent):
     def _ticker_tokens(self, doc: Doc) -> set[int]:
         """Tokens of '(WLIL.SI)', '(NYSE: MP)': a ticker is an attribute, never a firm itself."""
         out: set[int] = set()
-        for tok in doc:
-            if tok.text == "(" and self._ticker_at(doc, tok.i) is not None:
-                k = tok.i + 1
-                while k < len(doc) and k < tok.i + 7 and doc[k].text != ")":
+        texts = token_texts(doc)
+        for i in (i for i, text in enumerate(texts) if text == "("):
+            if self._ticker_at(doc, i) is not None:
+                k = i + 1
+                while k < len(doc) and k < i + 7 and texts[k] != ")":
                     out.add(k)
                     k += 1
         return out
@@ -297,9 +298,7 @@ class CompanyTagger(DataComponent):
     def _credit_tokens(self, doc: Doc) -> set[int]:
         """Names in '(Reporting by X; Editing by Y)' and 'By X' bylines are people."""
         out: set[int] = set()
-        for tok in doc:
-            if tok.lower_ != "by":
-                continue
+        for tok in (doc[i] for i, low in enumerate(doc_lowers(doc)) if low == "by"):
             prev = doc[tok.i - 1] if tok.i > 0 else None
             line_start = prev is None or "\n" in prev.text or "\n" in prev.whitespace_
             if not line_start and prev.lower_ not in self.credit_words:
@@ -317,11 +316,15 @@ class CompanyTagger(DataComponent):
         term, not a firm, wherever it recurs; so is the acronym of an agency ('Mines and
         Geosciences Bureau (MGB)', 'Atomic Energy Licensing Board (AELB)')."""
         terms = set()
-        for tok in doc[2:-1]:
+        texts = token_texts(doc)
+        bracketed = (
+            doc[i]
+            for i in range(2, len(texts) - 1)
+            if texts[i - 1] == "(" and texts[i + 1] == ")"
+        )
+        for tok in bracketed:
             if (
-                doc[tok.i - 1].text == "("
-                and doc[tok.i + 1].text == ")"
-                and tok.is_upper
+                tok.is_upper
                 and tok.is_alpha
                 and 2 <= len(tok.text) <= 6
             ):
@@ -335,7 +338,7 @@ class CompanyTagger(DataComponent):
                 )
                 if lower_words or self._agency_name_before(doc, tok.i - 1):
                     terms.add(tok.text)
-        return {t.i for t in doc if t.text in terms}
+        return {i for i, text in enumerate(texts) if text in terms}
 
     def _agency_name_before(self, doc: Doc, paren: int) -> bool:
         """The capitalised name right before `(` has a non-company head word (board, bureau,

@@ -18,6 +18,7 @@ from tradeline.extractors.companies.features import firm_features, in_heading
 from tradeline.extractors.companies.filter import CompanyFilter
 from tradeline.extractors.companies.names import CompanyNames
 from tradeline.extractors.orgs.component import AUTHORITIES, NONFIRM
+from tradeline.extractors.text.doc_cache import token_texts
 from tradeline.records import CompanyFact
 
 BRACKET_OWNER_MAX = 3  # words of a name glossed by a bracketed legal name
@@ -218,7 +219,7 @@ def _add_bracketed_owners(doc: Doc, clusters: list[FirmCluster]) -> None:
             idx = set(range(start, end))
             if idx & (taken | blocked) or end - start >= len(m):
                 continue
-            texts = texts or [t.text for t in doc]
+            texts = texts or token_texts(doc)
             owner = doc[start:end]
             cluster.mentions.append(owner)
             cluster.preferred = owner
@@ -245,7 +246,7 @@ def _add_short_forms(doc: Doc, clusters: list[FirmCluster], names: CompanyNames)
         for s in doc.spans.get(group, [])
         for i in range(s.start, s.end)
     }
-    texts = [t.text for t in doc]  # once per doc: Token objects are rebuilt on every access
+    texts = token_texts(doc)  # once per doc: Token objects are rebuilt on every access
     # Only all-capital words can be acronyms: look at those, not every token, per firm.
     capitals = [(i, text) for i, text in enumerate(texts) if len(text) >= 2 and text.isupper()]
     for cluster in clusters:

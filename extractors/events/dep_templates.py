@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
+from spacy.attrs import LEMMA
 from spacy.tokens import Doc, Token
 
 ObjectTest = Callable[[Token], bool]
@@ -83,10 +84,15 @@ class DepTemplates:
         """(key, node names, token ids) for every match, in DependencyMatcher's order."""
         found: list[tuple[int, tuple[int, ...], str, str]] = []
         by_lemma = self.by_lemma
-        for tok in doc:
-            entries = by_lemma.get(tok.lemma_)
+        strings = doc.vocab.strings
+        # only tokens whose lemma starts a template: looked up on the lemma array, so no
+        # Token object is built for the others
+        lemmas = doc.to_array([LEMMA]).reshape(-1).tolist()
+        for i, key in enumerate(lemmas):
+            entries = by_lemma.get(strings[key])
             if not entries:
                 continue
+            tok = doc[i]
             pos = tok.pos_
             for entry in entries:
                 if entry.pos != pos:

@@ -10,11 +10,27 @@ from __future__ import annotations
 
 from collections import Counter
 
+from spacy.attrs import LOWER, ORTH
 from spacy.tokens import Doc, Span
 
 _TEXT = "tradeline.text"
 _COUNTS = "tradeline.text_counts"
 _LOWERS = "tradeline.lowers"
+_TEXTS = "tradeline.texts"
+
+
+def _strings(doc: Doc, attr: int) -> list[str]:
+    """One string attribute of every token, read from the doc's array: no Token objects."""
+    strings = doc.vocab.strings
+    return [strings[key] for key in doc.to_array([attr]).reshape(-1).tolist()]
+
+
+def token_texts(doc: Doc) -> list[str]:
+    """Every token's `text`, read once per doc."""
+    texts = doc.user_data.get(_TEXTS)
+    if texts is None:
+        texts = doc.user_data[_TEXTS] = _strings(doc, ORTH)
+    return texts
 
 
 def doc_text(doc: Doc) -> str:
@@ -29,7 +45,7 @@ def text_count(doc: Doc, text: str) -> int:
     """How many tokens of the doc are exactly `text` (a Counter built once per doc)."""
     counts = doc.user_data.get(_COUNTS)
     if counts is None:
-        counts = doc.user_data[_COUNTS] = Counter(tok.text for tok in doc)
+        counts = doc.user_data[_COUNTS] = Counter(token_texts(doc))
     return counts.get(text, 0)  # a plain dict once the doc has crossed processes
 
 
@@ -37,7 +53,7 @@ def doc_lowers(doc: Doc) -> list[str]:
     """Every token's `lower_`, read once per doc (each `doc[i]` builds a Token object)."""
     lowers = doc.user_data.get(_LOWERS)
     if lowers is None:
-        lowers = doc.user_data[_LOWERS] = [tok.lower_ for tok in doc]
+        lowers = doc.user_data[_LOWERS] = _strings(doc, LOWER)
     return lowers
 
 
