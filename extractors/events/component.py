@@ -241,14 +241,21 @@ class EventTagger(DataComponent):
 
     # ------------------------------------------------------------------ run
     def _surface_matches(self, doc: Doc) -> list[tuple[int, int, int]]:
-        """The surface patterns sentence by sentence, each with only the rules whose words it
-        holds (GatedMatcher). A kept match has its trigger and object in one sentence, so it
-        lies inside one; the matches come back in whole-doc order with doc token offsets."""
+        """The surface patterns sentence by sentence (a kept match has its trigger and object
+        in one sentence, so it lies inside one)."""
+        return self._by_sentence(self.surface, doc)
+
+    @staticmethod
+    def _by_sentence(matcher: GatedMatcher, doc: Doc) -> list[tuple[int, int, int]]:
+        """A gated matcher run sentence by sentence, each sentence with only the rules whose
+        words it holds: far fewer than the whole article holds, and the Matcher's cost is per
+        rule and token. Matches come back in whole-doc order with doc token offsets; a
+        pattern never matches across a sentence end."""
         matches: list[tuple[int, int, int]] = []
-        ids = self.surface.word_ids(doc)
+        ids = matcher.word_ids(doc)
         for sent in sentences(doc):
             start = sent.start
-            found = self.surface(sent, ids[start : sent.end])
+            found = matcher(sent, ids[start : sent.end])
             matches.extend((mid, start + s, start + e) for mid, s, e in found)
         return matches
 
@@ -322,7 +329,7 @@ class EventTagger(DataComponent):
         """The hand-written patterns' triggers: per trigger word, the shortest match (its
         nearest object word) decides the type; with the tokens it covers (`covers` rows)."""
         best: dict[int, tuple[int, Token, str, str, range]] = {}
-        for mid, start, end in self.extra(doc):
+        for mid, start, end in self._by_sentence(self.extra, doc):
             row = self.extra_rules[doc.vocab.strings[mid]]
             offset = row.trigger if row.trigger >= 0 else end - start + row.trigger
             trig = doc[start + min(max(offset, 0), end - start - 1)]
