@@ -13,7 +13,7 @@ from collections.abc import Sequence
 
 from spacy.tokens import Doc, Span, Token
 
-from tradeline.extractors.text.doc_cache import doc_text
+from tradeline.extractors.text.doc_cache import doc_text, entity_label
 
 MAX_MENTIONS = 4  # context words from the first few mentions: later ones repeat the pattern
 APPOSITION = 6  # words read after "X, ..."
@@ -87,7 +87,7 @@ def mention_features(doc: Doc, span: Span) -> list[str]:
         out.append(f"prep_head={root.head.lower_}:{root.head.head.lemma_.lower()}")
     ents = {t.ent_type_ or "O" for t in span}
     out.extend(f"ent={e}" for e in sorted(ents))
-    exact = next((e.label_ for e in doc.ents if (e.start, e.end) == (span.start, span.end)), None)
+    exact = entity_label(doc, span.start, span.end)
     out.append(f"ent_exact={exact or 'none'}")
     if b1 == "<s>" or b1 == "<nl>":
         out.append("line_start")

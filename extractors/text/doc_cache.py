@@ -89,3 +89,19 @@ def sentence_of(doc: Doc, i: int) -> Span:
     """`doc[i].sent`, from the bounds found once per doc."""
     start, end = sentence_bounds(doc)[sentence_number(doc, i)]
     return doc[start:end]
+
+
+_ENTS = "tradeline.entity_labels"
+
+
+def entity_label(doc: Doc, start: int, end: int) -> str | None:
+    """The label of the entity spanning exactly [start, end), if any: `doc.ents` builds
+    every entity span on each read. Read after the pipeline (the NER and our components have
+    set the entities); keys are strings so the cache pickles with the doc."""
+    labels = doc.user_data.get(_ENTS)
+    if labels is None:
+        labels = {}
+        for ent in doc.ents:
+            labels.setdefault(f"{ent.start}:{ent.end}", ent.label_)
+        doc.user_data[_ENTS] = labels
+    return labels.get(f"{start}:{end}")
