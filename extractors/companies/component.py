@@ -391,8 +391,12 @@ class CompanyTagger(DataComponent):
         """Maximal sequences of name-like tokens (joined by '&', '-', 'of') within a sentence."""
         runs = []
         i, n = 0, len(doc)
+        # every name-like token starts with a capital or a digit: the others are passed
+        # over on their text, without building a Token
+        texts = token_texts(doc)
         while i < n:
-            if not self._namey(doc[i]):
+            first = texts[i][:1]
+            if not (first.isupper() or first.isdigit()) or not self._namey(doc[i]):
                 i += 1
                 continue
             j = i + 1

@@ -100,8 +100,10 @@ class AnchoredMatcher:
         """Merged [start, end) token ranges that hold every possible match."""
         reach = self.max_len
         out: list[tuple[int, int]] = []
+        memo = self._memo
         for i, orth in enumerate(doc.to_array([ORTH]).ravel().tolist()):
-            if not self._is_anchor(doc, orth):
+            known = memo.get(orth)  # the memo read inline: this loop sees every token
+            if not (known if known is not None else self._is_anchor(doc, orth)):
                 continue
             start, end = max(0, i - reach + 1), min(len(doc), i + reach)
             if out and start <= out[-1][1]:
