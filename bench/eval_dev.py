@@ -37,6 +37,8 @@ SCORER = EVAL / "score.py"
 TRADE_TEXTS = SHARED / "corpus" / "trade-news"
 TRADE = REPO / "eval" / "trade"
 SETS = ("dev", "ours", "blind2", "fresh", "synth", "trade-train", "trade-dev", "trade-blind")
+# the sets whose misses may be read one by one (never blind, never the untuned fresh check)
+TUNABLE = tuple(s for s in SETS if s not in ("trade-blind", "fresh"))
 FOLDERS = {
     "dev": EVAL / "dev",
     "ours": REPO / "eval" / "ours",
@@ -81,6 +83,26 @@ def stage_set(paths: list[Path], gold_dir: Path, work: Path) -> tuple[Path, Path
     for path in paths:
         shutil.copy(gold_dir / path.name, gold / path.name)
     return inp, gold
+
+
+def predictions(
+    name: str, *, all_events: bool = False
+) -> tuple[list[Path], Path, dict[str, dict]] | str:
+    """Extract a set's articles: (article files, gold folder, {id: contract row}), or why the
+    set cannot be read here. For the scripts that look at misses one event at a time."""
+    from tradeline.config import load_settings
+    from tradeline.extractors.batch import run_extract
+
+    found = articles_and_gold(name)
+    if isinstance(found, str):
+        return found
+    paths, gold_dir = found
+    with tempfile.TemporaryDirectory() as tmp:
+        inp, _ = stage_set(paths, gold_dir, Path(tmp))
+        out = Path(tmp) / "results.jsonl"
+        run_extract(inp, out, load_settings().model, all_events=all_events)
+        lines = out.read_text(encoding="utf-8").splitlines()
+    return paths, gold_dir, {str(r["id"]): r for r in map(json.loads, filter(None, lines))}
 
 
 def score_set(

@@ -13,10 +13,9 @@ import argparse
 import collections
 import json
 import sys
-import tempfile
 from pathlib import Path
 
-from eval_dev import EVAL, SETS, articles_and_gold, stage_set
+from eval_dev import EVAL, TUNABLE, predictions
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -62,26 +61,16 @@ def miss_kinds(gold_events: list[dict], pred_events: list[dict], score) -> list[
 
 
 def main(argv: list[str] | None = None) -> int:
-    from tradeline.config import load_settings
-    from tradeline.extractors.batch import run_extract
-
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    tunable = [s for s in SETS if s not in ("trade-blind", "fresh")]
-    parser.add_argument("--set", choices=tunable, default="synth")
+    parser.add_argument("--set", choices=TUNABLE, default="synth")
     parser.add_argument("--all-events", action="store_true", help="count held-back events too")
     args = parser.parse_args(argv)
-    found = articles_and_gold(args.set)
+    found = predictions(args.set, all_events=args.all_events)
     if isinstance(found, str) or not (EVAL / "score.py").is_file():
         print(f"[{args.set}] skipped: {found if isinstance(found, str) else 'no scorer'}")
         return 0
-    paths, gold_dir = found
+    paths, gold_dir, preds = found
     score = _scorer()
-    with tempfile.TemporaryDirectory() as tmp:
-        inp, _ = stage_set(paths, gold_dir, Path(tmp))
-        out = Path(tmp) / "results.jsonl"
-        run_extract(inp, out, load_settings().model, all_events=args.all_events)
-        lines = out.read_text(encoding="utf-8").splitlines()
-        preds = {str(r["id"]): r for r in map(json.loads, filter(None, lines))}
     counts: collections.Counter[str] = collections.Counter()
     for path in paths:
         gold = json.loads((gold_dir / path.name).read_text(encoding="utf-8"))

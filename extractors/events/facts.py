@@ -738,10 +738,7 @@ class EventFinder:
         for m in mentions:
             if m.span.sent.start != source.sent.start or m is source.date:
                 continue
-            if self._is_effective(m) or dating.takes_effect(m, self.effect):
-                continue
-            first = m.fact.text.split()[0].lower() if m.fact.text.split() else ""
-            if first in self.end_words or first in self.cue.anchored_preps:
+            if not self._plain_day(m):
                 continue
             verb = dating._verb_of(m)
             if verb.i != source.trigger.i and verb.lemma_ not in self.reporting:
@@ -751,6 +748,14 @@ class EventFinder:
             if best is None or length < best[0]:
                 best = (length, m)
         return best[1] if best else None
+
+    def _plain_day(self, m: DateMention) -> bool:
+        """A date that can be the day an action was announced: no effective, end or anchored
+        date ('from Oct. 1', 'until June', 'since the summit')."""
+        if self._is_effective(m) or dating.takes_effect(m, self.effect):
+            return False
+        first = m.fact.text.split()[0].lower() if m.fact.text.split() else ""
+        return first not in self.end_words and first not in self.cue.anchored_preps
 
     def _announced_for(
         self,
@@ -785,10 +790,7 @@ class EventFinder:
         for m in mentions:
             if m.span.sent.start != start.span.sent.start or m is start:
                 continue
-            if self._is_effective(m) or dating.takes_effect(m, self.effect):
-                continue
-            first = m.fact.text.split()[0].lower() if m.fact.text.split() else ""
-            if first in self.end_words or first in self.cue.anchored_preps:
+            if not self._plain_day(m):
                 continue
             own = dating._verb_of(m)
             before = m.span.doc[m.span.start - 1] if m.span.start > 0 else m.span[0]
