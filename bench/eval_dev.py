@@ -22,12 +22,14 @@ skipped with a message. `all` means every set but the blind one.
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import json
 import shutil
 import subprocess
 import sys
 import tempfile
 from pathlib import Path
+from types import ModuleType
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
@@ -83,6 +85,35 @@ def stage_set(paths: list[Path], gold_dir: Path, work: Path) -> tuple[Path, Path
     for path in paths:
         shutil.copy(gold_dir / path.name, gold / path.name)
     return inp, gold
+
+
+def load_scorer() -> ModuleType:
+    """../shared/eval/score.py as a module, for scripts that use its matching rules."""
+    spec = importlib.util.spec_from_file_location("tradeline_score", SCORER)
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def misses_cli(
+    description: str, argv: list[str] | None
+) -> tuple[list[Path], Path, dict[str, dict], ModuleType] | None:
+    """The command line of the scripts that list misses of a tunable set (`--set`,
+    `--all-events`): (article files, gold folder, predictions, scorer), or None after saying
+    why the set cannot be read here."""
+    parser = argparse.ArgumentParser(description=description)
+    parser.add_argument("--set", choices=TUNABLE, default="synth")
+    parser.add_argument("--all-events", action="store_true", help="count held-back events too")
+    args = parser.parse_args(argv)
+    if not SCORER.is_file():
+        print(f"[{args.set}] skipped: scorer {SCORER} not found (it lives in ../shared)")
+        return None
+    found = predictions(args.set, all_events=args.all_events)
+    if isinstance(found, str):
+        print(f"[{args.set}] skipped: {found}")
+        return None
+    return (*found, load_scorer())
 
 
 def predictions(

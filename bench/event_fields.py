@@ -17,18 +17,16 @@ validity errors. Sets: those of bench/eval_dev.py but the blind one, plus `synth
 from __future__ import annotations
 
 import argparse
-import importlib.util
 import json
 import sys
 import tempfile
 from pathlib import Path
-from types import ModuleType
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(REPO / "bench"))
 
-from eval_dev import SCORER, articles_and_gold  # noqa: E402
+from eval_dev import articles_and_gold, load_scorer  # noqa: E402
 
 SETS = ("trade-train", "trade-dev", "synth", "ours", "blind2", "dev")
 # Spellings of one country or bloc that gold and output may both use.
@@ -44,14 +42,6 @@ COUNTRY_ALIASES = {
     "turkiye": "turkey",
     "korea": "south korea",
 }
-
-
-def load_scorer() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("tradeline_score", SCORER)
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 def labels(value: str | None) -> frozenset[str]:

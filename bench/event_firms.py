@@ -9,14 +9,12 @@ lists the firms the event has but gold does not. Not for the blind split.
 
 from __future__ import annotations
 
-import argparse
 import collections
 import json
 import sys
 from pathlib import Path
 
-from eval_dev import EVAL, TUNABLE, predictions
-from miss_kinds import _scorer
+from eval_dev import misses_cli
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -50,16 +48,10 @@ def firm_misses(gold: dict, pred: dict, score) -> list[tuple[str, str, str]]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--set", choices=TUNABLE, default="synth")
-    parser.add_argument("--all-events", action="store_true", help="count held-back events too")
-    args = parser.parse_args(argv)
-    found = predictions(args.set, all_events=args.all_events)
-    if isinstance(found, str) or not (EVAL / "score.py").is_file():
-        print(f"[{args.set}] skipped: {found if isinstance(found, str) else 'no scorer'}")
+    found = misses_cli(__doc__.split("\n")[0], argv)
+    if found is None:
         return 0
-    paths, gold_dir, preds = found
-    score = _scorer()
+    paths, gold_dir, preds, score = found
     counts: collections.Counter[str] = collections.Counter()
     for path in paths:
         gold = json.loads((gold_dir / path.name).read_text(encoding="utf-8"))

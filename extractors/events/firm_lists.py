@@ -19,6 +19,7 @@ from spacy.tokens import Doc, Span, Token
 from tradeline.extractors.companies.component import CompanyTagger
 from tradeline.extractors.companies.facts import ArticleFirms
 from tradeline.extractors.events.candidates import Candidate
+from tradeline.extractors.text.doc_cache import sentences
 
 LOOKAHEAD = 4  # sentences after the group's sentence that may name its members
 DEFINITE = ("the", "these", "those", "both")  # "these five entities": the group named again
@@ -82,22 +83,26 @@ def name_counted_groups(
     sentence (see the module docstring; word lists from the companies component)."""
     plurals = frozenset(companies.plurals)
     quantifiers, list_words = companies.group_quantifiers, companies.member_list_words
-    counted = frozenset(  # every counted group of the article, to tell one group from another
-        t.i for sent in doc.sents for t in counted_group(sent, plurals, quantifiers)
-    )
     by_sent: dict[int, list[Candidate]] = {}
     for c in cands:
         by_sent.setdefault(c.sent.start, []).append(c)
-    for group_cands in by_sent.values():
-        sent = group_cands[0].sent
-        for group in counted_group(sent, plurals, quantifiers):
-            target = _owner(group, group_cands)
-            if target is None:
-                continue
-            members = members_after(doc, group, firms, list_words, counted)
-            for name in members:
-                if name not in target.companies:
-                    target.companies.append(name)
+    groups = [
+        (group, group_cands)
+        for group_cands in by_sent.values()
+        for group in counted_group(group_cands[0].sent, plurals, quantifiers)
+    ]
+    if not groups:
+        return  # most articles: no event on a counted group, so no pass over the rest
+    counted = frozenset(  # every counted group of the article, to tell one group from another
+        t.i for sent in sentences(doc) for t in counted_group(sent, plurals, quantifiers)
+    )
+    for group, group_cands in groups:
+        target = _owner(group, group_cands)
+        if target is None:
+            continue
+        for name in members_after(doc, group, firms, list_words, counted):
+            if name not in target.companies:
+                target.companies.append(name)
 
 
 def _owner(group: Token, cands: Sequence[Candidate]) -> Candidate | None:
