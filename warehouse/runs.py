@@ -1,30 +1,12 @@
 """Extraction runs, all in one module: start and finish one (the merged timeline is rebuilt
-with every finish), close the ones a killed process left running, list them, reopen an
-unfinished one, and diff two runs.
-
-A diff pairs facts of the two runs by an *identity key* per fact kind, which names what a fact
-is about, separately from `fact_key`, which hashes all of its content:
-
-* company: `canonical_key` (the normalised canonical name);
-* event: `type`, `event_date` and the sorted `canonical_key`s of its companies;
-* validity, policy_date: the character span of the text (`start_char`, `end_char`);
-
-each within its article, numbered `#n` in text order when one article has several facts with
-the same identity (so two events of the same type and date pair up in order).
-
-A fact is *changed* when both runs have its identity but a compared column differs (the diff
-lists those columns, a → b), *unchanged* when none does, *added* or *removed* when only one run
-has the identity. Compared are the fact's content columns, an event's company names in order,
-and for a validity period the type and date of its event (not the event's fact_key, which
-changes with any change to the event). Only articles extracted by both runs are
-compared; articles only one run processed are counted apart.
+with every finish), close the ones a killed process left running, list them and reopen an
+unfinished one. Diffing two runs is `rundiff.py`.
 """
 
 from __future__ import annotations
 
 import json
 import uuid
-from dataclasses import dataclass, field
 from typing import Any
 
 import duckdb
@@ -34,46 +16,6 @@ from tradeline.warehouse.db import transaction, utcnow
 
 RUN_KINDS = ("ingest", "import", "reextract", "extract")
 FINAL_RUN_STATUSES = ("completed", "failed", "interrupted")
-FACT_KINDS = ("company", "event", "validity", "policy_date")
-
-# kind -> (table, identity SQL over alias f, compared columns)
-_KINDS: dict[str, tuple[str, str, tuple[str, ...]]] = {
-    "company": (
-        "company_mentions",
-        "f.canonical_key",
-        ("name", "canonical", "aliases", "ticker", "evidence", "start_char", "end_char",
-         "mentions"),
-    ),
-    "event": (
-        "events",
-        "f.type || '|' || coalesce(f.event_date, '') || '|' || coalesce(("
-        "SELECT string_agg(ec.canonical_key, ',' ORDER BY ec.canonical_key) "
-        "FROM event_companies AS ec WHERE ec.fact_key = f.fact_key AND ec.run_id = f.run_id"
-        "), '')",
-        ("authority", "authority_country", "commodity", "commodity_detail", "date_granularity",
-         "date_text", "modality", "subtype", "trigger", "evidence", "start_char", "end_char",
-         "companies"),
-    ),
-    "validity": (
-        "validity_periods",
-        "CAST(f.start_char AS VARCHAR) || '-' || CAST(f.end_char AS VARCHAR)",
-        ("text", "duration", "valid_from", "valid_to", "applies_to", "event", "evidence"),
-    ),
-    "policy_date": (
-        "policy_dates",
-        "CAST(f.start_char AS VARCHAR) || '-' || CAST(f.end_char AS VARCHAR)",
-        ("text", "resolved", "granularity", "evidence"),
-    ),
-}
-
-# Derived columns some kinds compare: an event's company names in order, and the event a
-# validity period belongs to by what it is (its fact_key changes whenever the event does).
-_DERIVED = {
-    "companies": "(SELECT list(ec.company ORDER BY ec.position) FROM event_companies AS ec "
-    "WHERE ec.fact_key = f.fact_key AND ec.run_id = f.run_id)",
-    "event": "(SELECT ev.type || ' ' || coalesce(ev.event_date, '') FROM events AS ev "
-    "WHERE ev.fact_key = f.event_fact_key AND ev.run_id = f.run_id)",
-}
 
 _RUN_COLUMNS = (
     "run_id", "kind", "status", "started_at", "finished_at", "extractor_version", "model_name",
@@ -227,121 +169,3 @@ def done_articles(con: duckdb.DuckDBPyConnection, run_id: str) -> set[str]:
         "SELECT article_id FROM article_extractions WHERE run_id = ?", [run_id]
     ).fetchall()
     return {r[0] for r in rows}
-
-
-# --- diff ----------------------------------------------------------------------------------
-
-
-@dataclass
-class RunDiff:
-    """Facts added, removed and changed from run `a` to run `b`."""
-
-    a: str
-    b: str
-    articles_compared: int = 0
-    articles_only_a: int = 0
-    articles_only_b: int = 0
-    counts: dict[str, dict[str, int]] = field(default_factory=dict)  # kind -> outcome -> n
-    changes: list[dict[str, Any]] = field(default_factory=list)  # one per non-unchanged fact
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "a": self.a,
-            "b": self.b,
-            "articles_compared": self.articles_compared,
-            "articles_only_a": self.articles_only_a,
-            "articles_only_b": self.articles_only_b,
-            "counts": self.counts,
-            "changes": self.changes,
-        }
-
-
-def _kind_rows(
-    con: duckdb.DuckDBPyConnection, kind: str, a: str, b: str
-) -> list[dict[str, Any]]:
-    table, identity, columns = _KINDS[kind]
-    cols = ", ".join(f"{_DERIVED[c]} AS {c}" if c in _DERIVED else f"f.{c}" for c in columns)
-    sql = f"""
-    WITH shared AS (
-        SELECT article_id FROM article_extractions WHERE run_id = $a
-        INTERSECT
-        SELECT article_id FROM article_extractions WHERE run_id = $b
-    ),
-    facts AS (
-        SELECT f.run_id, f.article_id, f.fact_key, {identity} AS ident,
-               f.start_char AS pos, {cols}
-        FROM {table} AS f
-        WHERE f.run_id IN ($a, $b) AND f.article_id IN (SELECT article_id FROM shared)
-    ),
-    ranked AS (
-        SELECT *, ident || '#' || CAST(row_number() OVER (
-            PARTITION BY run_id, article_id, ident ORDER BY pos NULLS LAST, fact_key
-        ) AS VARCHAR) AS identity_key
-        FROM facts
-    )
-    SELECT * FROM ranked ORDER BY article_id, identity_key, run_id
-    """
-    cur = con.execute(sql, {"a": a, "b": b})
-    names = [d[0] for d in cur.description]
-    return [dict(zip(names, r, strict=True)) for r in cur.fetchall()]
-
-
-def _jsonable(value: Any) -> Any:
-    if isinstance(value, list | tuple):
-        return [_jsonable(v) for v in value]
-    if isinstance(value, dict):
-        return {k: _jsonable(v) for k, v in value.items()}
-    return value
-
-
-def diff_runs(con: duckdb.DuckDBPyConnection, a: str, b: str) -> RunDiff:
-    """Compare the facts of run `a` (before) and run `b` (after), per article and fact kind."""
-    get_run(con, a)
-    get_run(con, b)
-    diff = RunDiff(a, b)
-    row = con.execute(
-        """
-        WITH ra AS (SELECT article_id FROM article_extractions WHERE run_id = $a),
-             rb AS (SELECT article_id FROM article_extractions WHERE run_id = $b)
-        SELECT (SELECT count(*) FROM ra WHERE article_id IN (SELECT article_id FROM rb)),
-               (SELECT count(*) FROM ra WHERE article_id NOT IN (SELECT article_id FROM rb)),
-               (SELECT count(*) FROM rb WHERE article_id NOT IN (SELECT article_id FROM ra))
-        """,
-        {"a": a, "b": b},
-    ).fetchone()
-    diff.articles_compared, diff.articles_only_a, diff.articles_only_b = (int(v) for v in row)
-    for kind in FACT_KINDS:
-        counts = {"added": 0, "removed": 0, "changed": 0, "unchanged": 0}
-        columns = _KINDS[kind][2]
-        pairs: dict[tuple[str, str], dict[str, dict[str, Any]]] = {}
-        for r in _kind_rows(con, kind, a, b):
-            side = "a" if r["run_id"] == a else "b"
-            pairs.setdefault((r["article_id"], r["identity_key"]), {})[side] = r
-        for (article_id, identity_key), sides in pairs.items():
-            before, after = sides.get("a"), sides.get("b")
-            if before and after:
-                fields = {
-                    c: {"a": _jsonable(before[c]), "b": _jsonable(after[c])}
-                    for c in columns
-                    if before[c] != after[c]
-                }
-                if not fields:  # same content (a key may differ only by a linked key)
-                    counts["unchanged"] += 1
-                    continue
-                outcome = "changed"
-            else:
-                outcome = "added" if after else "removed"
-                fact = after or before
-                fields = {c: _jsonable(fact[c]) for c in columns if fact[c] is not None}
-            counts[outcome] += 1
-            diff.changes.append({
-                "article_id": article_id,
-                "kind": kind,
-                "change": outcome,
-                "identity_key": identity_key,
-                "fact_key_a": before["fact_key"] if before else None,
-                "fact_key_b": after["fact_key"] if after else None,
-                "fields": fields,
-            })
-        diff.counts[kind] = counts
-    return diff

@@ -184,11 +184,16 @@ def diff(
 ) -> None:
     """Facts added, removed and changed from run A to run B, per article and fact kind.
 
+    Each changed fact is shown once, with a `field: old → new` line per changed field (a
+    company renamed by an alias fix is one change); long text is cut here and whole in JSON.
+
     Example: tradeline runs diff 20250101T000000000000Z-1a2b3c4d 20250201T000000000000Z-5e6f7a8b
     """
     _check_format(format)
+    from tradeline.flows.diffview import diff_lines, heading
     from tradeline.warehouse.db import connect
-    from tradeline.warehouse.runs import RunError, diff_runs
+    from tradeline.warehouse.rundiff import diff_runs
+    from tradeline.warehouse.runs import RunError
 
     _, warehouse_path = settings_and_warehouse(config, warehouse)
     try:
@@ -199,30 +204,10 @@ def diff(
     if format == "json":
         sys.stdout.write(json.dumps(result.to_json(), ensure_ascii=False, indent=2) + "\n")
         return
+    sys.stdout.write(heading(result.to_json()) + "\n")
     counts = [
         (kind, c["added"], c["removed"], c["changed"], c["unchanged"])
         for kind, c in result.counts.items()
     ]
-    render_rows(
-        ("kind", "added", "removed", "changed", "unchanged"),
-        counts,
-        "table",
-        title=f"{a} → {b}: {result.articles_compared} articles compared "
-        f"({result.articles_only_a} only in A, {result.articles_only_b} only in B)",
-    )
-    rows = [
-        (ch["article_id"], ch["kind"], ch["change"], ch["identity_key"], _fields(ch["fields"]))
-        for ch in result.changes
-    ]
-    if rows:
-        render_rows(("article_id", "kind", "change", "identity", "fields"), rows, "table")
-
-
-def _fields(fields: dict) -> str:
-    parts = []
-    for name, value in fields.items():
-        if isinstance(value, dict) and set(value) == {"a", "b"}:
-            parts.append(f"{name}: {value['a']!r} → {value['b']!r}")
-        else:
-            parts.append(f"{name}={value!r}")
-    return "; ".join(parts)
+    render_rows(("kind", "added", "removed", "changed", "unchanged"), counts, "table")
+    sys.stdout.writelines(line + "\n" for line in diff_lines(result.changes))
