@@ -2,9 +2,10 @@
 
 Runs in Python after every `finish_run` (see `runs.finish_run`) and rewrites the derived tables
 `timeline_entries` and `timeline_entry_mentions` whole, in the caller's transaction, from the
-events of each article's latest completed run. It is a pure function of those facts and the
-article texts: the same warehouse content always gives the same entries and keys, whatever the
-run ids or the order rows come back in.
+events of each article's latest completed run. The entries are a pure function of those facts
+and the article texts, whatever the run ids or the order rows come back in; each gets its
+content key, unless it continues an entry whose key must survive a re-extraction
+(`entry_keys.py`): so the same facts merged again keep every key.
 
 Two article-level events are the same real event when all of these hold:
 * same `type`, `authority_country` and `commodity` (NULL only matches NULL);
@@ -35,7 +36,7 @@ import pyarrow as pa
 
 from tradeline.identity import comparable, same_company
 from tradeline.records import stable_key
-from tradeline.warehouse import dedupe
+from tradeline.warehouse import dedupe, entry_keys
 from tradeline.warehouse.migrations import arrow_schema
 
 DAY_TOLERANCE_DAYS = 3
@@ -44,6 +45,7 @@ _GRANULARITY_ORDER = {"day": 0, "month": 1, "year": 2}
 _MENTIONS_SQL = """
 SELECT e.fact_key, e.article_id, e.run_id, e.type, e.authority_country, e.commodity,
        e.event_date, e.date_granularity, e.start_char, a.published, a.outlet, a.url,
+       e.end_char,
        coalesce((SELECT list(ec.company ORDER BY ec.position) FROM event_companies AS ec
                  WHERE ec.fact_key = e.fact_key AND ec.run_id = e.run_id), []) AS companies
 FROM events AS e
@@ -71,6 +73,7 @@ class Mention:
     outlet: str | None
     url: str
     companies: tuple[str, ...]
+    end_char: int | None = None
     norm_companies: frozenset[str] = field(default_factory=frozenset)
 
     def __post_init__(self) -> None:
@@ -98,6 +101,7 @@ class Entry:
     dates_reported: list[str]
     companies: list[str]
     source_keys: dict[str, str]  # fact_key -> source_key
+    key_carried: bool = False  # entry_key is not the content key (entry_keys.carry)
 
     @property
     def n_articles(self) -> int:
@@ -353,13 +357,14 @@ def rebuild(con: duckdb.DuckDBPyConnection) -> int:
     groups = cluster(mentions)
     duplicates = dedupe.near_duplicate_pairs(con, candidate_pairs(groups))
     entries = build_entries(mentions, duplicates, groups)
+    entry_keys.carry(entries, entry_keys.previous(con))
     entry_rows = [
         {"entry_key": e.entry_key, "type": e.mentions[0].type,
          "authority_country": e.mentions[0].authority_country,
          "commodity": e.mentions[0].commodity, "event_date": e.event_date,
          "date_granularity": e.date_granularity, "date_disputed": e.date_disputed,
          "dates_reported": e.dates_reported, "companies": e.companies,
-         "n_articles": e.n_articles, "n_sources": e.n_sources}
+         "n_articles": e.n_articles, "n_sources": e.n_sources, "key_carried": e.key_carried}
         for e in entries
     ]
     mention_rows = [
