@@ -55,11 +55,12 @@ _KINDS: dict[str, tuple[str, tuple[str, ...]]] = {
 }
 
 # Derived columns some kinds compare: an event's company names in order, and the event a
-# validity period belongs to by what it is (its fact_key changes whenever the event does).
+# validity period belongs to by where it is (its fact_key changes whenever the event does, and
+# a change to the event itself is shown once, on the event).
 _DERIVED = {
     "companies": "(SELECT list(ec.company ORDER BY ec.position) FROM event_companies AS ec "
     "WHERE ec.fact_key = f.fact_key AND ec.run_id = f.run_id)",
-    "event": "(SELECT ev.type || ' ' || coalesce(ev.event_date, '') FROM events AS ev "
+    "event": "(SELECT 'the event at ' || ev.start_char || '-' || ev.end_char FROM events AS ev "
     "WHERE ev.fact_key = f.event_fact_key AND ev.run_id = f.run_id)",
 }
 

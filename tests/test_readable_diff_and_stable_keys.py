@@ -1,0 +1,184 @@
+"""`runs diff` shows a rename once as `canonical: old → new`, and a timeline entry keeps its
+entry_key across a re-extraction that renames or re-dates it (warehouse/entry_keys.py).
+
+The alias fix is real: the bundled sample's pages (samples/articles, imported as an HTML
+folder) are extracted, then re-extracted with a copy of models/ whose company gazetteer makes
+"Ningbo Yansheng" an alias of "Ningbo Yunsheng"."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import duckdb
+import pytest
+from typer.testing import CliRunner
+
+from tradeline.flows.cli import app
+from tradeline.warehouse.db import connect
+from tradeline.warehouse.load import store_batch
+from tradeline.warehouse.runs import finish_run, start_run
+
+REPO = Path(__file__).resolve().parent.parent
+runner = CliRunner()
+SENTENCE_START = "On the 2nd (local time), Reuters reported that three Chinese rare earth"
+
+
+@pytest.fixture(scope="module")
+def renamed(tmp_path_factory: pytest.TempPathFactory) -> dict:
+    """The sample imported, then re-extracted after the alias fix; the Ningbo entry's key
+    before the fix."""
+    from tradeline.config import ModelConfig, Settings
+    from tradeline.flows.archive_import import import_paths
+    from tradeline.flows.reextract import reextract_archive
+    from tradeline.models import assets
+
+    tmp = tmp_path_factory.mktemp("renamed")
+    models = tmp / "models"
+    shutil.copytree(assets.MODELS_DIR, models,
+                    ignore=shutil.ignore_patterns("*.py", "__pycache__"))
+    with (models / "data" / "companies" / "gazetteer.jsonl").open("a", encoding="utf-8") as f:
+        f.write(json.dumps({"canonical": "Ningbo Yunsheng", "sector": "rare earths",
+                            "aliases": ["Ningbo Yunsheng", "Ningbo Yansheng"]}) + "\n")
+    warehouse = tmp / "w.duckdb"
+    first = import_paths(Settings(), warehouse, [REPO / "samples" / "articles"]).run_id
+    ningbo = ("SELECT entry_key, companies FROM timeline "
+              "WHERE list_contains(companies, ?) AND type = 'permit_issued'")
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        before = con.execute(ningbo, ["Ningbo Yansheng"]).fetchall()
+        entries_before = con.execute("SELECT count(*) FROM timeline").fetchone()[0]
+    second = reextract_archive(
+        Settings(model=ModelConfig(assets_dir=str(models))), warehouse
+    ).run_id
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        after = con.execute(ningbo, ["Ningbo Yunsheng"]).fetchall()
+        entries_after = con.execute("SELECT count(*) FROM timeline").fetchone()[0]
+    assert len(before) == 1 and len(after) == 1, (before, after)
+    return {"warehouse": warehouse, "first": first, "second": second, "before": before[0],
+            "after": after[0], "entries": (entries_before, entries_after)}
+
+
+@pytest.mark.slow
+def test_a_rename_is_one_changed_fact(renamed: dict) -> None:
+    shown = runner.invoke(app, ["runs", "diff", renamed["first"], renamed["second"],
+                                "-w", str(renamed["warehouse"])])
+    assert shown.exit_code == 0, shown.output
+    lines = shown.output.splitlines()
+    canonical = [line for line in lines if "canonical:" in line and "→" in line]
+    assert [line.strip() for line in canonical] == [
+        "canonical: Ningbo Yansheng → Ningbo Yunsheng"
+    ]
+    assert "  changed company: Ningbo Yunsheng" in lines
+    assert not any(line.startswith(("  added company", "  removed company")) for line in lines)
+    # the event naming it changed once too, in its company list
+    assert sum("companies:" in line and "Ningbo Yunsheng" in line for line in lines) == 1
+    # long evidence is cut in the table
+    evidence = [line for line in lines if line.strip().startswith("evidence:")]
+    assert evidence and all(line.endswith("…") and len(line) < 80 for line in evidence)
+
+
+@pytest.mark.slow
+def test_json_has_whole_values_and_a_list_of_field_changes(renamed: dict) -> None:
+    shown = runner.invoke(app, ["runs", "diff", renamed["first"], renamed["second"],
+                                "-w", str(renamed["warehouse"]), "--format", "json"])
+    assert shown.exit_code == 0, shown.output
+    diff = json.loads(shown.output)
+    assert diff["counts"]["company"] == {"added": 0, "removed": 0, "changed": 1,
+                                         "unchanged": diff["counts"]["company"]["unchanged"]}
+    (company,) = [c for c in diff["changes"] if c["kind"] == "company"]
+    assert company["fields"] == {"canonical": {"a": "Ningbo Yansheng", "b": "Ningbo Yunsheng"}}
+    assert company["evidence"].startswith(SENTENCE_START)
+    assert company["evidence"].endswith("for some customers.")  # whole, not cut
+    with duckdb.connect(str(renamed["warehouse"]), read_only=True) as con:
+        text = con.execute("SELECT text FROM articles WHERE article_id = ?",
+                           [company["article_id"]]).fetchone()[0]
+    assert company["evidence"] in text
+    renames = [fc for fc in diff["field_changes"] if fc["field"] == "canonical"]
+    assert [(fc["fact"]["kind"], fc["old"], fc["new"]) for fc in renames] == [
+        ("company", "Ningbo Yansheng", "Ningbo Yunsheng")
+    ]
+    assert renames[0]["fact"]["fact_key_a"] != renames[0]["fact"]["fact_key_b"]
+
+
+@pytest.mark.slow
+def test_the_renamed_entry_keeps_its_key(renamed: dict) -> None:
+    key, companies = renamed["before"]
+    assert "Ningbo Yansheng" in companies
+    assert renamed["after"] == (key, [c.replace("Yansheng", "Yunsheng") for c in companies])
+    assert renamed["entries"][0] == renamed["entries"][1]
+    saved = runner.invoke(app, ["recipe", "what_each_source_said", "-p", f"entry_key={key}",
+                                "-w", str(renamed["warehouse"]), "--format", "json"])
+    assert saved.exit_code == 0, saved.output
+    assert len(json.loads(saved.stdout)) >= 1  # the saved query still finds the event
+    copy = renamed["warehouse"].with_name("rebuilt.duckdb")
+    shutil.copyfile(renamed["warehouse"], copy)
+    rebuilt = runner.invoke(app, ["rebuild-timeline", "-w", str(copy)])
+    assert rebuilt.exit_code == 0, rebuilt.output
+    with duckdb.connect(str(copy), read_only=True) as con:
+        again = con.execute("SELECT entry_key, key_carried FROM timeline_entries "
+                            "WHERE list_contains(companies, 'Ningbo Yunsheng')").fetchall()
+    assert again == [(key, True)]  # merging again keeps it
+
+
+# --- re-dating and other events, on hand-made extractions ------------------------------------
+
+
+def _run(con: duckdb.DuckDBPyConnection, kind: str, items: list) -> str:
+    run = start_run(con, kind=kind, extractor_version="1", model_name="m", model_version="1",
+                    assets_hash="h")
+    store_batch(con, items, run)
+    finish_run(con, run, status="completed")
+    return run
+
+
+def _keys(con: duckdb.DuckDBPyConnection) -> dict[tuple, tuple[str, bool]]:
+    rows = con.execute("SELECT type, event_date, companies, entry_key, key_carried "
+                       "FROM timeline_entries ORDER BY ALL").fetchall()
+    return {(t, d, tuple(c)): (k, carried) for t, d, c, k, carried in rows}
+
+
+def test_a_redated_entry_keeps_its_key_and_other_events_get_their_own(
+    tmp_path: Path, make_item
+) -> None:
+    warehouse = tmp_path / "w.duckdb"
+    with connect(warehouse) as con:
+        first = _run(con, "ingest", [make_item("https://a.example/1", event_date="2024-03-04")])
+        ((key, carried),) = _keys(con).values()
+        assert not carried
+        second = _run(con, "reextract", [
+            make_item("https://a.example/1", event_date="2024-06-20"),  # re-dated
+            make_item("https://a.example/2", type="permit_denied"),  # another event
+        ])
+        keys = _keys(con)
+    diff = runner.invoke(app, ["runs", "diff", first, second, "-w", str(warehouse)])
+    with connect(warehouse) as con:
+        # a later report of the same event joins it; the carried key stays
+        _run(con, "ingest", [make_item("https://a.example/3", event_date="2024-06-21",
+                                       companies=("Nvidia Corp", "AMD"))])
+        grown = _keys(con)
+    assert keys[("permit_issued", "2024-06-20", ("Nvidia Corp",))] == (key, True)
+    denied, _ = keys[("permit_denied", "2024-03-04", ("Nvidia Corp",))]
+    assert denied != key
+    assert grown[("permit_issued", "2024-06-20", ("Nvidia Corp", "AMD"))] == (key, True)
+    assert diff.exit_code == 0, diff.output
+    assert "    event_date: 2024-03-04 → 2024-06-20" in diff.output.splitlines()
+    assert diff.output.count("→") == 2  # the heading and the one re-dated field
+
+
+def test_new_reports_alone_give_the_keys_of_one_uninterrupted_run(
+    tmp_path: Path, make_item
+) -> None:
+    """Keys are carried only past a re-extraction: a run resumed after a crash (its reports
+    stored in two runs) ends with the keys of one run that stored them all."""
+    items = [make_item("https://a.example/1"),
+             make_item("https://a.example/2", companies=("Nvidia Corp", "AMD"))]
+    with connect(tmp_path / "split.duckdb") as con:
+        _run(con, "ingest", items[:1])
+        _run(con, "ingest", items[1:])
+        split = _keys(con)
+    with connect(tmp_path / "whole.duckdb") as con:
+        _run(con, "ingest", items)
+        whole = _keys(con)
+    assert split == whole
+    assert [carried for _, carried in whole.values()] == [False]
