@@ -5,6 +5,9 @@
 --      timeline_entries / timeline_entry_mentions; this view adds the articles' details.
 -- Grain: one row per merged entry (a real event) over each article's latest completed run.
 -- Key: entry_key (content-derived: type, country, commodity, companies, date; never run ids).
+--      An entry re-merged from re-extracted reports keeps the key of the entry it continues,
+--      so a rename (alias fix) or a re-dating keeps saved queries working: the rule is in
+--      warehouse/entry_keys.py and warehouse/README.md ("Stable entry keys").
 -- Columns: entry_key, event_date, date_granularity, date_disputed, dates_reported (VARCHAR[]),
 --          type, subtype, modality, authority, authority_country, companies (VARCHAR[]),
 --          commodity, commodity_detail, date_text, validity, validity_duration, valid_from, valid_to,
