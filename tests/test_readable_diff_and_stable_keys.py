@@ -182,3 +182,56 @@ def test_new_reports_alone_give_the_keys_of_one_uninterrupted_run(
         whole = _keys(con)
     assert split == whole
     assert [carried for _, carried in whole.values()] == [False]
+
+
+# --- the carry rule itself -------------------------------------------------------------------
+
+
+def _mention(fact_key: str, article: str, start: int, *, date: str = "2026-02-09",
+             companies: tuple[str, ...] = ("Halmera Nickel",)):
+    from tradeline.warehouse.merge import Mention
+
+    return Mention(
+        fact_key=fact_key, article_id=article, run_id="r", type="permit_issued",
+        authority_country="Indonesia", commodity="nickel ore", event_date=date,
+        date_granularity="day", start_char=start, end_char=start + 40, published="2026-02-10",
+        outlet=article, url=f"https://example.com/{article}", companies=companies,
+    )
+
+
+def _previous(entries) -> list:
+    from tradeline.warehouse.entry_keys import PreviousEntry, PreviousReport
+
+    return [
+        PreviousEntry(e.entry_key, e.key_carried, [
+            PreviousReport(m.fact_key, m.article_id, m.type, m.start_char, m.end_char)
+            for m in e.mentions
+        ])
+        for e in entries
+    ]
+
+
+def test_a_split_entry_keeps_its_key_on_the_larger_part_and_merging_again_changes_nothing():
+    from tradeline.warehouse.entry_keys import carry
+    from tradeline.warehouse.merge import build_entries
+
+    before = build_entries([_mention("f1", "a1", 0), _mention("f2", "a2", 0),
+                            _mention("f3", "a3", 0)], set())
+    (old,) = before
+    # a1 and a2 re-extracted with another firm's name (their offsets move a little), a3 re-dated
+    # a month later: two entries now
+    after = build_entries([
+        _mention("g1", "a1", 5, companies=("Sulawesi Ore",)),
+        _mention("g2", "a2", 5, companies=("Sulawesi Ore",)),
+        _mention("g3", "a3", 0, date="2026-03-20"),
+    ], set())
+    content = [e.entry_key for e in after]
+    carry(after, _previous(before))
+    larger = next(e for e in after if len(e.mentions) == 2)
+    smaller = next(e for e in after if len(e.mentions) == 1)
+    assert (larger.entry_key, larger.key_carried) == (old.entry_key, True)
+    assert smaller.entry_key in content and not smaller.key_carried
+    keys = [(e.entry_key, e.key_carried) for e in after]
+    again = build_entries([m for e in after for m in e.mentions], set())
+    carry(again, _previous(after))
+    assert [(e.entry_key, e.key_carried) for e in again] == keys

@@ -166,10 +166,9 @@ def pair_facts(
     before: list[Fact], after: list[Fact], columns: tuple[str, ...]
 ) -> tuple[list[tuple[Fact, Fact]], list[Fact], list[Fact]]:
     """(pairs, removed, added) for the facts of one article and one kind (module docstring)."""
-    keys_b = {f["fact_key"] for f in after}
+    keys_b = {f["fact_key"]: f for f in after}
     keys_a = {f["fact_key"] for f in before}
-    pairs = [(x, next(y for y in after if y["fact_key"] == x["fact_key"]))
-             for x in before if x["fact_key"] in keys_b]
+    pairs = [(x, keys_b[x["fact_key"]]) for x in before if x["fact_key"] in keys_b]
     rest_a = [x for x in before if x["fact_key"] not in keys_b]
     rest_b = [y for y in after if y["fact_key"] not in keys_a]
     far = 1 << 31
