@@ -51,22 +51,22 @@ def _authority_rows() -> tuple[tuple[str, str], ...]:
 
 @dataclass(frozen=True)
 class Field:
-    """One vocabulary: the timeline column(s) it counts and what the extractor can produce."""
+    """One vocabulary: the timeline column it counts (its name) and what the extractor can
+    produce."""
 
     name: str
     label: str  # in messages: "unknown event type …"
-    columns: tuple[str, ...]
     packaged: Callable[[], tuple[str, ...]]
 
 
 FIELDS: dict[str, Field] = {
     f.name: f
     for f in (
-        Field("type", "event type", ("type",), lambda: EVENT_TYPES),
-        Field("commodity", "commodity", ("commodity",), _commodity_labels),
-        Field("authority", "authority", ("authority",),
+        Field("type", "event type", lambda: EVENT_TYPES),
+        Field("commodity", "commodity", _commodity_labels),
+        Field("authority", "authority",
               lambda: tuple(dict.fromkeys(t for t, _ in _authority_rows()))),
-        Field("authority_country", "authority country", ("authority_country",),
+        Field("authority_country", "authority country",
               lambda: tuple(sorted({c for _, c in _authority_rows()}))),
     )
 }
@@ -81,7 +81,7 @@ FILTERS: dict[str, tuple[str, ...]] = {
 
 def counts(con: duckdb.DuckDBPyConnection, name: str) -> dict[str, int]:
     """Timeline entries per value of vocabulary `name`, most frequent first."""
-    (column,) = FIELDS[name].columns
+    column = FIELDS[name].name  # one of a fixed set: safe to format in
     rows = con.execute(
         f"SELECT {column}, count(*) AS n FROM timeline WHERE {column} IS NOT NULL "
         f"GROUP BY ALL ORDER BY n DESC, {column}"
