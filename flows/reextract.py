@@ -32,6 +32,7 @@ from tradeline.flows.tasks import batch_task, quote
 from tradeline.records import Article, Document, IngestError
 from tradeline.warehouse import load, runs
 from tradeline.warehouse.db import connect
+from tradeline.warehouse.runref import resolve_run_ref
 
 
 @dataclass
@@ -115,10 +116,12 @@ def _resume(
     resume: str,
     since: str | None,
     source: str | None,
-) -> tuple[str | None, str | None, set[str]]:
-    """Check that run `resume` is a re-extraction with these versions and filters, set it
-    running again; returns its filters and the articles it already stored."""
+) -> tuple[str, str | None, str | None, set[str]]:
+    """Check that run `resume` (an id, a unique prefix of one: `runref.py`) is a re-extraction
+    with these versions and filters, set it running again; returns its id, its filters and the
+    articles it already stored."""
     with connect(warehouse_path) as con:
+        resume = resolve_run_ref(con, resume)
         run = runs.get_run(con, resume)
         if run["kind"] != "reextract":
             raise runs.RunError(f"run {resume} is a {run['kind']} run, not a re-extraction")
@@ -143,7 +146,7 @@ def _resume(
                 )
         runs.reopen_run(con, resume)
         done = runs.done_articles(con, resume)
-    return notes.get("since"), notes.get("source"), done
+    return resume, notes.get("since"), notes.get("source"), done
 
 
 def reextract_archive(
@@ -163,14 +166,18 @@ def reextract_archive(
         load.check_date_prefix(since)
     extractor = load_extractor(settings, model)
     size = batch_size or settings.model.batch_size
-    notes = json.dumps({"since": since, "source": source})
+    # the filters, and the model and assets folder when not the configured defaults: `runs`
+    # shows them, so a user can tell which run used which edited assets
+    recorded = {"since": since, "source": source}
+    recorded |= {k: v for k, v in (("model", model), ("assets", settings.model.assets_dir)) if v}
+    notes = json.dumps(recorded)
     with recorded_run(
         warehouse_path, "reextract", extractor, notes=notes, start=resume is None
     ) as run:
         done: set[str] = set()
         if resume is not None:
-            since, source, done = _resume(warehouse_path, extractor, resume, since, source)
-            run.adopt(resume)
+            run_id, since, source, done = _resume(warehouse_path, extractor, resume, since, source)
+            run.adopt(run_id)
         summary = ReextractSummary(run_id=run.id, resumed=resume is not None)
         progress = reporter()
         progress.start("reextract", None)

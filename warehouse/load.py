@@ -9,7 +9,6 @@ the same batch twice adds nothing.
 from __future__ import annotations
 
 import hashlib
-import re
 import uuid
 import zlib
 from collections.abc import Iterable, Iterator, Sequence
@@ -22,12 +21,12 @@ import pyarrow as pa
 
 from tradeline.records import Article, Document, Extraction, IngestError, stable_key
 from tradeline.warehouse import registry
+from tradeline.warehouse.datearg import check_date_prefix
 from tradeline.warehouse.db import WarehouseError, transaction, utcnow
 from tradeline.warehouse.facts import FactRows, fact_rows
 from tradeline.warehouse.migrations import arrow_schema
 
 SOURCE_KINDS = ("feed", "import")
-_DATE_PREFIX = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
 _CHUNK = 256  # articles per query when streaming the archive
 
 # Anti-join conditions (n = incoming row, t = stored row): an incoming row is already there when
@@ -68,13 +67,6 @@ def _to_utc_naive(value: datetime | None) -> datetime | None:
 
 def _to_utc_aware(value: datetime | None) -> datetime | None:
     return None if value is None else value.replace(tzinfo=UTC)
-
-
-def check_date_prefix(value: str, what: str = "since") -> str:
-    """Accept YYYY, YYYY-MM or YYYY-MM-DD (the granularities news dates come in)."""
-    if not _DATE_PREFIX.match(value):
-        raise ValueError(f"{what} must be YYYY, YYYY-MM or YYYY-MM-DD, got {value!r}")
-    return value
 
 
 def _q(name: str) -> str:

@@ -14,9 +14,9 @@ from typing import Any
 
 import duckdb
 
-from tradeline.warehouse import sql_guard
+from tradeline.warehouse import sql_guard, vocab
+from tradeline.warehouse.datearg import check_date_prefix
 from tradeline.warehouse.db import WarehouseError, connect
-from tradeline.warehouse.load import check_date_prefix
 from tradeline.warehouse.timeout import Deadline, interrupt_after
 
 LOCK_WAIT_S = 30.0  # how long an analyst's query waits for a writer (override: env below)
@@ -31,36 +31,54 @@ class QueryError(WarehouseError, ValueError):
     """An analyst's SQL or filter was refused or failed; the message says why in one line."""
 
 
+# An entry's date: its event date, else (undated) its first report's publication date.
+_WHEN = "coalesce(t.event_date, CAST(t.first_reported AS VARCHAR))"
+
+
 def timeline(
     con: duckdb.DuckDBPyConnection,
     *,
     company: str | None = None,
     type: str | None = None,
     since: str | None = None,
+    until: str | None = None,
+    commodity: str | None = None,
+    authority: str | None = None,
 ) -> tuple[list[str], list[tuple[Any, ...]]]:
     """Rows of the `timeline` view (one per merged real event), filtered.
 
     company: case-insensitive substring of the canonical name or any alias of a company named
-    by any report of the entry. type: exact event type. since: YYYY[-MM[-DD]]; an entry is
-    kept when its date (or, if undated, its first report's publication date) is on or after
-    `since` at that date's own granularity, so an entry dated "2024-03" is kept for
-    since="2024-03-15".
+    by any report of the entry. type, commodity, authority (an authority's name or its
+    country): a value `vocab.resolve` accepts, else `vocab.UnknownValue` naming the valid ones.
+    since / until: a real YYYY[-MM[-DD]]; an entry is kept when its date (or, if undated, its
+    first report's publication date) is on or after `since` / on or before `until` at the
+    coarser of the two granularities, so an entry dated "2024-03" is kept for
+    since="2024-03-15" and for until="2024-03-01".
     """
     where: list[str] = []
     params: list[Any] = []
     if type is not None:
         where.append("t.type = ?")
-        params.append(type)
-    if since is not None:
+        params.append(vocab.resolve(con, "type", type))
+    if commodity is not None:
+        where.append("t.commodity = ?")
+        params.append(vocab.resolve(con, "commodity", commodity))
+    if authority is not None:
+        where.append("(lower(t.authority) = lower(?) OR lower(t.authority_country) = lower(?))")
+        params += [vocab.resolve(con, "authority", authority)] * 2
+    for what, bound in (("since", since), ("until", until)):
+        if bound is None:
+            continue
         try:
-            check_date_prefix(since)
+            check_date_prefix(bound, what)
         except ValueError as exc:
             raise QueryError(str(exc)) from exc
-        where.append(
-            "coalesce(t.event_date, t.first_reported) >= "
-            "left(?, length(coalesce(t.event_date, t.first_reported)))"
-        )
-        params.append(since)
+        if what == "since":
+            where.append(f"{_WHEN} >= left(?, length({_WHEN}))")
+        else:
+            where.append(f"left({_WHEN}, length(?)) <= ?")
+            params.append(bound)
+        params.append(bound)
     if company is not None:
         needle = company.strip().lower()
         if not needle:
@@ -83,17 +101,13 @@ def timeline(
 
 
 def timeline_readonly(
-    path: str | Path,
-    *,
-    company: str | None = None,
-    type: str | None = None,
-    since: str | None = None,
+    path: str | Path, **filters: str | None
 ) -> tuple[list[str], list[tuple[Any, ...]]]:
-    """`timeline()` on a read-only connection that is closed afterwards (for the CLI); waits
-    up to `lock_wait_s()` while an ingest holds the file for writing."""
+    """`timeline()` with these filters on a read-only connection that is closed afterwards
+    (for the CLI); waits up to `lock_wait_s()` while an ingest holds the file for writing."""
     con = connect(path, read_only=True, lock_wait_s=lock_wait_s())
     try:
-        return timeline(con, company=company, type=type, since=since)
+        return timeline(con, **filters)
     finally:
         con.close()
 

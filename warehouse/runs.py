@@ -12,7 +12,7 @@ from typing import Any
 import duckdb
 
 from tradeline.warehouse import merge, registry
-from tradeline.warehouse.db import transaction, utcnow
+from tradeline.warehouse.db import WarehouseError, transaction, utcnow
 
 RUN_KINDS = ("ingest", "import", "reextract", "extract")
 FINAL_RUN_STATUSES = ("completed", "failed", "interrupted")
@@ -23,7 +23,7 @@ _RUN_COLUMNS = (
 )
 
 
-class RunError(ValueError):
+class RunError(WarehouseError, ValueError):
     """A run id that does not exist or cannot be used as asked."""
 
 

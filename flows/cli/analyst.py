@@ -35,14 +35,61 @@ def timeline(
     since: Annotated[
         str | None, typer.Option(help="Only events on or after this date (YYYY[-MM[-DD]]).")
     ] = None,
+    until: Annotated[
+        str | None, typer.Option(help="Only events on or before this date (YYYY[-MM[-DD]]).")
+    ] = None,
+    commodity: Annotated[
+        str | None, typer.Option(help="Only this commodity, e.g. \"rare earths\".")
+    ] = None,
+    authority: Annotated[
+        str | None,
+        typer.Option(help="Only events by this authority or country, e.g. China, MOFCOM."),
+    ] = None,
     format: Annotated[str, typer.Option("--format", help="table, csv or json.")] = "table",
 ) -> None:
     """Print the timeline: one row per real event, merged across the articles reporting it.
 
+    A type, commodity or authority the warehouse and the extractor do not know is an error
+    naming the valid values (`tradeline vocab` lists them); so is an impossible date.
+
     Example: tradeline timeline --company "JL Mag" --since 2025-01-01
     """
     _, warehouse_path = settings_and_warehouse(config, warehouse)
-    print_timeline(warehouse_path, company=company, type=type, since=since, fmt=format)
+    print_timeline(
+        warehouse_path, company=company, type=type, since=since, until=until,
+        commodity=commodity, authority=authority, fmt=format,
+    )
+
+
+@app.command()
+@clean_errors
+def vocab(
+    config: ConfigOption = None,
+    warehouse: WarehouseOption = None,
+    all_known: Annotated[
+        bool,
+        typer.Option("--all", help="Also list the commodities and authorities the extractor "
+                     "knows that no event in this warehouse has (at 0)."),
+    ] = False,
+    format: Annotated[str, typer.Option("--format", help="table, csv or json.")] = "table",
+) -> None:
+    """List the values --type, --commodity and --authority (and recipe parameters) accept:
+    event types, commodities, authorities and their countries, with how many timeline events
+    have each.
+
+    Example: tradeline vocab --format csv
+    """
+    from tradeline.warehouse.db import connect
+    from tradeline.warehouse.query import lock_wait_s
+    from tradeline.warehouse.vocab import listing
+
+    check_format(format)
+    _, warehouse_path = settings_and_warehouse(config, warehouse)
+    with connect(warehouse_path, read_only=True, lock_wait_s=lock_wait_s()) as con:
+        rows = listing(con, all_known=all_known)
+    text = render_rows(("vocabulary", "value", "n_events"), rows, format, title="Vocabularies")
+    if text is not None:
+        sys.stdout.write(text if text.endswith("\n") else text + "\n")
 
 
 @app.command()

@@ -90,7 +90,8 @@ def reextract(
                      "models/) instead of the configured one."),
     ] = None,
     resume: Annotated[
-        str | None, typer.Option("--resume", help="Go on with this unfinished reextract run.")
+        str | None,
+        typer.Option("--resume", help="Go on with this unfinished reextract run (id or prefix)."),
     ] = None,
 ) -> None:
     """Re-run page parsing and the extractors over the raw archive, offline, as a new run.
@@ -100,7 +101,7 @@ def reextract(
     from tradeline.flows.progress import reporting_to
     from tradeline.flows.quiet import quiet_known_failures
     from tradeline.flows.reextract import reextract as reextract_flow
-    from tradeline.warehouse.load import check_date_prefix
+    from tradeline.warehouse.datearg import check_date_prefix
     from tradeline.warehouse.runs import RunError
 
     settings, warehouse_path = settings_and_warehouse(config, warehouse)
@@ -134,7 +135,9 @@ def reextract(
     print_errors(summary.errors)
 
 
-_WIDE_COLUMNS = ("finished_at", "assets_hash", "notes")  # in --format json only
+# The table's columns (--format json has every column of `list_runs`, notes as recorded).
+_TABLE_COLUMNS = ("run_id", "kind", "status", "started", "model", "extractor", "assets",
+                  "options", "articles", "facts")
 
 
 def _check_format(fmt: str) -> None:
@@ -152,7 +155,10 @@ def runs(
 ) -> None:
     """List extraction runs, or diff two of them (`tradeline runs diff A B`).
 
-    Runs are listed newest first: when, kind, versions, articles, facts, status.
+    Runs are listed newest first: kind, status, start, model and extractor versions, assets
+    hash, the options the run was started with (reextract's --since, --source, --model,
+    --assets), articles and facts. Run ids may be shortened to a unique prefix, or be `latest`
+    or `previous`, wherever a command takes one.
     Example: tradeline runs --format json
     """
     if ctx.invoked_subcommand is not None:
@@ -165,19 +171,37 @@ def runs(
     with connect(warehouse_path, read_only=True) as con:
         columns, rows = list_runs(con)
     if format == "table":
-        keep = [i for i, c in enumerate(columns) if c not in _WIDE_COLUMNS]
-        columns = [columns[i] for i in keep]
-        rows = [tuple(row[i] for i in keep) for row in rows]
+        rows = [_table_row(dict(zip(columns, row, strict=True))) for row in rows]
+        columns = list(_TABLE_COLUMNS)
     text = render_rows(columns, rows, format, title=f"Extraction runs ({len(rows)})")
     if text is not None:
         sys.stdout.write(text + "\n")
 
 
+def _table_row(run: dict) -> tuple:
+    """One run as the table shows it: model name and version together, the assets hash cut to
+    8 characters, and the options it was started with (`notes`: filters, model, assets)."""
+    from tradeline.warehouse.runs import run_notes
+
+    notes = run_notes(run)
+    if notes:
+        options = " ".join(f"{k}={v}" for k, v in notes.items() if v is not None)
+    else:  # free-text notes, or none
+        options = run.get("notes") or ""
+    started = run["started_at"]
+    return (
+        run["run_id"], run["kind"], run["status"],
+        f"{started:%Y-%m-%d %H:%M:%S}" if started is not None else "",
+        f"{run['model_name']} {run['model_version']}", run["extractor_version"],
+        (run["assets_hash"] or "")[:8], options, run["n_articles"], run["n_facts"],
+    )
+
+
 @runs_app.command()
 @clean_errors
 def diff(
-    a: Annotated[str, typer.Argument(help="The earlier run id.")],
-    b: Annotated[str, typer.Argument(help="The later run id.")],
+    a: Annotated[str, typer.Argument(help="The earlier run: id, unique prefix, previous.")],
+    b: Annotated[str, typer.Argument(help="The later run: id, unique prefix, latest.")],
     config: ConfigOption = None,
     warehouse: WarehouseOption = None,
     format: Annotated[str, typer.Option("--format", help="table or json.")] = "table",
@@ -187,17 +211,22 @@ def diff(
     Each changed fact is shown once, with a `field: old → new` line per changed field (a
     company renamed by an alias fix is one change); long text is cut here and whole in JSON.
 
-    Example: tradeline runs diff 20250101T000000000000Z-1a2b3c4d 20250201T000000000000Z-5e6f7a8b
+    A run is named by its id, a unique prefix of it, `latest` (the last completed run, of any
+    kind) or `previous` (the completed run before it).
+
+    Example: tradeline runs diff previous latest
     """
     _check_format(format)
     from tradeline.flows.diffview import diff_lines, heading
     from tradeline.warehouse.db import connect
     from tradeline.warehouse.rundiff import diff_runs
+    from tradeline.warehouse.runref import resolve_run_ref
     from tradeline.warehouse.runs import RunError
 
     _, warehouse_path = settings_and_warehouse(config, warehouse)
     try:
         with connect(warehouse_path, read_only=True) as con:
+            a, b = resolve_run_ref(con, a), resolve_run_ref(con, b)
             result = diff_runs(con, a, b)
     except RunError as exc:
         raise UserError(str(exc)) from None
