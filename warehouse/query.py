@@ -9,13 +9,17 @@ anything, nor run for ever.
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
+from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import duckdb
+import pyarrow as pa
 
 from tradeline.warehouse import sql_guard
 from tradeline.warehouse.db import WarehouseError, connect
+from tradeline.warehouse.encoding import relation_table
 from tradeline.warehouse.load import check_date_prefix
 from tradeline.warehouse.timeout import Deadline, interrupt_after
 
@@ -25,6 +29,9 @@ LOCK_WAIT_ENV = "TRADELINE_LOCK_WAIT_S"
 QUERY_TIMEOUT_S = 120.0  # an analyst's SQL is stopped after this ([query] timeout_s)
 
 _TIMELINE_ORDER = "ORDER BY event_date NULLS LAST, first_reported NULLS LAST, entry_key"
+
+T = TypeVar("T")
+Rows = tuple[list[str], list[tuple[Any, ...]]]
 
 
 class QueryError(WarehouseError, ValueError):
@@ -37,30 +44,42 @@ def timeline(
     company: str | None = None,
     type: str | None = None,
     since: str | None = None,
-) -> tuple[list[str], list[tuple[Any, ...]]]:
+) -> Rows:
     """Rows of the `timeline` view (one per merged real event), filtered.
 
     company: case-insensitive substring of the canonical name or any alias of a company named
     by any report of the entry. type: exact event type. since: YYYY[-MM[-DD]]; an entry is
-    kept when its date (or, if undated, its first report's publication date) is on or after
-    `since` at that date's own granularity, so an entry dated "2024-03" is kept for
+    kept when any day its date covers (or, if undated, its first report's publication date)
+    is on or after the first day of `since`, so an entry dated "2024-03" is kept for
     since="2024-03-15".
     """
+    cur = con.execute(*_timeline_sql(company=company, type=type, since=since))
+    return [d[0] for d in cur.description], cur.fetchall()
+
+
+def timeline_table(
+    con: duckdb.DuckDBPyConnection,
+    *,
+    company: str | None = None,
+    type: str | None = None,
+    since: str | None = None,
+) -> pa.Table:
+    """`timeline()` as an Arrow table, with DuckDB's types, for `encoding.py`."""
+    sql, params = _timeline_sql(company=company, type=type, since=since)
+    return relation_table(con.sql(sql, params=params))
+
+
+def _timeline_sql(
+    *, company: str | None, type: str | None, since: str | None
+) -> tuple[str, list[Any]]:
     where: list[str] = []
     params: list[Any] = []
     if type is not None:
         where.append("t.type = ?")
         params.append(type)
     if since is not None:
-        try:
-            check_date_prefix(since)
-        except ValueError as exc:
-            raise QueryError(str(exc)) from exc
-        where.append(
-            "coalesce(t.event_date, t.first_reported) >= "
-            "left(?, length(coalesce(t.event_date, t.first_reported)))"
-        )
-        params.append(since)
+        where.append("coalesce(t.date_to, t.first_reported) >= ?")
+        params.append(_first_day(since))
     if company is not None:
         needle = company.strip().lower()
         if not needle:
@@ -78,8 +97,20 @@ def timeline(
     sql = "SELECT * FROM timeline AS t"
     if where:
         sql += " WHERE " + " AND ".join(where)
-    cur = con.execute(f"{sql} {_TIMELINE_ORDER}", params)
-    return [d[0] for d in cur.description], cur.fetchall()
+    return f"{sql} {_TIMELINE_ORDER}", params
+
+
+def _first_day(since: str) -> date:
+    """The first day a YYYY[-MM[-DD]] filter covers; an impossible date is a QueryError."""
+    try:
+        check_date_prefix(since)
+    except ValueError as exc:
+        raise QueryError(str(exc)) from exc
+    year, month, day = ([int(p) for p in since.split("-")] + [1, 1])[:3]
+    try:
+        return date(year, month, day)
+    except ValueError as exc:
+        raise QueryError(f"since {since!r} is not a real date ({exc})") from exc
 
 
 def timeline_readonly(
@@ -88,12 +119,29 @@ def timeline_readonly(
     company: str | None = None,
     type: str | None = None,
     since: str | None = None,
-) -> tuple[list[str], list[tuple[Any, ...]]]:
+) -> Rows:
     """`timeline()` on a read-only connection that is closed afterwards (for the CLI); waits
     up to `lock_wait_s()` while an ingest holds the file for writing."""
+    return _readonly(path, lambda con: timeline(con, company=company, type=type, since=since))
+
+
+def timeline_table_readonly(
+    path: str | Path,
+    *,
+    company: str | None = None,
+    type: str | None = None,
+    since: str | None = None,
+) -> pa.Table:
+    """`timeline_table()` on a read-only connection, like `timeline_readonly()`."""
+    return _readonly(
+        path, lambda con: timeline_table(con, company=company, type=type, since=since)
+    )
+
+
+def _readonly(path: str | Path, read: Callable[[duckdb.DuckDBPyConnection], T]) -> T:
     con = connect(path, read_only=True, lock_wait_s=lock_wait_s())
     try:
-        return timeline(con, company=company, type=type, since=since)
+        return read(con)
     finally:
         con.close()
 
@@ -104,7 +152,7 @@ def run_sql(
     *,
     timeout_s: float = QUERY_TIMEOUT_S,
     max_rows: int | None = None,
-) -> tuple[list[str], list[tuple[Any, ...]]]:
+) -> Rows:
     """Run an analyst's SQL in a read-only sandbox (`sql_guard.py`); returns the last
     statement's result.
 
@@ -112,6 +160,38 @@ def run_sql(
     (0: no limit). max_rows: fetch at most this many rows and one more, so a caller can tell
     that more were left. Waits up to `lock_wait_s()` while an ingest holds the file.
     """
+
+    def answer(con: duckdb.DuckDBPyConnection, statement: str) -> Rows:
+        cur = con.execute(statement)
+        if cur.description is None:
+            return [], []
+        rows = cur.fetchall() if max_rows is None else cur.fetchmany(max_rows + 1)
+        return [d[0] for d in cur.description], rows
+
+    return _sandboxed(path, sql, timeout_s, answer, ([], []))
+
+
+def run_sql_table(path: str | Path, sql: str, *, timeout_s: float = QUERY_TIMEOUT_S) -> pa.Table:
+    """`run_sql()` answering with an Arrow table of every row (DuckDB's types), for
+    `encoding.py`; a last statement without a result gives a table with no columns."""
+
+    def answer(con: duckdb.DuckDBPyConnection, statement: str) -> pa.Table:
+        relation = con.sql(statement)
+        return pa.table({}) if relation is None else relation_table(relation)
+
+    return _sandboxed(path, sql, timeout_s, answer, pa.table({}))
+
+
+def _sandboxed(
+    path: str | Path,
+    sql: str,
+    timeout_s: float,
+    answer: Callable[[duckdb.DuckDBPyConnection, str], T],
+    nothing: T,
+) -> T:
+    """Check `sql`, run all its statements but the last, and `answer` with the last one, under
+    the time limit, on a sandboxed read-only connection; `nothing` when only settings were
+    given."""
     con = connect(
         path, read_only=True, lock_wait_s=lock_wait_s(), config=sql_guard.CONNECT_CONFIG
     )
@@ -123,20 +203,15 @@ def run_sql(
             raise QueryError(str(exc)) from exc
         except duckdb.Error as exc:
             raise QueryError(f"SQL error: {_first_line(exc)}") from exc
-        columns: list[str] = []
-        rows: list[tuple[Any, ...]] = []
+        if not plan.statements:
+            return nothing
         with interrupt_after(con, timeout_s) as deadline:
             try:
-                for statement in plan.statements:
-                    cur = con.execute(statement)
-                    if cur.description is None:
-                        columns, rows = [], []
-                        continue
-                    columns = [d[0] for d in cur.description]
-                    rows = cur.fetchall() if max_rows is None else cur.fetchmany(max_rows + 1)
+                for statement in plan.statements[:-1]:
+                    con.execute(statement)
+                return answer(con, plan.statements[-1])
             except duckdb.Error as exc:
                 raise _query_error(exc, deadline) from exc
-        return columns, rows
     finally:
         con.close()
 

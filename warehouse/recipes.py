@@ -11,7 +11,9 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from tradeline.warehouse.query import QUERY_TIMEOUT_S, QueryError, run_sql
+import pyarrow as pa
+
+from tradeline.warehouse.query import QUERY_TIMEOUT_S, QueryError, run_sql, run_sql_table
 
 _PARAM = re.compile(r"getvariable\('([a-z_][a-z0-9_]*)'\)")
 
@@ -58,6 +60,22 @@ def run_recipe(
     timeout_s: float = QUERY_TIMEOUT_S,
 ) -> tuple[list[str], list[tuple[Any, ...]]]:
     """Run a recipe read-only with its parameters bound (all given as strings)."""
+    return run_sql(warehouse, bound_sql(name, params), timeout_s=timeout_s)
+
+
+def run_recipe_table(
+    warehouse: str | Path,
+    name: str,
+    params: dict[str, str] | None = None,
+    *,
+    timeout_s: float = QUERY_TIMEOUT_S,
+) -> pa.Table:
+    """`run_recipe()` as an Arrow table, with DuckDB's types, for `encoding.py`."""
+    return run_sql_table(warehouse, bound_sql(name, params), timeout_s=timeout_s)
+
+
+def bound_sql(name: str, params: dict[str, str] | None = None) -> str:
+    """The recipe's SQL after `SET VARIABLE` statements for its parameters (all strings)."""
     params = params or {}
     missing = [p for p in parameters(name) if p not in params]
     if missing:
@@ -69,4 +87,4 @@ def run_recipe(
         f"SET VARIABLE {key} = '{value.replace(chr(39), chr(39) * 2)}';\n"
         for key, value in params.items()
     )
-    return run_sql(warehouse, sets + text(name), timeout_s=timeout_s)
+    return sets + text(name)

@@ -170,7 +170,7 @@ def runs(
         rows = [tuple(row[i] for i in keep) for row in rows]
     text = render_rows(columns, rows, format, title=f"Extraction runs ({len(rows)})")
     if text is not None:
-        sys.stdout.write(text + "\n")
+        sys.stdout.write(text)
 
 
 @runs_app.command()
