@@ -54,6 +54,7 @@ def test_commodity_year(sample_warehouse_path: Path) -> None:
         ("2025-12-04", "permit_issued"),
     ]
     assert [r["n_sources"] for r in rows] == [2, 2, 1]
+    assert (rows[0]["date_from"], rows[0]["date_to"]) == (date(2025, 4, 1), date(2025, 4, 30))
     assert _rows(sample_warehouse_path, "commodity_year", commodity="rare earths",
                  year="2023") == []
 

@@ -229,6 +229,20 @@ def test_python_rows_get_the_same_encoding() -> None:
     assert json.loads(encode_rows(["n"], [], "json")) == []
 
 
+def test_sql_answers_with_its_last_statement_in_either_format(tmp_path: Path) -> None:
+    connect(tmp_path / "w.duckdb").close()
+    w = ["--warehouse", str(tmp_path / "w.duckdb")]
+    sql = ("SET VARIABLE x = 5; SELECT 1 AS one; "
+           "SELECT getvariable('x') AS x, [1, 2] AS l, true AS b")
+    assert _invoke("sql", sql, "--format", "csv", *w) == 'x,l,b\n5,"[1,2]",true\n'
+    assert json.loads(_invoke("sql", sql, "--format", "json", *w)) == [
+        {"x": 5, "l": [1, 2], "b": True}
+    ]
+    none = "SELECT 1 AS n WHERE false"
+    assert _invoke("sql", none, "--format", "csv", *w) == "n\n"
+    assert _invoke("sql", none, "--format", "json", *w) == "[]\n"
+
+
 @pytest.mark.slow
 def test_parquet_export_keeps_dates_and_nesting(
     sample_warehouse_path: Path, tmp_path: Path

@@ -17,6 +17,7 @@ straight from the warehouse connection through the same projection and options.
 from __future__ import annotations
 
 import tempfile
+import warnings
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -32,7 +33,7 @@ _OPTIONS = {
     "parquet": "FORMAT parquet",
 }
 _NESTED = frozenset({"list", "struct", "map", "array", "union"})  # written as JSON in CSV
-_EMPTY = {"csv": "", "json": "[]\n"}  # a statement with no result columns (SET VARIABLE …)
+_EMPTY = {"csv": "", "json": "[]\n"}  # no columns (only SET threads …); JSON: or no rows
 
 
 def copy_sql(con: duckdb.DuckDBPyConnection, source: str, target: Path, fmt: str) -> str:
@@ -52,7 +53,7 @@ def encode_table(table: pa.Table, fmt: str) -> str:
     """Rows of an Arrow table as CSV or JSON text (see the module docstring)."""
     if fmt not in TEXT_FORMATS:
         raise ValueError(f"unknown format {fmt!r}: use {' or '.join(TEXT_FORMATS)}")
-    if table.num_columns == 0:
+    if table.num_columns == 0 or (fmt == "json" and table.num_rows == 0):
         return _EMPTY[fmt]
     with tempfile.TemporaryDirectory(prefix="tradeline-") as tmp, duckdb.connect() as con:
         con.register("result", table)
@@ -67,10 +68,14 @@ def encode_rows(columns: Sequence[str], rows: Sequence[Sequence[Any]], fmt: str)
     return encode_table(pa.Table.from_arrays(arrays, names=list(columns)), fmt)
 
 
-def relation_table(relation: duckdb.DuckDBPyRelation) -> pa.Table:
-    """A relation's rows as an Arrow table (DuckDB 1.x: `arrow()`; 2.x: `to_arrow_table()`)."""
-    to_table = getattr(relation, "to_arrow_table", None)
-    return to_table() if to_table is not None else relation.arrow()
+def result_table(con: duckdb.DuckDBPyConnection) -> pa.Table:
+    """The result of the connection's last `execute()` as an Arrow table (DuckDB 2.x:
+    `to_arrow_table()`, whose note about an extra copy is expected here; 1.x:
+    `fetch_arrow_table()`)."""
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", "Arrow output on a DB-API result", UserWarning)
+        fetch = getattr(con, "to_arrow_table", None) or con.fetch_arrow_table
+        return fetch()
 
 
 def _q(name: str) -> str:

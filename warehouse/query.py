@@ -19,7 +19,7 @@ import pyarrow as pa
 
 from tradeline.warehouse import sql_guard
 from tradeline.warehouse.db import WarehouseError, connect
-from tradeline.warehouse.encoding import relation_table
+from tradeline.warehouse.encoding import result_table
 from tradeline.warehouse.load import check_date_prefix
 from tradeline.warehouse.timeout import Deadline, interrupt_after
 
@@ -65,8 +65,8 @@ def timeline_table(
     since: str | None = None,
 ) -> pa.Table:
     """`timeline()` as an Arrow table, with DuckDB's types, for `encoding.py`."""
-    sql, params = _timeline_sql(company=company, type=type, since=since)
-    return relation_table(con.sql(sql, params=params))
+    con.execute(*_timeline_sql(company=company, type=type, since=since))
+    return result_table(con)
 
 
 def _timeline_sql(
@@ -176,8 +176,8 @@ def run_sql_table(path: str | Path, sql: str, *, timeout_s: float = QUERY_TIMEOU
     `encoding.py`; a last statement without a result gives a table with no columns."""
 
     def answer(con: duckdb.DuckDBPyConnection, statement: str) -> pa.Table:
-        relation = con.sql(statement)
-        return pa.table({}) if relation is None else relation_table(relation)
+        cur = con.execute(statement)
+        return pa.table({}) if cur.description is None else result_table(cur)
 
     return _sandboxed(path, sql, timeout_s, answer, pa.table({}))
 
