@@ -113,6 +113,24 @@ def test_date_arithmetic_works_on_every_date_column(sample_warehouse_path: Path)
     assert {row["valid_to"] for row in json.loads(out)} == {"2026-12-02", "2027-02-09"}
 
 
+def test_iso_date_ranges_cover_their_granularity(tmp_path: Path) -> None:
+    con = connect(tmp_path / "w.duckdb")
+    ranges = con.execute(
+        "SELECT d, iso_date_from(d), iso_date_to(d) FROM (VALUES ('2025'), ('2024-02'), "
+        "('2025-12-02'), (NULL)) AS t(d) ORDER BY d NULLS LAST"
+    ).fetchall()
+    assert ranges == [
+        ("2024-02", date(2024, 2, 1), date(2024, 2, 29)),
+        ("2025", date(2025, 1, 1), date(2025, 12, 31)),
+        ("2025-12-02", date(2025, 12, 2), date(2025, 12, 2)),
+        (None, None, None),
+    ]
+    for impossible in ("2025-13", "2026-02-30", "notadate"):
+        with pytest.raises(duckdb.ConversionException):
+            con.execute("SELECT iso_date_from(?)", [impossible]).fetchall()
+    con.close()
+
+
 @pytest.mark.slow
 def test_permits_and_recipes_compare_typed_dates(sample_warehouse_path: Path) -> None:
     rows = recipes.run_recipe(sample_warehouse_path, "permits_active_on",
