@@ -2,18 +2,16 @@
 
 from __future__ import annotations
 
-import csv
-import io
-import json
 import sys
 from collections.abc import Sequence
-from datetime import date, datetime
-from decimal import Decimal
 from typing import Any
 
+import pyarrow as pa
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn
 from rich.table import Table
+
+from tradeline.warehouse.encoding import TEXT_FORMATS, encode_rows, encode_table
 
 stdout = Console(width=None if sys.stdout.isatty() else 200)
 stderr = Console(stderr=True)
@@ -62,39 +60,16 @@ def _cell(value: Any) -> str:
     return str(value)
 
 
-def _jsonable(value: Any) -> Any:
-    if isinstance(value, datetime | date):
-        return value.isoformat()
-    if isinstance(value, Decimal):
-        return float(value)
-    if isinstance(value, bytes):
-        return f"<{len(value)} bytes>"
-    if isinstance(value, list | tuple):
-        return [_jsonable(v) for v in value]
-    if isinstance(value, dict):
-        return {k: _jsonable(v) for k, v in value.items()}
-    return value
-
-
 def render_rows(
     columns: Sequence[str],
     rows: Sequence[Sequence[Any]],
     fmt: str = "table",
     title: str | None = None,
 ) -> str | None:
-    """Print rows as a rich table (returns None) or return them as CSV / JSON text."""
-    if fmt == "csv":
-        buffer = io.StringIO()
-        writer = csv.writer(buffer)
-        writer.writerow(columns)
-        writer.writerows([[_cell(v) for v in row] for row in rows])
-        return buffer.getvalue()
-    if fmt == "json":
-        return json.dumps(
-            [dict(zip(columns, (_jsonable(v) for v in row), strict=True)) for row in rows],
-            ensure_ascii=False,
-            indent=2,
-        )
+    """Print rows as a rich table (returns None) or return them as CSV / JSON text, in the
+    one encoding every command uses (`warehouse/encoding.py`)."""
+    if fmt in TEXT_FORMATS:
+        return encode_rows(columns, rows, fmt)
     table = Table(title=title, show_lines=False, header_style="bold")
     for column in columns:
         table.add_column(column, overflow="fold")
@@ -102,6 +77,11 @@ def render_rows(
         table.add_row(*(_cell(v) for v in row))
     stdout.print(table)
     return None
+
+
+def write_encoded(table: pa.Table, fmt: str) -> None:
+    """Rows of a query as CSV or JSON on stdout, in `warehouse/encoding.py`'s encoding."""
+    sys.stdout.write(encode_table(table, fmt))
 
 
 def print_errors(errors: Sequence[Any], limit: int = 20) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import shutil
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -36,9 +37,9 @@ def test_permits_active_on(sample_warehouse_path: Path) -> None:
     rows = _rows(sample_warehouse_path, "permits_active_on", on_date="2026-06-01")
     assert [(r["authority_country"], r["commodity"], r["valid_from"], r["valid_to"])
             for r in rows] == [
-        ("China", "rare earths", "2025-12-02", "2026-12-02"),
-        ("Indonesia", "nickel ore", "2026-02-09", "2027-02-09"),
-        ("United States", "chipmaking equipment", "2026-03-11", "2026-09-11"),
+        ("China", "rare earths", date(2025, 12, 2), date(2026, 12, 2)),
+        ("Indonesia", "nickel ore", date(2026, 2, 9), date(2027, 2, 9)),
+        ("United States", "chipmaking equipment", date(2026, 3, 11), date(2026, 9, 11)),
     ]
     assert [r["n_sources"] for r in rows] == [2, 2, 1]
     later = _rows(sample_warehouse_path, "permits_active_on", on_date="2026-12-02")
@@ -53,6 +54,7 @@ def test_commodity_year(sample_warehouse_path: Path) -> None:
         ("2025-12-04", "permit_issued"),
     ]
     assert [r["n_sources"] for r in rows] == [2, 2, 1]
+    assert (rows[0]["date_from"], rows[0]["date_to"]) == (date(2025, 4, 1), date(2025, 4, 30))
     assert _rows(sample_warehouse_path, "commodity_year", commodity="rare earths",
                  year="2023") == []
 
@@ -64,9 +66,9 @@ def test_what_each_source_said(sample_warehouse_path: Path) -> None:
     )[1][0]
     rows = _rows(sample_warehouse_path, "what_each_source_said", entry_key=key)
     assert [(r["published"], r["outlet"]) for r in rows] == [
-        ("2026-02-10", "Tradeline Sample Wire"),
-        ("2026-02-11", "Harbour Ledger"),
-        ("2026-02-12", "Meridian Metals Review"),
+        (date(2026, 2, 10), "Tradeline Sample Wire"),
+        (date(2026, 2, 11), "Harbour Ledger"),
+        (date(2026, 2, 12), "Meridian Metals Review"),
     ]
     assert rows[0]["source_key"] == rows[1]["source_key"] != rows[2]["source_key"]
     assert {r["date_reported"] for r in rows} == {"2026-02-09"}

@@ -3,6 +3,7 @@ event_mentions) and permits_active(date) on a one-year window."""
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 import duckdb
@@ -34,7 +35,8 @@ def test_syndicated_copies_and_another_outlet_are_one_entry(sample) -> None:
     assert entry["n_articles"] == 3
     assert entry["n_sources"] == 2  # the Harbour Ledger copy is the Wire's report
     assert entry["event_date"] == "2026-02-09" and not entry["date_disputed"]
-    assert (entry["first_reported"], entry["last_reported"]) == ("2026-02-10", "2026-02-12")
+    assert (entry["first_reported"], entry["last_reported"]) == (
+        date(2026, 2, 10), date(2026, 2, 12))
     assert entry["validity"] == "P1Y (2026-02-09 to 2027-02-09)"
     assert any("Sulawesi" in c for c in entry["companies"])
     files = sorted(m["url"].rsplit("/", 1)[1] for m in entry["mentions"])
@@ -67,7 +69,7 @@ def test_companies_and_company_timeline(sample) -> None:
     rows = _dicts(sample, "SELECT * FROM companies WHERE canonical LIKE '%Sulawesi%'")
     assert len(rows) == 1
     firm = rows[0]
-    assert (firm["first_seen"], firm["last_seen"]) == ("2026-02-10", "2026-02-12")
+    assert (firm["first_seen"], firm["last_seen"]) == (date(2026, 2, 10), date(2026, 2, 12))
     assert "Sulawesi Ore Partners" in firm["aliases"]
     timeline = _dicts(
         sample, "SELECT * FROM company_timeline WHERE canonical_key = ?", [firm["canonical_key"]]
@@ -128,7 +130,7 @@ def test_permits_active_before_inside_and_after_a_one_year_window(
             "SELECT type, valid_from, valid_to FROM permits_active(?)", [on]
         ).fetchall()
 
-    window = [("permit_issued", "2024-03-04", "2025-03-04")]
+    window = [("permit_issued", date(2024, 3, 4), date(2025, 3, 4))]
     assert active("2024-03-03") == []
     assert active("2024-03-04") == window
     assert active("2024-09-30") == window

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 import duckdb
@@ -52,7 +53,10 @@ def test_timeline_columns_order_and_joined_fields(path: Path) -> None:
     assert _col(columns, rows, "event_date") == ["2023-11", "2024-03-04", None]
     first = dict(zip(columns, rows[1], strict=True))
     assert first["companies"] == ["Nvidia Corp"] and first["validity_duration"] == "P1Y"
-    assert first["valid_to"] == "2025-03-04" and first["title"] == "Nvidia licence"
+    assert first["valid_to"] == date(2025, 3, 4) and first["title"] == "Nvidia licence"
+    assert (first["date_from"], first["date_to"]) == (date(2024, 3, 4), date(2024, 3, 4))
+    huawei = dict(zip(columns, rows[0], strict=True))  # "2023-11": the month's days
+    assert (huawei["date_from"], huawei["date_to"]) == (date(2023, 11, 1), date(2023, 11, 30))
     assert first["validity"] == "P1Y (2024-03-04 to 2025-03-04)"
     assert first["url"] == "https://example.com/nvidia" and first["outlet"] == "Example News"
     assert dict(zip(columns, rows[2], strict=True))["companies"] == []
@@ -81,6 +85,8 @@ def test_timeline_filters(path: Path) -> None:
     assert urls(since="2024-03-05") == []
     with pytest.raises(QueryError, match="YYYY"):
         timeline(con, since="yesterday")
+    with pytest.raises(QueryError, match="not a real date"):
+        timeline(con, since="2025-13")
     con.close()
     assert _col(*timeline_readonly(path, type="ban_introduced"), "url") == [
         "https://example.com/undated"
@@ -133,7 +139,7 @@ def test_other_views(path: Path) -> None:
         "FROM companies_seen WHERE canonical = 'Nvidia Corp'"
     ).fetchone()
     assert row == ("Nvidia Corp", ["NVIDIA", "Nvidia", "Nvidia Corp"], ["NVDA"], 3, 1,
-                   "2024-03-04")
+                   date(2024, 3, 4))
     con.close()
 
 

@@ -173,6 +173,7 @@ def connect(
             )
         if read_only:
             migrations.check_version(con, path)
+            migrations.shadow_stale_views(con)
         else:
             with transaction(con):
                 applied = migrations.apply_pending(con, path)

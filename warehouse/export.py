@@ -3,7 +3,9 @@ spreadsheets or another database.
 
 DuckDB writes the files itself (COPY … TO) from a read-only connection, so an export never
 changes the warehouse and waits, like a query, while an ingest holds the file. Each file is
-written under a temporary name and renamed, so a reader never sees half a file.
+written under a temporary name and renamed, so a reader never sees half a file. The encoding is
+`encoding.py`'s, the one `sql`, `timeline` and `recipe` print: Parquet keeps native types
+(DATE, lists, structs); CSV writes lists and structs as JSON.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from tradeline.warehouse.db import WarehouseError, connect
+from tradeline.warehouse.encoding import copy_sql
 from tradeline.warehouse.query import lock_wait_s
 
 VIEWS: tuple[str, ...] = ("timeline", "event_mentions", "companies", "company_timeline")
@@ -44,21 +47,16 @@ def export_views(
         out.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise WarehouseError(f"cannot create export folder {out}: {exc.strerror}") from exc
-    options = "FORMAT parquet" if fmt == "parquet" else "FORMAT csv, HEADER true"
     done = []
     con = connect(warehouse, read_only=True, lock_wait_s=lock_wait_s())
     try:
         for view in views:
             target = out / f"{view}.{fmt}"
             partial = out / f".{view}.{fmt}.partial"
-            con.execute(f"COPY (SELECT * FROM {view}) TO '{_quote(partial)}' ({options})")
+            con.execute(copy_sql(con, view, partial, fmt))
             rows = con.execute(f"SELECT count(*) FROM {view}").fetchone()
             os.replace(partial, target)
             done.append(Exported(view, target, int(rows[0]) if rows else 0))
     finally:
         con.close()
     return done
-
-
-def _quote(path: Path) -> str:
-    return str(path).replace("'", "''")

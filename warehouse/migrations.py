@@ -88,14 +88,18 @@ def check_version(con: duckdb.DuckDBPyConnection, path: Path) -> None:
         )
 
 
-def apply_pending(con: duckdb.DuckDBPyConnection, path: Path) -> list[int]:
-    """Apply migrations not yet recorded; the caller holds the transaction. Returns versions."""
+def apply_pending(
+    con: duckdb.DuckDBPyConnection, path: Path, *, upto: int | None = None
+) -> list[int]:
+    """Apply migrations not yet recorded; the caller holds the transaction. Returns versions.
+
+    upto: stop after this version (a test builds the file an older tradeline made)."""
     con.execute(_BOOTSTRAP)
     check_version(con, path)
     applied = applied_versions(con)
     done = []
     for migration in available():
-        if migration.version in applied:
+        if migration.version in applied or (upto is not None and migration.version > upto):
             continue
         con.execute(migration.sql)
         con.execute(
@@ -121,10 +125,9 @@ def sync_views(con: duckdb.DuckDBPyConnection, *, force: bool = False) -> bool:
     """CREATE OR REPLACE every view when `force` (a migration ran) or when any view file's SQL
     differs from the hash recorded at its creation; the caller holds the transaction.
     Returns whether the views were re-created."""
-    wanted = {name: _sql_hash(sql) for name, sql in view_files()}
-    recorded = dict(con.execute("SELECT file, sql_hash FROM schema_views").fetchall())
-    if not force and recorded == wanted:
+    if not force and views_current(con):
         return False
+    wanted = {name: _sql_hash(sql) for name, sql in view_files()}
     for name, sql in view_files():
         try:
             con.execute(sql)
@@ -135,6 +138,35 @@ def sync_views(con: duckdb.DuckDBPyConnection, *, force: bool = False) -> bool:
     con.executemany(
         "INSERT INTO schema_views VALUES (?, ?, ?)", [[n, h, now] for n, h in wanted.items()]
     )
+    return True
+
+
+def views_current(con: duckdb.DuckDBPyConnection) -> bool:
+    """Whether the stored views were made from this code's view files (by recorded hash)."""
+    wanted = {name: _sql_hash(sql) for name, sql in view_files()}
+    return dict(con.execute("SELECT file, sql_hash FROM schema_views").fetchall()) == wanted
+
+
+def shadow_stale_views(con: duckdb.DuckDBPyConnection) -> bool:
+    """On a read-only connection to a file whose views an older tradeline made, create this
+    code's views and macros as TEMP objects, which DuckDB resolves before the stored ones: a
+    query sees the views this code documents (typed dates, new columns) without writing the
+    file, until a writable open replaces them for good. Returns whether it shadowed them. A
+    file with a migration pending keeps its own views: its tables may lack what the new ones
+    read."""
+    if applied_versions(con) != {m.version for m in available()}:
+        return False
+    try:
+        if views_current(con):
+            return False
+    except duckdb.CatalogException:  # a file from before schema_views: nothing recorded
+        pass
+    temp = re.compile(r"\bCREATE\s+OR\s+REPLACE\s+(VIEW|MACRO)\b", re.IGNORECASE)
+    for name, sql in view_files():
+        try:
+            con.execute(temp.sub(r"CREATE OR REPLACE TEMP \1", sql))
+        except duckdb.Error as exc:
+            raise RuntimeError(f"view file warehouse/views/{name} failed: {exc}") from exc
     return True
 
 

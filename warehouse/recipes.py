@@ -16,10 +16,17 @@ from pathlib import Path
 from typing import Any
 
 import duckdb
+import pyarrow as pa
 
 from tradeline.warehouse import datearg, vocab
 from tradeline.warehouse.db import connect
-from tradeline.warehouse.query import QUERY_TIMEOUT_S, QueryError, lock_wait_s, run_sql
+from tradeline.warehouse.query import (
+    QUERY_TIMEOUT_S,
+    QueryError,
+    lock_wait_s,
+    run_sql,
+    run_sql_table,
+)
 
 _PARAM = re.compile(r"getvariable\('([a-z_][a-z0-9_]*)'\)")
 _DATES: dict[str, Callable[[str, str], str]] = {
@@ -71,21 +78,49 @@ def run_recipe(
     *,
     timeout_s: float = QUERY_TIMEOUT_S,
 ) -> tuple[list[str], list[tuple[Any, ...]]]:
-    """Run a recipe read-only with its parameters bound (all given as strings)."""
+    """Run a recipe read-only with its parameters checked and bound (all given as strings)."""
+    sql = bound_sql(name, _checked(warehouse, name, params))
+    return run_sql(warehouse, sql, timeout_s=timeout_s)
+
+
+def run_recipe_table(
+    warehouse: str | Path,
+    name: str,
+    params: dict[str, str] | None = None,
+    *,
+    timeout_s: float = QUERY_TIMEOUT_S,
+) -> pa.Table:
+    """`run_recipe()` as an Arrow table, with DuckDB's types, for `encoding.py`."""
+    sql = bound_sql(name, _checked(warehouse, name, params))
+    return run_sql_table(warehouse, sql, timeout_s=timeout_s)
+
+
+def bound_sql(name: str, params: dict[str, str] | None = None) -> str:
+    """The recipe's SQL after `SET VARIABLE` statements for its parameters (all strings)."""
     params = params or {}
+    _check_names(name, params)
+    sets = "".join(
+        f"SET VARIABLE {key} = '{value.replace(chr(39), chr(39) * 2)}';\n"
+        for key, value in params.items()
+    )
+    return sets + text(name)
+
+
+def _check_names(name: str, params: dict[str, str]) -> None:
     missing = [p for p in parameters(name) if p not in params]
     if missing:
         raise QueryError(f"recipe {name} needs parameter(s): {', '.join(missing)}")
     unknown = sorted(set(params) - set(parameters(name)))
     if unknown:
         raise QueryError(f"recipe {name} has no parameter(s): {', '.join(unknown)}")
+
+
+def _checked(warehouse: str | Path, name: str, params: dict[str, str] | None) -> dict[str, str]:
+    """`check_params` on a read-only connection, after the names are checked."""
+    params = params or {}
+    _check_names(name, params)
     with connect(warehouse, read_only=True, lock_wait_s=lock_wait_s()) as con:
-        params = check_params(con, params)
-    sets = "".join(
-        f"SET VARIABLE {key} = '{value.replace(chr(39), chr(39) * 2)}';\n"
-        for key, value in params.items()
-    )
-    return run_sql(warehouse, sets + text(name), timeout_s=timeout_s)
+        return check_params(con, params)
 
 
 def check_params(con: duckdb.DuckDBPyConnection, params: dict[str, str]) -> dict[str, str]:

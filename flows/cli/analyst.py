@@ -20,7 +20,7 @@ from tradeline.flows.cli.common import (
     print_timeline,
     settings_and_warehouse,
 )
-from tradeline.flows.console import render_rows, stderr
+from tradeline.flows.console import render_rows, stderr, write_encoded
 
 
 @app.command()
@@ -116,22 +116,19 @@ def sql(
 
     Example: tradeline sql "SELECT type, count(*) FROM timeline GROUP BY type" --format csv
     """
-    from tradeline.warehouse.query import run_sql
+    from tradeline.warehouse.query import run_sql, run_sql_table
 
     check_format(format)
     settings, warehouse_path = settings_and_warehouse(config, warehouse)
+    timeout_s = settings.query.timeout_s if timeout is None else timeout
+    if format != "table":
+        write_encoded(run_sql_table(warehouse_path, query, timeout_s=timeout_s), format)
+        return
     limit = settings.query.max_rows if max_rows is None else max_rows
-    limit = limit if format == "table" and limit > 0 else None
-    columns, rows = run_sql(
-        warehouse_path,
-        query,
-        timeout_s=settings.query.timeout_s if timeout is None else timeout,
-        max_rows=limit,
-    )
+    limit = limit if limit > 0 else None
+    columns, rows = run_sql(warehouse_path, query, timeout_s=timeout_s, max_rows=limit)
     shown = rows if limit is None else rows[:limit]
-    text = render_rows(columns, shown, format)
-    if text is not None:
-        sys.stdout.write(text if text.endswith("\n") else text + "\n")
+    render_rows(columns, shown)
     if len(shown) < len(rows):
         stderr.print(
             f"showing the first {limit} rows: --max-rows N shows more, --format csv all",
@@ -220,9 +217,10 @@ def recipe(
             raise UserError(f"--param must be NAME=VALUE, got {item!r}")
         params[key.strip()] = value
     settings, warehouse_path = settings_and_warehouse(config, warehouse)
-    columns, rows = recipes.run_recipe(
-        warehouse_path, name, params, timeout_s=settings.query.timeout_s
-    )
-    text = render_rows(columns, rows, format, title=recipes.question(name))
-    if text is not None:
-        sys.stdout.write(text if text.endswith("\n") else text + "\n")
+    timeout_s = settings.query.timeout_s
+    if format != "table":
+        table = recipes.run_recipe_table(warehouse_path, name, params, timeout_s=timeout_s)
+        write_encoded(table, format)
+        return
+    columns, rows = recipes.run_recipe(warehouse_path, name, params, timeout_s=timeout_s)
+    render_rows(columns, rows, title=recipes.question(name))

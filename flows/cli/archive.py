@@ -175,7 +175,7 @@ def runs(
         columns = list(_TABLE_COLUMNS)
     text = render_rows(columns, rows, format, title=f"Extraction runs ({len(rows)})")
     if text is not None:
-        sys.stdout.write(text + "\n")
+        sys.stdout.write(text)
 
 
 def _table_row(run: dict) -> tuple:

@@ -5,7 +5,6 @@ from the library), never from each other's commands."""
 from __future__ import annotations
 
 import functools
-import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -15,7 +14,7 @@ import typer
 from rich.markup import escape
 
 from tradeline.config import ConfigError, Settings, load_settings
-from tradeline.flows.console import render_rows, stderr
+from tradeline.flows.console import render_rows, stderr, write_encoded
 from tradeline.flows.signals import exit_status, is_interrupt, sigterm_interrupts
 
 app = typer.Typer(
@@ -131,18 +130,17 @@ TIMELINE_COLUMNS = (
 
 def print_timeline(warehouse_path: Path, fmt: str = "table", **filters: str | None) -> None:
     """The timeline on stdout (`run` prints it when done; `timeline` filters it)."""
-    from tradeline.warehouse.query import timeline_readonly
+    from tradeline.warehouse.query import timeline_readonly, timeline_table_readonly
 
     check_format(fmt)
+    if fmt != "table":
+        write_encoded(timeline_table_readonly(warehouse_path, **filters), fmt)
+        return
     columns, rows = timeline_readonly(warehouse_path, **filters)
-    if fmt == "table":
-        wanted = [c for c in TIMELINE_COLUMNS if c in columns]
-        index = [columns.index(c) for c in wanted]
-        rows = [tuple(row[i] for i in index) for row in rows]
-        columns = wanted
-    text = render_rows(columns, rows, fmt, title=f"Timeline ({len(rows)} events)")
-    if text is not None:
-        sys.stdout.write(text if text.endswith("\n") else text + "\n")
+    wanted = [c for c in TIMELINE_COLUMNS if c in columns]
+    index = [columns.index(c) for c in wanted]
+    rows = [tuple(row[i] for i in index) for row in rows]
+    render_rows(wanted, rows, title=f"Timeline ({len(rows)} events)")
 
 
 def check_format(fmt: str) -> None:

@@ -2,9 +2,12 @@
 --           earths in 2025), in date order, with how well each event is sourced?
 -- Parameters: commodity — commodity class as stored, e.g. 'rare earths'
 --             year — 'YYYY'
--- Returns: one row per real event dated in that year (undated ones by first report).
+-- Returns: one row per real event dated in that year (undated ones by first report); "date" is
+--          the ISO text at its granularity, date_from / date_to the days it covers (DATE).
 SELECT
-    coalesce(event_date, first_reported) AS "date",
+    coalesce(event_date, strftime(first_reported, '%Y-%m-%d')) AS "date",
+    coalesce(date_from, first_reported) AS date_from,
+    coalesce(date_to, first_reported) AS date_to,
     type,
     authority_country,
     companies,
@@ -15,5 +18,5 @@ SELECT
     evidence
 FROM timeline
 WHERE commodity = getvariable('commodity')
-  AND left(coalesce(event_date, first_reported), 4) = getvariable('year')
+  AND year(coalesce(date_from, first_reported)) = CAST(getvariable('year') AS INTEGER)
 ORDER BY "date", type, entry_key;

@@ -9,9 +9,13 @@
 -- Columns: fact_key, article_id, run_id, type, subtype, modality, trigger, event_date,
 --          date_text, evidence, start_char, end_char, offsets_match, companies (VARCHAR[]),
 --          title, url, extractor_version, model_name, model_version, date_granularity,
---          authority, authority_country, commodity, commodity_detail, validity,
---          validity_duration, valid_from, valid_to, outlet, published, entry_key,
---          confidence, held_back, relevance
+--          date_from (DATE), date_to (DATE), authority, authority_country, commodity,
+--          commodity_detail, validity, validity_duration, valid_from (DATE), valid_to (DATE),
+--          outlet, published (DATE), entry_key, confidence, held_back, relevance
+-- Dates: event_date is the ISO text at its granularity ('2025', '2025-12', '2025-12-02');
+--        date_from / date_to are the first and last day it covers. A bound or a publication
+--        date known only to the month or year is typed by the days it covers: valid_from and
+--        published by the first, valid_to by the last (see 05_date_ranges.sql).
 -- Validity: when several validity periods attach to one event, the first in the text is shown.
 CREATE OR REPLACE VIEW event_mentions AS
 WITH ev_companies AS (
@@ -48,6 +52,8 @@ SELECT
     lr.model_name,
     lr.model_version,
     e.date_granularity,
+    iso_date_from(e.event_date) AS date_from,
+    iso_date_to(e.event_date) AS date_to,
     e.authority,
     e.authority_country,
     e.commodity,
@@ -59,10 +65,10 @@ SELECT
              || coalesce(v.valid_to, '?') || ')'
     END AS validity,
     v.duration AS validity_duration,
-    v.valid_from,
-    v.valid_to,
+    iso_date_from(v.valid_from) AS valid_from,
+    iso_date_to(v.valid_to) AS valid_to,
     a.outlet,
-    a.published,
+    iso_date_from(a.published) AS published,
     tm.entry_key,
     e.confidence,
     coalesce(e.held_back, false) AS held_back,

@@ -7,7 +7,8 @@
 -- Grain: one row per firm (company_registry rows grouped by firm_keys.firm_key).
 -- Key: canonical_key
 -- Columns: canonical_key, canonical, aliases (VARCHAR[], sorted), tickers (VARCHAR[]),
---          n_articles, n_events, first_published, last_published, first_seen, last_seen
+--          n_articles, n_events, first_published (DATE), last_published (DATE),
+--          first_seen, last_seen (TIMESTAMP: when tradeline first / last stored it)
 CREATE OR REPLACE VIEW companies_seen AS
 WITH mentions AS (
     SELECT fk.firm_key AS canonical_key, cm.article_id, cm.ticker, a.published
@@ -22,8 +23,8 @@ mention_stats AS (
         canonical_key,
         count(DISTINCT article_id) AS n_articles,
         list(DISTINCT ticker ORDER BY ticker) FILTER (WHERE ticker IS NOT NULL) AS tickers,
-        min(published) AS first_published,
-        max(published) AS last_published
+        min(iso_date_from(published)) AS first_published,
+        max(iso_date_from(published)) AS last_published
     FROM mentions
     GROUP BY canonical_key
 ),

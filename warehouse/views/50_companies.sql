@@ -5,7 +5,8 @@
 -- Grain: one row per firm (see companies_seen).
 -- Key: canonical_key
 -- Columns: canonical_key, canonical, aliases (VARCHAR[]), tickers (VARCHAR[]), n_articles,
---          n_events, n_event_mentions, first_seen, last_seen, first_stored, last_stored
+--          n_events, n_event_mentions, first_seen (DATE), last_seen (DATE), first_stored,
+--          last_stored (TIMESTAMP)
 -- first_seen / last_seen: earliest / latest `published` of the articles naming it (company
 -- facts or event companies of the latest runs); first_stored / last_stored: when tradeline
 -- first / last stored it.
@@ -33,7 +34,8 @@ seen AS (
     WHERE lr.relevant
 ),
 seen_stats AS (
-    SELECT s.canonical_key, min(a.published) AS first_seen, max(a.published) AS last_seen
+    SELECT s.canonical_key, min(iso_date_from(a.published)) AS first_seen,
+           max(iso_date_from(a.published)) AS last_seen
     FROM seen AS s JOIN articles AS a USING (article_id)
     GROUP BY s.canonical_key
 )

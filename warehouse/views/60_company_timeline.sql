@@ -4,10 +4,13 @@
 --      spellings of one firm are grouped by firm_keys).
 -- Grain: one row per (company, timeline entry).
 -- Key: (canonical_key, entry_key)
--- Columns: canonical_key, canonical, event_date, date_granularity, date_disputed, type,
---          modality, authority, authority_country, commodity, companies (VARCHAR[], every firm
---          of the entry), validity, valid_from, valid_to, n_articles, n_sources,
---          first_reported, last_reported, url, evidence, entry_key
+-- Columns: canonical_key, canonical, event_date, date_granularity, date_from (DATE),
+--          date_to (DATE), date_disputed, type, modality, authority, authority_country,
+--          commodity, companies (VARCHAR[], every firm of the entry), validity,
+--          valid_from (DATE), valid_to (DATE), n_articles, n_sources, first_reported (DATE),
+--          last_reported (DATE), url, evidence, entry_key
+-- Dates: as in `timeline` (event_date the ISO text at its granularity, date_from / date_to
+--        the days it covers).
 -- Order: canonical, event_date NULLS LAST, first_reported, entry_key.
 CREATE OR REPLACE VIEW company_timeline AS
 WITH links AS (
@@ -21,6 +24,8 @@ SELECT
     c.canonical,
     t.event_date,
     t.date_granularity,
+    t.date_from,
+    t.date_to,
     t.date_disputed,
     t.type,
     t.modality,
