@@ -300,33 +300,37 @@ def _counts(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
     return {t: con.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in tables}
 
 
+def _old_views(con: duckdb.DuckDBPyConnection) -> None:
+    """Put back text-dated views with hashes that say every view file is out of date."""
+    con.execute(_OLD_TIMELINE)
+    con.execute("DELETE FROM schema_views")
+    con.executemany("INSERT INTO schema_views VALUES (?, 'sql of schema 007', now())",
+                    [[name] for name, _ in view_files() if name != "05_date_ranges.sql"])
+
+
 def test_a_schema_007_warehouse_is_upgraded_in_place(tmp_path: Path, make_item) -> None:
     path = tmp_path / "old.duckdb"
     with duckdb.connect(str(path)) as con:  # what tradeline at schema 007 left on disk
-        assert apply_pending(con, path, upto=7)[-1] == 7
-        con.execute(dict(view_files())["10_latest_runs.sql"])  # unchanged since then
+        apply_pending(con, path)
+        for _, sql in view_files():
+            con.execute(sql)
         run = start_run(con, kind="ingest", extractor_version="1", model_name="m",
                         model_version="1", assets_hash="h")
         store_batch(con, [make_item("https://example.com/licence"),
                           make_item("https://example.com/month", event_date="2023-11")], run)
         finish_run(con, run, status="completed")
-        con.execute(_OLD_TIMELINE)
-        con.executemany("INSERT INTO schema_views VALUES (?, 'sql of schema 007', now())",
-                        [[name] for name, _ in view_files() if name != "05_date_ranges.sql"])
+        # back to schema 007: no later migration recorded, none of their columns, old views
+        con.execute("ALTER TABLE timeline_entries DROP COLUMN key_carried")
+        con.execute("DELETE FROM schema_migrations WHERE version > 7")
+        _old_views(con)
         before = _counts(con)
         old_types = {r[0]: r[1] for r in con.execute("DESCRIBE timeline").fetchall()}
         assert old_types["valid_to"] == "VARCHAR" and "date_from" not in old_types
 
-    # a read-only open sees the current views at once, without writing the file
+    # a read-only open of a file with migrations pending keeps its own views and still answers
     con = connect(path, read_only=True)
-    typed = con.execute("SELECT event_date, date_from, date_to, valid_to FROM timeline "
-                        "ORDER BY event_date").fetchall()
-    assert typed == [("2023-11", date(2023, 11, 1), date(2023, 11, 30), date(2025, 3, 4)),
-                     ("2024-03-04", date(2024, 3, 4), date(2024, 3, 4), date(2025, 3, 4))]
+    assert con.execute("SELECT count(*) FROM timeline").fetchone() == (2,)
     con.close()
-    with duckdb.connect(str(path), read_only=True) as raw:
-        assert raw.execute("SELECT count(*) FROM schema_views WHERE sql_hash = "
-                           "'sql of schema 007'").fetchone()[0] > 0
 
     # a writable open upgrades it for good: data kept, views typed, hashes current
     con = connect(path)
@@ -343,3 +347,16 @@ def test_a_schema_007_warehouse_is_upgraded_in_place(tmp_path: Path, make_item) 
     with duckdb.connect(str(path), read_only=True) as raw:  # the DuckDB CLI sees dates too
         types = {r[0]: r[1] for r in raw.execute("DESCRIBE timeline").fetchall()}
         assert types["valid_to"] == types["date_from"] == types["published"] == "DATE"
+
+    # views an older tradeline made on the current schema: a read-only open shadows them
+    with duckdb.connect(str(path)) as raw:
+        _old_views(raw)
+    con = connect(path, read_only=True)
+    typed = con.execute("SELECT event_date, date_from, date_to, valid_to FROM timeline "
+                        "ORDER BY event_date").fetchall()
+    assert typed == [("2023-11", date(2023, 11, 1), date(2023, 11, 30), date(2025, 3, 4)),
+                     ("2024-03-04", date(2024, 3, 4), date(2024, 3, 4), date(2025, 3, 4))]
+    con.close()
+    with duckdb.connect(str(path), read_only=True) as raw:  # the file itself is unchanged
+        assert raw.execute("SELECT count(*) FROM schema_views WHERE sql_hash = "
+                           "'sql of schema 007'").fetchone()[0] > 0
