@@ -32,7 +32,7 @@ from tradeline.flows.tasks import batch_task, quote
 from tradeline.records import Article, Document, IngestError
 from tradeline.warehouse import load, runs
 from tradeline.warehouse.db import connect
-from tradeline.warehouse.runref import resolve_run_ref
+from tradeline.warehouse.runref import NAMED, resolve_run_ref
 
 
 @dataclass
@@ -121,6 +121,11 @@ def _resume(
     with these versions and filters, set it running again; returns its id, its filters and the
     articles it already stored."""
     with connect(warehouse_path) as con:
+        if resume.strip().lower() in NAMED:  # they name finished runs: never resumable
+            raise runs.RunError(
+                f"--resume takes the id (or a unique prefix) of an unfinished re-extraction, "
+                f"not {resume!r} (see `tradeline runs`)"
+            )
         resume = resolve_run_ref(con, resume)
         run = runs.get_run(con, resume)
         if run["kind"] != "reextract":

@@ -136,10 +136,14 @@ def test_vocab_counts_what_the_timeline_holds(sample) -> None:
          "on_date '2026-02-30' is not a real day"),
         (("recipe", "permits_active_on", "-p", "on_date=2026-03"), "on_date must be a day"),
         (("recipe", "commodity_year", "-p", "commodity=rare earths", "-p", "year=25"),
-         "year must be YYYY"),
+         "year must be a year, YYYY"),
         (("recipe", "companies_affected", "-p", "commodity=nickel ore", "-p", "since=2025-00"),
          "since '2025-00' is not a real month"),
         (("reextract", "--since", "2025-02-29"), "since '2025-02-29' is not a real day"),
+        (("reextract", "--since", " 2026"), "since must be YYYY, YYYY-MM or YYYY-MM-DD"),
+        (("timeline", "--until", "2024 "), "until must be YYYY, YYYY-MM or YYYY-MM-DD"),
+        (("recipe", "commodity_year", "-p", "commodity=rare earths", "-p", "year=2025-01"),
+         "year must be a year, YYYY"),
     ],
 )
 def test_an_impossible_date_is_exit_2(sample, args, wanted) -> None:
@@ -214,10 +218,20 @@ def test_runs_diff_takes_references(sample) -> None:
     assert "ambiguous" in line and first in line and second in line
 
 
+def test_runs_diff_of_one_run_with_itself_is_an_error(sample) -> None:
+    line = _error_line(_invoke(sample[0], "runs", "diff", "latest", sample[2]))
+    assert "A and B are the same run" in line
+
+
 def test_reextract_resume_takes_a_prefix(sample) -> None:
-    warehouse, first, _ = sample
+    warehouse, first, second = sample
     with pytest.raises(RunError, match=f"run {first} is a import run"):
         reextract_archive(Settings(), warehouse, resume=first[:-2])
+    with pytest.raises(RunError, match="run .* is completed; there is nothing to resume"):
+        reextract_archive(Settings(), warehouse, resume=second[:-2])
+    for named in ("latest", "previous"):  # they name finished runs
+        with pytest.raises(RunError, match="--resume takes the id"):
+            reextract_archive(Settings(), warehouse, resume=named)
 
 
 def test_runs_shows_model_extractor_assets_and_options(sample, cli, monkeypatch) -> None:

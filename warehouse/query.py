@@ -113,7 +113,7 @@ def _day_range(value: str, what: str) -> tuple[date, date]:
         check_date_prefix(value, what)
     except ValueError as exc:
         raise QueryError(str(exc)) from exc
-    parts = [int(p) for p in value.strip().split("-")]
+    parts = [int(p) for p in value.split("-")]
     first = date(*[*parts, 1, 1][:3])
     if len(parts) == 3:
         return first, first

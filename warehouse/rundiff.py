@@ -26,7 +26,7 @@ from typing import Any
 
 import duckdb
 
-from tradeline.warehouse.runs import get_run
+from tradeline.warehouse.runs import RunError, get_run
 
 FACT_KINDS = ("company", "event", "validity", "policy_date")
 
@@ -227,6 +227,8 @@ def diff_runs(con: duckdb.DuckDBPyConnection, a: str, b: str) -> RunDiff:
     RunError (from `get_run`) when either run does not exist."""
     get_run(con, a)
     get_run(con, b)
+    if a == b:
+        raise RunError(f"A and B are the same run ({a}): name two runs to compare")
     diff = RunDiff(a, b)
     diff.articles_compared, diff.articles_only_a, diff.articles_only_b = _counts(con, a, b)
     found: list[tuple[tuple[str, int, int], dict[str, Any]]] = []

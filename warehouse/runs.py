@@ -155,8 +155,8 @@ def run_notes(run: dict[str, Any]) -> dict[str, Any]:
 def reopen_run(con: duckdb.DuckDBPyConnection, run_id: str) -> None:
     """Set an unfinished (running / interrupted / failed) run running again, to resume it."""
     run = get_run(con, run_id)
-    if run["status"] == "completed":
-        raise RunError(f"run {run_id} is completed; there is nothing to resume")
+    if run["status"] in ("completed", "completed_with_errors"):
+        raise RunError(f"run {run_id} is {run['status']}; there is nothing to resume")
     con.execute(
         "UPDATE extraction_runs SET status = 'running', finished_at = NULL WHERE run_id = ?",
         [run_id],
