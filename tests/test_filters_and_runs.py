@@ -227,7 +227,7 @@ def test_reextract_resume_takes_a_prefix(sample) -> None:
     warehouse, first, second = sample
     with pytest.raises(RunError, match=f"run {first} is a import run"):
         reextract_archive(Settings(), warehouse, resume=first[:-2])
-    with pytest.raises(RunError, match="run .* is completed; there is nothing to resume"):
+    with pytest.raises(RunError, match=f"run {second} is completed; there is nothing to resume"):
         reextract_archive(Settings(), warehouse, resume=second[:-2])
     for named in ("latest", "previous"):  # they name finished runs
         with pytest.raises(RunError, match="--resume takes the id"):
