@@ -61,9 +61,11 @@ def renamed(tmp_path_factory: pytest.TempPathFactory) -> dict:
 
 @pytest.mark.slow
 def test_a_rename_is_one_changed_fact(renamed: dict) -> None:
-    shown = runner.invoke(app, ["runs", "diff", renamed["first"], renamed["second"],
+    # as an analyst types it: the last two runs by name
+    shown = runner.invoke(app, ["runs", "diff", "previous", "latest",
                                 "-w", str(renamed["warehouse"])])
     assert shown.exit_code == 0, shown.output
+    assert renamed["first"] in shown.output and renamed["second"] in shown.output
     lines = shown.output.splitlines()
     canonical = [line for line in lines if "canonical:" in line and "→" in line]
     assert [line.strip() for line in canonical] == [
