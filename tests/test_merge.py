@@ -35,7 +35,7 @@ def mention(key: str, article: str, *, date: str | None = "2026-02-09",
     return Mention(
         fact_key=key, article_id=article, run_id="r", type=type, authority_country=country,
         commodity="nickel ore", event_date=date, date_granularity=granularity, start_char=0,
-        published=published, outlet=outlet, url=f"https://example.com/{article}",
+        end_char=40, published=published, outlet=outlet, url=f"https://example.com/{article}",
         companies=companies,
     )
 

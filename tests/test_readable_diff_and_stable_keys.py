@@ -237,3 +237,58 @@ def test_a_split_entry_keeps_its_key_on_the_larger_part_and_merging_again_change
     again = build_entries([m for e in after for m in e.mentions], set())
     carry(again, _previous(after))
     assert [(e.entry_key, e.key_carried) for e in again] == keys
+
+
+def _keyed(entries) -> dict[tuple[str, ...], tuple[str, bool]]:
+    return {tuple(e.companies): (e.entry_key, e.key_carried) for e in entries}
+
+
+@pytest.mark.parametrize("reverse", [False, True], ids=["entry-order", "reversed"])
+def test_an_unchanged_sibling_in_the_same_sentence_keeps_its_own_key(reverse: bool) -> None:
+    """Two events of one sentence overlap (their offsets are the sentence): when one is renamed,
+    the other, unchanged, must not take its key, whichever comes first."""
+    from tradeline.warehouse.entry_keys import carry
+    from tradeline.warehouse.merge import build_entries
+
+    old = build_entries([_mention("a", "x", 0, companies=("Halmera Nickel",)),
+                         _mention("b", "x", 0, companies=("Sulawesi Ore",))], set())
+    k1, k2 = _keyed(old)[("Halmera Nickel",)][0], _keyed(old)[("Sulawesi Ore",)][0]
+    after = build_entries([_mention("a2", "x", 0, companies=("Halmahera Nickel Mining",)),
+                           _mention("b", "x", 0, companies=("Sulawesi Ore",))], set())
+    if reverse:
+        after.reverse()
+    carry(after, _previous(old))
+    assert _keyed(after) == {("Halmahera Nickel Mining",): (k1, True),
+                             ("Sulawesi Ore",): (k2, False)}
+    again = build_entries([m for e in after for m in e.mentions], set())
+    carry(again, _previous(after))
+    assert _keyed(again) == _keyed(after)  # merging again changes nothing
+
+
+def test_a_removed_event_leaves_its_key_to_no_sibling() -> None:
+    from tradeline.warehouse.entry_keys import carry
+    from tradeline.warehouse.merge import build_entries
+
+    old = build_entries([_mention("a", "x", 0, companies=("Halmera Nickel",)),
+                         _mention("b", "x", 0, companies=("Sulawesi Ore",))], set())
+    k2 = _keyed(old)[("Sulawesi Ore",)][0]
+    after = build_entries([_mention("b", "x", 0, companies=("Sulawesi Ore",))], set())
+    carry(after, _previous(old))
+    assert _keyed(after) == {("Sulawesi Ore",): (k2, False)}
+
+
+def test_entries_merged_by_an_alias_fix_keep_the_merged_entrys_content_key() -> None:
+    """K1 unchanged, K2 the same event under another spelling, re-extracted with K1's: the
+    merged entry's content key is K1, and it keeps it rather than taking K2."""
+    from tradeline.warehouse.entry_keys import carry
+    from tradeline.warehouse.merge import build_entries
+
+    old = build_entries([_mention("f1", "a1", 0),
+                         _mention("f2", "a2", 0, companies=("HN Mining",))], set())
+    k1, k2 = _keyed(old)[("Halmera Nickel",)][0], _keyed(old)[("HN Mining",)][0]
+    after = build_entries([_mention("f1", "a1", 0), _mention("g2", "a2", 0)], set())
+    (merged,) = after
+    assert merged.entry_key == k1  # its content key
+    carry(after, _previous(old))
+    assert (merged.entry_key, merged.key_carried) == (k1, False)
+    assert k2 != k1

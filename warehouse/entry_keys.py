@@ -6,18 +6,23 @@ give the entry a new key and break saved queries (`recipe what_each_source_said 
 entry_key=…`). Before the derived tables are rewritten, the current entries' reports are read
 back (`previous`); `carry` then gives their keys to the entries that continue them.
 
-* A new entry *continues* an old one when one of its reports is one of the old entry's: the same
-  article-level event (`fact_key`), or the same article and event type with overlapping
-  evidence offsets (the report re-extracted: renamed, re-dated, re-worded).
-* An old entry *hands its key on* when it was re-extracted (one of its reports is no longer
-  current with the same `fact_key`) or its key was already carried (`key_carried`). Otherwise
-  its successor gets its content key, as before: a new report that changes an entry's
-  companies or date changes a content key, and a run resumed after a crash ends with the keys
-  of a run that was never interrupted.
-* Each old key goes to one successor, each entry takes one key: the pairs with the most
-  reports matched by `fact_key`, then by offsets, first (ties: entry order, then key). An entry
-  split in two keeps its key on the larger part; two entries merged keep one of their keys.
-* Entries left over keep their content key; one already taken by a carried key gets `#n`.
+* A new entry *continues* an old one when one of its reports is one of the old entry's (the same
+  article-level event, `fact_key`), or is a re-extraction of one: a report whose `fact_key` was
+  in no old entry, of the same article and event type as an old report that is no longer
+  current, with overlapping evidence offsets (renamed, re-dated, re-worded). An unchanged report
+  is never a re-extraction: an event's offsets are its whole sentence, so two events of one
+  sentence overlap, and a sibling must not take the key of a renamed or removed event.
+* Each old key is paired with one successor and each entry with one old key, best pairs first:
+  an entry whose content key is that old key, then the most reports matched by `fact_key`, then
+  by offsets (ties: entry order, then key). An entry split in two keeps its key on the part
+  with more of its reports (unchanged ones first); two entries merged keep one of their keys,
+  the merged entry's content key if it is one.
+* The successor takes the old key when the old entry *hands it on*: it was re-extracted (one
+  of its reports is no longer current) or its key was already carried (`key_carried`).
+  Otherwise the successor keeps its content key, as before: a new report that changes an
+  entry's companies or date changes a content key, and a run resumed after a crash ends with
+  the keys of a run that was never interrupted.
+* Other entries keep their content key; one already taken by a carried key gets `#n`.
 
 A carried key differs from the entry's content key; `key_carried` records it, so later merges
 keep it (also when new reports join). Re-merging the same facts keeps every key (idempotent).
@@ -55,7 +60,7 @@ class PreviousReport:
     article_id: str
     type: str
     start_char: int
-    end_char: int | None
+    end_char: int
 
 
 @dataclass(slots=True)
@@ -75,20 +80,20 @@ def previous(con: duckdb.DuckDBPyConnection) -> list[PreviousEntry]:
 
 
 def _overlap(a: Mention, b: PreviousReport) -> bool:
-    if a.article_id != b.article_id or a.type != b.type:
-        return False
-    a_end = a.end_char if a.end_char is not None else a.start_char + 1
-    b_end = b.end_char if b.end_char is not None else b.start_char + 1
-    return a.start_char < b_end and b.start_char < a_end
+    return (a.article_id == b.article_id and a.type == b.type
+            and a.start_char < b.end_char and b.start_char < a.end_char)
 
 
-def _score(entry: Entry, old: PreviousEntry) -> tuple[int, int]:
-    """(reports matched by fact_key, reports matched only by offsets)."""
+def _score(
+    entry: Entry, old: PreviousEntry, known: set[str], current: set[str]
+) -> tuple[int, int]:
+    """(reports matched by fact_key, re-extracted reports matched by offsets); `known`: the
+    fact_keys of every old entry, `current`: those of every new entry."""
     old_keys = {r.fact_key for r in old.reports}
+    gone = [r for r in old.reports if r.fact_key not in current]
     exact = sum(m.fact_key in old_keys for m in entry.mentions)
     by_offsets = sum(
-        m.fact_key not in old_keys and any(_overlap(m, r) for r in old.reports)
-        for m in entry.mentions
+        m.fact_key not in known and any(_overlap(m, r) for r in gone) for m in entry.mentions
     )
     return exact, by_offsets
 
@@ -97,32 +102,38 @@ def carry(entries: Sequence[Entry], before: Sequence[PreviousEntry]) -> None:
     """Give entries the keys of the entries they continue (module docstring), in place; the
     entries come with their content keys, in entry order."""
     current = {m.fact_key for e in entries for m in e.mentions}
-    handing_on = [
-        old for old in before
-        if old.key_carried or any(r.fact_key not in current for r in old.reports)
-    ]
-    if not handing_on:
-        return
+    hands_on = {
+        old.entry_key: old.key_carried or any(r.fact_key not in current for r in old.reports)
+        for old in before
+    }
+    if not any(hands_on.values()):
+        return  # every entry keeps its content key
+    known = {r.fact_key for old in before for r in old.reports}
     by_article: dict[str, list[int]] = defaultdict(list)  # article -> entries reporting it
     for i, e in enumerate(entries):
         for m in e.mentions:
             by_article[m.article_id].append(i)
     candidates = []
-    for old in handing_on:
+    for old in before:
         for i in sorted({i for r in old.reports for i in by_article.get(r.article_id, ())}):
-            exact, by_offsets = _score(entries[i], old)
+            exact, by_offsets = _score(entries[i], old, known, current)
             if exact or by_offsets:
-                candidates.append((-exact, -by_offsets, i, old.entry_key))
-    given: dict[int, str] = {}
-    taken: set[str] = set()
-    for _, _, i, key in sorted(candidates):
-        if i not in given and key not in taken:
-            given[i] = key
-            taken.add(key)
+                other = entries[i].entry_key != old.entry_key
+                candidates.append((other, -exact, -by_offsets, i, old.entry_key))
+    paired: set[int] = set()
+    spent: set[str] = set()
+    carried: dict[int, str] = {}  # entry -> the old key it takes instead of its content key
+    for other, _, _, i, key in sorted(candidates):
+        if i not in paired and key not in spent:
+            paired.add(i)
+            spent.add(key)
+            if other and hands_on[key]:
+                carried[i] = key
+    taken = set(carried.values())
     for i, e in enumerate(entries):
         content = e.entry_key
-        if i in given:
-            e.entry_key = given[i]
+        if i in carried:
+            e.entry_key = carried[i]
         else:
             n = 0
             while e.entry_key in taken:

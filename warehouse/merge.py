@@ -73,7 +73,7 @@ class Mention:
     outlet: str | None
     url: str
     companies: tuple[str, ...]
-    end_char: int | None = None
+    end_char: int
     norm_companies: frozenset[str] = field(default_factory=frozenset)
 
     def __post_init__(self) -> None:
