@@ -33,7 +33,7 @@ from tradeline.warehouse import merge, registry
 from tradeline.warehouse.db import transaction, utcnow
 
 RUN_KINDS = ("ingest", "import", "reextract", "extract")
-FINAL_RUN_STATUSES = ("completed", "failed", "interrupted")
+FINAL_RUN_STATUSES = ("completed", "completed_with_errors", "failed", "interrupted")
 FACT_KINDS = ("company", "event", "validity", "policy_date")
 
 # kind -> (table, identity SQL over alias f, compared columns)
@@ -211,10 +211,11 @@ def run_notes(run: dict[str, Any]) -> dict[str, Any]:
 
 
 def reopen_run(con: duckdb.DuckDBPyConnection, run_id: str) -> None:
-    """Set an unfinished (running / interrupted / failed) run running again, to resume it."""
+    """Set an unfinished (running / interrupted / failed) run running again, to resume it;
+    a run that finished (completed, or completed_with_errors) is not resumed."""
     run = get_run(con, run_id)
-    if run["status"] == "completed":
-        raise RunError(f"run {run_id} is completed; there is nothing to resume")
+    if run["status"] in ("completed", "completed_with_errors"):
+        raise RunError(f"run {run_id} is {run['status']}; there is nothing to resume")
     con.execute(
         "UPDATE extraction_runs SET status = 'running', finished_at = NULL WHERE run_id = ?",
         [run_id],
