@@ -36,13 +36,23 @@ def timeline(
         str | None, typer.Option(help="Only events on or after this date (YYYY[-MM[-DD]]).")
     ] = None,
     format: Annotated[str, typer.Option("--format", help="table, csv or json.")] = "table",
+    columns: Annotated[
+        str | None,
+        typer.Option(
+            "--columns",
+            help="Comma-separated columns to show, in order, e.g. event_date,type,companies "
+            "(default: a table shows those that fit the terminal; csv and json all).",
+        ),
+    ] = None,
 ) -> None:
     """Print the timeline: one row per real event, merged across the articles reporting it.
 
     Example: tradeline timeline --company "JL Mag" --since 2025-01-01
     """
     _, warehouse_path = settings_and_warehouse(config, warehouse)
-    print_timeline(warehouse_path, company=company, type=type, since=since, fmt=format)
+    print_timeline(
+        warehouse_path, company=company, type=type, since=since, fmt=format, columns=columns
+    )
 
 
 @app.command()

