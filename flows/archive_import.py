@@ -22,7 +22,7 @@ from tradeline.flows import outcome, steps
 from tradeline.flows.progress import reporter
 from tradeline.flows.runs import recorded_run
 from tradeline.records import Document, IngestError
-from tradeline.sources.archives import RecordIssue, read_path
+from tradeline.sources.archives import RecordIssue, count_records, read_path
 from tradeline.sources.urls import redact_url
 from tradeline.warehouse import load
 from tradeline.warehouse.db import connect
@@ -99,7 +99,7 @@ def import_paths(
                     last_modified=None, status=None, error=None, title=None,
                 )
         progress = reporter()
-        progress.start("import", None)
+        progress.start("import", sum(count_records(path, fmt) for path in paths))
         seen: set[str] = set()
         for path in paths:
             for chunk in _chunks(read_path(path, fmt), batch_size):

@@ -178,7 +178,9 @@ def reextract_archive(
             run.adopt(resume)
         summary = ReextractSummary(run_id=run.id, resumed=resume is not None)
         progress = reporter()
-        progress.start("reextract", None)
+        with connect(warehouse_path) as con:  # counted first: the bar shows a total and ETA
+            total = load.count_archived(con, since=since, source=source)
+        progress.start("reextract", max(total - len(done), 0))  # what is left to do
         for batch in _batches(warehouse_path, since, source, done, size, summary):
             extracted, facts, changed, errors = run_batch(warehouse_path, extractor, run.id, batch)
             summary.extracted += extracted
