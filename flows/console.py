@@ -57,10 +57,12 @@ def stdout_console() -> Console:
 
 
 class _RateColumn(ProgressColumn):
-    """Items per second, once there is a rate to show."""
+    """Items per second: rich's recent rate, else the average since the stage started."""
 
     def render(self, task: Any) -> Text:
         speed = task.finished_speed or task.speed
+        if not speed and task.completed and task.elapsed:
+            speed = task.completed / task.elapsed
         return Text(f"{speed:.1f}/s" if speed else "", style="progress.data.speed")
 
 
@@ -96,9 +98,10 @@ class RichProgress:
             self._tasks[stage] = self._progress.add_task(stage, total=total)
 
     def advance(self, stage: str, n: int = 1) -> None:
-        if stage not in self._tasks:
-            self.start(stage, None)
-        self._progress.advance(self._tasks[stage], n)
+        """Advance a stage the command started; a step it did not start (e.g. `extract`
+        inside `import`, which counts records) has no total of its own and is not drawn."""
+        if stage in self._tasks:
+            self._progress.advance(self._tasks[stage], n)
 
     def note(self, message: str) -> None:
         self._progress.console.print(message)
