@@ -70,6 +70,37 @@ def test_the_status_and_exit_code_of_a_run(succeeded, failed, status, code) -> N
     assert exit_status(status, allow_errors=True) == 0
 
 
+def test_migration_9_keeps_runs_and_accepts_completed_with_errors(tmp_path: Path) -> None:
+    """A warehouse at schema 7 (views created on extraction_runs) is upgraded in place: its
+    runs keep every column, and the status CHECK takes the new value, and only known ones."""
+    from tradeline.warehouse.db import connect
+    from tradeline.warehouse.migrations import _BOOTSTRAP, available, sync_views
+
+    path = tmp_path / "w.duckdb"
+    with duckdb.connect(str(path)) as con:
+        con.execute(_BOOTSTRAP)
+        for migration in available():
+            if migration.version <= 7:
+                con.execute(migration.sql)
+                con.execute("INSERT INTO schema_migrations VALUES (?, ?, now())",
+                            [migration.version, migration.name])
+        sync_views(con, force=True)
+        con.execute("INSERT INTO extraction_runs VALUES ('r1', 'ingest', now(), now(), "
+                    "'completed', '0.3.1', 'm', '3.8.0', 'a', 1, 2, 'n', 't', 0.5, 0.6, 0.7)")
+        con.execute("INSERT INTO article_extractions (article_id, run_id, status, n_facts, "
+                    "extracted_at) VALUES ('a1', 'r1', 'done', 2, now())")
+        before = con.execute("SELECT * FROM extraction_runs").fetchall()
+    with connect(path) as con:
+        assert con.execute("SELECT * FROM extraction_runs").fetchall() == before
+        con.execute("UPDATE extraction_runs SET status = 'completed_with_errors'")
+        with pytest.raises(duckdb.ConstraintException):
+            con.execute("UPDATE extraction_runs SET status = 'so-so'")
+        # the run's article still counts, like a completed run's
+        assert con.execute("SELECT article_id, run_id FROM latest_runs").fetchall() == [
+            ("a1", "r1")
+        ]
+
+
 # --- tradeline run --------------------------------------------------------------------------
 
 
