@@ -7,11 +7,11 @@ from collections.abc import Iterable, Iterator
 from tradeline.config import ModelConfig
 from tradeline.extractors import long_text
 from tradeline.extractors.document import extract_doc
+from tradeline.extractors.model_info import EXTRACTOR_VERSION
 from tradeline.extractors.pipeline import assets_hash, build_pipeline, trained_hash
 from tradeline.records import Extraction
 
-# Bump when extraction logic changes (the warehouse records it with every run).
-EXTRACTOR_VERSION = "0.3.1"
+__all__ = ["EXTRACTOR_VERSION", "Extractor"]
 
 
 class Extractor:

@@ -18,11 +18,11 @@ from pathlib import Path
 
 from tradeline.config import Settings
 from tradeline.extractors.engine import Extractor
-from tradeline.flows import steps
+from tradeline.flows import outcome, steps
 from tradeline.flows.progress import reporter
 from tradeline.flows.runs import recorded_run
 from tradeline.records import Document, IngestError
-from tradeline.sources.archives import RecordIssue, read_path
+from tradeline.sources.archives import RecordIssue, count_records, read_path
 from tradeline.sources.urls import redact_url
 from tradeline.warehouse import load
 from tradeline.warehouse.db import connect
@@ -41,6 +41,12 @@ class ImportSummary:
     facts: int = 0
     problems: list[RecordIssue] = field(default_factory=list)  # failed ones only
     errors: list[IngestError] = field(default_factory=list)
+
+    @property
+    def status(self) -> str:
+        """completed / completed_with_errors / failed (`outcome.run_status`): a record read
+        (imported, skipped or a duplicate) is a success, a broken one a failure."""
+        return outcome.run_status(self.records - self.failed, self.failed)
 
     def line(self) -> str:
         return (
@@ -93,12 +99,13 @@ def import_paths(
                     last_modified=None, status=None, error=None, title=None,
                 )
         progress = reporter()
-        progress.start("import", None)
+        progress.start("import", sum(count_records(path, fmt) for path in paths))
         seen: set[str] = set()
         for path in paths:
             for chunk in _chunks(read_path(path, fmt), batch_size):
                 _import_chunk(settings, warehouse_path, extractor, run.id, chunk, seen, summary)
                 progress.advance("import", len(chunk))
+        run.outcome = summary.status
     return summary
 
 

@@ -15,7 +15,7 @@ from pathlib import Path
 from prefect import flow
 
 from tradeline.config import Settings, load_settings
-from tradeline.flows import steps, taskrunners
+from tradeline.flows import outcome, steps, taskrunners
 from tradeline.flows.progress import reporter
 from tradeline.flows.runs import Run, recorded_run
 from tradeline.flows.tasks import batch_task, quote
@@ -78,7 +78,9 @@ def ingest(
     Recorded as one run of kind 'ingest' (`flows/runs.py`), started only when there is
     something to fetch or record: a poll that finds nothing new and nothing owed leaves only
     the feed state. Writes wait up to `[warehouse] lock_wait_s` for a file another process
-    holds.
+    holds. Ends Completed (named CompletedWithErrors when some feed or page failed) with the
+    summary, or Failed when nothing could be fetched: calling it then raises
+    `outcome.RunFailed`, which carries the summary.
     """
     if isinstance(settings, dict):  # a deployment's parameters arrive as JSON
         settings = Settings.model_validate(settings)
@@ -92,7 +94,8 @@ def ingest(
         recorded_run(warehouse_path, "ingest", extractor, start=False) as run,
     ):
         _ingest(settings, warehouse_path, feeds, batch_size, run, summary)
-    return summary
+        run.outcome = summary.status
+    return outcome.flow_state(summary.status, summary, summary.line())
 
 
 def _ingest(

@@ -25,7 +25,7 @@ from prefect import flow
 
 from tradeline.config import Settings
 from tradeline.extractors.engine import Extractor
-from tradeline.flows import steps
+from tradeline.flows import outcome, steps
 from tradeline.flows.progress import reporter
 from tradeline.flows.runs import recorded_run
 from tradeline.flows.tasks import batch_task, quote
@@ -49,6 +49,11 @@ class ReextractSummary:
     facts: int = 0
     batches: int = 0
     errors: list[IngestError] = field(default_factory=list)
+
+    @property
+    def status(self) -> str:
+        """completed / completed_with_errors / failed (`outcome.run_status`)."""
+        return outcome.run_status(self.extracted + self.already_done, self.failed)
 
     def line(self) -> str:
         resumed = f" (resumed, {self.already_done} done before)" if self.resumed else ""
@@ -185,7 +190,9 @@ def reextract_archive(
             run.adopt(run_id)
         summary = ReextractSummary(run_id=run.id, resumed=resume is not None)
         progress = reporter()
-        progress.start("reextract", None)
+        with connect(warehouse_path) as con:  # counted first: the bar shows a total and ETA
+            total = load.count_archived(con, since=since, source=source)
+        progress.start("reextract", max(total - len(done), 0))  # what is left to do
         for batch in _batches(warehouse_path, since, source, done, size, summary):
             extracted, facts, changed, errors = run_batch(warehouse_path, extractor, run.id, batch)
             summary.extracted += extracted
@@ -195,6 +202,7 @@ def reextract_archive(
             summary.errors.extend(errors)
             summary.batches += 1
             progress.advance("reextract", len(batch))
+        run.outcome = summary.status
     return summary
 
 
@@ -217,8 +225,9 @@ def reextract(
     model: str | None = None,
     resume: str | None = None,
 ) -> ReextractSummary:
-    """Re-extract the archive offline: each batch (parse → extract → store) is a task."""
-    return reextract_archive(
+    """Re-extract the archive offline: each batch (parse → extract → store) is a task. Ends
+    like `ingest` (Completed, CompletedWithErrors, or Failed raising `outcome.RunFailed`)."""
+    summary = reextract_archive(
         settings,
         Path(warehouse),
         since=since,
@@ -227,3 +236,4 @@ def reextract(
         resume=resume,
         run_batch=_quoted_batch_task,
     )
+    return outcome.flow_state(summary.status, summary, summary.line())

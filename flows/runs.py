@@ -3,7 +3,8 @@ extraction run through `recorded_run`, so a run ends the same way whichever flow
 
 `recorded_run` holds the warehouse's run lock (`runlock.py`), closes the runs of its kind that a
 killed process left 'running' (the lock proves none of them is alive), starts the run, and
-finishes it as 'completed', 'interrupted' (Ctrl-C or SIGTERM: `signals.py`) or 'failed' (any
+finishes it as the flow decided (`Run.outcome`: 'completed', 'completed_with_errors' or
+'failed', see `outcome.py`), 'interrupted' (Ctrl-C or SIGTERM: `signals.py`) or 'failed' (any
 other exception). Finishing also rebuilds the merged timeline (`warehouse.runs.finish_run`).
 An interrupted run is finished only if the file is free within a moment; otherwise it stays
 'running' and the next run of its kind closes it, so an interrupt never waits on a lock.
@@ -84,6 +85,7 @@ class Run:
     versions: RunVersions
     notes: str | None = None
     run_id: str | None = None
+    outcome: str = "completed"  # the flow sets it from what failed (outcome.run_status)
 
     @property
     def id(self) -> str:
@@ -112,7 +114,7 @@ def recorded_run(
     start: bool = True,
 ) -> Iterator[Run]:
     """Lock → close stale runs of `kind` → start (unless `start` is False: lazily, or adopted)
-    → yield → finish as 'completed' / 'interrupted' (Ctrl-C, SIGTERM) / 'failed'."""
+    → yield → finish as `run.outcome` / 'interrupted' (Ctrl-C, SIGTERM) / 'failed'."""
     with run_lock(warehouse_path):
         close_interrupted_runs(warehouse_path, kind)
         run = Run(warehouse_path, kind, versions, notes)
@@ -121,7 +123,7 @@ def recorded_run(
         status = "failed"
         try:
             yield run
-            status = "completed"
+            status = run.outcome
         except BaseException as exc:
             if is_interrupt(exc):
                 status = "interrupted"

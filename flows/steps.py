@@ -19,6 +19,7 @@ from tradeline.config import FeedConfig, FetchConfig, ModelConfig, Settings
 from tradeline.extractors.engine import Extractor
 from tradeline.extractors.navigation import is_navigation_only
 from tradeline.extractors.page import PageError, is_plain_text, parse_page, parse_text
+from tradeline.flows.outcome import run_status
 from tradeline.flows.progress import reporter
 from tradeline.flows.threads import map_in_threads
 from tradeline.records import Article, Document, Extraction, FeedEntry, FeedResult, IngestError
@@ -49,6 +50,13 @@ class IngestSummary:
     skipped_non_english: int = 0
     facts: int = 0
     errors: list[IngestError] = field(default_factory=list)
+
+    @property
+    def status(self) -> str:
+        """completed / completed_with_errors / failed (`outcome.run_status`): a feed read or
+        an article stored is a success, each recorded error a failure."""
+        succeeded = self.feeds_polled - self.feeds_failed + self.new_articles
+        return run_status(succeeded, len(self.errors))
 
     def line(self) -> str:
         return (

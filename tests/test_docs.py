@@ -141,8 +141,8 @@ def test_the_docs_name_commands_in_every_form() -> None:
 
 @pytest.mark.parametrize("mention", _all_mentions(), ids=lambda m: m.where[:80])
 def test_every_command_and_option_the_docs_name_exists(mention: Mention) -> None:
-    if mention.command is None:  # options named alone: some command must have each
-        have = set().union(*(_options(c) for _, c in _every_command()))
+    if mention.command is None:  # options named alone: some command, or tradeline, has each
+        have = set().union(_options(CLI), *(_options(c) for _, c in _every_command()))
     else:
         command = _command(mention.command)
         assert command is not None, f"no command `tradeline {' '.join(mention.command)}`"

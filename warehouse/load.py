@@ -399,6 +399,16 @@ ORDER BY x.stored_at, x.article_id
 """
 
 
+def count_archived(
+    con: duckdb.DuckDBPyConnection, *, since: str | None = None, source: str | None = None
+) -> int:
+    """How many articles `iter_archived` yields for these filters (a progress bar's total)."""
+    if since is not None:
+        check_date_prefix(since)
+    row = con.execute(f"SELECT count(*) FROM ({_ARCHIVE_IDS})", {"since": since, "source": source})
+    return int(row.fetchone()[0])
+
+
 def iter_archived(
     con: duckdb.DuckDBPyConnection, *, since: str | None = None, source: str | None = None
 ) -> Iterator[tuple[Document, Article]]:

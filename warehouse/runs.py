@@ -15,7 +15,7 @@ from tradeline.warehouse import merge, registry
 from tradeline.warehouse.db import WarehouseError, transaction, utcnow
 
 RUN_KINDS = ("ingest", "import", "reextract", "extract")
-FINAL_RUN_STATUSES = ("completed", "failed", "interrupted")
+FINAL_RUN_STATUSES = ("completed", "completed_with_errors", "failed", "interrupted")
 
 _RUN_COLUMNS = (
     "run_id", "kind", "status", "started_at", "finished_at", "extractor_version", "model_name",
@@ -153,7 +153,8 @@ def run_notes(run: dict[str, Any]) -> dict[str, Any]:
 
 
 def reopen_run(con: duckdb.DuckDBPyConnection, run_id: str) -> None:
-    """Set an unfinished (running / interrupted / failed) run running again, to resume it."""
+    """Set an unfinished (running / interrupted / failed) run running again, to resume it;
+    a run that finished (completed, or completed_with_errors) is not resumed."""
     run = get_run(con, run_id)
     if run["status"] in ("completed", "completed_with_errors"):
         raise RunError(f"run {run_id} is {run['status']}; there is nothing to resume")

@@ -46,6 +46,14 @@ def timeline(
         typer.Option(help="Only events by this authority or country, e.g. China, MOFCOM."),
     ] = None,
     format: Annotated[str, typer.Option("--format", help="table, csv or json.")] = "table",
+    columns: Annotated[
+        str | None,
+        typer.Option(
+            "--columns",
+            help="Comma-separated columns to show, in order, e.g. event_date,type,companies "
+            "(default: a table shows those that fit the terminal; csv and json all).",
+        ),
+    ] = None,
 ) -> None:
     """Print the timeline: one row per real event, merged across the articles reporting it.
 
@@ -57,7 +65,7 @@ def timeline(
     _, warehouse_path = settings_and_warehouse(config, warehouse)
     print_timeline(
         warehouse_path, company=company, type=type, since=since, until=until,
-        commodity=commodity, authority=authority, fmt=format,
+        commodity=commodity, authority=authority, fmt=format, columns=columns,
     )
 
 

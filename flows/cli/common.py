@@ -14,7 +14,7 @@ import typer
 from rich.markup import escape
 
 from tradeline.config import ConfigError, Settings, load_settings
-from tradeline.flows.console import render_rows, stderr, write_encoded
+from tradeline.flows.console import cell_text, render_rows, stderr, write_encoded
 from tradeline.flows.signals import exit_status, is_interrupt, sigterm_interrupts
 
 app = typer.Typer(
@@ -23,6 +23,7 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    rich_markup_mode=None,  # click's help: wrapped at words, never cut off with "…"
 )
 
 ConfigOption = Annotated[
@@ -36,6 +37,15 @@ WarehouseOption = Annotated[
         "-w",
         help="DuckDB file (default: the config's, else $TRADELINE_WAREHOUSE, "
         "else ./tradeline.duckdb).",
+    ),
+]
+
+AllowErrorsOption = Annotated[
+    bool,
+    typer.Option(
+        "--allow-errors",
+        help="Exit 0 even when some feed or page failed (else 1) or nothing could be fetched "
+        "(else 3); the run is still recorded as completed_with_errors or failed.",
     ),
 ]
 
@@ -102,6 +112,16 @@ def _print_error(exc: BaseException) -> None:
     stderr.print(f"[bold red]error:[/] {escape(str(exc))}", highlight=False, soft_wrap=True)
 
 
+def exit_for_run(status: str, allow_errors: bool) -> None:
+    """End the command with the exit status of a run that ended with `status` (0, 1 or 3:
+    `flows/outcome.py`)."""
+    from tradeline.flows.outcome import exit_status
+
+    code = exit_status(status, allow_errors=allow_errors)
+    if code:
+        raise typer.Exit(code)
+
+
 def settings_and_warehouse(config: Path | None, warehouse: Path | None) -> tuple[Settings, Path]:
     settings = load_settings(config)
     return settings, (warehouse or settings.warehouse_path)
@@ -114,33 +134,45 @@ def check_model(model_name: str) -> None:
     ensure_model_installed(model_name)
 
 
-TIMELINE_COLUMNS = (
-    "event_date",
-    "type",
-    "authority_country",
-    "companies",
-    "commodity",
-    "validity",
-    "n_articles",
-    "n_sources",
-    "outlet",
-    "title",
-)
-
-
-def print_timeline(warehouse_path: Path, fmt: str = "table", **filters: str | None) -> None:
-    """The timeline on stdout (`run` prints it when done; `timeline` filters it)."""
+def print_timeline(
+    warehouse_path: Path, fmt: str = "table", columns: str | None = None, **filters: str | None
+) -> None:
+    """The timeline on stdout (`run` prints it when done; `timeline` filters it). A table shows
+    the columns that fit the terminal (`flows/table_fit.py`); `columns` ("a,b,c") picks them,
+    in every format. CSV and JSON come in the one encoding (`warehouse/encoding.py`)."""
+    from tradeline.flows.console import table_width
+    from tradeline.flows.table_fit import TIMELINE_ORDER, TIMELINE_PRIORITY, fit_columns
     from tradeline.warehouse.query import timeline_readonly, timeline_table_readonly
 
     check_format(fmt)
     if fmt != "table":
-        write_encoded(timeline_table_readonly(warehouse_path, **filters), fmt)
+        table = timeline_table_readonly(warehouse_path, **filters)
+        if columns is not None:
+            table = table.select(_picked(columns, table.column_names))
+        write_encoded(table, fmt)
         return
-    columns, rows = timeline_readonly(warehouse_path, **filters)
-    wanted = [c for c in TIMELINE_COLUMNS if c in columns]
-    index = [columns.index(c) for c in wanted]
+    names, rows = timeline_readonly(warehouse_path, **filters)
+    if columns is not None:
+        wanted = _picked(columns, names)
+    else:
+        shown = [c for c in TIMELINE_ORDER if c in names]
+        cells = {c: [cell_text(row[names.index(c)]) for row in rows] for c in shown}
+        fitting = set(fit_columns(TIMELINE_PRIORITY, cells, table_width()))
+        wanted = [c for c in shown if c in fitting]
+    index = [names.index(c) for c in wanted]
     rows = [tuple(row[i] for i in index) for row in rows]
-    render_rows(wanted, rows, title=f"Timeline ({len(rows)} events)")
+    whole = {c.name for c in TIMELINE_PRIORITY if not c.wrap}  # dates, types, counts
+    render_rows(wanted, rows, title=f"Timeline ({len(rows)} events)", no_wrap=whole)
+
+
+def _picked(columns: str, names: list[str]) -> list[str]:
+    """`--columns a,b,c` checked against the timeline's columns (exit 2 naming them)."""
+    from tradeline.flows.table_fit import parse_columns
+
+    try:
+        return parse_columns(columns, names)
+    except ValueError as exc:
+        raise UserError(str(exc)) from None
 
 
 def check_format(fmt: str) -> None:

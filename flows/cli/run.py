@@ -12,12 +12,14 @@ from rich.markup import escape
 
 from tradeline.config import load_settings
 from tradeline.flows.cli.common import (
+    AllowErrorsOption,
     ConfigOption,
     UserError,
     WarehouseOption,
     app,
     check_model,
     clean_errors,
+    exit_for_run,
     prefect_api_or_error,
     print_timeline,
     settings_and_warehouse,
@@ -61,8 +63,18 @@ def run(
             help="Seconds to wait while another run holds the warehouse, then give up.",
         ),
     ] = 10.0,
+    allow_errors: AllowErrorsOption = False,
 ) -> None:
     """Run the Prefect `ingest` flow: poll feeds, fetch new articles, extract facts, store them.
+
+    \b
+    Exit status (and the status the run is recorded with):
+      0        all went well (completed)
+      1        finished, but some feed or page failed (completed_with_errors)
+      3        nothing could be fetched (failed)
+      2        usage error: a bad option or value, a missing file (no run)
+      130/143  interrupted by Ctrl-C / SIGTERM (interrupted)
+    --allow-errors turns 1 and 3 into 0.
 
     Example: tradeline run --config tradeline.toml
     """
@@ -75,6 +87,7 @@ def run(
 
     check_model(settings.model.name)
     from tradeline.flows.ingest import ingest
+    from tradeline.flows.outcome import RunFailed
     from tradeline.flows.taskrunners import TaskRunnerError, make_task_runner
 
     try:
@@ -104,11 +117,15 @@ def run(
         # not a failure logged with its traceback from inside the Prefect flow.
         connect(warehouse_path).close()
         with prefect_api_or_error(), RichProgress() as progress, reporting_to(progress):
-            summary = ingest(settings, str(warehouse_path), list(feed) if feed else None)
+            try:
+                summary = ingest(settings, str(warehouse_path), list(feed) if feed else None)
+            except RunFailed as exc:  # nothing could be fetched: the flow run is Failed
+                summary = exc.summary
     if show_timeline:
         print_timeline(warehouse_path)
     stderr.print(f"[bold]{summary.line()}[/]  warehouse: {warehouse_path}", highlight=False)
     print_errors(summary.errors)
+    exit_for_run(summary.status, allow_errors)
 
 
 @app.command()

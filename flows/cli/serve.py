@@ -45,6 +45,7 @@ def serve(
     """Serve the `ingest` flow as a Prefect deployment on the schedule set in the config.
 
     Runs until interrupted; runs and schedule show in the Prefect UI (http://127.0.0.1:4200).
+
     Example: tradeline serve --config tradeline.toml --interval 900
     """
     from tradeline.flows.serve import ServeError, deployment_kwargs

@@ -16,7 +16,7 @@ from tradeline.sources.archives.issues import RecordIssue
 from tradeline.sources.archives.jsonl import read_jsonl
 from tradeline.sources.archives.warc import read_warc
 
-__all__ = ["FORMATS", "RecordIssue", "detect_format", "read_path"]
+__all__ = ["FORMATS", "RecordIssue", "count_records", "detect_format", "read_path"]
 
 FORMATS = ("warc", "html", "jsonl")
 _WARC_SUFFIXES = (".warc", ".warc.gz", ".arc", ".arc.gz")
@@ -49,3 +49,9 @@ def read_path(path: Path, fmt: str | None = None) -> Iterator[Document | RecordI
     if fmt == "html":
         return read_html_folder(path)
     raise ValueError(f"unknown archive format {fmt!r}: use one of {', '.join(FORMATS)}")
+
+
+def count_records(path: Path, fmt: str | None = None) -> int:
+    """How many items `read_path` yields (a progress bar's total): one extra pass over the
+    file, reading records but parsing no article."""
+    return sum(1 for _ in read_path(path, fmt))

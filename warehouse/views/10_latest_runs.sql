@@ -1,11 +1,13 @@
 -- View: latest_runs
 -- Why: an article can be extracted by several runs (ingest, later re-extractions); analysts
---      should see the facts of its newest *completed* run only. A run still 'running', or one
---      that 'failed'/'was interrupted', never hides the previous good one. But an article
---      first stored by an ingest run that was killed or failed later is not lost: each
---      stored batch is whole (facts and article_extractions in one transaction), and the next
---      run skips articles already stored, so such a run's rows count when no completed run
---      has the article. Runs still 'running' never count.
+--      should see the facts of its newest *completed* run only ('completed', or
+--      'completed_with_errors': a run that finished though some pages failed; its stored
+--      articles are whole). A run still 'running', or one that 'failed'/'was interrupted',
+--      never hides the previous good one. But an article first stored by an ingest run that
+--      was killed or failed later is not lost: each stored batch is whole (facts and
+--      article_extractions in one transaction), and the next run skips articles already
+--      stored, so such a run's rows count when no completed run has the article.
+--      Runs still 'running' never count.
 -- Grain: one row per article that has a non-failed extraction in a finished run.
 -- Key: article_id
 -- Columns: article_id, run_id, status (done|skipped), skipped_reason, n_facts, extracted_at,
@@ -28,9 +30,10 @@ SELECT
     coalesce(ae.relevant, true) AS relevant
 FROM article_extractions AS ae
 JOIN extraction_runs AS r USING (run_id)
-WHERE r.status IN ('completed', 'interrupted', 'failed') AND ae.status <> 'failed'
+WHERE r.status IN ('completed', 'completed_with_errors', 'interrupted', 'failed')
+  AND ae.status <> 'failed'
 QUALIFY row_number() OVER (
     PARTITION BY ae.article_id
-    ORDER BY r.status = 'completed' DESC, r.finished_at DESC NULLS LAST, r.started_at DESC,
-             ae.run_id DESC
+    ORDER BY r.status IN ('completed', 'completed_with_errors') DESC,
+             r.finished_at DESC NULLS LAST, r.started_at DESC, ae.run_id DESC
 ) = 1;
