@@ -85,7 +85,7 @@ def test_timeline_filters(path: Path) -> None:
     assert urls(since="2024-03-05") == []
     with pytest.raises(QueryError, match="YYYY"):
         timeline(con, since="yesterday")
-    with pytest.raises(QueryError, match="not a real date"):
+    with pytest.raises(QueryError, match="not a real month"):
         timeline(con, since="2025-13")
     con.close()
     assert _col(*timeline_readonly(path, type="ban_introduced"), "url") == [
