@@ -56,6 +56,33 @@ TIMELINE_ORDER = (
     "title",
 )
 
+# The runs table's columns, most wanted first; shown in the order of RUNS_ORDER.
+RUNS_PRIORITY = (
+    Column("run_id"),
+    Column("status"),
+    Column("kind"),
+    Column("started"),
+    Column("facts"),
+    Column("assets"),
+    Column("options", wrap=True, min_width=14),
+    Column("articles"),
+    Column("extractor"),
+    Column("model", wrap=True, min_width=16),
+)
+RUNS_ORDER = ("run_id", "kind", "status", "started", "model", "extractor", "assets", "options",
+              "articles", "facts")
+
+
+def fitting(
+    priority: Sequence[Column], order: Sequence[str], columns: Sequence[str],
+    rows: Sequence[Sequence[str]], width: int,
+) -> list[str]:
+    """The columns of `order` a table of these `rows` (cells as text) shows at `width`."""
+    shown = [c for c in order if c in columns]
+    cells = {c: [row[columns.index(c)] for row in rows] for c in shown}
+    keep = set(fit_columns([p for p in priority if p.name in cells], cells, width))
+    return [c for c in shown if c in keep]
+
 
 def needed_width(column: Column, cells: Sequence[str]) -> int:
     """The narrowest width `column` stays readable at: its widest cell or header, or for a

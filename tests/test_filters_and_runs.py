@@ -247,3 +247,16 @@ def test_runs_shows_model_extractor_assets_and_options(sample, cli, monkeypatch)
     (line,) = [line for line in result.stdout.splitlines() if second in line]
     for shown in (f"{model} {version}", extractor, assets[:8], "since=2025-12", "reextract"):
         assert shown in line, (shown, line)
+
+
+def test_runs_table_fits_80_columns_with_ids_whole(sample, cli, monkeypatch) -> None:
+    warehouse, first, second = sample
+    monkeypatch.setenv("COLUMNS", "80")
+    result = cli("runs", "--warehouse", str(warehouse), cwd=warehouse.parent)
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert all(len(line) <= 80 for line in lines), result.stdout
+    for run_id in (first, second):  # one line per run, its id unbroken
+        assert sum(run_id in line for line in lines) == 1, result.stdout
+    header = next(line for line in lines if "run_id" in line)
+    assert "status" in header and "model" not in header  # the long text gave way

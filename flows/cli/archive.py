@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -150,11 +150,6 @@ def reextract(
     exit_for_run(summary.status, allow_errors)
 
 
-# The table's columns (--format json has every column of `list_runs`, notes as recorded).
-_TABLE_COLUMNS = ("run_id", "kind", "status", "started", "model", "extractor", "assets",
-                  "options", "articles", "facts")
-
-
 def _check_format(fmt: str) -> None:
     if fmt not in {"table", "json"}:
         raise UserError(f"unknown format {fmt!r}: use table or json")
@@ -186,15 +181,22 @@ def runs(
     _, warehouse_path = settings_and_warehouse(config, warehouse)
     with connect(warehouse_path, read_only=True) as con:
         columns, rows = list_runs(con)
-    if format == "table":
-        rows = [_table_row(dict(zip(columns, row, strict=True))) for row in rows]
-        columns = list(_TABLE_COLUMNS)
-    text = render_rows(columns, rows, format, title=f"Extraction runs ({len(rows)})")
-    if text is not None:
-        sys.stdout.write(text)
+    if format != "table":
+        sys.stdout.write(render_rows(columns, rows, format) or "")
+        return
+    from tradeline.flows.console import cell_text, table_width
+    from tradeline.flows.table_fit import RUNS_ORDER, RUNS_PRIORITY, fitting
+
+    rows = [_table_row(dict(zip(columns, row, strict=True))) for row in rows]
+    texts = [[cell_text(v) for v in row] for row in rows]
+    shown = fitting(RUNS_PRIORITY, RUNS_ORDER, RUNS_ORDER, texts, table_width())
+    index = [RUNS_ORDER.index(c) for c in shown]
+    whole = {c.name for c in RUNS_PRIORITY if not c.wrap}  # ids, statuses, times, counts
+    render_rows(shown, [tuple(row[i] for i in index) for row in rows],
+                title=f"Extraction runs ({len(rows)})", no_wrap=whole)
 
 
-def _table_row(run: dict) -> tuple:
+def _table_row(run: dict[str, Any]) -> tuple[Any, ...]:
     """One run as the table shows it: model name and version together, the assets hash cut to
     8 characters, and the options it was started with (`notes`: filters, model, assets)."""
     from tradeline.warehouse.runs import run_notes
