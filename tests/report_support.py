@@ -21,9 +21,8 @@ def synthetic_items(n: int, *, outlet: str = "Example News") -> Iterable[tuple]:
     date of their own), some dated only to the month."""
     for i in range(n):
         url = f"https://news.example.com/{i}"
-        month = 1 + i % 12
-        day = 1 + (i * 7) % 28
-        event_date = f"{2020 + i % 6}-{month:02d}" + ("" if i % 5 == 0 else f"-{day:02d}")
+        year, month, day = 2020 + (i // 7) % 6, 1 + (i // 3) % 12, 1 + (i * 7) % 28
+        event_date = f"{year}-{month:02d}" + ("" if i % 5 == 0 else f"-{day:02d}")
         extraction = make_extraction(
             type=TYPES[i % len(TYPES)], companies=(f"Company {i:05d} Ltd",),
             event_date=event_date,
@@ -36,7 +35,7 @@ def synthetic_items(n: int, *, outlet: str = "Example News") -> Iterable[tuple]:
         )
         if event.type != "permit_issued":
             extraction.validity_periods = []
-        article = make_article(url, outlet=outlet, published=f"{2020 + i % 6}-12-31")
+        article = make_article(url, outlet=outlet, published=f"{year}-12-31")
         yield make_document(url), article, extraction
 
 

@@ -3,8 +3,11 @@ read back as HTML and as the Plotly figure it embeds (the browser tests open it 
 
 from __future__ import annotations
 
+import base64
+import gzip
 import logging
 import re
+from collections import Counter
 from datetime import date
 from html.parser import HTMLParser
 from pathlib import Path
@@ -104,7 +107,8 @@ def test_every_entry_is_one_event_mark_with_its_key(
     assert event_count(fig) == len(keys) == _count(sample_warehouse_path) > 0
     assert {c[0] for t in events for c in t["customdata"]} == keys
     assert [s["name"] for s in fig["layout"]["shapes"]] == ["today"]
-    rows = re.findall(r'<tr data-key="([0-9a-f]+)" data-lane=', html)
+    table = re.search(r'<table id="entries".*?</table>', html, re.S).group(0)
+    rows = re.findall(r'<tr data-key="([0-9a-f]+)">', table)
     assert sorted(rows) == sorted(keys)  # the entries table has the same entries
 
 
@@ -205,8 +209,8 @@ def test_month_dates_are_spans_with_the_mark_in_the_middle(tmp_path: Path) -> No
     assert summary.entries == summary.marks == event_count(fig) == 12
     spans = [t for t in fig["data"] if t.get("meta") == "span"]
     xs = [x for t in spans for x in t["x"]]
-    # entry 0 is dated 2020-01 and entry 10 2024-11: ranges over the month, marks mid-month
-    assert {"2020-01-01", "2020-01-31", "2024-11-01", "2024-11-30"} <= set(xs)
+    # entry 0 is dated 2020-01 and entry 10 2021-04: ranges over the month, marks mid-month
+    assert {"2020-01-01", "2020-01-31", "2021-04-01", "2021-04-30"} <= set(xs)
     marks = {x for t in fig["data"] if t.get("meta") == "event" for x in t["x"]}
     assert "2020-01-16" in marks and "2020-01-01" not in marks
 
@@ -225,8 +229,35 @@ def test_many_entries_are_aggregated_by_lane_and_month_and_the_page_says_so(
     assert all(re.fullmatch(r".+\|\d{4}-\d{2}", c[0]) for t in events for c in t["customdata"])
     assert '<p id="aggregated">' in html and "above 20" in html
     assert len(re.findall(r'<tr data-key="', html)) == 60  # the table still lists every entry
+    rows = re.findall(r'<tr data-key="[0-9a-f]+" data-lane="([^"]+)" data-month="([-0-9]+)"',
+                      html)  # a click on a lane-month lists the rows of that lane and month
+    assert sorted(Counter(rows).values()) == sorted(counts)
     small = build_report(warehouse, tmp_path / "s.html", aggregate_above=60, today=TODAY)
     assert not small.aggregated and small.marks == 60
+
+
+def test_a_page_that_would_be_too_large_is_aggregated(tmp_path: Path) -> None:
+    warehouse = synthetic_warehouse(tmp_path / "w.duckdb", 60)
+    summary = build_report(warehouse, tmp_path / "r.html", max_bytes=1_000, today=TODAY)
+    assert summary.aggregated and summary.entries == 60 and summary.marks < 60
+    assert '<p id="aggregated">' in (tmp_path / "r.html").read_text(encoding="utf-8")
+
+
+def test_a_large_table_is_packed_and_holds_every_entry(tmp_path: Path) -> None:
+    warehouse = synthetic_warehouse(tmp_path / "w.duckdb", 40)
+    build_report(warehouse, tmp_path / "r.html", pack_rows_above=1_000, today=TODAY)
+    html = (tmp_path / "r.html").read_text(encoding="utf-8")
+    table = re.search(r'<table id="entries".*?</table>', html, re.S).group(0)
+    assert "<tbody></tbody>" in table  # filled by the page's script
+    packed = re.search(
+        r'<script type="application/gzip\+base64" id="entries-rows">([A-Za-z0-9+/=]+)</script>',
+        html,
+    ).group(1)
+    rows = gzip.decompress(base64.b64decode(packed)).decode("utf-8")
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        keys = sorted(k for (k,) in con.execute("SELECT entry_key FROM timeline").fetchall())
+    assert sorted(re.findall(r'<tr data-key="([0-9a-f]+)">', rows)) == keys
+    assert len(packed) < len(rows) / 2
 
 
 def test_values_are_escaped_and_hover_evidence_is_cut(tmp_path: Path) -> None:
