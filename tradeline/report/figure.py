@@ -141,6 +141,7 @@ def _add_months(
             customdata=[[f"{lane}|{month}", count]
                         for (lane, month), count in zip(members, counts, strict=True)],
             marker={"color": colours[authority], "line": {"color": "white", "width": 1},
+                    "opacity": 0.75,
                     "size": [min(8 + 3 * c**0.5, 34) for c in counts]},
         ))
 
