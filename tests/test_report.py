@@ -360,3 +360,12 @@ def test_reextract_and_import_rebuild_the_report_too(
     import_paths(Settings(), imported, [SAMPLES / "articles"])
     html = report_path(imported).read_text(encoding="utf-8")
     assert 0 < event_count(figure_in(html)) == _count(imported)
+
+
+def test_crowded_marks_of_a_lane_take_rows_of_their_own() -> None:
+    from tradeline.report.lanes import rows_in_lane
+
+    days = [date(2025, 12, d) for d in (1, 2, 2, 3)] + [date(2026, 6, 1), date(2025, 12, 2)]
+    rows = rows_in_lane([0, 0, 0, 0, 0, 1], days, min_gap_days=10)
+    assert len(set(rows[:4])) == 4  # four marks within days of each other: four rows
+    assert rows[4] == 0 and rows[5] == 0  # far from the others, or in another lane: the middle

@@ -75,14 +75,21 @@ def validity_window(entry: dict[str, Any], today: date) -> tuple[date, date] | N
     return start, end
 
 
-def staggered(lanes: list[int], days: list[date]) -> list[float]:
-    """A y for each mark: its lane, nudged up or down when marks share a lane and a day, so
-    none hides another."""
-    nudges = (0.0, -0.2, 0.2, -0.1, 0.1, -0.3, 0.3)
-    seen: Counter[tuple[int, date]] = Counter()
-    ys = []
-    for lane, day in zip(lanes, days, strict=True):
-        k = seen[(lane, day)]
-        seen[(lane, day)] += 1
-        ys.append(lane + nudges[k % len(nudges)])
-    return ys
+def rows_in_lane(lanes: list[int], days: list[date], min_gap_days: float = 0) -> list[int]:
+    """A row within its lane for each mark (0 the middle, then -1, +1, -2, …), so that marks of
+    a lane closer than `min_gap_days` (or on the same day) sit above one another instead of
+    hiding each other. Greedy: each mark, in date order, takes the first row whose last mark is
+    far enough behind it (the least recently used one when none is)."""
+    rows = [0] * len(days)
+    last: dict[tuple[int, int], int] = {}  # (lane, row index) → ordinal of its last mark
+    for i in sorted(range(len(days)), key=lambda i: (lanes[i], days[i])):
+        day = days[i].toordinal()
+        free = [r for r in range(len(ROWS)) if (lanes[i], r) not in last
+                or day - last[(lanes[i], r)] > min_gap_days]
+        row = free[0] if free else min(range(len(ROWS)), key=lambda r: last[(lanes[i], r)])
+        last[(lanes[i], row)] = day
+        rows[i] = ROWS[row]
+    return rows
+
+
+ROWS = (0, -1, 1, -2, 2, -3, 3)  # rows a lane grows into, from its middle
