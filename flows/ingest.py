@@ -96,7 +96,8 @@ def ingest(
     ):
         _ingest(settings, warehouse_path, feeds, batch_size, run, summary)
         run.outcome = summary.status
-    publish_report(warehouse_path, enabled=settings.report.enabled)
+    if run.run_id is not None:  # a poll that found nothing new records no run: same picture
+        publish_report(warehouse_path, enabled=settings.report.enabled)
     return outcome.flow_state(summary.status, summary, summary.line())
 
 

@@ -181,6 +181,16 @@ def test_a_missing_warehouse_is_exit_2(tmp_path: Path) -> None:
     assert code == 2 and "no warehouse" in stderr
 
 
+def test_an_output_that_is_a_folder_is_exit_2_leaving_nothing(tmp_path: Path) -> None:
+    warehouse = synthetic_warehouse(tmp_path / "w.duckdb", 2)
+    folder = tmp_path / "out"
+    folder.mkdir()
+    code, _, stderr = _report(warehouse, folder)
+    assert code == 2 and stderr.startswith("error: ") and "is a folder" in stderr
+    assert list(folder.iterdir()) == []
+    assert not [p for p in tmp_path.iterdir() if p.name.endswith(".tmp")]
+
+
 @pytest.mark.slow
 def test_company_lanes_name_each_firm(sample_warehouse_path: Path, tmp_path: Path) -> None:
     out = tmp_path / "companies.html"
@@ -276,6 +286,16 @@ def test_values_are_escaped_and_hover_evidence_is_cut(tmp_path: Path) -> None:
     assert "more words more words" in html.split('<table id="entries"', 1)[1]  # whole there
 
 
+def test_a_javascript_link_stays_text(tmp_path: Path) -> None:
+    warehouse = synthetic_warehouse(tmp_path / "w.duckdb", 2)
+    with duckdb.connect(str(warehouse)) as con:
+        con.execute("UPDATE articles SET url = 'javascript:alert(1)'")
+    build_report(warehouse, tmp_path / "r.html", today=TODAY)
+    html = (tmp_path / "r.html").read_text(encoding="utf-8")
+    assert "javascript:alert(1)" in html.split('<table id="entries"', 1)[1]  # shown, as text
+    assert not re.search(r"""href\s*=\s*["']?\s*javascript:""", html, re.I)
+
+
 def test_an_empty_warehouse_still_makes_a_page(tmp_path: Path) -> None:
     from tradeline.warehouse.db import connect
 
@@ -331,6 +351,32 @@ def test_the_report_can_be_turned_off(tmp_path: Path) -> None:
     assert not report_path(warehouse).exists()
     summary = publish_report(warehouse)  # outside a flow run: the file, no artifact
     assert summary is not None and summary.path == tmp_path / "w.report.html"
+
+
+@pytest.mark.slow
+def test_runs_follow_the_report_setting_and_a_poll_with_nothing_new_rewrites_nothing(
+    tmp_path: Path,
+) -> None:
+    import shutil
+
+    from tests.conftest import SAMPLES
+    from tradeline.config import FeedConfig, FetchConfig, ReportConfig, Settings
+    from tradeline.flows.archive_import import import_paths
+    from tradeline.flows.ingest import ingest
+
+    off = Settings(report=ReportConfig(enabled=False))
+    import_paths(off, tmp_path / "off.duckdb", [SAMPLES / "articles"])
+    assert not report_path(tmp_path / "off.duckdb").exists()
+
+    shutil.copytree(SAMPLES, tmp_path / "samples")
+    settings = Settings(fetch=FetchConfig(per_host_delay_s=0), feeds=[
+        FeedConfig(name="sample", url=str(tmp_path / "samples" / "feed.xml"))])
+    warehouse = tmp_path / "feed.duckdb"
+    assert ingest(settings, str(warehouse)).new_articles >= 7
+    report_path(warehouse).unlink()
+    again = ingest(settings, str(warehouse))
+    assert again.new_articles == 0
+    assert not report_path(warehouse).exists()  # no run recorded: the same picture
 
 
 @pytest.mark.slow

@@ -61,8 +61,14 @@ def report(
     _, warehouse_path = settings_and_warehouse(config, warehouse)
     if not warehouse_path.is_file():
         raise UserError(f"no warehouse at {warehouse_path} (run `tradeline run` first)")
-    summary = build_report(
-        warehouse_path, out, lanes=lanes, since=since, until=until, company=company,
-        commodity=commodity, type=type, authority=authority,
-    )
+    if out.is_dir():
+        raise UserError(f"-o {out} is a folder: give the HTML file's path, e.g. "
+                        f"{out}/timeline.html")
+    try:
+        summary = build_report(
+            warehouse_path, out, lanes=lanes, since=since, until=until, company=company,
+            commodity=commodity, type=type, authority=authority,
+        )
+    except OSError as exc:  # a read-only folder, a full disk: one line, nothing half-written
+        raise UserError(f"cannot write {out}: {exc.strerror or exc}") from None
     sys.stdout.write(summary.line() + "\n")

@@ -3,6 +3,8 @@ flows call."""
 
 from __future__ import annotations
 
+import os
+import tempfile
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -82,11 +84,23 @@ def build_report(
     if not aggregated and len(html.encode("utf-8")) > max_bytes:
         aggregated = True  # one mark per entry would not fit: per lane and month instead
         html, fig = page(aggregated)
-    out_path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = out_path.with_name(out_path.name + ".tmp")
-    tmp.write_text(html, encoding="utf-8")
-    tmp.replace(out_path)  # a reader (or the Prefect UI's link) never sees half a page
+    _write_whole(out_path, html)
     return ReportSummary(
         path=out_path, entries=len(data.entries), marks=event_count(fig),
         aggregated=aggregated, bytes=out_path.stat().st_size,
     )
+
+
+def _write_whole(out_path: Path, html: str) -> None:
+    """Write through a temporary file beside `out_path`, so a reader (or the Prefect UI's link)
+    never sees half a page; the temporary file is gone whatever happens."""
+    out_path.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.NamedTemporaryFile(
+        "w", encoding="utf-8", dir=out_path.parent, prefix=f".{out_path.name}.", suffix=".tmp",
+        delete=False,
+    ) as tmp:
+        tmp.write(html)
+    try:
+        os.replace(tmp.name, out_path)
+    finally:
+        Path(tmp.name).unlink(missing_ok=True)

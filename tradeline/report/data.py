@@ -13,6 +13,8 @@ import duckdb
 
 from tradeline.warehouse.db import connect
 from tradeline.warehouse.query import lock_wait_s, timeline
+from tradeline.warehouse.runref import resolve_run_ref
+from tradeline.warehouse.runs import RunError
 
 Entry = dict[str, Any]  # one row of the `timeline` view, by column name
 
@@ -94,10 +96,14 @@ def _active_permits(
 
 
 def _provenance(con: duckdb.DuckDBPyConnection) -> dict[str, Any] | None:
+    """The run `tradeline runs diff latest` names (runref.py), with its versions."""
+    try:
+        run_id = resolve_run_ref(con, "latest")
+    except RunError:  # no completed run yet
+        return None
     row = con.execute(
-        f"SELECT {', '.join(_PROVENANCE_COLUMNS)} FROM extraction_runs "
-        "WHERE status IN ('completed', 'completed_with_errors') "
-        "ORDER BY finished_at DESC NULLS LAST, started_at DESC LIMIT 1"
+        f"SELECT {', '.join(_PROVENANCE_COLUMNS)} FROM extraction_runs WHERE run_id = ?",
+        [run_id],
     ).fetchone()
     return None if row is None else dict(zip(_PROVENANCE_COLUMNS, row, strict=True))
 

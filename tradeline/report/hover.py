@@ -70,7 +70,9 @@ def cut(text: str, limit: int = EVIDENCE_CHARS) -> str:
 def _when(entry: dict[str, Any]) -> str:
     if entry.get("event_date"):
         granularity = entry.get("date_granularity")
-        return entry["event_date"] + (f" ({granularity})" if granularity != "day" else "")
+        return entry["event_date"] + (
+            f" ({granularity})" if granularity not in (None, "day") else ""
+        )
     return f"undated, first reported {entry.get('first_reported') or '?'}"
 
 
