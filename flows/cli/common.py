@@ -141,7 +141,7 @@ def print_timeline(
     the columns that fit the terminal (`flows/table_fit.py`); `columns` ("a,b,c") picks them,
     in every format. CSV and JSON come in the one encoding (`warehouse/encoding.py`)."""
     from tradeline.flows.console import table_width
-    from tradeline.flows.table_fit import TIMELINE_ORDER, TIMELINE_PRIORITY, fit_columns
+    from tradeline.flows.table_fit import TIMELINE_ORDER, TIMELINE_PRIORITY, fitting
     from tradeline.warehouse.query import timeline_readonly, timeline_table_readonly
 
     check_format(fmt)
@@ -155,10 +155,8 @@ def print_timeline(
     if columns is not None:
         wanted = _picked(columns, names)
     else:
-        shown = [c for c in TIMELINE_ORDER if c in names]
-        cells = {c: [cell_text(row[names.index(c)]) for row in rows] for c in shown}
-        fitting = set(fit_columns(TIMELINE_PRIORITY, cells, table_width()))
-        wanted = [c for c in shown if c in fitting]
+        texts = [[cell_text(v) for v in row] for row in rows]
+        wanted = fitting(TIMELINE_PRIORITY, TIMELINE_ORDER, names, texts, table_width())
     index = [names.index(c) for c in wanted]
     rows = [tuple(row[i] for i in index) for row in rows]
     whole = {c.name for c in TIMELINE_PRIORITY if not c.wrap}  # dates, types, counts
