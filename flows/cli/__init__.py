@@ -12,7 +12,9 @@ from tradeline.flows.cli.common import app
 
 # Importing a module registers its commands, in the order `tradeline --help` lists them.
 # isort: off
-from tradeline.flows.cli import app_options, run, analyst, archive, serve, train  # noqa: F401
+from tradeline.flows.cli import (  # noqa: F401
+    app_options, run, analyst, report, archive, serve, train,
+)
 # isort: on
 
 __all__ = ["app", "main"]

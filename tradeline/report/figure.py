@@ -1,0 +1,200 @@
+"""The Plotly timeline: one lane per commodity or company, a marker per real event (shape by
+type, colour by authority), spans for month- or year-precision dates, validity bars, a ring
+around disputed dates and a "today" line.
+
+The page's scripts and the browser tests rely on what is set here: every event trace has
+`meta: "event"` and each of its points `customdata[0] = entry_key` (a lane-month key
+`"lane|YYYY-MM"` when aggregated), validity bars have `meta: "validity"`, and the today line
+is the layout shape named `today`. Traces are SVG `scatter` so the marks are in the DOM.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from datetime import date
+from typing import Any
+
+import plotly.graph_objects as go
+
+from tradeline.report import hover, lanes, style
+from tradeline.report.data import Entry, ReportData
+
+LANE_LABEL_CHARS = 30
+HOVER = "%{text}<extra></extra>"
+
+
+def build_figure(
+    data: ReportData, lane_kind: str = "commodity", aggregate: bool = False
+) -> go.Figure:
+    """The chart of `data.entries`; `aggregate` draws one mark per lane and month instead of
+    one per entry (for very large warehouses)."""
+    entries = data.entries
+    names = lanes.lane_names(entries, lane_kind, data.firm_of, data.companies_ranked)
+    order = lanes.lane_order(names)
+    lane_of = {name: i for i, name in enumerate(order)}
+    authority_of = [e.get("authority") or style.NO_AUTHORITY for e in entries]
+    colours = style.authority_colours([a for a, _ in Counter(authority_of).most_common()])
+    fig = go.Figure()
+    if aggregate:
+        _add_months(fig, entries, names, lane_of, authority_of, colours, data.today)
+    else:
+        _add_entries(fig, entries, names, lane_of, authority_of, colours, data.today)
+    _layout(fig, order, lane_kind, data.today)
+    return fig
+
+
+def event_count(figure: go.Figure | dict[str, Any]) -> int:
+    """How many event marks a figure (or its `to_dict()`) draws."""
+    fig = figure if isinstance(figure, dict) else figure.to_dict()
+    return sum(len(t.get("x") or ()) for t in fig["data"] if t.get("meta") == "event")
+
+
+def _add_entries(
+    fig: go.Figure, entries: list[Entry], names: list[str], lane_of: dict[str, int],
+    authority_of: list[str], colours: dict[str, str], today: date,
+) -> None:
+    days = [lanes.position(e, today) for e in entries]
+    ys = lanes.staggered([lane_of[n] for n in names], days)
+    by_authority: dict[str, list[int]] = defaultdict(list)
+    for i, authority in enumerate(authority_of):
+        by_authority[authority].append(i)
+    for authority, idx in by_authority.items():  # month/year dates: a span under the marker
+        spans = [(lanes.span(entries[i]), ys[i]) for i in idx]
+        xs, yv = _segments([(s, y) for s, y in spans if s is not None])
+        if xs:
+            fig.add_trace(go.Scatter(
+                x=xs, y=yv, mode="lines", meta="span", hoverinfo="skip", showlegend=False,
+                line={"color": colours[authority], "width": 10}, opacity=0.3,
+                name=f"{authority} (date range)",
+            ))
+    _add_validity(fig, entries, ys, today)
+    disputed = [i for i, e in enumerate(entries) if e.get("date_disputed")]
+    if disputed:
+        fig.add_trace(go.Scatter(
+            x=[days[i].isoformat() for i in disputed], y=[ys[i] for i in disputed],
+            mode="markers", meta="disputed", name="date disputed", hoverinfo="skip",
+            marker={"symbol": "circle-open", "size": 24, "color": style.DISPUTED_COLOUR,
+                    "line": {"width": 2}},
+        ))
+    for n, (authority, idx) in enumerate(sorted(by_authority.items(), key=lambda kv: -len(kv[1]))):
+        fig.add_trace(go.Scatter(
+            x=[days[i].isoformat() for i in idx], y=[ys[i] for i in idx], mode="markers",
+            meta="event", name=authority, legendgroup="authority",
+            legendgrouptitle_text="authority" if n == 0 else None,
+            text=[hover.event_text(entries[i]) for i in idx], hovertemplate=HOVER,
+            customdata=[[entries[i]["entry_key"]] for i in idx],
+            marker={
+                "symbol": [style.symbol(entries[i]["type"]) for i in idx],
+                "color": colours[authority], "size": 14,
+                "opacity": [1.0 if entries[i].get("event_date") else 0.45 for i in idx],
+                "line": {"color": "white", "width": 1},
+            },
+        ))
+    _add_type_legend(fig, sorted({e["type"] for e in entries}))
+
+
+def _add_validity(fig: go.Figure, entries: list[Entry], ys: list[float], today: date) -> None:
+    xs: list[str | None] = []
+    yv: list[float | None] = []
+    text: list[str | None] = []
+    keys: list[list[str | None]] = []
+    for entry, y in zip(entries, ys, strict=True):
+        window = lanes.validity_window(entry, today)
+        if window is None:
+            continue
+        label = hover.validity_text(entry)
+        xs += [window[0].isoformat(), window[1].isoformat(), None]
+        yv += [y + 0.3, y + 0.3, None]
+        text += [label, label, None]
+        keys += [[entry["entry_key"]], [entry["entry_key"]], [None]]
+    if xs:
+        fig.add_trace(go.Scatter(
+            x=xs, y=yv, mode="lines", meta="validity", name="validity window", text=text,
+            customdata=keys, hovertemplate=HOVER,
+            line={"color": style.VALIDITY_COLOUR, "width": 6},
+        ))
+
+
+def _add_months(
+    fig: go.Figure, entries: list[Entry], names: list[str], lane_of: dict[str, int],
+    authority_of: list[str], colours: dict[str, str], today: date,
+) -> None:
+    """One mark per lane and month, sized by its count, coloured by its commonest authority."""
+    groups: dict[tuple[str, str], list[int]] = defaultdict(list)
+    for i, entry in enumerate(entries):
+        groups[(names[i], lanes.position(entry, today).strftime("%Y-%m"))].append(i)
+    by_authority: dict[str, list[tuple[str, str]]] = defaultdict(list)
+    for group, idx in groups.items():
+        top = Counter(authority_of[i] for i in idx).most_common(1)[0][0]
+        by_authority[top].append(group)
+    ranked = sorted(by_authority.items(), key=lambda kv: -len(kv[1]))
+    for n, (authority, members) in enumerate(ranked):
+        counts = [len(groups[g]) for g in members]
+        fig.add_trace(go.Scatter(
+            x=[f"{month}-15" for _, month in members],
+            y=[lane_of[lane] for lane, _ in members],
+            mode="markers", meta="event", name=authority, legendgroup="authority",
+            legendgrouptitle_text="authority (commonest in the month)" if n == 0 else None,
+            text=[hover.month_text(lane, month, [entries[i] for i in groups[(lane, month)]])
+                  for lane, month in members],
+            hovertemplate=HOVER,
+            customdata=[[f"{lane}|{month}", count]
+                        for (lane, month), count in zip(members, counts, strict=True)],
+            marker={"color": colours[authority], "line": {"color": "white", "width": 1},
+                    "size": [min(8 + 3 * c**0.5, 34) for c in counts]},
+        ))
+
+
+def _add_type_legend(fig: go.Figure, types: list[str]) -> None:
+    """Legend entries for the marker shapes (no data of their own)."""
+    for n, event_type in enumerate(types):
+        fig.add_trace(go.Scatter(
+            x=[None], y=[None], mode="markers", meta="legend", name=event_type,
+            legendgroup="types", legendgrouptitle_text="event type" if n == 0 else None,
+            marker={"symbol": style.symbol(event_type), "color": "#555555", "size": 11},
+        ))
+
+
+def _segments(spans: list[tuple[tuple[date, date], float]]) -> tuple[list, list]:
+    xs: list[str | None] = []
+    ys: list[float | None] = []
+    for (start, end), y in spans:
+        xs += [start.isoformat(), end.isoformat(), None]
+        ys += [y, y, None]
+    return xs, ys
+
+
+def _layout(fig: go.Figure, order: list[str], lane_kind: str, today: date) -> None:
+    n = max(len(order), 1)
+    fig.update_layout(
+        template="plotly_white",
+        height=max(460, 250 + 46 * n),  # the legend below takes ~150 px
+        margin={"l": 10, "r": 10, "t": 40, "b": 10},
+        hovermode="closest",
+        hoverlabel={"align": "left", "font": {"size": 12}},
+        legend={"groupclick": "toggleitem", "font": {"size": 11}, "orientation": "h",
+                "yanchor": "top", "y": -0.08, "xanchor": "left", "x": 0},
+        xaxis={"type": "date", "showgrid": True},
+        yaxis={
+            "title": {"text": lane_kind},
+            "tickmode": "array",
+            "tickvals": list(range(len(order))),
+            "ticktext": [_label(name) for name in order],
+            "range": [n - 0.4, -0.6],  # first lane on top
+            "zeroline": False,
+            "automargin": True,
+        },
+        shapes=[{
+            "type": "line", "name": "today", "xref": "x", "yref": "paper",
+            "x0": today.isoformat(), "x1": today.isoformat(), "y0": 0, "y1": 1,
+            "line": {"color": "#d62728", "width": 1.5, "dash": "dot"},
+        }],
+        annotations=[{
+            "x": today.isoformat(), "xref": "x", "y": 1, "yref": "paper", "text": "today",
+            "showarrow": False, "yanchor": "bottom", "font": {"color": "#d62728", "size": 11},
+        }],
+    )
+
+
+def _label(name: str) -> str:
+    return name if len(name) <= LANE_LABEL_CHARS else name[: LANE_LABEL_CHARS - 1] + "…"

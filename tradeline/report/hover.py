@@ -1,0 +1,88 @@
+"""Hover texts: what an analyst reads over a mark. Plotly renders a small subset of HTML in
+them, so every value is escaped and long sentences are wrapped; the evidence is cut to
+`EVIDENCE_CHARS` here (the entries table and the click panel have it whole)."""
+
+from __future__ import annotations
+
+import textwrap
+from collections import Counter
+from html import escape
+from typing import Any
+
+EVIDENCE_CHARS = 300
+WRAP = 90
+MAX_SOURCES = 12  # more than this in one hover: the rest are in the click panel
+
+
+def event_text(entry: dict[str, Any]) -> str:
+    """Companies, authority, commodity, evidence, counts and every source of one entry."""
+    lines = [f"<b>{_e(entry['type'])}</b> · {_e(_when(entry))}"]
+    if entry.get("date_disputed"):
+        lines.append(f"date disputed: reported as {_e(', '.join(entry['dates_reported'] or []))}")
+    lines.append(f"companies: {_e(', '.join(entry['companies'] or []) or '—')}")
+    authority = entry.get("authority") or "—"
+    if entry.get("authority_country") and entry["authority_country"] != authority:
+        authority += f" ({entry['authority_country']})"
+    lines.append(f"authority: {_e(authority)}")
+    commodity = entry.get("commodity") or "—"
+    if entry.get("commodity_detail") and entry["commodity_detail"] != commodity:
+        commodity += f" ({entry['commodity_detail']})"
+    lines.append(f"commodity: {_e(commodity)}")
+    if entry.get("validity"):
+        lines.append(f"validity: {_e(entry['validity'])}")
+    lines += _wrapped(f"“{cut(entry.get('evidence') or '')}”")
+    lines.append(f"n_articles: {entry['n_articles']} · n_sources: {entry['n_sources']}")
+    mentions = entry.get("mentions") or []
+    for mention in mentions[:MAX_SOURCES]:
+        outlet = mention.get("outlet") or "unknown outlet"
+        published = mention.get("published") or "undated"
+        lines.append(f"· {_e(outlet)}, {_e(str(published))}, {_e(mention.get('url') or '')}")
+    if len(mentions) > MAX_SOURCES:
+        lines.append(f"… and {len(mentions) - MAX_SOURCES} more (click for all)")
+    return "<br>".join(lines)
+
+
+def month_text(lane: str, month: str, entries: list[dict[str, Any]]) -> str:
+    """One lane-month of an aggregated chart: how many events, of which types and by whom."""
+    types = Counter(e["type"] for e in entries)
+    authorities = Counter(e.get("authority") or "—" for e in entries)
+    lines = [f"<b>{_e(lane)}</b> · {month}", f"{len(entries)} events (aggregated by month)"]
+    lines += _wrapped("types: " + _counts(types))
+    lines += _wrapped("authorities: " + _counts(authorities))
+    return "<br>".join(lines)
+
+
+def validity_text(entry: dict[str, Any]) -> str:
+    return (
+        f"<b>valid</b> {_e(entry.get('validity') or entry.get('validity_duration') or '')}"
+        f"<br>{_e(', '.join(entry['companies'] or []) or entry['type'])}"
+    )
+
+
+def cut(text: str, limit: int = EVIDENCE_CHARS) -> str:
+    """`text` at most `limit` characters, cut at a word with an ellipsis."""
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    return text[:limit].rsplit(" ", 1)[0] + "…"
+
+
+def _when(entry: dict[str, Any]) -> str:
+    if entry.get("event_date"):
+        granularity = entry.get("date_granularity")
+        return entry["event_date"] + (f" ({granularity})" if granularity != "day" else "")
+    return f"undated, first reported {entry.get('first_reported') or '?'}"
+
+
+def _counts(counter: Counter[str], top: int = 6) -> str:
+    shown = ", ".join(f"{name} {n}" for name, n in counter.most_common(top))
+    rest = len(counter) - top
+    return shown + (f", {rest} more" if rest > 0 else "")
+
+
+def _wrapped(text: str) -> list[str]:
+    return [_e(line) for line in textwrap.wrap(text, WRAP)] or [""]
+
+
+def _e(value: object) -> str:
+    return escape(str(value), quote=False)

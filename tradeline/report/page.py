@@ -1,0 +1,103 @@
+"""One self-contained HTML page: the chart (Plotly's JavaScript inlined, no CDN), the click
+panel `#detail`, the tables and the run the page was built from. Nothing in it loads from a
+URL: the only URLs are the sources' `<a href>` links."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from html import escape
+from pathlib import Path
+
+import plotly.graph_objects as go
+
+from tradeline.report import assets, tables
+from tradeline.report.data import ReportData
+
+PLOTLY_CONFIG = {"displaylogo": False, "responsive": True, "scrollZoom": False}
+
+
+def render_page(
+    fig: go.Figure, data: ReportData, *, lanes: list[str], months: list[str], lane_kind: str,
+    aggregated: bool, aggregate_above: int, warehouse_path: Path,
+) -> str:
+    """The whole page as text."""
+    chart = fig.to_html(
+        include_plotlyjs=True, full_html=False, div_id="timeline", config=PLOTLY_CONFIG,
+    )
+    n = len(data.entries)
+    filters = ", ".join(f"--{k} {v}" for k, v in data.filters.items()) or "none"
+    note = ""
+    if aggregated:
+        note = (
+            f'<p id="aggregated">{n} entries are more than the chart draws one by one '
+            f"(above {aggregate_above}): it shows one mark per {lane_kind} and month, sized by "
+            "its number of events and coloured by its commonest authority; date spans and "
+            "validity windows are left out. The entries table lists every entry.</p>"
+        )
+    return f"""<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="generator" content="tradeline report">
+<title>tradeline timeline: {escape(warehouse_path.name)}</title>
+<style>{assets.CSS}</style>
+</head>
+<body>
+<header>
+<h1>Trade-policy timeline</h1>
+<p id="summary">{n} events, one lane per {escape(lane_kind)} · filters: {escape(filters)} ·
+today: {data.today.isoformat()}. Marker shape: event type; colour: authority; a band: a date
+known only to the month or year; a green bar: a validity window; a red ring: a disputed date;
+faded: undated (placed at its first report). Hover or click an event for its sources.</p>
+{note}
+</header>
+<main class="layout">
+<div class="card chart">{chart}</div>
+<aside>
+<div id="detail" class="card"><h2>Event</h2><p>Click an event on the chart (or a row of the
+table) to see its evidence and every source.</p></div>
+<div class="card"><h2>Permits active today</h2>
+{tables.active_permits_table(data.active_permits)}</div>
+<div class="card"><h2>Companies by number of events</h2>
+{tables.companies_table(data.companies_ranked)}</div>
+</aside>
+</main>
+<section class="card"><h2>Entries ({n})</h2>
+<p>Click a column header to sort; click a row to show it in the panel.</p>
+{tables.entries_table(data.entries, lanes, months)}
+</section>
+{_provenance(data, warehouse_path)}
+<script>{assets.JS}</script>
+</body>
+</html>
+"""
+
+
+def _provenance(data: ReportData, warehouse_path: Path) -> str:
+    """Which run, extractor and model the facts come from, so a picture can be traced."""
+    built = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
+    run = data.provenance or {}
+    items = [
+        ("warehouse", warehouse_path.name),
+        ("built", built),
+        ("latest completed run", run.get("run_id") or "none yet"),
+        ("run kind", run.get("kind")),
+        ("run status", run.get("status")),
+        ("run finished", run.get("finished_at")),
+        ("extractor version", run.get("extractor_version")),
+        ("model", run.get("model_name")),
+        ("model version", run.get("model_version")),
+        ("assets hash", run.get("assets_hash")),
+        ("trained parts hash", run.get("trained_hash")),
+        ("runs the shown facts come from", data.runs_shown),
+    ]
+    rows = "".join(
+        f"<dt>{escape(k)}</dt><dd>{escape(str(v))}</dd>" for k, v in items if v is not None
+    )
+    return (
+        '<section id="provenance" class="card"><h2>Built from</h2>'
+        f"<dl>{rows}</dl>"
+        "<p>Each article shows the facts of its latest completed run (view "
+        "<code>latest_runs</code>); <code>tradeline runs</code> lists them all.</p></section>"
+    )

@@ -1,0 +1,128 @@
+"""The HTML tables beside the chart: permits active today, companies ranked by events, and
+every entry (sortable; the click panel copies a row from here, so the evidence and the source
+links are in the page once). Every value is escaped; a source link is kept only for web and
+file URLs, so a stored `javascript:` URL never becomes a link."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from html import escape
+from typing import Any
+
+from tradeline.report.data import Entry
+
+LINK_SCHEMES = ("http://", "https://", "file://")
+
+ENTRY_HEADERS = (
+    "date", "type", "companies", "authority", "commodity", "validity", "n_articles",
+    "n_sources", "evidence", "sources",
+)
+
+
+def entries_table(entries: list[Entry], lanes: list[str], months: list[str]) -> str:
+    """`<table id="entries">`, one row per entry; rows carry their entry key, lane and month
+    (the click panel finds them by those)."""
+    rows = []
+    for entry, lane, month in zip(entries, lanes, months, strict=True):
+        date_sort = entry["date_from"].isoformat() if entry.get("date_from") else "9999"
+        cells = [
+            _td(_date_label(entry), sort=date_sort),
+            _td(entry["type"]),
+            _td(", ".join(entry.get("companies") or [])),
+            _td(_authority(entry)),
+            _td(_commodity(entry)),
+            _td(entry.get("validity") or ""),
+            _td(entry["n_articles"], sort=entry["n_articles"]),
+            _td(entry["n_sources"], sort=entry["n_sources"]),
+            _td(entry.get("evidence") or ""),
+            f"<td>{_sources(entry.get('mentions') or [])}</td>",
+        ]
+        rows.append(
+            f'<tr data-key="{_a(entry["entry_key"])}" data-lane="{_a(lane)}" '
+            f'data-month="{month}">{"".join(cells)}</tr>'
+        )
+    return _table("entries", ENTRY_HEADERS, rows, sortable=True)
+
+
+def active_permits_table(permits: list[Entry]) -> str:
+    rows = [
+        f'<tr data-key="{_a(p["entry_key"])}">'
+        + _td(", ".join(p.get("companies") or []) or "—") + _td(p.get("commodity") or "")
+        + _td(_authority(p))
+        + _td(f"{_day(p.get('valid_from') or p.get('date_from'))} → "
+              f"{_day(p.get('valid_to')) or 'open-ended'}",
+              sort=_day(p.get("valid_from") or p.get("date_from")))
+        + "</tr>"
+        for p in permits
+    ]
+    headers = ("companies", "commodity", "authority", "valid")
+    return _table("active-permits", headers, rows, sortable=True, empty="no permit is active today")
+
+
+def companies_table(ranked: list[tuple[str, int]]) -> str:
+    rows = [
+        f"<tr>{_td(i, sort=i)}{_td(name)}{_td(n, sort=n)}</tr>"
+        for i, (name, n) in enumerate(ranked, 1)
+    ]
+    return _table("companies-ranked", ("rank", "company", "events"), rows, sortable=True,
+                  empty="no company is named")
+
+
+def _table(
+    table_id: str, headers: Sequence[str], rows: Iterable[str], *, sortable: bool,
+    empty: str = "nothing to show",
+) -> str:
+    rows = list(rows)
+    head = "".join(f'<th scope="col">{escape(h)}</th>' for h in headers)
+    body = "".join(rows) or (
+        f'<tr class="empty"><td colspan="{len(headers)}">{escape(empty)}</td></tr>'
+    )
+    cls = ' class="sortable"' if sortable else ""
+    return (
+        f'<table id="{table_id}"{cls}><thead><tr>{head}</tr></thead>'
+        f"<tbody>{body}</tbody></table>"
+    )
+
+
+def _sources(mentions: list[dict[str, Any]]) -> str:
+    """Each report: its outlet (a link to the article), its publication date."""
+    parts = []
+    for m in mentions:
+        outlet = escape(m.get("outlet") or "unknown outlet")
+        url = m.get("url") or ""
+        link = (f'<a href="{_a(url)}">{outlet}</a>' if url.startswith(LINK_SCHEMES)
+                else f"{outlet} ({escape(url)})")
+        parts.append(f"{link} {_day(m.get('published')) or 'undated'}")
+    return "<br>".join(parts)
+
+
+def _date_label(entry: Entry) -> str:
+    if not entry.get("event_date"):
+        return f"undated (reported {_day(entry.get('first_reported')) or '?'})"
+    disputed = " (disputed: " + ", ".join(entry["dates_reported"]) + ")" if entry.get(
+        "date_disputed") else ""
+    return entry["event_date"] + disputed
+
+
+def _authority(entry: Entry) -> str:
+    authority = entry.get("authority") or ""
+    country = entry.get("authority_country")
+    return f"{authority} ({country})" if country and country != authority else authority
+
+
+def _commodity(entry: Entry) -> str:
+    commodity, detail = entry.get("commodity") or "", entry.get("commodity_detail")
+    return f"{commodity} ({detail})" if detail and detail != commodity else commodity
+
+
+def _day(value: Any) -> str:
+    return value.isoformat() if hasattr(value, "isoformat") else (value or "")
+
+
+def _td(value: Any, *, sort: Any = None) -> str:
+    attr = f' data-sort="{_a(sort)}"' if sort is not None else ""
+    return f"<td{attr}>{escape(str(value))}</td>"
+
+
+def _a(value: Any) -> str:
+    return escape(str(value), quote=True)
