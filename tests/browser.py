@@ -87,10 +87,10 @@ def open_page(browser: Any, path: Path, **context: Any) -> Iterator[tuple[Any, P
         ctx.close()
 
 
-def screenshot(html: Path, png: Path, *, full_page: bool = False) -> Path:
+def screenshot(browser: Any, html: Path, png: Path, *, full_page: bool = False) -> Path:
     """A PNG of `html` at the default 1280x800 viewport (for docs/ and bench/)."""
-    with chromium() as browser, open_page(browser, html) as (page, _):
-        page.wait_for_selector("#timeline .scatterlayer")
+    with open_page(browser, html) as (page, _):
+        page.wait_for_selector("#timeline .scatterlayer .trace", state="attached")
         png.parent.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(png), full_page=full_page)
     return png

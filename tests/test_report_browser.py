@@ -29,7 +29,7 @@ DOCS_PNG = REPO / "docs" / "report.png"
 SEED = ("permit_issued", "2025-12-02", "JL Mag Rare Earth")
 
 # Every event mark: its trace index, point index, entry key, and the rendered SVG point's
-# centre in page pixels (None when the point is not drawn).
+# centre in viewport pixels.
 MARKS_JS = """
 gd => {
   const marks = [];
@@ -39,9 +39,8 @@ gd => {
     if (!trace || trace.meta !== 'event') continue;
     g.querySelectorAll('path.point').forEach((p, k) => {
       const i = (p.__data__ && Number.isInteger(p.__data__.i)) ? p.__data__.i : k;
-      const box = p.getBoundingClientRect();
-      marks.push({trace: trace.index, i: i, key: trace.customdata[i][0],
-                  cx: box.x + box.width / 2, cy: box.y + box.height / 2});
+      const at = p.getScreenCTM();  // the marker is drawn around its own origin
+      marks.push({trace: trace.index, i: i, key: trace.customdata[i][0], cx: at.e, cy: at.f});
     });
   }
   return marks;
@@ -75,7 +74,7 @@ def report(cli, sample_warehouse_path: Path, tmp_path_factory) -> Path:
 def page(browser, report: Path):
     """The report loaded from its file:// URL; the test's page log is checked after it."""
     with open_page(browser, report) as (page, log):
-        page.wait_for_selector("#timeline .scatterlayer .trace")
+        page.wait_for_selector("#timeline .scatterlayer .trace", state="attached")
         yield page, log
         assert log.console_errors == [], log.console_errors
         assert log.page_errors == [], log.page_errors
@@ -145,6 +144,30 @@ def test_hovering_the_seed_permit_shows_its_evidence(page, sample_warehouse_path
     assert "JLMagRareEarth" in shown
 
 
+def hidden_marks(page) -> list[tuple[str, str | None]]:
+    """(entry key, what a hover at its centre found instead) for each event mark that another
+    mark or bar covers: a mark nobody can hover or click."""
+    gd = page.query_selector("#timeline")
+    page.evaluate(
+        "gd => gd.on('plotly_hover', e => { const p = e.points[0];"
+        " window.__hovered = p.customdata ? p.customdata[0] : null; })", gd)
+    hidden = []
+    for mark in page.evaluate(MARKS_JS, gd):
+        page.evaluate("() => { window.__hovered = undefined; }")
+        page.mouse.move(1, 1)
+        page.mouse.move(mark["cx"], mark["cy"])
+        page.wait_for_function("() => window.__hovered !== undefined", timeout=5000)
+        found = page.evaluate("() => window.__hovered")
+        if found != mark["key"]:
+            hidden.append((mark["key"], found))
+    return hidden
+
+
+def test_no_mark_hides_another(page) -> None:
+    page, _ = page
+    assert hidden_marks(page) == []
+
+
 def _column(page, header: str) -> list[tuple[str, str]]:
     """(row key, sort value) of each #entries row, in the order shown, for one column."""
     return page.evaluate(
@@ -188,11 +211,11 @@ def test_a_screenshot_of_the_report(page, tmp_path: Path) -> None:
     assert png.stat().st_size > 30_000  # a blank page of this size is a few kB
 
 
-def test_the_readme_screenshot(report: Path) -> None:
+def test_the_readme_screenshot(browser, report: Path) -> None:
     """TRADELINE_UPDATE_DOCS=1 regenerates docs/report.png from the sample's report (1280x800);
     otherwise the committed one must be there and be that PNG."""
     if os.environ.get("TRADELINE_UPDATE_DOCS") == "1":
-        screenshot(report, DOCS_PNG)
+        screenshot(browser, report, DOCS_PNG)
     assert DOCS_PNG.exists(), "docs/report.png missing: run with TRADELINE_UPDATE_DOCS=1"
     assert png_size(DOCS_PNG) == (1280, 800)
     assert 30_000 < DOCS_PNG.stat().st_size < 1_000_000
@@ -228,7 +251,7 @@ def test_the_report_of_the_shared_corpus(browser, cli, tmp_path: Path) -> None:
     (expected,), = _one(warehouse, "SELECT count(*) FROM timeline")
     assert expected >= 15
     with open_page(browser, report) as (page, log):
-        page.wait_for_selector("#timeline .scatterlayer .trace")
+        page.wait_for_selector("#timeline .scatterlayer .trace", state="attached")
         marks = page.evaluate(MARKS_JS, page.query_selector("#timeline"))
         assert len(marks) == expected
         assert label_overlaps(page) == []
