@@ -22,6 +22,7 @@ from tradeline.flows import outcome, steps
 from tradeline.flows.progress import reporter
 from tradeline.flows.runs import recorded_run
 from tradeline.records import Document, IngestError
+from tradeline.report.publish import publish_report
 from tradeline.sources.archives import RecordIssue, count_records, read_path
 from tradeline.sources.urls import redact_url
 from tradeline.warehouse import load
@@ -106,6 +107,7 @@ def import_paths(
                 _import_chunk(settings, warehouse_path, extractor, run.id, chunk, seen, summary)
                 progress.advance("import", len(chunk))
         run.outcome = summary.status
+    publish_report(warehouse_path, enabled=settings.report.enabled)  # no flow: the file only
     return summary
 
 

@@ -20,6 +20,7 @@ from tradeline.flows.progress import reporter
 from tradeline.flows.runs import Run, recorded_run
 from tradeline.flows.tasks import batch_task, quote
 from tradeline.records import FeedEntry
+from tradeline.report.publish import publish_report
 from tradeline.warehouse.db import utcnow, writes_wait
 
 poll_feeds = batch_task(steps.poll_feeds, name="poll-feeds")
@@ -95,6 +96,7 @@ def ingest(
     ):
         _ingest(settings, warehouse_path, feeds, batch_size, run, summary)
         run.outcome = summary.status
+    publish_report(warehouse_path, enabled=settings.report.enabled)
     return outcome.flow_state(summary.status, summary, summary.line())
 
 

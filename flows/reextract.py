@@ -30,6 +30,7 @@ from tradeline.flows.progress import reporter
 from tradeline.flows.runs import recorded_run
 from tradeline.flows.tasks import batch_task, quote
 from tradeline.records import Article, Document, IngestError
+from tradeline.report.publish import publish_report
 from tradeline.warehouse import load, runs
 from tradeline.warehouse.db import connect
 from tradeline.warehouse.runref import NAMED, resolve_run_ref
@@ -236,4 +237,5 @@ def reextract(
         resume=resume,
         run_batch=_quoted_batch_task,
     )
+    publish_report(Path(warehouse), enabled=settings.report.enabled)
     return outcome.flow_state(summary.status, summary, summary.line())

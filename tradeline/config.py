@@ -95,6 +95,12 @@ class QueryConfig(_Section):
     max_rows: int = Field(1000, ge=0)  # rows a table shows (csv/json print all); 0: no limit
 
 
+class ReportConfig(_Section):
+    """The HTML timeline the flows rebuild after each run (`tradeline/report/`)."""
+
+    enabled: bool = True  # write <warehouse stem>.report.html and the Prefect artifact
+
+
 class ScheduleConfig(_Section):
     cron: str | None = None
     interval_s: int | None = Field(None, gt=0)
@@ -109,6 +115,7 @@ class Settings(_Section):
     warehouse: WarehouseConfig = Field(default_factory=WarehouseConfig)
     query: QueryConfig = Field(default_factory=QueryConfig)
     schedule: ScheduleConfig = Field(default_factory=ScheduleConfig)
+    report: ReportConfig = Field(default_factory=ReportConfig)
     config_path: str | None = None  # where these settings came from, for messages
 
     @field_validator("feeds")

@@ -3,7 +3,9 @@
 The script sorts a table when its header is clicked, and fills `#detail` when an event (or a
 validity bar, or an entries row) is clicked: it copies that entry's row of `#entries`, so the
 full evidence and every source link appear without a second copy of the data. On an
-aggregated chart a click lists the entries of that lane and month."""
+aggregated chart a click lists the entries of that lane and month. A packed table
+(`page.py`) is unpacked into `#entries` first; `#entries` gets `data-ready="true"` when its
+rows are in."""
 
 CSS = """
 body{font:14px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;margin:0;color:#1d1d1f;
@@ -66,12 +68,9 @@ JS = """
   var entries = document.getElementById('entries');
   var detail = document.getElementById('detail');
   if (!entries || !detail) return;
+  var body = entries.tBodies[0];
   var heads = Array.prototype.map.call(entries.tHead.rows[0].cells, function (th) {
     return th.textContent;
-  });
-  var byKey = {};
-  Array.prototype.forEach.call(entries.tBodies[0].rows, function (tr) {
-    if (tr.dataset.key) byKey[tr.dataset.key] = tr;
   });
   var picked = null;
   function pick(tr) {
@@ -79,8 +78,11 @@ JS = """
     picked = tr;
     if (tr) tr.classList.add('picked');
   }
+  function rowOf(key) {
+    return body.querySelector('tr[data-key="' + CSS.escape(key) + '"]');
+  }
   function showEntry(key) {
-    var tr = byKey[key];
+    var tr = rowOf(key);
     if (!tr) return;
     var title = document.createElement('h2');
     title.textContent = 'Event';
@@ -103,7 +105,7 @@ JS = """
     var title = document.createElement('h2');
     var list = document.createElement('ul');
     var n = 0;
-    Array.prototype.forEach.call(entries.tBodies[0].rows, function (tr) {
+    Array.prototype.forEach.call(body.rows, function (tr) {
       if (tr.dataset.lane !== lane || tr.dataset.month !== month) return;
       n += 1;
       var li = document.createElement('li');
@@ -116,10 +118,9 @@ JS = """
     detail.replaceChildren(title, list);
     detail.dataset.key = key;
   }
-  Array.prototype.forEach.call(entries.tBodies[0].rows, function (tr) {
-    tr.addEventListener('click', function (ev) {
-      if (ev.target.tagName !== 'A' && tr.dataset.key) showEntry(tr.dataset.key);
-    });
+  body.addEventListener('click', function (ev) {
+    var tr = ev.target.closest('tr');
+    if (ev.target.tagName !== 'A' && tr && tr.dataset.key) showEntry(tr.dataset.key);
   });
   var chart = document.getElementById('timeline');
   if (chart && chart.on) {
@@ -131,5 +132,19 @@ JS = """
       else showEntry(key);
     });
   }
+  // A large table comes packed (gzip, base64): unpacked here, without any request.
+  var packed = document.getElementById('entries-rows');
+  if (!packed) {
+    entries.dataset.ready = 'true';
+    return;
+  }
+  var text = atob(packed.textContent.trim());
+  var bytes = new Uint8Array(text.length);
+  for (var i = 0; i < text.length; i++) bytes[i] = text.charCodeAt(i);
+  var stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream('gzip'));
+  new Response(stream).text().then(function (rows) {
+    body.innerHTML = rows;
+    entries.dataset.ready = 'true';
+  });
 })();
 """

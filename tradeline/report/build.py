@@ -7,15 +7,20 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+import plotly.graph_objects as go
+
 from tradeline.report import lanes as lane_rules
 from tradeline.report.data import load_report_data
 from tradeline.report.figure import build_figure, event_count
-from tradeline.report.page import render_page
+from tradeline.report.page import PACK_ROWS_ABOVE, render_page
+from tradeline.report.tables import entry_rows
 
 LANES = lane_rules.LANES
-# Above this many entries the chart draws one mark per lane and month: one mark per entry,
-# each with its hover text, would pass ~10 MB around 8,000 entries (bench/report_scale.py).
+# Above this many entries, or when a page drawing each entry would pass MAX_BYTES, the chart
+# draws one mark per lane and month: Plotly's script is 4.8 MB and each entry's mark with its
+# hover text ~0.7 kB, so ~5,000 entries fill the 10 MB target (bench/report_scale.py).
 AGGREGATE_ABOVE = 5000
+MAX_BYTES = 9_000_000
 
 
 @dataclass(frozen=True)
@@ -39,6 +44,8 @@ def build_report(
     *,
     lanes: str = "commodity",
     aggregate_above: int = AGGREGATE_ABOVE,
+    max_bytes: int = MAX_BYTES,
+    pack_rows_above: int = PACK_ROWS_ABOVE,
     today: date | None = None,
     **filters: str | None,
 ) -> ReportSummary:
@@ -46,20 +53,35 @@ def build_report(
 
     filters: those of `warehouse.query.timeline` (company, type, commodity, authority, since,
     until); a bad value raises its `QueryError` / `UnknownValue`. lanes: "commodity" or
-    "company". More than `aggregate_above` entries are drawn aggregated by month.
+    "company". More than `aggregate_above` entries, or a page that would pass `max_bytes` with
+    one mark per entry, are drawn aggregated by lane and month. Table rows above
+    `pack_rows_above` bytes are packed (`page.py`).
     """
     if lanes not in LANES:
         raise ValueError(f"lanes must be one of {', '.join(LANES)}, not {lanes!r}")
     warehouse_path, out_path = Path(warehouse_path), Path(out_path)
     data = load_report_data(warehouse_path, today=today, **filters)
+
+    def page(aggregated: bool) -> tuple[str, go.Figure]:
+        fig = build_figure(data, lanes, aggregate=aggregated)
+        where = (None, None)
+        if aggregated:  # a click on a lane-month lists its rows: they carry both
+            where = (lane_rules.lane_names(data.entries, lanes, data.firm_of,
+                                           data.companies_ranked),
+                     [lane_rules.position(e, data.today).strftime("%Y-%m")
+                      for e in data.entries])
+        html = render_page(
+            fig, data, rows=entry_rows(data.entries, *where), lane_kind=lanes,
+            aggregated=aggregated, aggregate_above=aggregate_above,
+            warehouse_path=warehouse_path, pack_rows_above=pack_rows_above,
+        )
+        return html, fig
+
     aggregated = len(data.entries) > aggregate_above
-    fig = build_figure(data, lanes, aggregate=aggregated)
-    names = lane_rules.lane_names(data.entries, lanes, data.firm_of, data.companies_ranked)
-    months = [lane_rules.position(e, data.today).strftime("%Y-%m") for e in data.entries]
-    html = render_page(
-        fig, data, lanes=names, months=months, lane_kind=lanes, aggregated=aggregated,
-        aggregate_above=aggregate_above, warehouse_path=warehouse_path,
-    )
+    html, fig = page(aggregated)
+    if not aggregated and len(html.encode("utf-8")) > max_bytes:
+        aggregated = True  # one mark per entry would not fit: per lane and month instead
+        html, fig = page(aggregated)
     out_path.parent.mkdir(parents=True, exist_ok=True)
     tmp = out_path.with_name(out_path.name + ".tmp")
     tmp.write_text(html, encoding="utf-8")

@@ -4,6 +4,8 @@ URL: the only URLs are the sources' `<a href>` links."""
 
 from __future__ import annotations
 
+import base64
+import gzip
 from datetime import UTC, datetime
 from html import escape
 from pathlib import Path
@@ -14,17 +16,25 @@ from tradeline.report import assets, tables
 from tradeline.report.data import ReportData
 
 PLOTLY_CONFIG = {"displaylogo": False, "responsive": True, "scrollZoom": False}
+PACK_ROWS_ABOVE = 1_000_000  # bytes of table rows (about 1,500 entries)
 
 
 def render_page(
-    fig: go.Figure, data: ReportData, *, lanes: list[str], months: list[str], lane_kind: str,
-    aggregated: bool, aggregate_above: int, warehouse_path: Path,
+    fig: go.Figure, data: ReportData, *, rows: str, lane_kind: str, aggregated: bool,
+    aggregate_above: int, warehouse_path: Path, pack_rows_above: int = PACK_ROWS_ABOVE,
 ) -> str:
-    """The whole page as text."""
+    """The whole page as text. `rows`: the entries table's rows (`tables.entry_rows`); above
+    `pack_rows_above` bytes they are packed (gzip, base64) and unpacked by the page's script,
+    so a large table costs a fifth of its size."""
     chart = fig.to_html(
         include_plotlyjs=True, full_html=False, div_id="timeline", config=PLOTLY_CONFIG,
     )
     n = len(data.entries)
+    packed = len(rows) > pack_rows_above
+    packed_rows = (
+        f'\n<script type="application/gzip+base64" id="entries-rows">{_pack(rows)}</script>'
+        if packed else ""
+    )
     filters = ", ".join(f"--{k} {v}" for k, v in data.filters.items()) or "none"
     note = ""
     if aggregated:
@@ -65,13 +75,18 @@ table) to see its evidence and every source.</p></div>
 </main>
 <section class="card"><h2>Entries ({n})</h2>
 <p>Click a column header to sort; click a row to show it in the panel.</p>
-{tables.entries_table(data.entries, lanes, months)}
+{tables.entries_table(rows, packed=packed)}{packed_rows}
 </section>
 {_provenance(data, warehouse_path)}
 <script>{assets.JS}</script>
 </body>
 </html>
 """
+
+
+def _pack(text: str) -> str:
+    """gzip, then base64: text the page's script turns back into rows (DecompressionStream)."""
+    return base64.b64encode(gzip.compress(text.encode("utf-8"), mtime=0)).decode("ascii")
 
 
 def _provenance(data: ReportData, warehouse_path: Path) -> str:

@@ -13,17 +13,20 @@ from tradeline.report.data import Entry
 
 LINK_SCHEMES = ("http://", "https://", "file://")
 
+TOP_COMPANIES = 100  # a side panel, not a register: `companies` has them all
+
 ENTRY_HEADERS = (
     "date", "type", "companies", "authority", "commodity", "validity", "n_articles",
     "n_sources", "evidence", "sources",
 )
 
 
-def entries_table(entries: list[Entry], lanes: list[str], months: list[str]) -> str:
-    """`<table id="entries">`, one row per entry; rows carry their entry key, lane and month
-    (the click panel finds them by those)."""
+def entry_rows(entries: list[Entry], lanes: list[str] | None, months: list[str] | None) -> str:
+    """The `<tr>`s of `#entries`, one per entry, each with its entry key (the click panel finds
+    a row by it) and, when the chart is aggregated, its lane and month (a click on a lane-month
+    lists its rows)."""
     rows = []
-    for entry, lane, month in zip(entries, lanes, months, strict=True):
+    for i, entry in enumerate(entries):
         date_sort = entry["date_from"].isoformat() if entry.get("date_from") else "9999"
         cells = [
             _td(_date_label(entry), sort=date_sort),
@@ -32,16 +35,22 @@ def entries_table(entries: list[Entry], lanes: list[str], months: list[str]) -> 
             _td(_authority(entry)),
             _td(_commodity(entry)),
             _td(entry.get("validity") or ""),
-            _td(entry["n_articles"], sort=entry["n_articles"]),
-            _td(entry["n_sources"], sort=entry["n_sources"]),
+            _td(entry["n_articles"]),
+            _td(entry["n_sources"]),
             _td(entry.get("evidence") or ""),
             f"<td>{_sources(entry.get('mentions') or [])}</td>",
         ]
-        rows.append(
-            f'<tr data-key="{_a(entry["entry_key"])}" data-lane="{_a(lane)}" '
-            f'data-month="{month}">{"".join(cells)}</tr>'
-        )
-    return _table("entries", ENTRY_HEADERS, rows, sortable=True)
+        where = (f' data-lane="{_a(lanes[i])}" data-month="{months[i]}"'
+                 if lanes is not None and months is not None else "")
+        rows.append(f'<tr data-key="{_a(entry["entry_key"])}"{where}>{"".join(cells)}</tr>')
+    return "".join(rows)
+
+
+def entries_table(rows: str, *, packed: bool = False) -> str:
+    """`<table id="entries">` around `entry_rows()`; with `packed`, its body is left empty for
+    the page's script to fill from the packed rows (`page.py`)."""
+    return _table("entries", ENTRY_HEADERS, [] if packed else [rows], sortable=True,
+                  empty="" if packed else "no entries")
 
 
 def active_permits_table(permits: list[Entry]) -> str:
@@ -59,13 +68,17 @@ def active_permits_table(permits: list[Entry]) -> str:
     return _table("active-permits", headers, rows, sortable=True, empty="no permit is active today")
 
 
-def companies_table(ranked: list[tuple[str, int]]) -> str:
+def companies_table(ranked: list[tuple[str, int]], top: int = TOP_COMPANIES) -> str:
+    """The `top` companies by events; a last line says how many more there are."""
     rows = [
-        f"<tr>{_td(i, sort=i)}{_td(name)}{_td(n, sort=n)}</tr>"
-        for i, (name, n) in enumerate(ranked, 1)
+        f"<tr>{_td(i)}{_td(name)}{_td(n)}</tr>" for i, (name, n) in enumerate(ranked[:top], 1)
     ]
-    return _table("companies-ranked", ("rank", "company", "events"), rows, sortable=True,
-                  empty="no company is named")
+    table = _table("companies-ranked", ("rank", "company", "events"), rows, sortable=True,
+                   empty="no company is named")
+    if len(ranked) > top:
+        table += (f"<p>… and {len(ranked) - top} more: <code>tradeline sql \"SELECT canonical, "
+                  "n_events FROM companies ORDER BY n_events DESC\"</code></p>")
+    return table
 
 
 def _table(
@@ -74,9 +87,9 @@ def _table(
 ) -> str:
     rows = list(rows)
     head = "".join(f'<th scope="col">{escape(h)}</th>' for h in headers)
-    body = "".join(rows) or (
-        f'<tr class="empty"><td colspan="{len(headers)}">{escape(empty)}</td></tr>'
-    )
+    body = "".join(rows)
+    if not body and empty:
+        body = f'<tr class="empty"><td colspan="{len(headers)}">{escape(empty)}</td></tr>'
     cls = ' class="sortable"' if sortable else ""
     return (
         f'<table id="{table_id}"{cls}><thead><tr>{head}</tr></thead>'
