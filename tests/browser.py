@@ -3,10 +3,13 @@ Playwright through `executable_path`, so no browser download is needed (`.ci/run
 package). Without a browser or Playwright the tests skip and say which one is missing.
 
 `open_page` records what a page does that a test asserts on: console errors, uncaught
-exceptions and every URL it requests (a report opened from disk must ask for nothing else)."""
+exceptions and every URL it requests (a report opened from disk must ask for nothing else).
+`event_marks`, `hidden_marks` and `label_overlaps` read the drawn chart; the tests and
+bench/report_browser.py share them."""
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 from collections.abc import Iterator
@@ -139,3 +142,60 @@ gd => {
 def label_overlaps(page: Any) -> list[str]:
     """Labels of the `#timeline` chart that overlap each other or stick out of it."""
     return page.evaluate(LABELS_JS, page.query_selector("#timeline"))
+
+
+# Every event mark: its trace index, point index, entry key, and the rendered SVG point's
+# centre in viewport pixels.
+MARKS_JS = """
+gd => {
+  const marks = [];
+  for (const g of gd.querySelectorAll('.scatterlayer .trace')) {
+    const cd = g.__data__;
+    const trace = cd && cd[0] && cd[0].trace;
+    if (!trace || trace.meta !== 'event') continue;
+    g.querySelectorAll('path.point').forEach((p, k) => {
+      const i = (p.__data__ && Number.isInteger(p.__data__.i)) ? p.__data__.i : k;
+      const at = p.getScreenCTM();  // the marker is drawn around its own origin
+      marks.push({trace: trace.index, i: i, key: trace.customdata[i][0], cx: at.e, cy: at.f});
+    });
+  }
+  return marks;
+}
+"""
+
+
+def event_marks(page: Any) -> list[dict[str, Any]]:
+    """The drawn event marks of `#timeline`: trace, point index, entry key, centre (cx, cy)."""
+    return page.evaluate(MARKS_JS, page.query_selector("#timeline"))
+
+
+def hidden_marks(page: Any) -> list[tuple[str, str | None]]:
+    """(entry key, what a hover at its centre found instead) for each event mark that another
+    mark or bar covers: a mark nobody can hover or click."""
+    gd = page.query_selector("#timeline")
+    page.evaluate(
+        "gd => gd.on('plotly_hover', e => { const p = e.points[0];"
+        " window.__hovered = p.customdata ? p.customdata[0] : null; })", gd)
+    hidden = []
+    for mark in event_marks(page):
+        page.evaluate("() => { window.__hovered = undefined; }")
+        page.mouse.move(1, 1)
+        page.mouse.move(mark["cx"], mark["cy"])
+        page.wait_for_function("() => window.__hovered !== undefined", timeout=5000)
+        found = page.evaluate("() => window.__hovered")
+        if found != mark["key"]:
+            hidden.append((mark["key"], found))
+    return hidden
+
+
+def dev_articles_jsonl(articles: Path, out: Path) -> Path:
+    """The eval set's dev articles as `tradeline import` JSONL (one without a URL gets a
+    made-up one, since import keys articles by URL)."""
+    lines = []
+    for path in sorted(articles.glob("*.json")):
+        a = json.loads(path.read_text(encoding="utf-8"))
+        url = a.get("url") or f"https://eval.invalid/dev/{a['id']}"
+        lines.append(json.dumps({"url": url, "text": a["text"], "published": a.get("published"),
+                                 "title": a.get("title")}))
+    out.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return out

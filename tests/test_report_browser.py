@@ -7,7 +7,6 @@ Skipped with the reason when Playwright or Debian's `chromium` is missing (tests
 
 from __future__ import annotations
 
-import json
 import os
 from pathlib import Path
 from typing import Any
@@ -17,6 +16,9 @@ import pytest
 
 from tests.browser import (
     chromium,
+    dev_articles_jsonl,
+    event_marks,
+    hidden_marks,
     label_overlaps,
     open_page,
     png_size,
@@ -27,25 +29,6 @@ from tests.conftest import REPO, shared_path
 
 DOCS_PNG = REPO / "docs" / "report.png"
 SEED = ("permit_issued", "2025-12-02", "JL Mag Rare Earth")
-
-# Every event mark: its trace index, point index, entry key, and the rendered SVG point's
-# centre in viewport pixels.
-MARKS_JS = """
-gd => {
-  const marks = [];
-  for (const g of gd.querySelectorAll('.scatterlayer .trace')) {
-    const cd = g.__data__;
-    const trace = cd && cd[0] && cd[0].trace;
-    if (!trace || trace.meta !== 'event') continue;
-    g.querySelectorAll('path.point').forEach((p, k) => {
-      const i = (p.__data__ && Number.isInteger(p.__data__.i)) ? p.__data__.i : k;
-      const at = p.getScreenCTM();  // the marker is drawn around its own origin
-      marks.push({trace: trace.index, i: i, key: trace.customdata[i][0], cx: at.e, cy: at.f});
-    });
-  }
-  return marks;
-}
-"""
 
 
 def _one(path: Path, sql: str, *params: Any) -> list[tuple]:
@@ -83,13 +66,13 @@ def page(browser, report: Path):
 
 def test_one_event_mark_per_timeline_entry(page, sample_warehouse_path: Path) -> None:
     page, _ = page
-    (expected,), = _one(sample_warehouse_path, "SELECT count(*) FROM timeline")
+    ((expected,),) = _one(sample_warehouse_path, "SELECT count(*) FROM timeline")
     assert expected >= 10  # the sample's events, so a count of 0 == 0 cannot pass
     in_data = page.evaluate(
         "() => document.getElementById('timeline').data"
         ".filter(t => t.meta === 'event').reduce((n, t) => n + t.x.length, 0)"
     )
-    marks = page.evaluate(MARKS_JS, page.query_selector("#timeline"))
+    marks = event_marks(page)
     assert in_data == expected
     assert len(marks) == expected  # each one drawn as an SVG point
     keys = [k for (k,) in _one(sample_warehouse_path, "SELECT entry_key FROM timeline")]
@@ -111,7 +94,7 @@ def test_the_seed_permit_has_its_one_year_validity_bar(page, sample_warehouse_pa
     page, _ = page
     key, _, valid_from, valid_to = _seed(sample_warehouse_path)
     assert (valid_from, valid_to) == ("2025-12-02", "2026-12-02")
-    marks = page.evaluate(MARKS_JS, page.query_selector("#timeline"))
+    marks = event_marks(page)
     assert [m["key"] for m in marks].count(key) == 1
     bars = page.evaluate(
         """key => {
@@ -134,8 +117,7 @@ def test_hovering_the_seed_permit_shows_its_evidence(page, sample_warehouse_path
     page, _ = page
     key, evidence, _, _ = _seed(sample_warehouse_path)
     assert "JL Mag" in evidence
-    (mark,) = [m for m in page.evaluate(MARKS_JS, page.query_selector("#timeline"))
-               if m["key"] == key]
+    (mark,) = [m for m in event_marks(page) if m["key"] == key]
     page.mouse.move(mark["cx"], mark["cy"])
     hover = page.wait_for_selector("#timeline .hoverlayer .hovertext", timeout=5000)
     shown = "".join(hover.text_content().split())
@@ -144,28 +126,17 @@ def test_hovering_the_seed_permit_shows_its_evidence(page, sample_warehouse_path
     assert "JLMagRareEarth" in shown
 
 
-def hidden_marks(page) -> list[tuple[str, str | None]]:
-    """(entry key, what a hover at its centre found instead) for each event mark that another
-    mark or bar covers: a mark nobody can hover or click."""
-    gd = page.query_selector("#timeline")
-    page.evaluate(
-        "gd => gd.on('plotly_hover', e => { const p = e.points[0];"
-        " window.__hovered = p.customdata ? p.customdata[0] : null; })", gd)
-    hidden = []
-    for mark in page.evaluate(MARKS_JS, gd):
-        page.evaluate("() => { window.__hovered = undefined; }")
-        page.mouse.move(1, 1)
-        page.mouse.move(mark["cx"], mark["cy"])
-        page.wait_for_function("() => window.__hovered !== undefined", timeout=5000)
-        found = page.evaluate("() => window.__hovered")
-        if found != mark["key"]:
-            hidden.append((mark["key"], found))
-    return hidden
-
-
 def test_no_mark_hides_another(page) -> None:
     page, _ = page
     assert hidden_marks(page) == []
+
+
+def test_lane_labels_do_not_overlap_and_the_check_would_see_it(page) -> None:
+    page, _ = page
+    assert label_overlaps(page) == []
+    page.evaluate("gd => Plotly.relayout(gd, {'yaxis.tickfont.size': 60})",
+                  page.query_selector("#timeline"))
+    assert "rice overlaps grain" in label_overlaps(page)
 
 
 def _column(page, header: str) -> list[tuple[str, str]]:
@@ -224,36 +195,23 @@ def test_the_readme_screenshot(browser, report: Path) -> None:
 # --- a larger warehouse: ../shared/corpus/html plus the dev articles ------------------------
 
 
-def dev_articles_jsonl(articles: Path, out: Path) -> Path:
-    """The eval set's dev articles as `tradeline import` JSONL (one without a URL gets a
-    made-up one, since import keys articles by URL)."""
-    lines = []
-    for path in sorted(articles.glob("*.json")):
-        a = json.loads(path.read_text(encoding="utf-8"))
-        url = a.get("url") or f"https://eval.invalid/dev/{a['id']}"
-        lines.append(json.dumps({"url": url, "text": a["text"], "published": a.get("published"),
-                                 "title": a.get("title")}))
-    out.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    return out
-
-
 @pytest.mark.slow
 @pytest.mark.shared
 def test_the_report_of_the_shared_corpus(browser, cli, tmp_path: Path) -> None:
+    """The report the import run rebuilds beside the warehouse, on ~70 real articles: every
+    entry drawn, no label over another or cut off at the default size."""
     html_dir = shared_path("corpus", "html")
     jsonl = dev_articles_jsonl(shared_path("eval", "dev", "articles"), tmp_path / "dev.jsonl")
     warehouse = tmp_path / "corpus.duckdb"
     done = cli("import", str(html_dir), str(jsonl), "-w", str(warehouse), cwd=tmp_path)
     assert done.returncode in (0, 1), done.stderr  # 1: some page could not be read
-    report = tmp_path / "corpus.html"
-    done = cli("report", "-o", str(report), "-w", str(warehouse), cwd=tmp_path)
-    assert done.returncode == 0, done.stderr
-    (expected,), = _one(warehouse, "SELECT count(*) FROM timeline")
+    report = tmp_path / "corpus.report.html"
+    assert report.exists(), "the import run did not rebuild the report beside the warehouse"
+    ((expected,),) = _one(warehouse, "SELECT count(*) FROM timeline")
     assert expected >= 15
     with open_page(browser, report) as (page, log):
         page.wait_for_selector("#timeline .scatterlayer .trace", state="attached")
-        marks = page.evaluate(MARKS_JS, page.query_selector("#timeline"))
-        assert len(marks) == expected
+        assert len(event_marks(page)) == expected
         assert label_overlaps(page) == []
         page.screenshot(path=str(tmp_path / "corpus.png"))
     assert log.console_errors == [] and log.page_errors == [] and log.remote_requests() == []
