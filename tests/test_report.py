@@ -227,7 +227,7 @@ def test_many_entries_are_aggregated_by_lane_and_month_and_the_page_says_so(
     assert summary.aggregated and summary.entries == 60
     assert sum(counts) == 60 and summary.marks == event_count(fig) == len(counts) < 60
     assert all(re.fullmatch(r".+\|\d{4}-\d{2}", c[0]) for t in events for c in t["customdata"])
-    assert '<p id="aggregated">' in html and "above 20" in html
+    assert '<p id="aggregated">' in html and "over 20," in html
     assert len(re.findall(r'<tr data-key="', html)) == 60  # the table still lists every entry
     rows = re.findall(r'<tr data-key="[0-9a-f]+" data-lane="([^"]+)" data-month="([-0-9]+)"',
                       html)  # a click on a lane-month lists the rows of that lane and month
@@ -331,3 +331,41 @@ def test_the_report_can_be_turned_off(tmp_path: Path) -> None:
     assert not report_path(warehouse).exists()
     summary = publish_report(warehouse)  # outside a flow run: the file, no artifact
     assert summary is not None and summary.path == tmp_path / "w.report.html"
+
+
+@pytest.mark.slow
+def test_reextract_and_import_rebuild_the_report_too(
+    sample_warehouse_path: Path, tmp_path: Path
+) -> None:
+    import shutil
+
+    from tests.conftest import SAMPLES
+    from tradeline.config import Settings
+    from tradeline.flows.archive_import import import_paths
+    from tradeline.flows.reextract import reextract
+
+    copy = tmp_path / "copy.duckdb"
+    shutil.copy(sample_warehouse_path, copy)
+    summary = reextract(Settings(), str(copy), since="2026-02")
+    assert summary.extracted > 0
+    html = report_path(copy).read_text(encoding="utf-8")
+    assert event_count(figure_in(html)) == _count(copy)
+    with duckdb.connect(str(copy), read_only=True) as con:
+        assert summary.run_id == con.execute(
+            "SELECT run_id FROM extraction_runs WHERE status = 'completed' "
+            "ORDER BY finished_at DESC LIMIT 1").fetchone()[0]
+    assert summary.run_id in html.split('<section id="provenance"', 1)[1]
+
+    imported = tmp_path / "imported.duckdb"
+    import_paths(Settings(), imported, [SAMPLES / "articles"])
+    html = report_path(imported).read_text(encoding="utf-8")
+    assert 0 < event_count(figure_in(html)) == _count(imported)
+
+
+def test_crowded_marks_of_a_lane_take_rows_of_their_own() -> None:
+    from tradeline.report.lanes import rows_in_lane
+
+    days = [date(2025, 12, d) for d in (1, 2, 2, 3)] + [date(2026, 6, 1), date(2025, 12, 2)]
+    rows = rows_in_lane([0, 0, 0, 0, 0, 1], days, min_gap_days=10)
+    assert len(set(rows[:4])) == 4  # four marks within days of each other: four rows
+    assert rows[4] == 0 and rows[5] == 0  # far from the others, or in another lane: the middle

@@ -21,6 +21,29 @@ from tradeline.report.data import Entry, ReportData
 
 LANE_LABEL_CHARS = 30
 HOVER = "%{text}<extra></extra>"
+CROWDED = 0.018  # of the time axis: about a marker's width at the default size
+ROW = 0.42  # a row within a lane, in lanes: a marker's height and a little
+CROWDED = 0.012  # of the time axis: about the width of a marker at the default size
+
+
+class Geometry:
+    """Where lanes and rows are on the y axis: a lane is as tall as the rows its crowded
+    stretches need (`lanes.rows_in_lane`), so crowded marks never overlap."""
+
+    def __init__(self, order: list[str], lane_index: list[int], rows: list[int]) -> None:
+        self.rows = rows
+        depth = [0] * len(order)  # how far each lane's rows reach from its middle
+        for lane, row in zip(lane_index, rows, strict=True):
+            depth[lane] = max(depth[lane], abs(row))
+        self.middle: list[float] = []
+        top = 0.0
+        for d in depth:
+            self.middle.append(top + 0.5 + d * ROW)
+            top += 1 + 2 * d * ROW
+        self.height = top
+
+    def y(self, lane: int, row: int) -> float:
+        return self.middle[lane] + row * ROW
 
 
 def build_figure(
@@ -36,10 +59,16 @@ def build_figure(
     colours = style.authority_colours([a for a, _ in Counter(authority_of).most_common()])
     fig = go.Figure()
     if aggregate:
-        _add_months(fig, entries, names, lane_of, authority_of, colours, data.today)
+        geometry = Geometry(order, [], [])
+        _add_months(fig, entries, names, lane_of, authority_of, colours, data.today, geometry)
     else:
-        _add_entries(fig, entries, names, lane_of, authority_of, colours, data.today)
-    _layout(fig, order, lane_kind, data.today)
+        days = [lanes.position(e, data.today) for e in entries]
+        ordinals = [d.toordinal() for d in days] or [0]
+        gap = (max(ordinals) - min(ordinals)) * CROWDED  # marks closer than this overlap
+        index = [lane_of[n] for n in names]
+        geometry = Geometry(order, index, lanes.rows_in_lane(index, days, gap))
+        _add_entries(fig, entries, names, lane_of, authority_of, colours, data.today, geometry)
+    _layout(fig, order, lane_kind, data.today, geometry)
     return fig
 
 
@@ -51,10 +80,10 @@ def event_count(figure: go.Figure | dict[str, Any]) -> int:
 
 def _add_entries(
     fig: go.Figure, entries: list[Entry], names: list[str], lane_of: dict[str, int],
-    authority_of: list[str], colours: dict[str, str], today: date,
+    authority_of: list[str], colours: dict[str, str], today: date, geometry: Geometry,
 ) -> None:
     days = [lanes.position(e, today) for e in entries]
-    ys = lanes.staggered([lane_of[n] for n in names], days)
+    ys = [geometry.y(lane_of[n], row) for n, row in zip(names, geometry.rows, strict=True)]
     by_authority: dict[str, list[int]] = defaultdict(list)
     for i, authority in enumerate(authority_of):
         by_authority[authority].append(i)
@@ -104,7 +133,7 @@ def _add_validity(fig: go.Figure, entries: list[Entry], ys: list[float], today: 
             continue
         label = hover.validity_text(entry)
         xs += [window[0].isoformat(), window[1].isoformat(), None]
-        yv += [y + 0.3, y + 0.3, None]
+        yv += [y + ROW / 2, y + ROW / 2, None]
         text += [label, label, None]
         keys += [[entry["entry_key"]], [entry["entry_key"]], [None]]
     if xs:
@@ -117,7 +146,7 @@ def _add_validity(fig: go.Figure, entries: list[Entry], ys: list[float], today: 
 
 def _add_months(
     fig: go.Figure, entries: list[Entry], names: list[str], lane_of: dict[str, int],
-    authority_of: list[str], colours: dict[str, str], today: date,
+    authority_of: list[str], colours: dict[str, str], today: date, geometry: Geometry,
 ) -> None:
     """One mark per lane and month, sized by its count, coloured by its commonest authority."""
     groups: dict[tuple[str, str], list[int]] = defaultdict(list)
@@ -132,7 +161,7 @@ def _add_months(
         counts = [len(groups[g]) for g in members]
         fig.add_trace(go.Scatter(
             x=[f"{month}-15" for _, month in members],
-            y=[lane_of[lane] for lane, _ in members],
+            y=[geometry.y(lane_of[lane], 0) for lane, _ in members],
             mode="markers", meta="event", name=authority, legendgroup="authority",
             legendgrouptitle_text="authority (commonest in the month)" if n == 0 else None,
             text=[hover.month_text(lane, month, [entries[i] for i in groups[(lane, month)]])
@@ -141,6 +170,7 @@ def _add_months(
             customdata=[[f"{lane}|{month}", count]
                         for (lane, month), count in zip(members, counts, strict=True)],
             marker={"color": colours[authority], "line": {"color": "white", "width": 1},
+                    "opacity": 0.75,
                     "size": [min(8 + 3 * c**0.5, 34) for c in counts]},
         ))
 
@@ -164,11 +194,13 @@ def _segments(spans: list[tuple[tuple[date, date], float]]) -> tuple[list, list]
     return xs, ys
 
 
-def _layout(fig: go.Figure, order: list[str], lane_kind: str, today: date) -> None:
-    n = max(len(order), 1)
+def _layout(
+    fig: go.Figure, order: list[str], lane_kind: str, today: date, geometry: Geometry
+) -> None:
+    span = max(geometry.height, 1)
     fig.update_layout(
         template="plotly_white",
-        height=max(460, 250 + 46 * n),  # the legend below takes ~150 px
+        height=round(max(460, 250 + 46 * span)),  # 46 px a lane; the legend below ~150 px
         margin={"l": 10, "r": 10, "t": 40, "b": 10},
         hovermode="closest",
         hoverlabel={"align": "left", "font": {"size": 12}},
@@ -178,9 +210,9 @@ def _layout(fig: go.Figure, order: list[str], lane_kind: str, today: date) -> No
         yaxis={
             "title": {"text": lane_kind},
             "tickmode": "array",
-            "tickvals": list(range(len(order))),
+            "tickvals": geometry.middle,
             "ticktext": [_label(name) for name in order],
-            "range": [n - 0.4, -0.6],  # first lane on top
+            "range": [span + 0.1, -0.1],  # first lane on top
             "zeroline": False,
             "automargin": True,
         },

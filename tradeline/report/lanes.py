@@ -6,7 +6,7 @@ report. Lanes beyond `MAX_LANES` share one "other" lane so labels stay readable.
 
 from __future__ import annotations
 
-from collections import Counter, deque
+from collections import Counter
 from datetime import date
 from typing import Any
 
@@ -75,29 +75,21 @@ def validity_window(entry: dict[str, Any], today: date) -> tuple[date, date] | N
     return start, end
 
 
-# Offsets from a lane's line, in lanes (a lane is ~46 px, a marker 14 px), in the order marks
-# close in time take them; +0.3 comes last, as a validity bar runs there from its mark's date.
-NUDGES = (0.0, -0.3, 0.15, -0.15, 0.3)
+def rows_in_lane(lanes: list[int], days: list[date], min_gap_days: float = 0) -> list[int]:
+    """A row within its lane for each mark (0 the middle, then -1, +1, -2, …), so that marks of
+    a lane closer than `min_gap_days` (or on the same day) sit above one another instead of
+    hiding each other. Greedy: each mark, in date order, takes the first row whose last mark is
+    far enough behind it (the least recently used one when none is)."""
+    rows = [0] * len(days)
+    last: dict[tuple[int, int], int] = {}  # (lane, row index) → ordinal of its last mark
+    for i in sorted(range(len(days)), key=lambda i: (lanes[i], days[i])):
+        day = days[i].toordinal()
+        free = [r for r in range(len(ROWS)) if (lanes[i], r) not in last
+                or day - last[(lanes[i], r)] > min_gap_days]
+        row = free[0] if free else min(range(len(ROWS)), key=lambda r: last[(lanes[i], r)])
+        last[(lanes[i], row)] = day
+        rows[i] = ROWS[row]
+    return rows
 
 
-def staggered(lanes: list[int], days: list[date]) -> list[float]:
-    """A y for each mark: its lane, nudged up or down when marks in a lane are so close in time
-    that their markers would cover each other (a marker is about 1/50 of the chart's width), so
-    none hides another: a hidden mark cannot be hovered or clicked. Each mark takes the offset
-    that the fewest close earlier marks in its lane hold."""
-    near = max(1, (max(days) - min(days)).days // 50) if days else 1
-    by_lane: dict[int, list[int]] = {}
-    for i, lane in enumerate(lanes):
-        by_lane.setdefault(lane, []).append(i)
-    ys = [float(lane) for lane in lanes]
-    for idx in by_lane.values():
-        idx.sort(key=lambda i: days[i])
-        close: deque[tuple[date, int]] = deque()  # (day, offset) of the marks within `near`
-        for i in idx:
-            while close and (days[i] - close[0][0]).days >= near:
-                close.popleft()
-            taken = Counter(k for _, k in close)
-            k = min(range(len(NUDGES)), key=lambda k: (taken[k], k))
-            close.append((days[i], k))
-            ys[i] += NUDGES[k]
-    return ys
+ROWS = (0, -1, 1, -2, 2, -3, 3)  # rows a lane grows into, from its middle

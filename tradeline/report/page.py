@@ -39,10 +39,11 @@ def render_page(
     note = ""
     if aggregated:
         note = (
-            f'<p id="aggregated">{n} entries are more than the chart draws one by one '
-            f"(above {aggregate_above}): it shows one mark per {lane_kind} and month, sized by "
-            "its number of events and coloured by its commonest authority; date spans and "
-            "validity windows are left out. The entries table lists every entry.</p>"
+            f'<p id="aggregated">The chart is aggregated by month: {n:,} entries are more than '
+            f"it draws one by one (over {aggregate_above:,}, or a page over its size limit). "
+            f"It shows one mark per {escape(lane_kind)} and month, sized by its number of "
+            "events and coloured by its commonest authority; date spans and validity windows "
+            "are left out. The entries table lists every entry.</p>"
         )
     return f"""<!DOCTYPE html>
 <html lang="en">
@@ -56,7 +57,7 @@ def render_page(
 <body>
 <header>
 <h1>Trade-policy timeline</h1>
-<p id="summary">{n} events, one lane per {escape(lane_kind)} · filters: {escape(filters)} ·
+<p id="summary">{n:,} events, one lane per {escape(lane_kind)} · filters: {escape(filters)} ·
 today: {data.today.isoformat()}. Marker shape: event type; colour: authority; a band: a date
 known only to the month or year; a green bar: a validity window; a red ring: a disputed date;
 faded: undated (placed at its first report). Hover or click an event for its sources.</p>
@@ -73,7 +74,7 @@ table) to see its evidence and every source.</p></div>
 {tables.companies_table(data.companies_ranked)}</div>
 </aside>
 </main>
-<section class="card"><h2>Entries ({n})</h2>
+<section class="card entries"><h2>Entries ({n:,})</h2>
 <p>Click a column header to sort; click a row to show it in the panel.</p>
 {tables.entries_table(rows, packed=packed)}{packed_rows}
 </section>
