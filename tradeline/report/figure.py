@@ -21,9 +21,10 @@ from tradeline.report.data import Entry, ReportData
 
 LANE_LABEL_CHARS = 30
 HOVER = "%{text}<extra></extra>"
-CROWDED = 0.018  # of the time axis: about a marker's width at the default size
+# Of the time axis: a 14-px marker on the ~600-px wide plot of a 1280-px page (the panel
+# beside it and the lane labels take the rest), and a little.
+CROWDED = 0.028
 ROW = 0.42  # a row within a lane, in lanes: a marker's height and a little
-CROWDED = 0.012  # of the time axis: about the width of a marker at the default size
 
 
 class Geometry:
@@ -63,13 +64,22 @@ def build_figure(
         _add_months(fig, entries, names, lane_of, authority_of, colours, data.today, geometry)
     else:
         days = [lanes.position(e, data.today) for e in entries]
-        ordinals = [d.toordinal() for d in days] or [0]
-        gap = (max(ordinals) - min(ordinals)) * CROWDED  # marks closer than this overlap
+        gap = _axis_days(entries, days, data.today) * CROWDED  # marks closer than this overlap
         index = [lane_of[n] for n in names]
         geometry = Geometry(order, index, lanes.rows_in_lane(index, days, gap))
         _add_entries(fig, entries, names, lane_of, authority_of, colours, data.today, geometry)
     _layout(fig, order, lane_kind, data.today, geometry)
     return fig
+
+
+def _axis_days(entries: list[Entry], days: list[date], today: date) -> int:
+    """The days the time axis spans: the marks, their date spans and validity windows, and
+    the today line (Plotly's autorange takes them all in)."""
+    ends = [*days, today]
+    for entry in entries:
+        ends += lanes.span(entry) or ()
+        ends += lanes.validity_window(entry, today) or ()
+    return (max(ends) - min(ends)).days
 
 
 def event_count(figure: go.Figure | dict[str, Any]) -> int:
