@@ -28,6 +28,9 @@ th[aria-sort=ascending]::after{content:" ▲"}
 th[aria-sort=descending]::after{content:" ▼"}
 tr.picked{background:#fff4d6}
 #entries td:nth-child(9){min-width:320px}
+.day{white-space:nowrap}
+#active-permits{font-size:12px}
+#active-permits td,#active-permits th{padding:4px 4px}
 .entries{content-visibility:auto;contain-intrinsic-size:auto 2000px}
 #provenance dl{display:grid;grid-template-columns:max-content 1fr;gap:2px 12px}
 #provenance dt{font-weight:600;color:#555}

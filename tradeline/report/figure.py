@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from datetime import date
+from html import escape
 from typing import Any
 
 import plotly.graph_objects as go
@@ -104,7 +105,7 @@ def _add_entries(
             fig.add_trace(go.Scatter(
                 x=xs, y=yv, mode="lines", meta="span", hoverinfo="skip", showlegend=False,
                 line={"color": colours[authority], "width": 10}, opacity=0.3,
-                name=f"{authority} (date range)",
+                name=escape(f"{authority} (date range)", quote=False),
             ))
     _add_validity(fig, entries, ys, today)
     disputed = [i for i, e in enumerate(entries) if e.get("date_disputed")]
@@ -118,7 +119,7 @@ def _add_entries(
     for n, (authority, idx) in enumerate(sorted(by_authority.items(), key=lambda kv: -len(kv[1]))):
         fig.add_trace(go.Scatter(
             x=[days[i].isoformat() for i in idx], y=[ys[i] for i in idx], mode="markers",
-            meta="event", name=authority, legendgroup="authority",
+            meta="event", name=escape(authority, quote=False), legendgroup="authority",
             legendgrouptitle_text="authority" if n == 0 else None,
             text=[hover.event_text(entries[i]) for i in idx], hovertemplate=HOVER,
             customdata=[[entries[i]["entry_key"]] for i in idx],
@@ -172,7 +173,8 @@ def _add_months(
         fig.add_trace(go.Scatter(
             x=[f"{month}-15" for _, month in members],
             y=[geometry.y(lane_of[lane], 0) for lane, _ in members],
-            mode="markers", meta="event", name=authority, legendgroup="authority",
+            mode="markers", meta="event", name=escape(authority, quote=False),
+            legendgroup="authority",
             legendgrouptitle_text="authority (commonest in the month)" if n == 0 else None,
             text=[hover.month_text(lane, month, [entries[i] for i in groups[(lane, month)]])
                   for lane, month in members],
@@ -239,4 +241,6 @@ def _layout(
 
 
 def _label(name: str) -> str:
-    return name if len(name) <= LANE_LABEL_CHARS else name[: LANE_LABEL_CHARS - 1] + "…"
+    """A lane's label, cut to fit; escaped, as Plotly draws a subset of HTML in labels."""
+    cut = name if len(name) <= LANE_LABEL_CHARS else name[: LANE_LABEL_CHARS - 1] + "…"
+    return escape(cut, quote=False)

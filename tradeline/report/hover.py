@@ -20,14 +20,8 @@ def event_text(entry: dict[str, Any]) -> str:
     if entry.get("date_disputed"):
         lines.append(f"date disputed: reported as {_e(', '.join(entry['dates_reported'] or []))}")
     lines.append(f"companies: {_e(', '.join(entry['companies'] or []) or '—')}")
-    authority = entry.get("authority") or "—"
-    if entry.get("authority_country") and entry["authority_country"] != authority:
-        authority += f" ({entry['authority_country']})"
-    lines.append(f"authority: {_e(authority)}")
-    commodity = entry.get("commodity") or "—"
-    if entry.get("commodity_detail") and entry["commodity_detail"] != commodity:
-        commodity += f" ({entry['commodity_detail']})"
-    lines.append(f"commodity: {_e(commodity)}")
+    lines.append(f"authority: {_e(authority_text(entry) or '—')}")
+    lines.append(f"commodity: {_e(commodity_text(entry) or '—')}")
     if entry.get("validity"):
         lines.append(f"validity: {_e(entry['validity'])}")
     lines += _wrapped(f"“{cut(entry.get('evidence') or '')}”")
@@ -61,10 +55,20 @@ def validity_text(entry: dict[str, Any]) -> str:
 
 def cut(text: str, limit: int = EVIDENCE_CHARS) -> str:
     """`text` at most `limit` characters, cut at a word with an ellipsis."""
-    text = " ".join(text.split())
-    if len(text) <= limit:
-        return text
-    return text[:limit].rsplit(" ", 1)[0] + "…"
+    return textwrap.shorten(text, limit, placeholder="…")
+
+
+def authority_text(entry: dict[str, Any]) -> str:
+    """"MOFCOM (China)": the authority with its country when that adds something."""
+    authority = entry.get("authority") or ""
+    country = entry.get("authority_country")
+    return f"{authority} ({country})" if country and country != authority else authority
+
+
+def commodity_text(entry: dict[str, Any]) -> str:
+    """"rare earths (samarium)": the commodity with its detail when that adds something."""
+    commodity, detail = entry.get("commodity") or "", entry.get("commodity_detail")
+    return f"{commodity} ({detail})" if detail and detail != commodity else commodity
 
 
 def _when(entry: dict[str, Any]) -> str:

@@ -10,6 +10,7 @@ from html import escape
 from typing import Any
 
 from tradeline.report.data import Entry
+from tradeline.report.hover import authority_text, commodity_text
 
 LINK_SCHEMES = ("http://", "https://", "file://")
 
@@ -32,8 +33,8 @@ def entry_rows(entries: list[Entry], lanes: list[str] | None, months: list[str] 
             _td(_date_label(entry), sort=date_sort),
             _td(entry["type"]),
             _td(", ".join(entry.get("companies") or [])),
-            _td(_authority(entry)),
-            _td(_commodity(entry)),
+            _td(authority_text(entry)),
+            _td(commodity_text(entry)),
             _td(entry.get("validity") or ""),
             _td(entry["n_articles"]),
             _td(entry["n_sources"]),
@@ -57,10 +58,9 @@ def active_permits_table(permits: list[Entry]) -> str:
     rows = [
         f'<tr data-key="{_a(p["entry_key"])}">'
         + _td(", ".join(p.get("companies") or []) or "—") + _td(p.get("commodity") or "")
-        + _td(_authority(p))
-        + _td(f"{_day(p.get('valid_from') or p.get('date_from'))} → "
-              f"{_day(p.get('valid_to')) or 'open-ended'}",
-              sort=_day(p.get("valid_from") or p.get("date_from")))
+        + _td(authority_text(p))
+        + _window_td(_day(p.get("valid_from") or p.get("date_from")),
+                     _day(p.get("valid_to")) or "open-ended")
         + "</tr>"
         for p in permits
     ]
@@ -117,17 +117,6 @@ def _date_label(entry: Entry) -> str:
     return entry["event_date"] + disputed
 
 
-def _authority(entry: Entry) -> str:
-    authority = entry.get("authority") or ""
-    country = entry.get("authority_country")
-    return f"{authority} ({country})" if country and country != authority else authority
-
-
-def _commodity(entry: Entry) -> str:
-    commodity, detail = entry.get("commodity") or "", entry.get("commodity_detail")
-    return f"{commodity} ({detail})" if detail and detail != commodity else commodity
-
-
 def _day(value: Any) -> str:
     return value.isoformat() if hasattr(value, "isoformat") else (value or "")
 
@@ -135,6 +124,12 @@ def _day(value: Any) -> str:
 def _td(value: Any, *, sort: Any = None) -> str:
     attr = f' data-sort="{_a(sort)}"' if sort is not None else ""
     return f"<td{attr}>{escape(str(value))}</td>"
+
+
+def _window_td(start: str, end: str) -> str:
+    """"start → end", each date kept on one line (a browser breaks "2025-12-02" at hyphens)."""
+    days = " → ".join(f'<span class="day">{escape(d)}</span>' for d in (start, end))
+    return f'<td data-sort="{_a(start)}">{days}</td>'
 
 
 def _a(value: Any) -> str:
