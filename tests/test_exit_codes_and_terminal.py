@@ -10,6 +10,7 @@ whole dates, `--columns` picks columns, output off a terminal is never wrapped, 
 from __future__ import annotations
 
 import json
+import os
 import re
 import socket
 from pathlib import Path
@@ -22,6 +23,23 @@ from typer.testing import CliRunner
 from tests.reliability_support import article_html, write_config
 from tradeline.flows.cli import app
 from tradeline.flows.outcome import exit_status, run_status
+
+
+@pytest.fixture(autouse=True)
+def _verbosity_restored(monkeypatch: pytest.MonkeyPatch):
+    """`-q` / `-v` set the tradeline and prefect loggers' levels and PREFECT_LOGGING_LEVEL for
+    the process (a CLI run is one process); in-process runs here must not leak them."""
+    import logging
+
+    if "PREFECT_LOGGING_LEVEL" in os.environ:  # monkeypatch puts it back as it was
+        monkeypatch.setenv("PREFECT_LOGGING_LEVEL", os.environ["PREFECT_LOGGING_LEVEL"])
+    else:  # recorded as unset, so a value a test's -q sets is removed afterwards
+        monkeypatch.setenv("PREFECT_LOGGING_LEVEL", "WARNING")
+        monkeypatch.delenv("PREFECT_LOGGING_LEVEL")
+    levels = {name: logging.getLogger(name).level for name in ("tradeline", "prefect")}
+    yield
+    for name, level in levels.items():
+        logging.getLogger(name).setLevel(level)
 
 runner = CliRunner()
 

@@ -334,7 +334,7 @@ def test_a_report_that_cannot_be_built_only_warns(
 ) -> None:
     broken = tmp_path / "broken.duckdb"
     broken.write_bytes(b"not a database at all" * 100)
-    with caplog.at_level(logging.WARNING):
+    with caplog.at_level(logging.WARNING, logger="tradeline.report.publish"):
         assert publish_report(broken) is None
     assert "timeline report not rebuilt" in caplog.text
     assert not report_path(broken).exists()
