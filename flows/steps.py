@@ -290,13 +290,12 @@ def fetch_documents(
 
 
 def _polite_fetch(fetcher: Fetcher, entry: FeedEntry, settings: FetchConfig) -> FetchResponse:
-    """robots.txt first (a disallowed URL is a FetchError 'robots'), then one of the host's
-    slots at the fetcher's gate (its Crawl-delay spaces the requests: sources/politeness.py)."""
+    """robots.txt first (a disallowed URL is a FetchError 'robots'; one of a site whose
+    robots.txt is unreachable, 'robots_unreachable'), then one of the host's slots at the
+    fetcher's gate (its Crawl-delay spaces the requests: sources/politeness.py)."""
     delay = None
     if settings.respect_robots and not is_local_url(entry.url):
-        if not ROBOTS.allowed(fetcher, entry.url):
-            detail = f"{redact_url(entry.url)} disallowed by robots.txt"
-            raise FetchError("robots", entry.url, detail)
+        ROBOTS.check(fetcher, entry.url)
         delay = ROBOTS.crawl_delay(fetcher, entry.url)
     host = (urlsplit(entry.url).hostname or "").lower()
     with fetcher.gate.slot(host, settings.per_host_concurrency):

@@ -1,6 +1,7 @@
 """Shared fixtures: paths to ../shared (skipped with a reason in a fresh clone), the record
 builders of the warehouse tests, the sample warehouse, the CLI in a subprocess, a per-host gate
-on a clock that never moves, and the articles the re-extraction tests import."""
+on a clock that never moves, a fresh robots.txt cache per test, and the articles the
+re-extraction tests import."""
 
 from __future__ import annotations
 
@@ -132,6 +133,15 @@ class FrozenGate:
     recorded instead of slept, so a test asserts the schedule, not wall-clock gaps."""
 
     waits: list[float] = field(default_factory=list)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_robots_cache() -> None:
+    """Each test reads robots.txt afresh: the local test servers reuse ports across tests, and a
+    robots.txt one test left unreachable (no handler: 500) would close the site to the next."""
+    from tradeline.sources.robots import ROBOTS
+
+    ROBOTS.clear()
 
 
 @pytest.fixture

@@ -82,6 +82,17 @@ def test_a_failure_no_retry_can_change_is_given_up_at_once(tmp_path: Path, reaso
     con.close()
 
 
+def test_an_unreachable_robots_txt_leaves_the_entry_owed(tmp_path: Path) -> None:
+    """robots.txt answering 503 closes the site for now (RFC 9309), not for good."""
+    con = connect(tmp_path / "w.duckdb")
+    url = "https://news.example.com/x"
+    entries.record_seen(con, [_seen(url)], NOW)
+    reason = "robots_unreachable: https://news.example.com/x not fetched: robots.txt unreachable"
+    entries.mark_failed(con, {steps.entry_key(url): reason}, entries.RetryPolicy(), NOW)
+    assert _states(con)[url][:2] == ("failed", 1)
+    con.close()
+
+
 def test_fetched_then_stored(tmp_path: Path, make_item) -> None:
     warehouse = tmp_path / "w.duckdb"
     url = "https://news.example.com/a"

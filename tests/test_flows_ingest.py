@@ -46,6 +46,7 @@ def _serve_feed(httpserver: HTTPServer, etag: str = '"v1"') -> list[Request]:
             return Response(status=304, headers={"ETag": etag})
         return Response(body, content_type="application/rss+xml", headers={"ETag": etag})
 
+    httpserver.expect_request("/robots.txt").respond_with_data("", status=404)  # none: all allowed
     httpserver.expect_request("/feed.xml").respond_with_handler(feed)
     httpserver.expect_request("/seed.html").respond_with_data(
         SEED_PAGE.read_bytes(), content_type="text/html; charset=utf-8"
@@ -141,6 +142,7 @@ def test_unchanged_feed_without_validators_is_deduplicated(
     _serve_feed(httpserver, etag='"never-matches"')
     body = RSS.format(base=httpserver.url_for("").rstrip("/"))
     httpserver.clear()
+    httpserver.expect_request("/robots.txt").respond_with_data("", status=404)
     httpserver.expect_request("/feed.xml").respond_with_data(body, content_type="text/xml")
     page_hits: list[str] = []
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import socket
 import threading
 from collections.abc import Iterator
 
@@ -12,8 +13,9 @@ from werkzeug import Request, Response
 from tradeline.config import FetchConfig, Settings
 from tradeline.flows.steps import fetch_documents
 from tradeline.records import FeedEntry
-from tradeline.sources.http import Fetcher
+from tradeline.sources.http import Fetcher, FetchError
 from tradeline.sources.robots import ROBOTS, RobotsCache, parse_robots, site_of
+from tradeline.warehouse.entries import PERMANENT, code_of
 
 HTML = b"<html><body><p>Export permits issued.</p></body></html>"
 UA = FetchConfig().user_agent
@@ -59,10 +61,38 @@ def test_parse_rules_for_our_user_agent() -> None:
     rules = parse_robots(
         "User-agent: tradeline\nDisallow: /private/\nCrawl-delay: 2\n\nUser-agent: *\nDisallow: /\n"
     )
-    assert rules.can_fetch(UA, "https://example.com/news/a.html")
-    assert not rules.can_fetch(UA, "https://example.com/private/b.html")
-    assert not rules.can_fetch("OtherBot/1.0", "https://example.com/news/a.html")
+    assert rules.can_fetch("https://example.com/news/a.html", UA)
+    assert not rules.can_fetch("https://example.com/private/b.html", UA)
+    assert not rules.can_fetch("https://example.com/news/a.html", "OtherBot/1.0")
     assert rules.crawl_delay(UA) == 2
+
+
+# The three cases urllib.robotparser got wrong (issue 15), as RFC 9309 §2.2.2-2.2.3 reads them.
+@pytest.mark.parametrize(
+    ("robots", "path", "allowed"),
+    [
+        ("Disallow: /*?print=1", "/news/a.html?print=1", False),  # `*` matches any characters
+        ("Disallow: /*?print=1", "/news/a.html", True),
+        ("Disallow: /\nAllow: /news/", "/news/a", True),  # the longest match wins
+        ("Disallow: /\nAllow: /news/", "/about", False),
+        ("Allow: /news/\nDisallow: /", "/news/a", True),  # whatever the order of the lines
+        ("Disallow: /*.pdf$", "/files/report.pdf", False),  # `$` anchors the end
+        ("Disallow: /*.pdf$", "/files/report.pdf.html", True),
+    ],
+)
+def test_rfc9309_wildcards_and_longest_match(robots: str, path: str, allowed: bool) -> None:
+    rules = parse_robots("User-agent: *\n" + robots + "\n")
+    assert rules.can_fetch("https://example.com" + path, UA) is allowed
+
+
+def test_crawl_delay_is_read_per_user_agent() -> None:
+    rules = parse_robots(
+        "User-agent: tradeline\nCrawl-delay: 2.5\n\nUser-agent: *\nCrawl-delay: 10\n"
+        "\nUser-agent: QuietBot\nDisallow: /x\n"
+    )
+    assert rules.crawl_delay(UA) == 2.5  # our group, fractional seconds read as such
+    assert rules.crawl_delay("OtherBot/1.0") == 10.0  # the `*` group
+    assert rules.crawl_delay("QuietBot") is None  # its own group says nothing
 
 
 def test_site_of_ignores_local_files_and_normalises_case() -> None:
@@ -91,6 +121,27 @@ def test_disallowed_url_is_an_error_with_reason_robots(httpserver: HTTPServer) -
     assert _robots_hits(httpserver) == 1  # fetched once, cached for the site
 
 
+def test_rfc9309_rules_decide_what_is_fetched(httpserver: HTTPServer) -> None:
+    httpserver.expect_request("/robots.txt").respond_with_data(
+        "User-agent: *\nDisallow: /\nAllow: /news/\nDisallow: /*?print=1\nDisallow: /*.pdf$\n",
+        content_type="text/plain",
+    )
+    for path in ("/news/a.html", "/news/b.html", "/news/report.pdf"):
+        httpserver.expect_request(path).respond_with_data(HTML, content_type="text/html")
+    entries = _entries(
+        httpserver, "/news/a.html", "/news/b.html?print=1", "/news/report.pdf", "/about.html"
+    )
+
+    docs, errors = fetch_documents(_settings(), entries)
+
+    assert [d.url for d in docs] == [httpserver.url_for("/news/a.html")]
+    assert sorted(e.url.rsplit("/", 1)[-1] for e in errors) == [
+        "about.html", "b.html?print=1", "report.pdf"
+    ]
+    assert all(e.reason.startswith("robots:") for e in errors)
+    assert sorted(r.path for r, _ in httpserver.log) == ["/news/a.html", "/robots.txt"]
+
+
 def test_robots_off_fetches_everything(httpserver: HTTPServer) -> None:
     httpserver.expect_request("/robots.txt").respond_with_data("User-agent: *\nDisallow: /\n")
     httpserver.expect_request("/a.html").respond_with_data(HTML, content_type="text/html")
@@ -99,12 +150,55 @@ def test_robots_off_fetches_everything(httpserver: HTTPServer) -> None:
     assert _robots_hits(httpserver) == 0
 
 
-@pytest.mark.parametrize("status", [404, 500])
-def test_missing_or_broken_robots_allows_all(httpserver: HTTPServer, status: int) -> None:
+@pytest.mark.parametrize("status", [403, 404, 410])
+def test_unavailable_robots_4xx_allows_all(httpserver: HTTPServer, status: int) -> None:
+    """RFC 9309 §2.3.1.3: a 4xx robots.txt is "unavailable", and the crawler may fetch all."""
     httpserver.expect_request("/robots.txt").respond_with_data("nope", status=status)
     httpserver.expect_request("/a.html").respond_with_data(HTML, content_type="text/html")
     docs, errors = fetch_documents(_settings(), _entries(httpserver, "/a.html"))
     assert len(docs) == 1 and not errors
+
+
+@pytest.mark.parametrize("status", [500, 503, 429])
+def test_unreachable_robots_5xx_disallows_all(
+    httpserver: HTTPServer, status: int, caplog: pytest.LogCaptureFixture
+) -> None:
+    """RFC 9309 §2.3.1.4: a 5xx robots.txt is "unreachable": the crawler MUST assume complete
+    disallow. Each page is an error saying why, one that is tried again (not 'robots:', which
+    gives the entry up), and the operator sees a warning."""
+    httpserver.expect_request("/robots.txt").respond_with_data("down", status=status)
+    httpserver.expect_request("/a.html").respond_with_data(HTML, content_type="text/html")
+    with caplog.at_level("WARNING", logger="tradeline.sources.robots"):
+        docs, errors = fetch_documents(_settings(), _entries(httpserver, "/a.html", "/b.html"))
+
+    assert not docs and len(errors) == 2
+    for error in errors:
+        assert error.reason.startswith("robots_unreachable:")
+        assert f"answered {status}" in error.reason and "RFC 9309" in error.reason
+        assert code_of(error.reason) not in PERMANENT  # the entry stays owed
+    assert [r.path for r, _ in httpserver.log] == ["/robots.txt"]  # no page was requested
+    assert any("unreachable" in r.getMessage() for r in caplog.records)
+
+
+def test_unreachable_robots_is_asked_again_after_ttl(httpserver: HTTPServer) -> None:
+    httpserver.expect_ordered_request("/robots.txt").respond_with_data("down", status=503)
+    httpserver.expect_ordered_request("/robots.txt").respond_with_data("User-agent: *\nDisallow:\n")
+    cache = RobotsCache(ttl_s=0.0)
+    with Fetcher(_settings().fetch) as fetcher:
+        assert not cache.allowed(fetcher, httpserver.url_for("/a.html"))
+        assert cache.allowed(fetcher, httpserver.url_for("/a.html"))
+    assert _robots_hits(httpserver) == 2
+
+
+def test_refused_connection_for_robots_disallows_all() -> None:
+    with socket.socket() as sock:  # a port nothing listens on: bound, never listening
+        sock.bind(("127.0.0.1", 0))
+        url = f"http://127.0.0.1:{sock.getsockname()[1]}/a.html"
+        cache = RobotsCache()
+        with Fetcher(_settings().fetch) as fetcher, pytest.raises(FetchError) as caught:
+            cache.check(fetcher, url)
+    assert caught.value.reason == "robots_unreachable"
+    assert "connection" in str(caught.value)
 
 
 def test_cache_expires_after_ttl(httpserver: HTTPServer) -> None:
@@ -118,7 +212,7 @@ def test_cache_expires_after_ttl(httpserver: HTTPServer) -> None:
 
 def test_crawl_delay_spaces_requests_to_a_host(httpserver: HTTPServer, frozen_gate) -> None:
     httpserver.expect_request("/robots.txt").respond_with_data(
-        "User-agent: *\nCrawl-delay: 1\n"  # the stdlib reads whole seconds only
+        "User-agent: *\nCrawl-delay: 1\n"
     )
     for path in ("/1.html", "/2.html", "/3.html"):
         httpserver.expect_request(path).respond_with_data(HTML, content_type="text/html")
