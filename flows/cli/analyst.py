@@ -11,7 +11,13 @@ from typing import Annotated
 import typer
 
 from tradeline.flows.cli.common import (
+    AuthorityFilter,
+    CommodityFilter,
+    CompanyFilter,
     ConfigOption,
+    SinceFilter,
+    TypeFilter,
+    UntilFilter,
     UserError,
     WarehouseOption,
     app,
@@ -28,23 +34,12 @@ from tradeline.flows.console import render_rows, stderr, write_encoded
 def timeline(
     config: ConfigOption = None,
     warehouse: WarehouseOption = None,
-    company: Annotated[str | None, typer.Option(help="Only events naming this company.")] = None,
-    type: Annotated[
-        str | None, typer.Option("--type", help="Only this event type, e.g. permit_issued.")
-    ] = None,
-    since: Annotated[
-        str | None, typer.Option(help="Only events on or after this date (YYYY[-MM[-DD]]).")
-    ] = None,
-    until: Annotated[
-        str | None, typer.Option(help="Only events on or before this date (YYYY[-MM[-DD]]).")
-    ] = None,
-    commodity: Annotated[
-        str | None, typer.Option(help="Only this commodity, e.g. \"rare earths\".")
-    ] = None,
-    authority: Annotated[
-        str | None,
-        typer.Option(help="Only events by this authority or country, e.g. China, MOFCOM."),
-    ] = None,
+    company: CompanyFilter = None,
+    type: TypeFilter = None,
+    since: SinceFilter = None,
+    until: UntilFilter = None,
+    commodity: CommodityFilter = None,
+    authority: AuthorityFilter = None,
     format: Annotated[str, typer.Option("--format", help="table, csv or json.")] = "table",
     columns: Annotated[
         str | None,

@@ -49,6 +49,25 @@ AllowErrorsOption = Annotated[
     ),
 ]
 
+# The timeline's filters, shared by `timeline` and `report` (checked by warehouse/query.py).
+CompanyFilter = Annotated[str | None, typer.Option(help="Only events naming this company.")]
+TypeFilter = Annotated[
+    str | None, typer.Option("--type", help="Only this event type, e.g. permit_issued.")
+]
+SinceFilter = Annotated[
+    str | None, typer.Option(help="Only events on or after this date (YYYY[-MM[-DD]]).")
+]
+UntilFilter = Annotated[
+    str | None, typer.Option(help="Only events on or before this date (YYYY[-MM[-DD]]).")
+]
+CommodityFilter = Annotated[
+    str | None, typer.Option(help="Only this commodity, e.g. \"rare earths\".")
+]
+AuthorityFilter = Annotated[
+    str | None,
+    typer.Option(help="Only events by this authority or country, e.g. China, MOFCOM."),
+]
+
 F = TypeVar("F", bound=Callable[..., Any])
 
 

@@ -9,7 +9,13 @@ from typing import Annotated
 import typer
 
 from tradeline.flows.cli.common import (
+    AuthorityFilter,
+    CommodityFilter,
+    CompanyFilter,
     ConfigOption,
+    SinceFilter,
+    TypeFilter,
+    UntilFilter,
     UserError,
     WarehouseOption,
     app,
@@ -24,23 +30,12 @@ def report(
     out: Annotated[
         Path, typer.Option("--out", "-o", help="HTML file to write.")
     ] = Path("timeline.html"),
-    since: Annotated[
-        str | None, typer.Option(help="Only events on or after this date (YYYY[-MM[-DD]]).")
-    ] = None,
-    until: Annotated[
-        str | None, typer.Option(help="Only events on or before this date (YYYY[-MM[-DD]]).")
-    ] = None,
-    company: Annotated[str | None, typer.Option(help="Only events naming this company.")] = None,
-    commodity: Annotated[
-        str | None, typer.Option(help="Only this commodity, e.g. \"rare earths\".")
-    ] = None,
-    type: Annotated[
-        str | None, typer.Option("--type", help="Only this event type, e.g. permit_issued.")
-    ] = None,
-    authority: Annotated[
-        str | None,
-        typer.Option(help="Only events by this authority or country, e.g. China, MOFCOM."),
-    ] = None,
+    since: SinceFilter = None,
+    until: UntilFilter = None,
+    company: CompanyFilter = None,
+    commodity: CommodityFilter = None,
+    type: TypeFilter = None,
+    authority: AuthorityFilter = None,
     lanes: Annotated[
         str, typer.Option("--lanes", help="One chart lane per commodity or per company.")
     ] = "commodity",
