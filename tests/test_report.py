@@ -22,6 +22,7 @@ from tradeline.report import build_report
 from tradeline.report.figure import event_count
 from tradeline.report.hover import EVIDENCE_CHARS
 from tradeline.report.publish import ARTIFACT_KEY, publish_report, report_path
+from tradeline.warehouse import merge
 
 runner = CliRunner()
 CONTRACT_IDS = ("timeline", "detail", "active-permits", "companies-ranked", "entries",
@@ -229,6 +230,10 @@ def test_many_entries_are_aggregated_by_lane_and_month_and_the_page_says_so(
     tmp_path: Path,
 ) -> None:
     warehouse = synthetic_warehouse(tmp_path / "w.duckdb", 60)
+    with duckdb.connect(str(warehouse)) as con:  # two events known only to the year
+        con.execute("UPDATE events SET event_date = '2024', date_granularity = 'year' WHERE "
+                    "fact_key IN (SELECT fact_key FROM events ORDER BY fact_key LIMIT 2)")
+        merge.rebuild(con)  # the timeline's entries take the new dates
     summary = build_report(warehouse, tmp_path / "r.html", aggregate_above=20, today=TODAY)
     html = (tmp_path / "r.html").read_text(encoding="utf-8")
     fig = figure_in(html)
@@ -236,7 +241,10 @@ def test_many_entries_are_aggregated_by_lane_and_month_and_the_page_says_so(
     counts = [c[1] for t in events for c in t["customdata"]]
     assert summary.aggregated and summary.entries == 60
     assert sum(counts) == 60 and summary.marks == event_count(fig) == len(counts) < 60
-    assert all(re.fullmatch(r".+\|\d{4}-\d{2}", c[0]) for t in events for c in t["customdata"])
+    keys = [c[0] for t in events for c in t["customdata"]]
+    assert all(re.fullmatch(r".+\|\d{4}(-\d{2})?", k) for k in keys)
+    year_only = [c[1] for t in events for c in t["customdata"] if c[0].endswith("|2024")]
+    assert sum(year_only) == 2  # in a year bucket of their own, not in 2024-07
     assert '<p id="aggregated">' in html and "over 20," in html
     assert len(re.findall(r'<tr data-key="', html)) == 60  # the table still lists every entry
     rows = re.findall(r'<tr data-key="[0-9a-f]+" data-lane="([^"]+)" data-month="([-0-9]+)"',

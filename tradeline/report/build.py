@@ -70,8 +70,7 @@ def build_report(
         if aggregated:  # a click on a lane-month lists its rows: they carry both
             where = (lane_rules.lane_names(data.entries, lanes, data.firm_of,
                                            data.companies_ranked),
-                     [lane_rules.position(e, data.today).strftime("%Y-%m")
-                      for e in data.entries])
+                     [lane_rules.bucket(e, data.today) for e in data.entries])
         html = render_page(
             fig, data, rows=entry_rows(data.entries, *where), lane_kind=lanes,
             aggregated=aggregated, aggregate_above=aggregate_above,

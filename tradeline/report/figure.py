@@ -162,7 +162,7 @@ def _add_months(
     """One mark per lane and month, sized by its count, coloured by its commonest authority."""
     groups: dict[tuple[str, str], list[int]] = defaultdict(list)
     for i, entry in enumerate(entries):
-        groups[(names[i], lanes.position(entry, today).strftime("%Y-%m"))].append(i)
+        groups[(names[i], lanes.bucket(entry, today))].append(i)
     by_authority: dict[str, list[tuple[str, str]]] = defaultdict(list)
     for group, idx in groups.items():
         top = Counter(authority_of[i] for i in idx).most_common(1)[0][0]
@@ -171,7 +171,7 @@ def _add_months(
     for n, (authority, members) in enumerate(ranked):
         counts = [len(groups[g]) for g in members]
         fig.add_trace(go.Scatter(
-            x=[f"{month}-15" for _, month in members],
+            x=[lanes.bucket_day(month) for _, month in members],
             y=[geometry.y(lane_of[lane], 0) for lane, _ in members],
             mode="markers", meta="event", name=escape(authority, quote=False),
             legendgroup="authority",

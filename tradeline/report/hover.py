@@ -40,7 +40,8 @@ def month_text(lane: str, month: str, entries: list[dict[str, Any]]) -> str:
     """One lane-month of an aggregated chart: how many events, of which types and by whom."""
     types = Counter(e["type"] for e in entries)
     authorities = Counter(e.get("authority") or "—" for e in entries)
-    lines = [f"<b>{_e(lane)}</b> · {month}", f"{len(entries)} events (aggregated by month)"]
+    when = month if len(month) == 7 else f"{month} (dates known only to the year)"
+    lines = [f"<b>{_e(lane)}</b> · {when}", f"{len(entries)} events (aggregated by month)"]
     lines += _wrapped("types: " + _counts(types))
     lines += _wrapped("authorities: " + _counts(authorities))
     return "<br>".join(lines)

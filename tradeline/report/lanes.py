@@ -64,6 +64,19 @@ def position(entry: dict[str, Any], today: date) -> date:
     return entry.get("first_reported") or today
 
 
+def bucket(entry: dict[str, Any], today: date) -> str:
+    """An aggregated chart's bucket: the marker's month, or "YYYY" for a date known only to
+    the year (counting it in its middle month would invent a July)."""
+    if entry.get("date_granularity") == "year" and entry.get("event_date"):
+        return str(entry["event_date"])[:4]
+    return position(entry, today).strftime("%Y-%m")
+
+
+def bucket_day(bucket: str) -> str:
+    """Where a bucket's mark sits: mid-month, or mid-year for a year bucket."""
+    return f"{bucket}-15" if len(bucket) == 7 else f"{bucket}-07-01"
+
+
 def validity_window(entry: dict[str, Any], today: date) -> tuple[date, date] | None:
     """valid_from (else the event's first day) → valid_to (else today, open-ended)."""
     if entry.get("validity_duration") is None:
