@@ -98,10 +98,10 @@ def load_scorer() -> ModuleType:
 
 def misses_cli(
     description: str, argv: list[str] | None
-) -> tuple[list[Path], Path, dict[str, dict], ModuleType] | None:
+) -> tuple[list[tuple[str, dict, dict]], ModuleType] | None:
     """The command line of the scripts that list misses of a tunable set (`--set`,
-    `--all-events`): (article files, gold folder, predictions, scorer), or None after saying
-    why the set cannot be read here."""
+    `--all-events`): ([(article id, gold, prediction)], scorer), or None after saying why the
+    set cannot be read here."""
     parser = argparse.ArgumentParser(description=description)
     parser.add_argument("--set", choices=TUNABLE, default="synth")
     parser.add_argument("--all-events", action="store_true", help="count held-back events too")
@@ -113,7 +113,13 @@ def misses_cli(
     if isinstance(found, str):
         print(f"[{args.set}] skipped: {found}")
         return None
-    return (*found, load_scorer())
+    paths, gold_dir, preds = found
+    articles = []
+    for path in paths:
+        gold = json.loads((gold_dir / path.name).read_text(encoding="utf-8"))
+        aid = str(gold.get("id", path.stem))
+        articles.append((aid, gold, preds.get(aid, {})))
+    return articles, load_scorer()
 
 
 def predictions(

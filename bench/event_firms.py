@@ -10,7 +10,6 @@ lists the firms the event has but gold does not. Not for the blind split.
 from __future__ import annotations
 
 import collections
-import json
 import sys
 from pathlib import Path
 
@@ -51,12 +50,10 @@ def main(argv: list[str] | None = None) -> int:
     found = misses_cli(__doc__.split("\n")[0], argv)
     if found is None:
         return 0
-    paths, gold_dir, preds, score = found
+    articles, score = found
     counts: collections.Counter[str] = collections.Counter()
-    for path in paths:
-        gold = json.loads((gold_dir / path.name).read_text(encoding="utf-8"))
-        aid = str(gold.get("id", path.stem))
-        for kind, etype, firm in firm_misses(gold, preds.get(aid, {}), score):
+    for aid, gold, pred in articles:
+        for kind, etype, firm in firm_misses(gold, pred, score):
             counts[kind] += 1
             print(f"{aid} | {kind} | {etype} | {firm}")
     print(dict(counts))

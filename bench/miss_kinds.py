@@ -10,7 +10,6 @@ for eval/fresh (scored, never tuned on).
 from __future__ import annotations
 
 import collections
-import json
 import sys
 from pathlib import Path
 
@@ -55,14 +54,12 @@ def main(argv: list[str] | None = None) -> int:
     found = misses_cli(__doc__.split("\n")[0], argv)
     if found is None:
         return 0
-    paths, gold_dir, preds, score = found
+    articles, score = found
     counts: collections.Counter[str] = collections.Counter()
-    for path in paths:
-        gold = json.loads((gold_dir / path.name).read_text(encoding="utf-8"))
-        aid = str(gold.get("id", path.stem))
+    for aid, gold, pred in articles:
         gold_events = gold.get("events", [])
         counts["matched"] += len(gold_events)
-        for kind, event in miss_kinds(gold_events, preds.get(aid, {}).get("events", []), score):
+        for kind, event in miss_kinds(gold_events, pred.get("events", []), score):
             counts["matched"] -= 1
             counts[kind] += 1
             evidence = str(event.get("evidence", ""))[:140]

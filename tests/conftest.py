@@ -45,6 +45,12 @@ def pipeline(nlp_model_name: str):
 
 
 @pytest.fixture(scope="session")
+def nlp(pipeline):
+    """`pipeline` under the name the extractor tests call it by."""
+    return pipeline
+
+
+@pytest.fixture(scope="session")
 def prefect_harness():
     """One temporary Prefect server for the whole session (it takes ~15-20 s to start)."""
     from tradeline.flows.prefect_env import apply_prefect_defaults

@@ -14,11 +14,6 @@ is_acronym_of, is_short_form, same_firm = NAMES.is_acronym_of, NAMES.is_short_fo
 pytestmark = pytest.mark.slow
 
 
-@pytest.fixture(scope="session")
-def nlp(pipeline):
-    return pipeline
-
-
 def firms(nlp, text: str) -> list:
     return find_companies(nlp(text), nlp.get_pipe("tradeline_companies")).facts
 

@@ -95,10 +95,6 @@ def test_normaliser_never_raises(a, b):
 
 
 # ---------------------------------------------------------------- in text (spaCy)
-@pytest.fixture(scope="session")
-def nlp(pipeline):
-    return pipeline
-
 
 def names(nlp, text: str) -> list[str]:
     firms = find_companies(nlp(text), nlp.get_pipe("tradeline_companies"))

@@ -8,11 +8,6 @@ import pytest
 from tradeline.extractors.companies.facts import find_companies
 
 
-@pytest.fixture(scope="module")
-def nlp(pipeline):
-    return pipeline
-
-
 def names(nlp, text: str) -> list[str]:
     doc = nlp(text)
     return [f.name for f in find_companies(doc, nlp.get_pipe("tradeline_companies")).facts]

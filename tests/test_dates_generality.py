@@ -16,11 +16,6 @@ RESOLVER = DateResolver(DateLexicon.read(Assets.packaged().path("dates/lexicon.j
 resolve_date_expression = RESOLVER.resolve_expression  # with the packaged lexicon
 
 
-@pytest.fixture(scope="session")
-def nlp(pipeline):
-    return pipeline
-
-
 def dates(nlp, text: str, published: str) -> list[tuple[str, str]]:
     found = find_policy_dates(nlp(text), published, nlp.get_pipe("tradeline_dates"))
     return [(d.text, d.resolved) for d in found]

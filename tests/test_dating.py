@@ -27,11 +27,6 @@ from tradeline.records import EventFact
 pytestmark = pytest.mark.slow
 
 
-@pytest.fixture(scope="module")
-def nlp(pipeline):
-    return pipeline
-
-
 def policy(nlp, text: str, published: str) -> dict[str, str]:
     doc = nlp(text)
     return {f.text: f.resolved for f in find_policy_dates(doc, published, Pipes.of(nlp).dates)}

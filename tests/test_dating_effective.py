@@ -13,11 +13,6 @@ from tradeline.records import EventFact
 pytestmark = pytest.mark.slow
 
 
-@pytest.fixture(scope="module")
-def nlp(pipeline):
-    return pipeline
-
-
 def events(nlp, text: str, published: str) -> list[EventFact]:
     return extract_doc(nlp(text), published, nlp).events
 

@@ -8,11 +8,6 @@ import pytest
 from tradeline.extractors.document import extract_doc
 
 
-@pytest.fixture(scope="module")
-def nlp(pipeline):
-    return pipeline
-
-
 def event_firms(nlp, text: str) -> list[list[str]]:
     ex = extract_doc(nlp(text), "2025-06-04", nlp)
     return [e.companies for e in ex.events]

@@ -12,11 +12,6 @@ pytestmark = pytest.mark.slow
 PUBLISHED = "2024-06-14"  # a Friday
 
 
-@pytest.fixture(scope="session")
-def nlp(pipeline):
-    return pipeline
-
-
 def events(nlp, text: str, published: str | None = PUBLISHED) -> list[EventFact]:
     return extract_doc(nlp(text), published, nlp).events
 

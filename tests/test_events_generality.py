@@ -15,11 +15,6 @@ pytestmark = pytest.mark.slow
 FRIDAY = "2024-03-15"
 
 
-@pytest.fixture(scope="session")
-def nlp(pipeline):
-    return pipeline
-
-
 def events(nlp, text: str, published: str | None = FRIDAY) -> list[EventFact]:
     return extract_doc(nlp(text), published, nlp).events
 

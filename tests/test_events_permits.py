@@ -16,11 +16,6 @@ pytestmark = pytest.mark.slow
 PUBLISHED = "2024-03-15"
 
 
-@pytest.fixture(scope="session")
-def nlp(pipeline):
-    return pipeline
-
-
 def all_types(nlp, text: str) -> list[str]:
     result = extract_doc(nlp(text), PUBLISHED, nlp)
     return sorted(e.type for e in [*result.events, *(result.held_back_events or [])])

@@ -17,11 +17,6 @@ pytestmark = pytest.mark.slow
 PUBLISHED = "2024-03-15"
 
 
-@pytest.fixture(scope="session")
-def nlp(pipeline):
-    return pipeline
-
-
 def types(nlp, text: str) -> list[str]:
     return [e.type for e in extract_doc(nlp(text), PUBLISHED, nlp).events]
 

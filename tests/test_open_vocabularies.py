@@ -14,11 +14,6 @@ pytestmark = pytest.mark.slow
 PUBLISHED = "2024-06-14"
 
 
-@pytest.fixture(scope="session")
-def nlp(pipeline):
-    return pipeline
-
-
 def traded(nlp, text: str) -> list[str]:
     doc = nlp(text)
     return [s.label_ for s in doc.spans[TRADED]]

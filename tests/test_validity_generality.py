@@ -10,11 +10,6 @@ from tradeline.records import ValidityPeriodFact
 pytestmark = pytest.mark.slow
 
 
-@pytest.fixture(scope="session")
-def nlp(pipeline):
-    return pipeline
-
-
 def periods_of(nlp, doc) -> list[ValidityPeriodFact]:
     return find_validity_periods(doc, nlp.get_pipe("tradeline_validity"))
 

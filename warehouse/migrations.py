@@ -49,8 +49,10 @@ class Migration:
     sql: str
 
 
-def available() -> list[Migration]:
-    """Migrations shipped with this package, in version order."""
+@cache
+def available() -> tuple[Migration, ...]:
+    """Migrations shipped with this package, in version order (read once: every open of a
+    warehouse checks them)."""
     found = []
     for entry in resources.files("tradeline.warehouse").joinpath("migrations").iterdir():
         match = _MIGRATION_NAME.match(entry.name)
@@ -60,7 +62,7 @@ def available() -> list[Migration]:
     versions = [m.version for m in found]
     if len(set(versions)) != len(versions):
         raise RuntimeError(f"duplicate migration versions in warehouse/migrations: {versions}")
-    return found
+    return tuple(found)
 
 
 def latest_version() -> int:
@@ -110,11 +112,13 @@ def apply_pending(
     return done
 
 
-def view_files() -> list[tuple[str, str]]:
-    """(file name, SQL) of every view definition, in file-name order (prefixes set dependencies)."""
+@cache
+def view_files() -> tuple[tuple[str, str], ...]:
+    """(file name, SQL) of every view definition, in file-name order (prefixes set dependencies);
+    read once, as every read-only open compares their hashes."""
     folder = resources.files("tradeline.warehouse").joinpath("views")
     files = [e for e in folder.iterdir() if e.name.endswith(".sql")]
-    return [(e.name, e.read_text("utf-8")) for e in sorted(files, key=lambda e: e.name)]
+    return tuple((e.name, e.read_text("utf-8")) for e in sorted(files, key=lambda e: e.name))
 
 
 def _sql_hash(sql: str) -> str:
@@ -127,7 +131,7 @@ def sync_views(con: duckdb.DuckDBPyConnection, *, force: bool = False) -> bool:
     Returns whether the views were re-created."""
     if not force and views_current(con):
         return False
-    wanted = {name: _sql_hash(sql) for name, sql in view_files()}
+    wanted = _view_hashes()
     for name, sql in view_files():
         try:
             con.execute(sql)
@@ -143,8 +147,12 @@ def sync_views(con: duckdb.DuckDBPyConnection, *, force: bool = False) -> bool:
 
 def views_current(con: duckdb.DuckDBPyConnection) -> bool:
     """Whether the stored views were made from this code's view files (by recorded hash)."""
-    wanted = {name: _sql_hash(sql) for name, sql in view_files()}
-    return dict(con.execute("SELECT file, sql_hash FROM schema_views").fetchall()) == wanted
+    return dict(con.execute("SELECT file, sql_hash FROM schema_views").fetchall()) == _view_hashes()
+
+
+@cache
+def _view_hashes() -> dict[str, str]:
+    return {name: _sql_hash(sql) for name, sql in view_files()}
 
 
 def shadow_stale_views(con: duckdb.DuckDBPyConnection) -> bool:

@@ -119,9 +119,12 @@ def resolve(con: duckdb.DuckDBPyConnection, name: str, value: str) -> str:
     fields = FILTERS[name]
     in_warehouse: dict[str, int] = {}
     known: dict[str, int] = {}
-    for field in fields:
-        in_warehouse.update(counts(con, field))
-        known.update(vocabulary(con, field))
+    for field in fields:  # one query of the timeline per field
+        held = counts(con, field)
+        in_warehouse.update(held)
+        known.update(held)
+        for packaged in FIELDS[field].packaged():
+            known.setdefault(packaged, 0)
     if value in known:
         return value
     # values told apart only by case are one value (the filters compare authorities so)

@@ -44,8 +44,7 @@ def load_report_data(
     """Read the report's data; bad filter values raise the query's errors (`QueryError`,
     `vocab.UnknownValue`), each naming what is accepted."""
     today = today or date.today()
-    con = connect(warehouse_path, read_only=True, lock_wait_s=lock_wait_s())
-    try:
+    with connect(warehouse_path, read_only=True, lock_wait_s=lock_wait_s()) as con:
         names, rows = timeline(con, **filters)
         entries = [dict(zip(names, row, strict=True)) for row in rows]
         keys = [e["entry_key"] for e in entries]
@@ -60,8 +59,6 @@ def load_report_data(
             today=today,
             filters={k: v for k, v in filters.items() if v is not None},
         )
-    finally:
-        con.close()
 
 
 def _firms(con: duckdb.DuckDBPyConnection, keys: list[str]) -> dict[str, list[str]]:
