@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
+from tradeline.alerts import notify_watches
 from tradeline.config import Settings
 from tradeline.extractors.engine import Extractor
 from tradeline.flows import outcome, steps
@@ -108,6 +109,8 @@ def import_paths(
                 progress.advance("import", len(chunk))
         run.outcome = summary.status
     publish_report(warehouse_path, enabled=settings.report.enabled)  # no flow: the file only
+    # an archive is old news: its entries are recorded as seen by the watches, not sent
+    notify_watches(settings, warehouse_path, summary.run_id, send=False)
     return summary
 
 

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from prefect import flow
 
+from tradeline.alerts import notify_watches
 from tradeline.config import Settings, load_settings
 from tradeline.flows import outcome, steps, taskrunners
 from tradeline.flows.progress import reporter
@@ -72,7 +73,11 @@ def _processed_batches(
 
 @flow(name="ingest", validate_parameters=False)
 def ingest(
-    settings: Settings, warehouse: str, feeds: list[str] | None = None, batch_size: int = 32
+    settings: Settings,
+    warehouse: str,
+    feeds: list[str] | None = None,
+    batch_size: int = 32,
+    alerts: bool = True,
 ) -> steps.IngestSummary:
     """Poll feeds, then fetch → parse → extract → store each batch of new articles.
 
@@ -81,7 +86,8 @@ def ingest(
     the feed state. Writes wait up to `[warehouse] lock_wait_s` for a file another process
     holds. Ends Completed (named CompletedWithErrors when some feed or page failed) with the
     summary, or Failed when nothing could be fetched: calling it then raises
-    `outcome.RunFailed`, which carries the summary.
+    `outcome.RunFailed`, which carries the summary. Then the watchlist alerts owed are sent
+    (`tradeline/alerts/`; with `alerts` False, what this run stored is recorded unsent).
     """
     if isinstance(settings, dict):  # a deployment's parameters arrive as JSON
         settings = Settings.model_validate(settings)
@@ -98,6 +104,7 @@ def ingest(
         run.outcome = summary.status
     if run.run_id is not None:  # a poll that found nothing new records no run: same picture
         publish_report(warehouse_path, enabled=settings.report.enabled)
+    summary.alerts = notify_watches(settings, warehouse_path, run.run_id, send=alerts).line()
     return outcome.flow_state(summary.status, summary, summary.line())
 
 

@@ -50,6 +50,7 @@ class IngestSummary:
     skipped_non_english: int = 0
     facts: int = 0
     errors: list[IngestError] = field(default_factory=list)
+    alerts: str = ""  # what the watchlist alerts did (tradeline/alerts/), '' when nothing
 
     @property
     def status(self) -> str:
@@ -67,6 +68,7 @@ class IngestSummary:
             f"({self.skipped_non_english} not English) · facts: {self.facts} · "
             f"errors: {len(self.errors)}"
             + (f" ({self.given_up} given up)" if self.given_up else "")
+            + (f" · {self.alerts}" if self.alerts else "")
         )
 
 

@@ -6,12 +6,20 @@ and passes it down; internal functions never read the environment themselves.
 
 from __future__ import annotations
 
+import difflib
 import os
 import tomllib
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 DEFAULT_CONFIG_NAME = "tradeline.toml"
 DEFAULT_WAREHOUSE_NAME = "tradeline.duckdb"
@@ -101,6 +109,76 @@ class ReportConfig(_Section):
     enabled: bool = True  # write <warehouse stem>.report.html and the Prefect artifact
 
 
+def _event_type(value: str) -> str:
+    """An event type as typed ("Permit Issued", "permit-issued") → its name in the closed list
+    (`tradeline.records.EVENT_TYPES`); anything else is a config error naming the valid ones."""
+    from tradeline.records import EVENT_TYPES
+
+    wanted = "_".join(value.strip().casefold().replace("-", " ").split())
+    for name in EVENT_TYPES:
+        if name.casefold() == wanted:
+            return name
+    close = difflib.get_close_matches(wanted, EVENT_TYPES, n=1, cutoff=0.6)
+    hint = f"; did you mean {close[0]}?" if close else ""
+    raise ValueError(f"unknown event type {value!r}{hint} Valid: {', '.join(EVENT_TYPES)}")
+
+
+class WatchConfig(_Section):
+    """A watchlist entry (`[[watch]]`): new timeline entries that match it are sent to `notify`
+    (tradeline/alerts/). Within a list any value matches; across lists all given must match.
+    Commodities and authorities are checked against the vocabularies when alerts run
+    (warehouse/vocab.py), event types here (a closed list)."""
+
+    name: str = Field(min_length=1)
+    companies: list[str] = Field(default_factory=list)
+    commodities: list[str] = Field(default_factory=list)
+    authorities: list[str] = Field(default_factory=list)  # an authority or its country
+    types: list[str] = Field(default_factory=list)
+    notify: list[str] = Field(min_length=1)  # Apprise URLs: json://, slack://, mailto://, …
+    # Alert once more when an entry already alerted is reported by at least this many sources.
+    n_sources_threshold: int | None = Field(None, ge=2)
+
+    @field_validator("notify", mode="before")
+    @classmethod
+    def _one_or_more(cls, value: Any) -> Any:
+        return [value] if isinstance(value, str) else value
+
+    @field_validator("notify")
+    @classmethod
+    def _urls(cls, urls: list[str]) -> list[str]:
+        for url in urls:
+            scheme, sep, rest = url.partition("://")
+            if not sep and url.startswith("mailto:"):
+                scheme, rest = "mailto", url[len("mailto:") :]
+            if not scheme or not rest or not scheme.replace("+", "").isalnum():
+                raise ValueError(
+                    f"notify {url!r} is not an Apprise URL (e.g. json://host/path, "
+                    "slack://…, mailto://…)"
+                )
+        return list(dict.fromkeys(urls))
+
+    @field_validator("types")
+    @classmethod
+    def _types(cls, types: list[str]) -> list[str]:
+        return list(dict.fromkeys(_event_type(t) for t in types))
+
+    @field_validator("companies", "commodities", "authorities")
+    @classmethod
+    def _not_blank(cls, values: list[str]) -> list[str]:
+        if any(not v.strip() for v in values):
+            raise ValueError("an empty value matches nothing")
+        return [v.strip() for v in values]
+
+    @model_validator(mode="after")
+    def _something_to_match(self) -> WatchConfig:
+        if not (self.companies or self.commodities or self.authorities or self.types):
+            raise ValueError(
+                f"watch {self.name!r} names nothing to match: give companies, commodities, "
+                "authorities or types"
+            )
+        return self
+
+
 class ScheduleConfig(_Section):
     cron: str | None = None
     interval_s: int | None = Field(None, gt=0)
@@ -116,6 +194,7 @@ class Settings(_Section):
     query: QueryConfig = Field(default_factory=QueryConfig)
     schedule: ScheduleConfig = Field(default_factory=ScheduleConfig)
     report: ReportConfig = Field(default_factory=ReportConfig)
+    watch: list[WatchConfig] = Field(default_factory=list)  # [[watch]] tables
     config_path: str | None = None  # where these settings came from, for messages
 
     @field_validator("feeds")
@@ -127,6 +206,15 @@ class Settings(_Section):
                 raise ValueError(f"feed listed twice: {feed.url}")
             seen.add(feed.url)
         return feeds
+
+    @field_validator("watch")
+    @classmethod
+    def _unique_watches(cls, watches: list[WatchConfig]) -> list[WatchConfig]:
+        names = [w.name for w in watches]
+        twice = sorted({n for n in names if names.count(n) > 1})
+        if twice:
+            raise ValueError(f"watch name used twice: {', '.join(twice)}")
+        return watches
 
     @property
     def warehouse_path(self) -> Path:

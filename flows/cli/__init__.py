@@ -13,7 +13,7 @@ from tradeline.flows.cli.common import app
 # Importing a module registers its commands, in the order `tradeline --help` lists them.
 # isort: off
 from tradeline.flows.cli import (  # noqa: F401
-    app_options, run, analyst, report, archive, serve, train,
+    app_options, run, analyst, report, archive, serve, train, watch,
 )
 # isort: on
 

@@ -64,6 +64,14 @@ def run(
         ),
     ] = 10.0,
     allow_errors: AllowErrorsOption = False,
+    alerts: Annotated[
+        bool,
+        typer.Option(
+            "--alerts/--no-alerts",
+            help="Send the watchlist alerts ([[watch]]) this run owes; --no-alerts records "
+            "the entries it stored as seen, unsent.",
+        ),
+    ] = True,
 ) -> None:
     """Run the Prefect `ingest` flow: poll feeds, fetch new articles, extract facts, store them.
 
@@ -118,7 +126,9 @@ def run(
         connect(warehouse_path).close()
         with prefect_api_or_error(), RichProgress() as progress, reporting_to(progress):
             try:
-                summary = ingest(settings, str(warehouse_path), list(feed) if feed else None)
+                summary = ingest(
+                    settings, str(warehouse_path), list(feed) if feed else None, alerts=alerts
+                )
             except RunFailed as exc:  # nothing could be fetched: the flow run is Failed
                 summary = exc.summary
     if show_timeline:

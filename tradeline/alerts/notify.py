@@ -1,0 +1,173 @@
+"""The one call a flow makes after a run: send the alerts its new timeline entries owe.
+
+Which entries are new to a watch: those whose earliest report was stored after the watch was
+first seen (`alert_watches`, the start of the run after which it was first seen), so a watch
+added to a big warehouse alerts only for what comes after it. A run that sends
+(`tradeline run`, `serve`) tries every owed alert, one message per (watch, entry,
+destination), and records each outcome; a failed delivery is tried again after the next run.
+A silent run (`tradeline import`, `tradeline run --no-alerts`) records the entries it stored
+as seen ('skipped') without sending them, so an imported archive never floods a channel.
+
+Alerts never fail the run that stored the facts: any problem is a line in the run's summary
+and a warning in its log.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
+
+from tradeline.alerts import sent
+from tradeline.alerts.delivery import deliver, destination_key, redacted
+from tradeline.alerts.matching import Owed, Watch, owed_alerts
+from tradeline.alerts.message import format_alert
+from tradeline.config import Settings, WatchConfig
+from tradeline.warehouse.db import WarehouseError, connect, utcnow
+
+# A run that holds the warehouse now sends what is owed when it ends: no need to wait long.
+LOCK_WAIT_S = 5.0
+
+
+@dataclass
+class AlertSummary:
+    """What one alert pass did, for the run's summary line and for tests."""
+
+    sent: int = 0
+    failed: int = 0
+    skipped: int = 0
+    failures: list[str] = field(default_factory=list)  # "watch → destination: why"
+    problems: list[str] = field(default_factory=list)  # a watch not usable, a busy warehouse
+
+    def line(self) -> str:
+        """'' when nothing happened, else e.g. 'alerts: 2 sent, 1 failed (retried next run)'."""
+        parts = []
+        if self.sent:
+            parts.append(f"{self.sent} sent")
+        if self.failed:
+            parts.append(f"{self.failed} failed (retried next run)")
+        if self.skipped:
+            parts.append(f"{self.skipped} recorded unsent")
+        parts += self.problems
+        return f"alerts: {', '.join(parts)}" if parts else ""
+
+
+def resolve_watch(con: duckdb.DuckDBPyConnection, config: WatchConfig) -> Watch:
+    """`config` with its commodities and authorities resolved as `--commodity` and
+    `--authority` are (warehouse/vocab.py): vocab.UnknownValue names the valid ones."""
+    from tradeline.warehouse import vocab
+
+    return Watch(
+        name=config.name,
+        notify=tuple(config.notify),
+        companies=tuple(config.companies),
+        commodities=tuple(vocab.resolve(con, "commodity", c) for c in config.commodities),
+        authorities=tuple(vocab.resolve(con, "authority", a) for a in config.authorities),
+        types=tuple(config.types),
+        n_sources_threshold=config.n_sources_threshold,
+    )
+
+
+def resolve_watches(
+    con: duckdb.DuckDBPyConnection, configs: list[WatchConfig]
+) -> tuple[list[Watch], list[str]]:
+    """The usable watches, and one line per watch that names an unknown value."""
+    from tradeline.warehouse.vocab import UnknownValue
+
+    watches, problems = [], []
+    for config in configs:
+        try:
+            watches.append(resolve_watch(con, config))
+        except UnknownValue as exc:
+            problems.append(f"watch {config.name!r} not used: {exc}")
+    return watches, problems
+
+
+def notify_watches(
+    settings: Settings, warehouse_path: Path, run_id: str | None, *, send: bool = True
+) -> AlertSummary:
+    """Send (or, with `send` False, record unsent) the alerts owed after run `run_id` (None:
+    a poll that stored nothing, which still retries failed deliveries). Holds the run lock
+    while it works, so two runs never send one alert twice; never raises for a failure of its
+    own."""
+    summary = AlertSummary()
+    if not settings.watch or not warehouse_path.is_file():
+        return summary
+    from tradeline.flows.runlock import run_lock
+
+    log = _logger()
+    try:
+        with run_lock(warehouse_path, wait_s=LOCK_WAIT_S):
+            _notify(settings, warehouse_path, run_id, send, summary)
+    except Exception as exc:  # alerts must never fail the run that stored the facts
+        summary.problems.append(f"not checked ({type(exc).__name__}: {exc}); next run will")
+    for problem in summary.problems:
+        log.warning("alerts: %s", problem)
+    for failure in summary.failures:
+        log.warning("alert not delivered: %s", failure)
+    if summary.line():
+        log.info(summary.line())
+    return summary
+
+
+def _notify(
+    settings: Settings, warehouse_path: Path, run_id: str | None, send: bool, summary: AlertSummary
+) -> None:
+    now = utcnow()
+    with connect(warehouse_path) as con:
+        watches, problems = resolve_watches(con, settings.watch)
+        summary.problems.extend(problems)
+        started = sent.run_started(con, run_id)
+        created = sent.register_watches(con, [w.name for w in watches], run_id, started or now)
+        if not watches:
+            return
+        entries = sent.candidates(con, min(created[w.name] for w in watches))
+        owed = list(owed_alerts(watches, entries, created, sent.recorded(con), destination_key))
+    if not send:  # only what this run stored is recorded as seen; the rest stays owed
+        owed = [o for o in owed if not o.retry and started and o.entry.first_stored >= started]
+    outcomes = [_outcome(o, send) for o in owed]
+    for outcome in outcomes:
+        if outcome.status == "sent":
+            summary.sent += 1
+        elif outcome.status == "failed":
+            summary.failed += 1
+            summary.failures.append(f"{outcome.watch} → {outcome.destination}: {outcome.error}")
+        else:
+            summary.skipped += 1
+    if outcomes:
+        try:
+            with connect(warehouse_path) as con:
+                sent.record(con, outcomes, run_id, utcnow())
+        except WarehouseError as exc:  # sent but not recorded: say so, loudly
+            summary.problems.append(f"{len(outcomes)} not recorded ({exc})")
+
+
+def _outcome(owed: Owed, send: bool) -> sent.Outcome:
+    error = None
+    if send:
+        error = deliver(owed.url, format_alert(owed.watch, owed.entry, owed.reason))
+    status = "skipped" if not send else ("failed" if error else "sent")
+    return sent.Outcome(
+        watch=owed.watch.name,
+        entry_key=owed.entry.entry_key,
+        destination_key=destination_key(owed.url),
+        destination=redacted(owed.url),
+        reason=owed.reason,
+        status=status,
+        n_sources=owed.entry.n_sources,
+        error=error,
+    )
+
+
+def _logger() -> logging.Logger | logging.LoggerAdapter:
+    """The flow run's logger (its lines show in the Prefect UI), else this module's."""
+    try:
+        from prefect.context import FlowRunContext
+        from prefect.logging import get_run_logger
+    except ImportError:  # pragma: no cover - prefect is a dependency
+        return logging.getLogger(__name__)
+    if FlowRunContext.get() is not None:
+        return get_run_logger()
+    return logging.getLogger(__name__)
