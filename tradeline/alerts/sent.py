@@ -128,7 +128,8 @@ def record(
     now: datetime,
 ) -> None:
     """Record what was tried: a new row per new alert; a retried one keeps its first try's time
-    and counts one attempt more. A skipped alert counts no attempt."""
+    and run (the run whose entries owed it) and counts one attempt more. A skipped alert counts
+    no attempt."""
     rows = []
     for o in outcomes:
         attempts = 0 if o.status == "skipped" else 1
@@ -145,7 +146,6 @@ def record(
                    destination = excluded.destination,
                    status = excluded.status,
                    n_sources = excluded.n_sources,
-                   run_id = excluded.run_id,
                    attempts = alerts_sent.attempts + excluded.attempts,
                    last_tried_at = excluded.last_tried_at,
                    error = excluded.error""",

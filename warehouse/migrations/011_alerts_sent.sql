@@ -12,7 +12,7 @@ CREATE TABLE alerts_sent (
     reason          VARCHAR NOT NULL CHECK (reason IN ('new', 'sources')),
     status          VARCHAR NOT NULL CHECK (status IN ('sent', 'failed', 'skipped')),
     n_sources       INTEGER NOT NULL,            -- the entry's n_sources when last tried
-    run_id          VARCHAR,                     -- the run after which it was last tried
+    run_id          VARCHAR,                     -- the run after which it was first tried
     attempts        INTEGER NOT NULL,            -- deliveries tried (0 when skipped)
     first_tried_at  TIMESTAMP NOT NULL,
     last_tried_at   TIMESTAMP NOT NULL,
