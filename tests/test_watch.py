@@ -94,6 +94,25 @@ def test_owed_new_once_sources_once_and_failed_again():
     assert owed(_entry(n_sources=4), skipped) == [("e1", SOURCES, False)]
 
 
+def test_an_entry_whose_key_changed_is_not_news_again():
+    """A later report naming a second firm changes the entry's key; the entry holding the
+    alerted entry's reports continues it (sent.continuations finds them by fact_key)."""
+    watch = _watch(companies=("JL Mag",), n_sources_threshold=2)
+    dest = destination_key(watch.notify[0])
+    sent = {("w", "e1", dest, NEW): Record("sent", 1)}
+    renamed = _entry(entry_key="e2", n_sources=1)
+
+    def owed(entry, continues):
+        return [
+            (o.entry.entry_key, o.reason)
+            for o in owed_alerts([watch], [entry], {"w": T0}, sent, destination_key, continues)
+        ]
+
+    assert owed(renamed, {}) == [("e2", NEW)]  # without its history it would be news
+    assert owed(renamed, {"e2": ["e1"]}) == []
+    assert owed(_entry(entry_key="e2", n_sources=2), {"e2": ["e1"]}) == [("e2", SOURCES)]
+
+
 def test_watch_config_errors_are_clear(tmp_path: Path):
     config = tmp_path / "tradeline.toml"
     config.write_text(watch_toml("w", "json://127.0.0.1/h", types=["permit_isued"]))

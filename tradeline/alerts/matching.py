@@ -10,7 +10,7 @@ aliases ("JL MAG" ~ "JL Mag Rare-Earth"), or as the first whole words of one (a 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -54,6 +54,7 @@ class Entry:
     title: str | None = None
     evidence: str | None = None
     urls: tuple[str, ...] = field(default_factory=tuple)
+    fact_keys: tuple[str, ...] = ()  # its reports (timeline_entry_mentions.fact_key)
 
 
 @dataclass(frozen=True)
@@ -110,6 +111,7 @@ def owed_alerts(
     created: Mapping[str, datetime],
     recorded: Mapping[tuple[str, str, str, str], Record],
     destination_key: Callable[[str], str],
+    continues: Mapping[str, Sequence[str]] | None = None,
 ) -> Iterator[Owed]:
     """The alerts owed, in entry order: for each matching entry and destination,
 
@@ -119,8 +121,11 @@ def owed_alerts(
       `n_sources_threshold` and the entry now has at least that many, unless that alert went
       already.
 
-    `recorded` is keyed by (watch name, entry_key, destination key, reason).
+    `recorded` is keyed by (watch name, entry_key, destination key, reason). `continues`
+    names, per entry_key, the alerted entries whose reports it holds (its key changed when a
+    later report named a second firm): their record stands for its own until it has one.
     """
+    continues = continues or {}
     entries = list(entries)
     for watch in watches:
         since = created[watch.name]
@@ -129,7 +134,9 @@ def owed_alerts(
                 continue
             for url in watch.notify:
                 key = (watch.name, entry.entry_key, destination_key(url))
-                new = recorded.get((*key, NEW))
+                new = recorded.get((*key, NEW)) or _continued(
+                    recorded, continues.get(entry.entry_key, ()), key
+                )
                 if new is None:
                     if entry.first_stored >= since:
                         yield Owed(watch, entry, url, NEW)
@@ -142,3 +149,16 @@ def owed_alerts(
                     grown = recorded.get((*key, SOURCES))
                     if grown is None or grown.status == "failed":
                         yield Owed(watch, entry, url, SOURCES, retry=grown is not None)
+
+
+def _continued(
+    recorded: Mapping[tuple[str, str, str, str], Record],
+    old_keys: Sequence[str],
+    key: tuple[str, str, str],
+) -> Record | None:
+    """The 'new' record of the first alerted entry, among `old_keys`, that an entry continues."""
+    for old in old_keys:
+        found = recorded.get((key[0], old, key[2], NEW))
+        if found is not None:
+            return found
+    return None

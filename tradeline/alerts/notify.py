@@ -124,7 +124,16 @@ def _notify(
         if not watches:
             return
         entries = sent.candidates(con, min(created[w.name] for w in watches))
-        owed = list(owed_alerts(watches, entries, created, sent.recorded(con), destination_key))
+        owed = list(
+            owed_alerts(
+                watches,
+                entries,
+                created,
+                sent.recorded(con),
+                destination_key,
+                sent.continuations(con),
+            )
+        )
     if not send:  # only what this run stored is recorded as seen; the rest stays owed
         owed = [o for o in owed if not o.retry and started and o.entry.first_stored >= started]
     outcomes = [_outcome(o, send) for o in owed]
@@ -158,6 +167,7 @@ def _outcome(owed: Owed, send: bool) -> sent.Outcome:
         status=status,
         n_sources=owed.entry.n_sources,
         error=error,
+        fact_keys=owed.entry.fact_keys,
     )
 
 

@@ -29,6 +29,7 @@ class Outcome:
     status: str  # sent | failed | skipped
     n_sources: int
     error: str | None = None
+    fact_keys: tuple[str, ...] = ()
 
 
 def register_watches(
@@ -90,17 +91,42 @@ spellings AS (
 ),
 names AS (
     SELECT entry_key, list(DISTINCT name ORDER BY name) AS names FROM spellings GROUP BY ALL
+),
+reports AS (
+    SELECT entry_key, list(fact_key ORDER BY fact_key) AS fact_keys
+    FROM timeline_entry_mentions
+    WHERE entry_key IN (SELECT entry_key FROM wanted)
+    GROUP BY entry_key
 )
 SELECT t.entry_key, t.type, t.n_sources, w.first_stored, t.event_date, t.modality,
        t.authority, t.authority_country, t.companies,
        coalesce(n.names, []::VARCHAR[]) AS company_names, t.commodity, t.commodity_detail,
        t.n_articles, CAST(t.first_reported AS VARCHAR) AS first_reported, t.title,
-       t.evidence, t.urls
+       t.evidence, t.urls, r.fact_keys
 FROM timeline AS t
 JOIN wanted AS w USING (entry_key)
+JOIN reports AS r USING (entry_key)
 LEFT JOIN names AS n USING (entry_key)
 ORDER BY t.event_date NULLS LAST, t.first_reported NULLS LAST, t.entry_key
 """
+
+
+def continuations(con: duckdb.DuckDBPyConnection) -> dict[str, list[str]]:
+    """Per timeline entry, the alerted entries (other keys) whose reports it holds."""
+    rows = con.execute(
+        """WITH alerted AS (
+               SELECT DISTINCT entry_key, unnest(fact_keys) AS fact_key FROM alerts_sent
+           )
+           SELECT DISTINCT tm.entry_key, a.entry_key
+           FROM alerted AS a
+           JOIN timeline_entry_mentions AS tm USING (fact_key)
+           WHERE tm.entry_key <> a.entry_key
+           ORDER BY ALL"""
+    ).fetchall()
+    out: dict[str, list[str]] = {}
+    for new, old in rows:
+        out.setdefault(new, []).append(old)
+    return out
 
 
 def candidates(con: duckdb.DuckDBPyConnection, since: datetime) -> list[Entry]:
@@ -116,6 +142,7 @@ def candidates(con: duckdb.DuckDBPyConnection, since: datetime) -> list[Entry]:
             companies=companies,
             company_names=tuple(dict.fromkeys([*companies, *values["company_names"]])),
             urls=tuple(values["urls"] or ()),
+            fact_keys=tuple(values["fact_keys"]),
         )
         entries.append(Entry(**values))
     return entries
@@ -135,20 +162,21 @@ def record(
         attempts = 0 if o.status == "skipped" else 1
         rows.append([
             o.watch, o.entry_key, o.destination_key, o.destination, o.reason, o.status,
-            o.n_sources, run_id, attempts, now, now, o.error,
+            o.n_sources, run_id, attempts, now, now, o.error, list(o.fact_keys),
         ])  # fmt: skip
     if not rows:
         return
     with transaction(con):
         con.executemany(
-            """INSERT INTO alerts_sent VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """INSERT INTO alerts_sent VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                ON CONFLICT (watch, entry_key, destination_key, reason) DO UPDATE SET
                    destination = excluded.destination,
                    status = excluded.status,
                    n_sources = excluded.n_sources,
                    attempts = alerts_sent.attempts + excluded.attempts,
                    last_tried_at = excluded.last_tried_at,
-                   error = excluded.error""",
+                   error = excluded.error,
+                   fact_keys = excluded.fact_keys""",
             rows,
         )
 

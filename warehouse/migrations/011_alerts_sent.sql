@@ -3,7 +3,9 @@
 -- and a failed delivery is tried again by the next run. `reason` is 'new' (the entry is new
 -- since the watch was added) or 'sources' (its n_sources grew to the watch's
 -- n_sources_threshold). `status` 'skipped': a run that records alerts without sending them
--- (import, reextract, `tradeline run --no-alerts`) saw the entry; it is never sent.
+-- (import, `tradeline run --no-alerts`) saw the entry; it is never sent. An entry whose key
+-- changes (a later report names a second firm) continues the alerted entry whose reports
+-- (`fact_keys`) it holds: it is not sent again.
 CREATE TABLE alerts_sent (
     watch           VARCHAR NOT NULL,            -- [[watch]] name
     entry_key       VARCHAR NOT NULL,            -- timeline.entry_key
@@ -17,6 +19,7 @@ CREATE TABLE alerts_sent (
     first_tried_at  TIMESTAMP NOT NULL,
     last_tried_at   TIMESTAMP NOT NULL,
     error           VARCHAR,                     -- why the last delivery failed
+    fact_keys       VARCHAR[] NOT NULL,          -- the entry's reports (timeline_entry_mentions)
     PRIMARY KEY (watch, entry_key, destination_key, reason)
 );
 
