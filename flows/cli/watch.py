@@ -22,10 +22,7 @@ from tradeline.flows.cli.common import (
 )
 from tradeline.flows.console import render_rows, stderr
 
-watch_app = typer.Typer(
-    no_args_is_help=True,
-    help="Watchlist alerts: list the [[watch]] tables and what they sent, or send a test.",
-)
+watch_app = typer.Typer(no_args_is_help=False, invoke_without_command=True)  # help: `watch`
 app.add_typer(watch_app, name="watch")
 
 
@@ -45,6 +42,20 @@ def _criteria(watch: WatchConfig) -> str:
     return "; ".join(parts)
 
 
+@watch_app.callback()
+@clean_errors
+def watch(
+    ctx: typer.Context, config: ConfigOption = None, warehouse: WarehouseOption = None
+) -> None:
+    """Watchlist alerts: list the [[watch]] tables and the alerts each sent (`tradeline watch`
+    or `tradeline watch list`), or send a sample (`tradeline watch test [NAME]`).
+
+    Example: tradeline watch --config tradeline.toml
+    """
+    if ctx.invoked_subcommand is None:
+        _list(config, warehouse)
+
+
 @watch_app.command("list")
 @clean_errors
 def list_(config: ConfigOption = None, warehouse: WarehouseOption = None) -> None:
@@ -55,6 +66,10 @@ def list_(config: ConfigOption = None, warehouse: WarehouseOption = None) -> Non
 
     Example: tradeline watch list
     """
+    _list(config, warehouse)
+
+
+def _list(config: Path | None, warehouse: Path | None) -> None:
     from tradeline.alerts.delivery import redacted
 
     settings, warehouse_path = settings_and_warehouse(config, warehouse)
