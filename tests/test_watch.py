@@ -423,3 +423,30 @@ def test_watch_list_counts_and_unknown_values(tmp_path: Path, cli):
     assert "watch 'x' not used: unknown commodity 'nikel'; did you mean nickel ore?" in (
         refused.stderr
     )
+
+
+@pytest.mark.slow
+def test_alerts_over_max_per_run_go_as_one_digest(
+    prefect_harness, httpserver: HTTPServer, tmp_path: Path
+):
+    feed = Feed(httpserver, "wire")
+    warehouse = tmp_path / "wh.duckdb"
+    with WebhookServer() as hook:
+        watch = WatchConfig(
+            name="halmera", notify=[hook.url], companies=["Halmera Nickel"], max_per_run=1
+        )
+        run = _ingest(_settings(feed, watch), warehouse, feed)
+        with duckdb.connect(str(warehouse), read_only=True) as con:
+            types = con.execute(
+                "SELECT type FROM timeline "
+                "WHERE list_contains(companies, 'Halmera Nickel Industries')"
+            ).fetchall()
+        assert len(types) == 2  # permit_applied (2025-11), permit_issued (2026-02-09)
+        assert run.alerts == "alerts: 2 sent"
+        assert [p["title"] for p in hook.posts] == [
+            "[halmera] permit applied: Halmera Nickel Industries, Sulawesi Ore Partners",
+            "[halmera] 1 more matching entries",
+        ]
+        assert "permit issued" in hook.posts[1]["message"]
+        assert "wire.html" in hook.posts[1]["message"]
+        assert {r[3] for r in _alerts(warehouse)} == {"sent"}

@@ -137,6 +137,9 @@ class WatchConfig(_Section):
     notify: list[str] = Field(min_length=1)  # Apprise URLs: json://, slack://, mailto://, …
     # Alert once more when an entry already alerted is reported by at least this many sources.
     n_sources_threshold: int | None = Field(None, ge=2)
+    # Alerts one run sends to one destination one by one; the rest go as one digest message
+    # (a new feed's backlog must not flood a channel).
+    max_per_run: int = Field(20, ge=1)
 
     @field_validator("notify", mode="before")
     @classmethod

@@ -31,6 +31,7 @@ class Watch:
     authorities: tuple[str, ...] = ()
     types: tuple[str, ...] = ()
     n_sources_threshold: int | None = None
+    max_per_run: int = 20
 
 
 @dataclass(frozen=True)

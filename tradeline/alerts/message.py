@@ -58,6 +58,23 @@ def format_alert(watch: Watch, entry: Entry, reason: str = NEW) -> Message:
     return Message(title=title, body="\n".join(lines))
 
 
+def format_digest(watch: Watch, entries: list[Entry]) -> Message:
+    """One message for the alerts over a watch's `max_per_run`: a line per entry."""
+    lines = [
+        f"- {e.event_date or 'undated'} · {_label(e.type)} · "
+        f"{', '.join(e.companies) or e.authority or e.authority_country or '—'}"
+        + (f" · {e.commodity}" if e.commodity else "")
+        + (f" · {e.urls[0]}" if e.urls else "")
+        for e in entries
+    ]
+    return Message(
+        title=f"[{watch.name}] {len(entries)} more matching entries",
+        body=f"More than {watch.max_per_run} alerts in one run; the rest in one message:\n"
+        + "\n".join(lines)
+        + f"\n\ntradeline watch {watch.name!r} · `tradeline timeline` shows them in full",
+    )
+
+
 def sample_entry() -> Entry:
     """A made-up entry for `tradeline watch test`: every field filled, marked as a test."""
     return Entry(

@@ -23,7 +23,7 @@ import duckdb
 from tradeline.alerts import sent
 from tradeline.alerts.delivery import deliver, destination_key, redacted
 from tradeline.alerts.matching import Owed, Watch, owed_alerts
-from tradeline.alerts.message import format_alert
+from tradeline.alerts.message import format_alert, format_digest
 from tradeline.config import Settings, WatchConfig
 from tradeline.warehouse.db import WarehouseError, connect, utcnow
 
@@ -67,6 +67,7 @@ def resolve_watch(con: duckdb.DuckDBPyConnection, config: WatchConfig) -> Watch:
         authorities=tuple(vocab.resolve(con, "authority", a) for a in config.authorities),
         types=tuple(config.types),
         n_sources_threshold=config.n_sources_threshold,
+        max_per_run=config.max_per_run,
     )
 
 
@@ -136,7 +137,7 @@ def _notify(
         )
     if not send:  # only what this run stored is recorded as seen; the rest stays owed
         owed = [o for o in owed if not o.retry and started and o.entry.first_stored >= started]
-    outcomes = [_outcome(o, send) for o in owed]
+    outcomes = _deliver_all(owed) if send else [_outcome(o, "skipped") for o in owed]
     for outcome in outcomes:
         if outcome.status == "sent":
             summary.sent += 1
@@ -153,11 +154,27 @@ def _notify(
             summary.problems.append(f"{len(outcomes)} not recorded ({exc})")
 
 
-def _outcome(owed: Owed, send: bool) -> sent.Outcome:
-    error = None
-    if send:
-        error = deliver(owed.url, format_alert(owed.watch, owed.entry, owed.reason))
-    status = "skipped" if not send else ("failed" if error else "sent")
+def _deliver_all(owed: list[Owed]) -> list[sent.Outcome]:
+    """Deliver each alert, up to its watch's `max_per_run` per destination; the rest go as
+    one digest (recorded as its outcome for each of them)."""
+    by_destination: dict[tuple[str, str], list[Owed]] = {}
+    for o in owed:
+        by_destination.setdefault((o.watch.name, o.url), []).append(o)
+    outcomes = []
+    for group in by_destination.values():
+        cap = group[0].watch.max_per_run
+        for o in group[:cap]:
+            error = deliver(o.url, format_alert(o.watch, o.entry, o.reason))
+            outcomes.append(_outcome(o, "failed" if error else "sent", error))
+        rest = group[cap:]
+        if rest:
+            digest = format_digest(rest[0].watch, [o.entry for o in rest])
+            error = deliver(rest[0].url, digest)
+            outcomes += [_outcome(o, "failed" if error else "sent", error) for o in rest]
+    return outcomes
+
+
+def _outcome(owed: Owed, status: str, error: str | None = None) -> sent.Outcome:
     return sent.Outcome(
         watch=owed.watch.name,
         entry_key=owed.entry.entry_key,
