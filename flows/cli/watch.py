@@ -82,7 +82,7 @@ def _list(config: Path | None, warehouse: Path | None) -> None:
             w.name,
             _criteria(w),
             "\n".join(redacted(url) for url in w.notify),
-            seen.get(w.name),
+            f"{seen[w.name]:%Y-%m-%d %H:%M}" if w.name in seen else "",
             counts.get(w.name, {}).get("sent", 0),
             counts.get(w.name, {}).get("failed", 0),
             counts.get(w.name, {}).get("skipped", 0),

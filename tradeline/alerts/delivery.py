@@ -34,15 +34,20 @@ def deliver(url: str, message: Message) -> str | None:
     """Send `message` to `url`; None when it went, else why not (one line)."""
     import apprise
 
-    with apprise.LogCapture(level=logging.WARNING, fmt="%(message)s") as log:
-        notifier = apprise.Apprise()
-        if not notifier.add(url):
-            return f"not a notify URL Apprise understands: {redacted(url)}"
-        try:
-            ok = notifier.notify(body=message.body, title=message.title)
-        except Exception as exc:  # a plugin's own failure is a failed delivery, not a crash
-            return f"{type(exc).__name__}: {exc}"
-        detail = " ".join(log.getvalue().split())
+    apprise_log = logging.getLogger("apprise")
+    propagate, apprise_log.propagate = apprise_log.propagate, False  # the caller logs `detail`
+    try:
+        with apprise.LogCapture(level=logging.WARNING, fmt="%(message)s") as log:
+            notifier = apprise.Apprise()
+            if not notifier.add(url):
+                return f"not a notify URL Apprise understands: {redacted(url)}"
+            try:
+                ok = notifier.notify(body=message.body, title=message.title)
+            except Exception as exc:  # a plugin's own failure is a failed delivery, not a crash
+                return f"{type(exc).__name__}: {exc}"
+            detail = " ".join(log.getvalue().split())
+    finally:
+        apprise_log.propagate = propagate
     if ok:
         return None
     return detail or "Apprise reported a failed delivery"
