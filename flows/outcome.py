@@ -19,6 +19,8 @@ run's (view `latest_runs`); the state's name (type Completed) says some of it fa
 
 from __future__ import annotations
 
+from collections import Counter
+from collections.abc import Iterable
 from typing import Any
 
 COMPLETED = "completed"
@@ -43,6 +45,35 @@ def run_status(succeeded: int, failed: int) -> str:
     if not failed:
         return COMPLETED
     return COMPLETED_WITH_ERRORS if succeeded else FAILED
+
+
+# what failed, by the stage its error was recorded at (`records.IngestError.stage`)
+_FAILED_THING = {
+    "feed": "feed",
+    "fetch": "page",
+    "parse": "page",
+    "extract": "article",
+    "import": "record",
+}
+
+
+def describe_errors(errors: Iterable[Any], feeds: int = 0) -> str:
+    """What failed, counted: '2 of 5 feeds failed, 1 page failed' ('' when nothing did).
+
+    Why: a Completed state whose message says only 'errors: 3' leaves an operator to dig for
+    whether a feed went dead or one page moved; this is the state's message and serve's line."""
+    counts = Counter(_FAILED_THING.get(error.stage, error.stage) for error in errors)
+    parts = []
+    for thing, n in sorted(counts.items(), key=lambda kv: (kv[0] != "feed", kv[0])):
+        if thing == "feed" and feeds:
+            parts.append(f"{n} of {feeds} {_plural('feed', feeds)} failed")
+        else:
+            parts.append(f"{n} {_plural(thing, n)} failed")
+    return ", ".join(parts)
+
+
+def _plural(word: str, n: int) -> str:
+    return word if n == 1 else f"{word}s"
 
 
 def exit_status(status: str, *, allow_errors: bool = False) -> int:
