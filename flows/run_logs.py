@@ -43,4 +43,4 @@ def flush_to_api() -> None:
     temporary server before that, so a run's last lines (its final state) were lost."""
     from prefect.logging.handlers import APILogHandler
 
-    APILogHandler.flush()
+    APILogHandler().flush()  # drains the queue shared by every handler
