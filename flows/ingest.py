@@ -82,8 +82,9 @@ def ingest(
     the feed state. Writes wait up to `[warehouse] lock_wait_s` for a file another process
     holds. Ends Completed (named CompletedWithErrors when some feed or page failed) with the
     summary, or Failed when nothing could be fetched: calling it then raises
-    `outcome.RunFailed`, which carries the summary.
-    """
+    `outcome.RunFailed`, which carries the summary. The state's message counts new articles,
+    facts and what failed (`IngestSummary.outcome_line`); each stage logs a line to the run's
+    logs in the Prefect UI (`run_logs.py`)."""
     if isinstance(settings, dict):  # a deployment's parameters arrive as JSON
         settings = Settings.model_validate(settings)
     elif isinstance(settings, str):  # or as a config file path (prefect.yaml)

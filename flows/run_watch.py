@@ -86,7 +86,7 @@ class RunWatcher:
     def stop(self) -> None:
         self._stop.set()
         if self._thread is not None:
-            self._thread.join(timeout=self.poll_s + 5)
+            self._thread.join(timeout=2)  # a daemon: one stuck on a dead server is left
 
     def _loop(self) -> None:
         from prefect.client.orchestration import get_client

@@ -152,7 +152,7 @@ def test_the_state_message_counts_what_failed() -> None:
 
 def test_a_run_line_has_time_state_counts_duration_and_the_runs_page() -> None:
     from prefect.client.schemas.objects import FlowRun
-    from prefect.settings import PREFECT_UI_URL, temporary_settings
+    from prefect.settings import PREFECT_API_URL, PREFECT_UI_URL, temporary_settings
     from prefect.states import Completed
 
     started = datetime(2026, 11, 30, 10, 31, 2, tzinfo=UTC)
@@ -163,7 +163,8 @@ def test_a_run_line_has_time_state_counts_duration_and_the_runs_page() -> None:
         end_time=started + timedelta(seconds=4.24),
         total_run_time=timedelta(seconds=4.24),
     )
-    with temporary_settings(restore_defaults={PREFECT_UI_URL}):
+    # no UI address configured (the session's test server may be): it comes from the API's
+    with temporary_settings(restore_defaults={PREFECT_UI_URL, PREFECT_API_URL}):
         line = run_line(flow_run, "http://127.0.0.1:4300/api")
     assert line == (
         "2026-11-30 10:31:02 UTC · CompletedWithErrors · new articles: 3 · facts: 12 · 4.2 s · "
