@@ -266,3 +266,12 @@ def test_serve_shows_each_run_logs_it_to_the_api_and_fails_a_dead_feed(
     assert "1 of 1 feed failed" in run["state"]["message"]
     dead_logs = _wait_for_logs(prefect_server, failed["id"], "feed failed: http://127.0.0.1")
     assert any("feeds polled: 1 (0 unchanged, 1 failed)" in log["message"] for log in dead_logs)
+
+    # the next run finds nothing new, and each run is printed once
+    first, second = live.wait_for_runs(2)
+    assert (second["state"], second["message"]) == (
+        "Completed",
+        "new articles: 0 · facts: 0 · errors: 0",
+    ), second.string
+    ids = [match["id"] for match in live.run_lines()]
+    assert first["id"] == line["id"] and len(ids) == len(set(ids)), live.lines
