@@ -29,7 +29,7 @@ from tradeline.flows.outcome import exit_status, run_status
 def _verbosity_restored(monkeypatch: pytest.MonkeyPatch):
     """`-q` / `-v` set the tradeline and prefect loggers' levels and PREFECT_LOGGING_LEVEL for
     the process (a CLI run is one process), and the console handler's level (variable and
-handler); in-process runs here must not leak them."""
+    handler); in-process runs here must not leak them."""
     import logging
 
     for variable in ("PREFECT_LOGGING_LEVEL", "PREFECT_LOGGING_HANDLERS_CONSOLE_LEVEL"):
