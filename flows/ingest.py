@@ -18,6 +18,7 @@ from tradeline.alerts import notify_watches
 from tradeline.config import Settings, load_settings
 from tradeline.flows import outcome, steps, taskrunners
 from tradeline.flows.progress import reporter
+from tradeline.flows.run_logs import log_errors, run_logger
 from tradeline.flows.runs import Run, recorded_run
 from tradeline.flows.tasks import batch_task, quote
 from tradeline.records import FeedEntry
@@ -86,7 +87,9 @@ def ingest(
     the feed state. Writes wait up to `[warehouse] lock_wait_s` for a file another process
     holds. Ends Completed (named CompletedWithErrors when some feed or page failed) with the
     summary, or Failed when nothing could be fetched: calling it then raises
-    `outcome.RunFailed`, which carries the summary. Then the watchlist alerts owed are sent
+    `outcome.RunFailed`, which carries the summary. The state's message counts new articles,
+    facts and what failed (`IngestSummary.outcome_line`); each stage logs a line to the run's
+    logs in the Prefect UI (`run_logs.py`). Then the watchlist alerts owed are sent
     (`tradeline/alerts/`; with `alerts` False, what this run stored is recorded unsent).
     """
     if isinstance(settings, dict):  # a deployment's parameters arrive as JSON
@@ -105,7 +108,8 @@ def ingest(
     if run.run_id is not None:  # a poll that found nothing new records no run: same picture
         publish_report(warehouse_path, enabled=settings.report.enabled)
     summary.alerts = notify_watches(settings, warehouse_path, run.run_id, send=alerts).line()
-    return outcome.flow_state(summary.status, summary, summary.line())
+    run_logger().info("done: %s", summary.line())
+    return outcome.flow_state(summary.status, summary, summary.outcome_line())
 
 
 def _ingest(
@@ -132,6 +136,19 @@ def _ingest(
         warehouse_path, quote(results)
     )
     summary.owed = steps.owed_count(entries, results)
+    logger = run_logger()
+    logger.info(
+        "feeds polled: %d (%d unchanged, %d failed) · entries: %d (%d already stored) · "
+        "to fetch: %d (%d owed from earlier runs)",
+        summary.feeds_polled,
+        summary.feeds_not_modified,
+        summary.feeds_failed,
+        summary.entries_seen,
+        summary.already_stored,
+        len(entries),
+        summary.owed,
+    )
+    log_errors(logger, feed_errors)
     retry = steps.retry_policy(settings)
     progress = reporter()
     for stage in ("fetch", "extract", "store"):
@@ -140,12 +157,27 @@ def _ingest(
         current_run()  # recorded from here on, so an interrupt mid-fetch is recorded too
     if feed_errors:
         store_results(warehouse_path, [], quote(feed_errors), current_run())
-    for batch, items, errors in _processed_batches(settings, warehouse_path, entries, batch_size):
+    n_batches = -(-len(entries) // batch_size)
+    batches = _processed_batches(settings, warehouse_path, entries, batch_size)
+    for number, (batch, items, errors) in enumerate(batches, 1):
         stored = store_results(
             warehouse_path, quote(items), quote(errors), current_run(), quote(batch), retry
         )
+        facts = sum(extraction.n_facts for _, _, extraction in items)
+        logger.info(
+            "batch %d/%d: %d of %d pages fetched and parsed, %d new articles stored, "
+            "%d facts, %d errors",
+            number,
+            n_batches,
+            len(items),
+            len(batch),
+            stored,
+            facts,
+            len(errors),
+        )
+        log_errors(logger, errors)
         summary.new_articles += stored
-        summary.facts += sum(extraction.n_facts for _, _, extraction in items)
+        summary.facts += facts
         summary.skipped_non_english += sum(
             1 for _, _, extraction in items if extraction.skipped_reason
         )

@@ -14,11 +14,14 @@ it into the exit status (`exit_status`):
 A usage error (bad option or value, missing file) exits 2 before any run starts; Ctrl-C and
 SIGTERM exit 130 and 143 (`signals.py`). `--allow-errors` turns 1 and 3 into 0. A partly
 failed run is Completed for Prefect, because its facts are stored and count like a completed
-run's (view `latest_runs`); the state's name (type Completed) says some of it failed.
+run's (view `latest_runs`); the state's name (type Completed) says some of it failed, and
+its message counts what did (`describe_errors`: '2 of 5 feeds failed, 1 page failed').
 """
 
 from __future__ import annotations
 
+from collections import Counter
+from collections.abc import Iterable
 from typing import Any
 
 COMPLETED = "completed"
@@ -43,6 +46,35 @@ def run_status(succeeded: int, failed: int) -> str:
     if not failed:
         return COMPLETED
     return COMPLETED_WITH_ERRORS if succeeded else FAILED
+
+
+# what failed, by the stage its error was recorded at (`records.IngestError.stage`)
+_FAILED_THING = {
+    "feed": "feed",
+    "fetch": "page",
+    "parse": "page",
+    "extract": "article",
+    "import": "record",
+}
+
+
+def describe_errors(errors: Iterable[Any], feeds: int = 0) -> str:
+    """What failed, counted: '2 of 5 feeds failed, 1 page failed' ('' when nothing did).
+
+    Why: a Completed state whose message says only 'errors: 3' leaves an operator to dig for
+    whether a feed went dead or one page moved; this is the state's message and serve's line."""
+    counts = Counter(_FAILED_THING.get(error.stage, error.stage) for error in errors)
+    parts = []
+    for thing, n in sorted(counts.items(), key=lambda kv: (kv[0] != "feed", kv[0])):
+        if thing == "feed" and feeds:
+            parts.append(f"{n} of {feeds} {_plural('feed', feeds)} failed")
+        else:
+            parts.append(f"{n} {_plural(thing, n)} failed")
+    return ", ".join(parts)
+
+
+def _plural(word: str, n: int) -> str:
+    return word if n == 1 else f"{word}s"
 
 
 def exit_status(status: str, *, allow_errors: bool = False) -> int:

@@ -27,6 +27,7 @@ from tradeline.config import Settings
 from tradeline.extractors.engine import Extractor
 from tradeline.flows import outcome, steps
 from tradeline.flows.progress import reporter
+from tradeline.flows.run_logs import log_errors, run_logger
 from tradeline.flows.runs import recorded_run
 from tradeline.flows.tasks import batch_task, quote
 from tradeline.records import Article, Document, IngestError
@@ -63,6 +64,13 @@ class ReextractSummary:
             f"{self.extracted} · failed: {self.failed} · text changed: {self.text_changed} · "
             f"facts: {self.facts}"
         )
+
+    def outcome_line(self) -> str:
+        """The flow-run state's message: 'extracted: 40 · facts: 120 · errors: 1 (1 page
+        failed)'."""
+        counts = f"extracted: {self.extracted} · facts: {self.facts} · errors: {self.failed}"
+        failed = outcome.describe_errors(self.errors)
+        return f"{counts} ({failed})" if failed else counts
 
 
 BatchResult = tuple[int, int, int, list[IngestError]]  # extracted, facts, text changed, errors
@@ -194,8 +202,24 @@ def reextract_archive(
         with connect(warehouse_path) as con:  # counted first: the bar shows a total and ETA
             total = load.count_archived(con, since=since, source=source)
         progress.start("reextract", max(total - len(done), 0))  # what is left to do
+        logger = run_logger()
+        logger.info(
+            "re-extracting %d archived articles (%d done before) as run %s",
+            total,
+            len(done),
+            run.id,
+        )
         for batch in _batches(warehouse_path, since, source, done, size, summary):
             extracted, facts, changed, errors = run_batch(warehouse_path, extractor, run.id, batch)
+            logger.info(
+                "batch %d: %d of %d articles extracted, %d facts, %d texts changed",
+                summary.batches + 1,
+                extracted,
+                len(batch),
+                facts,
+                changed,
+            )
+            log_errors(logger, errors)
             summary.extracted += extracted
             summary.facts += facts
             summary.text_changed += changed
@@ -238,4 +262,5 @@ def reextract(
         run_batch=_quoted_batch_task,
     )
     publish_report(Path(warehouse), enabled=settings.report.enabled)
-    return outcome.flow_state(summary.status, summary, summary.line())
+    run_logger().info("done: %s", summary.line())
+    return outcome.flow_state(summary.status, summary, summary.outcome_line())

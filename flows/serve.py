@@ -4,6 +4,7 @@
 subprocess. Prefect's temporary (ephemeral) server does not schedule runs, so when no API is
 configured a local `prefect server start` is launched on 127.0.0.1 and used; its UI shows the
 deployment, its schedule and every run. One run at a time (limit=1): DuckDB has one writer.
+Each finished run is one line on stdout (`run_watch.py`); its stage logs are in the UI.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from typing import Any
 import httpx
 
 from tradeline.config import ScheduleConfig, Settings
+from tradeline.flows.run_watch import RunWatcher
 
 DEFAULT_NAME = "scheduled"
 DEFAULT_PORT = 4200
@@ -134,6 +136,11 @@ def _healthy(api_url: str) -> bool:
         return False
 
 
+def print_run_line(line: str) -> None:
+    """serve's per-run line goes to stdout, flushed: `serve > runs.log` gets it at once."""
+    print(line, flush=True)
+
+
 def serve(
     settings: Settings,
     warehouse: Path,
@@ -160,9 +167,15 @@ def serve(
 
         from tradeline.flows.ingest import ingest
 
+        api_url = configured_api_url()
         # The variable reaches the flow-run subprocesses; the settings context this process.
-        with temporary_settings(updates={PREFECT_API_URL: configured_api_url()}):
-            ingest.serve(**kwargs, limit=1, entrypoint_type=EntrypointType.MODULE_PATH)
+        with temporary_settings(updates={PREFECT_API_URL: api_url}):
+            watcher = RunWatcher(f"{ingest.name}/{kwargs['name']}", print_run_line, api_url)
+            watcher.start()  # one console line per finished run (flows/run_watch.py)
+            try:
+                ingest.serve(**kwargs, limit=1, entrypoint_type=EntrypointType.MODULE_PATH)
+            finally:
+                watcher.stop()
     finally:
         if server is not None:
             server.terminate()

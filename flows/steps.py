@@ -19,7 +19,7 @@ from tradeline.config import FeedConfig, FetchConfig, ModelConfig, Settings
 from tradeline.extractors.engine import Extractor
 from tradeline.extractors.navigation import is_navigation_only
 from tradeline.extractors.page import PageError, is_plain_text, parse_page, parse_text
-from tradeline.flows.outcome import run_status
+from tradeline.flows.outcome import describe_errors, run_status
 from tradeline.flows.progress import reporter
 from tradeline.flows.threads import map_in_threads
 from tradeline.records import Article, Document, Extraction, FeedEntry, FeedResult, IngestError
@@ -58,6 +58,15 @@ class IngestSummary:
         an article stored is a success, each recorded error a failure."""
         succeeded = self.feeds_polled - self.feeds_failed + self.new_articles
         return run_status(succeeded, len(self.errors))
+
+    def outcome_line(self) -> str:
+        """The flow-run state's message, which `serve` prints per run: 'new articles: 3 ·
+        facts: 12 · errors: 3 (2 of 5 feeds failed, 1 page failed)'."""
+        counts = (
+            f"new articles: {self.new_articles} · facts: {self.facts} · errors: {len(self.errors)}"
+        )
+        failed = describe_errors(self.errors, self.feeds_polled)
+        return f"{counts} ({failed})" if failed else counts
 
     def line(self) -> str:
         return (

@@ -28,18 +28,23 @@ from tradeline.flows.outcome import exit_status, run_status
 @pytest.fixture(autouse=True)
 def _verbosity_restored(monkeypatch: pytest.MonkeyPatch):
     """`-q` / `-v` set the tradeline and prefect loggers' levels and PREFECT_LOGGING_LEVEL for
-    the process (a CLI run is one process); in-process runs here must not leak them."""
+    the process (a CLI run is one process), and the console handler's level (variable and
+    handler); in-process runs here must not leak them."""
     import logging
 
-    if "PREFECT_LOGGING_LEVEL" in os.environ:  # monkeypatch puts it back as it was
-        monkeypatch.setenv("PREFECT_LOGGING_LEVEL", os.environ["PREFECT_LOGGING_LEVEL"])
-    else:  # recorded as unset, so a value a test's -q sets is removed afterwards
-        monkeypatch.setenv("PREFECT_LOGGING_LEVEL", "WARNING")
-        monkeypatch.delenv("PREFECT_LOGGING_LEVEL")
+    for variable in ("PREFECT_LOGGING_LEVEL", "PREFECT_LOGGING_HANDLERS_CONSOLE_LEVEL"):
+        if variable in os.environ:  # monkeypatch puts it back as it was
+            monkeypatch.setenv(variable, os.environ[variable])
+        else:  # recorded as unset, so a value a test's -q sets is removed afterwards
+            monkeypatch.setenv(variable, "WARNING")
+            monkeypatch.delenv(variable)
     levels = {name: logging.getLogger(name).level for name in ("tradeline", "prefect")}
+    handlers = {handler: handler.level for handler in logging.getLogger().handlers}
     yield
     for name, level in levels.items():
         logging.getLogger(name).setLevel(level)
+    for handler, level in handlers.items():
+        handler.setLevel(level)
 
 runner = CliRunner()
 
@@ -53,6 +58,12 @@ def _runs(warehouse: Path) -> list[tuple[str, str]]:
 
 def _flow_run_state(warehouse: Path) -> tuple[str, str]:
     """(type, name) of the Prefect state of the ingest flow run that wrote `warehouse`."""
+    state = _flow_run(warehouse).state
+    return state.type.value, state.name
+
+
+def _flow_run(warehouse: Path):
+    """The ingest flow run that wrote `warehouse` (one, else the test fails)."""
     from prefect.client.orchestration import get_client
 
     with get_client(sync_client=True) as client:
@@ -61,7 +72,7 @@ def _flow_run_state(warehouse: Path) -> tuple[str, str]:
             if r.parameters.get("warehouse") == str(warehouse)
         ]
     assert len(runs) == 1, runs
-    return runs[0].state.type.value, runs[0].state.name
+    return runs[0]
 
 
 def _closed_port() -> int:
@@ -133,6 +144,8 @@ def test_a_missing_feed_file_exits_3_and_the_run_and_flow_run_failed(
     assert "no such file" in result.stderr
     assert _runs(warehouse) == [("ingest", "failed")]
     assert _flow_run_state(warehouse) == ("FAILED", "Failed")
+    message = _flow_run(warehouse).state.message
+    assert message == "new articles: 0 · facts: 0 · errors: 1 (1 of 1 feed failed)"
 
 
 def test_a_feed_on_a_closed_port_exits_3(prefect_harness, tmp_path: Path) -> None:
@@ -174,6 +187,9 @@ def test_one_broken_page_exits_1_and_the_run_completed_with_errors(
     assert "http_500" in result.stderr
     assert _runs(warehouse) == [("ingest", "completed_with_errors")]
     assert _flow_run_state(warehouse) == ("COMPLETED", "CompletedWithErrors")
+    message = _flow_run(warehouse).state.message  # counts what failed
+    assert message.startswith("new articles: 1 · facts: ")
+    assert message.endswith(" · errors: 1 (1 page failed)")
     with duckdb.connect(str(warehouse), read_only=True) as con:  # its facts count
         assert con.execute("SELECT count(*) FROM latest_runs").fetchone()[0] == 1
         assert con.execute("SELECT count(*) FROM timeline").fetchone()[0] > 0

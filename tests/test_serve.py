@@ -6,14 +6,17 @@ build the same RunnerDeployment `flow.serve` registers and check its schedule an
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from uuid import uuid4
 
 import pytest
 from typer.testing import CliRunner
 
 from tradeline.config import ScheduleConfig, Settings, load_settings
 from tradeline.flows.cli import app
+from tradeline.flows.outcome import describe_errors
+from tradeline.flows.run_watch import run_line
 from tradeline.flows.serve import (
     ServeError,
     build_deployment,
@@ -21,6 +24,8 @@ from tradeline.flows.serve import (
     schedule_kwargs,
     server_command,
 )
+from tradeline.flows.steps import IngestSummary
+from tradeline.records import IngestError
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -123,3 +128,70 @@ def test_prefect_yaml_points_at_the_ingest_flow() -> None:
     assert set(deployment["parameters"]) == {"settings", "warehouse"}
     assert deployment["concurrency_limit"] == 1
     assert deployment["schedules"][0]["cron"] == "0 * * * *"
+
+
+# --- what an operator reads: the state's message, serve's line, the log levels --------------
+
+
+def _error(stage: str) -> IngestError:
+    return IngestError(url="https://example.com/x", stage=stage, reason="http_500")
+
+
+def test_the_state_message_counts_what_failed() -> None:
+    summary = IngestSummary(feeds_polled=5, feeds_failed=2, new_articles=3, facts=12)
+    summary.errors = [_error("feed"), _error("fetch"), _error("feed"), _error("parse")]
+    assert describe_errors(summary.errors, 5) == "2 of 5 feeds failed, 2 pages failed"
+    assert summary.outcome_line() == (
+        "new articles: 3 · facts: 12 · errors: 4 (2 of 5 feeds failed, 2 pages failed)"
+    )
+    assert describe_errors([_error("feed")], 1) == "1 of 1 feed failed"
+    assert describe_errors([_error("import")]) == "1 record failed"
+    assert describe_errors([]) == ""
+    assert IngestSummary(new_articles=1).outcome_line() == "new articles: 1 · facts: 0 · errors: 0"
+
+
+def test_a_run_line_has_time_state_counts_duration_and_the_runs_page() -> None:
+    from prefect.client.schemas.objects import FlowRun
+    from prefect.settings import PREFECT_API_URL, PREFECT_UI_URL, temporary_settings
+    from prefect.states import Completed
+
+    started = datetime(2026, 11, 30, 10, 31, 2, tzinfo=UTC)
+    flow_run = FlowRun(
+        flow_id=uuid4(),
+        state=Completed(name="CompletedWithErrors", message="new articles: 3 · facts: 12\n"),
+        start_time=started,
+        end_time=started + timedelta(seconds=4.24),
+        total_run_time=timedelta(seconds=4.24),
+    )
+    # no UI address configured (the session's test server may be): it comes from the API's
+    with temporary_settings(restore_defaults={PREFECT_UI_URL, PREFECT_API_URL}):
+        line = run_line(flow_run, "http://127.0.0.1:4300/api")
+    assert line == (
+        "2026-11-30 10:31:02 UTC · CompletedWithErrors · new articles: 3 · facts: 12 · 4.2 s · "
+        f"http://127.0.0.1:4300/runs/flow-run/{flow_run.id}"
+    )
+
+
+def test_flow_run_info_goes_to_the_api_and_the_console_shows_warnings(tmp_path: Path) -> None:
+    """In a fresh process with no PREFECT_* set: what `prefect_env` makes of Prefect's logging."""
+    import os
+    import subprocess
+    import sys
+
+    script = (
+        "import logging, tradeline.flows\n"
+        "from prefect.logging.configuration import setup_logging\n"
+        "from prefect.settings import get_current_settings\n"
+        "setup_logging()\n"
+        "[console] = [h for h in logging.getLogger().handlers]\n"
+        "print(get_current_settings().logging.to_api.enabled,"
+        " logging.getLogger('prefect.flow_runs').getEffectiveLevel(),"
+        " logging.getLogger('prefect.task_runs').getEffectiveLevel(), console.level)\n"
+    )
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_")}
+    env["PREFECT_HOME"] = str(tmp_path)
+    out = subprocess.run(
+        [sys.executable, "-c", script], env=env, capture_output=True, text=True, timeout=120
+    )
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.split() == ["True", "20", "30", "30"]  # INFO to the API, WARNING shown

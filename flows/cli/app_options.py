@@ -19,6 +19,7 @@ from tradeline.flows.cli.common import UserError, app, clean_errors
 from tradeline.flows.console import show_progress
 
 # -q, default, -v, -vv: the level of Prefect's and tradeline's loggers
+CONSOLE_LEVEL = "PREFECT_LOGGING_HANDLERS_CONSOLE_LEVEL"
 _LEVELS = {-1: "ERROR", 1: "INFO", 2: "DEBUG"}
 
 
@@ -55,8 +56,12 @@ def apply_verbosity(level: int) -> None:
     if name is None:
         return
     os.environ["PREFECT_LOGGING_LEVEL"] = name  # for Prefect when it loads
+    os.environ[CONSOLE_LEVEL] = name  # its console handler shows what the loggers pass
     for logger in ("prefect", "tradeline"):  # and in case it has loaded
         logging.getLogger(logger).setLevel(name)
+    for handler in logging.getLogger().handlers:
+        if type(handler).__name__ == "PrefectConsoleHandler":
+            handler.setLevel(name)
     if level > 0 and not logging.getLogger().handlers:  # before Prefect sets up its handler
         logging.basicConfig(format="%(levelname)s %(name)s: %(message)s")
 

@@ -117,11 +117,15 @@ def prefect_api_or_error() -> Iterator[None]:
     that Ctrl-C does not reach (flows/prefect_server.py); a server that cannot start is one
     line."""
     from tradeline.flows.prefect_server import prefect_api
+    from tradeline.flows.run_logs import flush_to_api
     from tradeline.flows.serve import ServeError
 
     try:
         with prefect_api():
-            yield
+            try:
+                yield
+            finally:  # the run's last log lines, before a temporary server stops
+                flush_to_api()
     except ServeError as exc:  # only starting the server raises it
         raise UserError(str(exc)) from None
 
