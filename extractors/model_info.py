@@ -34,6 +34,21 @@ def model_version(name: str) -> str | None:
         return None
 
 
+def installed_without_spacy(name: str) -> bool:
+    """Whether `name` is an installed pipeline package (what spaCy's `is_package` finds) or a
+    pipeline folder, answered without importing spaCy (about a second); False means only
+    that spaCy must be asked (it also knows pipelines registered by entry point)."""
+    if not name or not isinstance(name, str):
+        return False
+    if (Path(name) / "config.cfg").is_file():
+        return True
+    try:
+        metadata.distribution(name)
+    except (metadata.PackageNotFoundError, ValueError):
+        return False
+    return True
+
+
 def describe_model(name: str) -> str:
     """`name version`, or `name (not installed)`, and where it comes from when known."""
     version = model_version(name)

@@ -97,7 +97,7 @@ def ingest(
     elif isinstance(settings, str):  # or as a config file path (prefect.yaml)
         settings = load_settings(settings)
     warehouse_path = Path(warehouse)
-    extractor = steps.get_extractor(settings.model)
+    extractor = steps.ExtractorVersions(settings.model)  # loads the model only if a run starts
     summary = steps.IngestSummary()
     with (
         writes_wait(settings.warehouse.lock_wait_s),

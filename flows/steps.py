@@ -13,10 +13,10 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from tradeline.config import FeedConfig, FetchConfig, ModelConfig, Settings
-from tradeline.extractors.engine import Extractor
 from tradeline.extractors.navigation import is_navigation_only
 from tradeline.extractors.page import PageError, is_plain_text, parse_page, parse_text
 from tradeline.flows.outcome import describe_errors, run_status
@@ -30,6 +30,9 @@ from tradeline.sources.urls import canonical_url, is_local_url, redact_url
 from tradeline.warehouse import entries as owed_entries
 from tradeline.warehouse import load
 from tradeline.warehouse.db import connect, transaction, utcnow
+
+if TYPE_CHECKING:  # spaCy loads with the engine: only a run with something to extract needs it
+    from tradeline.extractors.engine import Extractor
 
 ENGLISH = "en"
 
@@ -89,7 +92,26 @@ def get_extractor(model: ModelConfig) -> Extractor:
 
 @lru_cache(maxsize=4)
 def _extractor(model_json: str) -> Extractor:
+    from tradeline.extractors.engine import Extractor
+
     return Extractor(ModelConfig.model_validate_json(model_json))
+
+
+class ExtractorVersions:
+    """The versions a run records (`flows/runs.py` RunVersions), read from the extractor
+    `get_extractor` loads, which happens only when a version is first asked for.
+
+    Why: the run is started only when there is something to fetch or record, so a re-poll
+    that finds nothing new never loads spaCy or the pipeline (about 2 s), and a run that is
+    recorded gets exactly the versions of the extractor that makes its facts."""
+
+    def __init__(self, model: ModelConfig) -> None:
+        self.model = model
+
+    def __getattr__(self, name: str) -> Any:  # only for what the instance lacks: the versions
+        if name.startswith("_"):  # copy/pickle probes, asked before __init__ ran
+            raise AttributeError(name)
+        return getattr(get_extractor(self.model), name)
 
 
 def _error(url: str, stage: str, reason: str, source_url: str | None = None) -> IngestError:

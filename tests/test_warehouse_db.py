@@ -187,6 +187,42 @@ def test_views_are_recreated_only_when_a_migration_ran_or_their_sql_changed(
     con.close()
 
 
+def test_view_ddl_runs_once_per_change_of_the_view_files(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every writable open (each ingest batch makes several) checks the stored hashes only;
+    the DDL runs again after the package's view files change, and then once."""
+    from tradeline.warehouse import migrations
+
+    path = tmp_path / "w.duckdb"
+    connect(path).close()
+    con = connect(path)
+    con.execute("DROP VIEW company_timeline")  # would come back if the DDL ran again
+    con.close()
+    for _ in range(3):
+        connect(path).close()
+    con = connect(path)
+    assert "company_timeline" not in _objects(con, "VIEW")
+    con.close()
+
+    probe = ("99_probe.sql", "CREATE OR REPLACE VIEW probe AS SELECT 1 AS x;")
+    changed = (*view_files(), probe)  # a newer tradeline ships one more view file
+    monkeypatch.setattr(migrations, "view_files", lambda: changed)
+    migrations._view_hashes.cache_clear()
+    try:
+        con = connect(path)
+        assert _objects(con, "VIEW") == {*VIEWS, "probe"}  # all re-created, the new one too
+        assert "99_probe.sql" in _view_hashes(con)
+        con.execute("DROP VIEW probe")
+        con.close()
+        con = connect(path)
+        assert "probe" not in _objects(con, "VIEW")  # and not again
+        con.close()
+    finally:
+        monkeypatch.undo()
+        migrations._view_hashes.cache_clear()
+
+
 def test_arrow_schemas_are_read_back_from_the_migrations(tmp_path: Path) -> None:
     con = connect(tmp_path / "w.duckdb")
     for table in TABLES:

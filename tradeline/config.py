@@ -187,6 +187,15 @@ class ScheduleConfig(_Section):
     interval_s: int | None = Field(None, gt=0)
 
 
+class PrefectConfig(_Section):
+    """Where the local Prefect server lives: `serve` starts it on this port (loopback), and a
+    one-off `run`, `import` or `reextract` without PREFECT_API_URL reports to the one that
+    already answers there instead of starting a temporary server of its own (seconds saved)."""
+
+    port: int = Field(4200, ge=1, le=65535)
+    reuse_server: bool = True  # false: always start a temporary server when none is configured
+
+
 class Settings(_Section):
     """Everything a tradeline command needs, validated once."""
 
@@ -198,6 +207,7 @@ class Settings(_Section):
     schedule: ScheduleConfig = Field(default_factory=ScheduleConfig)
     report: ReportConfig = Field(default_factory=ReportConfig)
     watch: list[WatchConfig] = Field(default_factory=list)  # [[watch]] tables
+    prefect: PrefectConfig = Field(default_factory=PrefectConfig)
     config_path: str | None = None  # where these settings came from, for messages
 
     @field_validator("feeds")

@@ -12,13 +12,16 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 import duckdb
 import numpy as np
 import pyarrow as pa
-from datasketch import MinHash
 
 from tradeline.warehouse.migrations import arrow_schema
+
+if TYPE_CHECKING:  # datasketch imports scipy (0.4 s): loaded when a signature is first made
+    from datasketch import MinHash
 
 THRESHOLD = 0.5  # estimated Jaccard of word 5-shingles at or above which articles are copies
 SHINGLE = 5
@@ -38,6 +41,8 @@ def shingles(text: str, size: int = SHINGLE) -> set[bytes]:
 
 
 def signature(text: str) -> MinHash:
+    from datasketch import MinHash
+
     m = MinHash(num_perm=NUM_PERM, seed=SEED, scheme=SCHEME)
     m.update_batch(list(shingles(text)))
     return m

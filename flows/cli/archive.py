@@ -131,7 +131,11 @@ def reextract(
         raise UserError(f"warehouse {warehouse_path} does not exist: import or run first")
     quiet_known_failures()  # this command prints them in one line
     try:
-        with prefect_api_or_error(), RichProgress() as progress, reporting_to(progress):
+        with (
+            prefect_api_or_error(settings.prefect),
+            RichProgress() as progress,
+            reporting_to(progress),
+        ):
             summary = reextract_flow(
                 settings, str(warehouse_path), since=since, source=source, model=model,
                 resume=resume,

@@ -13,7 +13,7 @@ from typing import Annotated, Any, TypeVar
 import typer
 from rich.markup import escape
 
-from tradeline.config import ConfigError, Settings, load_settings
+from tradeline.config import ConfigError, PrefectConfig, Settings, load_settings
 from tradeline.flows.console import cell_text, render_rows, stderr, write_encoded
 from tradeline.flows.signals import exit_status, is_interrupt, sigterm_interrupts
 
@@ -112,16 +112,17 @@ def clean_errors(func: F) -> F:
 
 
 @contextmanager
-def prefect_api_or_error() -> Iterator[None]:
-    """Flows in this block report to the configured Prefect API, else to a temporary server
-    that Ctrl-C does not reach (flows/prefect_server.py); a server that cannot start is one
-    line."""
+def prefect_api_or_error(prefect: PrefectConfig) -> Iterator[None]:
+    """Flows in this block report to the configured Prefect API, else to the local server
+    already running on `[prefect] port` (unless `reuse_server = false`), else to a temporary
+    server that Ctrl-C does not reach (flows/prefect_server.py); a server that cannot start is
+    one line."""
     from tradeline.flows.prefect_server import prefect_api
     from tradeline.flows.run_logs import flush_to_api
     from tradeline.flows.serve import ServeError
 
     try:
-        with prefect_api():
+        with prefect_api(prefect.port if prefect.reuse_server else None):
             try:
                 yield
             finally:  # the run's last log lines, before a temporary server stops
@@ -151,7 +152,13 @@ def settings_and_warehouse(config: Path | None, warehouse: Path | None) -> tuple
 
 
 def check_model(model_name: str) -> None:
-    """Fail fast, before Prefect starts, when the configured pipeline isn't installed."""
+    """Fail fast, before Prefect starts, when the configured pipeline isn't installed (an
+    installed one is found without importing spaCy: a re-poll with nothing new never needs
+    it)."""
+    from tradeline.extractors.model_info import installed_without_spacy
+
+    if installed_without_spacy(model_name):
+        return
     from tradeline.extractors.pipeline import ensure_model_installed
 
     ensure_model_installed(model_name)

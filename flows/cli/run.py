@@ -124,7 +124,11 @@ def run(
         # An unusable warehouse (a directory, not DuckDB, too new) is one clear line here,
         # not a failure logged with its traceback from inside the Prefect flow.
         connect(warehouse_path).close()
-        with prefect_api_or_error(), RichProgress() as progress, reporting_to(progress):
+        with (
+            prefect_api_or_error(settings.prefect),
+            RichProgress() as progress,
+            reporting_to(progress),
+        ):
             try:
                 summary = ingest(
                     settings, str(warehouse_path), list(feed) if feed else None, alerts=alerts

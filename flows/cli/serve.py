@@ -40,7 +40,14 @@ def serve(
             help="Without PREFECT_API_URL, start a local `prefect server start` on 127.0.0.1.",
         ),
     ] = True,
-    port: Annotated[int, typer.Option(help="Port for the local Prefect server.")] = 4200,
+    port: Annotated[
+        int | None,
+        typer.Option(
+            help="Port for the local Prefect server (default: [prefect] port, 4200).",
+            min=1,
+            max=65535,
+        ),
+    ] = None,
 ) -> None:
     """Serve the `ingest` flow as a Prefect deployment on the schedule set in the config.
 
@@ -63,7 +70,7 @@ def serve(
             settings,
             warehouse_path,
             start_server=start_server,
-            port=port,
+            port=port or settings.prefect.port,
             name=name,
             cron=cron,
             interval_s=interval,
