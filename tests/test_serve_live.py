@@ -6,9 +6,9 @@ through the Prefect API (`POST /api/logs/filter`), and a Failed state for the de
 Nothing here times anything: every wait is bounded polling with a generous limit (a busy
 2-core machine starts a Prefect server in 10-25 s and a flow-run subprocess in several).
 
-For the watchlist-alert check (one webhook call for a matching new entry, none on the next
-run): start a deployment with `start_serve(..., extra_config=<its [[watch]] table>)` and wait
-for two runs with `ServedDeployment.wait_for_runs(2)`.
+The live deployment also has a `[[watch]]` on one firm's permits, pointed at a real webhook
+receiver on 127.0.0.1: its first run sends one call, for the one matching new entry, and its
+next run (nothing new) sends none.
 """
 
 from __future__ import annotations
@@ -32,6 +32,7 @@ from pytest_httpserver import HTTPServer
 
 from tests.conftest import REPO
 from tests.reliability_support import NewsSite, write_config
+from tests.webhook import WebhookServer, watch_toml
 
 pytestmark = pytest.mark.slow
 
@@ -218,6 +219,12 @@ def start_serve(
         _stop_group(served.proc)
 
 
+@pytest.fixture
+def webhook() -> Iterator[WebhookServer]:
+    with WebhookServer() as hook:
+        yield hook
+
+
 def _wait_for_logs(server: PrefectServer, flow_run_id: str, wanted: str) -> list[dict]:
     """The run's logs once one contains `wanted` (they are sent in batches, after the state)."""
     deadline = time.monotonic() + 120
@@ -234,9 +241,12 @@ def test_serve_shows_each_run_logs_it_to_the_api_and_fails_a_dead_feed(
     prefect_server: PrefectServer,
     start_serve: Callable[..., ServedDeployment],
     httpserver: HTTPServer,
+    webhook: WebhookServer,
 ) -> None:
-    site = NewsSite(httpserver, n=2)
-    live = start_serve("live", site.feed_url)
+    site = NewsSite(httpserver, n=2)  # story 0: Acme Metals' licences; story 1: another firm's
+    hook = webhook
+    watch = watch_toml("acme", hook.url, companies=["Acme Metals"], types=["permit_issued"])
+    live = start_serve("live", site.feed_url, extra_config=watch)
     dead = start_serve("dead", f"http://127.0.0.1:{_free_port()}/feed.xml")  # nothing listens
 
     # one line per run: time · state · counts · duration · the run's page in the UI
@@ -275,3 +285,8 @@ def test_serve_shows_each_run_logs_it_to_the_api_and_fails_a_dead_feed(
     ), second.string
     ids = [match["id"] for match in live.run_lines()]
     assert first["id"] == line["id"] and len(ids) == len(set(ids)), live.lines
+
+    # the watch: one webhook call for the matching new entry (sent in run 1), none in run 2
+    assert len(hook.posts) == 1, hook.posts
+    assert "Acme Metals" in hook.posts[0]["message"], hook.posts[0]
+    assert "permit issued" in hook.posts[0]["title"].lower(), hook.posts[0]
