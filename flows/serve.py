@@ -153,13 +153,17 @@ def serve(
     kwargs = deployment_kwargs(settings, warehouse, **options)  # fail fast on a bad schedule
     server: subprocess.Popen | None = None
     if not configured_api_url():
-        if not start_server:
+        api_url = f"http://127.0.0.1:{port}/api"
+        if _healthy(api_url):  # e.g. one kept running as its own service: use it, start none
+            print(f"using the Prefect server already running at {api_url}", flush=True)
+        elif not start_server:
             raise ServeError(
                 "no Prefect API configured: start one with `"
                 + " ".join(server_command(port))
-                + f"` and export PREFECT_API_URL=http://127.0.0.1:{port}/api"
+                + f"` and export PREFECT_API_URL={api_url}"
             )
-        server, api_url = start_local_server(port)
+        else:
+            server, api_url = start_local_server(port)
         os.environ["PREFECT_API_URL"] = api_url
     try:
         from prefect.deployments.runner import EntrypointType

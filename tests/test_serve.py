@@ -6,6 +6,7 @@ build the same RunnerDeployment `flow.serve` registers and check its schedule an
 
 from __future__ import annotations
 
+import os
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from uuid import uuid4
@@ -195,3 +196,35 @@ def test_flow_run_info_goes_to_the_api_and_the_console_shows_warnings(tmp_path: 
     )
     assert out.returncode == 0, out.stderr
     assert out.stdout.split() == ["True", "20", "30", "30"]  # INFO to the API, WARNING shown
+
+
+def test_serve_uses_a_server_already_answering_on_its_port(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A server on the port (one kept as its own service) is used, not refused or doubled:
+    the deployment is served against it and no `prefect server start` is launched."""
+    from prefect.settings import PREFECT_API_URL, temporary_settings
+
+    import tradeline.flows.serve as serve_module
+    from tradeline.flows.ingest import ingest
+
+    monkeypatch.setenv("PREFECT_API_URL", "")  # so that undo restores it, as serve sets it
+    monkeypatch.delenv("PREFECT_API_URL")
+    healthy_seen: list[str] = []
+    served_with: list[str | None] = []
+    monkeypatch.setattr(serve_module, "_healthy", lambda url: healthy_seen.append(url) or True)
+    monkeypatch.setattr(
+        serve_module,
+        "start_local_server",
+        lambda *a, **k: pytest.fail("started a second server"),
+    )
+    monkeypatch.setattr(
+        type(ingest), "serve", lambda self, **kw: served_with.append(os.environ["PREFECT_API_URL"])
+    )
+    with temporary_settings(restore_defaults={PREFECT_API_URL}):
+        serve_module.serve(
+            Settings(schedule=ScheduleConfig(interval_s=60)), tmp_path / "wh.duckdb", port=4377
+        )
+    assert healthy_seen == ["http://127.0.0.1:4377/api"]
+    assert served_with == ["http://127.0.0.1:4377/api"]
+    assert "already running at http://127.0.0.1:4377/api" in capsys.readouterr().out
