@@ -82,13 +82,14 @@ def finish_run(con: duckdb.DuckDBPyConnection, run_id: str, *, status: str) -> N
         ).fetchone()
         if not row or row[0] == 0:
             raise ValueError(f"no extraction run {run_id!r}")
-        rebuild_derived(con)
+        rebuild_derived(con, incremental=True)
 
 
-def rebuild_derived(con: duckdb.DuckDBPyConnection) -> int:
-    """Rewrite what is derived from the latest runs: the merged timeline and the registry's
-    firms; the caller holds the transaction. Returns the number of timeline entries."""
-    entries = merge.rebuild(con)
+def rebuild_derived(con: duckdb.DuckDBPyConnection, *, incremental: bool = False) -> int:
+    """Rewrite what is derived from the latest runs: the merged timeline (whole, or only where
+    changed articles touch it: `merge.update`, the same result) and the registry's firms; the
+    caller holds the transaction. Returns the number of timeline entries."""
+    entries = merge.update(con) if incremental else merge.rebuild(con)
     registry.rebuild_firms(con)
     return entries
 
