@@ -5,11 +5,12 @@
 
 Needs no NLP: the warehouse is built from the articles and extraction results that
 `bench/throughput.py --n N --stages b` leaves in /tmp/tl-bench-N (articles.jsonl,
-results.jsonl; the warehouse is kept in /tmp/merge-run-N), stored with `load.store_batch` in
-runs of 1,000 articles, all but the last 100. Each measured run then stores those 100 in a
-fresh process (so the peak RSS is the run's own) on a copy of that warehouse and finishes it: `--merge incremental` is what every run does
-now (`merge.update`), `--merge full` is the whole-timeline rebuild every run did before (and
-`tradeline rebuild-timeline` still does). Prints seconds for store and merge and the peak RSS.
+results.jsonl), stored with `load.store_batch` in runs of 1,000 articles, all but the last
+100, and kept in /tmp/merge-run-N. Each measured run stores those 100 in a fresh process (so
+the peak RSS is the run's own) on a copy of that warehouse, then finishes it:
+`--merge incremental` is what every run does now (`merge.update`), `--merge full` the
+whole-timeline rebuild every run did before (`tradeline rebuild-timeline` still does it).
+Prints the seconds of store and merge (with the registry's firms) and the peak RSS.
 """
 
 from __future__ import annotations
