@@ -7,7 +7,7 @@ it continues an entry whose key must survive a re-extraction (`entry_keys.py`): 
 facts merged again keep every key.
 
 Two paths, one result: `update` runs after every `finish_run` (see `runs.finish_run`) and
-re-merges only the segments (block and years, `merge_scope.py`) that the run's changed articles
+re-merges only the segments (`merge_scope.py`) that the run's changed articles
 touch, in the caller's transaction; entries elsewhere keep their rows and keys. `rebuild`
 (`tradeline rebuild-timeline`) rewrites both tables whole. Both cluster with `cluster` and key
 with `build_entries` and `entry_keys.carry`, and no link, key clash or source ever crosses a
@@ -28,8 +28,8 @@ Two article-level events are the same real event when all of these hold:
 Linked events form entries by connected components (order-independent).
 
 An entry's content key hashes type, country, commodity, companies and date; an undated entry's
-also hashes the year its first report was published (its window), so two entries can share a
-content key only within one segment. A clash gets '#n' in entry order.
+also hashes the date its first report was published, so two entries can share a content key
+only within one segment. A clash gets '#n' in entry order.
 
 Sources: within an entry, articles from the same outlet, or near-duplicates of each other
 (`warehouse.dedupe`), count as one source; `n_sources` counts the rest.
@@ -331,7 +331,7 @@ def build_entries(
         first = group[0]
         event_date, granularity, disputed = _representative_date(group)
         companies = _entry_companies(group)
-        window = () if event_date else ("published:" + (first.published or "")[:4],)
+        window = () if event_date else ("published:" + (first.published or ""),)
         base = stable_key(
             "timeline", first.type, first.authority_country, first.commodity,
             *sorted(comparable(c) for c in companies), event_date, *window,

@@ -7,16 +7,18 @@ changed events fall in. The facts that decide this are computed here, in DuckDB,
 tables of the caller's transaction; Python (`merge.update`) reads back only the mentions of
 the touched segments.
 
-* A *window* is one year of a block: the year of the event date for dated events (a month or
-  year date only joins dates it contains; two day dates link when at most
-  `DAY_TOLERANCE_DAYS` apart), the year of publication for undated ones (they link with
-  undated events only, by publication date, within the same tolerance).
-* Links cross a year's end only between a date in the last and one in the first
-  `DAY_TOLERANCE_DAYS` days of two adjacent years. Two adjacent windows that both have such a
-  date are *bridged* (a superset of the real links: safe), and a *segment* is a maximal run of
-  bridged windows. No link, and so no entry, crosses segments; clustering one segment alone
-  gives the entries a full rebuild gives it (the union-find roots are each component's
-  smallest fact_key, and a coarser date only looks at finer dates of its own year).
+* Within a block, each event has a *position*: its day (reaching `DAY_TOLERANCE_DAYS`
+  further, as far as a day link reaches), or the whole month or year a coarser date names (a
+  coarse date joins finer dates inside it, so it couples everything it overlaps); an undated
+  event sits on its publication day (undated events link with undated ones only, by that day),
+  or is *loose* when it has none: it links with nothing.
+* A *segment* is a maximal run of overlapping positions (gaps and islands over the positions
+  sorted by start; loose events: one segment per publication value). Every link lies within
+  one (the overlaps are a superset of the links), and so does every key clash: an entry's
+  content key holds its date, or for an undated entry its first report's publication date.
+  Clustering one segment alone gives the entries a full rebuild gives it: the union-find root
+  is each component's smallest fact_key and a coarse date only looks at the components of
+  finer dates inside it, all in its segment.
 * *Dirty articles* are those of runs whose status or end changed since the last merge
   (`merge_runs`: finished, reopened or new) and those `load.refresh_articles` rewrote
   (`merge_pending_articles`): only their latest run, so only their events, can have changed.
@@ -40,12 +42,41 @@ BLOCK_SQL = (
     "coalesce('=' || {p}commodity, '-'))"
 )
 
-_HEAD = f"01-{DAY_TOLERANCE_DAYS:02d}"  # a day date at most this far into its year
-_TAIL = f"12-{31 - DAY_TOLERANCE_DAYS + 1:02d}"  # ... or at least this close to its end
 
-_CURRENT = """
-SELECT e.fact_key, e.article_id, e.run_id, {block} AS block, e.event_date IS NOT NULL AS dated,
-       coalesce(e.event_date, a.published) AS d
+def _position(date: str, gran: str, published: str) -> str:
+    """SQL columns lo, hi (DATE; NULL: no day to place it on) and loose (the island of an
+    event that links with none: an undated one not published on a known day) of an event.
+
+    A dated event sits on its day, or spans the month or year a coarser (or unparsable) date
+    names: a coarse date joins finer dates inside it, so it couples what overlaps it. An
+    undated one sits on its publication day. A day reaches `DAY_TOLERANCE_DAYS` further (hi),
+    so overlapping positions are all the links there can be, and some more (safe).
+    """
+    g = (
+        f"coalesce({gran}, CASE length({date}) WHEN 10 THEN 'day' WHEN 7 THEN 'month' "
+        f"ELSE 'year' END)"
+    )
+    year = f"try_cast(left({date}, 4) || '-01-01' AS DATE)"
+    month = f"try_cast(left({date}, 7) || '-01' AS DATE)"
+    day = f"CASE WHEN length({date}) = 10 THEN try_cast({date} AS DATE) END"
+    is_year = f"(length({date}) = 4 OR {g} = 'year' OR {month} IS NULL)"
+    is_month = f"(length({date}) = 7 OR {g} = 'month' OR {day} IS NULL)"
+    pub_day = f"CASE WHEN length({published}) = 10 THEN try_cast({published} AS DATE) END"
+    tol = DAY_TOLERANCE_DAYS
+    return f"""
+        CASE WHEN {date} IS NULL THEN {pub_day}
+             WHEN {is_year} THEN {year} WHEN {is_month} THEN {month} ELSE {day} END AS lo,
+        CASE WHEN {date} IS NULL THEN {pub_day} + {tol}
+             WHEN {is_year} THEN try_cast(left({date}, 4) || '-12-31' AS DATE)
+             WHEN {is_month} THEN last_day({month}) ELSE {day} + {tol} END AS hi,
+        CASE WHEN {date} IS NULL THEN 'p:' || coalesce({published}, '')
+             ELSE 'd:' || {date} END AS loose"""
+
+
+_CURRENT = f"""
+SELECT e.fact_key, e.article_id, e.run_id, {BLOCK_SQL.format(p="e.")} AS block,
+       e.event_date IS NOT NULL AS dated,
+       {_position("e.event_date", "e.date_granularity", "a.published")}
 FROM events AS e
 JOIN latest_runs AS lr ON lr.article_id = e.article_id AND lr.run_id = e.run_id
 JOIN articles AS a ON a.article_id = e.article_id
@@ -70,76 +101,72 @@ _STEPS = (
     SELECT DISTINCT entry_key FROM timeline_entry_mentions
     WHERE article_id IN (SELECT article_id FROM _merge_dirty)
     """,
-    # the windows those entries were merged in (a lost entry's key numbering and key
-    # hand-on concern the entries of its old window, even when none of its events is left)
+    # where those entries' events were when they were merged (a lost entry's key numbering
+    # and key hand-on concern the entries there, even when none of its events is left)
     f"""
-    CREATE OR REPLACE TEMP TABLE _merge_old_windows AS
-    SELECT DISTINCT {BLOCK_SQL.format(p="t.")} AS block, t.event_date IS NOT NULL AS dated,
-           try_cast(left(CASE WHEN e.event_date IS NOT NULL THEN e.event_date
-                              WHEN p.article_id IS NOT NULL THEN p.old_published
-                              ELSE a.published END, 4) AS INTEGER) AS yr
+    CREATE OR REPLACE TEMP TABLE _merge_old AS
+    SELECT DISTINCT {BLOCK_SQL.format(p="e.")} AS block, e.event_date IS NOT NULL AS dated,
+           {
+        _position(
+            "e.event_date",
+            "e.date_granularity",
+            "CASE WHEN p.article_id IS NULL THEN a.published ELSE p.old_published END",
+        )
+    }
     FROM timeline_entry_mentions AS tm
-    JOIN timeline_entries AS t USING (entry_key)
     JOIN events AS e ON e.fact_key = tm.fact_key AND e.run_id = tm.run_id
     JOIN articles AS a ON a.article_id = tm.article_id
     LEFT JOIN merge_pending_articles AS p ON p.article_id = tm.article_id
     WHERE tm.entry_key IN (SELECT entry_key FROM _merge_hit)
     """,
-    # the blocks of the dirty articles' current events and of those windows
+    # the blocks of the dirty articles' current events and of those places
     f"""
     CREATE OR REPLACE TEMP TABLE _merge_blocks AS
-    WITH cur AS ({_CURRENT.format(block=BLOCK_SQL.format(p="e."))}
-                 AND e.article_id IN (SELECT article_id FROM _merge_dirty))
+    WITH cur AS ({_CURRENT} AND e.article_id IN (SELECT article_id FROM _merge_dirty))
     SELECT block FROM cur
     UNION
-    SELECT block FROM _merge_old_windows
+    SELECT block FROM _merge_old
     """,
-    # every current event of those blocks, with its window (year) and edge-of-year flags
+    # every current event of those blocks, with its segment: positions sorted by start, a new
+    # segment where one starts after every earlier one ended (loose events: their own)
     f"""
     CREATE OR REPLACE TEMP TABLE _merge_current AS
-    WITH cur AS ({_CURRENT.format(block=BLOCK_SQL.format(p="e."))}
-                 AND {BLOCK_SQL.format(p="e.")} IN (SELECT block FROM _merge_blocks))
-    SELECT fact_key, article_id, run_id, block, dated,
-           try_cast(left(d, 4) AS INTEGER) AS yr,
-           coalesce(length(d) = 10 AND substr(d, 6) <= '{_HEAD}', false) AS head,
-           coalesce(length(d) = 10 AND substr(d, 6) >= '{_TAIL}', false) AS tail
-    FROM cur
+    WITH cur AS ({_CURRENT} AND {BLOCK_SQL.format(p="e.")} IN (SELECT block FROM _merge_blocks)),
+    s AS (
+        SELECT *, CASE WHEN lo <= max(hi) OVER before THEN 0 ELSE 1 END AS starts
+        FROM cur
+        WINDOW before AS (PARTITION BY block, dated, lo IS NULL ORDER BY lo, hi, fact_key
+                          ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING)
+    )
+    SELECT fact_key, article_id, run_id, block, dated, lo, hi,
+           CASE WHEN lo IS NULL THEN loose
+                ELSE 's' || sum(starts) OVER upto END AS seg
+    FROM s
+    WINDOW upto AS (PARTITION BY block, dated, lo IS NULL ORDER BY lo, hi, fact_key
+                    ROWS UNBOUNDED PRECEDING)
     """,
-    # windows -> segments: a window starts a new segment unless bridged to the year before
     """
     CREATE OR REPLACE TEMP TABLE _merge_segments AS
-    WITH w AS (
-        SELECT block, dated, yr, bool_or(head) AS head, bool_or(tail) AS tail
-        FROM _merge_current GROUP BY ALL
-    ), s AS (
-        SELECT *, CASE WHEN yr IS NOT NULL AND head AND lag(yr) OVER p = yr - 1
-                            AND lag(tail) OVER p THEN 0 ELSE 1 END AS starts
-        FROM w WINDOW p AS (PARTITION BY block, dated ORDER BY yr NULLS LAST)
-    )
-    SELECT block, dated, yr,
-           sum(starts) OVER (PARTITION BY block, dated ORDER BY yr NULLS LAST
-                             ROWS UNBOUNDED PRECEDING) AS seg
-    FROM s
+    SELECT block, dated, seg, min(lo) AS lo, max(hi) AS hi
+    FROM _merge_current GROUP BY ALL
     """,
-    # the scope: current events of the segments holding a current event of a dirty article,
-    # a current event of a hit entry, or a window a hit entry was merged in
+    # the scope: current events of the segments holding a current event of a dirty article
+    # or of a hit entry, or overlapping where a hit entry's events were
     """
     CREATE OR REPLACE TEMP TABLE _merge_scope AS
-    WITH c AS (
-        SELECT c.*, s.seg FROM _merge_current AS c
-        JOIN _merge_segments AS s
-          ON s.block = c.block AND s.dated = c.dated AND s.yr IS NOT DISTINCT FROM c.yr
-    ), touched AS (
-        SELECT block, dated, seg FROM c
+    WITH touched AS (
+        SELECT block, dated, seg FROM _merge_current
         WHERE article_id IN (SELECT article_id FROM _merge_dirty)
            OR fact_key IN (SELECT fact_key FROM timeline_entry_mentions
                            WHERE entry_key IN (SELECT entry_key FROM _merge_hit))
         UNION
         SELECT s.block, s.dated, s.seg FROM _merge_segments AS s
-        SEMI JOIN _merge_old_windows AS w
-          ON w.block = s.block AND w.dated = s.dated AND w.yr IS NOT DISTINCT FROM s.yr
+        SEMI JOIN _merge_old AS o
+          ON o.block = s.block AND o.dated = s.dated
+         AND (CASE WHEN o.lo IS NULL THEN s.seg = o.loose
+                   ELSE s.lo <= o.hi AND o.lo <= s.hi END)
     )
-    SELECT c.fact_key, c.run_id FROM c SEMI JOIN touched AS t
+    SELECT c.fact_key, c.run_id FROM _merge_current AS c SEMI JOIN touched AS t
       ON t.block = c.block AND t.dated = c.dated AND t.seg = c.seg
     """,
     # the stored entries the scope's new entries replace
@@ -158,7 +185,7 @@ TEMP_TABLES = (
     "_merge_current",
     "_merge_segments",
     "_merge_hit",
-    "_merge_old_windows",
+    "_merge_old",
     "_merge_scope",
     "_merge_replaced",
 )
