@@ -102,7 +102,7 @@ def _run(path: Path, items: list, *, incremental: bool) -> tuple[float, float]:
                 [run_id],
             )
             (merge.update if incremental else merge.rebuild)(con)
-            registry.rebuild_firms(con)
+            (registry.update_firms if incremental else registry.rebuild_firms)(con)
         return stored - started, time.perf_counter() - stored
 
 

@@ -390,3 +390,46 @@ def test_untouched_entries_keep_their_rows(tmp_path: Path, monkeypatch) -> None:
     assert len(after) == len(before) + 1
     assert all(after[key] == row for key, row in before.items())
     con.close()
+
+
+def test_firms_updated_from_new_spellings_equal_firms_rebuilt(tmp_path: Path) -> None:
+    """`registry.update_firms` after each batch of new spellings = `rebuild_firms` whole."""
+    from tradeline.identity import company_key
+    from tradeline.warehouse import registry
+
+    names = [n for firm in FIRMS for n in firm] + [
+        "JL Mag",
+        "JL-Mag Rare Earths",
+        "Ningbo Yunsheng Co",
+        "Shenghe Resource",
+        "Halmera Nickle",
+        "Samsung SDI",
+        "Samsung SDS",
+        "...",
+        "Firm 12",
+        "Firm 123",
+    ]
+    inc = connect(tmp_path / "inc.duckdb")
+    full = connect(tmp_path / "full.duckdb")
+    for seed in range(6):
+        rng = random.Random(seed)
+        order = rng.sample(names, len(names))
+        with transaction(inc), transaction(full):
+            for con in (inc, full):
+                con.execute("DELETE FROM company_registry")
+                con.execute("DELETE FROM company_firms")
+        for step, start in enumerate(range(0, len(order), 4)):
+            batch = {company_key(n): n for n in order[start : start + 4]}
+            for con in (inc, full):
+                with transaction(con):
+                    registry.upsert(con, batch, T0 + timedelta(hours=step))
+            with transaction(inc):
+                registry.update_firms(inc)
+            with transaction(full):
+                registry.rebuild_firms(full)
+            sql = "SELECT * FROM company_firms ORDER BY canonical_key"
+            assert inc.execute(sql).fetchall() == full.execute(sql).fetchall(), (seed, step)
+    firms = full.execute("SELECT count(DISTINCT firm_key) FROM company_firms").fetchone()
+    assert firms is not None and firms[0] < len(names)  # some spellings did merge
+    inc.close()
+    full.close()

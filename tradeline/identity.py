@@ -118,3 +118,29 @@ def _similar_pairs(forms: list[str]) -> Iterable[tuple[str, str]]:
             for other, _, _ in hits:
                 if same_company(form, other):
                     yield form, other
+
+
+def similar_to(new: Iterable[str], forms: Iterable[str]) -> Iterable[tuple[str, str]]:
+    """The pairs `_similar_pairs` finds among `forms` that involve a form of `new` (all in
+    `forms` too): the links new names add to firms already grouped, scoring each new form only
+    against forms of its word count and a length that can reach `SIMILARITY`."""
+    by_words: dict[int, list[str]] = {}
+    for form in sorted(set(forms) - {""}, key=lambda f: (len(f), f)):
+        by_words.setdefault(len(form.split()), []).append(form)
+    for form in sorted(set(new) - {""}):
+        n = len(form)
+        candidates = [
+            other
+            for other in by_words.get(len(form.split()), ())
+            if other != form
+            and SIMILARITY * max(n, len(other)) <= (200 - SIMILARITY) * min(n, len(other))
+        ]
+        if not candidates:
+            continue
+        hits = process.extract(
+            form, candidates, scorer=fuzz.ratio, score_cutoff=SIMILARITY, limit=None
+        )
+        for other, _, _ in hits:
+            a, b = sorted((form, other), key=lambda f: (len(f), f))
+            if same_company(a, b):
+                yield a, b

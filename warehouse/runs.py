@@ -86,11 +86,16 @@ def finish_run(con: duckdb.DuckDBPyConnection, run_id: str, *, status: str) -> N
 
 
 def rebuild_derived(con: duckdb.DuckDBPyConnection, *, incremental: bool = False) -> int:
-    """Rewrite what is derived from the latest runs: the merged timeline (whole, or only where
-    changed articles touch it: `merge.update`, the same result) and the registry's firms; the
-    caller holds the transaction. Returns the number of timeline entries."""
-    entries = merge.update(con) if incremental else merge.rebuild(con)
-    registry.rebuild_firms(con)
+    """Rewrite what is derived from the latest runs: the merged timeline and the registry's
+    firms, whole or (`incremental`) only where the changes since the last run reach
+    (`merge.update`, `registry.update_firms`: the same result); the caller holds the
+    transaction. Returns the number of timeline entries."""
+    if incremental:
+        entries = merge.update(con)
+        registry.update_firms(con)
+    else:
+        entries = merge.rebuild(con)
+        registry.rebuild_firms(con)
     return entries
 
 
