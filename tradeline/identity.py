@@ -18,6 +18,7 @@ code or a number ("Samsung SDI" / "Samsung SDS", "12" / "123").
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
 
 from rapidfuzz import fuzz, process
@@ -127,14 +128,14 @@ def similar_to(new: Iterable[str], forms: Iterable[str]) -> Iterable[tuple[str, 
     by_words: dict[int, list[str]] = {}
     for form in sorted(set(forms) - {""}, key=lambda f: (len(f), f)):
         by_words.setdefault(len(form.split()), []).append(form)
+    lengths = {words: [len(f) for f in block] for words, block in by_words.items()}
     for form in sorted(set(new) - {""}):
-        n = len(form)
-        candidates = [
-            other
-            for other in by_words.get(len(form.split()), ())
-            if other != form
-            and SIMILARITY * max(n, len(other)) <= (200 - SIMILARITY) * min(n, len(other))
-        ]
+        n, words = len(form), len(form.split())
+        block = by_words.get(words, [])
+        # the pair can reach SIMILARITY only when S · longer ≤ (200 − S) · shorter
+        lo = bisect_left(lengths.get(words, []), -(-SIMILARITY * n // (200 - SIMILARITY)))
+        hi = bisect_right(lengths.get(words, []), (200 - SIMILARITY) * n // SIMILARITY)
+        candidates = [other for other in block[lo:hi] if other != form]
         if not candidates:
             continue
         hits = process.extract(

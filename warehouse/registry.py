@@ -100,9 +100,10 @@ def update_firms(con: duckdb.DuckDBPyConnection) -> int:
             parent[max(ra, rb)] = min(ra, rb)
     changed_roots = {find(node_of[key]) for key, _ in new}
     members = [key for key in node_of if find(node_of[key]) in changed_roots]
-    con.execute("CREATE OR REPLACE TEMP TABLE _firm_members (canonical_key VARCHAR, root VARCHAR)")
-    con.executemany("INSERT INTO _firm_members VALUES (?, ?)",
-                    [(key, find(node_of[key])) for key in members])
+    changed = pa.table(
+        {"canonical_key": members, "root": [find(node_of[key]) for key in members]}
+    )
+    con.register("_firm_members", changed)
     con.execute("DELETE FROM company_firms WHERE canonical_key IN "
                 "(SELECT canonical_key FROM _firm_members)")
     con.execute(
@@ -114,5 +115,5 @@ def update_firms(con: duckdb.DuckDBPyConnection) -> int:
         FROM _firm_members AS m JOIN company_registry AS r USING (canonical_key)
         """
     )
-    con.execute("DROP TABLE _firm_members")
+    con.unregister("_firm_members")
     return len(new)
