@@ -433,3 +433,31 @@ def test_firms_updated_from_new_spellings_equal_firms_rebuilt(tmp_path: Path) ->
     assert firms is not None and firms[0] < len(names)  # some spellings did merge
     inc.close()
     full.close()
+
+
+def test_new_merge_rules_rebuild_whole_and_keep_saved_keys(tmp_path: Path) -> None:
+    """A file merged by other rules (an upgrade) is rebuilt whole by the next merge, and every
+    entry keeps the key it had, although its content key may have changed."""
+    rng = random.Random(5)
+    stream = Stream(rng)
+    con = connect(tmp_path / "w.duckdb")
+    first = [stream.new_article() for _ in range(5)]
+    with transaction(con):
+        _write_run(con, "r00", 0, [(a, a.reports) for a in first], first)
+        _finish(con, "r00", "completed", 0)
+        merge.update(con)
+    (old_key,) = con.execute("SELECT min(entry_key) FROM timeline_entries").fetchone()
+    with transaction(con):  # as an older tradeline keyed it, before merge_state existed
+        for table in ("timeline_entry_mentions", "timeline_entries"):
+            con.execute(f"UPDATE {table} SET entry_key = 'saved' WHERE entry_key = ?", [old_key])
+        con.execute("DELETE FROM merge_state")
+        merge.update(con)
+    row = con.execute("SELECT key_carried FROM timeline_entries WHERE entry_key = 'saved'")
+    assert row.fetchone() == (True,)
+    assert con.execute(
+        "SELECT count(*) FROM timeline_entries WHERE entry_key = ?", [old_key]
+    ).fetchone() == (0,)
+    assert con.execute("SELECT rules_version FROM merge_state").fetchall() == [
+        (merge.RULES_VERSION,)
+    ]
+    con.close()

@@ -52,7 +52,7 @@ from tradeline.warehouse import dedupe, entry_keys
 from tradeline.warehouse.migrations import arrow_schema
 
 DAY_TOLERANCE_DAYS = 3
-RULES_VERSION = 2  # bump when a change to the rules below changes entries: forces a rebuild
+RULES_VERSION = 2  # bump when the rules below or tradeline.identity change: forces a rebuild
 _GRANULARITY_ORDER = {"day": 0, "month": 1, "year": 2}
 
 _MENTIONS_SQL = """
@@ -366,9 +366,10 @@ def load_mentions(con: duckdb.DuckDBPyConnection, *, scoped: bool = False) -> li
     return out
 
 
-def _merged_rules(con: duckdb.DuckDBPyConnection) -> int | None:
+def rules_current(con: duckdb.DuckDBPyConnection) -> bool:
+    """Were the derived tables built by these merge rules (`RULES_VERSION`)?"""
     row = con.execute("SELECT max(rules_version) FROM merge_state").fetchone()
-    return row[0] if row else None
+    return row is not None and row[0] == RULES_VERSION
 
 
 def _record_rules(con: duckdb.DuckDBPyConnection) -> None:
@@ -399,7 +400,7 @@ def rebuild(con: duckdb.DuckDBPyConnection, *, hand_on_all: bool = False) -> int
 def update(con: duckdb.DuckDBPyConnection) -> int:
     """Re-merge the segments that articles changed since the last merge touch (module
     docstring); the caller holds the transaction. Returns the number of entries."""
-    if _merged_rules(con) != RULES_VERSION:
+    if not rules_current(con):
         return rebuild(con, hand_on_all=True)
     from tradeline.warehouse import merge_scope  # it reads this module's constants
 
