@@ -24,10 +24,10 @@ the touched segments.
   (`merge_pending_articles`): only their latest run, so only their events, can have changed.
 * *Hit entries* are the stored entries with an event of a dirty article (gone, superseded by
   a newer run, or moved by a new publication date). The *scope* is every current event in a
-  segment holding a current event of a dirty article or of a hit entry, or a window a hit
-  entry was merged in (its key's '#n' numbering and hand-on concern that window's entries even
-  when none of its events is left). The entries to replace are the hit ones and those with an
-  event in the scope.
+  segment holding a current event of a dirty article or of a hit entry, or overlapping where a
+  hit entry's events were when it was merged (its key's '#n' numbering and hand-on concern the
+  entries there even when none of its events is left). The entries to replace are the hit
+  ones and those with an event in the scope.
 """
 
 from __future__ import annotations
