@@ -321,6 +321,8 @@ def test_a_schema_007_warehouse_is_upgraded_in_place(tmp_path: Path, make_item) 
         finish_run(con, run, status="completed")
         # back to schema 007: no later migration recorded, none of their columns, old views
         con.execute("ALTER TABLE timeline_entries DROP COLUMN key_carried")
+        for table in ("merge_runs", "merge_pending_articles", "merge_state"):  # migration 012
+            con.execute(f"DROP TABLE {table}")
         con.execute("DELETE FROM schema_migrations WHERE version > 7")
         _old_views(con)
         before = _counts(con)
