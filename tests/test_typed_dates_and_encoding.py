@@ -322,6 +322,8 @@ def test_a_schema_007_warehouse_is_upgraded_in_place(tmp_path: Path, make_item) 
         # back to schema 007: no later migration recorded, none of their columns, old views
         con.execute("ALTER TABLE timeline_entries DROP COLUMN key_carried")
         con.execute("DROP TABLE alerts_sent; DROP TABLE alert_watches")
+        for table in ("merge_runs", "merge_pending_articles", "merge_state"):  # migration 012
+            con.execute(f"DROP TABLE {table}")
         con.execute("DELETE FROM schema_migrations WHERE version > 7")
         _old_views(con)
         before = _counts(con)

@@ -24,7 +24,8 @@ TABLES = {
     "company_registry", "company_aliases", "company_mentions", "events", "event_companies",
     "validity_periods", "policy_dates", "ingest_errors", "schema_migrations", "schema_views",
     "article_signatures", "timeline_entries", "timeline_entry_mentions", "company_firms",
-    "feed_entries", "alerts_sent", "alert_watches",
+    "feed_entries", "alerts_sent", "alert_watches", "merge_runs", "merge_pending_articles",
+    "merge_state",
 }
 VIEWS = {"latest_runs", "timeline", "event_mentions", "firm_keys", "companies_seen", "companies",
          "company_timeline"}

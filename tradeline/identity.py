@@ -18,6 +18,7 @@ code or a number ("Samsung SDI" / "Samsung SDS", "12" / "123").
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
 
 from rapidfuzz import fuzz, process
@@ -118,3 +119,29 @@ def _similar_pairs(forms: list[str]) -> Iterable[tuple[str, str]]:
             for other, _, _ in hits:
                 if same_company(form, other):
                     yield form, other
+
+
+def similar_to(new: Iterable[str], forms: Iterable[str]) -> Iterable[tuple[str, str]]:
+    """The pairs `_similar_pairs` finds among `forms` that involve a form of `new` (all in
+    `forms` too): the links new names add to firms already grouped, scoring each new form only
+    against forms of its word count and a length that can reach `SIMILARITY`."""
+    by_words: dict[int, list[str]] = {}
+    for form in sorted(set(forms) - {""}, key=lambda f: (len(f), f)):
+        by_words.setdefault(len(form.split()), []).append(form)
+    lengths = {words: [len(f) for f in block] for words, block in by_words.items()}
+    for form in sorted(set(new) - {""}):
+        n, words = len(form), len(form.split())
+        block = by_words.get(words, [])
+        # the pair can reach SIMILARITY only when S · longer ≤ (200 − S) · shorter
+        lo = bisect_left(lengths.get(words, []), -(-SIMILARITY * n // (200 - SIMILARITY)))
+        hi = bisect_right(lengths.get(words, []), (200 - SIMILARITY) * n // SIMILARITY)
+        candidates = [other for other in block[lo:hi] if other != form]
+        if not candidates:
+            continue
+        hits = process.extract(
+            form, candidates, scorer=fuzz.ratio, score_cutoff=SIMILARITY, limit=None
+        )
+        for other, _, _ in hits:
+            a, b = sorted((form, other), key=lambda f: (len(f), f))
+            if same_company(a, b):
+                yield a, b

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from typing import TYPE_CHECKING
 
 import duckdb
@@ -52,13 +52,21 @@ def _text_hash(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def refresh_signatures(con: duckdb.DuckDBPyConnection) -> int:
-    """Compute signatures for articles that have none or whose text changed; returns how many."""
+def refresh_signatures(
+    con: duckdb.DuckDBPyConnection, article_ids: Collection[str] | None = None
+) -> int:
+    """Compute signatures for articles that have none or whose text changed: all articles, or
+    only `article_ids` (the incremental merge's candidates); returns how many."""
+    if article_ids is not None and not article_ids:
+        return 0
+    where = "" if article_ids is None else "WHERE a.article_id IN (SELECT unnest(?::VARCHAR[]))"
     rows = con.execute(
-        """
+        f"""
         SELECT a.article_id, a.text, s.text_hash
         FROM articles AS a LEFT JOIN article_signatures AS s USING (article_id)
-        """
+        {where}
+        """,
+        [] if article_ids is None else [sorted(article_ids)],
     ).fetchall()
     fresh = []
     for article_id, text, stored_hash in rows:

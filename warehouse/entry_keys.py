@@ -32,7 +32,7 @@ A change of event type is a different event: a new key.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Container, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -48,8 +48,11 @@ SELECT t.entry_key, t.key_carried, e.fact_key, e.article_id, e.type, e.start_cha
 FROM timeline_entries AS t
 JOIN timeline_entry_mentions AS tm USING (entry_key)
 JOIN events AS e ON e.fact_key = tm.fact_key AND e.run_id = tm.run_id
+{where}
 ORDER BY t.entry_key, e.fact_key
 """
+# merge.update: only the entries it replaces (merge_scope's temp table)
+_SCOPED = "WHERE t.entry_key IN (SELECT entry_key FROM _merge_replaced)"
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,10 +73,12 @@ class PreviousEntry:
     reports: list[PreviousReport]
 
 
-def previous(con: duckdb.DuckDBPyConnection) -> list[PreviousEntry]:
-    """The current entries with their reports, read before `merge.rebuild` rewrites them."""
+def previous(con: duckdb.DuckDBPyConnection, *, scoped: bool = False) -> list[PreviousEntry]:
+    """The current entries with their reports, read before the merge rewrites them: all, or
+    (`scoped`) those `merge.update` replaces."""
     entries: dict[str, PreviousEntry] = {}
-    for key, carried, *report in con.execute(_PREVIOUS_SQL).fetchall():
+    sql = _PREVIOUS_SQL.format(where=_SCOPED if scoped else "")
+    for key, carried, *report in con.execute(sql).fetchall():
         entry = entries.setdefault(key, PreviousEntry(key, bool(carried), []))
         entry.reports.append(PreviousReport(*report))
     return list(entries.values())
@@ -98,15 +103,52 @@ def _score(
     return exact, by_offsets
 
 
-def carry(entries: Sequence[Entry], before: Sequence[PreviousEntry]) -> None:
+class StoredKeys(Container[str]):
+    """The keys of the entries `merge.update` keeps (read after it deleted the ones it
+    replaces): a new entry must not take one. Looked up in the file, the new entries' content
+    keys and their first '#n' at once, any other key when asked."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection, entries: Sequence[Entry]) -> None:
+        self._con = con
+        self._known: dict[str, bool] = {}
+        wanted = [k for e in entries
+                  for k in (e.entry_key, *(stable_key(e.entry_key, f"#{n}") for n in (1, 2)))]
+        self._ask(wanted)
+
+    def _ask(self, keys: Sequence[str]) -> None:
+        rows = self._con.execute(
+            "SELECT entry_key FROM timeline_entries "
+            "WHERE entry_key IN (SELECT unnest(?::VARCHAR[]))", [list(keys)]
+        ).fetchall()
+        found = {r[0] for r in rows}
+        self._known.update((k, k in found) for k in keys)
+
+    def __contains__(self, key: object) -> bool:
+        if not isinstance(key, str):
+            return False
+        if key not in self._known:
+            self._ask([key])
+        return self._known[key]
+
+
+def carry(
+    entries: Sequence[Entry],
+    before: Sequence[PreviousEntry],
+    *,
+    reserved: Container[str] = frozenset(),
+    hand_on_all: bool = False,
+) -> None:
     """Give entries the keys of the entries they continue (module docstring), in place; the
-    entries come with their content keys, in entry order."""
+    entries come with their content keys, in entry order. `reserved`: keys of entries kept
+    as they are (`merge.update`), never given to another entry. `hand_on_all`: every old entry
+    hands its key on (the merge rules changed, so content keys may have)."""
     current = {m.fact_key for e in entries for m in e.mentions}
     hands_on = {
-        old.entry_key: old.key_carried or any(r.fact_key not in current for r in old.reports)
+        old.entry_key: hand_on_all or old.key_carried
+        or any(r.fact_key not in current for r in old.reports)
         for old in before
     }
-    if not any(hands_on.values()):
+    if not any(hands_on.values()) and not any(e.entry_key in reserved for e in entries):
         return  # every entry keeps its content key
     known = {r.fact_key for old in before for r in old.reports}
     by_article: dict[str, list[int]] = defaultdict(list)  # article -> entries reporting it
@@ -136,7 +178,7 @@ def carry(entries: Sequence[Entry], before: Sequence[PreviousEntry]) -> None:
             e.entry_key = carried[i]
         else:
             n = 0
-            while e.entry_key in taken:
+            while e.entry_key in taken or e.entry_key in reserved:
                 n += 1
                 e.entry_key = stable_key(content, f"#{n}")
             taken.add(e.entry_key)

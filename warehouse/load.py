@@ -298,6 +298,13 @@ def refresh_articles(con: duckdb.DuckDBPyConnection, articles: list[Article]) ->
     many changed. Offsets of older runs' facts refer to the text as it was when they ran."""
     changed = 0
     for a in articles:
+        # the incremental merge re-merges a changed article although its run may not change;
+        # it needs the publication date it merged with (kept when refreshed twice)
+        con.execute(
+            "INSERT OR IGNORE INTO merge_pending_articles SELECT article_id, published "
+            "FROM articles WHERE article_id = ? AND text IS DISTINCT FROM ?",
+            [a.article_id, a.text],
+        )
         row = con.execute(
             "UPDATE articles SET text = ?, text_chars = ?, title = ?, author = ?, "
             "published = ?, published_source = ?, outlet = ?, language = ? "

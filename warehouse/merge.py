@@ -1,11 +1,19 @@
 """One timeline entry per real event: merge the article-level events that report the same action.
 
-Runs in Python after every `finish_run` (see `runs.finish_run`) and rewrites the derived tables
-`timeline_entries` and `timeline_entry_mentions` whole, in the caller's transaction, from the
-events of each article's latest completed run. The entries are a pure function of those facts
-and the article texts, whatever the run ids or the order rows come back in; each gets its
-content key, unless it continues an entry whose key must survive a re-extraction
-(`entry_keys.py`): so the same facts merged again keep every key.
+Derived tables `timeline_entries` and `timeline_entry_mentions`, from the events of each
+article's latest completed run. The entries are a pure function of those facts and the article
+texts, whatever the run ids or the order rows come back in; each gets its content key, unless
+it continues an entry whose key must survive a re-extraction (`entry_keys.py`): so the same
+facts merged again keep every key.
+
+Two paths, one result: `update` runs after every `finish_run` (see `runs.finish_run`) and
+re-merges only the segments (`merge_scope.py`) that the run's changed articles
+touch, in the caller's transaction; entries elsewhere keep their rows and keys. `rebuild`
+(`tradeline rebuild-timeline`) rewrites both tables whole. Both cluster with `cluster` and key
+with `build_entries` and `entry_keys.carry`, and no link, key clash or source ever crosses a
+segment, so the incremental result equals a full rebuild (tests/test_merge_incremental.py).
+When `RULES_VERSION` differs from the one the file was merged with, `update` rebuilds whole,
+and every entry hands its key on to its successor.
 
 Two article-level events are the same real event when all of these hold:
 * same `type`, `authority_country` and `commodity` (NULL only matches NULL);
@@ -18,6 +26,10 @@ Two article-level events are the same real event when all of these hold:
   several do — instead of bridging them. Undated events merge only with undated events whose
   articles were published within `DAY_TOLERANCE_DAYS` of each other.
 Linked events form entries by connected components (order-independent).
+
+An entry's content key hashes type, country, commodity, companies and date; an undated entry's
+also hashes the date its first report was published, so two entries can share a content key
+only within one segment. A clash gets '#n' in entry order.
 
 Sources: within an entry, articles from the same outlet, or near-duplicates of each other
 (`warehouse.dedupe`), count as one source; `n_sources` counts the rest.
@@ -40,6 +52,7 @@ from tradeline.warehouse import dedupe, entry_keys
 from tradeline.warehouse.migrations import arrow_schema
 
 DAY_TOLERANCE_DAYS = 3
+RULES_VERSION = 2  # bump when the rules below or tradeline.identity change: forces a rebuild
 _GRANULARITY_ORDER = {"day": 0, "month": 1, "year": 2}
 
 _MENTIONS_SQL = """
@@ -49,11 +62,13 @@ SELECT e.fact_key, e.article_id, e.run_id, e.type, e.authority_country, e.commod
        coalesce((SELECT list(ec.company ORDER BY ec.position) FROM event_companies AS ec
                  WHERE ec.fact_key = e.fact_key AND ec.run_id = e.run_id), []) AS companies
 FROM events AS e
-JOIN latest_runs AS lr ON lr.article_id = e.article_id AND lr.run_id = e.run_id
+JOIN {current} AS lr ON lr.{key} = e.{key} AND lr.run_id = e.run_id
 JOIN articles AS a ON a.article_id = e.article_id
 WHERE NOT coalesce(e.held_back, false)
 ORDER BY e.fact_key
 """
+_ALL = {"current": "latest_runs", "key": "article_id"}  # every article's latest run
+_SCOPE = {"current": "_merge_scope", "key": "fact_key"}  # merge_scope: the touched segments
 
 
 @dataclass(slots=True)
@@ -316,9 +331,10 @@ def build_entries(
         first = group[0]
         event_date, granularity, disputed = _representative_date(group)
         companies = _entry_companies(group)
+        window = () if event_date else ("published:" + (first.published or ""),)
         base = stable_key(
             "timeline", first.type, first.authority_country, first.commodity,
-            *sorted(comparable(c) for c in companies), event_date,
+            *sorted(comparable(c) for c in companies), event_date, *window,
         )
         n = seen[base]
         seen[base] += 1
@@ -338,8 +354,9 @@ def build_entries(
     return entries
 
 
-def load_mentions(con: duckdb.DuckDBPyConnection) -> list[Mention]:
-    cur = con.execute(_MENTIONS_SQL)
+def load_mentions(con: duckdb.DuckDBPyConnection, *, scoped: bool = False) -> list[Mention]:
+    """The current mentions: all of them, or (`scoped`) those of `merge_scope.compute`."""
+    cur = con.execute(_MENTIONS_SQL.format(**(_SCOPE if scoped else _ALL)))
     names = [d[0] for d in cur.description]
     out = []
     for row in cur.fetchall():
@@ -349,15 +366,63 @@ def load_mentions(con: duckdb.DuckDBPyConnection) -> list[Mention]:
     return out
 
 
-def rebuild(con: duckdb.DuckDBPyConnection) -> int:
-    """Rewrite the merged timeline from the latest completed runs; the caller holds the
-    transaction. Returns the number of entries."""
+def rules_current(con: duckdb.DuckDBPyConnection) -> bool:
+    """Were the derived tables built by these merge rules (`RULES_VERSION`)?"""
+    row = con.execute("SELECT max(rules_version) FROM merge_state").fetchone()
+    return row is not None and row[0] == RULES_VERSION
+
+
+def _record_rules(con: duckdb.DuckDBPyConnection) -> None:
+    con.execute("DELETE FROM merge_state")
+    con.execute("INSERT INTO merge_state VALUES (?)", [RULES_VERSION])
+
+
+def rebuild(con: duckdb.DuckDBPyConnection, *, hand_on_all: bool = False) -> int:
+    """Rewrite the merged timeline whole from the latest completed runs; the caller holds the
+    transaction. `hand_on_all`: every old entry hands its key on (the rules changed). Returns
+    the number of entries."""
     dedupe.refresh_signatures(con)
     mentions = load_mentions(con)
     groups = cluster(mentions)
     duplicates = dedupe.near_duplicate_pairs(con, candidate_pairs(groups))
     entries = build_entries(mentions, duplicates, groups)
-    entry_keys.carry(entries, entry_keys.previous(con))
+    entry_keys.carry(entries, entry_keys.previous(con), hand_on_all=hand_on_all)
+    con.execute("DELETE FROM timeline_entry_mentions")
+    con.execute("DELETE FROM timeline_entries")
+    _insert(con, entries)
+    from tradeline.warehouse import merge_scope  # it reads this module's constants
+
+    merge_scope.record(con)
+    _record_rules(con)
+    return len(entries)
+
+
+def update(con: duckdb.DuckDBPyConnection) -> int:
+    """Re-merge the segments that articles changed since the last merge touch (module
+    docstring); the caller holds the transaction. Returns the number of entries."""
+    if not rules_current(con):
+        return rebuild(con, hand_on_all=True)
+    from tradeline.warehouse import merge_scope  # it reads this module's constants
+
+    merge_scope.compute(con)
+    mentions = load_mentions(con, scoped=True)
+    groups = cluster(mentions)
+    pairs = candidate_pairs(groups)
+    dedupe.refresh_signatures(con, {a for pair in pairs for a in pair})
+    entries = build_entries(mentions, dedupe.near_duplicate_pairs(con, pairs), groups)
+    before = entry_keys.previous(con, scoped=True)
+    con.execute("DELETE FROM timeline_entry_mentions "
+                "WHERE entry_key IN (SELECT entry_key FROM _merge_replaced)")
+    con.execute("DELETE FROM timeline_entries "
+                "WHERE entry_key IN (SELECT entry_key FROM _merge_replaced)")
+    entry_keys.carry(entries, before, reserved=entry_keys.StoredKeys(con, entries))
+    _insert(con, entries)
+    merge_scope.record(con)
+    row = con.execute("SELECT count(*) FROM timeline_entries").fetchone()
+    return int(row[0]) if row else 0
+
+
+def _insert(con: duckdb.DuckDBPyConnection, entries: Sequence[Entry]) -> None:
     entry_rows = [
         {"entry_key": e.entry_key, "type": e.mentions[0].type,
          "authority_country": e.mentions[0].authority_country,
@@ -372,8 +437,6 @@ def rebuild(con: duckdb.DuckDBPyConnection) -> int:
          "run_id": m.run_id, "source_key": e.source_keys[m.fact_key]}
         for e in entries for m in e.mentions
     ]
-    con.execute("DELETE FROM timeline_entry_mentions")
-    con.execute("DELETE FROM timeline_entries")
     for table, rows in (("timeline_entries", entry_rows),
                         ("timeline_entry_mentions", mention_rows)):
         if rows:
@@ -383,4 +446,3 @@ def rebuild(con: duckdb.DuckDBPyConnection) -> int:
             cols = ", ".join(schema.names)
             con.execute(f"INSERT INTO {table} ({cols}) SELECT {cols} FROM {view}")
             con.unregister(view)
-    return len(entries)

@@ -82,14 +82,20 @@ def finish_run(con: duckdb.DuckDBPyConnection, run_id: str, *, status: str) -> N
         ).fetchone()
         if not row or row[0] == 0:
             raise ValueError(f"no extraction run {run_id!r}")
-        rebuild_derived(con)
+        rebuild_derived(con, incremental=True)
 
 
-def rebuild_derived(con: duckdb.DuckDBPyConnection) -> int:
+def rebuild_derived(con: duckdb.DuckDBPyConnection, *, incremental: bool = False) -> int:
     """Rewrite what is derived from the latest runs: the merged timeline and the registry's
-    firms; the caller holds the transaction. Returns the number of timeline entries."""
-    entries = merge.rebuild(con)
-    registry.rebuild_firms(con)
+    firms, whole or (`incremental`) only where the changes since the last run reach
+    (`merge.update`, `registry.update_firms`: the same result); the caller holds the
+    transaction. Returns the number of timeline entries."""
+    if incremental and merge.rules_current(con):
+        entries = merge.update(con)
+        registry.update_firms(con)  # same rules version: the firms were grouped by them too
+    else:  # also a file merged by other rules: every old entry hands its key on
+        entries = merge.rebuild(con, hand_on_all=incremental)
+        registry.rebuild_firms(con)
     return entries
 
 

@@ -169,8 +169,8 @@ def export(
 @app.command("rebuild-timeline")
 @clean_errors
 def rebuild_timeline(config: ConfigOption = None, warehouse: WarehouseOption = None) -> None:
-    """Re-merge article-level events into timeline entries, and group company spellings into
-    firms (both normally done after every run).
+    """Re-merge all article-level events into timeline entries, and group company spellings
+    into firms (every run does both, re-merging only the timeline's part it touched).
 
     Example: tradeline rebuild-timeline --warehouse tradeline.duckdb
     """
