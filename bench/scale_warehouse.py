@@ -163,9 +163,10 @@ def _plan(con: duckdb.DuckDBPyConnection, articles: int) -> None:
     WITH ranked AS (
         SELECT *, CASE WHEN firm IS NOT NULL AND u(story, 10) < 0.15
                        THEN {firms} + story END AS extra_firm,
-               row_number() OVER w - 1 AS rk, count(*) OVER w AS n_c
+               row_number() OVER (PARTITION BY type, country, commodity, firm ORDER BY story)
+                   - 1 AS rk,
+               count(*) OVER (PARTITION BY type, country, commodity, firm) AS n_c
         FROM stories0
-        WINDOW w AS (PARTITION BY type, country, commodity, firm ORDER BY story)
     ),
     dated AS (
         SELECT *, greatest({MIN_GAP_DAYS}, {SPAN_DAYS} // n_c) AS gap FROM ranked
