@@ -96,7 +96,8 @@ FILLER = [
     "The rules apply to both raw material and processed products.",
     "Officials said the licences would be granted case by case.",
 ]
-TEMPLATES = [  # the event sentence of an independent report: authority, verb, firms, commodity, date
+# The event sentence of an independent report: authority, verb, firms, commodity, date.
+TEMPLATES = [
     "{auth} {verb} {firms}{commodity} on {date}.",
     "On {date}, {auth} {verb} {firms}{commodity}, officials said.",
     "{firms_cap}{commodity} was the subject of a decision: {auth} {verb} it on {date}.",
@@ -231,7 +232,7 @@ def _texts(con: duckdb.DuckDBPyConnection) -> None:
     """Each article's event sentence (evidence) and text: syndicated copies share the
     original's text; independent reports word the event their own way, at their own date."""
     tmpl = _sql_list(TEMPLATES)
-    con.execute(f"""
+    con.execute("""
     CREATE OR REPLACE TEMP TABLE art_events AS
     SELECT a.*, s.type, s.country, s.commodity, s.firm, s.extra_firm, s.modality, s.story_date,
            CASE a.granularity
@@ -271,7 +272,8 @@ def _texts(con: duckdb.DuckDBPyConnection) -> None:
     )
     SELECT ev.*,
            evidence || ' ' || list_aggr(list_transform(range(12),
-               lambda i: {_sql_list(FILLER)}[(hash(story, variant, i, 20) % {len(FILLER)})::BIGINT + 1]),
+               lambda i: {_sql_list(FILLER)}[
+                   (hash(story, variant, i, 20) % {len(FILLER)})::BIGINT + 1]),
                'string_agg', ' ') AS text
     FROM ev
     """)
@@ -340,7 +342,8 @@ def _articles(con: duckdb.DuckDBPyConnection, articles: int) -> None:
     con.execute("""
     INSERT INTO article_signatures
     SELECT t.article_id, sha256(t.text),
-           list_transform(range(128), lambda i: (hash(t.story, t.variant, i, 23) % 4294967296)::UBIGINT)
+           list_transform(range(128),
+                          lambda i: (hash(t.story, t.variant, i, 23) % 4294967296)::UBIGINT)
     FROM art_text AS t
     UNION ALL
     SELECT o.article_id, sha256(o.text),
