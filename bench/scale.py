@@ -3,6 +3,7 @@
     .venv/bin/python bench/scale.py --articles 1000000            # 10k, 100k and 1M articles
     .venv/bin/python bench/scale.py --sizes 10000,100000 --json out/scale.json
     .venv/bin/python bench/scale.py --articles 100000 --keep /tmp/scale   # keep (and reuse) files
+    .venv/bin/python bench/scale.py --table out/scale.json                # the table again
 
 For each size it builds a synthetic warehouse at the fact level (`scale_warehouse.py`: no NLP),
 then, each in a process of its own so one measurement's memory does not pollute the next:
@@ -295,7 +296,7 @@ def _spawn(args: list[str], *, timeout_s: float, rss_cap_mb: float) -> dict[str,
 def measure(size: int, folder: Path, *, reps: int, slow_s: float, timeout_s: float,
             rss_cap_mb: float) -> dict[str, Any]:
     path = folder / f"scale-{size}.duckdb"
-    result: dict[str, Any] = {"articles": size}
+    result: dict[str, Any] = {"articles": size, "load_avg_before": os.getloadavg()[0]}
     if not path.exists():
         print(f"[{size}] building {path} …", flush=True)
         build = _spawn(["build", str(path), str(size)], timeout_s=timeout_s * 3,
@@ -320,6 +321,7 @@ def measure(size: int, folder: Path, *, reps: int, slow_s: float, timeout_s: flo
     finally:
         for leftover in (copy, copy.with_name(copy.name + ".wal")):
             leftover.unlink(missing_ok=True)
+    result["load_avg_after"] = os.getloadavg()[0]
     return result
 
 
@@ -352,6 +354,7 @@ def summary(r: dict[str, Any]) -> dict[str, Any]:
         "p50_ms": p50,
         "p95_ms": {k: _p(v["ms"], 0.95) for k, v in queries.items() if "ms" in v},
         "query_errors": {k: v["error"] for k, v in queries.items() if "error" in v},
+        "load": (r.get("load_avg_before"), r.get("load_avg_after")),
     }
 
 
@@ -363,8 +366,9 @@ def report(results: list[dict[str, Any]]) -> str:
     rows = [summary(r) for r in results]
     lines = [
         "| articles | file MB | KB/article (archive incl.) | KB/article (excl.) | "
-        "store+merge s (store / merge) | run peak RSS MB | export s | slowest p50 ms |",
-        "| --- | --- | --- | --- | --- | --- | --- | --- |",
+        "store+merge s (store / merge) | run peak RSS MB | export s | slowest p50 ms | "
+        "load avg |",
+        "| --- | --- | --- | --- | --- | --- | --- | --- | --- |",
     ]
     for s in rows:
         slowest = max(s["p50_ms"].items(), key=lambda kv: kv[1], default=("—", None))
@@ -374,7 +378,8 @@ def report(results: list[dict[str, Any]]) -> str:
         lines.append(
             f"| {s['articles']:,} | {s['file_mb']:.0f} | {s['kb_per_article']:.2f} | "
             f"{s['kb_per_article_no_archive']:.2f} | {run} | {_fmt(s['run_rss_mb'], '.0f')} | "
-            f"{_fmt(s['export_s'], '.2f')} | {_fmt(slowest[1], '.0f')} ({slowest[0]}) |"
+            f"{_fmt(s['export_s'], '.2f')} | {_fmt(slowest[1], '.0f')} ({slowest[0]}) | "
+            + " → ".join(_fmt(x, ".1f") for x in s["load"]) + " |"
         )
     names = list(dict.fromkeys(k for s in rows for k in s["p50_ms"]))
     lines += ["", "| query | " + " | ".join(f"{s['articles']:,} p50 / p95 ms" for s in rows)
@@ -451,6 +456,7 @@ def main() -> None:
     parser.add_argument("--sizes", help="comma-separated sizes instead, e.g. 10000,100000")
     parser.add_argument("--keep", type=Path, help="folder for the warehouses (reused if there)")
     parser.add_argument("--json", type=Path, help="write every measurement here")
+    parser.add_argument("--table", type=Path, help="print the table of a saved --json, no runs")
     parser.add_argument("--reps", type=int, default=7, help="timings per query (7)")
     parser.add_argument("--slow-s", type=float, default=10.0,
                         help="a query slower than this once is not repeated (10)")
@@ -459,6 +465,9 @@ def main() -> None:
     parser.add_argument("--rss-cap-mb", type=float, default=8000.0,
                         help="kill a measuring process above this RSS (8000)")
     args = parser.parse_args()
+    if args.table:
+        print(report(json.loads(args.table.read_text())))
+        return
     sizes = _sizes(args)
     if not sizes or min(sizes) < 100:
         parser.error("sizes must be at least 100 articles")
