@@ -13,9 +13,10 @@ Shape (the skew a year of trade news has):
   independent reports;
 * type, authority country, commodity and firm drawn Zipf-like (a few dominate), 20% of events
   name no firm, 15% name a second, rarer firm;
-* independent reports give the date to the month (18%) or only the year (12%) where that
-  cannot be confused with another story, and one in three second reports disputes the day;
-* about 15% of articles are not relevant (one held-back event, a firm mention);
+* independent reports give the date to the month (18%) or only the year (12%) where no other
+  story of their merge class could take them (about 12% of shown events in all), and one in
+  three second reports disputes the day;
+* about 13% of articles are not relevant (one held-back event, a firm mention);
 * permits carry a validity period (70%), a third of the articles a policy date;
 * one ingest run per `RUN_SIZE` articles, in publication order.
 
