@@ -221,6 +221,8 @@ def _child_queries(path: Path, reps: int, slow_s: float) -> dict[str, Any]:
                 break  # a slow query is timed fewer times (the bench must end)
         if times:
             results[name] = {"ms": [t * 1000 for t in times], "rows": rows}
+        # what is done so far, so a child killed at its time limit still reports it
+        print(json.dumps({"queries": results, **sizes}), flush=True)
     con.close()
     return {"queries": results, **sizes}
 
@@ -288,7 +290,7 @@ def _spawn(args: list[str], *, timeout_s: float, rss_cap_mb: float) -> dict[str,
         result["failed"] = killed
     elif proc.returncode != 0 or not lines:
         result["failed"] = f"exit status {proc.returncode}"
-    else:
+    if lines:  # a killed child's last line holds what it had measured
         result.update(json.loads(lines[-1]))
     return result
 
