@@ -352,6 +352,7 @@ def summary(r: dict[str, Any]) -> dict[str, Any]:
         "merge_s": run.get("merge_s"),
         "run_rss_mb": run.get("peak_rss_mb") if "failed" not in run else None,
         "run_failed": run.get("failed"),
+        "run_rss_at_failure_mb": run.get("peak_rss_mb") if "failed" in run else None,
         "export_s": r.get("export", {}).get("export_s"),
         "p50_ms": p50,
         "p95_ms": {k: _p(v["ms"], 0.95) for k, v in queries.items() if "ms" in v},
@@ -377,9 +378,11 @@ def report(results: list[dict[str, Any]]) -> str:
         run = (f"{_fmt(s['store_merge_s'], '.2f')} ({_fmt(s['store_s'], '.2f')} / "
                f"{_fmt(s['merge_s'], '.2f')})" if s["store_merge_s"] is not None
                else f"failed: {s['run_failed']}")
+        rss = (_fmt(s["run_rss_mb"], ".0f") if s["run_rss_at_failure_mb"] is None
+               else f"≥ {s['run_rss_at_failure_mb']:.0f} (when stopped)")
         lines.append(
             f"| {s['articles']:,} | {s['file_mb']:.0f} | {s['kb_per_article']:.2f} | "
-            f"{s['kb_per_article_no_archive']:.2f} | {run} | {_fmt(s['run_rss_mb'], '.0f')} | "
+            f"{s['kb_per_article_no_archive']:.2f} | {run} | {rss} | "
             f"{_fmt(s['export_s'], '.2f')} | {_fmt(slowest[1], '.0f')} ({slowest[0]}) | "
             + " → ".join(_fmt(x, ".1f") for x in s["load"]) + " |"
         )
@@ -412,6 +415,9 @@ def targets(rows: list[dict[str, Any]]) -> list[str]:
     t = ratio("store_merge_s")
     out.append(f"- store+merge time × {_fmt(t, '.2f')} (target ≤ {TARGET_RATIO:g}): "
                f"{mark(None if t is None else t <= TARGET_RATIO)}")
+    if big.get("run_failed"):
+        out.append(f"- store+merge at {big['articles']:,}: {big['run_failed']}, "
+                   f"≥ {big['run_rss_at_failure_mb']:.0f} MB RSS by then: MISSED")
     m = ratio("run_rss_mb")
     rss = big.get("run_rss_mb")
     out.append(f"- run peak RSS × {_fmt(m, '.2f')}, {_fmt(rss, '.0f')} MB at "
