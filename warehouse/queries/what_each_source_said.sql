@@ -10,6 +10,7 @@ SELECT
     m.source_key,
     m.evidence,
     m.url
-FROM timeline AS t, unnest(t.mentions) AS u(m)
-WHERE t.entry_key = getvariable('entry_key')
+-- The entry is picked before its mentions are unnested, so the filter reaches timeline_entries.
+FROM (SELECT mentions FROM timeline WHERE entry_key = getvariable('entry_key')) AS t,
+     unnest(t.mentions) AS u(m)
 ORDER BY m.published, m.url;

@@ -25,82 +25,80 @@
 -- (actual > planned > possible).
 -- Order: event_date NULLS LAST, first_reported NULLS LAST, entry_key.
 CREATE OR REPLACE VIEW timeline AS
-WITH members AS (
+WITH grouped AS (
+    -- One pass: entries joined to their reports, then grouped by every timeline_entries column,
+    -- so a filter on those (type, commodity, country, dates) is pushed down to the
+    -- timeline_entries scan and only the matching entries' reports are read and sorted. The
+    -- reports are sorted once per entry (earliest report first); the representative fields are
+    -- taken from that list.
     SELECT
-        tm.entry_key,
-        tm.source_key,
-        em.*,
-        row_number() OVER (
-            PARTITION BY tm.entry_key
-            ORDER BY em.published NULLS LAST, em.url, em.start_char, em.fact_key
-        ) AS report_rank
-    FROM timeline_entry_mentions AS tm
-    JOIN event_mentions AS em ON em.fact_key = tm.fact_key AND em.run_id = tm.run_id
-),
-first_report AS (
-    SELECT * FROM members WHERE report_rank = 1
-),
-first_validity AS (
-    SELECT entry_key, validity, validity_duration, valid_from, valid_to
-    FROM members
-    WHERE validity_duration IS NOT NULL
-    QUALIFY row_number() OVER (PARTITION BY entry_key ORDER BY report_rank) = 1
-),
-reports AS (
-    SELECT
-        entry_key,
-        min(published) AS first_reported,
-        max(published) AS last_reported,
-        CASE min(CASE modality WHEN 'actual' THEN 1 WHEN 'planned' THEN 2 ELSE 3 END)
-            WHEN 1 THEN 'actual' WHEN 2 THEN 'planned' ELSE 'possible'
-        END AS modality,
-        list(DISTINCT article_id ORDER BY article_id) AS article_ids,
-        list(DISTINCT url ORDER BY url) AS urls,
-        list(DISTINCT outlet ORDER BY outlet) FILTER (WHERE outlet IS NOT NULL) AS outlets,
+        t.entry_key, t.event_date, t.date_granularity, t.date_disputed, t.dates_reported,
+        t.type, t.authority_country, t.companies, t.commodity, t.n_articles, t.n_sources,
+        min(em.published) AS first_reported,
+        max(em.published) AS last_reported,
+        min(CASE em.modality WHEN 'actual' THEN 1 WHEN 'planned' THEN 2 ELSE 3 END)
+            AS modality_rank,
+        list(DISTINCT em.article_id ORDER BY em.article_id) AS article_ids,
+        list(DISTINCT em.url ORDER BY em.url) AS urls,
+        list(DISTINCT em.outlet ORDER BY em.outlet) FILTER (WHERE em.outlet IS NOT NULL)
+            AS outlets,
         list(
-            struct_pack(fact_key, article_id, url, outlet, published, event_date, source_key,
-                        evidence)
-            ORDER BY report_rank
-        ) AS mentions
-    FROM members
-    GROUP BY entry_key
+            struct_pack(em.fact_key, em.article_id, em.url, em.outlet, em.published,
+                        em.event_date, tm.source_key, em.evidence, em.subtype, em.authority,
+                        em.commodity_detail, em.date_text, em.title, em.validity,
+                        em.validity_duration, em.valid_from, em.valid_to)
+            ORDER BY em.published NULLS LAST, em.url, em.start_char, em.fact_key
+        ) AS reports
+    FROM timeline_entries AS t
+    JOIN timeline_entry_mentions AS tm USING (entry_key)
+    JOIN event_mentions AS em ON em.fact_key = tm.fact_key AND em.run_id = tm.run_id
+    GROUP BY t.entry_key, t.event_date, t.date_granularity, t.date_disputed, t.dates_reported,
+             t.type, t.authority_country, t.companies, t.commodity, t.n_articles, t.n_sources
+),
+picked AS (
+    SELECT
+        *,
+        reports[1] AS f,
+        list_filter(reports, lambda m: m.validity_duration IS NOT NULL)[1] AS v
+    FROM grouped
 )
 SELECT
-    t.entry_key,
-    t.event_date,
-    t.date_granularity,
-    iso_date_from(t.event_date) AS date_from,
-    iso_date_to(t.event_date) AS date_to,
-    t.date_disputed,
-    t.dates_reported,
-    t.type,
+    entry_key,
+    event_date,
+    date_granularity,
+    iso_date_from(event_date) AS date_from,
+    iso_date_to(event_date) AS date_to,
+    date_disputed,
+    dates_reported,
+    type,
     f.subtype,
-    r.modality,
+    CASE modality_rank WHEN 1 THEN 'actual' WHEN 2 THEN 'planned' ELSE 'possible' END
+        AS modality,
     f.authority,
-    t.authority_country,
-    t.companies,
-    t.commodity,
+    authority_country,
+    companies,
+    commodity,
     f.commodity_detail,
     f.date_text,
     v.validity,
     v.validity_duration,
     v.valid_from,
     v.valid_to,
-    t.n_articles,
-    t.n_sources,
-    r.first_reported,
-    r.last_reported,
+    n_articles,
+    n_sources,
+    first_reported,
+    last_reported,
     f.title,
     f.outlet,
     f.published,
     f.url,
     f.evidence,
-    r.article_ids,
-    r.urls,
-    coalesce(r.outlets, []::VARCHAR[]) AS outlets,
-    r.mentions
-FROM timeline_entries AS t
-JOIN reports AS r USING (entry_key)
-JOIN first_report AS f USING (entry_key)
-LEFT JOIN first_validity AS v USING (entry_key)
-ORDER BY t.event_date NULLS LAST, r.first_reported NULLS LAST, t.entry_key;
+    article_ids,
+    urls,
+    coalesce(outlets, []::VARCHAR[]) AS outlets,
+    list_transform(reports, lambda m: struct_pack(
+        fact_key := m.fact_key, article_id := m.article_id, url := m.url, outlet := m.outlet,
+        published := m.published, event_date := m.event_date, source_key := m.source_key,
+        evidence := m.evidence)) AS mentions
+FROM picked
+ORDER BY event_date NULLS LAST, first_reported NULLS LAST, entry_key;
