@@ -28,8 +28,6 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import IO, Literal
 
-import httpx
-
 from tradeline.flows.serve import DEFAULT_PORT, SERVER_START_TIMEOUT_S, ServeError, server_command
 
 log = logging.getLogger(__name__)
@@ -79,13 +77,6 @@ def _free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def _healthy(api_url: str) -> bool:
-    try:
-        return httpx.get(f"{api_url}/health", timeout=2, trust_env=False).status_code == 200
-    except httpx.HTTPError:
-        return False
-
-
 def _stop(process: subprocess.Popen[bytes]) -> None:
     """SIGTERM to the server's session, SIGKILL if it has not gone within STOP_WAIT_S."""
     for sig in (signal.SIGTERM, signal.SIGKILL):
@@ -107,7 +98,7 @@ def _start(timeout_s: float) -> tuple[subprocess.Popen[bytes], str]:
             command, stdin=subprocess.DEVNULL, stdout=log, stderr=log, start_new_session=True
         )
         try:
-            _wait_until_healthy(process, api_url, log, timeout_s)
+            _wait_until_healthy(process, port, log, timeout_s)
         except BaseException:
             _stop(process)
             raise
@@ -115,7 +106,7 @@ def _start(timeout_s: float) -> tuple[subprocess.Popen[bytes], str]:
 
 
 def _wait_until_healthy(
-    process: subprocess.Popen[bytes], api_url: str, log: IO[bytes], timeout_s: float
+    process: subprocess.Popen[bytes], port: int, log: IO[bytes], timeout_s: float
 ) -> None:
     deadline = time.monotonic() + timeout_s
     while time.monotonic() < deadline:
@@ -126,11 +117,11 @@ def _wait_until_healthy(
                 f"the temporary Prefect server exited with status {process.returncode}: "
                 + " / ".join(tail)
             )
-        if _healthy(api_url):
+        if running_server(port):
             return
         time.sleep(0.2)
     raise ServeError(
-        f"the temporary Prefect server did not answer on {api_url} within {timeout_s:g} s "
+        f"the temporary Prefect server did not answer on 127.0.0.1:{port} within {timeout_s:g} s "
         "(set PREFECT_API_URL to use a running one)"
     )
 

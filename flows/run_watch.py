@@ -25,6 +25,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 POLL_S = 3.0
+SINCE_OVERLAP = timedelta(minutes=10)
 LOG = logging.getLogger("tradeline.serve")
 
 
@@ -71,7 +72,7 @@ class RunWatcher:
         self.poll_s = poll_s
         self.since = datetime.now(UTC)
         self._deployment_id: Any = None
-        self._seen: set[Any] = set()
+        self._seen: dict[Any, datetime] = {}  # printed runs and their end, within the overlap
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
 
@@ -117,6 +118,8 @@ class RunWatcher:
                 self._deployment_id = client.read_deployment_by_name(self.deployment).id
             except ObjectNotFound:
                 return []
+        from prefect.client.schemas.sorting import FlowRunSort
+
         final = [StateType.COMPLETED, StateType.FAILED, StateType.CRASHED, StateType.CANCELLED]
         runs = client.read_flow_runs(
             flow_run_filter=FlowRunFilter(
@@ -124,10 +127,22 @@ class RunWatcher:
                 state=FlowRunFilterState(type=FlowRunFilterStateType(any_=final)),
                 end_time=FlowRunFilterEndTime(after_=self.since),
             ),
+            sort=FlowRunSort.END_TIME_DESC,  # the newest first: never cut off by the limit
             limit=200,
         )
         fresh = sorted(
-            (run for run in runs if run.id not in self._seen), key=lambda run: run.end_time
+            (run for run in runs if run.id not in self._seen and run.end_time),
+            key=lambda run: run.end_time,
         )
-        self._seen.update(run.id for run in fresh)
+        self._seen.update((run.id, run.end_time) for run in fresh)
+        self._advance()
         return [run_line(run, self.api_url) for run in fresh]
+
+    def _advance(self) -> None:
+        """Move `since` up to the newest end printed, less an overlap for runs whose end the
+        API records late, and forget runs older than that: each poll reads only recent runs,
+        however long serve has been up."""
+        if not self._seen:
+            return
+        self.since = max(self.since, max(self._seen.values()) - SINCE_OVERLAP)
+        self._seen = {run: end for run, end in self._seen.items() if end >= self.since}

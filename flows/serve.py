@@ -18,8 +18,6 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
-import httpx
-
 from tradeline.config import ScheduleConfig, Settings
 from tradeline.flows.run_watch import RunWatcher
 
@@ -112,7 +110,7 @@ def start_local_server(
 ) -> tuple[subprocess.Popen, str]:
     """Start `prefect server start` and wait until its API answers; returns (process, api url)."""
     api_url = f"http://127.0.0.1:{port}/api"
-    if _healthy(api_url):  # one is already running there (e.g. a previous serve)
+    if _answering(port):  # one is already running there (e.g. a previous serve)
         raise ServeError(
             f"a Prefect server already answers on port {port}: "
             f"export PREFECT_API_URL={api_url} and run again"
@@ -122,18 +120,19 @@ def start_local_server(
     while time.monotonic() < deadline:
         if process.poll() is not None:
             raise ServeError(f"prefect server exited with status {process.returncode}")
-        if _healthy(api_url):
+        if _answering(port):
             return process, api_url
         time.sleep(0.5)
     process.terminate()
     raise ServeError(f"prefect server did not answer on {api_url} within {timeout_s:g} s")
 
 
-def _healthy(api_url: str) -> bool:
-    try:
-        return httpx.get(f"{api_url}/health", timeout=2, trust_env=False).status_code == 200
-    except httpx.HTTPError:
-        return False
+def _answering(port: int) -> str | None:
+    """The API URL of a Prefect server already answering on 127.0.0.1:`port` (one probe,
+    shared with the one-off commands: `prefect_server.running_server`), else None."""
+    from tradeline.flows.prefect_server import running_server
+
+    return running_server(port)
 
 
 def print_run_line(line: str) -> None:
@@ -154,7 +153,7 @@ def serve(
     server: subprocess.Popen | None = None
     if not configured_api_url():
         api_url = f"http://127.0.0.1:{port}/api"
-        if _healthy(api_url):  # e.g. one kept running as its own service: use it, start none
+        if _answering(port):  # e.g. one kept running as its own service: use it, start none
             print(f"using the Prefect server already running at {api_url}", flush=True)
         elif not start_server:
             raise ServeError(

@@ -19,6 +19,7 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import duckdb
+import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
@@ -460,4 +461,31 @@ def test_new_merge_rules_rebuild_whole_and_keep_saved_keys(tmp_path: Path) -> No
     assert con.execute("SELECT rules_version FROM merge_state").fetchall() == [
         (merge.RULES_VERSION,)
     ]
+    con.close()
+
+
+@pytest.mark.parametrize("incremental", [True, False], ids=["next run", "rebuild-timeline"])
+def test_an_upgraded_file_keeps_saved_keys_whichever_path_merges_it(
+    tmp_path: Path, incremental: bool
+) -> None:
+    """`tradeline rebuild-timeline` on a file merged by older rules hands the old keys on, as
+    the next run's merge does (saved `entry_key` queries and sent alerts stay valid)."""
+    from tradeline.warehouse.runs import rebuild_derived
+
+    stream = Stream(random.Random(7))
+    con = connect(tmp_path / "w.duckdb")
+    first = [stream.new_article() for _ in range(5)]
+    with transaction(con):
+        _write_run(con, "r00", 0, [(a, a.reports) for a in first], first)
+        _finish(con, "r00", "completed", 0)
+        merge.update(con)
+    (old_key,) = con.execute("SELECT min(entry_key) FROM timeline_entries").fetchone()
+    with transaction(con):  # as an older tradeline keyed it, before merge_state existed
+        for table in ("timeline_entry_mentions", "timeline_entries"):
+            con.execute(f"UPDATE {table} SET entry_key = 'saved' WHERE entry_key = ?", [old_key])
+        con.execute("DELETE FROM merge_state")
+        rebuild_derived(con, incremental=incremental)
+    assert con.execute(
+        "SELECT key_carried FROM timeline_entries WHERE entry_key = 'saved'"
+    ).fetchall() == [(True,)]
     con.close()

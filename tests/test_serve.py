@@ -212,7 +212,10 @@ def test_serve_uses_a_server_already_answering_on_its_port(
     monkeypatch.delenv("PREFECT_API_URL")
     healthy_seen: list[str] = []
     served_with: list[str | None] = []
-    monkeypatch.setattr(serve_module, "_healthy", lambda url: healthy_seen.append(url) or True)
+    monkeypatch.setattr(
+        "tradeline.flows.prefect_server.running_server",
+        lambda port: healthy_seen.append(f"http://127.0.0.1:{port}/api") or healthy_seen[-1],
+    )
     monkeypatch.setattr(
         serve_module,
         "start_local_server",
@@ -228,3 +231,61 @@ def test_serve_uses_a_server_already_answering_on_its_port(
     assert healthy_seen == ["http://127.0.0.1:4377/api"]
     assert served_with == ["http://127.0.0.1:4377/api"]
     assert "already running at http://127.0.0.1:4377/api" in capsys.readouterr().out
+
+
+class _FakeRunsAPI:
+    """Answers read_flow_runs like the Prefect API: the filter's end_time, the sort and the
+    limit applied to a list of finished runs (only what RunWatcher.poll reads)."""
+
+    def __init__(self) -> None:
+        self.runs: list = []
+        self.sorts: list = []
+
+    def read_deployment_by_name(self, name: str):
+        from types import SimpleNamespace
+
+        return SimpleNamespace(id="dep")
+
+    def read_flow_runs(self, flow_run_filter, sort, limit):
+        self.sorts.append(sort)
+        after = flow_run_filter.end_time.after_
+        found = [run for run in self.runs if run.end_time >= after]
+        found.sort(key=lambda run: run.end_time, reverse=sort.value == "END_TIME_DESC")
+        return found[:limit]
+
+    def finish(self, n: int, start: datetime) -> None:
+        from types import SimpleNamespace
+
+        from prefect.states import Completed
+
+        for i in range(n):
+            end = start + timedelta(minutes=len(self.runs) + i)
+            self.runs.append(
+                SimpleNamespace(
+                    id=uuid4(),
+                    end_time=end,
+                    start_time=end - timedelta(seconds=2),
+                    expected_start_time=None,
+                    total_run_time=timedelta(seconds=2),
+                    state=Completed(message="new articles: 0 · facts: 0 · errors: 0"),
+                )
+            )
+
+
+def test_run_watcher_prints_each_run_once_however_many_have_run() -> None:
+    """After hundreds of runs (days of serve), a new run still gets its line at the next poll:
+    the watcher asks for the newest first and moves its window on."""
+    from tradeline.flows.run_watch import RunWatcher
+
+    api, printed = _FakeRunsAPI(), []
+    watcher = RunWatcher("ingest/scheduled", printed.append, api_url="http://127.0.0.1:1/api")
+    start = watcher.since + timedelta(seconds=1)
+    for batch in (150, 120, 1, 3):  # more than a page (200) in all, then a few at a time
+        api.finish(batch, start)
+        printed.extend(watcher.poll(api))
+    assert len(printed) == len(api.runs) == 274
+    ids = [line.rsplit("/", 1)[1] for line in printed]
+    assert len(ids) == len(set(ids))  # none twice
+    assert ids[-4:] == [str(run.id) for run in api.runs[-4:]]  # the newest ones, in order
+    assert {sort.value for sort in api.sorts} == {"END_TIME_DESC"}
+    assert len(watcher._seen) <= 11  # only the runs within the overlap are remembered

@@ -90,11 +90,12 @@ def rebuild_derived(con: duckdb.DuckDBPyConnection, *, incremental: bool = False
     firms, whole or (`incremental`) only where the changes since the last run reach
     (`merge.update`, `registry.update_firms`: the same result); the caller holds the
     transaction. Returns the number of timeline entries."""
-    if incremental and merge.rules_current(con):
+    current = merge.rules_current(con)
+    if incremental and current:
         entries = merge.update(con)
         registry.update_firms(con)  # same rules version: the firms were grouped by them too
-    else:  # also a file merged by other rules: every old entry hands its key on
-        entries = merge.rebuild(con, hand_on_all=incremental)
+    else:  # a file merged by other rules (by a run or `rebuild-timeline`): old keys hand on
+        entries = merge.rebuild(con, hand_on_all=not current)
         registry.rebuild_firms(con)
     return entries
 
