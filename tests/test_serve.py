@@ -244,7 +244,7 @@ class _FakeRunsAPI:
     def read_deployment_by_name(self, name: str):
         from types import SimpleNamespace
 
-        return SimpleNamespace(id="dep")
+        return SimpleNamespace(id=uuid4())
 
     def read_flow_runs(self, flow_run_filter, sort, limit):
         self.sorts.append(sort)
@@ -258,8 +258,8 @@ class _FakeRunsAPI:
 
         from prefect.states import Completed
 
-        for i in range(n):
-            end = start + timedelta(minutes=len(self.runs) + i)
+        for _ in range(n):  # a minute apart, each after all earlier ones
+            end = start + timedelta(minutes=len(self.runs))
             self.runs.append(
                 SimpleNamespace(
                     id=uuid4(),
