@@ -70,7 +70,7 @@ def test_criteria_and_across_or_within():
 def test_owed_new_once_sources_once_and_failed_again():
     watch = _watch(companies=("JL Mag",), n_sources_threshold=3)
     dest = destination_key(watch.notify[0])
-    created = {"w": T0}
+    created = {("w", dest): T0}
 
     def owed(entry, recorded):
         return [
@@ -105,7 +105,9 @@ def test_an_entry_whose_key_changed_is_not_news_again():
     def owed(entry, continues):
         return [
             (o.entry.entry_key, o.reason)
-            for o in owed_alerts([watch], [entry], {"w": T0}, sent, destination_key, continues)
+            for o in owed_alerts(
+                [watch], [entry], {("w", dest): T0}, sent, destination_key, continues
+            )
         ]
 
     assert owed(renamed, {}) == [("e2", NEW)]  # without its history it would be news
@@ -413,8 +415,8 @@ def test_watch_list_counts_and_unknown_values(tmp_path: Path, cli):
     assert listed.returncode == 0, listed.stderr
     lines = [line for line in listed.stdout.splitlines() if "│ ok" in line or "│ none" in line]
     assert len(lines) == 2, listed.stdout
-    assert [c.strip() for c in lines[0].split("│")][-4:-1] == ["2", "1", "0"], listed.stdout
-    assert [c.strip() for c in lines[1].split("│")][-4:-1] == ["0", "0", "0"], listed.stdout
+    assert [c.strip() for c in lines[0].split("│")][-5:-1] == ["2", "1", "0", "0"], listed.stdout
+    assert [c.strip() for c in lines[1].split("│")][-5:-1] == ["0", "0", "0", "0"], listed.stdout
     assert "pw" not in listed.stdout
 
     bad = _config(tmp_path, watch_toml("x", "json://127.0.0.1:9/h", commodities=["nikel"]))
