@@ -139,8 +139,9 @@ def shown_url(url: str) -> str:
         host = parts.hostname or ""
     except ValueError:
         return "…"
-    if not parts.scheme:
-        return "…"
+    if not parts.scheme or "://" not in url:  # "hooks.example/x/TOKEN": its host at most
+        head, _, rest = url.partition("/")
+        return (head if "." in head else "…") + ("/…" if rest else "")
     return f"{parts.scheme}://{host}" + ("/…" if parts.path.strip("/") else "")
 
 
