@@ -1,10 +1,13 @@
 """The one call a flow makes after a run: send the alerts its new timeline entries owe.
 
-Which entries are new to a watch: those whose earliest report was stored after the watch was
-first seen (`alert_watches`, the start of the run after which it was first seen), so a watch
-added to a big warehouse alerts only for what comes after it. A run that sends
-(`tradeline run`, `serve`) tries every owed alert, one message per (watch, entry,
-destination), and records each outcome; a failed delivery is tried again after the next run.
+Which entries are new to a watch's destination: those whose earliest report was stored after
+the destination was first seen with the watch's current criteria (`alert_watches`), so a
+watch added to a big warehouse, a new destination or a widened watch alerts only for what
+comes after it. A pass reads only the entries with a report stored since the last sending
+pass, and those whose alert failed (issue 16: its cost follows what is new). A run that
+sends (`tradeline run`, `serve`) tries every owed alert, one message per (watch, entry,
+destination), and records the outcomes even when it stops half-way; a failed delivery is
+tried again after the next run, up to the watch's `max_attempts`.
 A silent run (`tradeline import`, `tradeline run --no-alerts`) records the entries it stored
 as seen ('skipped') without sending them, so an imported archive never floods a channel.
 
