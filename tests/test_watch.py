@@ -688,7 +688,7 @@ def test_alert_pass_looks_only_at_what_is_new_and_gives_up_after_max_attempts(
         assert len(hook.posts) == 1 and any("Halmera" in c for c in seen[-1])
 
         feed.pages.append("rice")  # something new that no watch wants; the dead one retried
-        _ingest(settings, warehouse, feed)
+        assert _ingest(settings, warehouse, feed).alerts == "alerts: 1 given up"
         rows = _alerts(warehouse)
         assert [(r[0], r[3], r[5]) for r in rows] == [
             ("nickel", "sent", 1),

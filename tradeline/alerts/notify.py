@@ -41,6 +41,7 @@ class AlertSummary:
     sent: int = 0
     failed: int = 0
     skipped: int = 0
+    given_up: int = 0  # failed for the last time (`max_attempts`)
     failures: list[str] = field(default_factory=list)  # "watch → destination: why"
     problems: list[str] = field(default_factory=list)  # a watch not usable, a busy warehouse
 
@@ -51,6 +52,8 @@ class AlertSummary:
             parts.append(f"{self.sent} sent")
         if self.failed:
             parts.append(f"{self.failed} failed (retried next run)")
+        if self.given_up:
+            parts.append(f"{self.given_up} given up")
         if self.skipped:
             parts.append(f"{self.skipped} recorded unsent")
         parts += self.problems
@@ -180,10 +183,13 @@ def _record(
         return True
     try:
         with connect(warehouse_path) as con:
-            sent.record(con, outcomes, run_id, utcnow(), {w.name: w.max_attempts for w in watches})
+            limits = {w.name: w.max_attempts for w in watches}
+            given_up = sent.record(con, outcomes, run_id, utcnow(), limits)
     except WarehouseError as exc:  # sent but not recorded: say so, loudly
         summary.problems.append(f"{len(outcomes)} not recorded ({exc})")
         return False
+    summary.failed -= given_up
+    summary.given_up += given_up
     return True
 
 

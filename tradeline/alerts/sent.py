@@ -220,11 +220,12 @@ def record(
     run_id: str | None,
     now: datetime,
     max_attempts: Mapping[str, int] | None = None,
-) -> None:
+) -> int:
     """Record what was tried: a new row per new alert; a retried one keeps its first try's time
     and run (the run whose entries owed it) and counts one attempt more. A skipped alert counts
     no attempt. A failed alert tried `max_attempts[watch]` times is 'given_up' (never tried
-    again); a failed row of an old entry key whose continuation went is 'superseded'."""
+    again); a failed row of an old entry key whose continuation went is 'superseded'. Returns
+    how many alerts were given up now."""
     rows = []
     for o in outcomes:
         attempts = 0 if o.status == "skipped" else 1
@@ -233,7 +234,7 @@ def record(
             o.n_sources, run_id, attempts, now, now, o.error, list(o.fact_keys),
         ])  # fmt: skip
     if not rows:
-        return
+        return 0
     with transaction(con):
         _many(
             con,
@@ -248,12 +249,16 @@ def record(
                    fact_keys = excluded.fact_keys""",
             rows,
         )
-        _many(
-            con,
-            """UPDATE alerts_sent SET status = 'given_up'
-               WHERE status = 'failed' AND watch = ? AND attempts >= ?""",
-            [[w, n] for w, n in (max_attempts or {}).items()],
-        )
+        given_up = 0
+        for watch, limit in (max_attempts or {}).items():
+            given_up += len(
+                con.execute(
+                    """UPDATE alerts_sent SET status = 'given_up'
+                       WHERE status = 'failed' AND watch = ? AND attempts >= ?
+                       RETURNING entry_key""",
+                    [watch, limit],
+                ).fetchall()
+            )
         _many(
             con,
             """UPDATE alerts_sent SET status = 'superseded'
@@ -265,6 +270,7 @@ def record(
                 if o.supersedes and o.status in ("sent", "skipped")
             ],
         )
+    return given_up
 
 
 def counts(con: duckdb.DuckDBPyConnection) -> dict[str, dict[str, int]]:
