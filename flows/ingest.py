@@ -15,7 +15,7 @@ from pathlib import Path
 from prefect import flow
 
 from tradeline.alerts import notify_watches
-from tradeline.config import Settings, load_settings
+from tradeline.config import Settings, settings_parameter
 from tradeline.flows import outcome, steps, taskrunners
 from tradeline.flows.progress import reporter
 from tradeline.flows.run_logs import log_errors, run_logger
@@ -92,10 +92,8 @@ def ingest(
     logs in the Prefect UI (`run_logs.py`). Then the watchlist alerts owed are sent
     (`tradeline/alerts/`; with `alerts` False, what this run stored is recorded unsent).
     """
-    if isinstance(settings, dict):  # a deployment's parameters arrive as JSON
-        settings = Settings.model_validate(settings)
-    elif isinstance(settings, str):  # or as a config file path (prefect.yaml)
-        settings = load_settings(settings)
+    # A deployment's parameters arrive as JSON (without notify URLs), or as a config path.
+    settings = settings_parameter(settings)
     warehouse_path = Path(warehouse)
     extractor = steps.ExtractorVersions(settings.model)  # loads the model only if a run starts
     summary = steps.IngestSummary()

@@ -66,7 +66,9 @@ def deployment_kwargs(
     cron: str | None = None,
     interval_s: int | None = None,
 ) -> dict[str, Any]:
-    """Everything flow.serve / flow.to_deployment need; parameters are plain JSON."""
+    """Everything flow.serve / flow.to_deployment need; parameters are plain JSON, without
+    the watches' notify URLs (the Prefect API stores parameters in plain text; the flow reads
+    them again from `settings.config_path`, see `config.settings_parameter`)."""
     return {
         "name": name,
         "parameters": {

@@ -70,7 +70,7 @@ def test_criteria_and_across_or_within():
 def test_owed_new_once_sources_once_and_failed_again():
     watch = _watch(companies=("JL Mag",), n_sources_threshold=3)
     dest = destination_key(watch.notify[0])
-    created = {"w": T0}
+    created = {("w", dest): T0}
 
     def owed(entry, recorded):
         return [
@@ -105,7 +105,9 @@ def test_an_entry_whose_key_changed_is_not_news_again():
     def owed(entry, continues):
         return [
             (o.entry.entry_key, o.reason)
-            for o in owed_alerts([watch], [entry], {"w": T0}, sent, destination_key, continues)
+            for o in owed_alerts(
+                [watch], [entry], {("w", dest): T0}, sent, destination_key, continues
+            )
         ]
 
     assert owed(renamed, {}) == [("e2", NEW)]  # without its history it would be news
@@ -413,8 +415,8 @@ def test_watch_list_counts_and_unknown_values(tmp_path: Path, cli):
     assert listed.returncode == 0, listed.stderr
     lines = [line for line in listed.stdout.splitlines() if "│ ok" in line or "│ none" in line]
     assert len(lines) == 2, listed.stdout
-    assert [c.strip() for c in lines[0].split("│")][-4:-1] == ["2", "1", "0"], listed.stdout
-    assert [c.strip() for c in lines[1].split("│")][-4:-1] == ["0", "0", "0"], listed.stdout
+    assert [c.strip() for c in lines[0].split("│")][-5:-1] == ["2", "1", "0", "0"], listed.stdout
+    assert [c.strip() for c in lines[1].split("│")][-5:-1] == ["0", "0", "0", "0"], listed.stdout
     assert "pw" not in listed.stdout
 
     bad = _config(tmp_path, watch_toml("x", "json://127.0.0.1:9/h", commodities=["nikel"]))
@@ -450,3 +452,261 @@ def test_alerts_over_max_per_run_go_as_one_digest(
         assert "permit issued" in hook.posts[1]["message"]
         assert "wire.html" in hook.posts[1]["message"]
         assert {r[3] for r in _alerts(warehouse)} == {"sent"}
+
+
+# --- review fixes ----------------------------------------------------------------------------
+
+SECRET = "TOKsecret12345"  # a token in a notify URL's path
+
+
+def test_sources_alert_follows_an_entry_whose_key_changed():
+    """The 'sources' record of the alerted entry stands for the continuing entry's too."""
+    watch = _watch(companies=("JL Mag",), n_sources_threshold=2)
+    dest = destination_key(watch.notify[0])
+    both = {
+        ("w", "e1", dest, NEW): Record("sent", 1),
+        ("w", "e1", dest, SOURCES): Record("sent", 2),
+    }
+    renamed = _entry(entry_key="e2", n_sources=3)
+
+    def owed(recorded):
+        return [
+            (o.entry.entry_key, o.reason, o.retry, o.supersedes)
+            for o in owed_alerts(
+                [watch], [renamed], {("w", dest): T0}, recorded, destination_key, {"e2": ["e1"]}
+            )
+        ]
+
+    assert owed(both) == []
+    failed = {**both, ("w", "e1", dest, SOURCES): Record("failed", 2)}
+    assert owed(failed) == [("e2", SOURCES, True, "e1")]
+    given_up = {**both, ("w", "e1", dest, NEW): Record("given_up", 1)}
+    del given_up[("w", "e1", dest, SOURCES)]
+    assert owed(given_up) == []
+
+
+def test_new_destination_and_changed_criteria_start_from_when_they_appeared(tmp_path: Path):
+    from tradeline.alerts import sent
+    from tradeline.warehouse.db import connect
+
+    t1, t2 = datetime(2026, 2, 1), datetime(2026, 3, 1)
+    with connect(tmp_path / "wh.duckdb") as con:
+        first = sent.register_watches(con, [("w", "a", "c1")], "r0", T0)
+        assert first.since == {("w", "a"): T0} and first.look_from == T0
+        added = sent.register_watches(con, [("w", "a", "c1"), ("w", "b", "c1")], "r1", t1)
+        assert added.since == {("w", "a"): T0, ("w", "b"): t1}  # b: only what comes after
+        sent.considered(con, [("w", "a"), ("w", "b")], t1)
+        widened = sent.register_watches(con, [("w", "a", "c2"), ("w", "b", "c2")], "r2", t2)
+        assert widened.since == {("w", "a"): t2, ("w", "b"): t2}
+        assert widened.look_from == t1  # what is newer than the last pass is still looked at
+    assert _watch(types=("a", "b")) != _watch(types=("b", "a"))
+    from tradeline.alerts.matching import criteria_hash
+
+    assert criteria_hash(_watch(types=("a", "b"))) == criteria_hash(_watch(types=("b", "a")))
+    assert criteria_hash(_watch(types=("a",))) != criteria_hash(_watch(types=("a", "b")))
+
+
+def test_superseded_and_given_up_rows(tmp_path: Path):
+    from tradeline.alerts import sent
+    from tradeline.warehouse.db import connect
+
+    def outcome(key: str, status: str, supersedes: str | None = None) -> sent.Outcome:
+        return sent.Outcome("w", key, "d", "json://h/x", NEW, status, 1, supersedes=supersedes)
+
+    with connect(tmp_path / "wh.duckdb") as con:
+        sent.record(con, [outcome("e1", "failed"), outcome("x", "failed")], None, T0, {"w": 2})
+        sent.record(con, [outcome("e2", "sent", supersedes="e1")], None, T0, {"w": 2})
+        sent.record(con, [outcome("x", "failed")], None, T0, {"w": 2})
+        rows = con.execute(
+            "SELECT entry_key, status, attempts FROM alerts_sent ORDER BY entry_key"
+        ).fetchall()
+    assert rows == [("e1", "superseded", 1), ("e2", "sent", 1), ("x", "given_up", 2)]
+    assert sent.recorded  # a given-up alert is owed nothing more:
+    watch = _watch(companies=("JL Mag",))
+    dest = destination_key(watch.notify[0])
+    recorded = {("w", "e1", dest, NEW): Record("given_up", 1)}
+    assert (
+        list(owed_alerts([watch], [_entry()], {("w", dest): T0}, recorded, destination_key)) == []
+    )
+
+
+def test_secrets_stay_out_of_shown_destinations_errors_and_config_messages(tmp_path: Path):
+    from tradeline.alerts.delivery import redacted, scrub
+
+    url = f"json://hooks.example/hook/{SECRET}"
+    assert redacted(url) == "json://hooks.example/hook/…"
+    slack = "slack://T1234ABCD/B1234ABCD/xoxbsecrettoken12345678"
+    assert "xoxbsecrettoken12345678" not in redacted(slack)
+    assert "T1234ABCD" not in redacted(slack)
+    line = f"Failed to send to {url}: HTTP 404 for /hook/{SECRET}?token=abcdef"
+    assert SECRET not in scrub(line, url) and "HTTP 404" in scrub(line, url)
+    assert SECRET not in scrub(line, url + "?token=abcdef").replace("abcdef", "")
+    assert "abcdef" not in scrub(line, url + "?token=abcdef")
+
+    config = tmp_path / "tradeline.toml"
+    config.write_text(watch_toml("w", f"hooks.example/x/{SECRET}", types=["permit_issued"]))
+    with pytest.raises(ConfigError, match="not an Apprise URL") as info:
+        load_settings(config)
+    assert SECRET not in str(info.value) and "hooks.example" in str(info.value)
+
+
+def test_env_notify_is_read_when_sending(monkeypatch: pytest.MonkeyPatch):
+    from tradeline.alerts.delivery import deliver
+    from tradeline.alerts.message import format_alert, sample_entry
+
+    watch = WatchConfig(name="w", notify="env:TRADELINE_TEST_HOOK", types=["permit_issued"])
+    assert watch.notify == ["env:TRADELINE_TEST_HOOK"]
+    message = format_alert(_watch(), sample_entry())
+    monkeypatch.delenv("TRADELINE_TEST_HOOK", raising=False)
+    assert "TRADELINE_TEST_HOOK is not set" in (deliver(watch.notify[0], message) or "")
+    with WebhookServer() as hook:
+        monkeypatch.setenv("TRADELINE_TEST_HOOK", hook.url)
+        assert deliver(watch.notify[0], message) is None
+        assert len(hook.posts) == 1
+
+
+def _secret_config(tmp_path: Path, feed: Feed, hook: WebhookServer) -> Path:
+    config = tmp_path / "tradeline.toml"
+    config.write_text(
+        f'[warehouse]\npath = "{tmp_path / "wh.duckdb"}"\n'
+        "[fetch]\nallow_private_hosts = true\nretries = 0\ntimeout_s = 5\n"
+        "per_host_delay_s = 0\n"
+        f'[[feeds]]\nurl = "{feed.url}"\n'
+        + watch_toml(
+            "nickel", f"{hook.url}/{SECRET}", companies=["halmera nickel"], types=["permit_issued"]
+        ),
+        encoding="utf-8",
+    )
+    return config
+
+
+@pytest.mark.slow
+def test_notify_urls_stay_out_of_prefect_parameters_and_a_deployment_run_still_sends(
+    prefect_harness, httpserver: HTTPServer, tmp_path: Path
+):
+    import json
+
+    from tradeline.flows.ingest import ingest
+    from tradeline.flows.serve import deployment_kwargs
+
+    feed = Feed(httpserver, "wire")
+    warehouse = tmp_path / "wh.duckdb"
+    with WebhookServer() as hook:
+        settings = load_settings(_secret_config(tmp_path, feed, hook))
+        assert settings.watch[0].notify == [f"{hook.url}/{SECRET}"]
+        params = ingest.serialize_parameters({"settings": settings, "warehouse": str(warehouse)})
+        assert SECRET not in json.dumps(params)
+        deployment = deployment_kwargs(settings, warehouse, interval_s=3600)
+        assert SECRET not in json.dumps(deployment["parameters"])
+        assert deployment["parameters"]["settings"]["config_path"] == str(
+            (tmp_path / "tradeline.toml").resolve()
+        )
+
+        run = ingest(deployment["parameters"]["settings"], str(warehouse), [feed.url])
+        assert run.alerts == "alerts: 1 sent"
+        assert hook.paths == [f"/hook/{SECRET}"]
+        [row] = _alerts(warehouse)
+        assert SECRET not in row[6] and row[6].endswith("/hook/…")
+
+        from prefect.client.orchestration import get_client
+
+        async def stored_parameters() -> str:
+            async with get_client() as client:
+                runs = await client.read_flow_runs()
+            return json.dumps([r.parameters for r in runs], default=str)
+
+        import asyncio
+
+        assert SECRET not in asyncio.run(stored_parameters())
+
+
+@pytest.mark.slow
+def test_a_pass_records_each_alert_as_it_goes_and_survives_one_that_raises(
+    prefect_harness, httpserver: HTTPServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    from tradeline.alerts import notify
+
+    feed = Feed(httpserver, "wire")
+    warehouse = tmp_path / "wh.duckdb"
+    with WebhookServer() as hook:
+        hook.failing = True
+        watch = WatchConfig(name="halmera", notify=[hook.url], companies=["Halmera Nickel"])
+        settings = _settings(feed, watch)
+        first = _ingest(settings, warehouse, feed)
+        assert first.alerts == "alerts: 2 failed (retried next run)"
+        hook.failing = False
+
+        real_deliver, calls = notify.deliver, []
+
+        def deliver_then_interrupt(url, message):
+            calls.append(message.title)
+            if len(calls) == 2:
+                raise KeyboardInterrupt
+            return real_deliver(url, message)
+
+        monkeypatch.setattr(notify, "deliver", deliver_then_interrupt)
+        with pytest.raises(KeyboardInterrupt):
+            notify.notify_watches(settings, warehouse, None)
+        assert len(hook.posts) == 1
+        assert sorted((r[3], r[5]) for r in _alerts(warehouse)) == [("failed", 1), ("sent", 2)]
+        monkeypatch.setattr(notify, "deliver", real_deliver)
+
+        def broken_format(watch, entry, reason):
+            raise RuntimeError(f"boom {entry.entry_key}")
+
+        monkeypatch.setattr(notify, "format_alert", broken_format)
+        summary = notify.notify_watches(settings, warehouse, None)
+        assert (summary.sent, summary.failed, summary.problems) == (0, 1, [])
+        rows = sorted(_alerts(warehouse), key=lambda r: r[3])
+        assert [(r[3], r[5]) for r in rows] == [("failed", 2), ("sent", 2)]
+        assert rows[0][8].startswith("RuntimeError: boom")
+        assert len(hook.posts) == 1
+
+
+@pytest.mark.slow
+def test_alert_pass_looks_only_at_what_is_new_and_gives_up_after_max_attempts(
+    prefect_harness, httpserver: HTTPServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    from tradeline.alerts import sent
+
+    seen: list[list[str]] = []
+    real_candidates = sent.candidates
+
+    def spy(con, look_from):
+        entries = real_candidates(con, look_from)
+        seen.append(sorted({", ".join(e.companies) for e in entries}))
+        return entries
+
+    monkeypatch.setattr(sent, "candidates", spy)
+    feed = Feed(httpserver, "wire")
+    warehouse = tmp_path / "wh.duckdb"
+    with WebhookServer() as hook, WebhookServer() as dead, WebhookServer() as added:
+        dead.failing = True
+        dead_watch = _nickel(dead.url).model_copy(update={"name": "nickel-dead", "max_attempts": 2})
+        settings = _settings(feed, _nickel(hook.url), dead_watch)
+        _ingest(settings, warehouse, feed)
+        assert len(hook.posts) == 1 and any("Halmera" in c for c in seen[-1])
+
+        feed.pages.append("rice")  # something new that no watch wants; the dead one retried
+        assert _ingest(settings, warehouse, feed).alerts == "alerts: 1 given up"
+        rows = _alerts(warehouse)
+        assert [(r[0], r[3], r[5]) for r in rows] == [
+            ("nickel", "sent", 1),
+            ("nickel-dead", "given_up", 2),
+        ]
+
+        # nothing new: the pass reads only the newest run's entries (no failed alert is left),
+        # the given-up alert is not tried again, and a destination added now gets no history
+        widened = _nickel(hook.url).model_copy(update={"notify": [hook.url, added.url]})
+        _ingest(_settings(feed, widened, dead_watch), warehouse, feed)
+        assert not any("Halmera" in c for c in seen[-1]), seen[-1]
+        assert len(hook.posts) == 1 and added.posts == []
+        assert [(r[0], r[3], r[5]) for r in _alerts(warehouse)] == [
+            ("nickel", "sent", 1),
+            ("nickel-dead", "given_up", 2),
+        ]
+
+        feed.pages.append("review")  # Halmera's entry grows: a candidate, but not news
+        _ingest(_settings(feed, widened, dead_watch), warehouse, feed)
+        assert any("Halmera" in c for c in seen[-1])
+        assert len(hook.posts) == 1 and added.posts == []

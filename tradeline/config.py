@@ -7,6 +7,7 @@ and passes it down; internal functions never read the environment themselves.
 from __future__ import annotations
 
 import difflib
+import logging
 import os
 import tomllib
 from pathlib import Path
@@ -123,6 +124,39 @@ def _event_type(value: str) -> str:
     raise ValueError(f"unknown event type {value!r}{hint} Valid: {', '.join(EVENT_TYPES)}")
 
 
+ENV_PREFIX = "env:"  # notify = "env:VAR": the URL is in the environment variable VAR
+
+
+def shown_url(url: str) -> str:
+    """What a message may show of a notify URL: its scheme and host, never a user, password,
+    path or query (tokens live there: slack://TokA/TokB/TokC, json://host/hook/SECRET)."""
+    from urllib.parse import urlsplit
+
+    if url.startswith(ENV_PREFIX):
+        return url
+    try:
+        parts = urlsplit(url)
+        host = parts.hostname or ""
+    except ValueError:
+        return "…"
+    if not parts.scheme or "://" not in url:  # "hooks.example/x/TOKEN": its host at most
+        head, _, rest = url.partition("/")
+        return (head if "." in head else "…") + ("/…" if rest else "")
+    return f"{parts.scheme}://{host}" + ("/…" if parts.path.strip("/") else "")
+
+
+def resolve_notify(url: str) -> str:
+    """The Apprise URL a notify value names: itself, or the value of $VAR for "env:VAR"
+    (ConfigError when VAR is unset), read at send time so a token never sits in a file."""
+    if not url.startswith(ENV_PREFIX):
+        return url
+    name = url[len(ENV_PREFIX) :].strip()
+    value = os.environ.get(name, "").strip()
+    if not value:
+        raise ConfigError(f"notify {url!r}: environment variable {name} is not set")
+    return value
+
+
 class WatchConfig(_Section):
     """A watchlist entry (`[[watch]]`): new timeline entries that match it are sent to `notify`
     (tradeline/alerts/). Within a list any value matches; across lists all given must match.
@@ -134,12 +168,18 @@ class WatchConfig(_Section):
     commodities: list[str] = Field(default_factory=list)
     authorities: list[str] = Field(default_factory=list)  # an authority or its country
     types: list[str] = Field(default_factory=list)
-    notify: list[str] = Field(min_length=1)  # Apprise URLs: json://, slack://, mailto://, …
+    # Apprise URLs (json://, slack://, mailto://, …) or "env:VAR" (the URL in $VAR, read when
+    # an alert is sent). Excluded from dumps: Settings is a Prefect flow parameter, and the
+    # API stores parameters in plain text, so tokens would sit in its database and UI; a flow
+    # given dumped settings reads them again from `config_path` (`settings_parameter`).
+    notify: list[str] = Field(min_length=1, exclude=True)
     # Alert once more when an entry already alerted is reported by at least this many sources.
     n_sources_threshold: int | None = Field(None, ge=2)
     # Alerts one run sends to one destination one by one; the rest go as one digest message
     # (a new feed's backlog must not flood a channel).
     max_per_run: int = Field(20, ge=1)
+    # Deliveries tried for one alert before it is given up (status 'given_up').
+    max_attempts: int = Field(10, ge=1)
 
     @field_validator("notify", mode="before")
     @classmethod
@@ -150,12 +190,16 @@ class WatchConfig(_Section):
     @classmethod
     def _urls(cls, urls: list[str]) -> list[str]:
         for url in urls:
+            if url.startswith(ENV_PREFIX):
+                if not url[len(ENV_PREFIX) :].strip():
+                    raise ValueError(f"notify {url!r} names no environment variable")
+                continue
             scheme, sep, rest = url.partition("://")
             if not sep and url.startswith("mailto:"):
                 scheme, rest = "mailto", url[len("mailto:") :]
             if not scheme or not rest or not scheme.replace("+", "").isalnum():
                 raise ValueError(
-                    f"notify {url!r} is not an Apprise URL (e.g. json://host/path, "
+                    f"notify {shown_url(url)!r} is not an Apprise URL (e.g. json://host/path, "
                     "slack://…, mailto://…)"
                 )
         return list(dict.fromkeys(urls))
@@ -272,7 +316,7 @@ def load_settings(config_path: str | Path | None = None) -> Settings:
     model = raw.get("model")
     if isinstance(model, dict) and isinstance(model.get("assets_dir"), str):
         model["assets_dir"] = _resolve_relative(model["assets_dir"], base)
-    raw["config_path"] = str(path)
+    raw["config_path"] = str(path.resolve())
     try:
         return Settings.model_validate(raw)
     except ValidationError as exc:
@@ -280,3 +324,37 @@ def load_settings(config_path: str | Path | None = None) -> Settings:
             f"{'.'.join(str(p) for p in err['loc'])}: {err['msg']}" for err in exc.errors()
         )
         raise ConfigError(f"config file {path} is invalid: {problems}") from exc
+
+
+def settings_parameter(value: Settings | dict[str, Any] | str) -> Settings:
+    """The settings a flow was given: as is, from a config file path (prefect.yaml), or from
+    their JSON dump (a deployment's parameters). A dump holds no `notify` URLs (they are
+    excluded so the Prefect API never stores a token): each watch gets its destinations back
+    from the config file it came from (`config_path`); a watch that file no longer has is
+    dropped, with a warning."""
+    if isinstance(value, Settings):
+        return value
+    if isinstance(value, str):
+        return load_settings(value)
+    data = dict(value)
+    watches = [dict(w) for w in data.get("watch") or []]
+    if any("notify" not in w for w in watches):
+        notify: dict[str, list[str]] = {}
+        path = data.get("config_path")
+        if path and Path(path).is_file():
+            notify = {w.name: w.notify for w in load_settings(path).watch}
+        kept = []
+        for watch in watches:
+            if "notify" not in watch:
+                if watch.get("name") not in notify:
+                    logging.getLogger("tradeline.alerts").warning(
+                        "watch %r not used: its destinations are not in the parameters "
+                        "and config file %s does not name it",
+                        watch.get("name"),
+                        path,
+                    )
+                    continue
+                watch["notify"] = notify[watch["name"]]
+            kept.append(watch)
+        data["watch"] = kept
+    return Settings.model_validate(data)

@@ -61,8 +61,9 @@ def watch(
 def list_(config: ConfigOption = None, warehouse: WarehouseOption = None) -> None:
     """Show each watch: what it matches, where it sends (secrets masked), when alerts first
     checked it, and its alerts recorded (sent, failed and waiting for a retry, recorded
-    unsent by an import or --no-alerts). A commodity or authority the vocabularies do not
-    know is an error naming the valid values (exit 2).
+    unsent by an import or --no-alerts, given up after `max_attempts` failed tries). A
+    commodity or authority the vocabularies do not know is an error naming the valid values
+    (exit 2).
 
     Example: tradeline watch list
     """
@@ -86,10 +87,11 @@ def _list(config: Path | None, warehouse: Path | None) -> None:
             counts.get(w.name, {}).get("sent", 0),
             counts.get(w.name, {}).get("failed", 0),
             counts.get(w.name, {}).get("skipped", 0),
+            counts.get(w.name, {}).get("given_up", 0),
         )
         for w in settings.watch
     ]
-    columns = ["watch", "matches", "notify", "since", "sent", "failed", "unsent"]
+    columns = ["watch", "matches", "notify", "since", "sent", "failed", "unsent", "given up"]
     render_rows(columns, rows, title=f"Watches ({len(rows)})")
     if problems:
         raise UserError("; ".join(problems))

@@ -10,6 +10,8 @@ aliases ("JL MAG" ~ "JL Mag Rare-Earth"), or as the first whole words of one (a 
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -32,6 +34,17 @@ class Watch:
     types: tuple[str, ...] = ()
     n_sources_threshold: int | None = None
     max_per_run: int = 20
+    max_attempts: int = 10
+
+
+def criteria_hash(watch: Watch) -> str:
+    """A stable id of what `watch` matches (order and case aside): when it changes, the
+    watch starts over, so a widened watch does not send entries stored before the change."""
+    criteria = {
+        name: sorted({v.casefold() for v in getattr(watch, name)})
+        for name in ("companies", "commodities", "authorities", "types")
+    }
+    return hashlib.sha256(json.dumps(criteria, sort_keys=True).encode()).hexdigest()[:16]
 
 
 @dataclass(frozen=True)
@@ -62,7 +75,7 @@ class Entry:
 class Record:
     """What `alerts_sent` holds for one (watch, entry, destination, reason)."""
 
-    status: str  # sent | failed | skipped
+    status: str  # sent | failed | skipped | given_up | superseded
     n_sources: int
 
 
@@ -75,6 +88,9 @@ class Owed:
     url: str
     reason: str
     retry: bool = False  # an earlier delivery failed
+    # The entry key whose record this alert's entry continues (its key changed): a failed
+    # record there is superseded once this one goes.
+    supersedes: str | None = None
 
 
 def company_matches(wanted: str, names: Iterable[str]) -> bool:
@@ -109,57 +125,79 @@ def matches(watch: Watch, entry: Entry) -> bool:
 def owed_alerts(
     watches: Iterable[Watch],
     entries: Iterable[Entry],
-    created: Mapping[str, datetime],
+    since: Mapping[tuple[str, str], datetime],
     recorded: Mapping[tuple[str, str, str, str], Record],
     destination_key: Callable[[str], str],
     continues: Mapping[str, Sequence[str]] | None = None,
 ) -> Iterator[Owed]:
     """The alerts owed, in entry order: for each matching entry and destination,
 
-    * 'new' when nothing was recorded and the entry's first report was stored after the watch
-      was first seen (`created`), or when its last delivery failed;
+    * 'new' when nothing was recorded and the entry's first report was stored after the
+      destination was first seen with the watch's current criteria (`since`, by (watch
+      name, destination key)), or when its last delivery failed;
     * 'sources' when its 'new' alert went (or was skipped) at fewer sources than the watch's
       `n_sources_threshold` and the entry now has at least that many, unless that alert went
-      already.
+      already (or was given up).
 
     `recorded` is keyed by (watch name, entry_key, destination key, reason). `continues`
     names, per entry_key, the alerted entries whose reports it holds (its key changed when a
-    later report named a second firm): their record stands for its own until it has one.
+    later report named a second firm): their records stand for its own until it has them.
     """
     continues = continues or {}
     entries = list(entries)
     for watch in watches:
-        since = created[watch.name]
+        dests = [(url, destination_key(url)) for url in watch.notify]
         for entry in entries:
             if not matches(watch, entry):
                 continue
-            for url in watch.notify:
-                key = (watch.name, entry.entry_key, destination_key(url))
-                new = recorded.get((*key, NEW)) or _continued(
-                    recorded, continues.get(entry.entry_key, ()), key
-                )
-                if new is None:
-                    if entry.first_stored >= since:
-                        yield Owed(watch, entry, url, NEW)
-                    continue
-                if new.status == "failed":
-                    yield Owed(watch, entry, url, NEW, retry=True)
-                    continue
-                threshold = watch.n_sources_threshold
-                if threshold and new.n_sources < threshold <= entry.n_sources:
-                    grown = recorded.get((*key, SOURCES))
-                    if grown is None or grown.status == "failed":
-                        yield Owed(watch, entry, url, SOURCES, retry=grown is not None)
+            for url, dest in dests:
+                owed = _owed(watch, entry, url, dest, since, recorded, continues)
+                if owed is not None:
+                    yield owed
 
 
-def _continued(
+def _owed(
+    watch: Watch,
+    entry: Entry,
+    url: str,
+    dest: str,
+    since: Mapping[tuple[str, str], datetime],
     recorded: Mapping[tuple[str, str, str, str], Record],
-    old_keys: Sequence[str],
-    key: tuple[str, str, str],
-) -> Record | None:
-    """The 'new' record of the first alerted entry, among `old_keys`, that an entry continues."""
-    for old in old_keys:
-        found = recorded.get((key[0], old, key[2], NEW))
-        if found is not None:
-            return found
+    continues: Mapping[str, Sequence[str]],
+) -> Owed | None:
+    """The alert one matching entry owes one destination, if any (see `owed_alerts`)."""
+    key = (watch.name, entry.entry_key, dest)
+    old_keys = continues.get(entry.entry_key, ())
+    new, new_from = _record(recorded, key, NEW, old_keys)
+    if new is None:
+        start = since[(watch.name, dest)]
+        return Owed(watch, entry, url, NEW) if entry.first_stored >= start else None
+    if new.status == "failed":
+        return Owed(watch, entry, url, NEW, retry=True, supersedes=new_from)
+    if new.status not in ("sent", "skipped"):  # given up, or superseded
+        return None
+    threshold = watch.n_sources_threshold
+    if not (threshold and new.n_sources < threshold <= entry.n_sources):
+        return None
+    grown, grown_from = _record(recorded, key, SOURCES, old_keys)
+    if grown is None or grown.status == "failed":
+        return Owed(watch, entry, url, SOURCES, retry=grown is not None, supersedes=grown_from)
     return None
+
+
+def _record(
+    recorded: Mapping[tuple[str, str, str, str], Record],
+    key: tuple[str, str, str],
+    reason: str,
+    old_keys: Sequence[str],
+) -> tuple[Record | None, str | None]:
+    """The record for `reason` under the entry's own key, else under the first of `old_keys`
+    (the alerted entries it continues) that has one, with that old key."""
+    found = recorded.get((*key, reason))
+    if found is not None:
+        return found, None
+    for old in old_keys:
+        found = recorded.get((key[0], old, key[2], reason))
+        if found is not None:
+            return found, old
+    return None, None

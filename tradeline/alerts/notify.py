@@ -1,10 +1,13 @@
 """The one call a flow makes after a run: send the alerts its new timeline entries owe.
 
-Which entries are new to a watch: those whose earliest report was stored after the watch was
-first seen (`alert_watches`, the start of the run after which it was first seen), so a watch
-added to a big warehouse alerts only for what comes after it. A run that sends
-(`tradeline run`, `serve`) tries every owed alert, one message per (watch, entry,
-destination), and records each outcome; a failed delivery is tried again after the next run.
+Which entries are new to a watch's destination: those whose earliest report was stored after
+the destination was first seen with the watch's current criteria (`alert_watches`), so a
+watch added to a big warehouse, a new destination or a widened watch alerts only for what
+comes after it. A pass reads only the entries with a report stored since the last sending
+pass, and those whose alert failed (issue 16: its cost follows what is new). A run that
+sends (`tradeline run`, `serve`) tries every owed alert, one message per (watch, entry,
+destination), and records the outcomes even when it stops half-way; a failed delivery is
+tried again after the next run, up to the watch's `max_attempts`.
 A silent run (`tradeline import`, `tradeline run --no-alerts`) records the entries it stored
 as seen ('skipped') without sending them, so an imported archive never floods a channel.
 
@@ -14,15 +17,15 @@ and a warning in its log.
 
 from __future__ import annotations
 
-import logging
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
 
 from tradeline.alerts import sent
-from tradeline.alerts.delivery import deliver, destination_key, redacted
-from tradeline.alerts.matching import Owed, Watch, owed_alerts
+from tradeline.alerts.delivery import deliver, destination_key, redacted, scrub
+from tradeline.alerts.matching import Owed, Watch, criteria_hash, owed_alerts
 from tradeline.alerts.message import format_alert, format_digest
 from tradeline.config import Settings, WatchConfig
 from tradeline.warehouse.db import WarehouseError, connect, utcnow
@@ -38,6 +41,7 @@ class AlertSummary:
     sent: int = 0
     failed: int = 0
     skipped: int = 0
+    given_up: int = 0  # failed for the last time (`max_attempts`)
     failures: list[str] = field(default_factory=list)  # "watch → destination: why"
     problems: list[str] = field(default_factory=list)  # a watch not usable, a busy warehouse
 
@@ -48,6 +52,8 @@ class AlertSummary:
             parts.append(f"{self.sent} sent")
         if self.failed:
             parts.append(f"{self.failed} failed (retried next run)")
+        if self.given_up:
+            parts.append(f"{self.given_up} given up")
         if self.skipped:
             parts.append(f"{self.skipped} recorded unsent")
         parts += self.problems
@@ -68,6 +74,7 @@ def resolve_watch(con: duckdb.DuckDBPyConnection, config: WatchConfig) -> Watch:
         types=tuple(config.types),
         n_sources_threshold=config.n_sources_threshold,
         max_per_run=config.max_per_run,
+        max_attempts=config.max_attempts,
     )
 
 
@@ -96,9 +103,10 @@ def notify_watches(
     summary = AlertSummary()
     if not settings.watch or not warehouse_path.is_file():
         return summary
+    from tradeline.flows.run_logs import run_logger
     from tradeline.flows.runlock import run_lock
 
-    log = _logger()
+    log = run_logger()
     try:
         with run_lock(warehouse_path, wait_s=LOCK_WAIT_S):
             _notify(settings, warehouse_path, run_id, send, summary)
@@ -121,15 +129,19 @@ def _notify(
         watches, problems = resolve_watches(con, settings.watch)
         summary.problems.extend(problems)
         started = sent.run_started(con, run_id)
-        created = sent.register_watches(con, [w.name for w in watches], run_id, started or now)
-        if not watches:
+        destinations = [
+            (w.name, destination_key(url), criteria_hash(w)) for w in watches for url in w.notify
+        ]
+        seen = sent.register_watches(con, destinations, run_id, started or now)
+        if not watches or seen.look_from is None:
             return
-        entries = sent.candidates(con, min(created[w.name] for w in watches))
+        newest = sent.newest_stored(con)
+        entries = sent.candidates(con, seen.look_from)
         owed = list(
             owed_alerts(
                 watches,
                 entries,
-                created,
+                seen.since,
                 sent.recorded(con),
                 destination_key,
                 sent.continuations(con),
@@ -137,7 +149,28 @@ def _notify(
         )
     if not send:  # only what this run stored is recorded as seen; the rest stays owed
         owed = [o for o in owed if not o.retry and started and o.entry.first_stored >= started]
-    outcomes = _deliver_all(owed) if send else [_outcome(o, "skipped") for o in owed]
+        _record(warehouse_path, [_outcome(o, "skipped") for o in owed], run_id, watches, summary)
+        return
+    outcomes: list[sent.Outcome] = []
+    try:
+        for outcome in _deliver_all(owed):
+            outcomes.append(outcome)
+    finally:  # what went is recorded even when the pass stops half-way (an error, Ctrl-C)
+        recorded = _record(warehouse_path, outcomes, run_id, watches, summary)
+    if recorded and newest is not None:  # the next pass looks only at what is newer
+        with connect(warehouse_path) as con:
+            sent.considered(con, [(w, d) for w, d, _ in destinations], newest)
+
+
+def _record(
+    warehouse_path: Path,
+    outcomes: list[sent.Outcome],
+    run_id: str | None,
+    watches: list[Watch],
+    summary: AlertSummary,
+) -> bool:
+    """Record `outcomes` and count them in `summary`; False (and a problem line) when they
+    could not be recorded."""
     for outcome in outcomes:
         if outcome.status == "sent":
             summary.sent += 1
@@ -146,32 +179,49 @@ def _notify(
             summary.failures.append(f"{outcome.watch} → {outcome.destination}: {outcome.error}")
         else:
             summary.skipped += 1
-    if outcomes:
-        try:
-            with connect(warehouse_path) as con:
-                sent.record(con, outcomes, run_id, utcnow())
-        except WarehouseError as exc:  # sent but not recorded: say so, loudly
-            summary.problems.append(f"{len(outcomes)} not recorded ({exc})")
+    if not outcomes:
+        return True
+    try:
+        with connect(warehouse_path) as con:
+            limits = {w.name: w.max_attempts for w in watches}
+            given_up = sent.record(con, outcomes, run_id, utcnow(), limits)
+    except WarehouseError as exc:  # sent but not recorded: say so, loudly
+        summary.problems.append(f"{len(outcomes)} not recorded ({exc})")
+        return False
+    summary.failed -= given_up
+    summary.given_up += given_up
+    return True
 
 
-def _deliver_all(owed: list[Owed]) -> list[sent.Outcome]:
+def _deliver_all(owed: list[Owed]) -> Iterator[sent.Outcome]:
     """Deliver each alert, up to its watch's `max_per_run` per destination; the rest go as
-    one digest (recorded as its outcome for each of them)."""
+    one digest (recorded as its outcome for each of them). One alert that cannot be made or
+    sent (any exception) is a failed outcome, and the others still go."""
     by_destination: dict[tuple[str, str], list[Owed]] = {}
     for o in owed:
         by_destination.setdefault((o.watch.name, o.url), []).append(o)
-    outcomes = []
     for group in by_destination.values():
         cap = group[0].watch.max_per_run
         for o in group[:cap]:
-            error = deliver(o.url, format_alert(o.watch, o.entry, o.reason))
-            outcomes.append(_outcome(o, "failed" if error else "sent", error))
+            error = _try(lambda o=o: deliver(o.url, format_alert(o.watch, o.entry, o.reason)))
+            yield _outcome(o, "failed" if error else "sent", error)
         rest = group[cap:]
         if rest:
-            digest = format_digest(rest[0].watch, [o.entry for o in rest])
-            error = deliver(rest[0].url, digest)
-            outcomes += [_outcome(o, "failed" if error else "sent", error) for o in rest]
-    return outcomes
+            error = _try(
+                lambda rest=rest: deliver(
+                    rest[0].url, format_digest(rest[0].watch, [o.entry for o in rest])
+                )
+            )
+            for o in rest:
+                yield _outcome(o, "failed" if error else "sent", error)
+
+
+def _try(send: Callable[[], str | None]) -> str | None:
+    """`send()`'s result, or the exception it raised as a failure (without secrets)."""
+    try:
+        return send()
+    except Exception as exc:
+        return f"{type(exc).__name__}: {exc}"
 
 
 def _outcome(owed: Owed, status: str, error: str | None = None) -> sent.Outcome:
@@ -183,18 +233,7 @@ def _outcome(owed: Owed, status: str, error: str | None = None) -> sent.Outcome:
         reason=owed.reason,
         status=status,
         n_sources=owed.entry.n_sources,
-        error=error,
+        error=scrub(error, owed.url) if error else None,
         fact_keys=owed.entry.fact_keys,
+        supersedes=owed.supersedes,
     )
-
-
-def _logger() -> logging.Logger | logging.LoggerAdapter:
-    """The flow run's logger (its lines show in the Prefect UI), else this module's."""
-    try:
-        from prefect.context import FlowRunContext
-        from prefect.logging import get_run_logger
-    except ImportError:  # pragma: no cover - prefect is a dependency
-        return logging.getLogger(__name__)
-    if FlowRunContext.get() is not None:
-        return get_run_logger()
-    return logging.getLogger(__name__)

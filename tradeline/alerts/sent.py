@@ -5,7 +5,7 @@ the caller's connection; `notify.py` keeps them short, sending with no connectio
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -30,18 +30,74 @@ class Outcome:
     n_sources: int
     error: str | None = None
     fact_keys: tuple[str, ...] = ()
+    supersedes: str | None = None  # the continued entry key whose failed row this replaces
+
+
+@dataclass(frozen=True)
+class Seen:
+    """Per (watch, destination key): since when entries are news to it, and from when the
+    next pass must look (the newest article the last sending pass considered, else since)."""
+
+    since: dict[tuple[str, str], datetime]
+    look_from: datetime | None  # None: no watch registered
+
+
+def _many(con: duckdb.DuckDBPyConnection, sql: str, rows: Sequence[Sequence[object]]) -> None:
+    """`executemany`, which DuckDB refuses for no rows."""
+    if rows:
+        con.executemany(sql, rows)
 
 
 def register_watches(
-    con: duckdb.DuckDBPyConnection, names: Iterable[str], run_id: str | None, now: datetime
-) -> dict[str, datetime]:
-    """When each watch was first seen (now, for one seen for the first time), by name."""
+    con: duckdb.DuckDBPyConnection,
+    destinations: Sequence[tuple[str, str, str]],
+    run_id: str | None,
+    now: datetime,
+) -> Seen:
+    """Register each (watch, destination key, criteria hash) not seen before as of `now`, and
+    restart a watch whose criteria changed as of `now` (a widened watch does not send its
+    history); return when each was first seen and where the next pass starts looking."""
     with transaction(con):
-        con.executemany(
-            "INSERT INTO alert_watches VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
-            [[name, now, run_id] for name in names],
+        _many(
+            con,
+            """UPDATE alert_watches SET created_at = ?, run_id = ?, criteria = ?
+               WHERE watch = ? AND criteria <> ?""",
+            [[now, run_id, c, w, c] for w, _, c in destinations],
         )
-    return dict(con.execute("SELECT watch, created_at FROM alert_watches").fetchall())
+        _many(
+            con,
+            "INSERT INTO alert_watches VALUES (?, ?, ?, ?, ?, NULL) ON CONFLICT DO NOTHING",
+            [[w, d, now, run_id, c] for w, d, c in destinations],
+        )
+    wanted = {(w, d) for w, d, _ in destinations}
+    since, look_from = {}, None
+    for watch, dest, created, considered in con.execute(
+        "SELECT watch, destination_key, created_at, considered_until FROM alert_watches"
+    ).fetchall():
+        if (watch, dest) in wanted:
+            since[(watch, dest)] = created
+            start = considered if considered is not None else created
+            look_from = start if look_from is None else min(look_from, start)
+    return Seen(since, look_from)
+
+
+def considered(
+    con: duckdb.DuckDBPyConnection, destinations: Iterable[tuple[str, str]], until: datetime
+) -> None:
+    """Record that a sending pass considered every article stored up to `until`."""
+    with transaction(con):
+        _many(
+            con,
+            """UPDATE alert_watches SET considered_until = ?
+               WHERE watch = ? AND destination_key = ?""",
+            [[until, w, d] for w, d in destinations],
+        )
+
+
+def newest_stored(con: duckdb.DuckDBPyConnection) -> datetime | None:
+    """When the newest article was stored (what a pass that starts now considers)."""
+    row = con.execute("SELECT max(stored_at) FROM articles").fetchone()
+    return row[0] if row else None
 
 
 def run_started(con: duckdb.DuckDBPyConnection, run_id: str | None) -> datetime | None:
@@ -64,18 +120,27 @@ def recorded(con: duckdb.DuckDBPyConnection) -> dict[RecordKey, Record]:
 
 
 _CANDIDATES = """
-WITH first_stored AS (
+WITH failed AS (
+    SELECT entry_key, fact_keys FROM alerts_sent WHERE status = 'failed'
+),
+touched AS (  -- a report stored since the last pass (new entries, grown ones, new keys)
+    SELECT tm.entry_key
+    FROM timeline_entry_mentions AS tm
+    JOIN articles AS a USING (article_id)
+    WHERE a.stored_at >= ?
+    UNION
+    SELECT entry_key FROM failed
+    UNION  -- an entry that continues one whose alert failed
+    SELECT tm.entry_key
+    FROM timeline_entry_mentions AS tm
+    WHERE tm.fact_key IN (SELECT unnest(fact_keys) FROM failed)
+),
+wanted AS (
     SELECT tm.entry_key, min(a.stored_at) AS first_stored
     FROM timeline_entry_mentions AS tm
     JOIN articles AS a USING (article_id)
+    WHERE tm.entry_key IN (SELECT entry_key FROM touched)
     GROUP BY tm.entry_key
-),
-wanted AS (
-    SELECT entry_key, first_stored FROM first_stored WHERE first_stored >= ?
-    UNION
-    SELECT f.entry_key, f.first_stored
-    FROM first_stored AS f
-    WHERE f.entry_key IN (SELECT entry_key FROM alerts_sent)
 ),
 spellings AS (
     SELECT tm.entry_key, ec.company AS name
@@ -129,10 +194,11 @@ def continuations(con: duckdb.DuckDBPyConnection) -> dict[str, list[str]]:
     return out
 
 
-def candidates(con: duckdb.DuckDBPyConnection, since: datetime) -> list[Entry]:
-    """Timeline entries an alert may be owed for, in timeline order: those first stored at or
-    after `since` (the earliest watch's creation) and those with alerts recorded."""
-    cur = con.execute(_CANDIDATES, [since])
+def candidates(con: duckdb.DuckDBPyConnection, look_from: datetime) -> list[Entry]:
+    """Timeline entries an alert may be owed for, in timeline order: those with a report
+    stored at or after `look_from` (new entries, and ones whose sources grew or whose key
+    changed) and those whose alert failed (or that continue one that did)."""
+    cur = con.execute(_CANDIDATES, [look_from])
     columns = [d[0] for d in cur.description]
     entries = []
     for row in cur.fetchall():
@@ -153,10 +219,13 @@ def record(
     outcomes: Sequence[Outcome],
     run_id: str | None,
     now: datetime,
-) -> None:
+    max_attempts: Mapping[str, int] | None = None,
+) -> int:
     """Record what was tried: a new row per new alert; a retried one keeps its first try's time
     and run (the run whose entries owed it) and counts one attempt more. A skipped alert counts
-    no attempt."""
+    no attempt. A failed alert tried `max_attempts[watch]` times is 'given_up' (never tried
+    again); a failed row of an old entry key whose continuation went is 'superseded'. Returns
+    how many alerts were given up now."""
     rows = []
     for o in outcomes:
         attempts = 0 if o.status == "skipped" else 1
@@ -165,9 +234,10 @@ def record(
             o.n_sources, run_id, attempts, now, now, o.error, list(o.fact_keys),
         ])  # fmt: skip
     if not rows:
-        return
+        return 0
     with transaction(con):
-        con.executemany(
+        _many(
+            con,
             """INSERT INTO alerts_sent VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                ON CONFLICT (watch, entry_key, destination_key, reason) DO UPDATE SET
                    destination = excluded.destination,
@@ -179,6 +249,28 @@ def record(
                    fact_keys = excluded.fact_keys""",
             rows,
         )
+        given_up = 0
+        for watch, limit in (max_attempts or {}).items():
+            given_up += len(
+                con.execute(
+                    """UPDATE alerts_sent SET status = 'given_up'
+                       WHERE status = 'failed' AND watch = ? AND attempts >= ?
+                       RETURNING entry_key""",
+                    [watch, limit],
+                ).fetchall()
+            )
+        _many(
+            con,
+            """UPDATE alerts_sent SET status = 'superseded'
+               WHERE watch = ? AND entry_key = ? AND destination_key = ? AND reason = ?
+                 AND status IN ('failed', 'given_up')""",
+            [
+                [o.watch, o.supersedes, o.destination_key, o.reason]
+                for o in outcomes
+                if o.supersedes and o.status in ("sent", "skipped")
+            ],
+        )
+    return given_up
 
 
 def counts(con: duckdb.DuckDBPyConnection) -> dict[str, dict[str, int]]:
@@ -192,5 +284,8 @@ def counts(con: duckdb.DuckDBPyConnection) -> dict[str, dict[str, int]]:
 
 
 def watches_seen(con: duckdb.DuckDBPyConnection) -> dict[str, datetime]:
-    """When each watch was first seen by an alert pass (`tradeline watch list`)."""
-    return dict(con.execute("SELECT watch, created_at FROM alert_watches").fetchall())
+    """When each watch was first seen by an alert pass, with its current criteria
+    (`tradeline watch list`)."""
+    return dict(
+        con.execute("SELECT watch, min(created_at) FROM alert_watches GROUP BY watch").fetchall()
+    )
