@@ -10,20 +10,28 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
-from tradeline.config import FeedConfig, FetchConfig, ModelConfig, Settings
+from tradeline.config import FetchConfig, ModelConfig, Settings
 from tradeline.extractors.navigation import is_navigation_only
 from tradeline.extractors.page import PageError, is_plain_text, parse_page, parse_text
 from tradeline.flows.outcome import describe_errors, run_status
+from tradeline.flows.polling import (  # the poll steps live there, light on imports
+    entry_key,
+    feeds_to_poll,  # noqa: F401 (a step the flow calls as steps.*)
+    owed_count,  # noqa: F401
+    poll_feeds,  # noqa: F401
+    select_new_entries,  # noqa: F401
+)
+from tradeline.flows.polling import ingest_error as _error
+from tradeline.flows.polling import seen_entries as _seen_entries  # noqa: F401 (tests)
 from tradeline.flows.progress import reporter
 from tradeline.flows.threads import map_in_threads
-from tradeline.records import Article, Document, Extraction, FeedEntry, FeedResult, IngestError
-from tradeline.sources.feeds import poll_feed
+from tradeline.records import Article, Document, Extraction, FeedEntry, IngestError
 from tradeline.sources.http import Fetcher, FetchError, FetchResponse
 from tradeline.sources.robots import ROBOTS
 from tradeline.sources.urls import canonical_url, is_local_url, redact_url
@@ -114,139 +122,6 @@ class ExtractorVersions:
         return getattr(get_extractor(self.model), name)
 
 
-def _error(url: str, stage: str, reason: str, source_url: str | None = None) -> IngestError:
-    return IngestError(
-        url=redact_url(url),
-        stage=stage,
-        reason=reason,
-        source_url=redact_url(source_url) if source_url else None,
-        at=datetime.now(UTC),
-    )
-
-
-def feeds_to_poll(settings: Settings, explicit: Sequence[str] | None) -> list[FeedConfig]:
-    """The feeds given on the command line, else the configured ones."""
-    if explicit:
-        return [FeedConfig(url=url) for url in explicit]
-    return list(settings.feeds)
-
-
-def poll_feeds(
-    settings: Settings, feeds: Sequence[FeedConfig], warehouse_path: Path
-) -> tuple[list[FeedResult], list[IngestError]]:
-    """Poll each feed with a conditional GET and remember its validators for next time."""
-    with connect(warehouse_path) as con:
-        # Sources are keyed and stored by the redacted URL: a token in a feed URL never
-        # reaches the warehouse (feeds differing only in a secret would share one row).
-        states = {feed.url: load.get_source_state(con, redact_url(feed.url)) for feed in feeds}
-        # A feed owing an entry whose link held a secret is asked without validators: only
-        # its answer gives that link back.
-        unconditional = {
-            feed.url for feed in feeds if owed_entries.owes_redacted(con, redact_url(feed.url))
-        }
-    results: list[FeedResult] = []
-    errors: list[IngestError] = []
-    progress = reporter()
-    progress.start("feeds", len(feeds))
-    with Fetcher(settings.fetch) as fetcher:
-        for feed in feeds:
-            state = {} if feed.url in unconditional else states.get(feed.url) or {}
-            result = poll_feed(
-                fetcher,
-                feed.url,
-                etag=state.get("etag"),
-                last_modified=state.get("last_modified"),
-                allow_local=True,  # the user configured or passed this feed explicitly
-            )
-            results.append(result)
-            if result.error:
-                errors.append(_error(feed.url, "feed", result.error))
-            progress.advance("feeds")
-    with connect(warehouse_path) as con, transaction(con):
-        # The validators commit with the entries they cover: a 304 next time hides none.
-        owed_entries.record_seen(con, _seen_entries(results), utcnow())
-        for feed, result in zip(feeds, results, strict=True):
-            state = states.get(feed.url) or {}
-            load.update_source_state(
-                con,
-                redact_url(feed.url),
-                name=feed.name,
-                kind="feed",
-                etag=result.etag or state.get("etag"),
-                last_modified=result.last_modified or state.get("last_modified"),
-                status=result.status,
-                error=result.error or result.bozo_reason,
-                title=result.title,
-            )
-    return results, errors
-
-
-def entry_key(url: str) -> str:
-    """The key of a feed entry: the id of the article it owes (`Article.id_for`)."""
-    return Article.id_for(canonical_url(url))
-
-
-def _seen_entries(results: Iterable[FeedResult]) -> list[owed_entries.SeenEntry]:
-    """The polled entries as recorded: links and feed URLs redacted."""
-    seen = []
-    for result in results:
-        for entry in result.entries:
-            url = redact_url(entry.url)
-            seen.append(
-                owed_entries.SeenEntry(
-                    article_id=entry_key(entry.url),
-                    url=url,
-                    url_redacted=url != entry.url,
-                    source_url=redact_url(entry.feed_url or result.url),
-                    title=entry.title,
-                    published=entry.published,
-                )
-            )
-    return seen
-
-
-def select_new_entries(
-    warehouse_path: Path, results: Iterable[FeedResult]
-) -> tuple[list[FeedEntry], int, int]:
-    """What to fetch: the polled entries not stored yet, then the entries earlier runs still
-    owe for these feeds (whatever the feeds answered now, 304 included), each once; an entry
-    failed earlier waits for its next try, and one given up is not fetched again. Returns
-    them with the number of entries seen and of those already stored."""
-    results = list(results)
-    candidates: dict[str, FeedEntry] = {}
-    seen = 0
-    for result in results:
-        for entry in result.entries:
-            seen += 1
-            candidates.setdefault(canonical_url(entry.url), entry)
-    keys = {url: Article.id_for(url) for url in candidates}
-    sources = sorted({redact_url(r.url) for r in results})
-    with connect(warehouse_path) as con:
-        known = load.known_canonical_urls(con, candidates.keys())
-        due = owed_entries.owed(con, sources, list(keys.values()), utcnow())
-        recorded = owed_entries.recorded(con, keys.values())
-    new = []
-    for url, entry in candidates.items():
-        key = keys[url]
-        if url in known or (key in recorded and key not in due):
-            continue  # stored, waiting for its next try, or given up
-        archived = due.pop(key, None)
-        new.append(_with_archive(entry, archived.document_id if archived else None))
-    return [*new, *due.values()], seen, len(known)
-
-
-def _with_archive(entry: FeedEntry, document_id: str | None) -> FeedEntry:
-    if document_id is None:
-        return entry
-    return FeedEntry(entry.url, entry.title, entry.published, entry.feed_url, document_id)
-
-
-def owed_count(entries: Sequence[FeedEntry], results: Iterable[FeedResult]) -> int:
-    """How many of the entries to fetch come from earlier runs rather than from this poll."""
-    polled = {entry_key(e.url) for r in results for e in r.entries}
-    return sum(entry_key(e.url) not in polled or e.document_id is not None for e in entries)
-
-
 def archive_documents(warehouse_path: Path, docs: Sequence[Document]) -> int:
     """Archive fetched pages at once, in their own short transaction, and mark their entries
     fetched: a failure later in the batch (a parse, a kill, a lock) never throws a fetch away."""
@@ -270,7 +145,8 @@ def load_archived(
     found = [docs[e.document_id] for e in entries if e.document_id in docs]
     reporter().advance("fetch", len(found))
     missing = [
-        FeedEntry(e.url, e.title, e.published, e.feed_url) for e in entries
+        FeedEntry(e.url, e.title, e.published, e.feed_url)
+        for e in entries
         if e.document_id not in docs
     ]
     return found, missing

@@ -346,3 +346,258 @@ def _ingest_flow_runs(api_url: str) -> int:
     )
     response.raise_for_status()
     return int(response.json())
+
+
+# -- a first poll without Prefect (flows/quick_poll.py) -----------------------------------------
+
+ETAG = '"v1"'
+SEED_PAGE = "seed-rare-earth-permits"
+
+
+class EtagFeed:
+    """A feed on the test's HTTP server that sends an ETag and answers 304 to it; `items` are
+    its entries' page names, `requests` the If-None-Match each request carried ('' none)."""
+
+    def __init__(self, httpserver: HTTPServer, items: list[str], status: int = 200) -> None:
+        self.base = httpserver.url_for("").rstrip("/")
+        self.items = items
+        self.status = status
+        self.requests: list[str] = []
+        httpserver.expect_request("/robots.txt").respond_with_data("", status=404)
+        httpserver.expect_request("/feed.xml").respond_with_handler(self.respond)
+        httpserver.expect_request(f"/{SEED_PAGE}.html").respond_with_data(
+            (SAMPLES / "articles" / f"{SEED_PAGE}.html").read_bytes(),
+            content_type="text/html; charset=utf-8",
+        )
+
+    @property
+    def url(self) -> str:
+        return f"{self.base}/feed.xml"
+
+    def respond(self, request: Request) -> Response:
+        asked = request.headers.get("If-None-Match", "")
+        self.requests.append(asked)
+        if self.status != 200:
+            return Response("down", status=self.status)
+        if asked == ETAG:
+            return Response(status=304, headers={"ETag": ETAG})
+        items = "".join(ITEM.format(base=self.base, name=name) for name in self.items)
+        body = RSS.format(base=self.base, items=items)
+        return Response(body, content_type="application/rss+xml", headers={"ETag": ETAG})
+
+
+def _config(tmp_path: Path, feed_url: str, extra: str = "") -> Path:
+    config = tmp_path / "tradeline.toml"
+    config.write_text(
+        '[warehouse]\npath = "w.duckdb"\n[report]\nenabled = false\n'
+        "[fetch]\nallow_private_hosts = true\nper_host_delay_s = 0\nretries = 0\n"
+        f'[[feeds]]\nurl = "{feed_url}"\n{extra}',
+        encoding="utf-8",
+    )
+    return config
+
+
+# The CLI in a process that says at exit which of these it imported.
+_CLI_REPORTING_IMPORTS = (
+    "import atexit, json, sys\n"
+    "atexit.register(lambda: print('imported: ' + json.dumps(sorted(m for m in "
+    "('prefect', 'spacy', 'tradeline.alerts', 'tradeline.flows.ingest') if m in sys.modules))))\n"
+    "from tradeline.flows.cli import main\n"
+    "sys.argv = ['tradeline', *sys.argv[1:]]\n"
+    "main()\n"
+)
+
+
+def _run(tmp_path: Path, *args: str) -> tuple[subprocess.CompletedProcess[str], list[str]]:
+    """`tradeline run --no-timeline ARGS` reporting to the session's server; with the modules
+    it imported."""
+    from tests.reliability_support import cli_env
+
+    done = subprocess.run(
+        [sys.executable, "-c", _CLI_REPORTING_IMPORTS, "run", "--no-timeline", *args],
+        cwd=tmp_path,
+        env=cli_env(),
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    imported = [line for line in done.stdout.splitlines() if line.startswith("imported: ")]
+    return done, json.loads(imported[-1].removeprefix("imported: "))
+
+
+def _warehouse_runs(warehouse: Path) -> int:
+    import duckdb
+
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        return int(con.execute("SELECT count(*) FROM extraction_runs").fetchone()[0])
+
+
+def _flow_runs() -> int:
+    from prefect.settings import PREFECT_API_URL
+
+    return _ingest_flow_runs(PREFECT_API_URL.value())
+
+
+@pytest.mark.slow
+def test_a_poll_with_nothing_new_ends_without_prefect_or_a_flow_run(
+    prefect_harness, httpserver: HTTPServer, tmp_path: Path
+) -> None:
+    feed = EtagFeed(httpserver, items=[])  # a feed with no entries yet
+    _config(tmp_path, feed.url)
+    before = _flow_runs()
+    first, imported_first = _run(tmp_path)
+    second, imported_second = _run(tmp_path)
+    assert (first.returncode, second.returncode) == (0, 0), first.stderr + second.stderr
+    assert "nothing new: 1 feed polled (0 unchanged)" in first.stderr
+    assert "nothing new: 1 feed polled (1 unchanged)" in second.stderr
+    assert feed.requests == ["", ETAG]  # the first poll's ETag was recorded and sent
+    assert imported_first == imported_second == []
+    assert _flow_runs() == before
+    assert _warehouse_runs(tmp_path / "w.duckdb") == 0  # as a flow's poll with nothing new
+
+
+@pytest.mark.slow
+def test_always_flow_runs_the_flow_for_a_poll_with_nothing_new(
+    prefect_harness, httpserver: HTTPServer, tmp_path: Path
+) -> None:
+    feed = EtagFeed(httpserver, items=[])
+    _config(tmp_path, feed.url)
+    assert _run(tmp_path)[0].returncode == 0
+    before = _flow_runs()
+    done, imported = _run(tmp_path, "--always-flow")
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert "feeds polled: 1 (1 unchanged, 0 failed)" in done.stderr
+    assert "nothing new" not in done.stderr
+    assert "prefect" in imported
+    assert _flow_runs() == before + 1
+    assert feed.requests == ["", ETAG]  # the flow polled; no first poll of its own
+
+
+@pytest.mark.slow
+def test_a_new_entry_of_an_etag_feed_takes_the_flow_path_and_is_stored(
+    prefect_harness, httpserver: HTTPServer, tmp_path: Path
+) -> None:
+    """The first poll sees the entry but records nothing (not the ETag either), so the flow's
+    poll gets the entry again and stores it: nothing seen is lost to a 304."""
+    import duckdb
+
+    feed = EtagFeed(httpserver, items=[SEED_PAGE])
+    _config(tmp_path, feed.url)
+    before = _flow_runs()
+    done, imported = _run(tmp_path)
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert "new articles: 1 " in done.stderr
+    assert "prefect" in imported
+    assert feed.requests == ["", ""]  # first poll, then the flow's: neither had an ETag to send
+    assert _flow_runs() == before + 1
+    with duckdb.connect(str(tmp_path / "w.duckdb"), read_only=True) as con:
+        stored = con.execute("SELECT url FROM articles").fetchall()
+        states = con.execute("SELECT state, count(*) FROM feed_entries GROUP BY ALL").fetchall()
+    assert stored == [(f"{feed.base}/{SEED_PAGE}.html",)]
+    assert states == [("stored", 1)]
+
+    again, imported_again = _run(tmp_path)  # the next poll: 304, nothing new, no flow run
+    assert again.returncode == 0, again.stderr[-3000:]
+    assert "nothing new: 1 feed polled (1 unchanged)" in again.stderr
+    assert imported_again == []
+    assert feed.requests == ["", "", ETAG]
+    assert _flow_runs() == before + 1
+
+
+@pytest.mark.slow
+def test_a_failed_feed_takes_the_flow_path_and_its_failure_is_recorded(
+    prefect_harness, httpserver: HTTPServer, tmp_path: Path
+) -> None:
+    feed = EtagFeed(httpserver, items=[], status=503)
+    _config(tmp_path, feed.url)
+    before = _flow_runs()
+    done, imported = _run(tmp_path)
+    assert done.returncode == 3, done.stderr[-3000:]  # nothing could be fetched: failed
+    assert "nothing new" not in done.stderr
+    assert "prefect" in imported
+    assert _flow_runs() == before + 1
+    assert len(feed.requests) == 2  # the first poll (no retries), then the flow's
+    import duckdb
+
+    with duckdb.connect(str(tmp_path / "w.duckdb"), read_only=True) as con:
+        outcome = con.execute("SELECT status FROM extraction_runs").fetchall()
+        errors = con.execute("SELECT stage FROM ingest_errors").fetchall()
+    assert outcome == [("failed",)]
+    assert errors == [("feed",)]
+
+
+# -- what sends a poll to the flow, in process ------------------------------------------------
+
+
+def _settings(feed_url: str, **extra: object) -> Settings:
+    return Settings(
+        fetch=FetchConfig(allow_private_hosts=True, retries=0, per_host_delay_s=0),
+        feeds=[FeedConfig(url=feed_url)],
+        **extra,
+    )
+
+
+def _source_etag(warehouse: Path) -> list[tuple[str | None]]:
+    import duckdb
+
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        return con.execute("SELECT etag FROM sources").fetchall()
+
+
+def test_an_entry_owed_by_an_earlier_run_sends_a_304_poll_to_the_flow(
+    httpserver: HTTPServer, tmp_path: Path
+) -> None:
+    from tradeline.flows import polling
+    from tradeline.flows.quick_poll import poll_if_nothing_new
+
+    feed = EtagFeed(httpserver, items=[SEED_PAGE])
+    settings = _settings(feed.url)
+    warehouse = tmp_path / "w.duckdb"
+    # An earlier poll saw the entry and recorded it with the ETag; its run never stored it.
+    states = polling.read_feed_states(warehouse, settings.feeds)
+    results, errors = polling.ask_feeds(settings.fetch, settings.feeds, states)
+    polling.record_poll(warehouse, settings.feeds, results, states)
+    assert errors == [] and _source_etag(warehouse) == [(ETAG,)]
+
+    assert poll_if_nothing_new(settings, warehouse, None, alerts=True) is None
+    assert feed.requests == ["", ETAG]  # a 304: only the owed entry makes it something to do
+    feed.items = []  # after it is stored (here: given up), the same 304 is nothing new
+    import duckdb
+
+    with duckdb.connect(str(warehouse)) as con:
+        con.execute("UPDATE feed_entries SET state = 'given_up'")
+    polled = poll_if_nothing_new(settings, warehouse, None, alerts=True)
+    assert polled is not None
+    assert polled.line() == "nothing new: 1 feed polled (1 unchanged)"
+
+
+def test_a_failed_alert_sends_a_poll_with_nothing_new_to_the_flow(
+    httpserver: HTTPServer, tmp_path: Path
+) -> None:
+    """A failed delivery is retried after every run, even one that finds nothing new: the
+    flow's alert pass does it. A watch not registered yet goes there too."""
+    import duckdb
+
+    from tradeline.config import WatchConfig
+    from tradeline.flows.quick_poll import poll_if_nothing_new
+    from tradeline.warehouse.db import connect
+
+    feed = EtagFeed(httpserver, items=[])
+    watch = WatchConfig(name="rare earths", companies=["Acme"], notify=["json://127.0.0.1:9/hook"])
+    settings = _settings(feed.url, watch=[watch])
+    warehouse = tmp_path / "w.duckdb"
+    connect(warehouse).close()
+    assert poll_if_nothing_new(settings, warehouse, None, alerts=True) is None  # unregistered
+    assert feed.requests == []  # decided before asking any feed
+    with duckdb.connect(str(warehouse)) as con:
+        con.execute("INSERT INTO alert_watches VALUES ('rare earths', now(), NULL)")
+    assert poll_if_nothing_new(settings, warehouse, None, alerts=True) is not None
+    with duckdb.connect(str(warehouse)) as con:
+        con.execute(
+            "INSERT INTO alerts_sent VALUES ('rare earths', 'e1', 'd1', 'json://127.0.0.1:9/hook',"
+            " 'new', 'failed', 1, NULL, 1, now(), now(), 'refused', ['f1'])"
+        )
+    assert poll_if_nothing_new(settings, warehouse, None, alerts=True) is None
+    # --no-alerts retries nothing, so the failed alert does not make it a flow run
+    assert poll_if_nothing_new(settings, warehouse, None, alerts=False) is not None
+    assert _source_etag(warehouse) == [(ETAG,)]

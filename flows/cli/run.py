@@ -10,7 +10,7 @@ from typing import Annotated
 import typer
 from rich.markup import escape
 
-from tradeline.config import load_settings
+from tradeline.config import Settings, load_settings
 from tradeline.flows.cli.common import (
     AllowErrorsOption,
     ConfigOption,
@@ -72,6 +72,14 @@ def run(
             "the entries it stored as seen, unsent.",
         ),
     ] = True,
+    always_flow: Annotated[
+        bool,
+        typer.Option(
+            "--always-flow",
+            help="Run the Prefect flow even when a first poll finds nothing new (by default "
+            "such a poll ends without a flow run, before Prefect is imported).",
+        ),
+    ] = False,
 ) -> None:
     """Run the Prefect `ingest` flow: poll feeds, fetch new articles, extract facts, store them.
 
@@ -84,18 +92,28 @@ def run(
       130/143  interrupted by Ctrl-C / SIGTERM (interrupted)
     --allow-errors turns 1 and 3 into 0.
 
+    \b
+    A poll that finds nothing new (every feed answered, nothing new or owed, no alert to
+    retry) is recorded without a flow run and prints one `nothing new:` line; --always-flow
+    runs the flow anyway, so that every poll shows in the Prefect UI.
+
     Example: tradeline run --config tradeline.toml
     """
     settings, warehouse_path = settings_and_warehouse(config, warehouse)
     if not feed and not settings.feeds:
         raise UserError("no feeds configured: add [[feeds]] to the config or pass --feed URL")
-    from tradeline.flows.progress import reporting_to
-    from tradeline.flows.quiet import quiet_known_failures
-    from tradeline.flows.runlock import run_lock
-
     check_model(settings.model.name)
+    if not always_flow and _runner_options_valid(task_runner, dask_address):
+        line = _nothing_new(settings, warehouse_path, feed, alerts=alerts, lock_wait=lock_wait)
+        if line is not None:  # recorded without a flow run: Prefect is never imported
+            if show_timeline:
+                print_timeline(warehouse_path)
+            stderr.print(f"[bold]{line}[/]  warehouse: {warehouse_path}", highlight=False)
+            return
     from tradeline.flows.ingest import ingest
     from tradeline.flows.outcome import RunFailed
+    from tradeline.flows.progress import reporting_to
+    from tradeline.flows.quiet import quiet_known_failures
     from tradeline.flows.taskrunners import TaskRunnerError, make_task_runner
 
     try:
@@ -114,6 +132,7 @@ def run(
                 "Scale-out with Dask"
             )
 
+    from tradeline.flows.runlock import run_lock
     from tradeline.warehouse.db import connect, writes_wait
 
     quiet_known_failures()  # this command prints them in one line
@@ -140,6 +159,37 @@ def run(
     stderr.print(f"[bold]{summary.line()}[/]  warehouse: {warehouse_path}", highlight=False)
     print_errors(summary.errors)
     exit_for_run(summary.status, allow_errors)
+
+
+def _nothing_new(
+    settings: Settings,
+    warehouse_path: Path,
+    feed: list[str] | None,
+    *,
+    alerts: bool,
+    lock_wait: float,
+) -> str | None:
+    """Poll first, under the run lock (`flows/quick_poll.py`): the summary line of a poll with
+    nothing new, which is recorded; None when the flow must run (nothing was recorded)."""
+    from tradeline.flows.quick_poll import poll_if_nothing_new
+    from tradeline.flows.runlock import run_lock
+    from tradeline.warehouse.db import connect, writes_wait
+
+    with (
+        run_lock(warehouse_path, wait_s=lock_wait, on_wait=stderr.print),
+        writes_wait(settings.warehouse.lock_wait_s),
+    ):
+        connect(warehouse_path).close()  # an unusable warehouse is one clear line
+        polled = poll_if_nothing_new(
+            settings, warehouse_path, list(feed) if feed else None, alerts=alerts
+        )
+    return polled.line() if polled is not None else None
+
+
+def _runner_options_valid(task_runner: str, dask_address: str | None) -> bool:
+    """The values `taskrunners.make_task_runner` accepts, checked without importing Prefect (a
+    bad value takes the flow path, which says what is wrong)."""
+    return task_runner == "dask" or (task_runner == "local" and not dask_address)
 
 
 @app.command()
