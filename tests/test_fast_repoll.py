@@ -590,7 +590,10 @@ def test_a_failed_alert_sends_a_poll_with_nothing_new_to_the_flow(
     assert poll_if_nothing_new(settings, warehouse, None, alerts=True) is None  # unregistered
     assert feed.requests == []  # decided before asking any feed
     with duckdb.connect(str(warehouse)) as con:
-        con.execute("INSERT INTO alert_watches VALUES ('rare earths', now(), NULL)")
+        con.execute(
+            "INSERT INTO alert_watches (watch, destination_key, created_at, criteria)"
+            " VALUES ('rare earths', 'd1', now(), 'c1')"
+        )
     assert poll_if_nothing_new(settings, warehouse, None, alerts=True) is not None
     with duckdb.connect(str(warehouse)) as con:
         con.execute(
