@@ -48,7 +48,7 @@ import pyarrow as pa
 
 from tradeline.identity import comparable, same_company
 from tradeline.records import stable_key
-from tradeline.warehouse import dedupe, entry_keys
+from tradeline.warehouse import dedupe, entry_keys, materialized
 from tradeline.warehouse.migrations import arrow_schema
 
 DAY_TOLERANCE_DAYS = 3
@@ -372,7 +372,8 @@ def rules_current(con: duckdb.DuckDBPyConnection) -> bool:
     return row is not None and row[0] == RULES_VERSION
 
 
-def _record_rules(con: duckdb.DuckDBPyConnection) -> None:
+def record_rules(con: duckdb.DuckDBPyConnection) -> None:
+    """Note that the derived tables now follow these merge rules (`RULES_VERSION`)."""
     con.execute("DELETE FROM merge_state")
     con.execute("INSERT INTO merge_state VALUES (?)", [RULES_VERSION])
 
@@ -390,10 +391,11 @@ def rebuild(con: duckdb.DuckDBPyConnection, *, hand_on_all: bool = False) -> int
     con.execute("DELETE FROM timeline_entry_mentions")
     con.execute("DELETE FROM timeline_entries")
     _insert(con, entries)
+    materialized.refresh_all(con)
     from tradeline.warehouse import merge_scope  # it reads this module's constants
 
     merge_scope.record(con)
-    _record_rules(con)
+    record_rules(con)
     return len(entries)
 
 
@@ -405,6 +407,7 @@ def update(con: duckdb.DuckDBPyConnection) -> int:
     from tradeline.warehouse import merge_scope  # it reads this module's constants
 
     merge_scope.compute(con)
+    materialized.refresh_latest(con, "_merge_dirty")
     mentions = load_mentions(con, scoped=True)
     groups = cluster(mentions)
     pairs = candidate_pairs(groups)
@@ -417,6 +420,9 @@ def update(con: duckdb.DuckDBPyConnection) -> int:
                 "WHERE entry_key IN (SELECT entry_key FROM _merge_replaced)")
     entry_keys.carry(entries, before, reserved=entry_keys.StoredKeys(con, entries))
     _insert(con, entries)
+    materialized.refresh_timeline(
+        con, removed="_merge_replaced", written=[e.entry_key for e in entries]
+    )
     merge_scope.record(con)
     row = con.execute("SELECT count(*) FROM timeline_entries").fetchone()
     return int(row[0]) if row else 0
