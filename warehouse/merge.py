@@ -13,7 +13,8 @@ touch, in the caller's transaction; entries elsewhere keep their rows and keys. 
 with `build_entries` and `entry_keys.carry`, and no link, key clash or source ever crosses a
 segment, so the incremental result equals a full rebuild (tests/test_merge_incremental.py).
 When `RULES_VERSION` differs from the one the file was merged with, `update` rebuilds whole,
-and every entry hands its key on to its successor.
+and every entry hands its key on to its successor. Both also keep the tables the views read
+(`materialized.py`: each article's latest run, each entry's `timeline` row) for what they wrote.
 
 Two article-level events are the same real event when all of these hold:
 * same `type`, `authority_country` and `commodity` (NULL only matches NULL);
