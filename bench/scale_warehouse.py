@@ -555,6 +555,17 @@ def _timeline(con: duckdb.DuckDBPyConnection) -> None:
     """)
 
 
+def _merged(con: duckdb.DuckDBPyConnection) -> None:
+    """Record the file as merged, as a deployed warehouse is between runs: the tables the views
+    read (`materialized`), the runs the merge saw and its rules, so the next run's merge is the
+    incremental one."""
+    from tradeline.warehouse import materialized, merge, merge_scope
+
+    materialized.refresh_all(con)
+    merge_scope.record(con)
+    merge.record_rules(con)
+
+
 def build(path: Path, articles: int, *, memory_limit: str = "4GB") -> Path:
     """Write a warehouse of `articles` synthetic articles to `path` (which must not exist)."""
     if path.exists():
@@ -569,5 +580,6 @@ def build(path: Path, articles: int, *, memory_limit: str = "4GB") -> Path:
             _runs(con)
             _facts(con)
             _timeline(con)
+            _merged(con)
         con.execute("CHECKPOINT")
     return path

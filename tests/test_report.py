@@ -283,6 +283,7 @@ def test_values_are_escaped_and_hover_evidence_is_cut(tmp_path: Path) -> None:
                                     outlet="<script>alert(1)</script> & Co")
     with duckdb.connect(str(warehouse)) as con:  # a long sentence, as an article may have
         con.execute("UPDATE events SET evidence = evidence || repeat(' more words', 60)")
+        merge.rebuild(con)  # the timeline's rows take the edited facts
     build_report(warehouse, tmp_path / "r.html", today=TODAY)
     html = (tmp_path / "r.html").read_text(encoding="utf-8")
     assert "<script>alert(1)" not in html
@@ -298,6 +299,7 @@ def test_a_javascript_link_stays_text(tmp_path: Path) -> None:
     warehouse = synthetic_warehouse(tmp_path / "w.duckdb", 2)
     with duckdb.connect(str(warehouse)) as con:
         con.execute("UPDATE articles SET url = 'javascript:alert(1)'")
+        merge.rebuild(con)  # the timeline's rows take the edited articles
     build_report(warehouse, tmp_path / "r.html", today=TODAY)
     html = (tmp_path / "r.html").read_text(encoding="utf-8")
     assert "javascript:alert(1)" in html.split('<table id="entries"', 1)[1]  # shown, as text

@@ -324,6 +324,8 @@ def test_a_schema_007_warehouse_is_upgraded_in_place(tmp_path: Path, make_item) 
         con.execute("DROP TABLE alerts_sent; DROP TABLE alert_watches")
         for table in ("merge_runs", "merge_pending_articles", "merge_state"):  # migration 012
             con.execute(f"DROP TABLE {table}")
+        for table in ("latest_article_runs", "timeline_rows"):  # migration 013
+            con.execute(f"DROP TABLE {table}")
         con.execute("DELETE FROM schema_migrations WHERE version > 7")
         _old_views(con)
         before = _counts(con)

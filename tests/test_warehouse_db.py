@@ -25,7 +25,7 @@ TABLES = {
     "validity_periods", "policy_dates", "ingest_errors", "schema_migrations", "schema_views",
     "article_signatures", "timeline_entries", "timeline_entry_mentions", "company_firms",
     "feed_entries", "alerts_sent", "alert_watches", "merge_runs", "merge_pending_articles",
-    "merge_state",
+    "merge_state", "latest_article_runs", "timeline_rows",
 }
 VIEWS = {"latest_runs", "timeline", "event_mentions", "firm_keys", "companies_seen", "companies",
          "company_timeline"}

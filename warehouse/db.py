@@ -22,7 +22,7 @@ from pathlib import Path
 
 import duckdb
 
-from tradeline.warehouse import fileformat, migrations, snapshot
+from tradeline.warehouse import fileformat, materialized, migrations, snapshot
 
 log = logging.getLogger(__name__)
 
@@ -178,6 +178,8 @@ def connect(
             with transaction(con):
                 applied = migrations.apply_pending(con, path)
                 migrations.sync_views(con, force=bool(applied))
+                if materialized.FILLED_BY_OPEN in applied:  # an upgraded file: its timeline
+                    materialized.refresh_timeline(con)
     except migrations.SchemaTooNew as exc:
         con.close()
         raise WarehouseError(str(exc)) from exc

@@ -13,7 +13,8 @@ touch, in the caller's transaction; entries elsewhere keep their rows and keys. 
 with `build_entries` and `entry_keys.carry`, and no link, key clash or source ever crosses a
 segment, so the incremental result equals a full rebuild (tests/test_merge_incremental.py).
 When `RULES_VERSION` differs from the one the file was merged with, `update` rebuilds whole,
-and every entry hands its key on to its successor.
+and every entry hands its key on to its successor. Both also keep the tables the views read
+(`materialized.py`: each article's latest run, each entry's `timeline` row) for what they wrote.
 
 Two article-level events are the same real event when all of these hold:
 * same `type`, `authority_country` and `commodity` (NULL only matches NULL);
@@ -48,7 +49,7 @@ import pyarrow as pa
 
 from tradeline.identity import comparable, same_company
 from tradeline.records import stable_key
-from tradeline.warehouse import dedupe, entry_keys
+from tradeline.warehouse import dedupe, entry_keys, materialized
 from tradeline.warehouse.migrations import arrow_schema
 
 DAY_TOLERANCE_DAYS = 3
@@ -372,7 +373,8 @@ def rules_current(con: duckdb.DuckDBPyConnection) -> bool:
     return row is not None and row[0] == RULES_VERSION
 
 
-def _record_rules(con: duckdb.DuckDBPyConnection) -> None:
+def record_rules(con: duckdb.DuckDBPyConnection) -> None:
+    """Note that the derived tables now follow these merge rules (`RULES_VERSION`)."""
     con.execute("DELETE FROM merge_state")
     con.execute("INSERT INTO merge_state VALUES (?)", [RULES_VERSION])
 
@@ -390,10 +392,11 @@ def rebuild(con: duckdb.DuckDBPyConnection, *, hand_on_all: bool = False) -> int
     con.execute("DELETE FROM timeline_entry_mentions")
     con.execute("DELETE FROM timeline_entries")
     _insert(con, entries)
+    materialized.refresh_all(con)
     from tradeline.warehouse import merge_scope  # it reads this module's constants
 
     merge_scope.record(con)
-    _record_rules(con)
+    record_rules(con)
     return len(entries)
 
 
@@ -405,6 +408,7 @@ def update(con: duckdb.DuckDBPyConnection) -> int:
     from tradeline.warehouse import merge_scope  # it reads this module's constants
 
     merge_scope.compute(con)
+    materialized.refresh_latest(con, "_merge_dirty")
     mentions = load_mentions(con, scoped=True)
     groups = cluster(mentions)
     pairs = candidate_pairs(groups)
@@ -417,6 +421,9 @@ def update(con: duckdb.DuckDBPyConnection) -> int:
                 "WHERE entry_key IN (SELECT entry_key FROM _merge_replaced)")
     entry_keys.carry(entries, before, reserved=entry_keys.StoredKeys(con, entries))
     _insert(con, entries)
+    materialized.refresh_timeline(
+        con, removed="_merge_replaced", written=[e.entry_key for e in entries]
+    )
     merge_scope.record(con)
     row = con.execute("SELECT count(*) FROM timeline_entries").fetchone()
     return int(row[0]) if row else 0
