@@ -57,7 +57,9 @@ def poll_if_nothing_new(
     Stops at the first feed that fails or has something to fetch: the flow asks them all
     anyway. A failed feed is asked once, without the fetcher's retries (the flow retries)."""
     feeds = feeds_to_poll(settings, explicit_feeds)
-    if not feeds or _alerts_owed(settings, warehouse_path, alerts):
+    if not feeds or _run_left_open(warehouse_path):
+        return None
+    if _alerts_owed(settings, warehouse_path, alerts):
         return None
     states = read_feed_states(warehouse_path, feeds)
     results: list[FeedResult] = []
@@ -79,12 +81,34 @@ def poll_if_nothing_new(
 
 def _alerts_owed(settings: Settings, warehouse_path: Path, send: bool) -> bool:
     """Whether the alert pass after a flow would have work even with nothing new: a failed
-    delivery to retry (when sending), or a watch it has not registered yet. Plain SQL on
+    delivery to retry or articles no finished pass has considered (when sending), or a watch
+    it has not registered yet. Plain SQL on
     `alerts_sent` and `alert_watches` (migration 011): the alerts package is not imported."""
     if not settings.watch:
         return False
     with connect(warehouse_path) as con:
         registered = {row[0] for row in con.execute("SELECT watch FROM alert_watches").fetchall()}
         failed = con.execute("SELECT 1 FROM alerts_sent WHERE status = 'failed' LIMIT 1").fetchone()
+        (unconsidered,) = con.execute(_UNCONSIDERED).fetchone()
     unregistered = any(watch.name not in registered for watch in settings.watch)
-    return unregistered or (send and failed is not None)
+    return unregistered or (send and (failed is not None or bool(unconsidered)))
+
+
+# Articles stored after the last finished sending pass of some watch (an interrupted pass, or
+# one that could not check): the flow's alert pass owes them a look.
+_UNCONSIDERED = """
+    SELECT EXISTS (
+        SELECT 1 FROM articles
+        WHERE stored_at > (SELECT min(coalesce(considered_until, created_at)) FROM alert_watches)
+    )"""
+
+
+def _run_left_open(warehouse_path: Path) -> bool:
+    """Whether an ingest run is still marked running. The caller holds the run lock, so its
+    process died: the flow closes it (`runs.close_interrupted_runs`), and until then its
+    stored articles are hidden from the timeline, so a poll must not end as nothing new."""
+    with connect(warehouse_path) as con:
+        row = con.execute(
+            "SELECT 1 FROM extraction_runs WHERE kind = 'ingest' AND status = 'running' LIMIT 1"
+        ).fetchone()
+    return row is not None

@@ -604,3 +604,64 @@ def test_a_failed_alert_sends_a_poll_with_nothing_new_to_the_flow(
     # --no-alerts retries nothing, so the failed alert does not make it a flow run
     assert poll_if_nothing_new(settings, warehouse, None, alerts=False) is not None
     assert _source_etag(warehouse) == [(ETAG,)]
+
+
+def test_articles_no_alert_pass_has_considered_send_a_poll_to_the_flow(
+    httpserver: HTTPServer, tmp_path: Path
+) -> None:
+    """A sending pass that was interrupted (or could not check) leaves articles stored after
+    the watch's mark: the next poll, even with nothing new, runs the flow's alert pass."""
+    import duckdb
+
+    from tradeline.config import WatchConfig
+    from tradeline.flows.quick_poll import poll_if_nothing_new
+    from tradeline.warehouse.db import connect
+
+    feed = EtagFeed(httpserver, items=[])
+    watch = WatchConfig(name="acme", companies=["Acme"], notify=["json://127.0.0.1:9/hook"])
+    settings = _settings(feed.url, watch=[watch])
+    warehouse = tmp_path / "w.duckdb"
+    connect(warehouse).close()
+    with duckdb.connect(str(warehouse)) as con:
+        con.execute(
+            "INSERT INTO alert_watches (watch, destination_key, created_at, criteria,"
+            " considered_until) VALUES ('acme', 'd1', TIMESTAMP '2026-01-01', 'c1',"
+            " TIMESTAMP '2026-01-02')"
+        )
+        con.execute(
+            "INSERT INTO articles (article_id, canonical_url, url, text, text_chars, stored_at)"
+            " VALUES ('a1', 'http://x/1', 'http://x/1', 't', 1, TIMESTAMP '2026-01-01 12:00')"
+        )
+    assert poll_if_nothing_new(settings, warehouse, None, alerts=True) is not None  # considered
+    with duckdb.connect(str(warehouse)) as con:
+        con.execute(
+            "INSERT INTO articles (article_id, canonical_url, url, text, text_chars, stored_at)"
+            " VALUES ('a2', 'http://x/2', 'http://x/2', 't', 1, TIMESTAMP '2026-01-03')"
+        )
+    assert poll_if_nothing_new(settings, warehouse, None, alerts=True) is None  # owed a look
+    assert poll_if_nothing_new(settings, warehouse, None, alerts=False) is not None
+
+
+def test_an_ingest_run_left_running_sends_a_poll_to_the_flow(
+    httpserver: HTTPServer, tmp_path: Path
+) -> None:
+    """A run whose process died stays 'running' (its articles hidden from the timeline) until
+    a flow closes it: a poll with nothing new must not end before that."""
+    from tradeline.flows.quick_poll import poll_if_nothing_new
+    from tradeline.warehouse.db import connect, transaction
+    from tradeline.warehouse.runs import start_run
+
+    feed = EtagFeed(httpserver, items=[])
+    settings = _settings(feed.url)
+    warehouse = tmp_path / "w.duckdb"
+    with connect(warehouse) as con, transaction(con):
+        start_run(
+            con,
+            kind="ingest",
+            extractor_version="x",
+            model_name="m",
+            model_version="1",
+            assets_hash="h",
+        )
+    assert poll_if_nothing_new(settings, warehouse, None, alerts=True) is None
+    assert feed.requests == []  # decided before asking any feed

@@ -177,8 +177,9 @@ def connect(
         else:
             with transaction(con):
                 applied = migrations.apply_pending(con, path)
-                migrations.sync_views(con, force=bool(applied))
-                if materialized.FILLED_BY_OPEN in applied:  # an upgraded file: its timeline
+                recreated = migrations.sync_views(con, force=bool(applied))
+                # an upgraded file, or views / timeline_rows SQL changed: rows by this code
+                if recreated and (materialized.FILLED_BY_OPEN in applied or _has_timeline(con)):
                     materialized.refresh_timeline(con)
     except migrations.SchemaTooNew as exc:
         con.close()
@@ -268,3 +269,8 @@ def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConne
 def utcnow() -> datetime:
     """Now, as the warehouse stores timestamps: UTC without a zone."""
     return datetime.now(UTC).replace(tzinfo=None)
+
+
+def _has_timeline(con: duckdb.DuckDBPyConnection) -> bool:
+    """Whether the file has timeline rows to recompute (a new file has none)."""
+    return con.execute("SELECT EXISTS (SELECT 1 FROM timeline_entries)").fetchone()[0]

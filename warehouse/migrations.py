@@ -112,6 +112,9 @@ def apply_pending(
     return done
 
 
+DERIVED_TIMELINE_KEY = "derived/timeline_rows.sql"
+
+
 @cache
 def view_files() -> tuple[tuple[str, str], ...]:
     """(file name, SQL) of every view definition, in file-name order (prefixes set dependencies);
@@ -152,7 +155,12 @@ def views_current(con: duckdb.DuckDBPyConnection) -> bool:
 
 @cache
 def _view_hashes() -> dict[str, str]:
-    return {name: _sql_hash(sql) for name, sql in view_files()}
+    """The view files' hashes, and the hash of the SQL that fills `timeline_rows` (a change
+    to either makes the next writable open re-create the views and refill that table)."""
+    derived = resources.files("tradeline.warehouse").joinpath("derived", "timeline_rows.sql")
+    hashes = {name: _sql_hash(sql) for name, sql in view_files()}
+    hashes[DERIVED_TIMELINE_KEY] = _sql_hash(derived.read_text("utf-8"))
+    return hashes
 
 
 def shadow_stale_views(con: duckdb.DuckDBPyConnection) -> bool:

@@ -103,6 +103,38 @@ def run(
     if not feed and not settings.feeds:
         raise UserError("no feeds configured: add [[feeds]] to the config or pass --feed URL")
     check_model(settings.model.name)
+    from tradeline.flows.runlock import run_lock
+
+    # Held once over the first poll and the flow (it nests): no other run slips in between.
+    with run_lock(warehouse_path, wait_s=lock_wait, on_wait=stderr.print):
+        _poll_then_run(
+            settings,
+            warehouse_path,
+            feed,
+            alerts=alerts,
+            lock_wait=lock_wait,
+            always_flow=always_flow,
+            task_runner=task_runner,
+            dask_address=dask_address,
+            show_timeline=show_timeline,
+            allow_errors=allow_errors,
+        )
+
+
+def _poll_then_run(
+    settings: Settings,
+    warehouse_path: Path,
+    feed: list[str] | None,
+    *,
+    alerts: bool,
+    lock_wait: float,
+    always_flow: bool,
+    task_runner: str,
+    dask_address: str | None,
+    show_timeline: bool,
+    allow_errors: bool,
+) -> None:
+    """The first poll without Prefect, then the `ingest` flow when it found something to do."""
     if not always_flow and _runner_options_valid(task_runner, dask_address):
         line = _nothing_new(settings, warehouse_path, feed, alerts=alerts, lock_wait=lock_wait)
         if line is not None:  # recorded without a flow run: Prefect is never imported
