@@ -217,14 +217,15 @@ def test_kill_9_after_the_poll_and_mid_run_then_a_rerun_stores_every_article(
         outcomes.append((hits, reached, alive, stored()))
     print("kills (page, reached, killed while running, articles stored):", outcomes)
     assert outcomes == [(1, True, True, 0), (33, True, True, 32)]
-    # Each run asks the feed twice: its first poll (flows/quick_poll.py) sees something to do
-    # and records nothing, then the flow polls. Before the fix the second run saw no entries.
-    assert site.feed_statuses == [200, 200, 304, 304]
+    # The first run asks the feed twice: its first poll (flows/quick_poll.py) sees something
+    # to do and records nothing, then the flow polls. A run after a killed one goes straight to
+    # the flow (the dead run must be closed): once. Before the fix it saw no entries.
+    assert site.feed_statuses == [200, 200, 304]
 
     final = run_cli("run", "--config", str(config), "--no-timeline", cwd=tmp_path)
     assert final.returncode == 0, final.stderr
     assert "Traceback" not in final.stderr
-    assert site.feed_statuses == [200, 200, 304, 304, 304, 304]
+    assert site.feed_statuses == [200, 200, 304, 304]
     assert _rows(warehouse, "SELECT count(*), count(DISTINCT canonical_url) FROM articles") == [
         (N_ARTICLES, N_ARTICLES)
     ]

@@ -12,6 +12,7 @@ import pytest
 
 from tradeline.warehouse.db import WarehouseError, connect, transaction
 from tradeline.warehouse.migrations import (
+    DERIVED_TIMELINE_KEY,
     arrow_schema,
     available,
     latest_version,
@@ -169,7 +170,7 @@ def test_views_are_recreated_only_when_a_migration_ran_or_their_sql_changed(
 ) -> None:
     path = tmp_path / "w.duckdb"
     con = connect(path)
-    assert set(_view_hashes(con)) == {name for name, _ in view_files()}
+    assert set(_view_hashes(con)) == {name for name, _ in view_files()} | {DERIVED_TIMELINE_KEY}
     # A writable open that has nothing to migrate and no changed view SQL leaves them alone:
     con.execute("DROP VIEW company_timeline")
     con.close()
@@ -180,9 +181,19 @@ def test_views_are_recreated_only_when_a_migration_ran_or_their_sql_changed(
     con.close()
     con = connect(path)
     assert _objects(con, "VIEW") == VIEWS
-    assert _view_hashes(con) == {
+    recorded = _view_hashes(con)
+    assert recorded.pop(DERIVED_TIMELINE_KEY)  # the SQL that fills timeline_rows, too
+    assert recorded == {
         name: hashlib.sha256(sql.encode()).hexdigest() for name, sql in view_files()
     }
+    # a change of that SQL alone also re-creates them (and refills timeline_rows)
+    con.execute("DROP VIEW company_timeline")
+    con.execute(
+        "UPDATE schema_views SET sql_hash = 'older sql' WHERE file = ?", [DERIVED_TIMELINE_KEY]
+    )
+    con.close()
+    con = connect(path)
+    assert _objects(con, "VIEW") == VIEWS
     assert sync_views(con) is False
     assert sync_views(con, force=True) is True
     con.close()
