@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from tradeline.config import Settings
 from tradeline.flows.polling import (
@@ -26,6 +27,9 @@ from tradeline.flows.polling import (
 from tradeline.records import FeedResult
 from tradeline.sources.http import Fetcher
 from tradeline.warehouse.db import connect
+
+if TYPE_CHECKING:
+    import duckdb
 
 
 @dataclass(frozen=True)
@@ -57,10 +61,11 @@ def poll_if_nothing_new(
     Stops at the first feed that fails or has something to fetch: the flow asks them all
     anyway. A failed feed is asked once, without the fetcher's retries (the flow retries)."""
     feeds = feeds_to_poll(settings, explicit_feeds)
-    if not feeds or _run_left_open(warehouse_path):
+    if not feeds:
         return None
-    if _alerts_owed(settings, warehouse_path, alerts):
-        return None
+    with connect(warehouse_path) as con:  # one open for both checks, before any feed is asked
+        if _run_left_open(con) or _alerts_owed(con, settings, alerts):
+            return None
     states = read_feed_states(warehouse_path, feeds)
     results: list[FeedResult] = []
     seen = stored = 0
@@ -79,17 +84,16 @@ def poll_if_nothing_new(
     return NothingNew(len(results), sum(r.not_modified for r in results), seen, stored)
 
 
-def _alerts_owed(settings: Settings, warehouse_path: Path, send: bool) -> bool:
+def _alerts_owed(con: duckdb.DuckDBPyConnection, settings: Settings, send: bool) -> bool:
     """Whether the alert pass after a flow would have work even with nothing new: a failed
     delivery to retry or articles no finished pass has considered (when sending), or a watch
     it has not registered yet. Plain SQL on
     `alerts_sent` and `alert_watches` (migration 011): the alerts package is not imported."""
     if not settings.watch:
         return False
-    with connect(warehouse_path) as con:
-        registered = {row[0] for row in con.execute("SELECT watch FROM alert_watches").fetchall()}
-        failed = con.execute("SELECT 1 FROM alerts_sent WHERE status = 'failed' LIMIT 1").fetchone()
-        (unconsidered,) = con.execute(_UNCONSIDERED).fetchone()
+    registered = {row[0] for row in con.execute("SELECT watch FROM alert_watches").fetchall()}
+    failed = con.execute("SELECT 1 FROM alerts_sent WHERE status = 'failed' LIMIT 1").fetchone()
+    (unconsidered,) = con.execute(_UNCONSIDERED).fetchone()
     unregistered = any(watch.name not in registered for watch in settings.watch)
     return unregistered or (send and (failed is not None or bool(unconsidered)))
 
@@ -103,12 +107,11 @@ _UNCONSIDERED = """
     )"""
 
 
-def _run_left_open(warehouse_path: Path) -> bool:
+def _run_left_open(con: duckdb.DuckDBPyConnection) -> bool:
     """Whether an ingest run is still marked running. The caller holds the run lock, so its
     process died: the flow closes it (`runs.close_interrupted_runs`), and until then its
     stored articles are hidden from the timeline, so a poll must not end as nothing new."""
-    with connect(warehouse_path) as con:
-        row = con.execute(
-            "SELECT 1 FROM extraction_runs WHERE kind = 'ingest' AND status = 'running' LIMIT 1"
-        ).fetchone()
+    row = con.execute(
+        "SELECT 1 FROM extraction_runs WHERE kind = 'ingest' AND status = 'running' LIMIT 1"
+    ).fetchone()
     return row is not None

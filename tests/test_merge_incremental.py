@@ -456,22 +456,29 @@ def test_firms_updated_from_new_spellings_equal_firms_rebuilt(tmp_path: Path) ->
     full.close()
 
 
-def test_new_merge_rules_rebuild_whole_and_keep_saved_keys(tmp_path: Path) -> None:
-    """A file merged by other rules (an upgrade) is rebuilt whole by the next merge, and every
-    entry keeps the key it had, although its content key may have changed."""
-    rng = random.Random(5)
-    stream = Stream(rng)
-    con = connect(tmp_path / "w.duckdb")
+def _merged_by_older_rules(path: Path, seed: int) -> tuple[duckdb.DuckDBPyConnection, str]:
+    """A merged file as an older tradeline left it: one entry under a key it saved ('saved',
+    was the returned key), and no merge_state (the rules version unknown)."""
+    stream = Stream(random.Random(seed))
+    con = connect(path)
     first = [stream.new_article() for _ in range(5)]
     with transaction(con):
         _write_run(con, "r00", 0, [(a, a.reports) for a in first], first)
         _finish(con, "r00", "completed", 0)
         merge.update(con)
     (old_key,) = con.execute("SELECT min(entry_key) FROM timeline_entries").fetchone()
-    with transaction(con):  # as an older tradeline keyed it, before merge_state existed
+    with transaction(con):
         for table in ("timeline_entry_mentions", "timeline_entries"):
             con.execute(f"UPDATE {table} SET entry_key = 'saved' WHERE entry_key = ?", [old_key])
         con.execute("DELETE FROM merge_state")
+    return con, old_key
+
+
+def test_new_merge_rules_rebuild_whole_and_keep_saved_keys(tmp_path: Path) -> None:
+    """A file merged by other rules (an upgrade) is rebuilt whole by the next merge, and every
+    entry keeps the key it had, although its content key may have changed."""
+    con, old_key = _merged_by_older_rules(tmp_path / "w.duckdb", seed=5)
+    with transaction(con):
         merge.update(con)
     row = con.execute("SELECT key_carried FROM timeline_entries WHERE entry_key = 'saved'")
     assert row.fetchone() == (True,)
@@ -492,18 +499,8 @@ def test_an_upgraded_file_keeps_saved_keys_whichever_path_merges_it(
     the next run's merge does (saved `entry_key` queries and sent alerts stay valid)."""
     from tradeline.warehouse.runs import rebuild_derived
 
-    stream = Stream(random.Random(7))
-    con = connect(tmp_path / "w.duckdb")
-    first = [stream.new_article() for _ in range(5)]
+    con, _ = _merged_by_older_rules(tmp_path / "w.duckdb", seed=7)
     with transaction(con):
-        _write_run(con, "r00", 0, [(a, a.reports) for a in first], first)
-        _finish(con, "r00", "completed", 0)
-        merge.update(con)
-    (old_key,) = con.execute("SELECT min(entry_key) FROM timeline_entries").fetchone()
-    with transaction(con):  # as an older tradeline keyed it, before merge_state existed
-        for table in ("timeline_entry_mentions", "timeline_entries"):
-            con.execute(f"UPDATE {table} SET entry_key = 'saved' WHERE entry_key = ?", [old_key])
-        con.execute("DELETE FROM merge_state")
         rebuild_derived(con, incremental=incremental)
     assert con.execute(
         "SELECT key_carried FROM timeline_entries WHERE entry_key = 'saved'"
