@@ -20,6 +20,7 @@ from typing import Any
 
 from tradeline.config import ScheduleConfig, Settings
 from tradeline.flows.run_watch import RunWatcher
+from tradeline.flows.server_guard import ServerGuard
 
 DEFAULT_NAME = "scheduled"
 DEFAULT_PORT = 4200
@@ -28,6 +29,10 @@ SERVER_START_TIMEOUT_S = 120.0  # first start migrates its database: 11-25 s mea
 
 class ServeError(ValueError):
     """The schedule or server set-up cannot work; the message says what to change."""
+
+
+class ServerGone(RuntimeError):
+    """The Prefect server serve started stopped while serving (exit status 3)."""
 
 
 def schedule_kwargs(
@@ -117,7 +122,12 @@ def start_local_server(
             f"a Prefect server already answers on port {port}: "
             f"export PREFECT_API_URL={api_url} and run again"
         )
-    process = subprocess.Popen(server_command(port), stdin=subprocess.DEVNULL)
+    # Its own session: Ctrl-C in a terminal (SIGINT to the foreground process group) or a
+    # signal to serve's group reaches serve alone, which stops its runner while the API still
+    # answers and then terminates the server (`serve`'s finally).
+    process = subprocess.Popen(
+        server_command(port), stdin=subprocess.DEVNULL, start_new_session=True
+    )
     deadline = time.monotonic() + timeout_s
     while time.monotonic() < deadline:
         if process.poll() is not None:
@@ -137,6 +147,10 @@ def _answering(port: int) -> str | None:
     return running_server(port)
 
 
+def _say(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
 def print_run_line(line: str) -> None:
     """serve's per-run line goes to stdout, flushed: `serve > runs.log` gets it at once."""
     print(line, flush=True)
@@ -153,6 +167,7 @@ def serve(
     """Register the deployment and run its schedule until interrupted (blocks)."""
     kwargs = deployment_kwargs(settings, warehouse, **options)  # fail fast on a bad schedule
     server: subprocess.Popen | None = None
+    guard: ServerGuard | None = None
     if not configured_api_url():
         api_url = f"http://127.0.0.1:{port}/api"
         if _answering(port):  # e.g. one kept running as its own service: use it, start none
@@ -165,6 +180,8 @@ def serve(
             )
         else:
             server, api_url = start_local_server(port)
+            guard = ServerGuard(server, _say)
+            guard.start()
         os.environ["PREFECT_API_URL"] = api_url
     try:
         from prefect.deployments.runner import EntrypointType
@@ -179,9 +196,18 @@ def serve(
             watcher.start()  # one console line per finished run (flows/run_watch.py)
             try:
                 ingest.serve(**kwargs, limit=1, entrypoint_type=EntrypointType.MODULE_PATH)
+            except KeyboardInterrupt:
+                if guard is not None and guard.server_gone:
+                    raise ServerGone(
+                        f"the Prefect server on port {port} stopped (status "
+                        f"{server.poll() if server else '?'}); serve stopped with it"
+                    ) from None
+                raise
             finally:
                 watcher.stop()
     finally:
+        if guard is not None:
+            guard.stop()
         if server is not None:
             server.terminate()
             try:

@@ -55,7 +55,7 @@ def serve(
 
     Example: tradeline serve --config tradeline.toml --interval 900
     """
-    from tradeline.flows.serve import ServeError, deployment_kwargs
+    from tradeline.flows.serve import ServeError, ServerGone, deployment_kwargs
     from tradeline.flows.serve import serve as serve_flow
 
     settings, warehouse_path = settings_and_warehouse(config, warehouse)
@@ -77,3 +77,6 @@ def serve(
         )
     except ServeError as exc:
         raise UserError(str(exc)) from None
+    except ServerGone as exc:
+        stderr.print(f"error: {exc}", highlight=False, markup=False)
+        raise typer.Exit(3) from None
