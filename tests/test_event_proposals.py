@@ -48,6 +48,10 @@ def test_the_part_is_registered_and_not_trained_by_default() -> None:
     assert part.rows is proposal_rows
     assert part.config.is_file()
     assert part.default is False
+    # the event confidence reads proposals when the pipeline runs the proposer: trained after it
+    assert (proposals.NAME, "event_proposals") in PARTS["events"].needs
+    order = list(PARTS)
+    assert order.index("event_proposals") < order.index("events")
 
 
 def _tiny_model() -> FeatureClassifier:

@@ -237,10 +237,17 @@ def date_rows(nlp: Language, doc: Doc, article: LabelledArticle) -> list[Row]:
 PARTS: dict[str, Part] = {
     "relevance": Part("relevance", relevance_rows),
     "event_types": Part("event_types", event_type_rows, default=False),
-    "events": Part("events", event_rows, needs=(("tradeline_event_types", "event_types"),)),
+    "event_proposals": Part("event_proposals", proposal_rows, default=False, best=False),
+    "events": Part(
+        "events",
+        event_rows,
+        needs=(
+            ("tradeline_event_types", "event_types"),
+            ("tradeline_event_proposals", "event_proposals"),
+        ),
+    ),
     "companies": Part("companies", company_rows, best=False),
     "dates": Part("dates", date_rows, default=False),
-    "event_proposals": Part("event_proposals", proposal_rows, default=False, best=False),
 }
 
 
