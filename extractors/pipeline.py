@@ -27,6 +27,7 @@ from tradeline.extractors.dates import attachment as _date_attachment  # noqa: F
 from tradeline.extractors.dates import component as _dates  # noqa: F401
 from tradeline.extractors.events import component as _events  # noqa: F401
 from tradeline.extractors.events import confidence as _event_confidence  # noqa: F401
+from tradeline.extractors.events import proposals as _event_proposals  # noqa: F401
 from tradeline.extractors.events import type_model as _event_types  # noqa: F401
 from tradeline.extractors.orgs import component as _orgs  # noqa: F401
 from tradeline.extractors.relevance import component as _relevance  # noqa: F401

@@ -18,6 +18,7 @@ from tradeline.extractors.dates import attachment as date_attachment
 from tradeline.extractors.dates import component as dates
 from tradeline.extractors.events import component as events
 from tradeline.extractors.events import confidence as event_confidence
+from tradeline.extractors.events import proposals as event_proposals
 from tradeline.extractors.events import type_model as event_types
 from tradeline.extractors.orgs import component as orgs
 from tradeline.extractors.validity import component as validity
@@ -39,6 +40,7 @@ class Pipes:
     date_attachment: date_attachment.DateAttachment | None = None  # trained, optional
     event_types: event_types.EventTyper | None = None  # trained, optional
     company_filter: company_filter.CompanyFilter | None = None  # trained, optional
+    event_proposals: event_proposals.EventProposer | None = None  # trained, optional
 
     @classmethod
     def of(cls, nlp: Language) -> Pipes:
@@ -56,6 +58,7 @@ class Pipes:
             date_attachment=_optional(nlp, date_attachment.NAME, date_attachment.DateAttachment),
             event_types=_optional(nlp, event_types.NAME, event_types.EventTyper),
             company_filter=_optional(nlp, company_filter.NAME, company_filter.CompanyFilter),
+            event_proposals=_optional(nlp, event_proposals.NAME, event_proposals.EventProposer),
         )
 
 

@@ -28,6 +28,7 @@ from tradeline.extractors.events import (
     dating,
     fallback,
     framing,
+    proposals,
     refusal,
 )
 from tradeline.extractors.events.candidates import Candidate, DateMention
@@ -89,6 +90,7 @@ class EventFinder:
         self.sectors = pipes.companies.names.sectors
         self.companies = pipes.companies  # counted firm groups named later (firm_lists.py)
         self.typer = pipes.event_types
+        self.proposer = pipes.event_proposals
         self._mentions: list[DateMention] = []  # the article's dates, set by `merged`
 
     # ---------------------------------------------------------------------------- public
@@ -104,6 +106,7 @@ class EventFinder:
         self._mentions = mentions
         cue = self.cue
         cands = self.retyped(self.proposed(doc, firms, dates))
+        cands += self.learned_proposals(doc, cands, mentions)
         by_sent: dict[int, list[Candidate]] = {}
         for c in cands:
             by_sent.setdefault(c.sent.start, []).append(c)
@@ -219,6 +222,24 @@ class EventFinder:
             if etype != c.type:
                 c.type, c.subtype = etype, None  # the rule's subtype named the rule's type
         return cands
+
+    def learned_proposals(
+        self, doc: Doc, cands: list[Candidate], mentions: list[DateMention]
+    ) -> list[Candidate]:
+        """Candidates the trained proposer (events/proposals.py) finds in sentences where the
+        rules found no event, kept when they state an action the way a rule candidate must
+        (not hedged, negated or background); none when the pipeline has no proposer."""
+        if self.proposer is None:
+            return []
+        covered = {c.sent.start for c in cands}
+        sents = [s for s in doc.sents if s.start not in covered]
+        out = []
+        for sent, etype, _ in self.proposer.propose(sents):
+            trig = proposals.anchor(sent)
+            c = Candidate(trigger=trig, obj=trig, type=etype, rule=proposals.RULE)
+            if not self._not_an_action(c) and not self._undated_background(c, mentions):
+                out.append(c)
+        return out
 
     # ---------------------------------------------------------------------------- arguments
     def _party_firms(self, c: Candidate, firms: ArticleFirms) -> list[str]:

@@ -156,6 +156,24 @@ def event_rows(nlp: Language, doc: Doc, article: LabelledArticle) -> list[Row]:
     ]
 
 
+def proposal_rows(nlp: Language, doc: Doc, article: LabelledArticle) -> list[Row]:
+    """One row per sentence: the types of the gold events whose evidence it is (NONE when it
+    states none; every sentence of a near-miss or general news page is NONE)."""
+    from tradeline.extractors.events.proposals import MIN_WORDS, NONE, sentence_words
+    from tradeline.records import EVENT_TYPES
+
+    rows: list[Row] = []
+    for sent in doc.sents:
+        words = sentence_words(sent)
+        if sum(not w.startswith("ent=") for w in words) < MIN_WORDS:
+            continue  # the proposer never reads these
+        types = {g["type"] for g in _sentence_golds(sent.text, article.events)}
+        cats = {t: float(t in types) for t in EVENT_TYPES}
+        cats[NONE] = float(not types)
+        rows.append((words, cats))
+    return rows
+
+
 _LEGAL = {
     "co", "company", "corp", "corporation", "inc", "incorporated", "ltd", "limited", "plc",
     "llc", "sa", "ag", "nv", "bv", "se", "spa", "gmbh", "kk", "group", "holdings", "holding",
@@ -219,7 +237,15 @@ def date_rows(nlp: Language, doc: Doc, article: LabelledArticle) -> list[Row]:
 PARTS: dict[str, Part] = {
     "relevance": Part("relevance", relevance_rows),
     "event_types": Part("event_types", event_type_rows, default=False),
-    "events": Part("events", event_rows, needs=(("tradeline_event_types", "event_types"),)),
+    "event_proposals": Part("event_proposals", proposal_rows, default=False, best=False),
+    "events": Part(
+        "events",
+        event_rows,
+        needs=(
+            ("tradeline_event_types", "event_types"),
+            ("tradeline_event_proposals", "event_proposals"),
+        ),
+    ),
     "companies": Part("companies", company_rows, best=False),
     "dates": Part("dates", date_rows, default=False),
 }

@@ -1,0 +1,93 @@
+"""Event proposals: the rules alone against the rules with the learned backoff,
+`python bench/ablate_proposals.py [--thresholds 0.5,0.6] [--sets trade-train,trade-dev]`.
+
+Runs each set through the packaged pipeline (the rules with models/trained as it is) and through
+a copy whose pipeline adds `tradeline_event_proposals` (models/trained/event_proposals: run
+`tradeline train event_proposals` first), once per proposal threshold, and prints events typed
+and typed+dated F1 (P/R) of the shown events. Nothing under models/ changes. `fresh` may be
+scored here (a score only; its misses are not read). Needs ../shared.
+"""
+
+from __future__ import annotations
+
+import argparse
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+sys.path.insert(0, str(REPO / "bench"))
+MODELS = REPO / "models"
+PROPOSER = "tradeline_event_proposals"
+FIELDS = ("events_typed", "events_typed_dated")
+
+
+def proposal_assets(root: Path) -> Path:
+    """An assets folder like models/ whose pipeline also runs the proposer (data/ and trained/
+    are links to models/)."""
+    if not (MODELS / "trained" / "event_proposals" / "config.cfg").is_file():
+        raise SystemExit("no models/trained/event_proposals: run `tradeline train event_proposals`")
+    assets = root / "assets"
+    assets.mkdir()
+    for folder in ("data", "trained"):
+        (assets / folder).symlink_to(MODELS / folder, target_is_directory=True)
+    toml = (MODELS / "pipeline.toml").read_text(encoding="utf-8")
+    before = '"tradeline_event_confidence"'
+    if f'"{PROPOSER}"' in toml.split("[components.", 1)[0]:
+        raise SystemExit("models/pipeline.toml already runs the proposer: nothing to compare")
+    if before not in toml:
+        raise SystemExit("models/pipeline.toml: [pipeline] trained list not as expected")
+    (assets / "pipeline.toml").write_text(
+        toml.replace(before, f'"{PROPOSER}", {before}', 1), encoding="utf-8"
+    )
+    return assets
+
+
+def score(name: str, assets: Path | None, work: Path) -> dict[str, list[str]]:
+    """The scorer's row (P, R, F1) of events typed and typed+dated on one set."""
+    from eval_dev import SCORER, articles_and_gold, stage_set
+
+    from tradeline.config import load_settings
+    from tradeline.extractors.batch import run_extract
+
+    found = articles_and_gold(name)
+    if isinstance(found, str):
+        raise SystemExit(found)
+    paths, gold_dir = found
+    inp, gold = stage_set(paths, gold_dir, work / name)
+    out = work / name / "results.jsonl"
+    settings = load_settings().model.model_copy(update={"assets_dir": assets})
+    run_extract(inp, out, settings)
+    table = subprocess.run(
+        [sys.executable, str(SCORER), str(gold), str(out)], capture_output=True, text=True
+    ).stdout
+    rows = {line.split()[0]: line.split() for line in table.splitlines() if line.strip()}
+    return {field: rows[field][1:4] for field in FIELDS}
+
+
+def main(argv: list[str] | None = None) -> int:
+    from tradeline.extractors.events import proposals
+
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--sets", default="trade-train,trade-dev")
+    parser.add_argument("--thresholds", default=str(proposals.THRESHOLD))
+    args = parser.parse_args(argv)
+    print(f"{'set':12s} {'variant':14s}  typed (P R F1)        typed+dated (P R F1)")
+    with tempfile.TemporaryDirectory() as tmp:
+        root = Path(tmp)
+        assets = proposal_assets(root)
+        variants: list[tuple[str, Path | None, float]] = [("rules", None, proposals.THRESHOLD)]
+        variants += [(f"proposals@{t}", assets, float(t)) for t in args.thresholds.split(",")]
+        for name in args.sets.split(","):
+            for variant, folder, threshold in variants:
+                proposals.THRESHOLD = threshold  # read when the pipeline builds the proposer
+                row = score(name, folder, root)
+                typed, dated = (" ".join(row[f]) for f in FIELDS)
+                print(f"{name:12s} {variant:14s}  {typed:20s}  {dated}", flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
