@@ -281,15 +281,26 @@ def _content(con: duckdb.DuckDBPyConnection) -> list[tuple]:
     ).fetchall()
 
 
-def _materialized(con: duckdb.DuckDBPyConnection) -> tuple[list[tuple], list[tuple]]:
-    """What the views read (migration 013): the timeline's rows and each article's latest run."""
-    return (
-        con.execute("SELECT * FROM timeline_rows ORDER BY entry_key").fetchall(),
-        con.execute("SELECT * FROM latest_article_runs ORDER BY article_id").fetchall(),
+# What the views read: each table the merge keeps (migrations 013 and 014), rows in full order.
+MATERIALIZED = (
+    "timeline_rows",
+    "latest_article_runs",
+    "event_mention_rows",
+    "company_links",
+    "firm_stats",
+    "firm_entries",
+    "firm_members",
+)
+
+
+def _materialized(con: duckdb.DuckDBPyConnection) -> tuple[list[tuple], ...]:
+    """The rows of every table the merge keeps (`MATERIALIZED`)."""
+    return tuple(
+        con.execute(f"SELECT * FROM {table} ORDER BY ALL").fetchall() for table in MATERIALIZED
     )
 
 
-def _recomputed(con: duckdb.DuckDBPyConnection) -> tuple[list[tuple], list[tuple]]:
+def _recomputed(con: duckdb.DuckDBPyConnection) -> tuple[list[tuple], ...]:
     """The same tables computed from scratch (rolled back): what a stored row must equal."""
     con.execute("BEGIN TRANSACTION")
     try:

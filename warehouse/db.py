@@ -179,8 +179,9 @@ def connect(
                 applied = migrations.apply_pending(con, path)
                 recreated = migrations.sync_views(con, force=bool(applied))
                 # an upgraded file, or views / timeline_rows SQL changed: rows by this code
-                if recreated and (materialized.FILLED_BY_OPEN in applied or _has_timeline(con)):
-                    materialized.refresh_timeline(con)
+                if recreated and (materialized.FILLED_BY_OPEN & set(applied)
+                                  or _has_timeline(con)):
+                    materialized.refresh_view_rows(con)
     except migrations.SchemaTooNew as exc:
         con.close()
         raise WarehouseError(str(exc)) from exc

@@ -421,9 +421,11 @@ def update(con: duckdb.DuckDBPyConnection) -> int:
                 "WHERE entry_key IN (SELECT entry_key FROM _merge_replaced)")
     entry_keys.carry(entries, before, reserved=entry_keys.StoredKeys(con, entries))
     _insert(con, entries)
+    materialized.refresh_article_rows(con, "_merge_articles")
     materialized.refresh_timeline(
         con, removed="_merge_replaced", written=[e.entry_key for e in entries]
     )
+    materialized.refresh_firms(con)
     merge_scope.record(con)
     row = con.execute("SELECT count(*) FROM timeline_entries").fetchone()
     return int(row[0]) if row else 0
