@@ -27,6 +27,9 @@ with a scope, only the given articles or entries (`merge.update`): the same rows
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
 from functools import cache
 from importlib import resources
 
@@ -36,6 +39,10 @@ import pyarrow as pa
 # The migrations that made the tables: a writable open that applies one fills the tables
 # computed by the views' SQL (migration 013 itself fills `latest_article_runs`).
 FILLED_BY_OPEN = frozenset({13, 14})
+# A whole `event_mention_rows` is computed this many articles at a time.
+PART_ARTICLES = 100_000
+# DuckDB's memory limit while a table is filled whole (past it DuckDB spills to a temp file)
+WHOLE_MEMORY_LIMIT = "4GB"
 
 _LATEST_SQL = """
 SELECT ae.article_id, ae.run_id, ae.status, ae.skipped_reason, ae.n_facts, ae.extracted_at,
@@ -123,10 +130,19 @@ def refresh_article_rows(con: duckdb.DuckDBPyConnection, articles: str | None = 
     con.execute("CREATE TEMP TABLE IF NOT EXISTS _mat_touched (canonical_key VARCHAR)")
     if articles is None:
         con.execute("DELETE FROM event_mention_rows")
-        con.execute(
-            "INSERT INTO event_mention_rows SELECT * FROM event_mentions_of('articles') "
-            "ORDER BY type, commodity, event_date, fact_key"
-        )
+        # in parts of about PART_ARTICLES articles: one statement over every article joins
+        # each event with its article's text at once, more than a run's memory
+        row = con.execute("SELECT count(*) FROM articles").fetchone()
+        parts = max(1, -(-int(row[0] if row else 0) // PART_ARTICLES))
+        for part in range(parts):
+            con.execute(
+                "CREATE OR REPLACE TEMP TABLE _mat_part AS SELECT article_id FROM articles "
+                f"WHERE hash(article_id) % {parts} = {part}"
+            )
+            con.execute(
+                "INSERT INTO event_mention_rows SELECT * FROM event_mentions_of('_mat_part')"
+            )
+        con.execute("DROP TABLE IF EXISTS _mat_part")
         con.execute("DELETE FROM company_links")
         con.execute(
             "INSERT INTO company_links "
@@ -202,12 +218,42 @@ def refresh_firms(con: duckdb.DuckDBPyConnection, *, whole: bool = False) -> Non
 def refresh_view_rows(con: duckdb.DuckDBPyConnection) -> None:
     """Fill every table computed by the views' SQL whole (an upgraded warehouse, changed view
     files); `latest_article_runs` must be current."""
-    refresh_article_rows(con)
-    refresh_timeline(con)
-    refresh_firms(con, whole=True)
+    with roomy(con):
+        refresh_article_rows(con)
+        refresh_timeline(con)
+        refresh_firms(con, whole=True)
 
 
 def refresh_all(con: duckdb.DuckDBPyConnection) -> None:
     """Fill every table whole (a full rebuild, a synthetic warehouse)."""
-    refresh_latest(con)
-    refresh_view_rows(con)
+    with roomy(con):
+        refresh_latest(con)
+        refresh_view_rows(con)
+
+
+def _bytes(setting: str) -> float:
+    """'488.2 MiB', '4GB' -> bytes (DuckDB's memory_limit as it reads or takes it)."""
+    found = re.fullmatch(r"\s*([\d.]+)\s*([KMGT]?i?B)?\s*", setting)
+    if found is None:
+        return 0.0
+    number, unit = found.groups()
+    scale = {"K": 2**10, "M": 2**20, "G": 2**30, "T": 2**40}
+    return float(number) * (scale[unit[0]] if unit and unit[0] in scale else 1)
+
+
+@contextmanager
+def roomy(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
+    """At least `WHOLE_MEMORY_LIMIT` and no insertion order to keep, for work that reads the
+    whole warehouse (a writable connection is capped lower for runs: `db.WRITE_MEMORY_LIMIT`)."""
+    before = con.execute(
+        "SELECT current_setting('memory_limit'), current_setting('preserve_insertion_order')"
+    ).fetchone()
+    if _bytes(before[0]) < _bytes(WHOLE_MEMORY_LIMIT):
+        con.execute(f"SET memory_limit = '{WHOLE_MEMORY_LIMIT}'")
+    con.execute("SET preserve_insertion_order = false")
+    try:
+        yield
+    finally:
+        with suppress(duckdb.Error):  # an aborted transaction: the caller sees its error
+            con.execute(f"SET memory_limit = '{before[0]}'")
+            con.execute(f"SET preserve_insertion_order = {str(before[1]).lower()}")

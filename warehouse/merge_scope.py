@@ -32,6 +32,8 @@ the touched segments.
 
 from __future__ import annotations
 
+from contextlib import suppress
+
 import duckdb
 
 from tradeline.warehouse.merge import DAY_TOLERANCE_DAYS
@@ -205,8 +207,15 @@ def compute(con: duckdb.DuckDBPyConnection) -> None:
     """Fill `_merge_scope` (fact_key, run_id), `_merge_replaced` (entry_key) and
     `_merge_articles` (article_id); the caller
     holds the transaction and calls `record` once the new entries are written."""
-    for sql in _STEPS:
-        con.execute(sql)
+    # the steps' temp tables need no order: DuckDB then streams them in less memory
+    kept = con.execute("SELECT current_setting('preserve_insertion_order')").fetchone()
+    con.execute("SET preserve_insertion_order = false")
+    try:
+        for sql in _STEPS:
+            con.execute(sql)
+    finally:
+        with suppress(duckdb.Error):  # an aborted transaction: the caller sees its error
+            con.execute(f"SET preserve_insertion_order = {str(kept[0]).lower()}")
 
 
 def record(con: duckdb.DuckDBPyConnection) -> None:

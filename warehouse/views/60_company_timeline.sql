@@ -12,7 +12,8 @@
 -- Dates: as in `timeline` (event_date the ISO text at its granularity, date_from / date_to
 --        the days it covers).
 -- Order: canonical, event_date NULLS LAST, first_reported, entry_key.
--- How: each firm's entries come from firm_entries (migration 014), kept by the merge.
+-- How: each firm's entries come from firm_entries (migration 014), kept by the merge, joined
+--      to timeline_rows (the rows `timeline` scans).
 CREATE OR REPLACE VIEW company_timeline AS
 WITH links AS (
     SELECT firm_key AS canonical_key, entry_key FROM firm_entries
@@ -43,5 +44,5 @@ SELECT
     t.entry_key
 FROM links AS l
 JOIN company_registry AS c USING (canonical_key)
-JOIN timeline AS t USING (entry_key)
+JOIN timeline_rows AS t USING (entry_key)
 ORDER BY c.canonical, t.event_date NULLS LAST, t.first_reported, t.entry_key;
