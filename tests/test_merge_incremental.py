@@ -281,15 +281,26 @@ def _content(con: duckdb.DuckDBPyConnection) -> list[tuple]:
     ).fetchall()
 
 
-def _materialized(con: duckdb.DuckDBPyConnection) -> tuple[list[tuple], list[tuple]]:
-    """What the views read (migration 013): the timeline's rows and each article's latest run."""
-    return (
-        con.execute("SELECT * FROM timeline_rows ORDER BY entry_key").fetchall(),
-        con.execute("SELECT * FROM latest_article_runs ORDER BY article_id").fetchall(),
+# What the views read: each table the merge keeps (migrations 013 and 014), rows in full order.
+MATERIALIZED = (
+    "timeline_rows",
+    "latest_article_runs",
+    "event_mention_rows",
+    "company_links",
+    "firm_stats",
+    "firm_entries",
+    "firm_members",
+)
+
+
+def _materialized(con: duckdb.DuckDBPyConnection) -> tuple[list[tuple], ...]:
+    """The rows of every table the merge keeps (`MATERIALIZED`)."""
+    return tuple(
+        con.execute(f"SELECT * FROM {table} ORDER BY ALL").fetchall() for table in MATERIALIZED
     )
 
 
-def _recomputed(con: duckdb.DuckDBPyConnection) -> tuple[list[tuple], list[tuple]]:
+def _recomputed(con: duckdb.DuckDBPyConnection) -> tuple[list[tuple], ...]:
     """The same tables computed from scratch (rolled back): what a stored row must equal."""
     con.execute("BEGIN TRANSACTION")
     try:
@@ -382,6 +393,30 @@ def _same_history(tmp: Path, seed: int) -> None:
 @example(seed=7)
 def test_incremental_merge_equals_full_rebuild(tmp_path_factory, seed: int) -> None:
     _same_history(tmp_path_factory.mktemp("merge"), seed)
+
+
+@given(
+    dates=st.lists(
+        st.sampled_from(
+            [None, "", "2025", "2026", "2025-03", "2025-12", "2026-03", "2025-03-04",
+             "2025-03-31", "2025-12-02", "2026-03-04", "20250", "2025-1"]
+        ),
+        max_size=30,
+    ),
+    coarse=st.sampled_from([None, "", "2025", "2026", "2025-03", "2025-12", "2025-03-04", "2"]),
+)
+def test_prefix_lookup_finds_what_a_scan_finds(dates: list[str | None], coarse: str | None) -> None:
+    """`cluster` finds the finer mentions inside a coarse date by lookup: exactly those a scan
+    of them all with `startswith` found (the rule the lookup replaced), in their order."""
+    finer = [
+        merge.Mention(f"f{i:02d}", f"a{i}", "r", "t", None, None, d, None, 0, None, None,
+                      "https://x.example", (), 1)
+        for i, d in enumerate(dates)
+    ]
+    found = merge._Prefixes(finer).under(coarse)
+    scanned = [f for f in finer
+               if f.event_date and coarse and f.event_date.startswith(coarse)]
+    assert found == scanned
 
 
 def test_untouched_entries_keep_their_rows(tmp_path: Path, monkeypatch) -> None:

@@ -26,9 +26,11 @@ TABLES = {
     "validity_periods", "policy_dates", "ingest_errors", "schema_migrations", "schema_views",
     "article_signatures", "timeline_entries", "timeline_entry_mentions", "company_firms",
     "feed_entries", "alerts_sent", "alert_watches", "merge_runs", "merge_pending_articles",
-    "merge_state", "latest_article_runs", "timeline_rows",
+    "merge_state", "latest_article_runs", "timeline_rows", "event_mention_rows", "company_links",
+    "firm_stats", "firm_entries", "firm_members",
 }
 VIEWS = {"latest_runs", "timeline", "event_mentions", "firm_keys", "companies_seen", "companies",
+         "unmerged_articles",
          "company_timeline"}
 
 
@@ -170,7 +172,10 @@ def test_views_are_recreated_only_when_a_migration_ran_or_their_sql_changed(
 ) -> None:
     path = tmp_path / "w.duckdb"
     con = connect(path)
-    assert set(_view_hashes(con)) == {name for name, _ in view_files()} | {DERIVED_TIMELINE_KEY}
+    derived = {f"derived/{n}.sql" for n in ("company_links", "firm_entries", "firm_stats")}
+    assert set(_view_hashes(con)) == (
+        {name for name, _ in view_files()} | {DERIVED_TIMELINE_KEY} | derived
+    )
     # A writable open that has nothing to migrate and no changed view SQL leaves them alone:
     con.execute("DROP VIEW company_timeline")
     con.close()
@@ -183,6 +188,8 @@ def test_views_are_recreated_only_when_a_migration_ran_or_their_sql_changed(
     assert _objects(con, "VIEW") == VIEWS
     recorded = _view_hashes(con)
     assert recorded.pop(DERIVED_TIMELINE_KEY)  # the SQL that fills timeline_rows, too
+    for key in derived:  # and the other tables the views read
+        assert recorded.pop(key)
     assert recorded == {
         name: hashlib.sha256(sql.encode()).hexdigest() for name, sql in view_files()
     }

@@ -11,6 +11,7 @@ package.
 from __future__ import annotations
 
 import logging
+import os
 import re
 import time
 import weakref
@@ -33,6 +34,13 @@ class WarehouseError(Exception):
 
 WRITE_LOCK_WAIT_S = 10.0
 NOTICE_AFTER_S = 2.0  # a write still waiting after this long says so (once), naming the holder
+# DuckDB's buffer pool of a writable connection (a run, a rebuild). Its default, 80% of the
+# machine's memory, lets every block a run's merge reads stay cached, so the run's memory grew
+# with the warehouse (2.3 GB for a 100-article run at a million articles); capped, DuckDB
+# evicts, and spills past it to a temp file (512MB was too little for the merge's set-based
+# steps at a million articles). A caller's `config` (or $TRADELINE_WRITE_MEMORY_LIMIT)
+# overrides it; work over the whole warehouse raises it (`materialized.roomy`).
+WRITE_MEMORY_LIMIT = "1GB"
 _write_wait_s: ContextVar[float] = ContextVar("write_wait_s", default=WRITE_LOCK_WAIT_S)
 
 _LOCK_HOLDER = re.compile(r"Conflicting lock is held in (?P<exe>.+?) \(PID (?P<pid>\d+)\)")
@@ -164,7 +172,7 @@ def connect(
     if read_only and snapshot.ingest_running(path):
         con = _open_snapshot(path, lock_wait_s, config or {})
     else:
-        con = _open_waiting(path, read_only, lock_wait_s, config or {})
+        con = _open_waiting(path, read_only, lock_wait_s, _settings(read_only, config))
     try:
         if not fileformat.is_tradeline_schema(con, new_ok=not read_only):
             raise WarehouseError(
@@ -179,8 +187,9 @@ def connect(
                 applied = migrations.apply_pending(con, path)
                 recreated = migrations.sync_views(con, force=bool(applied))
                 # an upgraded file, or views / timeline_rows SQL changed: rows by this code
-                if recreated and (materialized.FILLED_BY_OPEN in applied or _has_timeline(con)):
-                    materialized.refresh_timeline(con)
+                if recreated and (materialized.FILLED_BY_OPEN & set(applied)
+                                  or _has_timeline(con)):
+                    materialized.refresh_view_rows(con)
     except migrations.SchemaTooNew as exc:
         con.close()
         raise WarehouseError(str(exc)) from exc
@@ -194,6 +203,16 @@ def connect(
         con.close()
         raise
     return con
+
+
+def _settings(
+    read_only: bool, config: dict[str, str | bool | int | float] | None
+) -> dict[str, str | bool | int | float]:
+    """The connection's DuckDB settings: a writable one gets `WRITE_MEMORY_LIMIT`."""
+    if read_only:
+        return dict(config or {})
+    limit = os.environ.get("TRADELINE_WRITE_MEMORY_LIMIT") or WRITE_MEMORY_LIMIT
+    return {"memory_limit": limit, **(config or {})}
 
 
 def _open_waiting(

@@ -11,21 +11,38 @@ two tables (migration 013) for just those rows:
 * `timeline_rows`: the `timeline` view's rows, written for the entries the merge writes, from
   `derived/timeline_rows.sql` (the aggregation the view used to run).
 
+and (migration 014), for the articles whose latest run or entries the merge changed:
+
+* `event_mention_rows`: the `event_mentions` view's rows, from the view's own macro
+  `event_mentions_of`; the view computes the articles changed since the merge live.
+* `company_links`: each firm spelling an article's latest run names (a company fact, or a firm
+  of an event with its entry), from which `firm_stats` (what `companies_seen` and `companies`
+  count) and `firm_entries` (`company_timeline`'s links) are computed per firm, for the firms
+  those links or the registry's grouping (`firm_members`: the grouping they were computed
+  with) changed.
+
 `refresh_*` with no scope rewrites a table whole (`merge.rebuild`, an upgraded warehouse);
 with a scope, only the given articles or entries (`merge.update`): the same rows either way.
 """
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
 from functools import cache
 from importlib import resources
 
 import duckdb
 import pyarrow as pa
 
-# The migration that made the tables: a writable open that applies it fills `timeline_rows`
-# (the migration itself fills `latest_article_runs`; the timeline needs the views).
-FILLED_BY_OPEN = 13
+# The migrations that made the tables: a writable open that applies one fills the tables
+# computed by the views' SQL (migration 013 itself fills `latest_article_runs`).
+FILLED_BY_OPEN = frozenset({13, 14})
+# A whole `event_mention_rows` is computed this many articles at a time.
+PART_ARTICLES = 100_000
+# DuckDB's memory limit while a table is filled whole (past it DuckDB spills to a temp file)
+WHOLE_MEMORY_LIMIT = "4GB"
 
 _LATEST_SQL = """
 SELECT ae.article_id, ae.run_id, ae.status, ae.skipped_reason, ae.n_facts, ae.extracted_at,
@@ -43,9 +60,14 @@ QUALIFY row_number() OVER (
 
 
 @cache
-def _timeline_sql() -> str:
+def _derived(name: str) -> str:
+    """The SQL of derived/<name>.sql (its hash is recorded with the views')."""
     folder = resources.files("tradeline.warehouse").joinpath("derived")
-    return folder.joinpath("timeline_rows.sql").read_text("utf-8")
+    return folder.joinpath(f"{name}.sql").read_text("utf-8")
+
+
+def _timeline_sql() -> str:
+    return _derived("timeline_rows")
 
 
 def refresh_latest(con: duckdb.DuckDBPyConnection, articles: str | None = None) -> None:
@@ -100,7 +122,138 @@ def refresh_timeline(
             con.unregister("_written_entries")
 
 
+def refresh_article_rows(con: duckdb.DuckDBPyConnection, articles: str | None = None) -> None:
+    """Rewrite `event_mention_rows` and `company_links` whole, or for the articles in the table
+    named `articles` (column article_id), after `latest_article_runs` and the entries are
+    stored; notes the spellings whose links it touched for `refresh_firms`. The caller holds
+    the transaction."""
+    con.execute("CREATE TEMP TABLE IF NOT EXISTS _mat_touched (canonical_key VARCHAR)")
+    if articles is None:
+        con.execute("DELETE FROM event_mention_rows")
+        # in parts of about PART_ARTICLES articles: one statement over every article joins
+        # each event with its article's text at once, more than a run's memory
+        row = con.execute("SELECT count(*) FROM articles").fetchone()
+        parts = max(1, -(-int(row[0] if row else 0) // PART_ARTICLES))
+        for part in range(parts):
+            con.execute(
+                "CREATE OR REPLACE TEMP TABLE _mat_part AS SELECT article_id FROM articles "
+                f"WHERE hash(article_id) % {parts} = {part}"
+            )
+            con.execute(
+                "INSERT INTO event_mention_rows SELECT * FROM event_mentions_of('_mat_part')"
+            )
+        con.execute("DROP TABLE IF EXISTS _mat_part")
+        con.execute("DELETE FROM company_links")
+        con.execute(
+            "INSERT INTO company_links "
+            + _derived("company_links").format(cut="")
+            + " ORDER BY canonical_key, article_id"
+        )
+        return
+    scope = f"SEMI JOIN {articles} AS s USING (article_id)"
+    con.execute(
+        f"DELETE FROM event_mention_rows WHERE article_id IN (SELECT article_id FROM {articles})"
+    )
+    con.execute(f"INSERT INTO event_mention_rows SELECT * FROM event_mentions_of('{articles}')")
+    con.execute(
+        "INSERT INTO _mat_touched SELECT DISTINCT canonical_key FROM company_links "
+        f"WHERE article_id IN (SELECT article_id FROM {articles})"
+    )
+    con.execute(
+        f"DELETE FROM company_links WHERE article_id IN (SELECT article_id FROM {articles})"
+    )
+    con.execute("INSERT INTO company_links " + _derived("company_links").format(cut=scope))
+    con.execute(
+        "INSERT INTO _mat_touched SELECT DISTINCT canonical_key FROM company_links "
+        f"WHERE article_id IN (SELECT article_id FROM {articles})"
+    )
+
+
+def refresh_firms(con: duckdb.DuckDBPyConnection, *, whole: bool = False) -> None:
+    """Rewrite `firm_stats` and `firm_entries` whole, or for the firms of the spellings whose
+    links `refresh_article_rows` touched and of those the registry grouped anew or stored again
+    since the last call (`firm_members`, compared with `firm_keys` and `company_registry`).
+    Call it after `company_firms` is current; the caller holds the transaction."""
+    con.execute("CREATE TEMP TABLE IF NOT EXISTS _mat_touched (canonical_key VARCHAR)")
+    if whole:
+        con.execute("DELETE FROM firm_stats")
+        con.execute("DELETE FROM firm_entries")
+        for table in ("firm_stats", "firm_entries"):
+            con.execute(f"INSERT INTO {table} " + _derived(table).format(cut="") + " ORDER BY 1")
+    else:
+        con.execute(
+            """
+            CREATE OR REPLACE TEMP TABLE _mat_firms AS
+            WITH now AS (
+                SELECT fk.canonical_key, fk.firm_key, r.last_seen
+                FROM firm_keys AS fk JOIN company_registry AS r USING (canonical_key)
+            ),
+            moved AS (
+                SELECT n.firm_key AS now, o.firm_key AS was
+                FROM now AS n FULL JOIN firm_members AS o USING (canonical_key)
+                WHERE n.firm_key IS DISTINCT FROM o.firm_key
+                   OR n.last_seen IS DISTINCT FROM o.last_seen
+            )
+            SELECT firm_key FROM firm_keys
+            WHERE canonical_key IN (SELECT canonical_key FROM _mat_touched)
+            UNION SELECT firm_key FROM firm_members
+            WHERE canonical_key IN (SELECT canonical_key FROM _mat_touched)
+            UNION SELECT now FROM moved WHERE now IS NOT NULL
+            UNION SELECT was FROM moved WHERE was IS NOT NULL
+            """
+        )
+        cut = "AND fk.firm_key IN (SELECT firm_key FROM _mat_firms)"
+        for table in ("firm_stats", "firm_entries"):
+            con.execute(f"DELETE FROM {table} WHERE firm_key IN (SELECT firm_key FROM _mat_firms)")
+            con.execute(f"INSERT INTO {table} " + _derived(table).format(cut=cut))
+        con.execute("DROP TABLE _mat_firms")
+    con.execute("DELETE FROM firm_members")
+    con.execute(
+        "INSERT INTO firm_members SELECT fk.canonical_key, fk.firm_key, r.last_seen "
+        "FROM firm_keys AS fk JOIN company_registry AS r USING (canonical_key)"
+    )
+    con.execute("DROP TABLE _mat_touched")
+
+
+def refresh_view_rows(con: duckdb.DuckDBPyConnection) -> None:
+    """Fill every table computed by the views' SQL whole (an upgraded warehouse, changed view
+    files); `latest_article_runs` must be current."""
+    with roomy(con):
+        refresh_article_rows(con)
+        refresh_timeline(con)
+        refresh_firms(con, whole=True)
+
+
 def refresh_all(con: duckdb.DuckDBPyConnection) -> None:
-    """Fill both tables whole (an upgraded warehouse, a full rebuild, a synthetic one)."""
-    refresh_latest(con)
-    refresh_timeline(con)
+    """Fill every table whole (a full rebuild, a synthetic warehouse)."""
+    with roomy(con):
+        refresh_latest(con)
+        refresh_view_rows(con)
+
+
+def _bytes(setting: str) -> float:
+    """'488.2 MiB', '4GB' -> bytes (DuckDB's memory_limit as it reads or takes it)."""
+    found = re.fullmatch(r"\s*([\d.]+)\s*([KMGT]?i?B)?\s*", setting)
+    if found is None:
+        return 0.0
+    number, unit = found.groups()
+    scale = {"K": 2**10, "M": 2**20, "G": 2**30, "T": 2**40}
+    return float(number) * (scale[unit[0]] if unit and unit[0] in scale else 1)
+
+
+@contextmanager
+def roomy(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
+    """At least `WHOLE_MEMORY_LIMIT` and no insertion order to keep, for work that reads the
+    whole warehouse (a writable connection is capped lower for runs: `db.WRITE_MEMORY_LIMIT`)."""
+    before = con.execute(
+        "SELECT current_setting('memory_limit'), current_setting('preserve_insertion_order')"
+    ).fetchone()
+    if _bytes(before[0]) < _bytes(WHOLE_MEMORY_LIMIT):
+        con.execute(f"SET memory_limit = '{WHOLE_MEMORY_LIMIT}'")
+    con.execute("SET preserve_insertion_order = false")
+    try:
+        yield
+    finally:
+        with suppress(duckdb.Error):  # an aborted transaction: the caller sees its error
+            con.execute(f"SET memory_limit = '{before[0]}'")
+            con.execute(f"SET preserve_insertion_order = {str(before[1]).lower()}")

@@ -42,6 +42,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
 from urllib.parse import urlsplit
 
 import duckdb
@@ -129,9 +130,37 @@ class Entry:
 
 
 def companies_compatible(a: Mention, b: Mention) -> bool:
-    if not a.norm_companies and not b.norm_companies:
+    """Both name no company, or some company of one is the same firm as one of the other
+    (memoized by company sets: a busy block repeats a few firms thousands of times)."""
+    return _sets_compatible(a.norm_companies, b.norm_companies)
+
+
+class _Prefixes:
+    """The finer mentions whose date starts with a given (coarser) date, found by lookup
+    rather than by scanning them all for every coarse mention (a busy block has thousands)."""
+
+    def __init__(self, mentions: Sequence[Mention]) -> None:
+        self._mentions = [m for m in mentions if m.event_date]
+        self._by_length: dict[int, dict[str, list[Mention]]] = {}
+
+    def under(self, coarse: str | None) -> list[Mention]:
+        """The mentions (in their order) whose event_date starts with `coarse`."""
+        if not coarse:
+            return []
+        index = self._by_length.get(len(coarse))
+        if index is None:
+            index = defaultdict(list)
+            for m in self._mentions:
+                index[m.event_date[: len(coarse)]].append(m)  # type: ignore[index]
+            self._by_length[len(coarse)] = index
+        return index.get(coarse, [])
+
+
+@lru_cache(maxsize=1 << 16)
+def _sets_compatible(a: frozenset[str], b: frozenset[str]) -> bool:
+    if not a and not b:
         return True
-    return any(same_company(x, y) for x in a.norm_companies for y in b.norm_companies)
+    return any(same_company(x, y) for x in a for y in b)
 
 
 def _day(value: str) -> date:
@@ -217,13 +246,12 @@ def cluster(mentions: Sequence[Mention]) -> list[list[Mention]]:
             current = by_gran.get(gran, [])
             if finer:
                 sizes = Counter(uf.find(m.fact_key) for m in finer)
+                inside = _Prefixes(finer)
                 rest = []
                 for m in current:
                     roots = {
-                        uf.find(f.fact_key) for f in finer
-                        if f.event_date and m.event_date
-                        and f.event_date.startswith(m.event_date)
-                        and companies_compatible(m, f)
+                        uf.find(f.fact_key) for f in inside.under(m.event_date)
+                        if companies_compatible(m, f)
                     }
                     if roots:
                         best = min(roots, key=lambda r: (-sizes[r], r))
@@ -421,9 +449,11 @@ def update(con: duckdb.DuckDBPyConnection) -> int:
                 "WHERE entry_key IN (SELECT entry_key FROM _merge_replaced)")
     entry_keys.carry(entries, before, reserved=entry_keys.StoredKeys(con, entries))
     _insert(con, entries)
+    materialized.refresh_article_rows(con, "_merge_articles")
     materialized.refresh_timeline(
         con, removed="_merge_replaced", written=[e.entry_key for e in entries]
     )
+    materialized.refresh_firms(con)
     merge_scope.record(con)
     row = con.execute("SELECT count(*) FROM timeline_entries").fetchone()
     return int(row[0]) if row else 0

@@ -32,6 +32,8 @@ the touched segments.
 
 from __future__ import annotations
 
+from contextlib import suppress
+
 import duckdb
 
 from tradeline.warehouse.merge import DAY_TOLERANCE_DAYS
@@ -177,6 +179,15 @@ _STEPS = (
     SELECT entry_key FROM timeline_entry_mentions
     WHERE fact_key IN (SELECT fact_key FROM _merge_scope)
     """,
+    # the articles whose materialized rows (event mentions, company links) the merge rewrites:
+    # the dirty ones, and those with an event in the scope (its entry may change)
+    """
+    CREATE OR REPLACE TEMP TABLE _merge_articles AS
+    SELECT article_id FROM _merge_dirty
+    UNION
+    SELECT c.article_id FROM _merge_current AS c
+    SEMI JOIN _merge_scope AS s USING (fact_key, run_id)
+    """,
 )
 
 TEMP_TABLES = (
@@ -188,14 +199,23 @@ TEMP_TABLES = (
     "_merge_old",
     "_merge_scope",
     "_merge_replaced",
+    "_merge_articles",
 )
 
 
 def compute(con: duckdb.DuckDBPyConnection) -> None:
-    """Fill `_merge_scope` (fact_key, run_id) and `_merge_replaced` (entry_key); the caller
+    """Fill `_merge_scope` (fact_key, run_id), `_merge_replaced` (entry_key) and
+    `_merge_articles` (article_id); the caller
     holds the transaction and calls `record` once the new entries are written."""
-    for sql in _STEPS:
-        con.execute(sql)
+    # the steps' temp tables need no order: DuckDB then streams them in less memory
+    kept = con.execute("SELECT current_setting('preserve_insertion_order')").fetchone()
+    con.execute("SET preserve_insertion_order = false")
+    try:
+        for sql in _STEPS:
+            con.execute(sql)
+    finally:
+        with suppress(duckdb.Error):  # an aborted transaction: the caller sees its error
+            con.execute(f"SET preserve_insertion_order = {str(kept[0]).lower()}")
 
 
 def record(con: duckdb.DuckDBPyConnection) -> None:

@@ -155,11 +155,14 @@ def views_current(con: duckdb.DuckDBPyConnection) -> bool:
 
 @cache
 def _view_hashes() -> dict[str, str]:
-    """The view files' hashes, and the hash of the SQL that fills `timeline_rows` (a change
-    to either makes the next writable open re-create the views and refill that table)."""
-    derived = resources.files("tradeline.warehouse").joinpath("derived", "timeline_rows.sql")
+    """The view files' hashes, and those of the SQL in derived/ that fills the tables the views
+    read (a change to any makes the next writable open re-create the views and refill those
+    tables: `materialized.refresh_view_rows`)."""
+    folder = resources.files("tradeline.warehouse").joinpath("derived")
     hashes = {name: _sql_hash(sql) for name, sql in view_files()}
-    hashes[DERIVED_TIMELINE_KEY] = _sql_hash(derived.read_text("utf-8"))
+    for entry in sorted(folder.iterdir(), key=lambda e: e.name):
+        if entry.name.endswith(".sql"):
+            hashes[f"derived/{entry.name}"] = _sql_hash(entry.read_text("utf-8"))
     return hashes
 
 

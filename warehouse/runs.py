@@ -11,7 +11,7 @@ from typing import Any
 
 import duckdb
 
-from tradeline.warehouse import merge, registry
+from tradeline.warehouse import materialized, merge, registry
 from tradeline.warehouse.db import WarehouseError, transaction, utcnow
 
 RUN_KINDS = ("ingest", "import", "reextract", "extract")
@@ -97,6 +97,7 @@ def rebuild_derived(con: duckdb.DuckDBPyConnection, *, incremental: bool = False
     else:  # a file merged by other rules (by a run or `rebuild-timeline`): old keys hand on
         entries = merge.rebuild(con, hand_on_all=not current)
         registry.rebuild_firms(con)
+    materialized.refresh_firms(con)  # the firms the registry grouped anew
     return entries
 
 

@@ -12,12 +12,11 @@
 -- Dates: as in `timeline` (event_date the ISO text at its granularity, date_from / date_to
 --        the days it covers).
 -- Order: canonical, event_date NULLS LAST, first_reported, entry_key.
+-- How: each firm's entries come from firm_entries (migration 014), kept by the merge, joined
+--      to timeline_rows (the rows `timeline` scans).
 CREATE OR REPLACE VIEW company_timeline AS
 WITH links AS (
-    SELECT DISTINCT fk.firm_key AS canonical_key, tm.entry_key
-    FROM event_companies AS ec
-    JOIN timeline_entry_mentions AS tm ON tm.fact_key = ec.fact_key AND tm.run_id = ec.run_id
-    JOIN firm_keys AS fk ON fk.canonical_key = ec.canonical_key
+    SELECT firm_key AS canonical_key, entry_key FROM firm_entries
 )
 SELECT
     l.canonical_key,
@@ -45,5 +44,5 @@ SELECT
     t.entry_key
 FROM links AS l
 JOIN company_registry AS c USING (canonical_key)
-JOIN timeline AS t USING (entry_key)
+JOIN timeline_rows AS t USING (entry_key)
 ORDER BY c.canonical, t.event_date NULLS LAST, t.first_reported, t.entry_key;

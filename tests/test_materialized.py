@@ -1,0 +1,133 @@
+"""The tables the merge keeps for the views (warehouse/materialized.py, migrations 013 and 014)
+hold, after every incremental run, exactly what computing them from scratch gives; and
+`event_mentions` shows runs changed since the last merge (computed live) without waiting for
+one."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+
+from tradeline.warehouse import materialized
+from tradeline.warehouse.db import connect, transaction
+from tradeline.warehouse.load import store_batch
+from tradeline.warehouse.runs import finish_run, reopen_run, start_run
+
+TABLES = (
+    "latest_article_runs",
+    "event_mention_rows",
+    "timeline_rows",
+    "company_links",
+    "firm_stats",
+    "firm_entries",
+    "firm_members",
+)
+
+
+def _rows(con: duckdb.DuckDBPyConnection) -> dict[str, list[tuple]]:
+    return {t: con.execute(f"SELECT * FROM {t} ORDER BY ALL").fetchall() for t in TABLES}
+
+
+def _recomputed(con: duckdb.DuckDBPyConnection) -> dict[str, list[tuple]]:
+    """Every table filled whole from the facts, rolled back."""
+    con.execute("BEGIN TRANSACTION")
+    try:
+        materialized.refresh_all(con)
+        return _rows(con)
+    finally:
+        con.execute("ROLLBACK")
+
+
+def _live_mentions(con: duckdb.DuckDBPyConnection) -> tuple[list[tuple], list[tuple]]:
+    """(the view, the same rows computed from the facts for every article)."""
+    view = con.execute("SELECT * FROM event_mentions ORDER BY ALL").fetchall()
+    live = con.execute("SELECT * FROM event_mentions_of('articles') ORDER BY ALL").fetchall()
+    return view, live
+
+
+def _run(con, items, status: str | None = "completed") -> str:
+    run_id = start_run(
+        con,
+        kind="ingest",
+        extractor_version="1",
+        model_name="m",
+        model_version="1",
+        assets_hash="h",
+    )
+    with transaction(con):
+        store_batch(con, items, run_id)
+    if status:
+        finish_run(con, run_id, status=status)
+    return run_id
+
+
+def test_kept_rows_equal_a_recompute_after_each_run(tmp_path: Path, make_item) -> None:
+    con = connect(tmp_path / "w.duckdb")
+    url = [f"https://news.example/{i}" for i in range(5)]
+    # 1: three reports, two spellings of one firm, a second firm, an undated one
+    _run(
+        con,
+        [
+            make_item(url[0], companies=("JL Mag Rare-Earth",)),
+            make_item(url[1], companies=("JL Mag Rare Earths", "Shenghe Resources")),
+            make_item(url[2], companies=(), event_date=None),
+        ],
+    )
+    assert _rows(con) == _recomputed(con)
+    first = _rows(con)
+    assert first["event_mention_rows"] and first["company_links"] and first["firm_entries"]
+    stats = con.execute("SELECT count(*) FROM firm_stats").fetchone()[0]
+    assert stats == 3  # Nvidia (its company fact), JL Mag (two spellings, one firm), Shenghe
+    # 2: a re-extraction names another firm and moves the date; a new report joins an entry
+    _run(
+        con,
+        [
+            make_item(url[0], companies=("Shenghe Resources",), event_date="2024-03-20"),
+            make_item(url[3], companies=("JL Mag Rare Earths",)),
+        ],
+    )
+    assert _rows(con) == _recomputed(con)
+    # 3: a failed run changes nothing; an interrupted one's new article counts
+    _run(con, [make_item(url[1], companies=("Lynas",))], status="failed")
+    assert _rows(con) == _recomputed(con)
+    _run(con, [make_item(url[4], companies=("Lynas",))], status="interrupted")
+    assert _rows(con) == _recomputed(con)
+    lynas = con.execute("SELECT n_articles, n_events FROM companies WHERE canonical = 'Lynas'")
+    assert lynas.fetchall() == [(0, 1)]  # named by an event only
+    con.close()
+
+
+def test_event_mentions_shows_unmerged_runs_live(tmp_path: Path, make_item) -> None:
+    con = connect(tmp_path / "w.duckdb")
+    url = [f"https://news.example/{i}" for i in range(4)]
+    _run(con, [make_item(u) for u in url[:3]])
+    second = _run(con, [make_item(url[3], companies=("Lynas",))], status="interrupted")
+    view, live = _live_mentions(con)
+    assert view == live and len(view) == 4 and ["Lynas"] in [list(r[13]) for r in view]
+    # a run reopened (no merge yet): its article's facts are gone at once
+    reopen_run(con, second)
+    assert con.execute("SELECT count(*) FROM unmerged_articles").fetchone()[0] == 1
+    view, live = _live_mentions(con)
+    assert view == live and len(view) == 3
+    # a run still going: its articles show their earlier run's facts
+    item = make_item(url[1], companies=("Iluka",))
+    running = start_run(
+        con,
+        kind="ingest",
+        extractor_version="1",
+        model_name="m",
+        model_version="1",
+        assets_hash="h",
+    )
+    with transaction(con):
+        store_batch(con, [item], running)
+    view, live = _live_mentions(con)
+    assert view == live
+    assert ["Iluka"] not in [list(r[13]) for r in view]
+    finish_run(con, running, status="completed")
+    view, live = _live_mentions(con)
+    assert view == live and ["Iluka"] in [list(r[13]) for r in view]
+    assert con.execute("SELECT count(*) FROM unmerged_articles").fetchone()[0] == 0
+    assert _rows(con) == _recomputed(con)
+    con.close()
