@@ -86,8 +86,10 @@ def test_season_with_its_year_is_the_year(nlp) -> None:
         "The chip controls were first introduced in Fall 2022 and tightened in the spring "
         "of 2023, and again this summer."
     )
-    got = {f.text: (f.resolved, f.granularity) for f in
-           find_policy_dates(doc, "2024-12-05", Pipes.of(nlp).dates)}
+    got = {
+        f.text: (f.resolved, f.granularity)
+        for f in find_policy_dates(doc, "2024-12-05", Pipes.of(nlp).dates)
+    }
     assert got.get("in Fall 2022") == ("2022", "year")
     assert got.get("in the spring of 2023") == ("2023", "year")
     assert not any("summer" in t for t in got)
@@ -97,3 +99,26 @@ def test_split_fiscal_or_crop_year_is_a_period(nlp) -> None:
     doc = nlp("In 2023-24, Ruritania's barley exports came to 3 million tonnes.")
     got = find_policy_dates(doc, "2024-08-01", Pipes.of(nlp).dates)
     assert not got
+
+
+# ---------------------------------------------------------------- one report, several actions
+def test_actions_told_by_one_report_share_its_date(nlp) -> None:
+    got = dated(
+        nlp,
+        "The mines ministry has renewed the tin export licence of Timah Resources for another "
+        "year, while suspending the export permits of two smelters, officials said on Monday.",
+        "2025-06-12",
+    )
+    assert got.get("permit_issued") == "2025-06-09"
+    assert got.get("permit_denied") == "2025-06-09"
+
+
+def test_refusal_coordinated_with_the_report_takes_its_date(nlp) -> None:
+    got = dated(
+        nlp,
+        "The economy ministry said on Thursday it had granted Nordchip licences to keep "
+        "servicing etching tools at two plants, but refused licences for spare parts.",
+        "2025-06-14",
+    )
+    assert got.get("permit_issued") == "2025-06-12"
+    assert got.get("permit_denied") == "2025-06-12"

@@ -115,6 +115,7 @@ class EventFinder:
             self._absorb_dated_participles(group)
             framing.absorb_specific(group, self._families())
             dating.share_clause_dates(group, self._blocks)
+            dating.share_report_dates(group, self.reporting, self._blocks)
             dating.prefer_effective(
                 group,
                 [m for m in mentions if m.span.sent.start == group[0].sent.start],
@@ -614,9 +615,7 @@ class EventFinder:
         confidence were built on it)."""
         if self.attachment is None or not cands:
             return
-        table = date_options.candidate_rows(
-            cands, mentions, self, self.date_lexicon, published
-        )
+        table = date_options.candidate_rows(cands, mentions, self, self.date_lexicon, published)
         flat = [row for _, rows in table for row in rows]
         values = self.attachment.scores(flat)
         start = 0
@@ -794,8 +793,10 @@ class EventFinder:
                 continue
             own = dating._verb_of(m)
             before = m.span.doc[m.span.start - 1] if m.span.start > 0 else m.span[0]
-            if own.i != verb.i and own.lemma_ not in self.reporting and (
-                before.lemma_ not in self.reporting
+            if (
+                own.i != verb.i
+                and own.lemma_ not in self.reporting
+                and (before.lemma_ not in self.reporting)
             ):
                 continue
             path = _path(m.span.root, start.span.root)
@@ -992,8 +993,13 @@ def _lower_window(tok: Token, size: int) -> str:
 
 
 RESTRICTING = frozenset(
-    {"control_introduced", "control_tightened", "control_extended", "ban_introduced",
-     "permit_denied"}
+    {
+        "control_introduced",
+        "control_tightened",
+        "control_extended",
+        "ban_introduced",
+        "permit_denied",
+    }
 )
 EASING = frozenset({"control_suspended", "control_lifted", "ban_lifted", "permit_issued"})
 
