@@ -122,3 +122,26 @@ def test_refusal_coordinated_with_the_report_takes_its_date(nlp) -> None:
     )
     assert got.get("permit_issued") == "2025-06-12"
     assert got.get("permit_denied") == "2025-06-12"
+
+
+# ---------------------------------------------------------------- replacements and end dates
+def test_replacing_action_starts_when_the_replaced_one_ends(nlp) -> None:
+    got = dated(
+        nlp,
+        "Vietnam will lift its ban on exports of raw cashew kernels from March 1, the trade "
+        "ministry said on Friday. Exporters will instead need to obtain an export licence for "
+        "each shipment.",
+        "2025-02-15",
+    )
+    assert got.get("ban_lifted") == "2025-03-01"
+    assert got.get("control_introduced") == "2025-03-01"
+
+
+def test_end_date_after_a_time_of_day_never_dates_the_grant(nlp) -> None:
+    got = dated(
+        nlp,
+        "The Treasury on Tuesday issued a general licence to Norvan Metals, which allows until "
+        "12:01 a.m. EST, March 20, 2025, for U.S. firms to wind down their dealings.",
+        "2025-02-27",
+    )
+    assert got.get("permit_issued") == "2025-02-25"

@@ -670,7 +670,8 @@ class EventFinder:
             if c.date is not None:
                 continue
             anaphoric = self._anaphoric_date(c)
-            if not anaphoric and not self._continues_announcement(c):
+            replacing = self._replaces(c)
+            if not anaphoric and not replacing and not self._continues_announcement(c):
                 continue
             previous = [p for p in cands[:k] if p.date is not None and p.sent.start < c.sent.start]
             previous = [
@@ -687,12 +688,13 @@ class EventFinder:
             if not previous:
                 continue
             if not anaphoric:  # an announcement, not the history told beside it
-                previous = [
-                    p for p in previous if not dating.told_as_background(p, published)
-                ] or previous
+                current = [p for p in previous if not dating.told_as_background(p, published)]
+                if replacing and not current:
+                    continue  # what it replaces is undated: history is not its date
+                previous = current or previous
             c.separate = not anaphoric
-            if anaphoric:
-                source = previous[-1]
+            if anaphoric or replacing:
+                source = previous[-1]  # "from that date", "instead": the action just told
             else:
                 same = [p for p in previous if p.type == c.type]
                 if same:
@@ -702,8 +704,23 @@ class EventFinder:
                     in_last = [p for p in previous if p.sent.start == last_sent]
                     source = min(in_last, key=lambda p: _depth(p.date.span.root))  # type: ignore[union-attr]
             c.date, c.date_role = source.date, "inherited"
-            if not anaphoric and source.date_role == "effective" and not self._measure_acts(c):
+            if (
+                not anaphoric
+                and not replacing
+                and source.date_role == "effective"
+                and not self._measure_acts(c)
+            ):
                 c.date = self._announcement_date(source, mentions) or source.date
+
+    def _replaces(self, c: Candidate) -> bool:
+        """'Exporters will instead need a certificate', 'As a replacement, OFAC issued ...': the
+        action takes the place of the one told before (cues.json replacement_cues)."""
+        words = [t.lower_ for t in c.sent]
+        return any(
+            words[k : k + len(phrase)] == phrase
+            for phrase in (w.split() for w in self.cue.replacement_cues)
+            for k in range(len(words) - len(phrase) + 1)
+        )
 
     def _anaphoric_date(self, c: Candidate) -> bool:
         """'from the same date', 'from that date,': the sentence dates its action by another's."""
