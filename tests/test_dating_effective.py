@@ -114,3 +114,37 @@ def test_steady_market_date_is_no_policy_date(nlp) -> None:
     )
     got = policy_texts(nlp, text, "2026-03-04")
     assert "on Monday" in got and "on Tuesday" not in got
+
+
+def test_a_period_that_runs_from_a_date_starts_the_suspension(nlp) -> None:
+    (event,) = [
+        e
+        for e in extract_doc(
+            nlp(
+                "Ghana has suspended for 60 days its ban on exporting shea nuts by road, the "
+                "trade ministry said on Friday. The suspension runs from March 15 until May 13, "
+                "the ministry said."
+            ),
+            "2025-03-11",
+            nlp,
+        ).events
+        if e.type == "control_suspended"
+    ]
+    assert event.event_date == "2025-03-15"
+
+
+def test_a_suspension_taking_effect_dates_the_licence_suspension(nlp) -> None:
+    (event,) = [
+        e
+        for e in extract_doc(
+            nlp(
+                "Peru's plant health agency has suspended the export licences of two avocado "
+                "packers for 90 days, the agency said in a statement. The suspension took "
+                "effect on Thursday."
+            ),
+            "2026-01-23",
+            nlp,
+        ).events
+        if e.type == "permit_denied"
+    ]
+    assert event.event_date == "2026-01-22"

@@ -23,11 +23,20 @@ MAX_SENTENCES_BACK = 6  # an effective date speaks of an action told at most thi
 SUBJECT_DEPS = ("nsubj", "nsubjpass")
 
 
+# where the small parser puts a clause's predicate that it tagged as a noun ("The suspension
+# runs from March 15": "runs" NOUN, ccomp of "said")
+CLAUSE_DEPS = ("ccomp", "advcl", "xcomp", "relcl")
+
+
+def _predicate(tok: Token) -> bool:
+    return tok.pos_ in ("VERB", "AUX") or (tok.pos_ == "NOUN" and tok.dep_ in CLAUSE_DEPS)
+
+
 def _verb_of(m: DateMention) -> Token:
     """The verb the date hangs on (through its preposition)."""
     tok = m.span.root
     for _ in range(4):
-        if tok.pos_ in ("VERB", "AUX") or tok.head.i == tok.i:
+        if _predicate(tok) or tok.head.i == tok.i:
             break
         tok = tok.head
     return tok
@@ -38,6 +47,12 @@ def _subject(verb: Token) -> Token | None:
     cur = verb
     for _ in range(3):
         subj = next((ch for ch in cur.children if ch.dep_ in SUBJECT_DEPS), None)
+        if subj is None and _predicate(cur):
+            # "The suspension runs from March 15": the small parser reads the subject noun as
+            # a compound of a verb that is also a noun ("runs", "starts")
+            subj = next(
+                (ch for ch in cur.lefts if ch.dep_ == "compound" and ch.pos_ == "NOUN"), None
+            )
         if subj is not None:
             return subj
         if cur.dep_ not in ("xcomp", "conj", "ccomp") or cur.head.i == cur.i:
@@ -187,10 +202,13 @@ def donate_effect_statements(
         if id(m) in claimed or sent.start in with_actions or not takes_effect(m, words):
             continue
         here = index[sent.start]
+        subj = _subject(_verb_of(m))
+        licence = subj is not None and subj.lemma_.lower() in words.licence_subjects
+        types = control_types | {"permit_denied"} if licence else control_types
         earlier = [
             c
             for c in cands
-            if c.type in control_types
+            if c.type in types
             and c.sent.start < sent.start
             and here - index[c.sent.start] <= MAX_SENTENCES_BACK
         ]
