@@ -145,3 +145,26 @@ def test_end_date_after_a_time_of_day_never_dates_the_grant(nlp) -> None:
         "2025-02-27",
     )
     assert got.get("permit_issued") == "2025-02-25"
+
+
+# ---------------------------------------------------------------- history and afterwards
+def test_undated_action_takes_the_announcement_not_the_history_beside_it(nlp) -> None:
+    got = dated(
+        nlp,
+        "Zambia has extended its suspension of manganese exports by three months, the mines "
+        "ministry said in a statement dated Saturday. The original suspension, which took "
+        "effect on Feb. 22, had been due to expire on Sunday. The ministry said it had "
+        "rejected requests from several traders for exemptions.",
+        "2025-06-24",
+    )
+    assert got.get("permit_denied") == "2025-06-21"
+
+
+def test_an_action_told_as_happening_since_takes_no_neighbour_date(nlp) -> None:
+    got = dated(
+        nlp,
+        "Canada followed on Oct. 22 with its own designations, and the finance ministry has "
+        "since issued licences letting Arctic Nickel keep operating.",
+        "2025-11-20",
+    )
+    assert "permit_issued" in got and got["permit_issued"] is None

@@ -152,6 +152,17 @@ def _past_perfect_shared(trigger: Token) -> bool:
     )
 
 
+# adverbs that place an action after another without a date of its own: "OFAC has since issued
+# licences", "it subsequently revoked them" (GUIDELINES §5: event-anchored, no date)
+AFTERWARD_ADVERBS = ("since", "subsequently", "afterwards", "afterward", "thereafter")
+
+
+def told_afterwards(trigger: Token) -> bool:
+    """'has since issued licences': the action happened at some point after another one; no
+    date of a neighbouring action or sentence is its date."""
+    return any(ch.dep_ == "advmod" and ch.lower_ in AFTERWARD_ADVERBS for ch in trigger.children)
+
+
 # adverbs that tell an action as history: "was first introduced", "was last extended"
 BACKGROUND_ADVERBS = ("first", "originally", "initially", "previously", "last")
 BACKGROUND_MONTHS = 2  # an action dated more months than this before publication is history
@@ -278,6 +289,8 @@ def share_clause_dates(
     for c in group:
         if c.date is not None or c.absorbed or _past_perfect(c.trigger):
             continue
+        if told_afterwards(c.trigger):
+            continue
         for d in sorted(dated, key=lambda d: abs(d.trigger.i - c.trigger.i)):
             date = d.date
             if date is None or _past_perfect(d.trigger) != _past_perfect(c.trigger):
@@ -324,6 +337,8 @@ def share_report_dates(
     dated = [c for c in group if c.date is not None and not c.absorbed]
     for c in group:
         if c.date is not None or c.absorbed or c.trigger.dep_ in ("relcl", "acl"):
+            continue
+        if told_afterwards(c.trigger):
             continue
         top = c.trigger
         while top.dep_ == "conj" and top.head.i != top.i:

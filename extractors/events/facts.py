@@ -172,6 +172,7 @@ class EventFinder:
             self.date_lexicon,
             self.cue.anchored_preps,
             lambda c, m: self._announced_for(c, m, events, mentions),
+            published,
         )
         self._attach_dates(events, mentions, published)
         return events
@@ -355,6 +356,8 @@ class EventFinder:
         for tok in path_down or []:
             if any(ch.dep_ == "mark" and ch.lower_ in cue.anchored_preps for ch in tok.children):
                 return True
+        if dating.told_afterwards(trigger) and not _within(m.span.root, trigger):
+            return True  # "followed on Oct. 22, and OFAC has since issued licences"
         first = m.fact.text.split()[0].lower() if m.fact.text.split() else ""
         end_words = self.end_words
         if first in end_words or _lower_window(m.span[0], 1) in end_words:
