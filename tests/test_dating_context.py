@@ -168,3 +168,14 @@ def test_an_action_told_as_happening_since_takes_no_neighbour_date(nlp) -> None:
         "2025-11-20",
     )
     assert "permit_issued" in got and got["permit_issued"] is None
+
+
+def test_since_phrase_hung_on_the_object_starts_the_state(nlp) -> None:
+    got = dated(
+        nlp,
+        "The customs agency revoked the export licence of Andean Minerals on Aug. 28. The "
+        "agency has required prior authorisation for all exports of industrial explosives "
+        "since January, following a string of thefts.",
+        "2025-09-10",
+    )
+    assert got.get("control_introduced") == "2025-01"

@@ -1101,6 +1101,23 @@ def _path(a: Token, b: Token) -> tuple[list[Token], list[Token]] | None:
 STATE_ARGS = {"dobj", "nsubj", "nsubjpass", "attr", "amod", "xcomp", "acomp", "oprd", "compound"}
 
 
+def _perfect(trigger: Token) -> bool:
+    """'has required', 'have banned': the present perfect that reports a state since a start."""
+    return any(ch.dep_ == "aux" and ch.lower_ in ("has", "have", "'ve") for ch in trigger.children)
+
+
+def _noun_path(tok: Token, trigger: Token) -> bool:
+    """The token hangs on the trigger through nouns and prepositions only (its object phrase),
+    never through another verb."""
+    for _ in range(6):
+        if tok.head.i == trigger.i:
+            return True
+        if tok.head.i == tok.i or tok.head.pos_ not in ("NOUN", "PROPN", "ADP"):
+            return False
+        tok = tok.head
+    return False
+
+
 def _starts_state(m: DateMention, trigger: Token) -> bool:
     """'have banned exports since 2020', 'has required a licence since September 2024': a
     "since DATE" phrase of the trigger's own verb is the start of the state it reports
@@ -1113,6 +1130,9 @@ def _starts_state(m: DateMention, trigger: Token) -> bool:
     head = since.head
     if head.i == trigger.i:
         return True
+    if _perfect(trigger) and head.pos_ == "NOUN" and _noun_path(head, trigger):
+        return True  # "has required authorisation for exports since January": the small
+        # parser hangs the phrase on the nearest noun of the object
     return (trigger.head.i == head.i and trigger.dep_ in STATE_ARGS) or (
         trigger.head.head.i == head.i
         and trigger.dep_ in STATE_ARGS
