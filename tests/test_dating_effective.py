@@ -148,3 +148,15 @@ def test_a_suspension_taking_effect_dates_the_licence_suspension(nlp) -> None:
         if e.type == "permit_denied"
     ]
     assert event.event_date == "2026-01-22"
+
+
+def test_same_time_action_takes_the_day_the_package_was_adopted(nlp) -> None:
+    got = dates_of(
+        nlp,
+        "The European Union on Wednesday adopted a new sanctions package, adding 12 companies "
+        "to its export control list. The package also bans exports of machine tools to Belarus "
+        "from Aug. 1. At the same time, the EU removed two Serbian companies from the list.",
+        "2026-07-23",
+        "control_lifted",
+    )
+    assert got == ["2026-07-22"]

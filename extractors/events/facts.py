@@ -713,7 +713,34 @@ class EventFinder:
                 and source.date_role == "effective"
                 and not self._measure_acts(c)
             ):
-                c.date = self._announcement_date(source, mentions) or source.date
+                c.date = (
+                    self._announcement_date(source, mentions)
+                    or self._chained_announcement(source, cands, published)
+                    or source.date
+                )
+
+    def _chained_announcement(
+        self, source: Candidate, cands: list[Candidate], published: str | None
+    ) -> DateMention | None:
+        """'The EU on Wednesday adopted its package ... The package also bans exports from Aug.
+        1 ... At the same time, the EU removed ...': the action that `source` continues (it
+        tells no announcement day of its own) was announced on the day of the announcement
+        it continues: the latest earlier dated action, told as news, that is dated by a plain
+        day (neither a start nor an end)."""
+        if not self._continues_announcement(source):
+            return None
+        sents = {start: n for n, (start, _) in enumerate(sentence_bounds(source.sent.doc))}
+        here = sents[source.sent.start]
+        for p in reversed(cands):
+            if p.date is None or p.sent.start >= source.sent.start:
+                continue
+            if here - sents[p.sent.start] > INHERIT_SENTENCES:
+                break
+            if p.date_role == "effective" or dating.told_as_background(p, published):
+                continue
+            if self._plain_day(p.date):
+                return p.date
+        return None
 
     def _replaces(self, c: Candidate) -> bool:
         """'Exporters will instead need a certificate', 'As a replacement, OFAC issued ...': the
