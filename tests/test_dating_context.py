@@ -179,3 +179,25 @@ def test_since_phrase_hung_on_the_object_starts_the_state(nlp) -> None:
         "2025-09-10",
     )
     assert got.get("control_introduced") == "2025-01"
+
+
+def test_an_action_counted_since_another_takes_no_neighbour_date(nlp) -> None:
+    got = dated(
+        nlp,
+        "Separately, the UK revoked two export licences held by Lukoil traders on Friday. The "
+        "Export Control Joint Unit said it had received 40 applications for licences to "
+        "export refinery parts since the sanctions took effect.",
+        "2025-11-26",
+    )
+    assert got.get("permit_denied") == "2025-11-21"
+    assert "permit_applied" in got and got["permit_applied"] is None
+
+
+def test_a_start_month_in_a_future_clause_lies_ahead(nlp) -> None:
+    got = dated(
+        nlp,
+        "Indonesia will require exporters of nickel pig iron to obtain a permit from the trade "
+        "ministry starting in January, a senior official said on Wednesday.",
+        "2025-10-09",
+    )
+    assert got.get("control_introduced") == "2026-01"

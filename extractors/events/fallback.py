@@ -35,6 +35,28 @@ def _plain(m: DateMention, lex: DateLexicon, anchored: Sequence[str]) -> bool:
     return not is_end_date(m, lex.end_words.event) and first not in anchored
 
 
+TIME_MARKS = ("after", "before", "since", "until", "once")  # "days after Britain sanctioned"
+# a clause that places the main action itself ("received 40 applications since the rules took
+# effect", "applied before the licence was published"); "granted the licence after talks
+# restarted" tells why, and the grant is still the news its neighbours date
+COUNTED_FROM = ("since", "before")
+
+
+def _anchored_in_time(e: Candidate) -> bool:
+    """'days after Britain sanctioned Rosneft', 'had received 40 applications since the rules
+    took effect', 'applied before the licence was published': the action is placed relative
+    to another event (GUIDELINES §5: event-anchored offsets are no dates), so no date of a
+    neighbouring action or sentence is its date."""
+    trig = e.trigger
+    if any(ch.dep_ == "mark" and ch.lower_ in TIME_MARKS for ch in trig.children):
+        return True
+    return any(
+        ch.dep_ == "advcl"
+        and any(g.dep_ == "mark" and g.lower_ in COUNTED_FROM for g in ch.children)
+        for ch in trig.children
+    )
+
+
 def _report_date(m: DateMention, lex: DateLexicon) -> bool:
     """'said on Saturday', 'a statement released Friday', 'reported the news today'."""
     return dating._verb_of(m).lemma_.lower() in lex.reporting_verbs
@@ -125,6 +147,8 @@ def fill_undated(
     }
     for k, e in enumerate(events):
         if e.date is not None or e.attached is not None or dating.told_afterwards(e.trigger):
+            continue
+        if _anchored_in_time(e):
             continue
         earlier = _earlier(k, events, mentions, index, free, ok, history)
         if earlier is not None:
