@@ -160,3 +160,32 @@ def test_same_time_action_takes_the_day_the_package_was_adopted(nlp) -> None:
         "control_lifted",
     )
     assert got == ["2026-07-22"]
+
+
+def test_the_rules_also_ban_takes_the_rules_start(nlp) -> None:
+    got = events(
+        nlp,
+        "India has imposed restrictions on exports of basmati rice, the government said in a "
+        "notification on Monday. The new rules will be effective from September 15. The rules "
+        "also ban exports of broken rice to all destinations except Nepal.",
+        "2025-09-08",
+    )
+    assert {e.type: e.event_date for e in got} == {
+        "control_introduced": "2025-09-15",
+        "ban_introduced": "2025-09-15",
+    }
+
+
+def test_a_restated_suspension_with_its_start_is_one_action(nlp) -> None:
+    got = events(
+        nlp,
+        "Chile's government on Tuesday suspended lithium export permits for two companies for "
+        "30 days. The mining ministry said the suspension of permits held by Andes Lithium SpA "
+        "and Salar Minerals SA would start on Feb. 10. The ministry also approved an export "
+        "licence for SQM to ship lithium carbonate to South Korea.",
+        "2026-02-04",
+    )
+    assert [(e.type, e.event_date) for e in got] == [
+        ("permit_denied", "2026-02-10"),
+        ("permit_issued", "2026-02-03"),
+    ]

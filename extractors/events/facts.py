@@ -136,8 +136,8 @@ class EventFinder:
                 c.separate = True  # "It then removed the curbs on 24 more drugs": a next step
         cands = self._drop_restatements(cands)
         cands = self._donate_effective_dates(cands)
-        self._inherit_dates(cands, mentions, published)
         dating.donate_effect_statements(cands, mentions, self.effect, cue.elaboration_families)
+        self._inherit_dates(cands, mentions, published)
         default_country = self.actors.article_country(doc)
         dominant = self.labels.dominant(doc)
         article_firms = {f.canonical for f in firms.facts}
@@ -437,7 +437,9 @@ class EventFinder:
         for eff, _, _, k, m in pairs:
             if group[k].date is not None or id(m) in used:
                 continue
-            group[k].date, group[k].date_role = m, "effective" if eff == 0 else "direct"
+            # "the suspension ... would start on Feb. 10": a start told by its verb
+            starts = eff == 0 or dating.takes_effect(m, self.effect)
+            group[k].date, group[k].date_role = m, "effective" if starts else "direct"
             used.add(id(m))
 
     def _families(self) -> dict[str, int]:
@@ -546,7 +548,7 @@ class EventFinder:
         donors = set(self.cue.effective_donor_rules)
         kept: list[Candidate] = []
         for c in cands:
-            if c.rule in donors:
+            if c.rule in donors or self._restated_start(c):
                 previous = [
                     p
                     for p in kept[-4:]
@@ -563,6 +565,22 @@ class EventFinder:
                     continue
             kept.append(c)
         return kept
+
+    def _restated_start(self, c: Candidate) -> bool:
+        """'The suspension of permits held by A and B would start on Feb. 10': a definite noun
+        naming the action just reported, as the subject of a date that takes effect, tells
+        that action's start; it is no second action."""
+        trig, date = c.trigger, c.date
+        if date is None or trig.pos_ != "NOUN" or not dating.takes_effect(date, self.effect):
+            return False
+        subj = dating._subject(dating._verb_of(date))
+        return (
+            subj is not None
+            and subj.i == trig.i
+            and any(
+                ch.dep_ == "det" and ch.lower_ in ("the", "this", "that") for ch in trig.children
+            )
+        )
 
     def _resolve_firm_anaphora(
         self, cands: list[Candidate], cue: EventCues, firms: ArticleFirms
