@@ -114,3 +114,78 @@ def test_steady_market_date_is_no_policy_date(nlp) -> None:
     )
     got = policy_texts(nlp, text, "2026-03-04")
     assert "on Monday" in got and "on Tuesday" not in got
+
+
+def test_a_period_that_runs_from_a_date_starts_the_suspension(nlp) -> None:
+    (event,) = [
+        e
+        for e in extract_doc(
+            nlp(
+                "Ghana has suspended for 60 days its ban on exporting shea nuts by road, the "
+                "trade ministry said on Friday. The suspension runs from March 15 until May 13, "
+                "the ministry said."
+            ),
+            "2025-03-11",
+            nlp,
+        ).events
+        if e.type == "control_suspended"
+    ]
+    assert event.event_date == "2025-03-15"
+
+
+def test_a_suspension_taking_effect_dates_the_licence_suspension(nlp) -> None:
+    (event,) = [
+        e
+        for e in extract_doc(
+            nlp(
+                "Peru's plant health agency has suspended the export licences of two avocado "
+                "packers for 90 days, the agency said in a statement. The suspension took "
+                "effect on Thursday."
+            ),
+            "2026-01-23",
+            nlp,
+        ).events
+        if e.type == "permit_denied"
+    ]
+    assert event.event_date == "2026-01-22"
+
+
+def test_same_time_action_takes_the_day_the_package_was_adopted(nlp) -> None:
+    got = dates_of(
+        nlp,
+        "The European Union on Wednesday adopted a new sanctions package, adding 12 companies "
+        "to its export control list. The package also bans exports of machine tools to Belarus "
+        "from Aug. 1. At the same time, the EU removed two Serbian companies from the list.",
+        "2026-07-23",
+        "control_lifted",
+    )
+    assert got == ["2026-07-22"]
+
+
+def test_the_rules_also_ban_takes_the_rules_start(nlp) -> None:
+    got = events(
+        nlp,
+        "India has imposed restrictions on exports of basmati rice, the government said in a "
+        "notification on Monday. The new rules will be effective from September 15. The rules "
+        "also ban exports of broken rice to all destinations except Nepal.",
+        "2025-09-08",
+    )
+    assert {e.type: e.event_date for e in got} == {
+        "control_introduced": "2025-09-15",
+        "ban_introduced": "2025-09-15",
+    }
+
+
+def test_a_restated_suspension_with_its_start_is_one_action(nlp) -> None:
+    got = events(
+        nlp,
+        "Chile's government on Tuesday suspended lithium export permits for two companies for "
+        "30 days. The mining ministry said the suspension of permits held by Andes Lithium SpA "
+        "and Salar Minerals SA would start on Feb. 10. The ministry also approved an export "
+        "licence for SQM to ship lithium carbonate to South Korea.",
+        "2026-02-04",
+    )
+    assert [(e.type, e.event_date) for e in got] == [
+        ("permit_denied", "2026-02-10"),
+        ("permit_issued", "2026-02-03"),
+    ]

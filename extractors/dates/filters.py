@@ -264,8 +264,13 @@ def tense_of(span: Span, lex: DateLexicon) -> Tense:
         verbs.append(head.head if verbs[-1].dep_ == "pcomp" else head)
     if tok.tag_ == "VBG" and tok.dep_ in ("acl", "advcl") and tok.lemma_ in ("start", "begin"):
         # "Starting in September, firms will need licences": the participle takes the tense of
-        # the clause it opens
+        # the clause it opens; "will require firms to obtain a permit starting in January":
+        # of the verb whose phrase it ends (and the verbs that verb complements)
         verbs.append(tok.sent.root)
+        head = next((a for a in tok.ancestors if a.pos_ in ("VERB", "AUX")), None)
+        while head is not None and len(verbs) < 6:
+            verbs.append(head)
+            head = head.head if head.dep_ in ("xcomp", "conj") else None
     for verb in verbs:
         if any(c.dep_ == "aux" and c.lower_ in lex.future_aux for c in verb.children):
             return "future"

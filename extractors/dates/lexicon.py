@@ -21,6 +21,7 @@ class EffectWords(Lexicon):
     subjects: tuple[str, ...]
     leads: tuple[str, ...]
     generic_modifiers: tuple[str, ...]
+    licence_subjects: tuple[str, ...]  # "the suspension": can start a revocation too
 
 
 class DateLexicon(Lexicon):

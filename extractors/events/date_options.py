@@ -13,6 +13,7 @@ whether the rule picked it, whether it is a report date ...); the trained date a
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
@@ -65,12 +66,25 @@ def _path(a: Token, b: Token) -> tuple[list[Token], list[Token]] | None:
 
 
 HEDGES = ("at", "least", "the", "latest", "very")  # "until at least the end of the year"
+# a time of day between an end word and its date: "until 12:01 a.m. EST, February 13, 2024"
+CLOCK_WORDS = ("a.m.", "p.m.", "am", "pm", "midnight", "noon", "local", "time", ",")
+CLOCK_ZONES = ("est", "edt", "gmt", "utc", "cet", "cest", "bst", "jst", "ist")
+
+
+def _hedge_or_clock(word: str) -> bool:
+    return (
+        word in HEDGES
+        or word in CLOCK_WORDS
+        or word in CLOCK_ZONES
+        or re.fullmatch(r"\d{1,2}[:.]\d{2}", word) is not None
+    )
 
 
 def hedged_end(m: DateMention, end_words: Sequence[str]) -> bool:
-    """'until at least the end of the year': an end word before a hedge that opens the date."""
+    """'until at least the end of the year', 'until 12:01 a.m. EST, February 13': an end word
+    before a hedge or a time of day that opens the date."""
     k = m.span.start - 1
-    while k > m.span.sent.start and m.span.doc[k].lower_ in HEDGES:
+    while k > m.span.sent.start and _hedge_or_clock(m.span.doc[k].lower_):
         k -= 1
     return k < m.span.start - 1 and m.span.doc[k].lower_ in end_words
 
@@ -212,13 +226,25 @@ def option_features(
         base.append("continues")
     m = option.mention
     if m is None:
-        return [*base, "opt=none", f"none|rule={rule_role}", f"none|n_own={min(n_own, 3)}",
-                f"none|type={c.type}"]
+        return [
+            *base,
+            "opt=none",
+            f"none|rule={rule_role}",
+            f"none|n_own={min(n_own, 3)}",
+            f"none|type={c.type}",
+        ]
     lead = _lead(m, lex)
     sent = m.span.sent
     prev_word = m.span.doc[m.span.start - 1].lower_ if m.span.start > sent.start else "<s>"
-    out = [*base, "opt=date", f"gran={m.fact.granularity}", f"kind={_kind(m, lex)}",
-           f"lead={lead}", f"prev={prev_word}", f"pub={_vs_published(m.value, published)}"]
+    out = [
+        *base,
+        "opt=date",
+        f"gran={m.fact.granularity}",
+        f"kind={_kind(m, lex)}",
+        f"lead={lead}",
+        f"prev={prev_word}",
+        f"pub={_vs_published(m.value, published)}",
+    ]
     out += [f"src={s}" for s in option.sources]
     picked = c.date is not None and c.date is m
     out.append(f"picked={picked}")

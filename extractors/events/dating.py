@@ -23,11 +23,20 @@ MAX_SENTENCES_BACK = 6  # an effective date speaks of an action told at most thi
 SUBJECT_DEPS = ("nsubj", "nsubjpass")
 
 
+# where the small parser puts a clause's predicate that it tagged as a noun ("The suspension
+# runs from March 15": "runs" NOUN, ccomp of "said")
+CLAUSE_DEPS = ("ccomp", "advcl", "xcomp", "relcl")
+
+
+def _predicate(tok: Token) -> bool:
+    return tok.pos_ in ("VERB", "AUX") or (tok.pos_ == "NOUN" and tok.dep_ in CLAUSE_DEPS)
+
+
 def _verb_of(m: DateMention) -> Token:
     """The verb the date hangs on (through its preposition)."""
     tok = m.span.root
     for _ in range(4):
-        if tok.pos_ in ("VERB", "AUX") or tok.head.i == tok.i:
+        if _predicate(tok) or tok.head.i == tok.i:
             break
         tok = tok.head
     return tok
@@ -38,6 +47,12 @@ def _subject(verb: Token) -> Token | None:
     cur = verb
     for _ in range(3):
         subj = next((ch for ch in cur.children if ch.dep_ in SUBJECT_DEPS), None)
+        if subj is None and _predicate(cur):
+            # "The suspension runs from March 15": the small parser reads the subject noun as
+            # a compound of a verb that is also a noun ("runs", "starts")
+            subj = next(
+                (ch for ch in cur.lefts if ch.dep_ == "compound" and ch.pos_ == "NOUN"), None
+            )
         if subj is not None:
             return subj
         if cur.dep_ not in ("xcomp", "conj", "ccomp") or cur.head.i == cur.i:
@@ -123,6 +138,31 @@ def _past_perfect(trigger: Token) -> bool:
     return any(ch.dep_ == "aux" and ch.lower_ in ("had", "'d") for ch in trigger.children)
 
 
+def _past_perfect_shared(trigger: Token) -> bool:
+    """'had banned'; also a verb coordinated without auxiliaries of its own after one ('had
+    granted licences ... but refused others')."""
+    if _past_perfect(trigger):
+        return True
+    own_aux = any(ch.dep_ in ("aux", "auxpass") for ch in trigger.children)
+    return (
+        trigger.dep_ == "conj"
+        and not own_aux
+        and trigger.tag_ in ("VBD", "VBN")
+        and _past_perfect(trigger.head)
+    )
+
+
+# adverbs that place an action after another without a date of its own: "OFAC has since issued
+# licences", "it subsequently revoked them" (GUIDELINES §5: event-anchored, no date)
+AFTERWARD_ADVERBS = ("since", "subsequently", "afterwards", "afterward", "thereafter")
+
+
+def told_afterwards(trigger: Token) -> bool:
+    """'has since issued licences': the action happened at some point after another one; no
+    date of a neighbouring action or sentence is its date."""
+    return any(ch.dep_ == "advmod" and ch.lower_ in AFTERWARD_ADVERBS for ch in trigger.children)
+
+
 # adverbs that tell an action as history: "was first introduced", "was last extended"
 BACKGROUND_ADVERBS = ("first", "originally", "initially", "previously", "last")
 BACKGROUND_MONTHS = 2  # an action dated more months than this before publication is history
@@ -173,10 +213,13 @@ def donate_effect_statements(
         if id(m) in claimed or sent.start in with_actions or not takes_effect(m, words):
             continue
         here = index[sent.start]
+        subj = _subject(_verb_of(m))
+        licence = subj is not None and subj.lemma_.lower() in words.licence_subjects
+        types = control_types | {"permit_denied"} if licence else control_types
         earlier = [
             c
             for c in cands
-            if c.type in control_types
+            if c.type in types
             and c.sent.start < sent.start
             and here - index[c.sent.start] <= MAX_SENTENCES_BACK
         ]
@@ -197,8 +240,10 @@ def donate_effect_statements(
         whole = _generic_subject(m, words)
         for c in earlier:
             same_sentence = whole and c.sent.start == target.sent.start
-            if c is target or (shared is not None and c.date is shared) or (
-                same_sentence and c.date_role != "effective"
+            if (
+                c is target
+                or (shared is not None and c.date is shared)
+                or (same_sentence and c.date_role != "effective")
             ):
                 c.date, c.date_role = m, "effective"
 
@@ -244,6 +289,8 @@ def share_clause_dates(
     for c in group:
         if c.date is not None or c.absorbed or _past_perfect(c.trigger):
             continue
+        if told_afterwards(c.trigger):
+            continue
         for d in sorted(dated, key=lambda d: abs(d.trigger.i - c.trigger.i)):
             date = d.date
             if date is None or _past_perfect(d.trigger) != _past_perfect(c.trigger):
@@ -257,6 +304,58 @@ def share_clause_dates(
                 c.date, c.date_role = date, d.date_role
                 break
 
+
+# how a reporting verb holds the actions it tells: "said it had renewed ...", ", while
+# suspending ...", "said ..., but refused ..." (a deeper clause is told by someone else)
+REPORTED_DEPS = ("ccomp", "advcl", "conj", "xcomp")
+
+
+def report_verb(m: DateMention, reporting: set[str]) -> Token | None:
+    """The reporting verb a date dates ('said on Monday', 'officials said Monday', 'the ministry
+    announced on Friday that ...'), or None when the date hangs on anything else."""
+    verb = _verb_of(m)
+    if verb.lemma_.lower() in reporting:
+        return verb
+    before = m.span.doc[m.span.start - 1] if m.span.start > m.span.sent.start else None
+    if before is not None and before.pos_ == "VERB" and before.lemma_.lower() in reporting:
+        return before  # "said on Wednesday it had granted ...": the parse hangs it on "granted"
+    return None
+
+
+def share_report_dates(
+    group: Sequence[Candidate],
+    reporting: set[str],
+    blocked: Callable[[Candidate, DateMention], bool],
+) -> None:
+    """GUIDELINES §3: when the only date tied to an action is the day it was reported, that
+    date is used. One report often tells several actions ("has renewed the approval of A, while
+    suspending the permits of B, officials said on Monday"; "said on Wednesday it had granted
+    licences ..., but refused others"): the one-to-one assignment gives the report date to one
+    of them. Every undated action the same reporting verb tells directly (REPORTED_DEPS) takes
+    it too, unless the date cannot date it (`blocked`) or it is told as earlier
+    history (a relative clause, "had banned" beside a plain past)."""
+    dated = [c for c in group if c.date is not None and not c.absorbed]
+    for c in group:
+        if c.date is not None or c.absorbed or c.trigger.dep_ in ("relcl", "acl"):
+            continue
+        if told_afterwards(c.trigger):
+            continue
+        top = c.trigger
+        while top.dep_ == "conj" and top.head.i != top.i:
+            top = top.head  # "it had granted ... but refused ...": told as "granted" is
+        for d in dated:
+            date = d.date
+            verb = report_verb(date, reporting) if date is not None else None
+            if date is None or verb is None or verb.i == c.trigger.i:
+                continue
+            if d.trigger.i == c.trigger.i:
+                continue  # another reading of the same word ("received requests"): merged later
+            if _past_perfect_shared(c.trigger) and not _past_perfect_shared(d.trigger):
+                continue
+            told = top.i == verb.i or (top.head.i == verb.i and top.dep_ in REPORTED_DEPS)
+            if told and not blocked(c, date):
+                c.date, c.date_role = date, d.date_role
+                break
 
 
 def _distance(a: Token, b: Token) -> int:

@@ -118,6 +118,7 @@ class EventFinder:
             self._absorb_dated_participles(group)
             framing.absorb_specific(group, self._families())
             dating.share_clause_dates(group, self._blocks)
+            dating.share_report_dates(group, self.reporting, self._blocks)
             dating.prefer_effective(
                 group,
                 [m for m in mentions if m.span.sent.start == group[0].sent.start],
@@ -138,8 +139,8 @@ class EventFinder:
                 c.separate = True  # "It then removed the curbs on 24 more drugs": a next step
         cands = self._drop_restatements(cands)
         cands = self._donate_effective_dates(cands)
-        self._inherit_dates(cands, mentions, published)
         dating.donate_effect_statements(cands, mentions, self.effect, cue.elaboration_families)
+        self._inherit_dates(cands, mentions, published)
         default_country = self.actors.article_country(doc)
         dominant = self.labels.dominant(doc)
         article_firms = {f.canonical for f in firms.facts}
@@ -174,6 +175,7 @@ class EventFinder:
             self.date_lexicon,
             self.cue.anchored_preps,
             lambda c, m: self._announced_for(c, m, events, mentions),
+            published,
         )
         self._attach_dates(events, mentions, published)
         return events
@@ -375,6 +377,8 @@ class EventFinder:
         for tok in path_down or []:
             if any(ch.dep_ == "mark" and ch.lower_ in cue.anchored_preps for ch in tok.children):
                 return True
+        if dating.told_afterwards(trigger) and not _within(m.span.root, trigger):
+            return True  # "followed on Oct. 22, and OFAC has since issued licences"
         first = m.fact.text.split()[0].lower() if m.fact.text.split() else ""
         end_words = self.end_words
         if first in end_words or _lower_window(m.span[0], 1) in end_words:
@@ -454,7 +458,9 @@ class EventFinder:
         for eff, _, _, k, m in pairs:
             if group[k].date is not None or id(m) in used:
                 continue
-            group[k].date, group[k].date_role = m, "effective" if eff == 0 else "direct"
+            # "the suspension ... would start on Feb. 10": a start told by its verb
+            starts = eff == 0 or dating.takes_effect(m, self.effect)
+            group[k].date, group[k].date_role = m, "effective" if starts else "direct"
             used.add(id(m))
 
     def _families(self) -> dict[str, int]:
@@ -563,7 +569,7 @@ class EventFinder:
         donors = set(self.cue.effective_donor_rules)
         kept: list[Candidate] = []
         for c in cands:
-            if c.rule in donors:
+            if c.rule in donors or self._restated_start(c):
                 previous = [
                     p
                     for p in kept[-4:]
@@ -580,6 +586,22 @@ class EventFinder:
                     continue
             kept.append(c)
         return kept
+
+    def _restated_start(self, c: Candidate) -> bool:
+        """'The suspension of permits held by A and B would start on Feb. 10': a definite noun
+        naming the action just reported, as the subject of a date that takes effect, tells
+        that action's start; it is no second action."""
+        trig, date = c.trigger, c.date
+        if date is None or trig.pos_ != "NOUN" or not dating.takes_effect(date, self.effect):
+            return False
+        subj = dating._subject(dating._verb_of(date))
+        return (
+            subj is not None
+            and subj.i == trig.i
+            and any(
+                ch.dep_ == "det" and ch.lower_ in ("the", "this", "that") for ch in trig.children
+            )
+        )
 
     def _resolve_firm_anaphora(
         self, cands: list[Candidate], cue: EventCues, firms: ArticleFirms
@@ -635,9 +657,7 @@ class EventFinder:
         confidence were built on it)."""
         if self.attachment is None or not cands:
             return
-        table = date_options.candidate_rows(
-            cands, mentions, self, self.date_lexicon, published
-        )
+        table = date_options.candidate_rows(cands, mentions, self, self.date_lexicon, published)
         flat = [row for _, rows in table for row in rows]
         values = self.attachment.scores(flat)
         start = 0
@@ -692,7 +712,8 @@ class EventFinder:
             if c.date is not None:
                 continue
             anaphoric = self._anaphoric_date(c)
-            if not anaphoric and not self._continues_announcement(c):
+            replacing = self._replaces(c)
+            if not anaphoric and not replacing and not self._continues_announcement(c):
                 continue
             previous = [p for p in cands[:k] if p.date is not None and p.sent.start < c.sent.start]
             previous = [
@@ -709,12 +730,13 @@ class EventFinder:
             if not previous:
                 continue
             if not anaphoric:  # an announcement, not the history told beside it
-                previous = [
-                    p for p in previous if not dating.told_as_background(p, published)
-                ] or previous
+                current = [p for p in previous if not dating.told_as_background(p, published)]
+                if replacing and not current:
+                    continue  # what it replaces is undated: history is not its date
+                previous = current or previous
             c.separate = not anaphoric
-            if anaphoric:
-                source = previous[-1]
+            if anaphoric or replacing:
+                source = previous[-1]  # "from that date", "instead": the action just told
             else:
                 same = [p for p in previous if p.type == c.type]
                 if same:
@@ -724,8 +746,50 @@ class EventFinder:
                     in_last = [p for p in previous if p.sent.start == last_sent]
                     source = min(in_last, key=lambda p: _depth(p.date.span.root))  # type: ignore[union-attr]
             c.date, c.date_role = source.date, "inherited"
-            if not anaphoric and source.date_role == "effective" and not self._measure_acts(c):
-                c.date = self._announcement_date(source, mentions) or source.date
+            if (
+                not anaphoric
+                and not replacing
+                and source.date_role == "effective"
+                and not self._measure_acts(c)
+            ):
+                c.date = (
+                    self._announcement_date(source, mentions)
+                    or self._chained_announcement(source, cands, published)
+                    or source.date
+                )
+
+    def _chained_announcement(
+        self, source: Candidate, cands: list[Candidate], published: str | None
+    ) -> DateMention | None:
+        """'The EU on Wednesday adopted its package ... The package also bans exports from Aug.
+        1 ... At the same time, the EU removed ...': the action that `source` continues (it
+        tells no announcement day of its own) was announced on the day of the announcement
+        it continues: the latest earlier dated action, told as news, that is dated by a plain
+        day (neither a start nor an end)."""
+        if not self._continues_announcement(source):
+            return None
+        sents = {start: n for n, (start, _) in enumerate(sentence_bounds(source.sent.doc))}
+        here = sents[source.sent.start]
+        for p in reversed(cands):
+            if p.date is None or p.sent.start >= source.sent.start:
+                continue
+            if here - sents[p.sent.start] > INHERIT_SENTENCES:
+                break
+            if p.date_role == "effective" or dating.told_as_background(p, published):
+                continue
+            if self._plain_day(p.date):
+                return p.date
+        return None
+
+    def _replaces(self, c: Candidate) -> bool:
+        """'Exporters will instead need a certificate', 'As a replacement, OFAC issued ...': the
+        action takes the place of the one told before (cues.json replacement_cues)."""
+        words = [t.lower_ for t in c.sent]
+        return any(
+            words[k : k + len(phrase)] == phrase
+            for phrase in (w.split() for w in self.cue.replacement_cues)
+            for k in range(len(words) - len(phrase) + 1)
+        )
 
     def _anaphoric_date(self, c: Candidate) -> bool:
         """'from the same date', 'from that date,': the sentence dates its action by another's."""
@@ -815,8 +879,10 @@ class EventFinder:
                 continue
             own = dating._verb_of(m)
             before = m.span.doc[m.span.start - 1] if m.span.start > 0 else m.span[0]
-            if own.i != verb.i and own.lemma_ not in self.reporting and (
-                before.lemma_ not in self.reporting
+            if (
+                own.i != verb.i
+                and own.lemma_ not in self.reporting
+                and (before.lemma_ not in self.reporting)
             ):
                 continue
             path = _path(m.span.root, start.span.root)
@@ -1013,8 +1079,13 @@ def _lower_window(tok: Token, size: int) -> str:
 
 
 RESTRICTING = frozenset(
-    {"control_introduced", "control_tightened", "control_extended", "ban_introduced",
-     "permit_denied"}
+    {
+        "control_introduced",
+        "control_tightened",
+        "control_extended",
+        "ban_introduced",
+        "permit_denied",
+    }
 )
 EASING = frozenset({"control_suspended", "control_lifted", "ban_lifted", "permit_issued"})
 
@@ -1096,6 +1167,23 @@ def _path(a: Token, b: Token) -> tuple[list[Token], list[Token]] | None:
 STATE_ARGS = {"dobj", "nsubj", "nsubjpass", "attr", "amod", "xcomp", "acomp", "oprd", "compound"}
 
 
+def _perfect(trigger: Token) -> bool:
+    """'has required', 'have banned': the present perfect that reports a state since a start."""
+    return any(ch.dep_ == "aux" and ch.lower_ in ("has", "have", "'ve") for ch in trigger.children)
+
+
+def _noun_path(tok: Token, trigger: Token) -> bool:
+    """The token hangs on the trigger through nouns and prepositions only (its object phrase),
+    never through another verb."""
+    for _ in range(6):
+        if tok.head.i == trigger.i:
+            return True
+        if tok.head.i == tok.i or tok.head.pos_ not in ("NOUN", "PROPN", "ADP"):
+            return False
+        tok = tok.head
+    return False
+
+
 def _starts_state(m: DateMention, trigger: Token) -> bool:
     """'have banned exports since 2020', 'has required a licence since September 2024': a
     "since DATE" phrase of the trigger's own verb is the start of the state it reports
@@ -1108,6 +1196,9 @@ def _starts_state(m: DateMention, trigger: Token) -> bool:
     head = since.head
     if head.i == trigger.i:
         return True
+    if _perfect(trigger) and head.pos_ == "NOUN" and _noun_path(head, trigger):
+        return True  # "has required authorisation for exports since January": the small
+        # parser hangs the phrase on the nearest noun of the object
     return (trigger.head.i == head.i and trigger.dep_ in STATE_ARGS) or (
         trigger.head.head.i == head.i
         and trigger.dep_ in STATE_ARGS

@@ -35,6 +35,28 @@ def _plain(m: DateMention, lex: DateLexicon, anchored: Sequence[str]) -> bool:
     return not is_end_date(m, lex.end_words.event) and first not in anchored
 
 
+TIME_MARKS = ("after", "before", "since", "until", "once")  # "days after Britain sanctioned"
+# a clause that places the main action itself ("received 40 applications since the rules took
+# effect", "applied before the licence was published"); "granted the licence after talks
+# restarted" tells why, and the grant is still the news its neighbours date
+COUNTED_FROM = ("since", "before")
+
+
+def _anchored_in_time(e: Candidate) -> bool:
+    """'days after Britain sanctioned Rosneft', 'had received 40 applications since the rules
+    took effect', 'applied before the licence was published': the action is placed relative
+    to another event (GUIDELINES §5: event-anchored offsets are no dates), so no date of a
+    neighbouring action or sentence is its date."""
+    trig = e.trigger
+    if any(ch.dep_ == "mark" and ch.lower_ in TIME_MARKS for ch in trig.children):
+        return True
+    return any(
+        ch.dep_ == "advcl"
+        and any(g.dep_ == "mark" and g.lower_ in COUNTED_FROM for g in ch.children)
+        for ch in trig.children
+    )
+
+
 def _report_date(m: DateMention, lex: DateLexicon) -> bool:
     """'said on Saturday', 'a statement released Friday', 'reported the news today'."""
     return dating._verb_of(m).lemma_.lower() in lex.reporting_verbs
@@ -47,9 +69,13 @@ def _earlier(
     index: dict[int, int],
     free: set[int],
     ok: set[int],
+    history: set[int] = frozenset(),  # type: ignore[assignment]
 ) -> DateMention | None:
     """The latest date told before event `k`: of a dated action at most ANNOUNCEMENT_REACH
-    sentences back, or free in one of the NEAR_REACH sentences before."""
+    sentences back, or free in one of the NEAR_REACH sentences before. The dates of actions
+    told as history (`history`: "The original suspension, which took effect on Feb. 22", "The
+    ban was imposed in September 2023") are taken only when no other date is there: an undated
+    action continues the announcement, not the background told beside it."""
     here = index[events[k].sent.start]
     pool = [
         p.date
@@ -58,6 +84,8 @@ def _earlier(
         and id(p.date) in ok
         and 0 < here - index[p.sent.start] <= ANNOUNCEMENT_REACH
     ]
+    current = [m for m in pool if id(m) not in history]
+    pool = current or pool
     pool += [
         m
         for m in mentions
@@ -98,6 +126,7 @@ def fill_undated(
     lex: DateLexicon,
     anchored: Sequence[str],
     announced: Callable[[Candidate, DateMention], DateMention | None] = lambda c, m: None,
+    published: str | None = None,
 ) -> None:
     """Give each undated event (see the module docstring) the latest date told before it,
     else a nearby report date. When that earlier date is a start ("will require permits
@@ -113,10 +142,15 @@ def fill_undated(
     free = set(range(len(sents))) - dated
     ok = {id(m) for m in mentions if _plain(m, lex, anchored)}
     ok |= {id(e.date) for e in events if e.date is not None and _plain(e.date, lex, anchored)}
+    history = {
+        id(e.date) for e in events if e.date is not None and dating.told_as_background(e, published)
+    }
     for k, e in enumerate(events):
-        if e.date is not None or e.attached is not None:
+        if e.date is not None or e.attached is not None or dating.told_afterwards(e.trigger):
             continue
-        earlier = _earlier(k, events, mentions, index, free, ok)
+        if _anchored_in_time(e):
+            continue
+        earlier = _earlier(k, events, mentions, index, free, ok, history)
         if earlier is not None:
             earlier = announced(e, earlier) or earlier
         chosen = earlier or _reported(k, events, mentions, index, free, ok, lex)

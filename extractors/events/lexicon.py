@@ -196,6 +196,7 @@ class EventCues(Lexicon):
     hedge_chain_deps: tuple[str, ...]
     effective_donor_rules: tuple[str, ...]
     inherit_adverbs: tuple[str, ...]
+    replacement_cues: tuple[str, ...]  # "instead", "as a replacement": see cues.json _doc
     lengthening_verbs: tuple[str, ...]
     ownership_participles: tuple[str, ...]
     state_rules: tuple[str, ...]
