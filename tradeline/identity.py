@@ -24,6 +24,7 @@ from collections.abc import Iterable
 from rapidfuzz import fuzz, process
 
 from tradeline.records import stable_key
+from tradeline.union_find import UnionFind
 
 SIMILARITY = 88  # rapidfuzz.fuzz.ratio of the comparable names, 0–100
 WORD_SIMILARITY = 80  # ratio of each differing word
@@ -75,18 +76,10 @@ def firms(names: Iterable[str]) -> list[list[str]]:
     comparable form (punctuation only) stay alone."""
     names = list(dict.fromkeys(names))
     forms = {name: comparable(name) for name in names}
-    parent = {form: form for form in forms.values()}
-
-    def find(x: str) -> str:
-        while parent[x] != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
-
-    for a, b in _similar_pairs(sorted(set(parent) - {""})):
-        ra, rb = find(a), find(b)
-        if ra != rb:
-            parent[max(ra, rb)] = min(ra, rb)
+    sets = UnionFind(forms.values())
+    find = sets.find
+    for a, b in _similar_pairs(sorted(set(sets.parent) - {""})):
+        sets.union(a, b)
     groups: dict[str, list[str]] = {}
     for name in names:
         form = forms[name]

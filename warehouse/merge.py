@@ -50,6 +50,7 @@ import pyarrow as pa
 
 from tradeline.identity import comparable, same_company
 from tradeline.records import stable_key
+from tradeline.union_find import UnionFind
 from tradeline.warehouse import dedupe, entry_keys, materialized
 from tradeline.warehouse.migrations import arrow_schema
 
@@ -173,30 +174,7 @@ def _granularity(m: Mention) -> str | None:
     return m.date_granularity or {10: "day", 7: "month", 4: "year"}[len(m.event_date)]
 
 
-class _UnionFind:
-    def __init__(self, items: Iterable[str]) -> None:
-        self.parent = {i: i for i in items}
-
-    def find(self, x: str) -> str:
-        while self.parent[x] != x:
-            self.parent[x] = self.parent[self.parent[x]]
-            x = self.parent[x]
-        return x
-
-    def union(self, a: str, b: str) -> None:
-        ra, rb = self.find(a), self.find(b)
-        if ra != rb:
-            # the smaller root wins, so components do not depend on the order of unions
-            self.parent[max(ra, rb)] = min(ra, rb)
-
-    def groups(self) -> dict[str, list[str]]:
-        out: dict[str, list[str]] = defaultdict(list)
-        for x in self.parent:
-            out[self.find(x)].append(x)
-        return out
-
-
-def _link_same_granularity(mentions: Sequence[Mention], uf: _UnionFind) -> None:
+def _link_same_granularity(mentions: Sequence[Mention], uf: UnionFind) -> None:
     """Union mentions of one block and one granularity whose dates and companies agree."""
     if not mentions:
         return
@@ -233,7 +211,7 @@ def _link_same_granularity(mentions: Sequence[Mention], uf: _UnionFind) -> None:
 def cluster(mentions: Sequence[Mention]) -> list[list[Mention]]:
     """Groups of mentions that report the same real event (see the module docstring)."""
     by_key = {m.fact_key: m for m in mentions}
-    uf = _UnionFind(sorted(by_key))
+    uf = UnionFind(sorted(by_key))
     blocks: dict[tuple, list[Mention]] = defaultdict(list)
     for m in sorted(mentions, key=lambda m: m.fact_key):
         blocks[m.block].append(m)
@@ -312,7 +290,7 @@ def _sources(group: Sequence[Mention], duplicates: set[tuple[str, str]]) -> dict
     """fact_key -> source key: same outlet or near-duplicate text is the same source, named
     after the outlet of its earliest report (the original of syndicated copies)."""
     articles = sorted({m.article_id for m in group})
-    uf = _UnionFind(articles)
+    uf = UnionFind(articles)
     outlet_of = {m.article_id: _outlet_key(m) for m in group}
     by_outlet: dict[str, list[str]] = defaultdict(list)
     for article_id in articles:

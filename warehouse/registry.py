@@ -20,6 +20,7 @@ import duckdb
 import pyarrow as pa
 
 from tradeline.identity import comparable, firms, similar_to
+from tradeline.union_find import UnionFind
 from tradeline.warehouse.migrations import arrow_schema
 
 
@@ -77,13 +78,8 @@ def update_firms(con: duckdb.DuckDBPyConnection) -> int:
         return 0
     form_of = {key: comparable(canonical) for key, canonical, _ in rows}
     node_of = {key: firm or key for key, _, firm in rows}  # old spellings: their firm
-    parent = {node: node for node in node_of.values()}
-
-    def find(x: str) -> str:
-        while parent[x] != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
+    sets = UnionFind(node_of.values())
+    find = sets.find
 
     keys_of_form: dict[str, list[str]] = {}
     for key, form in form_of.items():
@@ -95,9 +91,7 @@ def update_firms(con: duckdb.DuckDBPyConnection) -> int:
     links += [(keys_of_form[a][0], keys_of_form[b][0])
               for a, b in similar_to(new_forms, keys_of_form)]
     for a, b in links:
-        ra, rb = find(node_of[a]), find(node_of[b])
-        if ra != rb:
-            parent[max(ra, rb)] = min(ra, rb)
+        sets.union(node_of[a], node_of[b])
     changed_roots = {find(node_of[key]) for key, _ in new}
     members = [key for key in node_of if find(node_of[key]) in changed_roots]
     changed = pa.table(
