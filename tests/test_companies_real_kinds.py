@@ -66,3 +66,24 @@ def test_a_surname_of_a_described_person_is_no_firm(nlp):
 )
 def test_agencies_and_bodies_named_by_their_head_word_are_no_firms(nlp, text):
     assert names(nlp, text) == []
+
+
+@pytest.mark.slow
+def test_a_romance_legal_name_is_one_firm_with_its_acronym(nlp):
+    text = (
+        "Chile's mining ministry has authorised Sociedad Química y Metalúrgica Andina SA to ship "
+        "lithium carbonate. SQMA said the first cargo would leave in June."
+    )
+    facts = find_companies(nlp(text), nlp.get_pipe("tradeline_companies")).facts
+    assert len(facts) == 1, [f.name for f in facts]
+    assert facts[0].name.startswith("Sociedad Química y Metalúrgica")
+    assert "SQMA" in facts[0].aliases
+
+
+def test_initials_read_accented_words_whole_and_skip_romance_connectors():
+    from tradeline.extractors.companies.names import CompanyNames
+
+    names = CompanyNames.from_assets()
+    assert names.is_acronym_of("CBMM", "Companhia Brasileira de Metalurgia e Mineração")
+    assert names.is_acronym_of("SQM", "Sociedad Química y Minera")
+    assert not names.is_acronym_of("SQYM", "Sociedad Química y Minera")
