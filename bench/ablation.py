@@ -30,7 +30,7 @@ from eval_dev import SCORER, articles_and_gold, stage_set, write_input  # noqa: 
 MODELS = REPO / "models"
 NEARMISS = REPO / "eval" / "nearmiss" / "articles"
 SETS = ("trade-train", "trade-dev", "blind2", "ours", "dev")
-FIELDS = ("companies", "events_typed", "events_typed_dated", "event_companies")
+FIELDS = ("companies", "events_typed", "events_typed_dated", "event_companies", "policy_dates")
 
 
 def trained_components() -> list[str]:

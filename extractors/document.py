@@ -17,6 +17,7 @@ from tradeline.extractors.companies.facts import find_companies
 from tradeline.extractors.dates.facts import find_date_mentions, find_policy_dates
 from tradeline.extractors.events.facts import find_events
 from tradeline.extractors.pipes import Pipes
+from tradeline.extractors.policy_dates.filter import keep_policy_dates
 from tradeline.extractors.relevance.component import relevance
 from tradeline.extractors.validity.durations import add_duration
 from tradeline.extractors.validity.facts import find_validity_periods
@@ -37,7 +38,9 @@ def extract_doc(doc: Doc, published: str | None, nlp: Language) -> Extraction:
         companies=firms.facts,
         events=events,
         validity_periods=periods,
-        policy_dates=find_policy_dates(doc, published, pipes.dates),
+        policy_dates=keep_policy_dates(
+            doc, find_policy_dates(doc, published, pipes.dates), pipes.policy_date_filter
+        ),
         relevance=relevance(doc),
     )
 

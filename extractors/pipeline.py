@@ -30,6 +30,7 @@ from tradeline.extractors.events import confidence as _event_confidence  # noqa:
 from tradeline.extractors.events import proposals as _event_proposals  # noqa: F401
 from tradeline.extractors.events import type_model as _event_types  # noqa: F401
 from tradeline.extractors.orgs import component as _orgs  # noqa: F401
+from tradeline.extractors.policy_dates import filter as _policy_date_filter  # noqa: F401
 from tradeline.extractors.relevance import component as _relevance  # noqa: F401
 from tradeline.extractors.text import line_breaks as _line_breaks  # noqa: F401
 from tradeline.extractors.validity import component as _validity  # noqa: F401

@@ -21,6 +21,7 @@ from tradeline.extractors.events import confidence as event_confidence
 from tradeline.extractors.events import proposals as event_proposals
 from tradeline.extractors.events import type_model as event_types
 from tradeline.extractors.orgs import component as orgs
+from tradeline.extractors.policy_dates import filter as policy_date_filter
 from tradeline.extractors.validity import component as validity
 
 T = TypeVar("T")
@@ -41,6 +42,7 @@ class Pipes:
     event_types: event_types.EventTyper | None = None  # trained, optional
     company_filter: company_filter.CompanyFilter | None = None  # trained, optional
     event_proposals: event_proposals.EventProposer | None = None  # trained, optional
+    policy_date_filter: policy_date_filter.PolicyDateFilter | None = None  # trained, optional
 
     @classmethod
     def of(cls, nlp: Language) -> Pipes:
@@ -59,6 +61,9 @@ class Pipes:
             event_types=_optional(nlp, event_types.NAME, event_types.EventTyper),
             company_filter=_optional(nlp, company_filter.NAME, company_filter.CompanyFilter),
             event_proposals=_optional(nlp, event_proposals.NAME, event_proposals.EventProposer),
+            policy_date_filter=_optional(
+                nlp, policy_date_filter.NAME, policy_date_filter.PolicyDateFilter
+            ),
         )
 
 

@@ -151,6 +151,7 @@ class CompanyTagger(DataComponent):
                 government_nouns=frozenset(lex.government_nouns),
                 asset_nouns=frozenset(lex.asset_nouns),
                 term_nouns=frozenset(lex.term_nouns),
+                firm_words=frozenset(self.legal | self.heads),
             )
         )
 
@@ -433,12 +434,28 @@ class CompanyTagger(DataComponent):
                     names.add(ent[-1].text)
                 elif len(ent) == 1:
                     names.add(ent.text)
-        # Surnames of any multi-token PERSON that also appears alone elsewhere.
+        # Surnames of any multi-token PERSON that also appears alone elsewhere, and of a full
+        # name the text describes as a person, whatever the NER took it for ("Arnaud Bertrand,
+        # an independent analyst, ... Bertrand added").
         singles = {e.text for e in doc.ents if len(e) == 1}
+        alone = {e.text for e in doc.ents if len(e) == 1 and e.label_ in ("PERSON", "ORG")}
         for ent in doc.ents:
-            if ent.label_ == "PERSON" and len(ent) >= 2 and ent[-1].text in singles:
+            if len(ent) < 2:
+                continue
+            if ent.label_ == "PERSON" and ent[-1].text in alone and not self._firm_worded(ent):
+                names.update((ent.text, ent[-1].text))  # "Gaurav Sharma ... Sharma expects"
+            elif ent.label_ == "PERSON" and ent[-1].text in singles:
                 names.add(ent[-1].text)
+            elif self.introductions.titled(doc, ent.start, ent.end):
+                names.update((ent.text, ent[-1].text))
         return names
+
+    def _firm_worded(self, span: Span) -> bool:
+        """A firm's head word or legal suffix in or right after the name ("Cementos del Bajío
+        SAB"): the NER's PERSON guess is no person."""
+        doc = span.doc
+        after = doc[span.end].lower_ if span.end < len(doc) else ""
+        return after in self.legal or any(t.lower_ in self.heads | self.legal for t in span)
 
     def _is_personlike(self, doc: Doc, start: int, end: int, persons: set[str]) -> bool:
         span = doc[start:end]
@@ -782,6 +799,8 @@ class CompanyTagger(DataComponent):
         if k >= len(doc) or doc[k].text != ",":
             return False
         for tok in doc[k + 1 : k + 8]:
+            if tok.dep_ == "compound" and tok.head.i > tok.i:
+                continue  # "X, a company official said": the official heads it, a person
             if tok.lower_ in self.descriptors or tok.lower_ in self.plurals:
                 return tok.pos_ == "NOUN"
             if tok.text in (",", ";", ".", ")") or tok.pos_ in ("VERB", "AUX", "ADP", "CCONJ"):

@@ -73,6 +73,14 @@ class FirmIntroductions:
         children = _later_children(doc[start:end])
         return any(c.dep_ == "appos" and self._person_apposition(c) for c in children)
 
+    def titled(self, doc: Doc, start: int, end: int) -> bool:
+        """'X, an independent analyst,' / 'X, the group's chief executive,': the apposition is
+        headed by a person's title, so the name is a person's (not 'X, with two aliases')."""
+        if end >= len(doc) or doc[end].text != ",":
+            return False
+        children = _later_children(doc[start:end])
+        return any(c.dep_ == "appos" and c.lower_ in self.titles for c in children)
+
     def _person_apposition(self, head: Token) -> bool:
         """'X, CEO of Y', 'X, an analyst at Y', 'X, a trader with Y': a person."""
         if head.lower_ in self.apposition_nouns:

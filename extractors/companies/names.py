@@ -22,6 +22,7 @@ from tradeline.identity import same_company
 from tradeline.models.assets import Assets
 
 _WORD = re.compile(r"[a-z0-9]+")
+_LETTERS = re.compile(r"[^\W_]+")  # words of any script, for initials
 GAZETTEER_FUZZY_MIN = 92.0  # whole folded names: a letter or two apart ("Glencor" / "Glencore")
 _PAREN = re.compile(r"\s*\([^)]*\)")
 _INNER_HYPHEN = re.compile(r"(?<=[^\W\d_])-(?=[^\W\d_])")
@@ -208,11 +209,17 @@ class CompanyNames:
         word = short.strip()
         if not (word.isupper() and word.isalpha() and 2 <= len(word) <= 8):
             return False
-        skip = ("of", "and", "the", "for", "de")
-        words = [t for t in tokens(full) if t not in skip]
+        # connectors of English and Romance legal names ("Sociedad Química y Minera" -> SQM)
+        skip = {"of", "and", "the", "for", "de", "del", "da", "do", "dos", "das", "des", "du"}
+        skip |= {"y", "e", "et"}
+        # whole words, accented letters included ("Química" is one word, initial q)
+        words = [t for t in _LETTERS.findall(full.casefold()) if t not in skip]
         initials = "".join(t[0] for t in words)
+        while len(words) > 2 and words[-1] in self._strip:
+            words.pop()  # "... Andina SA" -> "SQMA"
+        bare = "".join(t[0] for t in words)
         stripped = "".join(t[0] for t in self.key_tokens(full) if t not in skip)
-        return len(words) >= 2 and word.lower() in (initials, stripped)
+        return len(words) >= 2 and word.lower() in (initials, bare, stripped)
 
     def same_firm(self, a: str, b: str) -> bool:
         """Two surface forms name the same firm within one article."""

@@ -49,6 +49,7 @@ class NonFirmWords:
     government_nouns: frozenset[str]  # "Jokowi's administration"
     asset_nouns: frozenset[str]  # "Lukoil's NORSI oil refinery"
     term_nouns: frozenset[str]  # "the VEU program"
+    firm_words: frozenset[str] = frozenset()  # legal suffixes and firm head words: Ltd, Mining
 
 
 def _capitalised(tok: Token) -> bool:
@@ -183,8 +184,10 @@ class NonFirmCues:
         # "X, the state minerals regulator," / "X, the federation's managing director"
         if low == "," and i > 0 and _capitalised(doc[i - 1]):
             head = _apposition_head(doc, i)
-            if head is not None and head.is_lower and (
-                self._descriptor_ends(doc, head.i) or head.lower_ in w.titles
+            if (
+                head is not None
+                and head.is_lower
+                and (self._descriptor_ends(doc, head.i) or head.lower_ in w.titles)
             ):
                 marked.update(_name_before(doc, i))
         # "X-based", "Santa Clara, California-based"
@@ -193,8 +196,14 @@ class NonFirmCues:
             places.update(place)
             if place and place[0] >= 2 and lowers[place[0] - 1] == ",":
                 city = _name_before(doc, place[0] - 1)  # "Santa Clara, California-based"
-                if city and all(doc[k].ent_type_ in ("GPE", "LOC") for k in city):
-                    places.update(city)
+                if city and (
+                    all(doc[k].ent_type_ in ("GPE", "LOC") for k in city)
+                    or (
+                        all(doc[k].ent_type_ in ("GPE", "LOC") for k in place)
+                        and not any(doc[k].lower_ in w.firm_words for k in city)
+                    )
+                ):
+                    places.update(city)  # the city before a state or country: "Marquette, Michigan"
         # "based in X", "located in X"
         for cue in w.place_cues:
             k = len(cue)

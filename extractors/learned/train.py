@@ -175,8 +175,27 @@ def proposal_rows(nlp: Language, doc: Doc, article: LabelledArticle) -> list[Row
 
 
 _LEGAL = {
-    "co", "company", "corp", "corporation", "inc", "incorporated", "ltd", "limited", "plc",
-    "llc", "sa", "ag", "nv", "bv", "se", "spa", "gmbh", "kk", "group", "holdings", "holding",
+    "co",
+    "company",
+    "corp",
+    "corporation",
+    "inc",
+    "incorporated",
+    "ltd",
+    "limited",
+    "plc",
+    "llc",
+    "sa",
+    "ag",
+    "nv",
+    "bv",
+    "se",
+    "spa",
+    "gmbh",
+    "kk",
+    "group",
+    "holdings",
+    "holding",
     "the",
 }  # GUIDELINES §2: what the scorer strips from a firm's name before comparing
 
@@ -233,6 +252,24 @@ def date_rows(nlp: Language, doc: Doc, article: LabelledArticle) -> list[Row]:
     return attachment_rows(nlp, doc, article)
 
 
+def policy_date_rows(nlp: Language, doc: Doc, article: LabelledArticle) -> list[Row]:
+    """One row per date the rules keep as a policy date: POLICY when it is a gold policy date.
+    Only articles annotated for policy dates count (the trade reports and synth)."""
+    from tradeline.extractors.dates.facts import find_policy_dates
+    from tradeline.extractors.pipes import Pipes
+    from tradeline.extractors.policy_dates.filter import date_rows
+    from tradeline.extractors.policy_dates.labels import policy_labels
+
+    if article.source not in ("trade", "synth") or article.gold is None:
+        return []
+    facts = find_policy_dates(doc, article.published, Pipes.of(nlp).dates)
+    labels = policy_labels(facts, article.gold.get("policy_dates", []))
+    return [
+        (words, {"POLICY": float(y), "OTHER": float(not y)})
+        for (_, words), y in zip(date_rows(doc, facts), labels, strict=True)
+    ]
+
+
 # In training order: a part comes after the parts it needs.
 PARTS: dict[str, Part] = {
     "relevance": Part("relevance", relevance_rows),
@@ -248,6 +285,7 @@ PARTS: dict[str, Part] = {
     ),
     "companies": Part("companies", company_rows, best=False),
     "dates": Part("dates", date_rows, default=False),
+    "policy_dates": Part("policy_dates", policy_date_rows),
 }
 
 
