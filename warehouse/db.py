@@ -42,6 +42,8 @@ NOTICE_AFTER_S = 2.0  # a write still waiting after this long says so (once), na
 # overrides it; work over the whole warehouse raises it (`materialized.roomy`).
 WRITE_MEMORY_LIMIT = "1GB"
 _write_wait_s: ContextVar[float] = ContextVar("write_wait_s", default=WRITE_LOCK_WAIT_S)
+# SETs to run when a connection's outermost transaction ends (`run_after_transaction`)
+_after_transaction: dict[duckdb.DuckDBPyConnection, list[str]] = {}
 
 _LOCK_HOLDER = re.compile(r"Conflicting lock is held in (?P<exe>.+?) \(PID (?P<pid>\d+)\)")
 _HOLDER_READS = "read-only mode"  # DuckDB says a reader could get in: the holder only reads
@@ -102,9 +104,10 @@ def _explain(path: Path, exc: duckdb.Error, *, read_only: bool) -> WarehouseErro
     if "different configuration" in msg:
         mode = "read-only" if read_only else "writable"
         return WarehouseError(
-            f"warehouse {path} is already open in this process in another mode (or, for "
-            f"`run_sql`'s sandbox, with other settings); close that connection before opening "
-            f"it {mode}"
+            f"warehouse {path} is already open in this process in another mode or with other "
+            f"settings (tradeline's writable connections set memory_limit, see "
+            f"TRADELINE_WRITE_MEMORY_LIMIT; `run_sql`'s sandbox locks its own); close that "
+            f"connection before opening it {mode}"
         )
     if "database does not exist" in msg:
         return WarehouseError(f"warehouse {path} does not exist")
@@ -188,7 +191,7 @@ def connect(
                 recreated = migrations.sync_views(con, force=bool(applied))
                 # an upgraded file, or views / timeline_rows SQL changed: rows by this code
                 if recreated and (materialized.FILLED_BY_OPEN & set(applied)
-                                  or _has_timeline(con)):
+                                  or _has_facts(con)):
                     materialized.refresh_view_rows(con)
     except migrations.SchemaTooNew as exc:
         con.close()
@@ -211,8 +214,13 @@ def _settings(
     """The connection's DuckDB settings: a writable one gets `WRITE_MEMORY_LIMIT`."""
     if read_only:
         return dict(config or {})
-    limit = os.environ.get("TRADELINE_WRITE_MEMORY_LIMIT") or WRITE_MEMORY_LIMIT
-    return {"memory_limit": limit, **(config or {})}
+    return {"memory_limit": user_memory_limit() or WRITE_MEMORY_LIMIT, **(config or {})}
+
+
+def user_memory_limit() -> str | None:
+    """$TRADELINE_WRITE_MEMORY_LIMIT: the user's cap for writable connections, which no step
+    raises."""
+    return os.environ.get("TRADELINE_WRITE_MEMORY_LIMIT") or None
 
 
 def _open_waiting(
@@ -283,6 +291,21 @@ def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConne
         con.execute("COMMIT")
     finally:
         _in_transaction.discard(con)
+        for statement in _after_transaction.pop(con, []):
+            with suppress(duckdb.Error):  # a closed connection has nothing left to restore
+                con.execute(statement)
+
+
+def run_after_transaction(con: duckdb.DuckDBPyConnection, statements: list[str]) -> None:
+    """Run `statements` (SETs that restore a setting) once the connection's transaction has
+    ended, or now when it holds none. Why: inside a transaction that failed DuckDB refuses every
+    statement, and a ROLLBACK does not undo a SET, so a restore there would be lost and the
+    instance-wide setting would stay for every later connection of the process."""
+    if con in _in_transaction:
+        _after_transaction.setdefault(con, []).extend(statements)
+        return
+    for statement in statements:
+        con.execute(statement)
 
 
 def utcnow() -> datetime:
@@ -290,6 +313,7 @@ def utcnow() -> datetime:
     return datetime.now(UTC).replace(tzinfo=None)
 
 
-def _has_timeline(con: duckdb.DuckDBPyConnection) -> bool:
-    """Whether the file has timeline rows to recompute (a new file has none)."""
-    return con.execute("SELECT EXISTS (SELECT 1 FROM timeline_entries)").fetchone()[0]
+def _has_facts(con: duckdb.DuckDBPyConnection) -> bool:
+    """Whether the file has extracted articles, so kept rows to recompute (a new file has none;
+    an article with companies but no event makes firm rows without any timeline entry)."""
+    return con.execute("SELECT EXISTS (SELECT 1 FROM article_extractions)").fetchone()[0]

@@ -27,14 +27,17 @@ with a scope, only the given articles or entries (`merge.update`): the same rows
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Iterator
-from contextlib import contextmanager, suppress
+from contextlib import contextmanager
 from functools import cache
 from importlib import resources
 
 import duckdb
 import pyarrow as pa
+
+from tradeline.warehouse import db
 
 # The migrations that made the tables: a writable open that applies one fills the tables
 # computed by the views' SQL (migration 013 itself fills `latest_article_runs`).
@@ -243,17 +246,38 @@ def _bytes(setting: str) -> float:
 
 @contextmanager
 def roomy(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
-    """At least `WHOLE_MEMORY_LIMIT` and no insertion order to keep, for work that reads the
-    whole warehouse (a writable connection is capped lower for runs: `db.WRITE_MEMORY_LIMIT`)."""
+    """More memory (`whole_memory_limit`) and no insertion order to keep, for work that reads the
+    whole warehouse (a writable connection is capped lower for runs: `db.WRITE_MEMORY_LIMIT`).
+    Both are restored once the caller's transaction ends, also when it failed."""
     before = con.execute(
         "SELECT current_setting('memory_limit'), current_setting('preserve_insertion_order')"
     ).fetchone()
-    if _bytes(before[0]) < _bytes(WHOLE_MEMORY_LIMIT):
-        con.execute(f"SET memory_limit = '{WHOLE_MEMORY_LIMIT}'")
+    target = whole_memory_limit()
+    if target is not None and _bytes(before[0]) < _bytes(target):
+        con.execute(f"SET memory_limit = '{target}'")
     con.execute("SET preserve_insertion_order = false")
     try:
         yield
     finally:
-        with suppress(duckdb.Error):  # an aborted transaction: the caller sees its error
-            con.execute(f"SET memory_limit = '{before[0]}'")
-            con.execute(f"SET preserve_insertion_order = {str(before[1]).lower()}")
+        db.run_after_transaction(
+            con,
+            [
+                f"SET memory_limit = '{before[0]}'",
+                f"SET preserve_insertion_order = {str(before[1]).lower()}",
+            ],
+        )
+
+
+def whole_memory_limit() -> str | None:
+    """The limit for whole-warehouse work: `WHOLE_MEMORY_LIMIT`, but never above DuckDB's own
+    default (80% of the machine's memory), and None (keep the connection's) when the user set
+    $TRADELINE_WRITE_MEMORY_LIMIT: on a small host the user's cap spills to disk where 4 GB
+    would be killed for memory."""
+    if db.user_memory_limit():
+        return None
+    try:
+        machine = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    except (ValueError, OSError, AttributeError):
+        return WHOLE_MEMORY_LIMIT
+    default = int(machine * 0.8)
+    return WHOLE_MEMORY_LIMIT if _bytes(WHOLE_MEMORY_LIMIT) <= default else f"{default}B"

@@ -32,10 +32,9 @@ the touched segments.
 
 from __future__ import annotations
 
-from contextlib import suppress
-
 import duckdb
 
+from tradeline.warehouse import db
 from tradeline.warehouse.merge import DAY_TOLERANCE_DAYS
 
 # One string per block; NULL matches only NULL (as in merge.Mention.block).
@@ -213,9 +212,8 @@ def compute(con: duckdb.DuckDBPyConnection) -> None:
     try:
         for sql in _STEPS:
             con.execute(sql)
-    finally:
-        with suppress(duckdb.Error):  # an aborted transaction: the caller sees its error
-            con.execute(f"SET preserve_insertion_order = {str(kept[0]).lower()}")
+    finally:  # restored once the caller's transaction ends, also when it failed
+        db.run_after_transaction(con, [f"SET preserve_insertion_order = {str(kept[0]).lower()}"])
 
 
 def record(con: duckdb.DuckDBPyConnection) -> None:
