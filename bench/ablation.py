@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import shutil
 import subprocess
 import sys
@@ -35,7 +36,11 @@ FIELDS = ("companies", "events_typed", "events_typed_dated", "event_companies", 
 
 def trained_components() -> list[str]:
     """The trained components the packaged pipeline runs, in order."""
-    config = tomllib.loads((MODELS / "pipeline.toml").read_text(encoding="utf-8"))
+    return trained_components_of(MODELS / "pipeline.toml")
+
+
+def trained_components_of(toml: Path) -> list[str]:
+    config = tomllib.loads(toml.read_text(encoding="utf-8"))
     return list(config["pipeline"].get("trained", []))
 
 
@@ -45,11 +50,14 @@ def assets_without(component: str, root: Path) -> Path:
     shutil.copytree(MODELS, assets, ignore=shutil.ignore_patterns("__pycache__"))
     toml = assets / "pipeline.toml"
     text = toml.read_text(encoding="utf-8")
-    for form in (f', "{component}"', f'"{component}", ', f'"{component}"'):
-        if form in text:
-            text = text.replace(form, "", 1)
-            break
-    toml.write_text(text, encoding="utf-8")
+    block = re.search(r"^trained = \[.*?\]", text, flags=re.S | re.M)
+    if block is None or f'"{component}"' not in block.group(0):
+        raise SystemExit(f"models/pipeline.toml: no {component} in [pipeline] trained")
+    # one name per line or all on one line: drop the name and its comma
+    kept = re.sub(rf'\s*"{component}",?', "", block.group(0), count=1)
+    toml.write_text(text[: block.start()] + kept + text[block.end() :], encoding="utf-8")
+    if component in trained_components_of(toml):
+        raise SystemExit(f"could not leave {component} out of {toml}")
     return assets
 
 
