@@ -429,8 +429,21 @@ def test_incremental_merge_equals_full_rebuild(tmp_path_factory, seed: int) -> N
 @given(
     dates=st.lists(
         st.sampled_from(
-            [None, "", "2025", "2026", "2025-03", "2025-12", "2026-03", "2025-03-04",
-             "2025-03-31", "2025-12-02", "2026-03-04", "20250", "2025-1"]
+            [
+                None,
+                "",
+                "2025",
+                "2026",
+                "2025-03",
+                "2025-12",
+                "2026-03",
+                "2025-03-04",
+                "2025-03-31",
+                "2025-12-02",
+                "2026-03-04",
+                "20250",
+                "2025-1",
+            ]
         ),
         max_size=30,
     ),
@@ -440,13 +453,26 @@ def test_prefix_lookup_finds_what_a_scan_finds(dates: list[str | None], coarse: 
     """`cluster` finds the finer mentions inside a coarse date by lookup: exactly those a scan
     of them all with `startswith` found (the rule the lookup replaced), in their order."""
     finer = [
-        merge.Mention(f"f{i:02d}", f"a{i}", "r", "t", None, None, d, None, 0, None, None,
-                      "https://x.example", (), 1)
+        merge.Mention(
+            f"f{i:02d}",
+            f"a{i}",
+            "r",
+            "t",
+            None,
+            None,
+            d,
+            None,
+            0,
+            None,
+            None,
+            "https://x.example",
+            (),
+            1,
+        )
         for i, d in enumerate(dates)
     ]
     found = merge._Prefixes(finer).under(coarse)
-    scanned = [f for f in finer
-               if f.event_date and coarse and f.event_date.startswith(coarse)]
+    scanned = [f for f in finer if f.event_date and coarse and f.event_date.startswith(coarse)]
     assert found == scanned
 
 
