@@ -5,6 +5,7 @@ one."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import duckdb
@@ -129,5 +130,74 @@ def test_event_mentions_shows_unmerged_runs_live(tmp_path: Path, make_item) -> N
     view, live = _live_mentions(con)
     assert view == live and ["Iluka"] in [list(r[13]) for r in view]
     assert con.execute("SELECT count(*) FROM unmerged_articles").fetchone()[0] == 0
+    assert _rows(con) == _recomputed(con)
+    con.close()
+
+
+def _firm(con: duckdb.DuckDBPyConnection, canonical: str) -> tuple:
+    """(aliases, last_stored, n_articles, n_events) of one firm in `companies`."""
+    return con.execute(
+        "SELECT aliases, last_stored, n_articles, n_events FROM companies WHERE canonical = ?",
+        [canonical],
+    ).fetchone()
+
+
+def _last_seen(con: duckdb.DuckDBPyConnection, canonical: str) -> object:
+    """When the registry last stored the spelling (`company_registry.last_seen`)."""
+    return con.execute(
+        "SELECT last_seen FROM company_registry WHERE canonical = ?", [canonical]
+    ).fetchone()[0]
+
+
+def test_a_known_spelling_stored_again_refreshes_its_firm(tmp_path: Path, make_item) -> None:
+    """A run that stores a known spelling again (a new alias, a later last_seen) without
+    changing any of its links: its firm is refreshed only because the registry's last_seen
+    moved (`refresh_firms` compares it with `firm_members`), a failed run's names too."""
+    con = connect(tmp_path / "w.duckdb")
+    url = [f"https://news.example/{i}" for i in range(3)]
+    _run(
+        con,
+        [
+            make_item(url[0], companies=("JL Mag Rare Earths",)),
+            # another segment of the timeline: a later merge of url[0] does not reach it
+            make_item(url[1], companies=("Shenghe Resources",), event_date="2023-06-01"),
+        ],
+    )
+    aliases, stored, n_articles, n_events = _firm(con, "Shenghe Resources")
+    assert (aliases, n_articles, n_events) == (["Shenghe Resources"], 0, 1)  # an event's firm
+    # a failed run re-extracts url[0] naming Shenghe in capitals: its events never count (no
+    # link changes), but the registry stores the alias and moves last_seen on
+    _run(con, [make_item(url[0], companies=("SHENGHE RESOURCES",))], status="failed")
+    seen = _last_seen(con, "Shenghe Resources")
+    assert seen > stored
+    assert _firm(con, "Shenghe Resources") == (
+        ["SHENGHE RESOURCES", "Shenghe Resources"],
+        seen,
+        0,
+        1,
+    )
+    assert _rows(con) == _recomputed(con)
+    # a completed run stores an irrelevant article with no events: its company fact is no
+    # link, but Nvidia's new alias and last_seen are stored
+    document, article, extraction = make_item(url[2])
+    nvidia = replace(extraction.companies[0], aliases=["Nvidia", "NVIDIA", "Nvidia Corporation"])
+    extraction = replace(
+        extraction,
+        companies=[nvidia],
+        events=[],
+        validity_periods=[],
+        policy_dates=[],
+        relevant=False,
+        relevance=0.1,
+    )
+    before = _firm(con, "Nvidia Corp")
+    _run(con, [(document, article, extraction)])
+    seen = _last_seen(con, "Nvidia Corp")
+    assert seen > before[1]
+    assert _firm(con, "Nvidia Corp") == (
+        ["NVIDIA", "Nvidia", "Nvidia Corp", "Nvidia Corporation"],
+        seen,
+        *before[2:],
+    )
     assert _rows(con) == _recomputed(con)
     con.close()

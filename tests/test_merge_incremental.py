@@ -1,11 +1,15 @@
 """The incremental timeline merge (`merge.update`) equals the full rebuild (`merge.rebuild`).
 
 Random event streams are stored run by run into two real warehouse files: one merged
-incrementally after each run, the other rebuilt whole. After every run both hold the same
-entries, keys included (a carried key is the same history on both sides); at the end a fresh
-full rebuild of the final facts gives the same entries' content and membership. The streams
+incrementally after each run, the other rebuilt whole, both by what `runs.finish_run` calls
+(`runs.rebuild_derived`: the timeline, then the registry's firms). After every run both hold
+the same entries, keys included (a carried key is the same history on both sides), the same
+registry firms, and every kept table (migrations 013 and 014) equals a recompute; each kept
+table, the firm tables too, holds rows after some run of every stream. At the end a fresh full
+rebuild of the final facts gives the same entries' content and membership. The streams
 mix event types, countries (NULL too), commodities, day / month / year / missing dates around
-month and year ends (the merge's segments follow dates), firms with spelling variants,
+month and year ends (the merge's segments follow dates), firms with spelling variants
+(stored in the registry with their aliases, a failed or unfinished run's too) and case variants,
 syndicated copies, re-extractions that re-date, rename, drop and add events, runs that fail or
 finish late, held-back events and articles whose text, outlet and date are rewritten
 (`load.refresh_articles`).
@@ -23,18 +27,21 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
+from tradeline.identity import company_key
 from tradeline.records import Article, stable_key
-from tradeline.warehouse import materialized, merge
+from tradeline.warehouse import materialized, merge, registry, runs
 from tradeline.warehouse.db import connect, transaction
 from tradeline.warehouse.load import refresh_articles
 
 TYPES = ("permit_issued", "export_ban")
 COUNTRIES = ("China", None)
 COMMODITIES = ("gallium", None)
+# spelling variants (one firm, several registry spellings) and case variants (one spelling:
+# a later run stores it again with a new alias)
 FIRMS = (
     ("JL Mag Rare Earths", "JL Mag Rare-Earth"),
-    ("Ningbo Yunsheng", "Ningbo Yansheng"),
-    ("Shenghe Resources",),
+    ("Ningbo Yunsheng", "Ningbo Yansheng", "NINGBO YUNSHENG"),
+    ("Shenghe Resources", "shenghe resources"),
     ("Halmera Nickel",),
 )
 TRUE_DATES = (
@@ -217,6 +224,8 @@ def _write_run(
                 T0,
             ],
         )
+    companies: dict[str, str] = {}  # canonical_key -> the first spelling: the registry's rows
+    aliases: set[tuple[str, str]] = set()
     for a, reports in rows:
         con.execute(
             "INSERT INTO article_extractions (article_id, run_id, status, n_facts, extracted_at)"
@@ -249,10 +258,20 @@ def _write_run(
                 ],
             )
             for pos, name in enumerate(rep.companies):
+                key = company_key(name)
+                companies.setdefault(key, name)
+                aliases.add((key, name))
                 con.execute(
                     "INSERT OR IGNORE INTO event_companies VALUES (?, ?, ?, ?, ?, ?)",
-                    [rep.fact_key(a.article_id), a.article_id, run_id, name, name.casefold(), pos],
+                    [rep.fact_key(a.article_id), a.article_id, run_id, name, key, pos],
                 )
+    # what `load.store_batch` does with every run's names, a failed run's too
+    registry.upsert(con, companies, T0 + timedelta(hours=step))
+    for key, alias in sorted(aliases):
+        con.execute(
+            "INSERT OR IGNORE INTO company_aliases VALUES (?, ?, ?)",
+            [key, alias, T0 + timedelta(hours=step)],
+        )
 
 
 def _finish(con: duckdb.DuckDBPyConnection, run_id: str, status: str, step: int) -> None:
@@ -300,6 +319,15 @@ def _materialized(con: duckdb.DuckDBPyConnection) -> tuple[list[tuple], ...]:
     )
 
 
+def _firms(con: duckdb.DuckDBPyConnection) -> list[tuple]:
+    """The registry's spellings, aliases and firms (`registry.update_firms` or rebuilt)."""
+    return con.execute(
+        "SELECT r.*, f.firm_key, list(a.alias ORDER BY a.alias) FROM company_registry AS r "
+        "LEFT JOIN company_firms AS f USING (canonical_key) "
+        "LEFT JOIN company_aliases AS a USING (canonical_key) GROUP BY ALL ORDER BY ALL"
+    ).fetchall()
+
+
 def _recomputed(con: duckdb.DuckDBPyConnection) -> tuple[list[tuple], ...]:
     """The same tables computed from scratch (rolled back): what a stored row must equal."""
     con.execute("BEGIN TRANSACTION")
@@ -316,6 +344,7 @@ def _same_history(tmp: Path, seed: int) -> None:
     inc = connect(tmp / "incremental.duckdb")
     full = connect(tmp / "full.duckdb")
     late: list[str] = []  # runs left running for a while
+    filled: set[str] = set()  # the kept tables that held rows after some run
     for step in range(rng.randint(4, 8)):
         run_id = f"r{step:02d}"
         new = [stream.new_article() for _ in range(rng.randint(0, 4))]
@@ -360,13 +389,14 @@ def _same_history(tmp: Path, seed: int) -> None:
                     )
                 for rid in finishing:
                     _finish(con, rid, status if rid == run_id else "completed", step)
-                if con is inc:
-                    merge.update(con)
-                else:
-                    merge.rebuild(con)
+                # what `runs.finish_run` does: the timeline and the registry's firms
+                runs.rebuild_derived(con, incremental=con is inc)
         assert _entries(inc) == _entries(full), f"seed {seed}, after run {step}"
-        assert _materialized(inc) == _materialized(full), f"seed {seed}, after run {step}"
-        assert _materialized(inc) == _recomputed(inc), f"seed {seed}, after run {step}"
+        kept = _materialized(inc)
+        assert kept == _materialized(full), f"seed {seed}, after run {step}"
+        assert kept == _recomputed(inc), f"seed {seed}, after run {step}"
+        assert _firms(inc) == _firms(full), f"seed {seed}, after run {step}"
+        filled |= {table for table, rows in zip(MATERIALIZED, kept, strict=True) if rows}
     scratch = connect(tmp / "scratch.duckdb")
     scratch.close()
     full.close()
@@ -378,6 +408,7 @@ def _same_history(tmp: Path, seed: int) -> None:
         merge.rebuild(fresh)
     assert _content(fresh) == _content(inc)
     assert _entries(inc), "the stream should merge into some entries"
+    assert filled == set(MATERIALIZED), f"seed {seed}: never filled {set(MATERIALIZED) - filled}"
     fresh.close()
     inc.close()
 
@@ -398,8 +429,21 @@ def test_incremental_merge_equals_full_rebuild(tmp_path_factory, seed: int) -> N
 @given(
     dates=st.lists(
         st.sampled_from(
-            [None, "", "2025", "2026", "2025-03", "2025-12", "2026-03", "2025-03-04",
-             "2025-03-31", "2025-12-02", "2026-03-04", "20250", "2025-1"]
+            [
+                None,
+                "",
+                "2025",
+                "2026",
+                "2025-03",
+                "2025-12",
+                "2026-03",
+                "2025-03-04",
+                "2025-03-31",
+                "2025-12-02",
+                "2026-03-04",
+                "20250",
+                "2025-1",
+            ]
         ),
         max_size=30,
     ),
@@ -409,13 +453,26 @@ def test_prefix_lookup_finds_what_a_scan_finds(dates: list[str | None], coarse: 
     """`cluster` finds the finer mentions inside a coarse date by lookup: exactly those a scan
     of them all with `startswith` found (the rule the lookup replaced), in their order."""
     finer = [
-        merge.Mention(f"f{i:02d}", f"a{i}", "r", "t", None, None, d, None, 0, None, None,
-                      "https://x.example", (), 1)
+        merge.Mention(
+            f"f{i:02d}",
+            f"a{i}",
+            "r",
+            "t",
+            None,
+            None,
+            d,
+            None,
+            0,
+            None,
+            None,
+            "https://x.example",
+            (),
+            1,
+        )
         for i, d in enumerate(dates)
     ]
     found = merge._Prefixes(finer).under(coarse)
-    scanned = [f for f in finer
-               if f.event_date and coarse and f.event_date.startswith(coarse)]
+    scanned = [f for f in finer if f.event_date and coarse and f.event_date.startswith(coarse)]
     assert found == scanned
 
 
