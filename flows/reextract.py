@@ -149,13 +149,14 @@ def _resume(
             "model_name": extractor.model_name,
             "model_version": extractor.model_version,
             "assets_hash": extractor.assets_hash,
+            "trained_hash": extractor.trained_hash,  # a retrained part gives other facts too
         }
         differ = [k for k, v in mine.items() if run[k] != v]
         if differ:
             raise runs.RunError(
                 f"run {resume} was made with other {', '.join(differ)} "
                 f"({', '.join(f'{run[k]} ≠ {mine[k]}' for k in differ)}); "
-                "resume it with the same model and assets, or start a new run"
+                "resume it with the same model, assets and trained parts, or start a new run"
             )
         notes = runs.run_notes(run)
         for name, given in (("since", since), ("source", source)):

@@ -87,3 +87,33 @@ def test_initials_read_accented_words_whole_and_skip_romance_connectors():
     assert names.is_acronym_of("CBMM", "Companhia Brasileira de Metalurgia e Mineração")
     assert names.is_acronym_of("SQM", "Sociedad Química y Minera")
     assert not names.is_acronym_of("SQYM", "Sociedad Química y Minera")
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("text", "firm"),
+    [
+        (
+            "The ministry issued an export licence to Zentrix Hospital Supplies Ltd. on Monday.",
+            "Zentrix Hospital Supplies",
+        ),
+        (
+            "The Bureau of Industry and Security added Orvanta Statistics Inc. to the list.",
+            "Orvanta Statistics",
+        ),
+        (
+            "The ministry granted export licences to Pacific Unit Trading Co. on Monday.",
+            "Pacific Unit Trading",
+        ),
+    ],
+)
+def test_a_body_word_inside_a_firms_legal_name_does_not_unmake_it(nlp, text, firm):
+    """'hospital', 'statistics', 'unit' head bodies ('the Statistics Bureau', 'a hospital
+    unit'), but inside a name that ends in a legal suffix they are part of a firm's name."""
+    assert names(nlp, text) == [firm]
+
+
+@pytest.mark.slow
+def test_a_body_headed_by_a_listed_word_is_still_no_firm(nlp):
+    text = "The Democratic Caucus and the Teachers Guild criticised the export ban on Monday."
+    assert names(nlp, text) == []

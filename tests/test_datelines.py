@@ -37,3 +37,31 @@ def test_dates_in_datelines_and_timestamps() -> None:
     assert not is_dateline_or_timestamp(later, later + 7, text, ["published"])
     stamp = text.index("03 Dec")
     assert is_dateline_or_timestamp(stamp, len(text), text, ["published"])
+
+
+def test_an_all_caps_headline_is_no_dateline_and_is_decided_at_once() -> None:
+    """The word patterns cannot split a word many ways: before, 24 capitals before a failing
+    character took seconds and each one more doubled it, so one headline stalled a whole
+    extract job. The alarm turns such a stall into a failure instead of a hung test run."""
+    import signal
+
+    from tradeline.extractors.text.datelines import is_dateline_or_timestamp
+
+    headlines = [
+        "US COMMERCE DEPARTMENT ADDS CHINESE CHIPMAKERS TO ENTITY LIST, EFFECTIVE MONDAY",
+        "CHINA BANS GALLIUM EXPORTS FROM AUG. 1, COMMERCE MINISTRY SAID ON MONDAY",
+        "ABCDEFGHIJKLMNOPQRSTUVWXYZ" * 3 + " said on MONDAY",
+    ]
+
+    def stalled(signum: int, frame: object) -> None:
+        raise TimeoutError("the dateline check backtracked")
+
+    previous = signal.signal(signal.SIGALRM, stalled)
+    signal.alarm(60)
+    try:
+        for text in headlines:
+            start = text.rindex("MONDAY")
+            assert not is_dateline_or_timestamp(start, start + 6, text, ["published"])
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)

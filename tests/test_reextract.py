@@ -158,6 +158,18 @@ def test_resume_refuses_other_runs_and_filters(archive, monkeypatch):
                       "'interrupted' ORDER BY started_at DESC LIMIT 1")[0]
     with pytest.raises(RunError, match="--source"):
         reextract_archive(Settings(), warehouse, source="notes.jsonl", resume=run_id)
+    # parts retrained since the run started: resuming would mix two models in one run
+    with duckdb.connect(str(warehouse)) as con:
+        (hash_then,) = con.execute(
+            "SELECT trained_hash FROM extraction_runs WHERE run_id = ?", [run_id]
+        ).fetchone()
+        con.execute("UPDATE extraction_runs SET trained_hash = 'other' WHERE run_id = ?", [run_id])
+    with pytest.raises(RunError, match="trained_hash"):
+        reextract_archive(Settings(), warehouse, resume=run_id)
+    with duckdb.connect(str(warehouse)) as con:
+        con.execute(
+            "UPDATE extraction_runs SET trained_hash = ? WHERE run_id = ?", [hash_then, run_id]
+        )
     done = reextract_archive(Settings(), warehouse, resume=run_id)  # its own filters
     assert (done.selected, done.extracted) == (1, 1)
 

@@ -19,7 +19,7 @@ FINAL_RUN_STATUSES = ("completed", "completed_with_errors", "failed", "interrupt
 
 _RUN_COLUMNS = (
     "run_id", "kind", "status", "started_at", "finished_at", "extractor_version", "model_name",
-    "model_version", "assets_hash", "n_articles", "n_facts", "notes",
+    "model_version", "assets_hash", "n_articles", "n_facts", "notes", "trained_hash",
 )
 
 

@@ -69,22 +69,28 @@ HEDGES = ("at", "least", "the", "latest", "very")  # "until at least the end of 
 # a time of day between an end word and its date: "until 12:01 a.m. EST, February 13, 2024"
 CLOCK_WORDS = ("a.m.", "p.m.", "am", "pm", "midnight", "noon", "local", "time", ",")
 CLOCK_ZONES = ("est", "edt", "gmt", "utc", "cet", "cest", "bst", "jst", "ist")
+ZONE_NAMES = ("eastern", "pacific", "central", "mountain", "atlantic", "standard", "daylight")
+# a zone abbreviation ('PST', 'CDT', 'ET') or an offset ('GMT+8', 'UTC-5')
+_ZONE = re.compile(r"[A-Z]{1,4}T|(?:GMT|UTC)[+-]\d{1,2}(?::?\d{2})?")
 
 
-def _hedge_or_clock(word: str) -> bool:
+def _hedge_or_clock(token: Token) -> bool:
+    word = token.lower_
     return (
         word in HEDGES
         or word in CLOCK_WORDS
         or word in CLOCK_ZONES
+        or word in ZONE_NAMES
+        or _ZONE.fullmatch(token.text) is not None
         or re.fullmatch(r"\d{1,2}[:.]\d{2}", word) is not None
     )
 
 
 def hedged_end(m: DateMention, end_words: Sequence[str]) -> bool:
-    """'until at least the end of the year', 'until 12:01 a.m. EST, February 13': an end word
+    """'until at least the end of the year', 'until 12:01 a.m. PST, February 13': an end word
     before a hedge or a time of day that opens the date."""
     k = m.span.start - 1
-    while k > m.span.sent.start and _hedge_or_clock(m.span.doc[k].lower_):
+    while k > m.span.sent.start and _hedge_or_clock(m.span.doc[k]):
         k -= 1
     return k < m.span.start - 1 and m.span.doc[k].lower_ in end_words
 

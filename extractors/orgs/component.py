@@ -136,11 +136,28 @@ class OrgTagger(DataComponent):
             if ent.label_ not in ("ORG", "PERSON", "GPE", "FAC", "WORK_OF_ART", "PRODUCT"):
                 continue
             words = {t.lower_ for t in ent}
-            if ent.label_ == "ORG" and words & self.non_company_heads:
+            if ent.label_ == "ORG" and self._headed_by_non_company(ent):
                 spans.append(Span(doc, ent.start, ent.end, label="non_company"))
             elif words & self.media_heads and ent[-1].lower_ in self.media_heads:
                 spans.append(Span(doc, ent.start, ent.end, label="media"))
         return spans
+
+    def _headed_by_non_company(self, ent: Span) -> bool:
+        """A listed word heads the name: its last word ('the Commerce Ministry'), or a word an
+        'of' / 'for' / 'on' phrase follows ('Ministry of Commerce', 'Bureau of Industry and
+        Security'). A listed word inside a firm's name does not ('Movement Mortgage', 'Hospital
+        Corp of America', 'Acme Statistics Inc.')."""
+        words = [t for t in ent if not t.is_punct and t.lower_ != "'s"]
+        if not words:
+            return False
+        if words[-1].lower_ in self.non_company_heads:
+            return True
+        return any(
+            t.lower_ in self.non_company_heads
+            and t.i + 1 < ent.end
+            and ent.doc[t.i + 1].lower_ in ("of", "for", "on")
+            for t in words
+        )
 
     def _authorities(self, doc: Doc) -> list[Span]:
         spans = []

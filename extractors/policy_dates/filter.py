@@ -23,7 +23,7 @@ from tradeline.records import PolicyDateFact
 
 NAME = "tradeline_policy_date_filter"
 LABEL = "POLICY"
-THRESHOLD = 0.75  # chosen on trade-dev
+THRESHOLD = 0.75  # chosen on trade-dev; a change is a change of EXTRACTOR_VERSION
 
 
 @Language.factory(NAME)
@@ -67,9 +67,14 @@ def date_rows(doc: Doc, facts: Sequence[PolicyDateFact]) -> list[tuple[PolicyDat
 def keep_policy_dates(
     doc: Doc, facts: list[PolicyDateFact], date_filter: PolicyDateFilter | None
 ) -> list[PolicyDateFact]:
-    """The dates the trained filter keeps (all of them without a filter)."""
+    """The dates the trained filter keeps (all of them without a filter). A date it cannot
+    read (no words at its offsets) is kept: an empty row's score says nothing about it."""
     if date_filter is None or not facts:
         return facts
     rows = date_rows(doc, facts)
     scores = date_filter.scores([words for _, words in rows])
-    return [f for f, p in zip(facts, scores, strict=True) if p >= date_filter.threshold]
+    return [
+        fact
+        for (fact, words), p in zip(rows, scores, strict=True)
+        if not words or p >= date_filter.threshold
+    ]

@@ -65,7 +65,7 @@ def is_dateline_place(span: Span) -> bool:
 
 # A dateline's place: an upper-case city, then optional region/country words, before the date.
 _PLACE_LINE_START = re.compile(
-    r"\s*(?:[A-Z][A-Z.'\-]{1,}\s*)+(?:,\s*[A-Z][A-Za-z.'\-]*(?:\s+[A-Z][A-Za-z.'\-]*)*)*\s*,\s*"
+    r"\s*(?:[A-Z][A-Z.'\-]++\s*+)++(?:,\s*[A-Z][A-Za-z.'\-]*+(?:\s+[A-Z][A-Za-z.'\-]*+)*+)*+\s*,\s*"
 )
 # What follows the date in a dateline: the year, a wire name in brackets or slashes, a dash.
 _DATELINE_TAIL = re.compile(
@@ -73,8 +73,13 @@ _DATELINE_TAIL = re.compile(
 )
 
 
+# Before a dateline's date: upper-case words, then an optional bracket and comma.
+_CAPITAL_WORDS = re.compile(r"\s*(?:[A-Z][A-Z.'\-]*+\s*+)*+(?:\([^)]*\))?\s*,?\s*")
+# The word patterns here are possessive (`*+`, `++`): a word cannot be split into shorter words
+# in many ways, so an all-caps headline that fails to match fails at once (backtracking over
+# the splits took seconds for 24 capitals and doubled with each one more).
 # Before a dateline's date: capitalised words (place, outlet), commas, brackets, nothing else.
-_CAPITALISED_LEAD = re.compile(r"\s*(?:(?:[A-Z][\w.'&\-]*|[(),.])\s*)*\(?\s*")
+_CAPITALISED_LEAD = re.compile(r"\s*(?:(?:[A-Z][\w.'&\-]*+|[(),.])\s*+)*+\(?\s*")
 # After it: the year, a closing bracket, an outlet in brackets, then a dash or a bar.
 _BRACKETED_TAIL = re.compile(
     r"\s*(?:,\s*\d{4}\s*)?\)?\s*(?:\([^)]{1,40}\)\s*)?(?:-{1,2}\s|[\u2013\u2014|])"
@@ -96,7 +101,7 @@ def is_dateline_or_timestamp(
     before, after = _line_bounds(text, span_start, span_end)
     if _PLACE_LINE_START.fullmatch(before) and _DATELINE_TAIL.match(after):
         return True  # "SEOUL, South Korea, June 6, 2025 /PRNewswire/ --", "DELHI, July 20 (PTI)"
-    if re.fullmatch(r"\s*(?:[A-Z][A-Z.'\-]*\s*)*(?:\([^)]*\))?\s*,?\s*", before) and re.match(
+    if _CAPITAL_WORDS.fullmatch(before) and re.match(
         r"\s*(?:,\s*\d{4}\s*)?(?:\([^)]{1,40}\)\s*)?(?:[-\u2013\u2014:/]|\s*$)", after
     ):
         return True
