@@ -326,6 +326,10 @@ def test_a_schema_007_warehouse_is_upgraded_in_place(tmp_path: Path, make_item) 
             con.execute(f"DROP TABLE {table}")
         for table in ("latest_article_runs", "timeline_rows"):  # migration 013
             con.execute(f"DROP TABLE {table}")
+        for table in (  # migration 014
+            "event_mention_rows", "company_links", "firm_stats", "firm_entries", "firm_members"
+        ):
+            con.execute(f"DROP TABLE {table}")
         con.execute("DELETE FROM schema_migrations WHERE version > 7")
         _old_views(con)
         before = _counts(con)
