@@ -365,6 +365,18 @@ def _distance(a: Token, b: Token) -> int:
     return next((k + up_b[t.i] for k, t in enumerate(up_a) if t.i in up_b), 99)
 
 
+# A "sentence" longer than this (a list or table the parser could not split) is dated only
+# near each trigger: trying every date against every trigger through their parse paths made
+# dating such a text quadratic (about a minute for 2,700 tokens).
+LONG_SENTENCE = 150
+DATE_WINDOW = 60
+
+
+def far_in_long_sentence(c: Candidate, m: DateMention) -> bool:
+    """Whether `m` is too far from `c`'s trigger to be tried, in a very long sentence."""
+    return len(c.sent) > LONG_SENTENCE and abs(m.span.start - c.trigger.i) > DATE_WINDOW
+
+
 def prefer_effective(
     group: Sequence[Candidate],
     mentions: Sequence[DateMention],
@@ -390,7 +402,12 @@ def prefer_effective(
             before.pos_ == "VERB" and before.lemma_.lower() in reporting  # "said on Friday it"
         )
         for m in mentions:
-            if m is date or m.span.sent.start != c.sent.start or blocked(c, m):
+            if (
+                m is date
+                or m.span.sent.start != c.sent.start
+                or far_in_long_sentence(c, m)
+                or blocked(c, m)
+            ):
                 continue
             strong = takes_effect(m, words)
             if not strong and not (report and is_start(m)):

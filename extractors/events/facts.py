@@ -440,12 +440,16 @@ class EventFinder:
         return self._is_effective(m) and not date_options.is_end_date(m, self.end_words)
 
     def _assign_dates(self, group: list[Candidate], dates: list[DateMention]) -> None:
-        """Match dates to triggers one-to-one, nearest in the parse first, effective dates first."""
+        """Match dates to triggers one-to-one, nearest in the parse first, effective dates first.
+        In a very long 'sentence' only dates near each trigger are tried
+        (`dating.far_in_long_sentence`)."""
         pairs = []
         for m in dates:
             anchor = _anchor_token(m, group)
             effective = self._is_effective(m)
             for k, c in enumerate(group):
+                if dating.far_in_long_sentence(c, m):
+                    continue
                 path = _path(anchor, c.trigger)
                 if path is None:
                     continue
