@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import argparse
 import shutil
-import subprocess
 import sys
 import tempfile
 from pathlib import Path
@@ -42,24 +41,12 @@ def typing_assets(root: Path) -> Path:
 
 def score(name: str, assets: Path | None, all_events: bool, work: Path) -> dict[str, float]:
     """F1 of events typed and typed+dated on one trade split."""
-    from eval_dev import SCORER, articles_and_gold, stage_set
+    from eval_dev import scores_with
 
-    from tradeline.config import load_settings
-    from tradeline.extractors.batch import run_extract
-
-    found = articles_and_gold(name)
-    if isinstance(found, str):
-        raise SystemExit(found)
-    paths, gold_dir = found
-    inp, gold = stage_set(paths, gold_dir, work / name)
-    out = work / name / "results.jsonl"
-    settings = load_settings().model.model_copy(update={"assets_dir": assets})
-    run_extract(inp, out, settings, all_events=all_events)
-    table = subprocess.run(
-        [sys.executable, str(SCORER), str(gold), str(out)], capture_output=True, text=True
-    ).stdout
-    rows = {line.split()[0]: line.split() for line in table.splitlines() if line.strip()}
-    return {field: float(rows[field][3]) for field in ("events_typed", "events_typed_dated")}
+    scores = scores_with(name, assets, work, all_events=all_events)
+    if isinstance(scores, str):
+        raise SystemExit(scores)
+    return {field: scores[field]["f1"] for field in ("events_typed", "events_typed_dated")}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -11,7 +11,6 @@ scored here (a score only; its misses are not read). Needs ../shared.
 from __future__ import annotations
 
 import argparse
-import subprocess
 import sys
 import tempfile
 from pathlib import Path
@@ -46,25 +45,16 @@ def proposal_assets(root: Path) -> Path:
 
 
 def score(name: str, assets: Path | None, work: Path) -> dict[str, list[str]]:
-    """The scorer's row (P, R, F1) of events typed and typed+dated on one set."""
-    from eval_dev import SCORER, articles_and_gold, stage_set
+    """The scorer's P, R and F1 of events typed and typed+dated on one set."""
+    from eval_dev import scores_with
 
-    from tradeline.config import load_settings
-    from tradeline.extractors.batch import run_extract
-
-    found = articles_and_gold(name)
-    if isinstance(found, str):
-        raise SystemExit(found)
-    paths, gold_dir = found
-    inp, gold = stage_set(paths, gold_dir, work / name)
-    out = work / name / "results.jsonl"
-    settings = load_settings().model.model_copy(update={"assets_dir": assets})
-    run_extract(inp, out, settings)
-    table = subprocess.run(
-        [sys.executable, str(SCORER), str(gold), str(out)], capture_output=True, text=True
-    ).stdout
-    rows = {line.split()[0]: line.split() for line in table.splitlines() if line.strip()}
-    return {field: rows[field][1:4] for field in FIELDS}
+    scores = scores_with(name, assets, work)
+    if isinstance(scores, str):
+        raise SystemExit(scores)
+    return {
+        field: [f"{scores[field][k]:.3f}" for k in ("precision", "recall", "f1")]
+        for field in FIELDS
+    }
 
 
 def main(argv: list[str] | None = None) -> int:

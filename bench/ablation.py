@@ -17,7 +17,6 @@ import argparse
 import json
 import re
 import shutil
-import subprocess
 import sys
 import tempfile
 import tomllib
@@ -26,7 +25,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "bench"))
 
-from eval_dev import SCORER, articles_and_gold, stage_set, write_input  # noqa: E402
+from eval_dev import scores_with, write_input  # noqa: E402
 
 MODELS = REPO / "models"
 NEARMISS = REPO / "eval" / "nearmiss" / "articles"
@@ -74,17 +73,8 @@ def _extract(inp: Path, assets: Path | None) -> Path:
 
 def score(name: str, assets: Path | None, work: Path) -> dict[str, dict[str, float]] | None:
     """The scorer's fields for one set, or None when the set or the scorer is absent."""
-    found = articles_and_gold(name)
-    if isinstance(found, str) or not SCORER.is_file():
-        return None
-    paths, gold_dir = found
-    inp, gold = stage_set(paths, gold_dir, work)
-    out = _extract(inp, assets)
-    done = subprocess.run(
-        [sys.executable, str(SCORER), str(gold), str(out), "--json"],
-        capture_output=True, text=True, check=True,
-    )
-    return json.loads(done.stdout)
+    scores = scores_with(name, assets, work)
+    return None if isinstance(scores, str) else scores
 
 
 def false_events(assets: Path | None, work: Path) -> float:

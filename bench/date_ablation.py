@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import argparse
 import shutil
-import subprocess
 import sys
 import tempfile
 from pathlib import Path
@@ -41,22 +40,17 @@ def _assets(tmp: Path, learned: bool) -> Path:
 
 
 def _score(name: str, assets: Path, all_events: bool, tmp: Path, tag: str) -> str:
-    from bench.eval_dev import SCORER, articles_and_gold, stage_set
-    from tradeline.config import load_settings
-    from tradeline.extractors.batch import run_extract
+    """The scorer's event rows (P, R, F1) for one set, or why it could not be scored."""
+    from bench.eval_dev import scores_with
 
-    found = articles_and_gold(name)
-    if isinstance(found, str):
-        return found
-    paths, gold_dir = found
-    inp, gold = stage_set(paths, gold_dir, tmp / tag)
-    out = tmp / tag / "results.jsonl"
-    settings = load_settings().model.model_copy(update={"assets_dir": str(assets)})
-    run_extract(inp, out, settings, all_events=all_events)
-    table = subprocess.run(
-        [sys.executable, str(SCORER), str(gold), str(out)], capture_output=True, text=True
-    ).stdout
-    return "\n".join(line for line in table.splitlines() if line.startswith(("field", "events")))
+    scores = scores_with(name, assets, tmp / tag, all_events=all_events)
+    if isinstance(scores, str):
+        return scores
+    return "\n".join(
+        f"{field:22s} P {row['precision']:.3f}  R {row['recall']:.3f}  F1 {row['f1']:.3f}"
+        for field, row in scores.items()
+        if field.startswith("events")
+    )
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -142,6 +142,32 @@ def predictions(
     return paths, gold_dir, {str(r["id"]): r for r in map(json.loads, filter(None, lines))}
 
 
+def scores_with(
+    name: str, assets: Path | str | None, work: Path, *, all_events: bool = False
+) -> dict[str, dict[str, float]] | str:
+    """The scorer's fields (`score.py --json`) for one set extracted with an assets folder in
+    place of models/ (None: the packaged one), or why the set cannot be scored here. The
+    ablation scripts compare pipelines through this one path."""
+    from tradeline.config import load_settings
+    from tradeline.extractors.batch import run_extract
+
+    found = articles_and_gold(name)
+    if isinstance(found, str):
+        return found
+    if not SCORER.is_file():
+        return f"scorer {SCORER} not found (it lives in ../shared)"
+    paths, gold_dir = found
+    inp, gold = stage_set(paths, gold_dir, work / name)
+    out = work / name / "results.jsonl"
+    update = {"assets_dir": str(assets) if assets else None}
+    run_extract(inp, out, load_settings().model.model_copy(update=update), all_events=all_events)
+    done = subprocess.run(
+        [sys.executable, str(SCORER), str(gold), str(out), "--json"],
+        capture_output=True, text=True, check=True,
+    )
+    return json.loads(done.stdout)
+
+
 def score_set(
     name: str, model: str, *, verbose: bool, keep: Path | None, all_events: bool
 ) -> int:

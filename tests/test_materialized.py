@@ -134,6 +134,27 @@ def test_event_mentions_shows_unmerged_runs_live(tmp_path: Path, make_item) -> N
     con.close()
 
 
+def test_a_resumed_run_refreshes_what_it_stored_before_and_after(
+    tmp_path: Path, make_item
+) -> None:
+    """`reextract --resume`: a run interrupted after one article is reopened, stores another,
+    and completes; the kept tables then hold both articles, as a recompute does."""
+    con = connect(tmp_path / "w.duckdb")
+    url = [f"https://news.example/{i}" for i in range(3)]
+    _run(con, [make_item(url[0], companies=("Lynas",))])
+    resumed = _run(con, [make_item(url[1], companies=("Iluka",))], status="interrupted")
+    reopen_run(con, resumed)
+    with transaction(con):
+        store_batch(con, [make_item(url[2], companies=("Arafura",))], resumed)
+    finish_run(con, resumed, status="completed")
+    assert _rows(con) == _recomputed(con)
+    firms = {r[0] for r in con.execute("SELECT canonical FROM companies").fetchall()}
+    assert {"Lynas", "Iluka", "Arafura"} <= firms
+    linked = con.execute("SELECT count(DISTINCT article_id) FROM timeline_entry_mentions")
+    assert linked.fetchone()[0] == 3
+    con.close()
+
+
 def _firm(con: duckdb.DuckDBPyConnection, canonical: str) -> tuple:
     """(aliases, last_stored, n_articles, n_events) of one firm in `companies`."""
     return con.execute(

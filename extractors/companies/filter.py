@@ -10,16 +10,11 @@ The component adds nothing to the Doc: the company facts call `scores`.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import ClassVar
-
 from spacy.language import Language
-from spacy.tokens import Doc
 
-from tradeline.extractors.learned.component import TrainedComponent
+from tradeline.extractors.learned.component import BinaryScorer
 
 NAME = "tradeline_company_filter"
-LABEL = "FIRM"
 THRESHOLD = 0.3  # chosen on trade-dev and cross-validation on trade-train
 
 
@@ -28,18 +23,8 @@ def make_company_filter(nlp: Language, name: str) -> CompanyFilter:
     return CompanyFilter(nlp, name)
 
 
-class CompanyFilter(TrainedComponent):
+class CompanyFilter(BinaryScorer):
     """Scores firm candidates' feature rows with the trained company classifier."""
 
-    MODELS: ClassVar[tuple[str, ...]] = ("model",)
+    LABEL = "FIRM"
     threshold: float = THRESHOLD
-
-    def __call__(self, doc: Doc) -> Doc:
-        return doc
-
-    def scores(self, rows: Sequence[Sequence[str]]) -> list[float]:
-        """P(a firm) per candidate's feature row."""
-        self._check_loaded()
-        if not rows:
-            return []
-        return [s[LABEL] for s in self.models["model"].scores(rows)]

@@ -8,7 +8,7 @@ them with the pipeline, so a pipeline saved with `nlp.to_disk` scores the same w
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import ClassVar
 
@@ -74,3 +74,25 @@ class TrainedComponent:
         self.models = {entry: FeatureClassifier.from_bytes(raw[entry]) for entry in self.MODELS}
         self.sources = {entry: f"<{self.name} bytes>/{entry}" for entry in self.MODELS}
         return self
+
+
+class BinaryScorer(TrainedComponent):
+    """A trained component that scores candidates the rules found, one yes/no label each.
+
+    It adds nothing to the Doc: the facts that own the candidates build their feature rows,
+    call `scores`, and drop those under `threshold` (the company and policy-date filters).
+    """
+
+    MODELS: ClassVar[tuple[str, ...]] = ("model",)
+    LABEL: ClassVar[str] = ""
+    threshold: float = 0.5
+
+    def __call__(self, doc: object) -> object:
+        return doc
+
+    def scores(self, rows: Sequence[Sequence[str]]) -> list[float]:
+        """P(`LABEL`) per candidate's feature row, in order."""
+        self._check_loaded()
+        if not rows:
+            return []
+        return [s[self.LABEL] for s in self.models["model"].scores(rows)]

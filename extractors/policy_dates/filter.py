@@ -12,17 +12,15 @@ The component adds nothing to the Doc.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import ClassVar
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from tradeline.extractors.learned.component import TrainedComponent
+from tradeline.extractors.learned.component import BinaryScorer
 from tradeline.extractors.policy_dates.features import date_features
 from tradeline.records import PolicyDateFact
 
 NAME = "tradeline_policy_date_filter"
-LABEL = "POLICY"
 THRESHOLD = 0.75  # chosen on trade-dev; a change is a change of EXTRACTOR_VERSION
 
 
@@ -31,21 +29,11 @@ def make_policy_date_filter(nlp: Language, name: str) -> PolicyDateFilter:
     return PolicyDateFilter(nlp, name)
 
 
-class PolicyDateFilter(TrainedComponent):
+class PolicyDateFilter(BinaryScorer):
     """Scores kept dates' feature rows with the trained policy-date classifier."""
 
-    MODELS: ClassVar[tuple[str, ...]] = ("model",)
+    LABEL = "POLICY"
     threshold: float = THRESHOLD
-
-    def __call__(self, doc: Doc) -> Doc:
-        return doc
-
-    def scores(self, rows: Sequence[Sequence[str]]) -> list[float]:
-        """P(a policy date) per date's feature row."""
-        self._check_loaded()
-        if not rows:
-            return []
-        return [s[LABEL] for s in self.models["model"].scores(rows)]
 
 
 def date_span(doc: Doc, fact: PolicyDateFact) -> Span | None:
