@@ -123,3 +123,34 @@ def make_extraction(**event_kw: object) -> Extraction:
 
 def make_item(url: str, **event_kw: object) -> tuple[Document, Article, Extraction]:
     return make_document(url), make_article(url), make_extraction(**event_kw)
+
+
+def start_test_run(con: object, kind: str = "ingest") -> str:
+    """A run started with placeholder versions: the warehouse tests store through it."""
+    from tradeline.warehouse.runs import start_run
+
+    return start_run(
+        con,  # type: ignore[arg-type]
+        kind=kind,
+        extractor_version="1",
+        model_name="m",
+        model_version="1",
+        assets_hash="h",
+    )
+
+
+def stored_run(
+    con: object, items: list, *, kind: str = "ingest", status: str | None = "completed"
+) -> str:
+    """Start a run, store `items` in one transaction and (unless `status` is None) finish it
+    with `status`, merging the timeline as a real run does. Returns the run id."""
+    from tradeline.warehouse.db import transaction
+    from tradeline.warehouse.load import store_batch
+    from tradeline.warehouse.runs import finish_run
+
+    run_id = start_test_run(con, kind)
+    with transaction(con):  # type: ignore[arg-type]
+        store_batch(con, items, run_id)  # type: ignore[arg-type]
+    if status:
+        finish_run(con, run_id, status=status)  # type: ignore[arg-type]
+    return run_id

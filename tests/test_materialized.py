@@ -10,10 +10,11 @@ from pathlib import Path
 
 import duckdb
 
+from tests.builders import start_test_run, stored_run
 from tradeline.warehouse import materialized
 from tradeline.warehouse.db import connect, transaction
 from tradeline.warehouse.load import store_batch
-from tradeline.warehouse.runs import finish_run, reopen_run, start_run
+from tradeline.warehouse.runs import finish_run, reopen_run
 
 TABLES = (
     "latest_article_runs",
@@ -47,27 +48,11 @@ def _live_mentions(con: duckdb.DuckDBPyConnection) -> tuple[list[tuple], list[tu
     return view, live
 
 
-def _run(con, items, status: str | None = "completed") -> str:
-    run_id = start_run(
-        con,
-        kind="ingest",
-        extractor_version="1",
-        model_name="m",
-        model_version="1",
-        assets_hash="h",
-    )
-    with transaction(con):
-        store_batch(con, items, run_id)
-    if status:
-        finish_run(con, run_id, status=status)
-    return run_id
-
-
 def test_kept_rows_equal_a_recompute_after_each_run(tmp_path: Path, make_item) -> None:
     con = connect(tmp_path / "w.duckdb")
     url = [f"https://news.example/{i}" for i in range(5)]
     # 1: three reports, two spellings of one firm, a second firm, an undated one
-    _run(
+    stored_run(
         con,
         [
             make_item(url[0], companies=("JL Mag Rare-Earth",)),
@@ -81,7 +66,7 @@ def test_kept_rows_equal_a_recompute_after_each_run(tmp_path: Path, make_item) -
     stats = con.execute("SELECT count(*) FROM firm_stats").fetchone()[0]
     assert stats == 3  # Nvidia (its company fact), JL Mag (two spellings, one firm), Shenghe
     # 2: a re-extraction names another firm and moves the date; a new report joins an entry
-    _run(
+    stored_run(
         con,
         [
             make_item(url[0], companies=("Shenghe Resources",), event_date="2024-03-20"),
@@ -90,9 +75,9 @@ def test_kept_rows_equal_a_recompute_after_each_run(tmp_path: Path, make_item) -
     )
     assert _rows(con) == _recomputed(con)
     # 3: a failed run changes nothing; an interrupted one's new article counts
-    _run(con, [make_item(url[1], companies=("Lynas",))], status="failed")
+    stored_run(con, [make_item(url[1], companies=("Lynas",))], status="failed")
     assert _rows(con) == _recomputed(con)
-    _run(con, [make_item(url[4], companies=("Lynas",))], status="interrupted")
+    stored_run(con, [make_item(url[4], companies=("Lynas",))], status="interrupted")
     assert _rows(con) == _recomputed(con)
     lynas = con.execute("SELECT n_articles, n_events FROM companies WHERE canonical = 'Lynas'")
     assert lynas.fetchall() == [(0, 1)]  # named by an event only
@@ -102,8 +87,8 @@ def test_kept_rows_equal_a_recompute_after_each_run(tmp_path: Path, make_item) -
 def test_event_mentions_shows_unmerged_runs_live(tmp_path: Path, make_item) -> None:
     con = connect(tmp_path / "w.duckdb")
     url = [f"https://news.example/{i}" for i in range(4)]
-    _run(con, [make_item(u) for u in url[:3]])
-    second = _run(con, [make_item(url[3], companies=("Lynas",))], status="interrupted")
+    stored_run(con, [make_item(u) for u in url[:3]])
+    second = stored_run(con, [make_item(url[3], companies=("Lynas",))], status="interrupted")
     view, live = _live_mentions(con)
     assert view == live and len(view) == 4 and ["Lynas"] in [list(r[13]) for r in view]
     # a run reopened (no merge yet): its article's facts are gone at once
@@ -113,14 +98,7 @@ def test_event_mentions_shows_unmerged_runs_live(tmp_path: Path, make_item) -> N
     assert view == live and len(view) == 3
     # a run still going: its articles show their earlier run's facts
     item = make_item(url[1], companies=("Iluka",))
-    running = start_run(
-        con,
-        kind="ingest",
-        extractor_version="1",
-        model_name="m",
-        model_version="1",
-        assets_hash="h",
-    )
+    running = start_test_run(con)
     with transaction(con):
         store_batch(con, [item], running)
     view, live = _live_mentions(con)
@@ -134,15 +112,13 @@ def test_event_mentions_shows_unmerged_runs_live(tmp_path: Path, make_item) -> N
     con.close()
 
 
-def test_a_resumed_run_refreshes_what_it_stored_before_and_after(
-    tmp_path: Path, make_item
-) -> None:
+def test_a_resumed_run_refreshes_what_it_stored_before_and_after(tmp_path: Path, make_item) -> None:
     """`reextract --resume`: a run interrupted after one article is reopened, stores another,
     and completes; the kept tables then hold both articles, as a recompute does."""
     con = connect(tmp_path / "w.duckdb")
     url = [f"https://news.example/{i}" for i in range(3)]
-    _run(con, [make_item(url[0], companies=("Lynas",))])
-    resumed = _run(con, [make_item(url[1], companies=("Iluka",))], status="interrupted")
+    stored_run(con, [make_item(url[0], companies=("Lynas",))])
+    resumed = stored_run(con, [make_item(url[1], companies=("Iluka",))], status="interrupted")
     reopen_run(con, resumed)
     with transaction(con):
         store_batch(con, [make_item(url[2], companies=("Arafura",))], resumed)
@@ -176,7 +152,7 @@ def test_a_known_spelling_stored_again_refreshes_its_firm(tmp_path: Path, make_i
     moved (`refresh_firms` compares it with `firm_members`), a failed run's names too."""
     con = connect(tmp_path / "w.duckdb")
     url = [f"https://news.example/{i}" for i in range(3)]
-    _run(
+    stored_run(
         con,
         [
             make_item(url[0], companies=("JL Mag Rare Earths",)),
@@ -188,7 +164,7 @@ def test_a_known_spelling_stored_again_refreshes_its_firm(tmp_path: Path, make_i
     assert (aliases, n_articles, n_events) == (["Shenghe Resources"], 0, 1)  # an event's firm
     # a failed run re-extracts url[0] naming Shenghe in capitals: its events never count (no
     # link changes), but the registry stores the alias and moves last_seen on
-    _run(con, [make_item(url[0], companies=("SHENGHE RESOURCES",))], status="failed")
+    stored_run(con, [make_item(url[0], companies=("SHENGHE RESOURCES",))], status="failed")
     seen = _last_seen(con, "Shenghe Resources")
     assert seen > stored
     assert _firm(con, "Shenghe Resources") == (
@@ -212,7 +188,7 @@ def test_a_known_spelling_stored_again_refreshes_its_firm(tmp_path: Path, make_i
         relevance=0.1,
     )
     before = _firm(con, "Nvidia Corp")
-    _run(con, [(document, article, extraction)])
+    stored_run(con, [(document, article, extraction)])
     seen = _last_seen(con, "Nvidia Corp")
     assert seen > before[1]
     assert _firm(con, "Nvidia Corp") == (

@@ -15,10 +15,9 @@ import duckdb
 import pytest
 from typer.testing import CliRunner
 
+from tests.builders import stored_run
 from tradeline.flows.cli import app
 from tradeline.warehouse.db import connect
-from tradeline.warehouse.load import store_batch
-from tradeline.warehouse.runs import finish_run, start_run
 
 REPO = Path(__file__).resolve().parent.parent
 runner = CliRunner()
@@ -127,11 +126,7 @@ def test_the_renamed_entry_keeps_its_key(renamed: dict) -> None:
 
 
 def _run(con: duckdb.DuckDBPyConnection, kind: str, items: list) -> str:
-    run = start_run(con, kind=kind, extractor_version="1", model_name="m", model_version="1",
-                    assets_hash="h")
-    store_batch(con, items, run)
-    finish_run(con, run, status="completed")
-    return run
+    return stored_run(con, items, kind=kind)
 
 
 def _keys(con: duckdb.DuckDBPyConnection) -> dict[tuple, tuple[str, bool]]:

@@ -10,17 +10,16 @@ from pathlib import Path
 
 import pytest
 
+from tests.builders import start_test_run
 from tradeline.flows.runlock import RunLocked, lock_path, run_lock
 from tradeline.flows.runs import close_interrupted_runs
 from tradeline.warehouse.db import WarehouseError, connect
 from tradeline.warehouse.load import store_batch
-from tradeline.warehouse.runs import finish_run, start_run
+from tradeline.warehouse.runs import finish_run
 
 
-def _run(con, kind: str = "ingest") -> str:
-    return start_run(
-        con, kind=kind, extractor_version="1", model_name="m", model_version="1", assets_hash="a"
-    )
+def _run(con: object, kind: str = "ingest") -> str:
+    return start_test_run(con, kind)
 
 
 def _holder(warehouse: Path) -> subprocess.Popen[str]:

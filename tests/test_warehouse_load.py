@@ -11,6 +11,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from tests.builders import start_test_run
 from tradeline.records import Extraction, IngestError
 from tradeline.warehouse.db import connect
 from tradeline.warehouse.load import (
@@ -38,8 +39,7 @@ def con(tmp_path: Path) -> Iterator[duckdb.DuckDBPyConnection]:
 
 
 def _run(con: duckdb.DuckDBPyConnection, kind: str = "ingest") -> str:
-    return start_run(con, kind=kind, extractor_version="1.0", model_name="en_core_web_sm",
-                     model_version="3.8.0", assets_hash="abc123")
+    return start_test_run(con, kind)
 
 
 def _counts(con: duckdb.DuckDBPyConnection) -> dict[str, int]:

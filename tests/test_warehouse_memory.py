@@ -11,11 +11,9 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from tests.builders import make_item
+from tests.builders import make_item, stored_run
 from tradeline.warehouse import materialized
 from tradeline.warehouse.db import WRITE_MEMORY_LIMIT, connect, transaction
-from tradeline.warehouse.load import store_batch
-from tradeline.warehouse.runs import finish_run, start_run
 
 SETTINGS = "SELECT current_setting('memory_limit'), current_setting('preserve_insertion_order')"
 
@@ -59,17 +57,7 @@ def test_changed_derived_sql_refills_firm_rows_of_a_file_without_entries(tmp_pat
     con = connect(path)
     doc, article, extraction = make_item("https://news.example/firm-only")
     extraction = dataclasses.replace(extraction, events=[], validity_periods=[])
-    run_id = start_run(
-        con,
-        kind="ingest",
-        extractor_version="1",
-        model_name="m",
-        model_version="1",
-        assets_hash="h",
-    )
-    with transaction(con):
-        store_batch(con, [(doc, article, extraction)], run_id)
-    finish_run(con, run_id, status="completed")
+    stored_run(con, [(doc, article, extraction)])
     assert con.execute("SELECT count(*) FROM timeline_entries").fetchone() == (0,)
     assert con.execute("SELECT canonical, n_articles FROM companies").fetchall() == [
         ("Nvidia Corp", 1)

@@ -8,15 +8,15 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from tests.builders import start_test_run
 from tradeline.warehouse.db import WarehouseError, connect
 from tradeline.warehouse.load import store_batch
 from tradeline.warehouse.query import QueryError, run_sql, timeline, timeline_readonly
-from tradeline.warehouse.runs import finish_run, start_run
+from tradeline.warehouse.runs import finish_run
 
 
 def _run(con: duckdb.DuckDBPyConnection, kind: str = "ingest") -> str:
-    return start_run(con, kind=kind, extractor_version="1.0", model_name="en_core_web_sm",
-                     model_version="3.8.0", assets_hash="abc123")
+    return start_test_run(con, kind)
 
 
 def _col(columns: list[str], rows: list[tuple], name: str) -> list:
