@@ -53,12 +53,26 @@ def _text_hash(text: str) -> str:
 
 
 def refresh_signatures(
-    con: duckdb.DuckDBPyConnection, article_ids: Collection[str] | None = None
+    con: duckdb.DuckDBPyConnection,
+    article_ids: Collection[str] | None = None,
+    *,
+    changed: Collection[str] | None = None,
 ) -> int:
     """Compute signatures for articles that have none or whose text changed: all articles, or
-    only `article_ids` (the incremental merge's candidates); returns how many."""
+    only `article_ids` (the incremental merge's candidates); returns how many. With `changed`
+    (the articles stored or rewritten since the last merge: only their text can differ from
+    the signature's), the text of the others is not read when they have a signature: reading
+    every candidate's text scans the whole `articles` table on a large warehouse."""
     if article_ids is not None and not article_ids:
         return 0
+    if article_ids is not None and changed is not None:
+        signed = {r[0] for r in con.execute(
+            "SELECT article_id FROM article_signatures "
+            "WHERE article_id IN (SELECT unnest(?::VARCHAR[]))", [sorted(article_ids)]
+        ).fetchall()}
+        article_ids = {a for a in article_ids if a not in signed or a in changed}
+        if not article_ids:
+            return 0
     where = "" if article_ids is None else "WHERE a.article_id IN (SELECT unnest(?::VARCHAR[]))"
     rows = con.execute(
         f"""

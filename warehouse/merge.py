@@ -71,7 +71,23 @@ WHERE NOT coalesce(e.held_back, false)
 ORDER BY e.fact_key
 """
 _ALL = {"current": "latest_runs", "key": "article_id"}  # every article's latest run
-_SCOPE = {"current": "_merge_scope", "key": "fact_key"}  # merge_scope: the touched segments
+# merge_scope: the touched segments' events, whose columns `merge_scope.compute` already read
+_SCOPED_MENTIONS_SQL = """
+WITH scoped AS (
+    SELECT c.* FROM _merge_current AS c SEMI JOIN _merge_scope AS s USING (fact_key, run_id)
+),
+listed AS (
+    SELECT ec.fact_key, ec.run_id, list(ec.company ORDER BY ec.position) AS companies
+    FROM event_companies AS ec SEMI JOIN _merge_scope AS s USING (fact_key, run_id)
+    GROUP BY ec.fact_key, ec.run_id
+)
+SELECT c.fact_key, c.article_id, c.run_id, c.type, c.authority_country, c.commodity,
+       c.event_date, c.date_granularity, c.start_char, c.published, c.outlet, c.url,
+       c.end_char, coalesce(l.companies, []) AS companies
+FROM scoped AS c
+LEFT JOIN listed AS l ON l.fact_key = c.fact_key AND l.run_id = c.run_id
+ORDER BY c.fact_key
+"""
 
 
 @dataclass(slots=True)
@@ -363,7 +379,7 @@ def build_entries(
 
 def load_mentions(con: duckdb.DuckDBPyConnection, *, scoped: bool = False) -> list[Mention]:
     """The current mentions: all of them, or (`scoped`) those of `merge_scope.compute`."""
-    cur = con.execute(_MENTIONS_SQL.format(**(_SCOPE if scoped else _ALL)))
+    cur = con.execute(_SCOPED_MENTIONS_SQL if scoped else _MENTIONS_SQL.format(**_ALL))
     names = [d[0] for d in cur.description]
     out = []
     for row in cur.fetchall():
@@ -418,7 +434,8 @@ def update(con: duckdb.DuckDBPyConnection) -> int:
     mentions = load_mentions(con, scoped=True)
     groups = cluster(mentions)
     pairs = candidate_pairs(groups)
-    dedupe.refresh_signatures(con, {a for pair in pairs for a in pair})
+    dirty = {r[0] for r in con.execute("SELECT article_id FROM _merge_dirty").fetchall()}
+    dedupe.refresh_signatures(con, {a for pair in pairs for a in pair}, changed=dirty)
     entries = build_entries(mentions, dedupe.near_duplicate_pairs(con, pairs), groups)
     before = entry_keys.previous(con, scoped=True)
     con.execute("DELETE FROM timeline_entry_mentions "
