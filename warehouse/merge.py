@@ -438,15 +438,15 @@ def update(con: duckdb.DuckDBPyConnection) -> int:
     dedupe.refresh_signatures(con, {a for pair in pairs for a in pair}, changed=dirty)
     entries = build_entries(mentions, dedupe.near_duplicate_pairs(con, pairs), groups)
     before = entry_keys.previous(con, scoped=True)
-    con.execute("DELETE FROM timeline_entry_mentions "
-                "WHERE entry_key IN (SELECT entry_key FROM _merge_replaced)")
-    con.execute("DELETE FROM timeline_entries "
-                "WHERE entry_key IN (SELECT entry_key FROM _merge_replaced)")
-    entry_keys.carry(entries, before, reserved=entry_keys.StoredKeys(con, entries))
-    _insert(con, entries)
+    kept = "SELECT entry_key FROM _merge_replaced"  # keys the scope's entries may take again
+    entry_keys.carry(entries, before, reserved=entry_keys.StoredKeys(con, entries, free=kept))
+    entry_rows, mention_rows = _rows(entries)
+    same = _unchanged(con, entry_rows, mention_rows, dirty)
+    written = [r for r in entry_rows if r["entry_key"] not in same]
+    _write_changes(con, same, written, [r for r in mention_rows if r["entry_key"] not in same])
     materialized.refresh_article_rows(con, "_merge_articles")
     materialized.refresh_timeline(
-        con, removed="_merge_replaced", written=[e.entry_key for e in entries]
+        con, removed="_merge_changed", written=[r["entry_key"] for r in written]
     )
     materialized.refresh_firms(con)
     merge_scope.record(con)
@@ -454,7 +454,8 @@ def update(con: duckdb.DuckDBPyConnection) -> int:
     return int(row[0]) if row else 0
 
 
-def _insert(con: duckdb.DuckDBPyConnection, entries: Sequence[Entry]) -> None:
+def _rows(entries: Sequence[Entry]) -> tuple[list[dict], list[dict]]:
+    """The `timeline_entries` and `timeline_entry_mentions` rows of the entries."""
     entry_rows = [
         {"entry_key": e.entry_key, "type": e.mentions[0].type,
          "authority_country": e.mentions[0].authority_country,
@@ -469,12 +470,95 @@ def _insert(con: duckdb.DuckDBPyConnection, entries: Sequence[Entry]) -> None:
          "run_id": m.run_id, "source_key": e.source_keys[m.fact_key]}
         for e in entries for m in e.mentions
     ]
+    return entry_rows, mention_rows
+
+
+def _frozen(row: dict) -> tuple:
+    return tuple((k, tuple(v) if isinstance(v, list) else v) for k, v in sorted(row.items()))
+
+
+def _unchanged(
+    con: duckdb.DuckDBPyConnection,
+    entry_rows: Sequence[dict],
+    mention_rows: Sequence[dict],
+    dirty: set[str],
+) -> set[str]:
+    """The keys of the re-merged entries stored exactly so already (same row, same reports, no
+    report of an article stored or rewritten since the last merge, whose text, date or run the
+    stored `timeline_rows` would lag): they keep their rows, so a run rewrites only what it
+    changed, not every entry of the segments it re-merged."""
+    names = list(arrow_schema("timeline_entries").names)
+    stored = {
+        row[0]: _frozen(dict(zip(names, row, strict=True)))
+        for row in con.execute(
+            f"SELECT {', '.join(names)} FROM timeline_entries "
+            "WHERE entry_key IN (SELECT entry_key FROM _merge_replaced)"
+        ).fetchall()
+    }
+    reports: dict[str, set[tuple]] = defaultdict(set)
+    for fact_key, entry_key, article_id, run_id, source_key in con.execute(
+        "SELECT fact_key, entry_key, article_id, run_id, source_key "
+        "FROM timeline_entry_mentions "
+        "WHERE entry_key IN (SELECT entry_key FROM _merge_replaced)"
+    ).fetchall():
+        reports[entry_key].add((fact_key, article_id, run_id, source_key))
+    new_reports: dict[str, set[tuple]] = defaultdict(set)
+    touched: set[str] = set()
+    for m in mention_rows:
+        new_reports[m["entry_key"]].add(
+            (m["fact_key"], m["article_id"], m["run_id"], m["source_key"])
+        )
+        if m["article_id"] in dirty:
+            touched.add(m["entry_key"])
+    return {
+        r["entry_key"] for r in entry_rows
+        if r["entry_key"] not in touched and stored.get(r["entry_key"]) == _frozen(r)
+        and reports.get(r["entry_key"]) == new_reports[r["entry_key"]]
+    }
+
+
+def _write_changes(
+    con: duckdb.DuckDBPyConnection,
+    same: set[str],
+    entry_rows: Sequence[dict],
+    mention_rows: Sequence[dict],
+) -> None:
+    """Delete the replaced entries that changed (`_merge_changed`), insert the new or changed
+    ones, and note the articles whose rows `materialized` rewrites (`_merge_articles`): the
+    dirty ones and those reporting an entry deleted or written."""
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE _merge_changed AS SELECT entry_key FROM _merge_replaced "
+        "WHERE entry_key NOT IN (SELECT unnest(?::VARCHAR[]))",
+        [sorted(same)],
+    )
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE _merge_articles AS "
+        "SELECT article_id FROM _merge_dirty "
+        "UNION SELECT article_id FROM timeline_entry_mentions "
+        "WHERE entry_key IN (SELECT entry_key FROM _merge_changed) "
+        "UNION SELECT unnest(?::VARCHAR[])",
+        [sorted({m["article_id"] for m in mention_rows})],
+    )
+    con.execute("DELETE FROM timeline_entry_mentions "
+                "WHERE entry_key IN (SELECT entry_key FROM _merge_changed)")
+    con.execute("DELETE FROM timeline_entries "
+                "WHERE entry_key IN (SELECT entry_key FROM _merge_changed)")
+    _insert_rows(con, entry_rows, mention_rows)
+
+
+def _insert(con: duckdb.DuckDBPyConnection, entries: Sequence[Entry]) -> None:
+    _insert_rows(con, *_rows(entries))
+
+
+def _insert_rows(
+    con: duckdb.DuckDBPyConnection, entry_rows: Sequence[dict], mention_rows: Sequence[dict]
+) -> None:
     for table, rows in (("timeline_entries", entry_rows),
                         ("timeline_entry_mentions", mention_rows)):
         if rows:
             schema = arrow_schema(table)
             view = f"_incoming_{table}"
-            con.register(view, pa.Table.from_pylist(rows, schema=schema))
+            con.register(view, pa.Table.from_pylist(list(rows), schema=schema))
             cols = ", ".join(schema.names)
             con.execute(f"INSERT INTO {table} ({cols}) SELECT {cols} FROM {view}")
             con.unregister(view)

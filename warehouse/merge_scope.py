@@ -208,15 +208,6 @@ _STEPS = (
     SELECT entry_key FROM timeline_entry_mentions
     WHERE fact_key IN (SELECT fact_key FROM _merge_scope)
     """,
-    # the articles whose materialized rows (event mentions, company links) the merge rewrites:
-    # the dirty ones, and those with an event in the scope (its entry may change)
-    """
-    CREATE OR REPLACE TEMP TABLE _merge_articles AS
-    SELECT article_id FROM _merge_dirty
-    UNION
-    SELECT c.article_id FROM _merge_current AS c
-    SEMI JOIN _merge_scope AS s USING (fact_key, run_id)
-    """,
 )
 
 TEMP_TABLES = (
@@ -230,14 +221,16 @@ TEMP_TABLES = (
     "_merge_old",
     "_merge_scope",
     "_merge_replaced",
-    "_merge_articles",
+    "_merge_articles",  # written by merge.update, as are the next ones
+    "_merge_changed",
 )
 
 
 def compute(con: duckdb.DuckDBPyConnection) -> None:
-    """Fill `_merge_scope` (fact_key, run_id), `_merge_replaced` (entry_key) and
-    `_merge_articles` (article_id); the caller
-    holds the transaction and calls `record` once the new entries are written."""
+    """Fill `_merge_dirty` (article_id), `_merge_current` (the touched blocks' current events,
+    with the columns `merge.load_mentions` reads), `_merge_scope` (fact_key, run_id) and
+    `_merge_replaced` (entry_key); the caller holds the transaction and calls `record` once the
+    new entries are written."""
     # the steps' temp tables need no order: DuckDB then streams them in less memory
     kept = con.execute("SELECT current_setting('preserve_insertion_order')").fetchone()
     con.execute("SET preserve_insertion_order = false")
