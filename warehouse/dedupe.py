@@ -18,6 +18,7 @@ import duckdb
 import numpy as np
 import pyarrow as pa
 
+from tradeline.warehouse import pushdown
 from tradeline.warehouse.migrations import arrow_schema
 
 if TYPE_CHECKING:  # datasketch imports scipy (0.4 s): loaded when a signature is first made
@@ -29,6 +30,7 @@ NUM_PERM = 128
 SEED = 1  # fixed: signatures stored in the file must stay comparable across processes
 SCHEME = "affine32"  # datasketch >= 2.0 hashing scheme; stored values are uint32
 
+_PAIRS_AT_ONCE = 4096
 _WORD = re.compile(r"\w+")
 
 
@@ -67,20 +69,19 @@ def refresh_signatures(
         return 0
     if article_ids is not None and changed is not None:
         signed = {r[0] for r in con.execute(
-            "SELECT article_id FROM article_signatures "
-            "WHERE article_id IN (SELECT unnest(?::VARCHAR[]))", [sorted(article_ids)]
+            "SELECT article_id FROM article_signatures WHERE "
+            + pushdown.in_list("article_id", article_ids)
         ).fetchall()}
         article_ids = {a for a in article_ids if a not in signed or a in changed}
         if not article_ids:
             return 0
-    where = "" if article_ids is None else "WHERE a.article_id IN (SELECT unnest(?::VARCHAR[]))"
+    where = "" if article_ids is None else "WHERE " + pushdown.in_list("a.article_id", article_ids)
     rows = con.execute(
         f"""
         SELECT a.article_id, a.text, s.text_hash
         FROM articles AS a LEFT JOIN article_signatures AS s USING (article_id)
         {where}
-        """,
-        [] if article_ids is None else [sorted(article_ids)],
+        """
     ).fetchall()
     fresh = []
     for article_id, text, stored_hash in rows:
@@ -124,12 +125,21 @@ def near_duplicate_pairs(
         return set()
     ids = sorted({x for pair in pairs for x in pair})
     rows = con.execute(
-        "SELECT article_id, minhash FROM article_signatures "
-        "WHERE article_id IN (SELECT unnest(?::VARCHAR[]))",
-        [ids],
+        "SELECT article_id, minhash FROM article_signatures WHERE "
+        + pushdown.in_list("article_id", ids)
     ).fetchall()
-    sigs = {article_id: np.asarray(values, dtype=np.uint32) for article_id, values in rows}
-    return {
-        (a, b) for a, b in pairs
-        if a in sigs and b in sigs and jaccard(sigs[a], sigs[b]) >= THRESHOLD
-    }
+    index = {article_id: i for i, (article_id, _) in enumerate(rows)}
+    known = sorted((a, b) for a, b in pairs if a in index and b in index)
+    if not known:
+        return set()
+    sigs = np.asarray([values for _, values in rows], dtype=np.uint32)
+    found = set()
+    # `jaccard` of many pairs at once (a busy block of a large warehouse has 100,000 pairs),
+    # a slice at a time so the compared copies stay a few MB
+    for start in range(0, len(known), _PAIRS_AT_ONCE):
+        part = known[start : start + _PAIRS_AT_ONCE]
+        left = sigs[[index[a] for a, _ in part]]
+        right = sigs[[index[b] for _, b in part]]
+        similar = (left == right).mean(axis=1) >= THRESHOLD
+        found.update(pair for pair, same in zip(part, similar.tolist(), strict=True) if same)
+    return found

@@ -39,6 +39,7 @@ from typing import TYPE_CHECKING
 import duckdb
 
 from tradeline.records import stable_key
+from tradeline.warehouse import pushdown
 
 if TYPE_CHECKING:  # merge imports this module
     from tradeline.warehouse.merge import Entry, Mention
@@ -120,8 +121,8 @@ class StoredKeys(Container[str]):
 
     def _ask(self, keys: Sequence[str]) -> None:
         rows = self._con.execute(
-            "SELECT entry_key FROM timeline_entries "
-            "WHERE entry_key IN (SELECT unnest(?::VARCHAR[]))" + self._free, [list(keys)]
+            "SELECT entry_key FROM timeline_entries WHERE "
+            + pushdown.in_list("entry_key", keys) + self._free
         ).fetchall()
         found = {r[0] for r in rows}
         self._known.update((k, k in found) for k in keys)

@@ -154,11 +154,13 @@ def companies_compatible(a: Mention, b: Mention) -> bool:
 
 class _Prefixes:
     """The finer mentions whose date starts with a given (coarser) date, found by lookup
-    rather than by scanning them all for every coarse mention (a busy block has thousands)."""
+    rather than by scanning them all for every coarse mention (a busy block has thousands),
+    also grouped by company set, so each set's compatibility is asked once per coarse mention."""
 
     def __init__(self, mentions: Sequence[Mention]) -> None:
         self._mentions = [m for m in mentions if m.event_date]
         self._by_length: dict[int, dict[str, list[Mention]]] = {}
+        self._by_set: dict[str, dict[frozenset[str], list[Mention]]] = {}
 
     def under(self, coarse: str | None) -> list[Mention]:
         """The mentions (in their order) whose event_date starts with `coarse`."""
@@ -171,6 +173,16 @@ class _Prefixes:
                 index[m.event_date[: len(coarse)]].append(m)  # type: ignore[index]
             self._by_length[len(coarse)] = index
         return index.get(coarse, [])
+
+    def under_by_companies(self, coarse: str | None) -> dict[frozenset[str], list[Mention]]:
+        """`under(coarse)`, by company set."""
+        grouped = self._by_set.get(coarse or "")
+        if grouped is None:
+            grouped = defaultdict(list)
+            for m in self.under(coarse):
+                grouped[m.norm_companies].append(m)
+            self._by_set[coarse or ""] = grouped
+        return grouped
 
 
 @lru_cache(maxsize=1 << 16)
@@ -214,14 +226,25 @@ def _link_same_granularity(mentions: Sequence[Mention], uf: UnionFind) -> None:
                 if companies_compatible(m, m2):
                     uf.union(m.fact_key, m2.fact_key)
         return
-    by_date: dict[str, list[Mention]] = defaultdict(list)
+    # one date: every compatible pair is linked. Mentions naming the same companies are
+    # compatible with each other exactly when their set is with itself, so each pair of company
+    # sets is asked once, and linking a pair of sets links all their mentions (the same
+    # components as pair by pair, and the same groups: `UnionFind` is order-free)
+    by_date: dict[str, dict[frozenset[str], list[Mention]]] = defaultdict(dict)
     for m in mentions:
-        by_date[m.event_date or ""].append(m)
-    for group in by_date.values():
-        for i, m in enumerate(group):
-            for m2 in group[i + 1 :]:
-                if companies_compatible(m, m2):
-                    uf.union(m.fact_key, m2.fact_key)
+        by_date[m.event_date or ""].setdefault(m.norm_companies, []).append(m)
+    for by_set in by_date.values():
+        sets = list(by_set.items())
+        for i, (companies, same) in enumerate(sets):
+            if len(same) > 1 and _sets_compatible(companies, companies):
+                for m2 in same[1:]:
+                    uf.union(same[0].fact_key, m2.fact_key)
+            for other, others in sets[i + 1 :]:
+                if _sets_compatible(companies, other):  # every one linked with every other
+                    for m2 in same:
+                        uf.union(m2.fact_key, others[0].fact_key)
+                    for m2 in others:
+                        uf.union(m2.fact_key, same[0].fact_key)
 
 
 def cluster(mentions: Sequence[Mention]) -> list[list[Mention]]:
@@ -244,8 +267,10 @@ def cluster(mentions: Sequence[Mention]) -> list[list[Mention]]:
                 rest = []
                 for m in current:
                     roots = {
-                        uf.find(f.fact_key) for f in inside.under(m.event_date)
-                        if companies_compatible(m, f)
+                        uf.find(f.fact_key)
+                        for companies, same in inside.under_by_companies(m.event_date).items()
+                        if _sets_compatible(m.norm_companies, companies)
+                        for f in same
                     }
                     if roots:
                         best = min(roots, key=lambda r: (-sizes[r], r))
