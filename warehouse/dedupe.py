@@ -124,15 +124,23 @@ def near_duplicate_pairs(
     if not pairs:
         return set()
     ids = sorted({x for pair in pairs for x in pair})
-    rows = con.execute(
+    # as Arrow, so thousands of signatures become one array without a Python int each
+    table = con.execute(
         "SELECT article_id, minhash FROM article_signatures WHERE "
         + pushdown.in_list("article_id", ids)
-    ).fetchall()
-    index = {article_id: i for i, (article_id, _) in enumerate(rows)}
+    ).to_arrow_table()
+    stored = table.column("article_id").to_pylist()
+    index = {article_id: i for i, article_id in enumerate(stored)}
     known = sorted((a, b) for a, b in pairs if a in index and b in index)
     if not known:
         return set()
-    sigs = np.asarray([values for _, values in rows], dtype=np.uint32)
+    hashes = table.column("minhash").combine_chunks()
+    flat = hashes.flatten().to_numpy(zero_copy_only=False).astype(np.uint32)
+    if len(flat) != len(stored) * NUM_PERM:  # a signature of another length: pair by pair
+        values = hashes.to_pylist()
+        one = {a: np.asarray(v, dtype=np.uint32) for a, v in zip(stored, values, strict=True)}
+        return {(a, b) for a, b in known if jaccard(one[a], one[b]) >= THRESHOLD}
+    sigs = flat.reshape(len(stored), NUM_PERM)
     found = set()
     # `jaccard` of many pairs at once (a busy block of a large warehouse has 100,000 pairs),
     # a slice at a time so the compared copies stay a few MB

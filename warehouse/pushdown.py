@@ -24,11 +24,17 @@ def literal(value: str) -> str:
 
 
 def in_list(column: str, keys: Iterable[str]) -> str:
-    """`column IN ('a', 'b', …)`, or `false` when there are no keys."""
+    """`column IN ('a', 'b', …)`, or `false` when there are no keys; past `JOIN_KEYS_PUSHED`
+    keys a join to them (`IN (SELECT unnest([…]))`): a long list of constants costs more to
+    plan and test than the hash join it replaces, and the keys are then spread over the whole
+    table anyway."""
     values = sorted(set(keys))
     if not values:
         return "false"
-    return f"{column} IN ({', '.join(map(literal, values))})"
+    listed = ", ".join(map(literal, values))
+    if len(values) > JOIN_KEYS_PUSHED:
+        return f"{column} IN (SELECT unnest([{listed}]))"
+    return f"{column} IN ({listed})"
 
 
 # The most keys the build side of a hash join may hold for DuckDB to also filter the other
