@@ -125,7 +125,7 @@ def near_duplicate_pairs(
         return set()
     ids = sorted({x for pair in pairs for x in pair})
     # as Arrow, so thousands of signatures become one array without a Python int each
-    table = con.execute(
+    table = con.sql(
         "SELECT article_id, minhash FROM article_signatures WHERE "
         + pushdown.in_list("article_id", ids)
     ).to_arrow_table()
