@@ -505,6 +505,53 @@ def test_untouched_entries_keep_their_rows(tmp_path: Path, monkeypatch) -> None:
     con.close()
 
 
+def test_re_merged_entries_that_did_not_change_keep_their_rows(
+    tmp_path: Path, monkeypatch
+) -> None:
+    """A run whose event shares a segment with stored entries, but joins none of them, re-merges
+    them (they are read back) and yet rewrites none of their rows: only the new entry's rows are
+    written (an unchanged row keeps its rowid; a rewritten one would get a new one)."""
+    rng = random.Random(3)
+    stream = Stream(rng)
+    con = connect(tmp_path / "w.duckdb")
+    first = [stream.new_article() for _ in range(6)]
+    with transaction(con):
+        _write_run(con, "r00", 0, [(a, a.reports) for a in first], first)
+        _finish(con, "r00", "completed", 0)
+        merge.update(con)
+    near = next(r for a in first for r in a.reports if r.event_date and not r.held_back)
+    # the same block, dated to the whole year of a stored event (so it shares its segment), by
+    # a firm no stored entry names: it can join none of them
+    story = Story(
+        near.story.type, near.story.country, near.story.commodity, near.story.day, (),
+        stream._text(),
+    )
+    report = Report(story, near.event_date[:4], ("Zeta Unrelated Holdings",), 0)
+    article = Stored("z001", near.story.day.isoformat(), "Wire", story.text, [report])
+    kept = {
+        table: dict(con.execute(f"SELECT {key}, rowid FROM {table}").fetchall())
+        for table, key in (("timeline_entries", "entry_key"), ("timeline_rows", "entry_key"),
+                           ("timeline_entry_mentions", "fact_key"),
+                           ("event_mention_rows", "fact_key"))
+    }
+    loaded: list[int] = []
+    load = merge.load_mentions
+    monkeypatch.setattr(
+        merge, "load_mentions", lambda con, **kw: loaded.append(len(m := load(con, **kw))) or m
+    )
+    with transaction(con):
+        _write_run(con, "r01", 1, [(article, article.reports)], [article])
+        _finish(con, "r01", "completed", 1)
+        merge.update(con)
+    assert loaded[0] > 1  # the segment's stored events were re-merged with the new one
+    for table, key in (("timeline_entries", "entry_key"), ("timeline_rows", "entry_key"),
+                       ("timeline_entry_mentions", "fact_key"), ("event_mention_rows", "fact_key")):
+        now = dict(con.execute(f"SELECT {key}, rowid FROM {table}").fetchall())
+        assert len(now) == len(kept[table]) + 1, table  # the new entry (or its one report)
+        assert {k: now[k] for k in kept[table]} == kept[table], table
+    con.close()
+
+
 def test_firms_updated_from_new_spellings_equal_firms_rebuilt(tmp_path: Path) -> None:
     """`registry.update_firms` after each batch of new spellings = `rebuild_firms` whole."""
     from tradeline.identity import company_key

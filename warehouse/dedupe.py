@@ -18,6 +18,7 @@ import duckdb
 import numpy as np
 import pyarrow as pa
 
+from tradeline.warehouse import pushdown
 from tradeline.warehouse.migrations import arrow_schema
 
 if TYPE_CHECKING:  # datasketch imports scipy (0.4 s): loaded when a signature is first made
@@ -29,6 +30,7 @@ NUM_PERM = 128
 SEED = 1  # fixed: signatures stored in the file must stay comparable across processes
 SCHEME = "affine32"  # datasketch >= 2.0 hashing scheme; stored values are uint32
 
+_PAIRS_AT_ONCE = 4096
 _WORD = re.compile(r"\w+")
 
 
@@ -53,20 +55,33 @@ def _text_hash(text: str) -> str:
 
 
 def refresh_signatures(
-    con: duckdb.DuckDBPyConnection, article_ids: Collection[str] | None = None
+    con: duckdb.DuckDBPyConnection,
+    article_ids: Collection[str] | None = None,
+    *,
+    changed: Collection[str] | None = None,
 ) -> int:
     """Compute signatures for articles that have none or whose text changed: all articles, or
-    only `article_ids` (the incremental merge's candidates); returns how many."""
+    only `article_ids` (the incremental merge's candidates); returns how many. With `changed`
+    (the articles stored or rewritten since the last merge: only their text can differ from
+    the signature's), the text of the others is not read when they have a signature: reading
+    every candidate's text scans the whole `articles` table on a large warehouse."""
     if article_ids is not None and not article_ids:
         return 0
-    where = "" if article_ids is None else "WHERE a.article_id IN (SELECT unnest(?::VARCHAR[]))"
+    if article_ids is not None and changed is not None:
+        signed = {r[0] for r in con.execute(
+            "SELECT article_id FROM article_signatures WHERE "
+            + pushdown.in_list("article_id", article_ids)
+        ).fetchall()}
+        article_ids = {a for a in article_ids if a not in signed or a in changed}
+        if not article_ids:
+            return 0
+    where = "" if article_ids is None else "WHERE " + pushdown.in_list("a.article_id", article_ids)
     rows = con.execute(
         f"""
         SELECT a.article_id, a.text, s.text_hash
         FROM articles AS a LEFT JOIN article_signatures AS s USING (article_id)
         {where}
-        """,
-        [] if article_ids is None else [sorted(article_ids)],
+        """
     ).fetchall()
     fresh = []
     for article_id, text, stored_hash in rows:
@@ -109,13 +124,30 @@ def near_duplicate_pairs(
     if not pairs:
         return set()
     ids = sorted({x for pair in pairs for x in pair})
-    rows = con.execute(
-        "SELECT article_id, minhash FROM article_signatures "
-        "WHERE article_id IN (SELECT unnest(?::VARCHAR[]))",
-        [ids],
-    ).fetchall()
-    sigs = {article_id: np.asarray(values, dtype=np.uint32) for article_id, values in rows}
-    return {
-        (a, b) for a, b in pairs
-        if a in sigs and b in sigs and jaccard(sigs[a], sigs[b]) >= THRESHOLD
-    }
+    # as Arrow, so thousands of signatures become one array without a Python int each
+    table = con.sql(
+        "SELECT article_id, minhash FROM article_signatures WHERE "
+        + pushdown.in_list("article_id", ids)
+    ).to_arrow_table()
+    stored = table.column("article_id").to_pylist()
+    index = {article_id: i for i, article_id in enumerate(stored)}
+    known = sorted((a, b) for a, b in pairs if a in index and b in index)
+    if not known:
+        return set()
+    hashes = table.column("minhash").combine_chunks()
+    flat = hashes.flatten().to_numpy(zero_copy_only=False).astype(np.uint32)
+    if len(flat) != len(stored) * NUM_PERM:  # a signature of another length: pair by pair
+        values = hashes.to_pylist()
+        one = {a: np.asarray(v, dtype=np.uint32) for a, v in zip(stored, values, strict=True)}
+        return {(a, b) for a, b in known if jaccard(one[a], one[b]) >= THRESHOLD}
+    sigs = flat.reshape(len(stored), NUM_PERM)
+    found = set()
+    # `jaccard` of many pairs at once (a busy block of a large warehouse has 100,000 pairs),
+    # a slice at a time so the compared copies stay a few MB
+    for start in range(0, len(known), _PAIRS_AT_ONCE):
+        part = known[start : start + _PAIRS_AT_ONCE]
+        left = sigs[[index[a] for a, _ in part]]
+        right = sigs[[index[b] for _, b in part]]
+        similar = (left == right).mean(axis=1) >= THRESHOLD
+        found.update(pair for pair, same in zip(part, similar.tolist(), strict=True) if same)
+    return found

@@ -39,6 +39,7 @@ from typing import TYPE_CHECKING
 import duckdb
 
 from tradeline.records import stable_key
+from tradeline.warehouse import pushdown
 
 if TYPE_CHECKING:  # merge imports this module
     from tradeline.warehouse.merge import Entry, Mention
@@ -104,12 +105,15 @@ def _score(
 
 
 class StoredKeys(Container[str]):
-    """The keys of the entries `merge.update` keeps (read after it deleted the ones it
-    replaces): a new entry must not take one. Looked up in the file, the new entries' content
-    keys and their first '#n' at once, any other key when asked."""
+    """The keys of the entries `merge.update` keeps: a new entry must not take one. `free`: a
+    query of the stored keys it replaces (they may be taken again). Looked up in the file, the
+    new entries' content keys and their first '#n' at once, any other key when asked."""
 
-    def __init__(self, con: duckdb.DuckDBPyConnection, entries: Sequence[Entry]) -> None:
+    def __init__(
+        self, con: duckdb.DuckDBPyConnection, entries: Sequence[Entry], *, free: str | None = None
+    ) -> None:
         self._con = con
+        self._free = f" AND entry_key NOT IN ({free})" if free else ""
         self._known: dict[str, bool] = {}
         wanted = [k for e in entries
                   for k in (e.entry_key, *(stable_key(e.entry_key, f"#{n}") for n in (1, 2)))]
@@ -117,8 +121,8 @@ class StoredKeys(Container[str]):
 
     def _ask(self, keys: Sequence[str]) -> None:
         rows = self._con.execute(
-            "SELECT entry_key FROM timeline_entries "
-            "WHERE entry_key IN (SELECT unnest(?::VARCHAR[]))", [list(keys)]
+            "SELECT entry_key FROM timeline_entries WHERE "
+            + pushdown.in_list("entry_key", keys) + self._free
         ).fetchall()
         found = {r[0] for r in rows}
         self._known.update((k, k in found) for k in keys)

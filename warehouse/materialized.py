@@ -35,9 +35,8 @@ from functools import cache
 from importlib import resources
 
 import duckdb
-import pyarrow as pa
 
-from tradeline.warehouse import db
+from tradeline.warehouse import db, pushdown
 
 # The migrations that made the tables: a writable open that applies one fills the tables
 # computed by the views' SQL (migration 013 itself fills `latest_article_runs`).
@@ -113,16 +112,21 @@ def refresh_timeline(
             f"DELETE FROM timeline_rows WHERE entry_key IN (SELECT entry_key FROM {removed})"
         )
     if written:
-        con.register("_written_entries", pa.table({"entry_key": pa.array(written, pa.string())}))
-        try:
-            con.execute(
-                "INSERT INTO timeline_rows "
-                + _timeline_sql().replace(
-                    "{where}", "WHERE t.entry_key IN (SELECT entry_key FROM _written_entries)"
-                )
-            )
-        finally:
-            con.unregister("_written_entries")
+        # the written entries' reports, as constants: the filter then reaches the scans of
+        # timeline_entries and event_mention_rows (see pushdown.py), which a join to a list of
+        # keys would read whole
+        facts = [r[0] for r in con.execute(
+            "SELECT fact_key FROM timeline_entry_mentions WHERE "
+            + pushdown.in_list("entry_key", written)
+        ).fetchall()]
+        entries = pushdown.in_list("t.entry_key", written)
+        sql = _timeline_sql().replace("{where}", f"WHERE {entries}")
+        mentions = "JOIN event_mentions AS em "
+        if mentions not in sql:
+            raise AssertionError(f"derived/timeline_rows.sql no longer reads {mentions!r}")
+        reports = pushdown.in_list("fact_key", facts)
+        sql = sql.replace(mentions, f"JOIN (SELECT * FROM event_mentions WHERE {reports}) AS em ")
+        con.execute("INSERT INTO timeline_rows " + sql)
 
 
 def refresh_article_rows(con: duckdb.DuckDBPyConnection, articles: str | None = None) -> None:

@@ -71,7 +71,23 @@ WHERE NOT coalesce(e.held_back, false)
 ORDER BY e.fact_key
 """
 _ALL = {"current": "latest_runs", "key": "article_id"}  # every article's latest run
-_SCOPE = {"current": "_merge_scope", "key": "fact_key"}  # merge_scope: the touched segments
+# merge_scope: the touched segments' events, whose columns `merge_scope.compute` already read
+_SCOPED_MENTIONS_SQL = """
+WITH scoped AS (
+    SELECT c.* FROM _merge_current AS c SEMI JOIN _merge_scope AS s USING (fact_key, run_id)
+),
+listed AS (
+    SELECT ec.fact_key, ec.run_id, list(ec.company ORDER BY ec.position) AS companies
+    FROM event_companies AS ec SEMI JOIN _merge_scope AS s USING (fact_key, run_id)
+    GROUP BY ec.fact_key, ec.run_id
+)
+SELECT c.fact_key, c.article_id, c.run_id, c.type, c.authority_country, c.commodity,
+       c.event_date, c.date_granularity, c.start_char, c.published, c.outlet, c.url,
+       c.end_char, coalesce(l.companies, []) AS companies
+FROM scoped AS c
+LEFT JOIN listed AS l ON l.fact_key = c.fact_key AND l.run_id = c.run_id
+ORDER BY c.fact_key
+"""
 
 
 @dataclass(slots=True)
@@ -138,11 +154,13 @@ def companies_compatible(a: Mention, b: Mention) -> bool:
 
 class _Prefixes:
     """The finer mentions whose date starts with a given (coarser) date, found by lookup
-    rather than by scanning them all for every coarse mention (a busy block has thousands)."""
+    rather than by scanning them all for every coarse mention (a busy block has thousands),
+    also grouped by company set, so each set's compatibility is asked once per coarse mention."""
 
     def __init__(self, mentions: Sequence[Mention]) -> None:
         self._mentions = [m for m in mentions if m.event_date]
         self._by_length: dict[int, dict[str, list[Mention]]] = {}
+        self._by_set: dict[str, dict[frozenset[str], list[Mention]]] = {}
 
     def under(self, coarse: str | None) -> list[Mention]:
         """The mentions (in their order) whose event_date starts with `coarse`."""
@@ -155,6 +173,16 @@ class _Prefixes:
                 index[m.event_date[: len(coarse)]].append(m)  # type: ignore[index]
             self._by_length[len(coarse)] = index
         return index.get(coarse, [])
+
+    def under_by_companies(self, coarse: str | None) -> dict[frozenset[str], list[Mention]]:
+        """`under(coarse)`, by company set."""
+        grouped = self._by_set.get(coarse or "")
+        if grouped is None:
+            grouped = defaultdict(list)
+            for m in self.under(coarse):
+                grouped[m.norm_companies].append(m)
+            self._by_set[coarse or ""] = grouped
+        return grouped
 
 
 @lru_cache(maxsize=1 << 16)
@@ -198,14 +226,25 @@ def _link_same_granularity(mentions: Sequence[Mention], uf: UnionFind) -> None:
                 if companies_compatible(m, m2):
                     uf.union(m.fact_key, m2.fact_key)
         return
-    by_date: dict[str, list[Mention]] = defaultdict(list)
+    # one date: every compatible pair is linked. Mentions naming the same companies are
+    # compatible with each other exactly when their set is with itself, so each pair of company
+    # sets is asked once, and linking a pair of sets links all their mentions (the same
+    # components as pair by pair, and the same groups: `UnionFind` is order-free)
+    by_date: dict[str, dict[frozenset[str], list[Mention]]] = defaultdict(dict)
     for m in mentions:
-        by_date[m.event_date or ""].append(m)
-    for group in by_date.values():
-        for i, m in enumerate(group):
-            for m2 in group[i + 1 :]:
-                if companies_compatible(m, m2):
-                    uf.union(m.fact_key, m2.fact_key)
+        by_date[m.event_date or ""].setdefault(m.norm_companies, []).append(m)
+    for by_set in by_date.values():
+        sets = list(by_set.items())
+        for i, (companies, same) in enumerate(sets):
+            if len(same) > 1 and _sets_compatible(companies, companies):
+                for m2 in same[1:]:
+                    uf.union(same[0].fact_key, m2.fact_key)
+            for other, others in sets[i + 1 :]:
+                if _sets_compatible(companies, other):  # every one linked with every other
+                    for m2 in same:
+                        uf.union(m2.fact_key, others[0].fact_key)
+                    for m2 in others:
+                        uf.union(m2.fact_key, same[0].fact_key)
 
 
 def cluster(mentions: Sequence[Mention]) -> list[list[Mention]]:
@@ -228,8 +267,10 @@ def cluster(mentions: Sequence[Mention]) -> list[list[Mention]]:
                 rest = []
                 for m in current:
                     roots = {
-                        uf.find(f.fact_key) for f in inside.under(m.event_date)
-                        if companies_compatible(m, f)
+                        uf.find(f.fact_key)
+                        for companies, same in inside.under_by_companies(m.event_date).items()
+                        if _sets_compatible(m.norm_companies, companies)
+                        for f in same
                     }
                     if roots:
                         best = min(roots, key=lambda r: (-sizes[r], r))
@@ -363,7 +404,7 @@ def build_entries(
 
 def load_mentions(con: duckdb.DuckDBPyConnection, *, scoped: bool = False) -> list[Mention]:
     """The current mentions: all of them, or (`scoped`) those of `merge_scope.compute`."""
-    cur = con.execute(_MENTIONS_SQL.format(**(_SCOPE if scoped else _ALL)))
+    cur = con.execute(_SCOPED_MENTIONS_SQL if scoped else _MENTIONS_SQL.format(**_ALL))
     names = [d[0] for d in cur.description]
     out = []
     for row in cur.fetchall():
@@ -418,18 +459,19 @@ def update(con: duckdb.DuckDBPyConnection) -> int:
     mentions = load_mentions(con, scoped=True)
     groups = cluster(mentions)
     pairs = candidate_pairs(groups)
-    dedupe.refresh_signatures(con, {a for pair in pairs for a in pair})
+    dirty = {r[0] for r in con.execute("SELECT article_id FROM _merge_dirty").fetchall()}
+    dedupe.refresh_signatures(con, {a for pair in pairs for a in pair}, changed=dirty)
     entries = build_entries(mentions, dedupe.near_duplicate_pairs(con, pairs), groups)
     before = entry_keys.previous(con, scoped=True)
-    con.execute("DELETE FROM timeline_entry_mentions "
-                "WHERE entry_key IN (SELECT entry_key FROM _merge_replaced)")
-    con.execute("DELETE FROM timeline_entries "
-                "WHERE entry_key IN (SELECT entry_key FROM _merge_replaced)")
-    entry_keys.carry(entries, before, reserved=entry_keys.StoredKeys(con, entries))
-    _insert(con, entries)
+    kept = "SELECT entry_key FROM _merge_replaced"  # keys the scope's entries may take again
+    entry_keys.carry(entries, before, reserved=entry_keys.StoredKeys(con, entries, free=kept))
+    entry_rows, mention_rows = _rows(entries)
+    same = _unchanged(con, entry_rows, mention_rows, dirty)
+    written = [r for r in entry_rows if r["entry_key"] not in same]
+    _write_changes(con, same, written, [r for r in mention_rows if r["entry_key"] not in same])
     materialized.refresh_article_rows(con, "_merge_articles")
     materialized.refresh_timeline(
-        con, removed="_merge_replaced", written=[e.entry_key for e in entries]
+        con, removed="_merge_changed", written=[r["entry_key"] for r in written]
     )
     materialized.refresh_firms(con)
     merge_scope.record(con)
@@ -437,7 +479,8 @@ def update(con: duckdb.DuckDBPyConnection) -> int:
     return int(row[0]) if row else 0
 
 
-def _insert(con: duckdb.DuckDBPyConnection, entries: Sequence[Entry]) -> None:
+def _rows(entries: Sequence[Entry]) -> tuple[list[dict], list[dict]]:
+    """The `timeline_entries` and `timeline_entry_mentions` rows of the entries."""
     entry_rows = [
         {"entry_key": e.entry_key, "type": e.mentions[0].type,
          "authority_country": e.mentions[0].authority_country,
@@ -452,12 +495,95 @@ def _insert(con: duckdb.DuckDBPyConnection, entries: Sequence[Entry]) -> None:
          "run_id": m.run_id, "source_key": e.source_keys[m.fact_key]}
         for e in entries for m in e.mentions
     ]
+    return entry_rows, mention_rows
+
+
+def _frozen(row: dict) -> tuple:
+    return tuple((k, tuple(v) if isinstance(v, list) else v) for k, v in sorted(row.items()))
+
+
+def _unchanged(
+    con: duckdb.DuckDBPyConnection,
+    entry_rows: Sequence[dict],
+    mention_rows: Sequence[dict],
+    dirty: set[str],
+) -> set[str]:
+    """The keys of the re-merged entries stored exactly so already (same row, same reports, no
+    report of an article stored or rewritten since the last merge, whose text, date or run the
+    stored `timeline_rows` would lag): they keep their rows, so a run rewrites only what it
+    changed, not every entry of the segments it re-merged."""
+    names = list(arrow_schema("timeline_entries").names)
+    stored = {
+        row[0]: _frozen(dict(zip(names, row, strict=True)))
+        for row in con.execute(
+            f"SELECT {', '.join(names)} FROM timeline_entries "
+            "WHERE entry_key IN (SELECT entry_key FROM _merge_replaced)"
+        ).fetchall()
+    }
+    reports: dict[str, set[tuple]] = defaultdict(set)
+    for fact_key, entry_key, article_id, run_id, source_key in con.execute(
+        "SELECT fact_key, entry_key, article_id, run_id, source_key "
+        "FROM timeline_entry_mentions "
+        "WHERE entry_key IN (SELECT entry_key FROM _merge_replaced)"
+    ).fetchall():
+        reports[entry_key].add((fact_key, article_id, run_id, source_key))
+    new_reports: dict[str, set[tuple]] = defaultdict(set)
+    touched: set[str] = set()
+    for m in mention_rows:
+        new_reports[m["entry_key"]].add(
+            (m["fact_key"], m["article_id"], m["run_id"], m["source_key"])
+        )
+        if m["article_id"] in dirty:
+            touched.add(m["entry_key"])
+    return {
+        r["entry_key"] for r in entry_rows
+        if r["entry_key"] not in touched and stored.get(r["entry_key"]) == _frozen(r)
+        and reports.get(r["entry_key"]) == new_reports[r["entry_key"]]
+    }
+
+
+def _write_changes(
+    con: duckdb.DuckDBPyConnection,
+    same: set[str],
+    entry_rows: Sequence[dict],
+    mention_rows: Sequence[dict],
+) -> None:
+    """Delete the replaced entries that changed (`_merge_changed`), insert the new or changed
+    ones, and note the articles whose rows `materialized` rewrites (`_merge_articles`): the
+    dirty ones and those reporting an entry deleted or written."""
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE _merge_changed AS SELECT entry_key FROM _merge_replaced "
+        "WHERE entry_key NOT IN (SELECT unnest(?::VARCHAR[]))",
+        [sorted(same)],
+    )
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE _merge_articles AS "
+        "SELECT article_id FROM _merge_dirty "
+        "UNION SELECT article_id FROM timeline_entry_mentions "
+        "WHERE entry_key IN (SELECT entry_key FROM _merge_changed) "
+        "UNION SELECT unnest(?::VARCHAR[])",
+        [sorted({m["article_id"] for m in mention_rows})],
+    )
+    con.execute("DELETE FROM timeline_entry_mentions "
+                "WHERE entry_key IN (SELECT entry_key FROM _merge_changed)")
+    con.execute("DELETE FROM timeline_entries "
+                "WHERE entry_key IN (SELECT entry_key FROM _merge_changed)")
+    _insert_rows(con, entry_rows, mention_rows)
+
+
+def _insert(con: duckdb.DuckDBPyConnection, entries: Sequence[Entry]) -> None:
+    _insert_rows(con, *_rows(entries))
+
+
+def _insert_rows(
+    con: duckdb.DuckDBPyConnection, entry_rows: Sequence[dict], mention_rows: Sequence[dict]
+) -> None:
     for table, rows in (("timeline_entries", entry_rows),
                         ("timeline_entry_mentions", mention_rows)):
         if rows:
             schema = arrow_schema(table)
             view = f"_incoming_{table}"
-            con.register(view, pa.Table.from_pylist(rows, schema=schema))
+            con.register(view, pa.Table.from_pylist(list(rows), schema=schema))
             cols = ", ".join(schema.names)
             con.execute(f"INSERT INTO {table} ({cols}) SELECT {cols} FROM {view}")
             con.unregister(view)

@@ -74,15 +74,27 @@ def _position(date: str, gran: str, published: str) -> str:
              ELSE 'd:' || {date} END AS loose"""
 
 
-_CURRENT = f"""
-SELECT e.fact_key, e.article_id, e.run_id, {BLOCK_SQL.format(p="e.")} AS block,
-       e.event_date IS NOT NULL AS dated,
+# The event columns the scope and `merge.load_mentions` read; the events are first cut to the
+# few that can matter (those of the dirty articles, those of the touched blocks) in a temp table
+# of their own, so that the joins below never run over every event of the warehouse.
+_EVENT_COLUMNS = (
+    "e.fact_key, e.article_id, e.run_id, e.type, e.authority_country, e.commodity, "
+    "e.event_date, e.date_granularity, e.start_char, e.end_char"
+)
+
+
+def _current(events: str) -> str:
+    """The current (latest run, not held back) events among those of the temp table `events`,
+    with their block, position and article columns."""
+    return f"""
+SELECT e.*, {BLOCK_SQL.format(p="e.")} AS block, e.event_date IS NOT NULL AS dated,
+       a.published, a.outlet, a.url,
        {_position("e.event_date", "e.date_granularity", "a.published")}
-FROM events AS e
+FROM {events} AS e
 JOIN latest_runs AS lr ON lr.article_id = e.article_id AND lr.run_id = e.run_id
 JOIN articles AS a ON a.article_id = e.article_id
-WHERE NOT coalesce(e.held_back, false)
 """
+
 
 _STEPS = (
     # articles whose latest run may have changed since the last merge
@@ -106,7 +118,8 @@ _STEPS = (
     # and key hand-on concern the entries there, even when none of its events is left)
     f"""
     CREATE OR REPLACE TEMP TABLE _merge_old AS
-    SELECT DISTINCT {BLOCK_SQL.format(p="e.")} AS block, e.event_date IS NOT NULL AS dated,
+    SELECT DISTINCT {BLOCK_SQL.format(p="e.")} AS block, e.type, e.authority_country, e.commodity,
+           e.event_date IS NOT NULL AS dated,
            {
         _position(
             "e.event_date",
@@ -120,26 +133,43 @@ _STEPS = (
     LEFT JOIN merge_pending_articles AS p ON p.article_id = tm.article_id
     WHERE tm.entry_key IN (SELECT entry_key FROM _merge_hit)
     """,
+    # the dirty articles' events, current or not (their latest run may be any of them)
+    f"""
+    CREATE OR REPLACE TEMP TABLE _merge_dirty_events AS
+    SELECT {_EVENT_COLUMNS} FROM events AS e
+    WHERE e.article_id IN (SELECT article_id FROM _merge_dirty)
+      AND NOT coalesce(e.held_back, false)
+    """,
     # the blocks of the dirty articles' current events and of those places
     f"""
     CREATE OR REPLACE TEMP TABLE _merge_blocks AS
-    WITH cur AS ({_CURRENT} AND e.article_id IN (SELECT article_id FROM _merge_dirty))
-    SELECT block FROM cur
+    SELECT block, type, authority_country, commodity FROM ({_current("_merge_dirty_events")})
     UNION
-    SELECT block FROM _merge_old
+    SELECT block, type, authority_country, commodity FROM _merge_old
+    """,
+    # the events of those blocks: cut first on the raw columns (NULL matches NULL), so the
+    # joins that find the current ones read only these
+    f"""
+    CREATE OR REPLACE TEMP TABLE _merge_block_events AS
+    SELECT {_EVENT_COLUMNS} FROM events AS e
+    SEMI JOIN _merge_blocks AS b
+      ON e.type = b.type AND e.authority_country IS NOT DISTINCT FROM b.authority_country
+     AND e.commodity IS NOT DISTINCT FROM b.commodity
+    WHERE NOT coalesce(e.held_back, false)
     """,
     # every current event of those blocks, with its segment: positions sorted by start, a new
     # segment where one starts after every earlier one ended (loose events: their own)
     f"""
     CREATE OR REPLACE TEMP TABLE _merge_current AS
-    WITH cur AS ({_CURRENT} AND {BLOCK_SQL.format(p="e.")} IN (SELECT block FROM _merge_blocks)),
+    WITH cur AS ({_current("_merge_block_events")}),
     s AS (
         SELECT *, CASE WHEN lo <= max(hi) OVER before THEN 0 ELSE 1 END AS starts
         FROM cur
         WINDOW before AS (PARTITION BY block, dated, lo IS NULL ORDER BY lo, hi, fact_key
                           ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING)
     )
-    SELECT fact_key, article_id, run_id, block, dated, lo, hi,
+    SELECT fact_key, article_id, run_id, type, authority_country, commodity, event_date,
+           date_granularity, start_char, end_char, published, outlet, url, block, dated, lo, hi,
            CASE WHEN lo IS NULL THEN loose
                 ELSE 's' || sum(starts) OVER upto END AS seg
     FROM s
@@ -178,34 +208,29 @@ _STEPS = (
     SELECT entry_key FROM timeline_entry_mentions
     WHERE fact_key IN (SELECT fact_key FROM _merge_scope)
     """,
-    # the articles whose materialized rows (event mentions, company links) the merge rewrites:
-    # the dirty ones, and those with an event in the scope (its entry may change)
-    """
-    CREATE OR REPLACE TEMP TABLE _merge_articles AS
-    SELECT article_id FROM _merge_dirty
-    UNION
-    SELECT c.article_id FROM _merge_current AS c
-    SEMI JOIN _merge_scope AS s USING (fact_key, run_id)
-    """,
 )
 
 TEMP_TABLES = (
     "_merge_dirty",
+    "_merge_dirty_events",
     "_merge_blocks",
+    "_merge_block_events",
     "_merge_current",
     "_merge_segments",
     "_merge_hit",
     "_merge_old",
     "_merge_scope",
     "_merge_replaced",
-    "_merge_articles",
+    "_merge_articles",  # written by merge.update, as are the next ones
+    "_merge_changed",
 )
 
 
 def compute(con: duckdb.DuckDBPyConnection) -> None:
-    """Fill `_merge_scope` (fact_key, run_id), `_merge_replaced` (entry_key) and
-    `_merge_articles` (article_id); the caller
-    holds the transaction and calls `record` once the new entries are written."""
+    """Fill `_merge_dirty` (article_id), `_merge_current` (the touched blocks' current events,
+    with the columns `merge.load_mentions` reads), `_merge_scope` (fact_key, run_id) and
+    `_merge_replaced` (entry_key); the caller holds the transaction and calls `record` once the
+    new entries are written."""
     # the steps' temp tables need no order: DuckDB then streams them in less memory
     kept = con.execute("SELECT current_setting('preserve_insertion_order')").fetchone()
     con.execute("SET preserve_insertion_order = false")

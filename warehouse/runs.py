@@ -11,7 +11,7 @@ from typing import Any
 
 import duckdb
 
-from tradeline.warehouse import materialized, merge, registry
+from tradeline.warehouse import materialized, merge, pushdown, registry
 from tradeline.warehouse.db import WarehouseError, transaction, utcnow
 
 RUN_KINDS = ("ingest", "import", "reextract", "extract")
@@ -92,6 +92,7 @@ def rebuild_derived(con: duckdb.DuckDBPyConnection, *, incremental: bool = False
     transaction. Returns the number of timeline entries."""
     current = merge.rules_current(con)
     if incremental and current:
+        pushdown.push_small_joins(con)  # the run's few keys filter the scans of big tables
         entries = merge.update(con)
         registry.update_firms(con)  # same rules version: the firms were grouped by them too
     else:  # a file merged by other rules (by a run or `rebuild-timeline`): old keys hand on
