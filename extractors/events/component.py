@@ -43,6 +43,7 @@ from tradeline.extractors.events.lexicon import (
     PatternRule,
     Words,
 )
+from tradeline.extractors.events.participles import repair_passives
 from tradeline.extractors.text.doc_cache import sentences
 from tradeline.extractors.text.gated_matcher import GatedMatcher
 
@@ -125,6 +126,9 @@ class EventTagger(DataComponent):
         self.state_rules = frozenset(self.cues.state_rules)
         self.state_preps = set(state.preps)
         self.rules: dict[str, EventRule] = {}
+        self.verbs = {v for words in spec.verb_classes.values() for v in words} | {
+            v for rule in spec.rules if isinstance(rule.verbs, list | tuple) for v in rule.verbs
+        }  # every trigger verb: a passive participle tagged ADJ is re-read as one
         self.dep = DepTemplates(
             DepVocab(
                 object_deps=frozenset(spec.object_deps),
@@ -261,6 +265,7 @@ class EventTagger(DataComponent):
 
     def __call__(self, doc: Doc) -> Doc:
         self._check_loaded()
+        repair_passives(doc, self.nlp, self.verbs)  # "the ban was partly reversed" (JJ)
         found: dict[tuple[int, str], tuple[Token, Token, str]] = {}
         for key, names, token_ids in self.dep(doc):
             rule = self.rules[key.split("#", 1)[0]]

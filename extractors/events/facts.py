@@ -933,6 +933,8 @@ class EventFinder:
             self._announced_then(a, b) or self._announced_then(b, a)
         ):
             return False
+        if self._immediate_and_later(a, b) or self._immediate_and_later(b, a):
+            return False
         if a.type == "permit_applied" and self._receipt(a) != self._receipt(b):
             return False  # a ministry's count of applications, a firm's own application
         if (a.separate or b.separate) and a.sent.start != b.sent.start:
@@ -957,6 +959,15 @@ class EventFinder:
             and b.authority_country
             and a.authority_country != b.authority_country
         )
+
+    def _immediate_and_later(self, a: Candidate, b: Candidate) -> bool:
+        """'have agreed to ban exports with immediate effect' and 'a previous decision to end such
+        shipments in January 2020', told before January 2020: an action in force at once is not
+        the same action as one that takes effect months after the article (GUIDELINES §3: one
+        action is annotated once; an immediate one has no date of its own)."""
+        if a.date is not None or b.date is None or b.modality != "planned":
+            return False
+        return any(w in a.sent.text.lower() for w in self.cue.immediate)
 
     def _receipt(self, c: Candidate) -> bool:
         """An authority receiving applications (cues.json permits.receipt_verbs)."""
