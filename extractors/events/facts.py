@@ -37,6 +37,7 @@ from tradeline.extractors.events.features import event_features, type_features
 from tradeline.extractors.events.firm_lists import name_counted_groups
 from tradeline.extractors.events.firm_roles import is_bystander
 from tradeline.extractors.events.lexicon import EventCues
+from tradeline.extractors.events.sequels import add_sequels, is_sequel_pair
 from tradeline.extractors.orgs.authorities import Actors
 from tradeline.extractors.pipes import Pipes
 from tradeline.extractors.text.doc_cache import sentence_bounds
@@ -110,6 +111,7 @@ class EventFinder:
         by_sent: dict[int, list[Candidate]] = {}
         for c in cands:
             by_sent.setdefault(c.sent.start, []).append(c)
+        sequels: list[Candidate] = []
         for group in by_sent.values():
             self._assign_dates(
                 group, [m for m in mentions if m.span.sent.start == group[0].sent.start]
@@ -127,6 +129,11 @@ class EventFinder:
                 self._is_start,
                 self._blocks,
             )
+            sent_dates = [m for m in mentions if m.span.sent.start == group[0].sent.start]
+            sequels += add_sequels(
+                group, sent_dates, self.cue.sequel_verbs, self.end_words, self._blocks
+            )
+        cands += sequels  # "..., followed by hydrogen fluoride in late August" (sequels.py)
         cands = [c for c in cands if not c.absorbed and not event_adjust.is_standing_rule(c, cue)]
         for c in cands:
             opening = c.sent.text.lstrip(" \"“'‘").lower()
@@ -932,6 +939,8 @@ class EventFinder:
         if not _dates_compatible(a, b) and not (
             self._announced_then(a, b) or self._announced_then(b, a)
         ):
+            return False
+        if is_sequel_pair(a, b):
             return False
         if self._immediate_and_later(a, b) or self._immediate_and_later(b, a):
             return False
