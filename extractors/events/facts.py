@@ -942,6 +942,9 @@ class EventFinder:
             return False
         if is_sequel_pair(a, b):
             return False
+        ida, idb = _object_id(a.obj), _object_id(b.obj)
+        if ida and idb and ida != idb:
+            return False  # "revoked General License 43", "no renewal of General License 44"
         if self._immediate_and_later(a, b) or self._immediate_and_later(b, a):
             return False
         if a.type == "permit_applied" and self._receipt(a) != self._receipt(b):
@@ -1250,6 +1253,21 @@ def _dates_compatible(a: Candidate, b: Candidate) -> bool:
         return True
     x, y = a.date.value, b.date.value
     return x.startswith(y) or y.startswith(x)
+
+
+ID_PREFIXES = ("no", "no.", "number", "#")
+
+
+def _object_id(obj: Token) -> str | None:
+    """The number that names the acted-on instrument ("General License 43", "Licence No. 41"):
+    instruments with different numbers are different instruments, so two actions."""
+    doc = obj.doc
+    i = obj.i + 1
+    if i < len(doc) and doc[i].lower_ in ID_PREFIXES:
+        i += 1
+    if i < len(doc) and any(ch.isdigit() for ch in doc[i].text) and doc[i].sent == obj.sent:
+        return doc[i].text.upper()
+    return None
 
 
 def _fold(into: Candidate, other: Candidate) -> None:
