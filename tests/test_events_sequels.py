@@ -1,6 +1,8 @@
 """Separately dated actions told on one trigger (events/sequels.py), an action in force at once
-against one dated later (facts.EventFinder._immediate_and_later), and passive participles the
-small model tags as adjectives (events/participles.py). Sentences written here."""
+against one dated later (facts.EventFinder._immediate_and_later), differently numbered
+licences (facts._object_id), an undated action's announcement date told past background
+(events/fallback.py) and passive participles the small model tags as adjectives
+(events/participles.py). Sentences written here."""
 
 from __future__ import annotations
 
@@ -97,3 +99,28 @@ def test_other_adjectives_stay(nlp) -> None:
     doc = _passive_doc(nlp, "ADJ")
     assert repair_passives(doc, nlp, {"lift"}) == []  # not a trigger verb: left as tagged
     assert (doc[4].pos_, doc[4].tag_, doc[4].lemma_) == ("ADJ", "JJ", "reversed")
+
+
+def test_differently_numbered_licences_are_two_actions(nlp) -> None:
+    text = (
+        "On Monday the Treasury revoked General License 12. Officials said there will be no "
+        "renewal of General License {}."
+    )
+    assert events(nlp, text.format(15), "2024-03-05") == [
+        ("permit_denied", "2024-03-04"),
+        ("permit_denied", "2024-03-04"),
+    ]
+    assert events(nlp, text.format(12), "2024-03-05") == [("permit_denied", "2024-03-04")]
+
+
+def test_undated_action_skips_a_background_date_for_the_announcement(nlp) -> None:
+    text = (
+        "The United States moved on January 30, 2024 to reimpose sanctions on Ruritania. Among "
+        "the steps is a review of trade rules. The State Department listed the licences that "
+        "were issued in October 2023. In particular, the Treasury revoked General License 12, "
+        "which covered dealings with Ruritanian gold mines."
+    )
+    assert events(nlp, text, "2024-02-06") == [
+        ("permit_issued", "2023-10"),
+        ("permit_denied", "2024-01-30"),
+    ]
