@@ -2,7 +2,8 @@
 against one dated later (facts.EventFinder._immediate_and_later), differently numbered
 licences (facts._object_id), an undated action's announcement date told past background
 (events/fallback.py) and passive participles the small model tags as adjectives
-(events/participles.py). Sentences written here."""
+(events/participles.py), verbs tagged as nouns before their object (events/verb_noun_swaps.py).
+Sentences written here."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from spacy.tokens import Doc
 
 from tradeline.extractors.document import extract_doc
 from tradeline.extractors.events.participles import repair_passives
+from tradeline.extractors.events.verb_noun_swaps import repair_swaps
 
 pytestmark = pytest.mark.slow
 
@@ -124,3 +126,25 @@ def test_undated_action_skips_a_background_date_for_the_announcement(nlp) -> Non
         ("permit_issued", "2023-10"),
         ("permit_denied", "2024-01-30"),
     ]
+
+
+def test_verb_tagged_as_noun_before_its_object(nlp) -> None:
+    doc = nlp("The agency issued guidance that tightens controls on exports of drones.")
+    assert (doc[5].tag_, doc[6].tag_) == ("VBZ", "NNS")  # re-tagged by the events component
+    text = "The agency on Monday issued guidance that tightens controls on exports of drones."
+    assert ("control_tightened", "2024-07-01") in events(nlp, text)
+
+
+def test_swap_needs_a_trigger_verb_and_object() -> None:
+    from spacy.vocab import Vocab
+
+    words = ["guidance", "that", "tightens", "controls", "and", "apples", "grows"]
+    doc = Doc(
+        Vocab(),
+        words=words,
+        tags=["NN", "WDT", "NNS", "VBZ", "CC", "NNS", "VBZ"],
+        lemmas=["guidance", "that", "tighten", "control", "and", "apple", "grow"],
+    )
+    pairs = repair_swaps(doc, {"tighten", "grow"}, {"control"})
+    assert [(v.i, o.i) for v, o in pairs] == [(2, 3)]
+    assert [t.tag_ for t in doc] == ["NN", "WDT", "VBZ", "NNS", "CC", "NNS", "VBZ"]
