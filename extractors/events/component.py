@@ -43,6 +43,8 @@ from tradeline.extractors.events.lexicon import (
     PatternRule,
     Words,
 )
+from tradeline.extractors.events.participles import repair_passives
+from tradeline.extractors.events.verb_noun_swaps import repair_swaps
 from tradeline.extractors.text.doc_cache import sentences
 from tradeline.extractors.text.gated_matcher import GatedMatcher
 
@@ -125,6 +127,10 @@ class EventTagger(DataComponent):
         self.state_rules = frozenset(self.cues.state_rules)
         self.state_preps = set(state.preps)
         self.rules: dict[str, EventRule] = {}
+        self.verbs = {v for words in spec.verb_classes.values() for v in words} | {
+            v for rule in spec.rules if isinstance(rule.verbs, list | tuple) for v in rule.verbs
+        }  # every trigger verb: a passive participle tagged ADJ is re-read as one
+        self.objects = {w for words in spec.object_classes.values() for w in words}
         self.dep = DepTemplates(
             DepVocab(
                 object_deps=frozenset(spec.object_deps),
@@ -261,6 +267,8 @@ class EventTagger(DataComponent):
 
     def __call__(self, doc: Doc) -> Doc:
         self._check_loaded()
+        repair_passives(doc, self.nlp, self.verbs)  # "the ban was partly reversed" (JJ)
+        repair_swaps(doc, self.verbs, self.objects)  # "that tightens (NNS) controls (VBZ)"
         found: dict[tuple[int, str], tuple[Token, Token, str]] = {}
         for key, names, token_ids in self.dep(doc):
             rule = self.rules[key.split("#", 1)[0]]

@@ -37,6 +37,7 @@ from tradeline.extractors.events.features import event_features, type_features
 from tradeline.extractors.events.firm_lists import name_counted_groups
 from tradeline.extractors.events.firm_roles import is_bystander
 from tradeline.extractors.events.lexicon import EventCues
+from tradeline.extractors.events.sequels import add_sequels, is_sequel_pair
 from tradeline.extractors.orgs.authorities import Actors
 from tradeline.extractors.pipes import Pipes
 from tradeline.extractors.text.doc_cache import sentence_bounds
@@ -110,6 +111,7 @@ class EventFinder:
         by_sent: dict[int, list[Candidate]] = {}
         for c in cands:
             by_sent.setdefault(c.sent.start, []).append(c)
+        sequels: list[Candidate] = []
         for group in by_sent.values():
             self._assign_dates(
                 group, [m for m in mentions if m.span.sent.start == group[0].sent.start]
@@ -127,6 +129,11 @@ class EventFinder:
                 self._is_start,
                 self._blocks,
             )
+            sent_dates = [m for m in mentions if m.span.sent.start == group[0].sent.start]
+            sequels += add_sequels(
+                group, sent_dates, self.cue.sequel_verbs, self.end_words, self._blocks
+            )
+        cands += sequels  # "..., followed by hydrogen fluoride in late August" (sequels.py)
         cands = [c for c in cands if not c.absorbed and not event_adjust.is_standing_rule(c, cue)]
         for c in cands:
             opening = c.sent.text.lstrip(" \"“'‘").lower()
@@ -933,6 +940,13 @@ class EventFinder:
             self._announced_then(a, b) or self._announced_then(b, a)
         ):
             return False
+        if is_sequel_pair(a, b):
+            return False
+        ida, idb = _object_id(a.obj), _object_id(b.obj)
+        if ida and idb and ida != idb:
+            return False  # "revoked General License 43", "no renewal of General License 44"
+        if self._immediate_and_later(a, b) or self._immediate_and_later(b, a):
+            return False
         if a.type == "permit_applied" and self._receipt(a) != self._receipt(b):
             return False  # a ministry's count of applications, a firm's own application
         if (a.separate or b.separate) and a.sent.start != b.sent.start:
@@ -957,6 +971,15 @@ class EventFinder:
             and b.authority_country
             and a.authority_country != b.authority_country
         )
+
+    def _immediate_and_later(self, a: Candidate, b: Candidate) -> bool:
+        """'have agreed to ban exports with immediate effect' and 'a previous decision to end such
+        shipments in January 2020', told before January 2020: an action in force at once is not
+        the same action as one that takes effect months after the article (GUIDELINES §3: one
+        action is annotated once; an immediate one has no date of its own)."""
+        if a.date is not None or b.date is None or b.modality != "planned":
+            return False
+        return any(w in a.sent.text.lower() for w in self.cue.immediate)
 
     def _receipt(self, c: Candidate) -> bool:
         """An authority receiving applications (cues.json permits.receipt_verbs)."""
@@ -1230,6 +1253,21 @@ def _dates_compatible(a: Candidate, b: Candidate) -> bool:
         return True
     x, y = a.date.value, b.date.value
     return x.startswith(y) or y.startswith(x)
+
+
+ID_PREFIXES = ("no", "no.", "number", "#")
+
+
+def _object_id(obj: Token) -> str | None:
+    """The number that names the acted-on instrument ("General License 43", "Licence No. 41"):
+    instruments with different numbers are different instruments, so two actions."""
+    doc = obj.doc
+    i = obj.i + 1
+    if i < len(doc) and doc[i].lower_ in ID_PREFIXES:
+        i += 1
+    if i < len(doc) and any(ch.isdigit() for ch in doc[i].text) and doc[i].sent == obj.sent:
+        return doc[i].text.upper()
+    return None
 
 
 def _fold(into: Candidate, other: Candidate) -> None:

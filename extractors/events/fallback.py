@@ -85,14 +85,24 @@ def _earlier(
         and 0 < here - index[p.sent.start] <= ANNOUNCEMENT_REACH
     ]
     current = [m for m in pool if id(m) not in history]
+
+    def free_dates(reach: int) -> list[DateMention]:
+        return [
+            m
+            for m in mentions
+            if id(m) in ok
+            and index[m.span.sent.start] in free
+            and 0 < here - index[m.span.sent.start] <= reach
+        ]
+
+    if pool and not current:
+        # only history is dated nearby ("licences that were issued in October 2023"): the
+        # announcement's own date, told further back, is the one the action continues
+        told = free_dates(ANNOUNCEMENT_REACH)
+        if told:
+            return max(told, key=lambda m: m.span.start)
     pool = current or pool
-    pool += [
-        m
-        for m in mentions
-        if id(m) in ok
-        and index[m.span.sent.start] in free
-        and 0 < here - index[m.span.sent.start] <= NEAR_REACH
-    ]
+    pool += free_dates(NEAR_REACH)
     return max(pool, key=lambda m: m.span.start, default=None)
 
 

@@ -197,6 +197,7 @@ class EventCues(Lexicon):
     effective_donor_rules: tuple[str, ...]
     inherit_adverbs: tuple[str, ...]
     replacement_cues: tuple[str, ...]  # "instead", "as a replacement": see cues.json _doc
+    sequel_verbs: tuple[str, ...]  # "..., followed by X in late August": a further action
     lengthening_verbs: tuple[str, ...]
     ownership_participles: tuple[str, ...]
     state_rules: tuple[str, ...]
