@@ -68,3 +68,48 @@ def test_a_group_named_in_its_own_sentence_takes_no_later_group(nlp):
     )
     issued = [f for f in event_firms(nlp, text) if any("Wilmar" in n for n in f)]
     assert issued and not any("Lautan" in n for n in issued[0])
+
+
+def test_a_definite_action_noun_later_puts_its_firm_in_the_scope(nlp):
+    text = (
+        "Orbis Photonics must now apply for export licences from the U.S. government for sales "
+        "of two infrared sensors, the company said on Monday. The requirement also covers "
+        "Kestrel Devices' thermal cores, though Kestrel Devices said its sales would not suffer."
+    )
+    firms = event_firms(nlp, text)
+    assert len(firms) == 1
+    assert firms[0] == ["Orbis Photonics", "Kestrel Devices"]
+
+
+def test_a_scope_noun_of_another_family_adds_no_firm(nlp):
+    text = (
+        "The trade ministry granted Orbis Photonics an export licence for infrared sensors on "
+        "Monday. The curbs on sensors made by Kestrel Devices stay in place."
+    )
+    firms = event_firms(nlp, text)
+    assert firms and firms[0] == ["Orbis Photonics"]
+
+
+def test_a_pronoun_subject_stands_for_the_firm_just_told(nlp):
+    text = (
+        "Halden Minerals reported higher sales this quarter. It said on Monday it had applied "
+        "for an export permit for heavy rare earths."
+    )
+    assert event_firms(nlp, text) == [["Halden Minerals"]]
+
+
+def test_a_pronoun_after_an_agency_subject_names_no_firm(nlp):
+    text = (
+        "Halden Minerals reported higher sales on Friday. The ministry said on Monday it had "
+        "revoked the export permits of two traders."
+    )
+    firms = event_firms(nlp, text)
+    assert firms and all("Halden Minerals" not in f for f in firms)
+
+
+def test_the_miner_refers_to_the_one_firm_named(nlp):
+    text = (
+        "Shares of Halden Minerals fell on Monday. The miner said the government had renewed "
+        "its export licence for three years on Friday."
+    )
+    assert event_firms(nlp, text) == [["Halden Minerals"]]

@@ -35,7 +35,9 @@ from tradeline.extractors.events.candidates import Candidate, DateMention
 from tradeline.extractors.events.component import TRIGGER_OBJECTS, TRIGGERS
 from tradeline.extractors.events.features import event_features, type_features
 from tradeline.extractors.events.firm_lists import name_counted_groups
+from tradeline.extractors.events.firm_pronouns import pronoun_firm
 from tradeline.extractors.events.firm_roles import is_bystander
+from tradeline.extractors.events.firm_scope import add_scope_firms
 from tradeline.extractors.events.lexicon import EventCues
 from tradeline.extractors.orgs.authorities import Actors
 from tradeline.extractors.pipes import Pipes
@@ -165,6 +167,14 @@ class EventFinder:
             c.modality = self._modality(c, published)
         self._resolve_firm_anaphora(cands, cue, firms)
         name_counted_groups(doc, cands, firms, self.companies)
+        add_scope_firms(
+            doc,
+            cands,
+            firms,
+            cue.firm_scope,
+            self._family,
+            lambda n: sectors.get(n) not in cue.non_party_sectors,
+        )
         cands = self._donate_requirement_dates(cands)
         if any(not event_adjust.is_headline(c) for c in cands):
             cands = [c for c in cands if c.date is not None or not event_adjust.is_headline(c)]
@@ -615,6 +625,7 @@ class EventFinder:
         company' with no such event refers to the one firm the article has named so far."""
         nouns = set(cue.adjust.firm_anaphors)
         unnaming = set(cue.adjust.unnaming_verbs)  # "without naming the companies"
+        pronouns = set(cue.adjust.firm_pronouns)
         for k, c in enumerate(cands):
             if c.companies:
                 continue
@@ -629,6 +640,9 @@ class EventFinder:
                 for t in c.sent
             )
             if not anaphor:
+                name = pronoun_firm(c.sent, firms, pronouns)  # "It said it had applied"
+                if name is not None:
+                    c.companies = [name]
                 continue
             earlier = [p for p in cands[:k] if p.companies and p.sent.start < c.sent.start]
             near = bool(earlier) and c.sent.start - earlier[-1].sent.end < 120
