@@ -113,3 +113,24 @@ def test_the_miner_refers_to_the_one_firm_named(nlp):
         "its export licence for three years on Friday."
     )
     assert event_firms(nlp, text) == [["Halden Minerals"]]
+
+
+def test_a_counted_group_told_again_as_the_companies_takes_the_names(nlp):
+    text = (
+        "The commerce ministry suspended the export licences of three Korean firms on Monday. "
+        "The companies, Daewon Precision, Hanul Materials and Seorin Chemical, said they were "
+        "seeking clarification."
+    )
+    firms = event_firms(nlp, text)
+    assert firms and firms[0] == ["Daewon Precision", "Hanul Materials", "Seorin Chemical"]
+
+
+def test_a_firm_noun_that_describes_a_country_is_no_anaphor(nlp):
+    text = (
+        "Halden Minerals applied on Monday for a permit to export ore from a new pit. "
+        "Chile is the second-largest supplier of the ore after Peru, which banned ore exports "
+        "in January 2020."
+    )
+    ex = extract_doc(nlp(text), "2025-06-04", nlp)
+    bans = [e for e in ex.events if e.type == "ban_introduced"]
+    assert bans and all(e.companies == [] for e in bans)

@@ -632,6 +632,7 @@ class EventFinder:
             plural = any(t.lower_ in nouns and t.tag_ == "NNS" for t in c.sent)
             anaphor = any(
                 t.lower_ in nouns
+                and t.dep_ not in ("attr", "appos")  # "the second-largest supplier": a description
                 and not any(a.lower_ == "without" or a.lemma_ in unnaming for a in t.ancestors)
                 and any(
                     d.dep_ in ("det", "predet") and d.lower_ in ("the", "both", "these", "those")
