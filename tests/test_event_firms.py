@@ -134,3 +134,20 @@ def test_a_firm_noun_that_describes_a_country_is_no_anaphor(nlp):
     ex = extract_doc(nlp(text), "2025-06-04", nlp)
     bans = [e for e in ex.events if e.type == "ban_introduced"]
     assert bans and all(e.companies == [] for e in bans)
+
+
+def test_a_firm_acted_on_in_another_actors_clause_is_no_party(nlp):
+    text = (
+        "Corvel Energy was authorised by the US Treasury on Monday to resume oil exports, even "
+        "as the administration keeps its sanctions on trade with Petrolera Andina SA."
+    )
+    firms = event_firms(nlp, text)
+    assert firms and firms[0] == ["Corvel Energy"]
+
+
+def test_the_subject_of_a_subordinate_clause_stays_a_party(nlp):
+    text = (
+        "The commerce ministry renewed the export licences on Tuesday so that Corvel Energy "
+        "can keep shipping ore."
+    )
+    assert event_firms(nlp, text) == [["Corvel Energy"]]

@@ -280,6 +280,8 @@ class EventFinder:
                     for t in u.children
                 ):
                     continue
+                if any(_other_actors_clause(u, tok) for u in between):
+                    continue  # "authorised X, even as Washington keeps sanctions on Y": not Y
             out.append(name)
         return out
 
@@ -1172,6 +1174,17 @@ def _hedged_complement(trig: Token, modals: set[str]) -> bool:
 
 
 # ---------------------------------------------------------------------------- dates
+def _other_actors_clause(clause: Token, firm: Token) -> bool:
+    """`clause` is a subordinate clause with a subject of its own ("even as the administration
+    keeps sanctions on Y", "while the US curbs sales to Y") and `firm` is no part of that
+    subject: the firm is what that clause's actor acts on, not a party of the main action.
+    Its subject may be one ("after X applied in May": X applied for the licence granted)."""
+    if clause.dep_ != "advcl" or not any(ch.dep_ == "mark" for ch in clause.children):
+        return False
+    subject = next((ch for ch in clause.children if ch.dep_ in ("nsubj", "nsubjpass")), None)
+    return subject is not None and not (subject.left_edge.i <= firm.i <= subject.right_edge.i)
+
+
 def _path(a: Token, b: Token) -> tuple[list[Token], list[Token]] | None:
     """Tokens going up from a to the lowest common ancestor, and down from it to b."""
     up_a = [a, *a.ancestors]
