@@ -151,3 +151,23 @@ def test_the_subject_of_a_subordinate_clause_stays_a_party(nlp):
         "can keep shipping ore."
     )
     assert event_firms(nlp, text) == [["Corvel Energy"]]
+
+
+@pytest.mark.parametrize(
+    "text, party, other",
+    [
+        (
+            "Orbis Photonics supplier Kestrel Devices was added to the entity list on Friday.",
+            "Kestrel Devices",
+            "Orbis Photonics",
+        ),
+        (
+            "US regulators on Monday barred Orbis Photonics rival Kestrel Devices from exporting "
+            "sensors to China.",
+            "Kestrel Devices",
+            "Orbis Photonics",
+        ),
+    ],
+)
+def test_a_firm_that_describes_the_named_one_is_no_party(nlp, text, party, other):
+    assert event_firms(nlp, text) == [[party]]
