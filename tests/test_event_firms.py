@@ -171,3 +171,13 @@ def test_the_subject_of_a_subordinate_clause_stays_a_party(nlp):
 )
 def test_a_firm_that_describes_the_named_one_is_no_party(nlp, text, party, other):
     assert event_firms(nlp, text) == [[party]]
+
+
+def test_the_company_is_the_firm_the_sentence_before_is_about(nlp):
+    text = (
+        "Beijing approved export licences for Orbis Photonics and Kestrel Devices on Monday. "
+        "Halden Minerals posted a higher profit on Tuesday. The company said the ministry had "
+        "granted its export licence on Wednesday."
+    )
+    firms = event_firms(nlp, text)
+    assert firms == [["Orbis Photonics", "Kestrel Devices"], ["Halden Minerals"]]

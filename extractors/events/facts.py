@@ -35,7 +35,7 @@ from tradeline.extractors.events.candidates import Candidate, DateMention
 from tradeline.extractors.events.component import TRIGGER_OBJECTS, TRIGGERS
 from tradeline.extractors.events.features import event_features, type_features
 from tradeline.extractors.events.firm_lists import name_counted_groups
-from tradeline.extractors.events.firm_pronouns import pronoun_firm
+from tradeline.extractors.events.firm_pronouns import pronoun_firm, subject_firm_before
 from tradeline.extractors.events.firm_roles import is_bystander
 from tradeline.extractors.events.firm_scope import add_scope_firms
 from tradeline.extractors.events.lexicon import EventCues
@@ -656,6 +656,10 @@ class EventFinder:
                 named = {f.canonical for f in firms.facts if (f.start_char or 0) < start}
                 if len(named) == 1:
                     c.companies = list(named)
+            if not c.companies and not plural:  # "X said it applied. The company said ..."
+                name = subject_firm_before(c.sent, firms)
+                if name is not None and not firms.in_span(c.sent):
+                    c.companies = [name]
 
     def _donate_requirement_dates(self, cands: list[Candidate]) -> list[Candidate]:
         """'From July 4, suppliers will need a licence': the effective date of the control just

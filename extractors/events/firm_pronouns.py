@@ -26,6 +26,12 @@ def pronoun_firm(sent: Span, firms: ArticleFirms, pronouns: set[str]) -> str | N
     first = next((t for t in sent if t.dep_ in SUBJECT_DEPS), None)
     if first is None or first.lower_ not in pronouns:
         return None  # "The ministry said it had revoked ...": "it" is the ministry
+    return subject_firm_before(sent, firms)
+
+
+def subject_firm_before(sent: Span, firms: ArticleFirms) -> str | None:
+    """The firm the main verb of the sentence before `sent` has as its subject, or None: what
+    "it" or "the company" most likely stands for when more than one firm has been named."""
     if sent.start == 0:
         return None
     root = sent.doc[sent.start - 1].sent.root
