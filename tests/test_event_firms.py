@@ -181,3 +181,11 @@ def test_the_company_is_the_firm_the_sentence_before_is_about(nlp):
     )
     firms = event_firms(nlp, text)
     assert firms == [["Orbis Photonics", "Kestrel Devices"], ["Halden Minerals"]]
+
+
+def test_firms_of_the_control_told_again_with_its_start_join_it(nlp):
+    text = (
+        "The trade ministry on Monday announced new export controls on gallium. From August 1, "
+        "Halden Minerals and Orbis Photonics will need a licence to ship the metal."
+    )
+    assert event_firms(nlp, text) == [["Halden Minerals", "Orbis Photonics"]]

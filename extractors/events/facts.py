@@ -663,12 +663,16 @@ class EventFinder:
 
     def _donate_requirement_dates(self, cands: list[Candidate]) -> list[Candidate]:
         """'From July 4, suppliers will need a licence': the effective date of the control just
-        reported (see events/adjust.py donates_effective_date)."""
+        reported (see events/adjust.py donates_effective_date); the same control told again, so
+        the firms it names are that control's too ("From July 4, X and Y will need ...")."""
         kept: list[Candidate] = []
         for c in cands:
             previous = kept[-1] if kept else None
             if event_adjust.donates_effective_date(c, previous, self.cue):
                 previous.date, previous.date_role = c.date, "effective"  # type: ignore[union-attr]
+                for name in c.companies:
+                    if name not in previous.companies:  # type: ignore[union-attr]
+                        previous.companies.append(name)  # type: ignore[union-attr]
                 continue
             kept.append(c)
         return kept
