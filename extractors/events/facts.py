@@ -35,7 +35,9 @@ from tradeline.extractors.events.candidates import Candidate, DateMention
 from tradeline.extractors.events.component import TRIGGER_OBJECTS, TRIGGERS
 from tradeline.extractors.events.features import event_features, type_features
 from tradeline.extractors.events.firm_lists import name_counted_groups
+from tradeline.extractors.events.firm_pronouns import pronoun_firm, subject_firm_before
 from tradeline.extractors.events.firm_roles import is_bystander
+from tradeline.extractors.events.firm_scope import add_scope_firms
 from tradeline.extractors.events.lexicon import EventCues
 from tradeline.extractors.events.sequels import add_sequels, is_sequel_pair
 from tradeline.extractors.orgs.authorities import Actors
@@ -172,6 +174,14 @@ class EventFinder:
             c.modality = self._modality(c, published)
         self._resolve_firm_anaphora(cands, cue, firms)
         name_counted_groups(doc, cands, firms, self.companies)
+        add_scope_firms(
+            doc,
+            cands,
+            firms,
+            cue.firm_scope,
+            self._family,
+            lambda n: sectors.get(n) not in cue.non_party_sectors,
+        )
         cands = self._donate_requirement_dates(cands)
         if any(not event_adjust.is_headline(c) for c in cands):
             cands = [c for c in cands if c.date is not None or not event_adjust.is_headline(c)]
@@ -277,6 +287,8 @@ class EventFinder:
                     for t in u.children
                 ):
                     continue
+                if any(_other_actors_clause(u, tok) for u in between):
+                    continue  # "authorised X, even as Washington keeps sanctions on Y": not Y
             out.append(name)
         return out
 
@@ -622,12 +634,14 @@ class EventFinder:
         company' with no such event refers to the one firm the article has named so far."""
         nouns = set(cue.adjust.firm_anaphors)
         unnaming = set(cue.adjust.unnaming_verbs)  # "without naming the companies"
+        pronouns = set(cue.adjust.firm_pronouns)
         for k, c in enumerate(cands):
             if c.companies:
                 continue
             plural = any(t.lower_ in nouns and t.tag_ == "NNS" for t in c.sent)
             anaphor = any(
                 t.lower_ in nouns
+                and t.dep_ not in ("attr", "appos")  # "the second-largest supplier": a description
                 and not any(a.lower_ == "without" or a.lemma_ in unnaming for a in t.ancestors)
                 and any(
                     d.dep_ in ("det", "predet") and d.lower_ in ("the", "both", "these", "those")
@@ -636,6 +650,9 @@ class EventFinder:
                 for t in c.sent
             )
             if not anaphor:
+                name = pronoun_firm(c.sent, firms, pronouns)  # "It said it had applied"
+                if name is not None:
+                    c.companies = [name]
                 continue
             earlier = [p for p in cands[:k] if p.companies and p.sent.start < c.sent.start]
             near = bool(earlier) and c.sent.start - earlier[-1].sent.end < 120
@@ -646,15 +663,23 @@ class EventFinder:
                 named = {f.canonical for f in firms.facts if (f.start_char or 0) < start}
                 if len(named) == 1:
                     c.companies = list(named)
+            if not c.companies and not plural:  # "X said it applied. The company said ..."
+                name = subject_firm_before(c.sent, firms)
+                if name is not None and not firms.in_span(c.sent):
+                    c.companies = [name]
 
     def _donate_requirement_dates(self, cands: list[Candidate]) -> list[Candidate]:
         """'From July 4, suppliers will need a licence': the effective date of the control just
-        reported (see events/adjust.py donates_effective_date)."""
+        reported (see events/adjust.py donates_effective_date); the same control told again, so
+        the firms it names are that control's too ("From July 4, X and Y will need ...")."""
         kept: list[Candidate] = []
         for c in cands:
             previous = kept[-1] if kept else None
             if event_adjust.donates_effective_date(c, previous, self.cue):
                 previous.date, previous.date_role = c.date, "effective"  # type: ignore[union-attr]
+                for name in c.companies:
+                    if name not in previous.companies:  # type: ignore[union-attr]
+                        previous.companies.append(name)  # type: ignore[union-attr]
                 continue
             kept.append(c)
         return kept
@@ -1180,6 +1205,17 @@ def _hedged_complement(trig: Token, modals: set[str]) -> bool:
 
 
 # ---------------------------------------------------------------------------- dates
+def _other_actors_clause(clause: Token, firm: Token) -> bool:
+    """`clause` is a subordinate clause with a subject of its own ("even as the administration
+    keeps sanctions on Y", "while the US curbs sales to Y") and `firm` is no part of that
+    subject: the firm is what that clause's actor acts on, not a party of the main action.
+    Its subject may be one ("after X applied in May": X applied for the licence granted)."""
+    if clause.dep_ != "advcl" or not any(ch.dep_ == "mark" for ch in clause.children):
+        return False
+    subject = next((ch for ch in clause.children if ch.dep_ in ("nsubj", "nsubjpass")), None)
+    return subject is not None and not (subject.left_edge.i <= firm.i <= subject.right_edge.i)
+
+
 def _path(a: Token, b: Token) -> tuple[list[Token], list[Token]] | None:
     """Tokens going up from a to the lowest common ancestor, and down from it to b."""
     up_a = [a, *a.ancestors]

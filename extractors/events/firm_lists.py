@@ -6,7 +6,8 @@ smelters") and name its members next: "The companies are A, B and C", "The liste
 include A ...", "Among the approved exporters are A and B", "The two smelters, A and B, ...".
 An event whose own sentence names no firm of the group takes the firms of the first following
 sentence that names firms (at most `LOOKAHEAD` sentences on), when that sentence introduces
-them as a list: after a list word ("include", "are", "among", a colon) or the group's noun.
+them as a list: after a list word ("include", "are", "among", a colon), the group's noun or a
+definite plural firm noun ("The companies, A, B and C, said").
 The word lists are the companies lexicon's (plurals) and the events cues (list words).
 """
 
@@ -46,11 +47,13 @@ def members_after(
     firms: ArticleFirms,
     list_words: frozenset[str],
     counted: frozenset[int] = frozenset(),
+    plurals: frozenset[str] = frozenset(),
 ) -> list[str]:
     """The firms the first following sentence that names any lists as the group's members;
     none when the group's own sentence names firms after it ("to 37 companies, including X"),
     or when that sentence counts another, indefinite group ("Several smaller refiners, including
-    Y", not "these five entities")."""
+    Y", not "these five entities"). A definite plural firm noun (`plurals`) before the names
+    tells the group again in other words ("three firms ... The companies, A and B, ...")."""
     sent = group.sent
     if any(i in firms.by_token for i in range(group.i + 1, sent.end)):
         return []
@@ -66,7 +69,8 @@ def members_after(
         if any(t.i in counted and t.lemma_ != group.lemma_ and not _definite(t) for t in lead):
             return []  # "Several smaller refiners, including Y": another group, not "these five"
         cues = {t.lower_ for t in lead} | {t.lemma_ for t in lead}
-        if not (cues & list_words or group.lemma_ in cues or group.lower_ in cues):
+        renamed = any(t.lower_ in plurals and _definite(t) for t in lead)  # "The companies, A"
+        if not (cues & list_words or group.lemma_ in cues or group.lower_ in cues or renamed):
             return []
         out: list[str] = []
         for _, name in named:
@@ -100,7 +104,7 @@ def name_counted_groups(
         target = _owner(group, group_cands)
         if target is None:
             continue
-        for name in members_after(doc, group, firms, list_words, counted):
+        for name in members_after(doc, group, firms, list_words, counted, plurals):
             if name not in target.companies:
                 target.companies.append(name)
 

@@ -8,7 +8,9 @@ others beside them, in shapes the parse shows:
   Chiltern" (Avonmere): a firm inside another firm's apposition, or the possessor of a relation
   noun;
 - a counterparty of a deal: "to fulfil a contract with Mitsubishi Materials";
-- a source: "analysts at Mandiri Sekuritas", "a filing with the National Stock Exchange".
+- a source: "analysts at Mandiri Sekuritas", "a filing with the National Stock Exchange";
+- a firm that only describes another through a noun before its name: "Huawei supplier SMIC",
+  "Nvidia rival AMD" (the event is about SMIC, AMD).
 
 The word lists are the companies lexicon's (relation and deal nouns, person titles).
 """
@@ -32,6 +34,10 @@ def is_bystander(tok: Token, name: str, firms: ArticleFirms, companies: CompanyT
     head = word.head
     if word.dep_ == "poss" and head.lower_ in relations:
         return True  # "Avonmere's parent, Chiltern", "Kazatomprom's joint venture"
+    if word.dep_ in ("compound", "poss") and head.pos_ == "NOUN" and head.dep_ == "compound":
+        described = firms.by_token.get(head.head.i)
+        if described and described != name:
+            return True  # "Huawei supplier SMIC", "Nvidia rival AMD": SMIC, AMD
     if word.dep_ == "pobj" and head.head.i != head.i:
         noun = head.head
         if head.lower_ in SOURCE_PREPS and {noun.lower_, noun.lemma_} & companies.titles:

@@ -136,6 +136,7 @@ class AdjustCues(Lexicon):
     facility_nouns: tuple[str, ...]
     customer_verbs: tuple[str, ...]
     firm_anaphors: tuple[str, ...]
+    firm_pronouns: tuple[str, ...]  # "It said it had applied": a firm subject told just before
     unnaming_verbs: tuple[str, ...]
     change_adverbs: tuple[str, ...]  # "must now apply": an obligation that is new
 
@@ -170,6 +171,16 @@ class ContinuationCues(Lexicon):
     types: dict[str, str]  # the rule's type -> the continued control's type
 
 
+class FirmScopeCues(Lexicon):
+    """A definite action noun in another sentence that names firms inside the action's scope
+    (extractors/events/firm_scope.py, cues.json "firm_scope")."""
+
+    nouns: dict[str, str]  # action noun lemma -> an event type of the family it names
+    verbs: tuple[str, ...]  # "the requirement also covers X"
+    preps: tuple[str, ...]  # "the curbs on chips made by X"
+    determiners: tuple[str, ...]  # "the", "these": the noun names an action already told
+
+
 class EventCues(Lexicon):
     """Cue words that decide whether a trigger states a real action, its date role and its
     modality (cues.json)."""
@@ -202,6 +213,7 @@ class EventCues(Lexicon):
     ownership_participles: tuple[str, ...]
     state_rules: tuple[str, ...]
     non_party_sectors: tuple[str, ...]
+    firm_scope: FirmScopeCues
     adjust: AdjustCues
     refusal: RefusalCues
     framing: FramingCues
