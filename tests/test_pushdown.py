@@ -32,3 +32,17 @@ def test_push_small_joins_lasts_for_the_transaction_only(tmp_path: Path) -> None
         assert con.execute(setting).fetchone()[0] == pushdown.JOIN_KEYS_PUSHED
     assert con.execute(setting).fetchone()[0] == default
     con.close()
+
+
+def test_two_pushes_in_one_transaction_restore_the_first_value(tmp_path: Path) -> None:
+    """Two incremental merges in one outer transaction: the restores run last call first, so
+    the setting ends as it was before the first call, not at the first call's value."""
+    con = connect(tmp_path / "w.duckdb")
+    setting = "SELECT current_setting('dynamic_or_filter_threshold')"
+    before = con.execute(setting).fetchone()[0]
+    with transaction(con):
+        pushdown.push_small_joins(con)
+        pushdown.push_small_joins(con)
+        assert con.execute(setting).fetchone()[0] == pushdown.JOIN_KEYS_PUSHED
+    assert con.execute(setting).fetchone()[0] == before != pushdown.JOIN_KEYS_PUSHED
+    con.close()

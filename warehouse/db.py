@@ -42,8 +42,10 @@ NOTICE_AFTER_S = 2.0  # a write still waiting after this long says so (once), na
 # overrides it; work over the whole warehouse raises it (`materialized.roomy`).
 WRITE_MEMORY_LIMIT = "1GB"
 _write_wait_s: ContextVar[float] = ContextVar("write_wait_s", default=WRITE_LOCK_WAIT_S)
-# SETs to run when a connection's outermost transaction ends (`run_after_transaction`)
-_after_transaction: dict[duckdb.DuckDBPyConnection, list[str]] = {}
+# SETs to run when a connection's outermost transaction ends (`run_after_transaction`), one
+# list per call: they run last call first, so two calls that change one setting restore it to
+# the value before the first
+_after_transaction: dict[duckdb.DuckDBPyConnection, list[list[str]]] = {}
 
 _LOCK_HOLDER = re.compile(r"Conflicting lock is held in (?P<exe>.+?) \(PID (?P<pid>\d+)\)")
 _HOLDER_READS = "read-only mode"  # DuckDB says a reader could get in: the holder only reads
@@ -291,7 +293,8 @@ def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConne
         con.execute("COMMIT")
     finally:
         _in_transaction.discard(con)
-        for statement in _after_transaction.pop(con, []):
+        restores = reversed(_after_transaction.pop(con, []))
+        for statement in [each for group in restores for each in group]:
             with suppress(duckdb.Error):  # a closed connection has nothing left to restore
                 con.execute(statement)
 
@@ -302,7 +305,7 @@ def run_after_transaction(con: duckdb.DuckDBPyConnection, statements: list[str])
     statement, and a ROLLBACK does not undo a SET, so a restore there would be lost and the
     instance-wide setting would stay for every later connection of the process."""
     if con in _in_transaction:
-        _after_transaction.setdefault(con, []).extend(statements)
+        _after_transaction.setdefault(con, []).append(list(statements))
         return
     for statement in statements:
         con.execute(statement)
