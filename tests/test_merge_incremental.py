@@ -476,24 +476,35 @@ def test_prefix_lookup_finds_what_a_scan_finds(dates: list[str | None], coarse: 
     assert found == scanned
 
 
-def test_untouched_entries_keep_their_rows(tmp_path: Path, monkeypatch) -> None:
-    """A run whose events fall in other blocks and years rewrites no other entry."""
-    rng = random.Random(3)
-    stream = Stream(rng)
+def _six_merged_articles(tmp_path: Path) -> tuple[Stream, duckdb.DuckDBPyConnection, list]:
+    """A file holding six random articles of one completed, merged run (seed 3)."""
+    stream = Stream(random.Random(3))
     con = connect(tmp_path / "w.duckdb")
     first = [stream.new_article() for _ in range(6)]
     with transaction(con):
         _write_run(con, "r00", 0, [(a, a.reports) for a in first], first)
         _finish(con, "r00", "completed", 0)
         merge.update(con)
-    before = {row[0]: row for row in _entries(con)}
-    far = Story("quota_set", "Chile", "copper", date(2031, 7, 1), (), stream._text())
-    article = Stored("z001", "2031-07-02", "Wire", far.text, [Report(far, "2031-07-01", (), 0)])
+    return stream, con, first
+
+
+def _count_loaded_mentions(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """How many mentions each later `merge.load_mentions` call reads back into Python."""
     loaded: list[int] = []
     load = merge.load_mentions
     monkeypatch.setattr(
         merge, "load_mentions", lambda con, **kw: loaded.append(len(m := load(con, **kw))) or m
     )
+    return loaded
+
+
+def test_untouched_entries_keep_their_rows(tmp_path: Path, monkeypatch) -> None:
+    """A run whose events fall in other blocks and years rewrites no other entry."""
+    stream, con, _ = _six_merged_articles(tmp_path)
+    before = {row[0]: row for row in _entries(con)}
+    far = Story("quota_set", "Chile", "copper", date(2031, 7, 1), (), stream._text())
+    article = Stored("z001", "2031-07-02", "Wire", far.text, [Report(far, "2031-07-01", (), 0)])
+    loaded = _count_loaded_mentions(monkeypatch)
     with transaction(con):
         _write_run(con, "r01", 1, [(article, article.reports)], [article])
         _finish(con, "r01", "completed", 1)
@@ -511,14 +522,7 @@ def test_re_merged_entries_that_did_not_change_keep_their_rows(
     """A run whose event shares a segment with stored entries, but joins none of them, re-merges
     them (they are read back) and yet rewrites none of their rows: only the new entry's rows are
     written (an unchanged row keeps its rowid; a rewritten one would get a new one)."""
-    rng = random.Random(3)
-    stream = Stream(rng)
-    con = connect(tmp_path / "w.duckdb")
-    first = [stream.new_article() for _ in range(6)]
-    with transaction(con):
-        _write_run(con, "r00", 0, [(a, a.reports) for a in first], first)
-        _finish(con, "r00", "completed", 0)
-        merge.update(con)
+    stream, con, first = _six_merged_articles(tmp_path)
     near = next(r for a in first for r in a.reports if r.event_date and not r.held_back)
     # the same block, dated to the whole year of a stored event (so it shares its segment), by
     # a firm no stored entry names: it can join none of them
@@ -534,11 +538,7 @@ def test_re_merged_entries_that_did_not_change_keep_their_rows(
                            ("timeline_entry_mentions", "fact_key"),
                            ("event_mention_rows", "fact_key"))
     }
-    loaded: list[int] = []
-    load = merge.load_mentions
-    monkeypatch.setattr(
-        merge, "load_mentions", lambda con, **kw: loaded.append(len(m := load(con, **kw))) or m
-    )
+    loaded = _count_loaded_mentions(monkeypatch)
     with transaction(con):
         _write_run(con, "r01", 1, [(article, article.reports)], [article])
         _finish(con, "r01", "completed", 1)
