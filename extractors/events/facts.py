@@ -113,11 +113,13 @@ class EventFinder:
         by_sent: dict[int, list[Candidate]] = {}
         for c in cands:
             by_sent.setdefault(c.sent.start, []).append(c)
+        dates_of: dict[int, list[DateMention]] = {}  # each sentence's dates, found once
+        for m in mentions:
+            dates_of.setdefault(m.span.sent.start, []).append(m)
         sequels: list[Candidate] = []
-        for group in by_sent.values():
-            self._assign_dates(
-                group, [m for m in mentions if m.span.sent.start == group[0].sent.start]
-            )
+        for start, group in by_sent.items():
+            sent_dates = dates_of.get(start, [])
+            self._assign_dates(group, sent_dates)
             self._absorb_elaborations(group)
             self._absorb_dated_participles(group)
             framing.absorb_specific(group, self._families())
@@ -125,13 +127,12 @@ class EventFinder:
             dating.share_report_dates(group, self.reporting, self._blocks)
             dating.prefer_effective(
                 group,
-                [m for m in mentions if m.span.sent.start == group[0].sent.start],
+                sent_dates,
                 self.effect,
                 self.reporting,
                 self._is_start,
                 self._blocks,
             )
-            sent_dates = [m for m in mentions if m.span.sent.start == group[0].sent.start]
             sequels += add_sequels(
                 group, sent_dates, self.cue.sequel_verbs, self.end_words, self._blocks
             )
