@@ -94,24 +94,20 @@ def _trace() -> None:
 
     facts._fold = fold
 
-    orig_elab = finder._absorb_elaborations
+    def record_absorbed(method: str, cause: str) -> None:
+        """Wrap an absorbing method of the finder so each candidate it absorbs is noted."""
+        original = getattr(finder, method)
 
-    def elab(self, group):
-        orig_elab(self, group)
-        for c in group:
-            if c.absorbed:
-                DROPS.setdefault(c.trigger.i, "absorbed elaboration")
+        def wrapped(self, group):
+            original(self, group)
+            for c in group:
+                if c.absorbed:
+                    DROPS.setdefault(c.trigger.i, cause)
 
-    finder._absorb_elaborations = elab
-    orig_part = finder._absorb_dated_participles
+        setattr(finder, method, wrapped)
 
-    def part(self, group):
-        orig_part(self, group)
-        for c in group:
-            if c.absorbed:
-                DROPS.setdefault(c.trigger.i, "absorbed participle")
-
-    finder._absorb_dated_participles = part
+    record_absorbed("_absorb_elaborations", "absorbed elaboration")
+    record_absorbed("_absorb_dated_participles", "absorbed participle")
 
 
 def date_kind(g: dict, p: dict, published: str | None) -> str:
