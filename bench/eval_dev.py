@@ -9,6 +9,10 @@ Sets:
   from it, so its event precision is optimistic; its recall shows what the rules miss;
 * `trade-train`, `trade-dev`: the train and dev splits of ../shared/corpus/trade-news with our
   gold in eval/trade/gold (split by story: eval/trade/splits.json). Tune on these.
+* `real`: real trade reports collected with search after the fifth blind score and annotated
+  blind (eval/real: gold and sources in the repo, texts in ../shared/corpus/real-news once added
+  there, or ../realnews where they were collected). Never tuned on by rules: it judges which
+  learned parts generalise; its misses are not read one by one.
 * `trade-blind`: the blind split. It is scored only with `--blind`, once per round, and every
   blind score goes into eval/README.md with its date and commit; a score on text you tuned on
   is not evidence.
@@ -38,9 +42,13 @@ EVAL = SHARED / "eval"
 SCORER = EVAL / "score.py"
 TRADE_TEXTS = SHARED / "corpus" / "trade-news"
 TRADE = REPO / "eval" / "trade"
-SETS = ("dev", "ours", "blind2", "fresh", "synth", "trade-train", "trade-dev", "trade-blind")
-# the sets whose misses may be read one by one (never blind, never the untuned fresh check)
-TUNABLE = tuple(s for s in SETS if s not in ("trade-blind", "fresh"))
+REAL = REPO / "eval" / "real"
+REAL_TEXTS = (SHARED / "corpus" / "real-news" / "articles", REPO.parent / "realnews" / "articles")
+SETS = (
+    "dev", "ours", "blind2", "fresh", "synth", "real", "trade-train", "trade-dev", "trade-blind",
+)  # fmt: skip
+# the sets whose misses may be read one by one (never blind, never the untuned checks)
+TUNABLE = tuple(s for s in SETS if s not in ("trade-blind", "fresh", "real"))
 FOLDERS = {
     "dev": EVAL / "dev",
     "ours": REPO / "eval" / "ours",
@@ -57,11 +65,22 @@ def articles_and_gold(name: str) -> tuple[list[Path], Path] | str:
         if not (root / "articles").is_dir() or not (root / "gold").is_dir():
             return f"{root} has no articles/ and gold/"
         return sorted((root / "articles").glob("*.json")), root / "gold"
+    if name == "real":
+        return real_articles()
     if not TRADE_TEXTS.is_dir():
         return f"{TRADE_TEXTS} not found (the texts stay in ../shared)"
     split = name.removeprefix("trade-")
     ids = json.loads((TRADE / "splits.json").read_text(encoding="utf-8"))[split]
     return [TRADE_TEXTS / f"{i}.json" for i in ids], TRADE / "gold"
+
+
+def real_articles() -> tuple[list[Path], Path] | str:
+    """The real set's texts (from the first folder that holds them) and its gold folder."""
+    ids = sorted(p.name for p in (REAL / "gold").glob("*.json"))
+    for folder in REAL_TEXTS:
+        if ids and all((folder / i).is_file() for i in ids):
+            return [folder / i for i in ids], REAL / "gold"
+    return f"texts of eval/real not found in {' or '.join(map(str, REAL_TEXTS))}"
 
 
 INPUT_FIELDS = ("id", "text", "published", "title", "url")

@@ -10,6 +10,8 @@ Counts what tradeline reports on articles that hold no event under GUIDELINES §
   the number is **events per 100 articles** in the contract output, over nA/nB. Even ids are
   the test half (never trained on), odd ids the half the trained parts may learn from (nC/nD
   were written for training and are not measured).
+* `real-nearmiss`: real non-trade news collected with search (eval/real/README.md; the texts
+  stay out of the repo) through `tradeline extract`: events per 100 articles; never trained on.
 
 Targets (issue 12): at most 1 per 100 on html+warc, at most 2 per 100 on near-miss news.
 Prints a table; exits 0 whatever the numbers are (it measures, it does not test).
@@ -27,6 +29,9 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 SHARED = REPO.parent / "shared" / "corpus"
 NEARMISS = REPO / "eval" / "nearmiss" / "articles"
+# Real non-trade news collected with search (eval/real/README.md): the texts stay out of the
+# repo, in ../shared once added there, or in ../realnews where they were collected.
+REAL_NEARMISS = (SHARED / "real-news" / "nearmiss", REPO.parent / "realnews" / "nearmiss")
 CLI = Path(sys.executable).with_name("tradeline")
 ARCHIVE_SUFFIXES = (".warc", ".warc.gz", ".arc", ".arc.gz")
 
@@ -44,9 +49,7 @@ def _sql(warehouse: Path, query: str) -> list[dict]:
 
 def archive_events(workdir: Path) -> tuple[int, list[dict]]:
     """Import html pages and WARC/ARC files; (articles, timeline rows)."""
-    archives = sorted(
-        p for p in (SHARED / "warc").rglob("*") if p.name.endswith(ARCHIVE_SUFFIXES)
-    )
+    archives = sorted(p for p in (SHARED / "warc").rglob("*") if p.name.endswith(ARCHIVE_SUFFIXES))
     warehouse = workdir / "negatives.duckdb"
     done = _cli("import", str(SHARED / "html"), *map(str, archives), "--warehouse", str(warehouse))
     if not warehouse.exists():
@@ -61,7 +64,12 @@ def nearmiss_events(workdir: Path, half: str) -> tuple[int, list[dict]]:
     want = 0 if half == "test" else 1
     measured = [p for p in sorted(NEARMISS.glob("n[AB]*.json"))]  # nC/nD train only
     paths = [p for p in measured if int(p.stem[2:]) % 2 == want]
-    inp, out = workdir / f"nearmiss-{half}.jsonl", workdir / f"nearmiss-{half}-out.jsonl"
+    return len(paths), extracted_events(paths, workdir, f"nearmiss-{half}")
+
+
+def extracted_events(paths: list[Path], workdir: Path, name: str) -> list[dict]:
+    """`tradeline extract` over article files; the shown events with their article id."""
+    inp, out = workdir / f"{name}.jsonl", workdir / f"{name}-out.jsonl"
     with inp.open("w", encoding="utf-8") as handle:
         for path in paths:
             row = json.loads(path.read_text(encoding="utf-8"))
@@ -74,12 +82,21 @@ def nearmiss_events(workdir: Path, half: str) -> tuple[int, list[dict]]:
     for line in out.read_text(encoding="utf-8").splitlines():
         rec = json.loads(line)
         events += [{"id": rec["id"], **e} for e in rec.get("events", [])]
-    return len(paths), events
+    return events
+
+
+def real_nearmiss_paths() -> list[Path]:
+    """The real near-miss articles, from the first folder that holds them."""
+    for folder in REAL_NEARMISS:
+        found = sorted(folder.glob("*.json"))
+        if found:
+            return found
+    return []
 
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--sets", default="html+warc,nearmiss-test,nearmiss-train")
+    ap.add_argument("--sets", default="html+warc,nearmiss-test,nearmiss-train,real-nearmiss")
     ap.add_argument("--list", action="store_true", help="print every false event")
     args = ap.parse_args(argv)
     rows = []
@@ -93,6 +110,12 @@ def main(argv: list[str] | None = None) -> int:
                 n, events = archive_events(work)
             elif name.startswith("nearmiss-"):
                 n, events = nearmiss_events(work, name.split("-", 1)[1])
+            elif name == "real-nearmiss":
+                paths = real_nearmiss_paths()
+                if not paths:
+                    print(f"[{name}] skipped: no texts in {' or '.join(map(str, REAL_NEARMISS))}")
+                    continue
+                n, events = len(paths), extracted_events(paths, work, name)
             else:
                 raise SystemExit(f"unknown set {name!r}")
             rows.append((name, n, len(events)))
