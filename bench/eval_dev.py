@@ -9,10 +9,11 @@ Sets:
   from it, so its event precision is optimistic; its recall shows what the rules miss;
 * `trade-train`, `trade-dev`: the train and dev splits of ../shared/corpus/trade-news with our
   gold in eval/trade/gold (split by story: eval/trade/splits.json). Tune on these.
-* `real`: real trade reports collected with search after the fifth blind score and annotated
-  blind (eval/real: gold and sources in the repo, texts in ../shared/corpus/real-news once added
-  there, or ../realnews where they were collected). Never tuned on by rules: it judges which
-  learned parts generalise; its misses are not read one by one.
+* `real-tune`, `real-check`: 36 real trade reports collected with search after the fifth blind
+  score and annotated blind (eval/real: gold and sources in the repo, texts in
+  ../shared/corpus/real-news once added there, or ../realnews where they were collected).
+  `real-tune` (rA: China and East Asian controls, 12) may be read and tuned on; `real-check`
+  (rB: US, EU and UK controls; rC: commodity bans elsewhere; 24) is a score only, like `fresh`.
 * `trade-blind`: the blind split. It is scored only with `--blind`, once per round, and every
   blind score goes into eval/README.md with its date and commit; a score on text you tuned on
   is not evidence.
@@ -45,10 +46,12 @@ TRADE = REPO / "eval" / "trade"
 REAL = REPO / "eval" / "real"
 REAL_TEXTS = (SHARED / "corpus" / "real-news" / "articles", REPO.parent / "realnews" / "articles")
 SETS = (
-    "dev", "ours", "blind2", "fresh", "synth", "real", "trade-train", "trade-dev", "trade-blind",
+    "dev", "ours", "blind2", "fresh", "synth", "real-tune", "real-check", "trade-train",
+    "trade-dev", "trade-blind",
 )  # fmt: skip
 # the sets whose misses may be read one by one (never blind, never the untuned checks)
-TUNABLE = tuple(s for s in SETS if s not in ("trade-blind", "fresh", "real"))
+TUNABLE = tuple(s for s in SETS if s not in ("trade-blind", "fresh", "real-check"))
+REAL_PARTS = {"real-tune": ("rA",), "real-check": ("rB", "rC")}
 FOLDERS = {
     "dev": EVAL / "dev",
     "ours": REPO / "eval" / "ours",
@@ -65,8 +68,8 @@ def articles_and_gold(name: str) -> tuple[list[Path], Path] | str:
         if not (root / "articles").is_dir() or not (root / "gold").is_dir():
             return f"{root} has no articles/ and gold/"
         return sorted((root / "articles").glob("*.json")), root / "gold"
-    if name == "real":
-        return real_articles()
+    if name in REAL_PARTS:
+        return real_articles(REAL_PARTS[name])
     if not TRADE_TEXTS.is_dir():
         return f"{TRADE_TEXTS} not found (the texts stay in ../shared)"
     split = name.removeprefix("trade-")
@@ -74,9 +77,10 @@ def articles_and_gold(name: str) -> tuple[list[Path], Path] | str:
     return [TRADE_TEXTS / f"{i}.json" for i in ids], TRADE / "gold"
 
 
-def real_articles() -> tuple[list[Path], Path] | str:
-    """The real set's texts (from the first folder that holds them) and its gold folder."""
-    ids = sorted(p.name for p in (REAL / "gold").glob("*.json"))
+def real_articles(prefixes: tuple[str, ...]) -> tuple[list[Path], Path] | str:
+    """A part of the real set: its texts (from the first folder that holds them) and its gold
+    folder."""
+    ids = sorted(p.name for p in (REAL / "gold").glob("*.json") if p.name.startswith(prefixes))
     for folder in REAL_TEXTS:
         if ids and all((folder / i).is_file() for i in ids):
             return [folder / i for i in ids], REAL / "gold"

@@ -20,7 +20,7 @@ sys.path.insert(0, str(REPO / "bench"))
 
 from eval_dev import predictions  # noqa: E402
 
-SETS = ("trade-train", "trade-dev", "fresh", "real", "blind2", "synth")
+SETS = ("trade-train", "trade-dev", "fresh", "real-tune", "real-check", "blind2", "synth")
 
 
 def coverage(name: str) -> tuple[int, list[str]] | str:
@@ -57,7 +57,7 @@ def main(argv: list[str] | None = None) -> int:
         total, silent = result
         shown = total - len(silent)
         share = shown / total if total else 0.0
-        ids = "" if name in ("trade-blind", "real") else " ".join(silent)  # untuned: a number
+        ids = "" if name in ("trade-blind", "real-check") else " ".join(silent)  # untuned: a number
         print(f"{name:<14}{total:>8}{shown:>15}{share:>8.1%}  {ids}", flush=True)
     return 0
 

@@ -8,7 +8,9 @@ which list the verb's "to"/"on"/"from" phrase names; it is a control list when i
 holds a control word, or when it is definite ("the list", "the same list") and what is moved
 is a firm or a party noun, so a list of bestsellers or candidates never counts. Adding
 introduces a control on the party (control_introduced), removing lifts it (control_lifted);
-white lists are left to the patterns (removal from them tightens). Word lists: triggers.json
+white lists are left to the patterns (removal from them tightens). The noun of such a move
+counts the same way ("announced the inclusion of two companies on its unreliable entity list",
+"the removal of X from the list"): what is moved is its "of" phrase. Word lists: triggers.json
 "control_lists".
 """
 
@@ -39,15 +41,20 @@ class ControlListMoves:
         self.white = set(spec.white_words)
         self.parties = set(spec.party_nouns)
         self.definite = set(spec.definite)
-        verbs = [*spec.add_verbs, *spec.remove_verbs]
-        self.ids = numpy.array([vocab.strings.add(v) for v in verbs], dtype="uint64")
+        self.add_nouns, self.remove_nouns = set(spec.add_nouns), set(spec.remove_nouns)
+        words = [*spec.add_verbs, *spec.remove_verbs, *spec.add_nouns, *spec.remove_nouns]
+        self.ids = numpy.array([vocab.strings.add(v) for v in words], dtype="uint64")
 
     def __call__(self, doc: Doc) -> Iterator[tuple[Token, Token, str, str]]:
         """(verb, list noun, event type, rule id) per move onto or off a control list."""
         lemmas = doc.to_array([LEMMA]).reshape(-1)
         for i in numpy.flatnonzero(numpy.isin(lemmas, self.ids)).tolist():
             verb = doc[i]
-            if verb.pos_ != "VERB":
+            if verb.pos_ == "NOUN":
+                if verb.lemma_ in self.add_nouns or verb.lemma_ in self.remove_nouns:
+                    yield from self._noun_move(verb)
+                continue
+            if verb.pos_ != "VERB" or verb.lemma_ not in self.add | self.remove:
                 continue
             adding = verb.lemma_ in self.add
             preps = self.spec.add_preps if adding else self.spec.remove_preps
@@ -59,6 +66,43 @@ class ControlListMoves:
             else:
                 yield verb, target, "control_lifted", REMOVE_RULE
 
+    def _noun_move(self, noun: Token) -> Iterator[tuple[Token, Token, str, str]]:
+        """The move a noun names: its list is a "to/on/from" phrase of the noun or of what it
+        moves, with no verb between ("the addition of 12 firms to its export control list")."""
+        adding = noun.lemma_ in self.add_nouns
+        preps = set(self.spec.add_preps if adding else self.spec.remove_preps)
+        moved = [
+            pobj
+            for prep in noun.children
+            if prep.dep_ == "prep" and prep.lower_ == "of"
+            for pobj in prep.children
+            if pobj.dep_ == "pobj"
+        ]
+        if not moved:
+            return
+        for holder in (noun, *moved):
+            for prep in holder.children:
+                if prep.dep_ != "prep" or prep.lower_ not in preps:
+                    continue
+                for target in prep.children:
+                    if target.dep_ != "pobj" or not self._names_list(target):
+                        continue
+                    if not self._control_list_of(target, moved):
+                        continue
+                    if adding:
+                        yield noun, target, "control_introduced", ADD_RULE
+                    else:
+                        yield noun, target, "control_lifted", REMOVE_RULE
+                    return
+
+    def _names_list(self, pobj: Token) -> bool:
+        """A list noun, or a name whose compound is one ("on the Entity List")."""
+        if pobj.lemma_.lower() in self.lists:
+            return True
+        return any(
+            ch.dep_ == "compound" and ch.lemma_.lower() in self.lists for ch in pobj.children
+        )
+
     def _list_of(self, verb: Token, preps: set[str]) -> Token | None:
         """The list noun of a "to/on/from" phrase in the verb's clause: the phrase may hang
         from the verb or, in a long list of what is moved, from one of its words."""
@@ -66,18 +110,17 @@ class ControlListMoves:
             if tok.pos_ != "ADP" or tok.lower_ not in preps or _clause_verb(tok) != verb.i:
                 continue
             for pobj in tok.children:
-                if pobj.dep_ != "pobj":
-                    continue
-                if pobj.lemma_.lower() in self.lists:
-                    return pobj
-                if any(  # "from Annex IV", "on the Entity List": a named list
-                    ch.dep_ == "compound" and ch.lemma_.lower() in self.lists
-                    for ch in pobj.children
-                ):
-                    return pobj
+                if pobj.dep_ == "pobj" and self._names_list(pobj):
+                    return pobj  # "to its list", "from Annex IV", "on the Entity List"
         return None
 
     def _control_list(self, verb: Token, target: Token) -> bool:
+        moved = [ch for ch in verb.children if ch.dep_ in MOVED_DEPS]
+        if verb.dep_ == "acl" and verb.head.pos_ in ("NOUN", "PROPN"):
+            moved.append(verb.head)  # "entities added to the list"
+        return self._control_list_of(target, moved)
+
+    def _control_list_of(self, target: Token, moved: list[Token]) -> bool:
         words = {t.lower_ for t in target.subtree if t.i != target.i}
         words |= {t.lemma_.lower() for t in target.subtree if t.i != target.i}
         if words & self.white:
@@ -86,13 +129,10 @@ class ControlListMoves:
             return True
         own = {ch.lower_ for ch in target.children if ch.dep_ in ("det", "poss", "amod")}
         named = target.pos_ == "PROPN"  # "Annex IV"
-        return (bool(own & self.definite) or named) and self._moves_party(verb)
+        return (bool(own & self.definite) or named) and self._moves_party(moved)
 
-    def _moves_party(self, verb: Token) -> bool:
-        """What the verb moves is a firm or a party noun ("two firms, A and B")."""
-        moved = [ch for ch in verb.children if ch.dep_ in MOVED_DEPS]
-        if verb.dep_ == "acl" and verb.head.pos_ in ("NOUN", "PROPN"):
-            moved.append(verb.head)  # "entities added to the list"
+    def _moves_party(self, moved: list[Token]) -> bool:
+        """What is moved is a firm or a party noun ("two firms, A and B")."""
         for tok in moved:
             for t in [tok, *(c for c in tok.conjuncts)]:
                 if t.lemma_.lower() in self.parties or t._.tl_company:

@@ -1166,15 +1166,23 @@ def _in_anchored_phrase(trig: Token, preps: set[str]) -> bool:
 ISSUING_VERBS = ("issue", "sign", "date", "post", "dated")
 
 
+CLAUSE_OWN_DEPS = ("nsubj", "nsubjpass", "aux", "auxpass", "mark")
+
+
 def _own_clause_verb(tok: Token, measures: Sequence[str]) -> bool:
     """The verb of a relative clause ("the ban that it imposed in 2023") or a past participle
-    that tells a measure's own history ("a requirement, introduced in March,"): a date under
+    that tells a measure's own history ("a requirement, introduced in March,", "Imposed in
+    2024, the ban ..."): a date under
     it dates that clause's own action. A participle of anything else ("vessels already loaded
     on Jan. 12", "permits covering 2,400 tonnes") is too often a misparse to tell."""
     if tok.pos_ not in ("VERB", "AUX"):
         return False
     if tok.dep_ == "relcl":
         return True
+    if tok.dep_ == "advcl" and tok.tag_ == "VBN" and tok.i < tok.head.i:
+        # "Imposed in December 2024, the ban will now be suspended": a fronted participle
+        # with no subject of its own tells the subject's history
+        return not any(ch.dep_ in CLAUSE_OWN_DEPS for ch in tok.children)
     return tok.dep_ == "acl" and tok.tag_ == "VBN" and tok.head.lemma_.lower() in measures
 
 

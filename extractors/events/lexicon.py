@@ -61,6 +61,8 @@ class ControlLists(Lexicon):
 
     add_verbs: tuple[str, ...]
     remove_verbs: tuple[str, ...]
+    add_nouns: tuple[str, ...]  # "the inclusion of two firms on its list"
+    remove_nouns: tuple[str, ...]  # "the removal of X from the list"
     add_preps: tuple[str, ...]
     remove_preps: tuple[str, ...]
     list_nouns: tuple[str, ...]
