@@ -46,6 +46,17 @@ def types(nlp, text: str) -> list[str]:
             "licence from Aug. 1.",
             "control_introduced",
         ),
+        # the move told by its noun
+        (
+            "The ministry announced on Thursday the inclusion of two trading firms on its "
+            "unreliable entity list.",
+            "control_introduced",
+        ),
+        (
+            "Officials confirmed the removal of Zenda Components Ltd from the export control "
+            "list on Friday.",
+            "control_lifted",
+        ),
         # halts lifted, registries reopened
         ("Borduria lifted the halt on fertiliser exports on Friday.", "ban_lifted"),
         (
@@ -126,6 +137,7 @@ def test_lift_and_its_introduction(nlp, text: str, expected: set[str]) -> None:
     [
         "A business magazine added the founder to its list of the richest people.",
         "The city council placed the old library on its list of heritage buildings.",
+        "The magazine announced the inclusion of the founder on its list of the richest people.",
         "The ministry continued to restrict exports of rice last year.",
     ],
 )
@@ -134,3 +146,16 @@ def test_not_control_actions(nlp, text: str) -> None:
     assert not {"control_introduced", "control_lifted", "control_extended"} & set(
         types(nlp, text)
     )
+
+
+def test_fronted_participle_dates_its_own_action(nlp) -> None:
+    """"Imposed in December 2023, the ban will be suspended": December dates the imposition,
+    not the suspension."""
+    text = (
+        "Imposed in December 2023, the ban on gallium exports will now be suspended until "
+        "Nov. 27, 2025, the ministry said."
+    )
+    events = extract_doc(nlp(text), PUBLISHED, nlp).events
+    suspended = [e for e in events if e.type == "control_suspended"]
+    assert len(suspended) == 1
+    assert suspended[0].event_date != "2023-12"
