@@ -229,3 +229,8 @@ def test_a_relevant_article_shows_its_best_event_above_the_floor(make_extraction
     extraction.relevance = 0.2
     out = extraction.hold_back(0.35, 0.3, 0.1).to_contract("a")
     assert out["events"] == []
+
+    extraction.events[1].confidence = 0.25
+    extraction.relevance = 0.45  # relevant, but not clearly a trade report: no floor
+    out = extraction.hold_back(0.35, 0.3, 0.1).to_contract("a")
+    assert out["events"] == [] and len(out["held_back_events"]) == 2

@@ -86,7 +86,8 @@ class ModelConfig(_Section):
     confidence_threshold: float = Field(0.3, ge=0, le=1)
     # A relevant article whose events all fall below confidence_threshold still shows its most
     # confident one when that reaches this floor: an article the relevance gate takes for a
-    # trade report reports at least its best-supported action. 1 turns it off.
+    # trade report reports at least its best-supported action (only in an article with relevance
+    # >= records.FLOOR_MIN_RELEVANCE, clearly a trade report). 1 turns it off.
     best_event_floor: float = Field(0.1, ge=0, le=1)
 
 
