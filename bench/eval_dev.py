@@ -51,7 +51,7 @@ SETS = (
 )  # fmt: skip
 # the sets whose misses may be read one by one (never blind, never the untuned checks)
 TUNABLE = tuple(s for s in SETS if s not in ("trade-blind", "fresh", "real-check"))
-REAL_PARTS = {"real-tune": ("rA",), "real-check": ("rB", "rC")}
+REAL_PARTS = {"real-tune": ("rA", "rD", "rE"), "real-check": ("rB", "rC", "rF")}
 FOLDERS = {
     "dev": EVAL / "dev",
     "ours": REPO / "eval" / "ours",
