@@ -382,7 +382,7 @@ class EventTagger(DataComponent):
             return  # "Systems" in "Electro Optic Systems Holdings Ltd" names a firm
         if rule.subject_only and not (obj.dep_ in ("nsubj", "nsubjpass") and obj.head.i == trig.i):
             return  # "the licence requirement will apply to ...": the measure is the subject
-        if rule.type == "permit_applied" and obj.dep_ == "nsubj" and obj.head.i == trig.i:
+        if trig.lemma_ == "apply" and obj.dep_ == "nsubj" and obj.head.i == trig.i:
             return  # "exemptions will apply for certain exports": applicable, not applied for
         # An active verb's subject is its object only in a misparsed passive
         # ("export controls first revealed on ..."): never when the verb has its own object.
