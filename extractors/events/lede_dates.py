@@ -1,0 +1,36 @@
+"""The report's own date for an undated action told in its lede.
+
+A news report opens with its news: "China has added 12 U.S. companies to its export control
+list", "The Biden Administration has put a temporary hold on approving applications". When
+neither that sentence nor the sentences around it give a date (extractors/events/fallback.py),
+the action is the one the report announces, and GUIDELINES §3 dates an action by its occurrence
+or announcement: the report's publication date is that announcement's date as far as the text
+tells. Only the lede's actions are dated so: an undated action further down is as often
+background ("The move comes months after Zimbabwe banned lithium ore exports") and stays
+undated. The fact keeps `date_text` null, so a date the text states and one taken from
+publication stay apart in every view.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from spacy.tokens import Doc
+
+from tradeline.extractors.text.doc_cache import sentence_number
+from tradeline.records import EventFact
+
+LEDE_SENTENCES = 2  # a headline line and the opening sentence, or the first two sentences
+
+
+def date_lede_actions(
+    doc: Doc, facts: Sequence[EventFact], triggers: Sequence[int], published: str | None
+) -> None:
+    """Give each undated fact whose trigger (token index) stands in the lede the publication
+    date, at its precision (in place)."""
+    if not published:
+        return
+    granularity = "day" if len(published) == 10 else "month"
+    for fact, trigger in zip(facts, triggers, strict=True):
+        if fact.event_date is None and sentence_number(doc, trigger) < LEDE_SENTENCES:
+            fact.event_date, fact.date_granularity = published, granularity
