@@ -57,6 +57,17 @@ def types(nlp, text: str) -> list[str]:
             "list on Friday.",
             "control_lifted",
         ),
+        # a control named in what a step "includes", a list of restricted goods updated
+        (
+            "Borduria launched a series of countermeasures on Friday, including export controls "
+            "on seven rare earth elements.",
+            "control_introduced",
+        ),
+        (
+            "On Friday the ministry updated the list of technology exports that are banned or "
+            "restricted.",
+            "control_introduced",
+        ),
         # halts lifted, registries reopened
         ("Borduria lifted the halt on fertiliser exports on Friday.", "ban_lifted"),
         (
