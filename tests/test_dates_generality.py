@@ -47,13 +47,18 @@ def test_end_dates_lie_ahead(nlp, text, published, expected):
 
 
 @pytest.mark.slow
-def test_future_weekdays(nlp):
+def test_weekdays_resolve_back_whatever_the_tense(nlp):
+    """GUIDELINES §5: the most recent such day on or before publication unless the text says
+    "next", even under a future verb."""
     friday = "2024-03-15"
-    assert ("from Monday", "2024-03-18") in dates(
+    assert ("from Monday", "2024-03-11") in dates(
         nlp, "The ministry will lift the ban from Monday.", friday
     )
-    assert ("starting Monday", "2024-03-18") in dates(
+    assert ("starting Monday", "2024-03-11") in dates(
         nlp, "Exporters will need licences starting Monday.", friday
+    )
+    assert ("from next Monday", "2024-03-18") in dates(
+        nlp, "The ministry will lift the ban from next Monday.", friday
     )
     assert ("on Wednesday", "2024-03-13") in dates(
         nlp, "The ministry said on Wednesday it would lift the ban.", friday
@@ -94,8 +99,9 @@ def test_document_numbers_are_not_years(nlp):
     assert dates(nlp, text, "2025-11-10") == [("on Sunday", "2025-11-09")]
 
 
-def test_resolver_future_weekday_and_end_forward():
-    assert resolve_date_expression("Monday", "2024-03-15", tense="future").value == "2024-03-18"
+def test_resolver_weekday_back_and_end_forward():
+    assert resolve_date_expression("Monday", "2024-03-15", tense="future").value == "2024-03-11"
+    assert resolve_date_expression("next Monday", "2024-03-15").value == "2024-03-18"
     assert resolve_date_expression("Monday", "2024-03-15").value == "2024-03-11"
     assert resolve_date_expression("next Monday", "2024-03-15").value == "2024-03-18"
     assert resolve_date_expression("the end of June", "2021-03", tense="future").value == "2021-06"

@@ -395,8 +395,8 @@ class DateResolver:
         return self.lexicon.months.get(word.rstrip("."))
 
     def _weekday(self, t: str, a: Anchor, tense: Tense = None) -> ResolvedDate | None:
-        """Most recent such day on or before publication; the coming one after "next" or when
-        the governing verb is future ("will lift the ban from Monday")."""
+        """Most recent such day on or before publication, whatever the tense (GUIDELINES §5:
+        "will lift the ban from Monday" too); the coming one after "next" or "coming"."""
         m = re.fullmatch(
             r"(?:(last|next|this|coming|this coming|this past|past)\s+)?([a-z]+)\.?"
             r"(?:\s+(?:morning|afternoon|evening|night))?",
@@ -414,8 +414,6 @@ class DateResolver:
         if which in ("next", "coming", "this coming"):
             ahead = (wd - d.weekday()) % 7 or 7
             return _fmt(d + timedelta(days=ahead), "day")
-        if tense == "future" and which is None:
-            return _fmt(d + timedelta(days=(wd - d.weekday()) % 7), "day")
         back = (d.weekday() - wd) % 7
         if which == "last" and back == 0:
             back = 7
