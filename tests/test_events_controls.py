@@ -170,3 +170,16 @@ def test_fronted_participle_dates_its_own_action(nlp) -> None:
     suspended = [e for e in events if e.type == "control_suspended"]
     assert len(suspended) == 1
     assert suspended[0].event_date != "2023-12"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Natural flake graphite will also be banned from export unless there is permission.",
+        "Firms are barred from selling the parts without a licence from the ministry.",
+    ],
+)
+def test_a_ban_with_a_licence_exception_is_a_control(nlp, text: str) -> None:
+    """A ban that a licence lifts makes trade need a licence (control_introduced)."""
+    found = types(nlp, text)
+    assert "control_introduced" in found and "ban_introduced" not in found

@@ -61,12 +61,15 @@ def absorb_specific(group: list[Candidate], family: dict[str, int]) -> None:
 
 def is_licence_condition(c: Candidate, cues: EventCues) -> bool:
     """A ban "without a licence" ("barred from dealing with it without a licence", "banned
-    from buying parts without the government's go-ahead") makes trade need a licence: the
+    from buying parts without the government's go-ahead", "banned from export unless there is
+    permission") makes trade need a licence: the
     guidelines type it `control_introduced`, not an outright ban."""
     cue = cues.framing
     if c.type != "ban_introduced":
         return False
     doc = c.trigger.doc
     marks = [t for t in c.trigger.subtree if t.lower_ in cue.condition_marks and t.i > c.trigger.i]
-    texts = [doc[m.left_edge.i : m.right_edge.i + 1].text.lower() for m in marks]
+    # "unless there is permission": the mark heads nothing, its clause is its head's
+    phrases = [m.head if m.dep_ == "mark" else m for m in marks]
+    texts = [doc[p.left_edge.i : p.right_edge.i + 1].text.lower() for p in phrases]
     return any(w in text for text in texts for w in cue.licence_words)
