@@ -48,6 +48,16 @@ def test_list_after_companies_including(nlp):
     assert "Baohua Xinke" in got and "Tianrun Meiye" in got
 
 
+def test_a_legal_suffix_split_off_a_list_is_no_firm(nlp):
+    text = (
+        "Borduria added 12 companies, including Zenda Photonics and Orvanta, Inc., to its "
+        "export control list."
+    )
+    got = names(nlp, text)
+    assert "Zenda Photonics" in got and "Orvanta" in got
+    assert not [n for n in got if n.rstrip(".").lower() in ("inc", "ltd", "co")]
+
+
 def test_ticker_is_attached(nlp):
     facts = firms(nlp, "Shares of Lantern Dynamics (688123.SS) jumped 10% on the news.")
     assert [f.canonical for f in facts] == ["Lantern Dynamics"]

@@ -183,3 +183,28 @@ def test_a_ban_with_a_licence_exception_is_a_control(nlp, text: str) -> None:
     """A ban that a licence lifts makes trade need a licence (control_introduced)."""
     found = types(nlp, text)
     assert "control_introduced" in found and "ban_introduced" not in found
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Nigeria revoked 924 mineral licences over unpaid fees on Monday.",
+        "The government announced the revocation of mining business permits for four firms.",
+        "The Centre has lifted the ban on mining lithium and five other minerals.",
+        "The city council suspended the liquor licence of a nightclub on Friday.",
+    ],
+)
+def test_measures_outside_trade_are_no_events(nlp, text: str) -> None:
+    """GUIDELINES §3: mining, liquor and other domestic licences and bans are not trade."""
+    assert types(nlp, text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("The ministry suspended the mining export permits of two firms.", "permit_denied"),
+        ("The Centre has lifted the ban on lithium exports.", "ban_lifted"),
+    ],
+)
+def test_a_trade_word_keeps_the_measure(nlp, text: str, expected: str) -> None:
+    assert expected in types(nlp, text)

@@ -204,6 +204,7 @@ class CompanyTagger(DataComponent):
             for t in (self._tidy(doc, s) for s in found)
             if t is not None
             and (t.label_ == "gazetteer" or not self._all_authority(t.start, t.end, authority))
+            and not all(w.lower_ in self.legal or w.is_punct for w in t)  # ", Inc." split off
         ]
         cued = self._join_and_tails(doc, filter_spans(tidy))
         companies = [Span(doc, s.start, s.end, label="COMPANY", kb_id=s.kb_id) for s in cued]

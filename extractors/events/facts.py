@@ -40,6 +40,7 @@ from tradeline.extractors.events.firm_roles import is_bystander
 from tradeline.extractors.events.firm_scope import add_scope_firms
 from tradeline.extractors.events.lede_dates import date_lede_actions
 from tradeline.extractors.events.lexicon import EventCues
+from tradeline.extractors.events.outside_trade import is_outside_trade
 from tradeline.extractors.events.sequels import add_sequels, is_sequel_pair
 from tradeline.extractors.orgs.authorities import Actors
 from tradeline.extractors.pipes import Pipes
@@ -225,6 +226,7 @@ class EventFinder:
             ):
                 refusal.retype(c, cue)  # "will not renew the licence", "no new permits approved"
         cands = [c for c in cands if not self._not_an_action(c)]
+        cands = [c for c in cands if not is_outside_trade(c, cue.outside_trade)]
         authority_tokens = {t.i for s in doc.spans.get("tl_authorities", []) for t in s}
         cands = [
             c for c in cands if not event_adjust.is_description(c, cue, authority_tokens, dated)

@@ -158,6 +158,13 @@ class FramingCues(Lexicon):
     licence_words: tuple[str, ...]  # what the exception needs: a licence, approval
 
 
+class OutsideTradeCues(Lexicon):
+    """Words of measures outside trade (extractors/events/outside_trade.py, cues.json)."""
+
+    activity_words: tuple[str, ...]  # "mining", "broadcasting", "liquor": a domestic activity
+    trade_words: tuple[str, ...]  # "export", "shipment": a trade measure whatever else
+
+
 class PermitCues(Lexicon):
     """Cue words of permit events (cues.json "permits"): see its _doc."""
 
@@ -219,5 +226,6 @@ class EventCues(Lexicon):
     adjust: AdjustCues
     refusal: RefusalCues
     framing: FramingCues
+    outside_trade: OutsideTradeCues
     permits: PermitCues
     continuation: ContinuationCues
