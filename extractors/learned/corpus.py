@@ -3,6 +3,9 @@
 * `trade`: ../shared/corpus/trade-news (real reports, reworded) with our gold in eval/trade/gold
   and the story split of eval/trade/splits.json. Train and dev only: the blind split is never
   read here.
+* `real`: the tune part of eval/real (real reports collected with search, gold in the repo,
+  texts in ../shared/corpus/real-news or ../realnews): training only. Its check part and its
+  near-miss pages are never read here (bench/eval_dev.py, bench/false_events.py).
 * `synth`: eval/synth (fictional trade reports with gold): training only.
 * `nearmiss`: eval/nearmiss (fictional news with no event). nA/nB: ids ≡ 1 (mod 4) train,
   ≡ 3 (mod 4) dev; even ids are the test half of bench/false_events.py and are never read here.
@@ -36,7 +39,7 @@ class LabelledArticle:
     text: str
     published: str | None
     gold: dict[str, Any] | None
-    source: str  # trade | synth | nearmiss | html
+    source: str  # trade | real | synth | nearmiss | html
     split: str  # train | dev
 
     @property
@@ -64,6 +67,23 @@ def trade(repo: Path = REPO, shared: Path = SHARED) -> Iterator[LabelledArticle]
             gold = _json(repo / "eval" / "trade" / "gold" / f"{aid}.json")
             yield LabelledArticle(aid, article["text"], article.get("published"), gold, "trade",
                                   split)
+
+
+REAL_TUNE = ("rA", "rD", "rE")  # eval/real's tune part (bench/eval_dev.py REAL_PARTS)
+
+
+def real(repo: Path = REPO, shared: Path = SHARED) -> Iterator[LabelledArticle]:
+    """The tune part of eval/real, from the first folder that holds its texts."""
+    folders = (shared / "corpus" / "real-news" / "articles", repo.parent / "realnews" / "articles")
+    texts = next((f for f in folders if f.is_dir()), None)
+    if texts is None:
+        return
+    for path in sorted((repo / "eval" / "real" / "gold").glob("*.json")):
+        if not path.name.startswith(REAL_TUNE) or not (texts / path.name).is_file():
+            continue
+        article = _json(texts / path.name)
+        yield LabelledArticle(article["id"], article["text"], article.get("published"),
+                              _json(path), "real", "train")
 
 
 def synth(repo: Path = REPO) -> Iterator[LabelledArticle]:
@@ -113,4 +133,7 @@ def html_half(shared: Path = SHARED) -> Iterator[LabelledArticle]:
 
 def load(repo: Path = REPO, shared: Path = SHARED) -> list[LabelledArticle]:
     """Every labelled article of every source, in a fixed order."""
-    return [*trade(repo, shared), *synth(repo), *nearmiss(repo), *html_half(shared)]
+    return [
+        *trade(repo, shared), *real(repo, shared), *synth(repo), *nearmiss(repo),
+        *html_half(shared),
+    ]
