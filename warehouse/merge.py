@@ -479,8 +479,7 @@ def update(con: duckdb.DuckDBPyConnection) -> int:
         return rebuild(con, hand_on_all=True)
     from tradeline.warehouse import merge_scope  # it reads this module's constants
 
-    merge_scope.compute(con)
-    materialized.refresh_latest(con, "_merge_dirty")
+    merge_scope.compute(con)  # it also rewrites the dirty articles' latest_article_runs rows
     while True:  # until no stored entry outside the scope shares a content key with one in it
         mentions = load_mentions(con, scoped=True)
         groups = cluster(mentions)

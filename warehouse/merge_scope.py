@@ -35,7 +35,7 @@ from collections.abc import Iterable
 import duckdb
 
 from tradeline.identity import comparable
-from tradeline.warehouse import db
+from tradeline.warehouse import db, materialized
 from tradeline.warehouse.merge import DAY_TOLERANCE_DAYS, _sets_compatible
 
 # One string per block; NULL matches only NULL (as in merge.Mention.block).
@@ -62,18 +62,43 @@ _GRAN = (
 
 def _current(events: str) -> str:
     """The current (latest run, not held back) events among those of the temp table `events`,
-    with their block and article columns."""
+    with their block and article columns (`latest_article_runs`: the dirty articles' rows are
+    rewritten first, the others' latest run is the one of the last merge)."""
     return f"""
 SELECT e.*, {BLOCK_SQL.format(p="e.")} AS block, a.published, a.outlet, a.url
 FROM {events} AS e
-JOIN latest_runs AS lr ON lr.article_id = e.article_id AND lr.run_id = e.run_id
+JOIN latest_article_runs AS lr ON lr.article_id = e.article_id AND lr.run_id = e.run_id
 JOIN articles AS a ON a.article_id = e.article_id
 """
 
 
-_STEPS = (
-    # articles whose latest run may have changed since the last merge
-    """
+# The current events of a block's bucket, with what "can interact" reads: granularity, the day
+# a day link measures from, the stored entry holding it, its companies.
+_CURRENT_SQL = f"""
+WITH cur AS (
+    SELECT e.* EXCLUDE (bucket), a.published, a.outlet, a.url
+    FROM {{events}} AS e
+    JOIN latest_article_runs AS lr ON lr.article_id = e.article_id AND lr.run_id = e.run_id
+    JOIN articles AS a ON a.article_id = e.article_id
+),
+listed AS (
+    SELECT ec.fact_key, ec.run_id, list(ec.company ORDER BY ec.position) AS companies
+    FROM event_companies AS ec SEMI JOIN cur USING (fact_key, run_id)
+    GROUP BY ec.fact_key, ec.run_id
+)
+SELECT e.*, {_GRAN} AS gran,
+       CASE WHEN e.event_date IS NULL AND length(e.published) = 10
+            THEN try_cast(e.published AS DATE)
+            WHEN {_GRAN} = 'day' AND length(e.event_date) = 10
+            THEN try_cast(e.event_date AS DATE) END AS link_day,
+       tm.entry_key, coalesce(l.companies, []) AS companies
+FROM cur AS e
+LEFT JOIN timeline_entry_mentions AS tm ON tm.fact_key = e.fact_key AND tm.run_id = e.run_id
+LEFT JOIN listed AS l ON l.fact_key = e.fact_key AND l.run_id = e.run_id
+"""
+
+# articles whose latest run may have changed since the last merge
+_DIRTY_SQL = """
     CREATE OR REPLACE TEMP TABLE _merge_dirty AS
     SELECT DISTINCT article_id FROM article_extractions
     WHERE run_id IN (
@@ -82,7 +107,8 @@ _STEPS = (
            OR m.finished_at IS DISTINCT FROM r.finished_at)
     UNION
     SELECT article_id FROM merge_pending_articles
-    """,
+    """
+_STEPS = (
     # stored entries with an event of a dirty article (it may be gone, or have moved)
     """
     CREATE OR REPLACE TEMP TABLE _merge_hit AS
@@ -105,36 +131,66 @@ _STEPS = (
     WHERE entry_key IN (SELECT entry_key FROM _merge_hit)
     """,
     # the events of those blocks: cut first on the raw columns (NULL matches NULL), so the
-    # joins that find the current ones read only these
+    # joins that find the current ones read only these; each in its bucket (`_WANTED_SQL`)
     f"""
     CREATE OR REPLACE TEMP TABLE _merge_block_events AS
-    SELECT {_EVENT_COLUMNS} FROM events AS e
+    SELECT {_EVENT_COLUMNS}, {BLOCK_SQL.format(p="e.")} AS block,
+           CASE WHEN e.event_date IS NULL THEN 'u' || coalesce(left(a.published, 4), '')
+                ELSE left(e.event_date, 4) END AS bucket
+    FROM events AS e
+    JOIN articles AS a ON a.article_id = e.article_id
     SEMI JOIN _merge_blocks AS b
       ON e.type = b.type AND e.authority_country IS NOT DISTINCT FROM b.authority_country
      AND e.commodity IS NOT DISTINCT FROM b.commodity
     WHERE NOT coalesce(e.held_back, false)
     """,
-    # every current event of those blocks, with what "can interact" reads: granularity, the day
-    # a day link measures from, the stored entry holding it, its companies
+    "CREATE OR REPLACE TEMP TABLE _merge_loaded (block VARCHAR, bucket VARCHAR)",
     f"""
     CREATE OR REPLACE TEMP TABLE _merge_current AS
-    WITH cur AS ({_current("_merge_block_events")}),
-    listed AS (
-        SELECT ec.fact_key, ec.run_id, list(ec.company ORDER BY ec.position) AS companies
-        FROM event_companies AS ec SEMI JOIN cur USING (fact_key, run_id)
-        GROUP BY ec.fact_key, ec.run_id
-    )
-    SELECT e.*, {_GRAN} AS gran,
-           CASE WHEN e.event_date IS NULL AND length(e.published) = 10
-                THEN try_cast(e.published AS DATE)
-                WHEN {_GRAN} = 'day' AND length(e.event_date) = 10
-                THEN try_cast(e.event_date AS DATE) END AS link_day,
-           tm.entry_key, coalesce(l.companies, []) AS companies
-    FROM cur AS e
-    LEFT JOIN timeline_entry_mentions AS tm ON tm.fact_key = e.fact_key AND tm.run_id = e.run_id
-    LEFT JOIN listed AS l ON l.fact_key = e.fact_key AND l.run_id = e.run_id
+    SELECT * FROM ({_CURRENT_SQL.replace("{events}", "_merge_block_events")}) LIMIT 0
     """,
-    # the scope so far: the dirty articles' current events and the hit entries' events
+)
+
+# Buckets: the events of a block are loaded into `_merge_current` a bucket at a time (the first
+# four characters of the date, or 'u' and the year of publication when undated), only those the
+# frontier's events can reach: their own and their date's shorter prefixes (coarser dates that
+# can join them), the years a day link reaches, and every bucket under a coarse date shorter
+# than a year (`prefix`).
+_WANTED_SQL = f"""
+WITH x AS (SELECT * FROM _merge_current SEMI JOIN _merge_frontier USING (fact_key)),
+w AS (
+    SELECT block, unnest([left(event_date, 1), left(event_date, 2), left(event_date, 3),
+                          left(event_date, 4),
+                          strftime(link_day - {DAY_TOLERANCE_DAYS}, '%Y'),
+                          strftime(link_day + {DAY_TOLERANCE_DAYS}, '%Y')]) AS bucket,
+           false AS prefix
+    FROM x WHERE event_date IS NOT NULL
+    UNION ALL
+    SELECT block, event_date, true FROM x
+    WHERE gran IN ('month', 'year') AND length(event_date) BETWEEN 1 AND 3
+    UNION ALL
+    SELECT block, 'u' || strftime(unnest([link_day - {DAY_TOLERANCE_DAYS},
+                                          link_day + {DAY_TOLERANCE_DAYS}]), '%Y'), false
+    FROM x WHERE event_date IS NULL AND link_day IS NOT NULL
+)
+SELECT block, bucket, prefix FROM w WHERE bucket IS NOT NULL
+"""
+# the buckets of the events of the stored entries in `_merge_add` (entry_key)
+_MEMBER_BUCKETS_SQL = """
+SELECT DISTINCT b.block, b.bucket, false AS prefix FROM _merge_block_events AS b
+SEMI JOIN timeline_entry_mentions AS tm ON tm.fact_key = b.fact_key AND tm.run_id = b.run_id
+  AND tm.entry_key IN (SELECT entry_key FROM _merge_add)
+"""
+_SEEDS_SQL = """
+SELECT DISTINCT b.block, b.bucket, false AS prefix FROM _merge_block_events AS b
+WHERE b.article_id IN (SELECT article_id FROM _merge_dirty)
+UNION
+SELECT DISTINCT b.block, b.bucket, false FROM _merge_block_events AS b
+SEMI JOIN timeline_entry_mentions AS tm ON tm.fact_key = b.fact_key AND tm.run_id = b.run_id
+  AND tm.entry_key IN (SELECT entry_key FROM _merge_hit)
+"""
+# the scope so far: the dirty articles' current events and the hit entries' events
+_START_SQL = (
     """
     CREATE OR REPLACE TEMP TABLE _merge_in AS
     SELECT fact_key FROM _merge_current
@@ -143,6 +199,29 @@ _STEPS = (
     """,
     "CREATE OR REPLACE TEMP TABLE _merge_frontier AS SELECT fact_key FROM _merge_in",
 )
+
+
+def _load(con: duckdb.DuckDBPyConnection, wanted: str) -> None:
+    """Load into `_merge_current` the buckets (block, bucket, prefix) that the query `wanted`
+    names and that are not loaded yet."""
+    con.execute(
+        f"""
+        CREATE OR REPLACE TEMP TABLE _merge_new_buckets AS
+        SELECT DISTINCT b.block, b.bucket FROM _merge_block_events AS b
+        SEMI JOIN ({wanted}) AS w ON w.block = b.block
+         AND (b.bucket = w.bucket OR (w.prefix AND starts_with(b.bucket, w.bucket)))
+        ANTI JOIN _merge_loaded AS l ON l.block = b.block AND l.bucket = b.bucket
+        """
+    )
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE _merge_new_events AS SELECT * FROM _merge_block_events "
+        "SEMI JOIN _merge_new_buckets USING (block, bucket)"
+    )
+    con.execute(
+        "INSERT INTO _merge_current " + _CURRENT_SQL.replace("{events}", "_merge_new_events")
+    )
+    con.execute("INSERT INTO _merge_loaded SELECT * FROM _merge_new_buckets")
+
 
 _RANK = "CASE {g} WHEN 'day' THEN 0 WHEN 'month' THEN 1 WHEN 'year' THEN 2 END"
 
@@ -192,6 +271,10 @@ TEMP_TABLES = (
     "_merge_block_events",
     "_merge_current",
     "_merge_hit",
+    "_merge_loaded",
+    "_merge_new_buckets",
+    "_merge_new_events",
+    "_merge_add",
     "_merge_in",
     "_merge_frontier",
     "_merge_scope",
@@ -208,6 +291,7 @@ def _norm(companies: Iterable[str]) -> frozenset[str]:
 def _close(con: duckdb.DuckDBPyConnection) -> None:
     """Grow `_merge_in` from `_merge_frontier` until nothing outside can interact with it."""
     while True:
+        _load(con, _WANTED_SQL)
         entries: set[str] = set()
         loose: set[str] = set()  # current events in no stored entry (none after a merge)
         for xc, yc, entry_key, fact_key in con.execute(_PAIRS_SQL).fetchall():
@@ -223,6 +307,11 @@ def _close(con: duckdb.DuckDBPyConnection) -> None:
 
 def _add(con: duckdb.DuckDBPyConnection, entries: Iterable[str], loose: Iterable[str]) -> None:
     """Make the stored entries' current events and the `loose` events the new frontier."""
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE _merge_add AS SELECT unnest(?::VARCHAR[]) AS entry_key",
+        [sorted(entries)],
+    )
+    _load(con, _MEMBER_BUCKETS_SQL)
     con.execute(
         "CREATE OR REPLACE TEMP TABLE _merge_frontier AS "
         "SELECT fact_key FROM _merge_current ANTI JOIN _merge_in USING (fact_key) "
@@ -248,7 +337,8 @@ def _finish(con: duckdb.DuckDBPyConnection) -> None:
 
 
 def compute(con: duckdb.DuckDBPyConnection) -> None:
-    """Fill `_merge_dirty` (article_id), `_merge_current` (the touched blocks' current events,
+    """Rewrite the dirty articles' `latest_article_runs` rows; fill `_merge_dirty` (article_id),
+    `_merge_current` (the touched blocks' current events,
     with the columns `merge.load_mentions` reads), `_merge_scope` (fact_key, run_id) and
     `_merge_replaced` (entry_key); the caller holds the transaction and calls `record` once the
     new entries are written."""
@@ -256,7 +346,12 @@ def compute(con: duckdb.DuckDBPyConnection) -> None:
     kept = con.execute("SELECT current_setting('preserve_insertion_order')").fetchone()
     con.execute("SET preserve_insertion_order = false")
     try:
+        con.execute(_DIRTY_SQL)
+        materialized.refresh_latest(con, "_merge_dirty")
         for sql in _STEPS:
+            con.execute(sql)
+        _load(con, _SEEDS_SQL)
+        for sql in _START_SQL:
             con.execute(sql)
         _close(con)
         _finish(con)
