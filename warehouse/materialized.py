@@ -97,8 +97,9 @@ def refresh_timeline(
     written: list[str] | None = None,
 ) -> None:
     """Rewrite `timeline_rows` whole (no arguments), or drop the rows of the entries in the
-    table named `removed` (column entry_key) and compute those of the `written` entry keys;
-    the caller holds the transaction, after the entries are stored."""
+    table named `removed` (column entry_key) and compute those of the `written` entry keys from
+    `event_mention_rows`, which `refresh_article_rows` must have brought up to date for their
+    articles; the caller holds the transaction, after the entries are stored."""
     if removed is None and written is None:
         con.execute("DELETE FROM timeline_rows")
         con.execute(
@@ -115,17 +116,25 @@ def refresh_timeline(
         # the written entries' reports, as constants: the filter then reaches the scans of
         # timeline_entries and event_mention_rows (see pushdown.py), which a join to a list of
         # keys would read whole
-        facts = [r[0] for r in con.execute(
-            "SELECT fact_key FROM timeline_entry_mentions WHERE "
-            + pushdown.in_list("entry_key", written)
-        ).fetchall()]
+        facts = [
+            r[0]
+            for r in con.execute(
+                "SELECT fact_key FROM timeline_entry_mentions WHERE "
+                + pushdown.in_list("entry_key", written)
+            ).fetchall()
+        ]
         entries = pushdown.in_list("t.entry_key", written)
         sql = _timeline_sql().replace("{where}", f"WHERE {entries}")
         mentions = "JOIN event_mentions AS em "
         if mentions not in sql:
             raise AssertionError(f"derived/timeline_rows.sql no longer reads {mentions!r}")
+        # the kept rows, not the view: `refresh_article_rows` has just rewritten those of every
+        # article the written entries report, and the view would compute the run's unmerged
+        # articles live and anti-join them with every kept row
         reports = pushdown.in_list("fact_key", facts)
-        sql = sql.replace(mentions, f"JOIN (SELECT * FROM event_mentions WHERE {reports}) AS em ")
+        sql = sql.replace(
+            mentions, f"JOIN (SELECT * FROM event_mention_rows WHERE {reports}) AS em "
+        )
         con.execute("INSERT INTO timeline_rows " + sql)
 
 

@@ -7,11 +7,13 @@ it continues an entry whose key must survive a re-extraction (`entry_keys.py`): 
 facts merged again keep every key.
 
 Two paths, one result: `update` runs after every `finish_run` (see `runs.finish_run`) and
-re-merges only the segments (`merge_scope.py`) that the run's changed articles
-touch, in the caller's transaction; entries elsewhere keep their rows and keys. `rebuild`
-(`tradeline rebuild-timeline`) rewrites both tables whole. Both cluster with `cluster` and key
-with `build_entries` and `entry_keys.carry`, and no link, key clash or source ever crosses a
-segment, so the incremental result equals a full rebuild (tests/test_merge_incremental.py).
+re-merges only the scope (`merge_scope.py`) of the run's changed articles: their events and
+the stored entries those can join, transitively, in the caller's transaction; entries elsewhere
+keep their rows and keys. `rebuild` (`tradeline rebuild-timeline`) rewrites both tables whole.
+Both cluster with `cluster` and key with `build_entries` and `entry_keys.carry`; no link, no
+coarse date's choice of entry and no source ever crosses the scope's edge, and entries sharing
+a content key with the scope join it (`_clashing_entries`), so the incremental result equals a
+full rebuild (tests/test_merge_incremental.py).
 When `RULES_VERSION` differs from the one the file was merged with, `update` rebuilds whole,
 and every entry hands its key on to its successor. Both also keep the tables the views read
 (`materialized.py`: each article's latest run, each entry's `timeline` row) for what they wrote.
@@ -29,8 +31,7 @@ Two article-level events are the same real event when all of these hold:
 Linked events form entries by connected components (order-independent).
 
 An entry's content key hashes type, country, commodity, companies and date; an undated entry's
-also hashes the date its first report was published, so two entries can share a content key
-only within one segment. A clash gets '#n' in entry order.
+also hashes the date its first report was published. A clash gets '#n' in entry order.
 
 Sources: within an entry, articles from the same outlet, or near-duplicates of each other
 (`warehouse.dedupe`), count as one source; `n_sources` counts the rest.
@@ -71,21 +72,12 @@ WHERE NOT coalesce(e.held_back, false)
 ORDER BY e.fact_key
 """
 _ALL = {"current": "latest_runs", "key": "article_id"}  # every article's latest run
-# merge_scope: the touched segments' events, whose columns `merge_scope.compute` already read
+# merge_scope: the scope's events, whose columns `merge_scope.compute` already read
 _SCOPED_MENTIONS_SQL = """
-WITH scoped AS (
-    SELECT c.* FROM _merge_current AS c SEMI JOIN _merge_scope AS s USING (fact_key, run_id)
-),
-listed AS (
-    SELECT ec.fact_key, ec.run_id, list(ec.company ORDER BY ec.position) AS companies
-    FROM event_companies AS ec SEMI JOIN _merge_scope AS s USING (fact_key, run_id)
-    GROUP BY ec.fact_key, ec.run_id
-)
 SELECT c.fact_key, c.article_id, c.run_id, c.type, c.authority_country, c.commodity,
        c.event_date, c.date_granularity, c.start_char, c.published, c.outlet, c.url,
-       c.end_char, coalesce(l.companies, []) AS companies
-FROM scoped AS c
-LEFT JOIN listed AS l ON l.fact_key = c.fact_key AND l.run_id = c.run_id
+       c.end_char, c.companies
+FROM _merge_current AS c SEMI JOIN _merge_scope AS s USING (fact_key, run_id)
 ORDER BY c.fact_key
 """
 
@@ -473,8 +465,8 @@ def rebuild(con: duckdb.DuckDBPyConnection, *, hand_on_all: bool = False) -> int
 
 
 def update(con: duckdb.DuckDBPyConnection) -> int:
-    """Re-merge the segments that articles changed since the last merge touch (module
-    docstring); the caller holds the transaction. Returns the number of entries."""
+    """Re-merge the scope of the articles changed since the last merge (module docstring);
+    the caller holds the transaction. Returns the number of entries."""
     if not rules_current(con):
         return rebuild(con, hand_on_all=True)
     from tradeline.warehouse import merge_scope  # it reads this module's constants
@@ -656,7 +648,7 @@ def _unchanged(
     """The keys of the re-merged entries stored exactly so already (same row, same reports, no
     report of an article stored or rewritten since the last merge, whose text, date or run the
     stored `timeline_rows` would lag): they keep their rows, so a run rewrites only what it
-    changed, not every entry of the segments it re-merged."""
+    changed, not every entry it re-merged."""
     names = list(arrow_schema("timeline_entries").names)
     stored = {
         row[0]: _frozen(dict(zip(names, row, strict=True)))
