@@ -167,7 +167,7 @@ class Stream:
                 COUNTRIES[0],
                 COMMODITIES[0],
                 date.fromisoformat(r.choice(BUSY_DATES)),
-                tuple(r.sample(range(len(FIRMS)), r.randint(0, 1))),
+                tuple(r.sample(range(len(FIRMS)), 1 if i == 0 else r.randint(0, 1))),
                 self._text(),
             )
         return Story(

@@ -36,7 +36,7 @@ from importlib import resources
 
 import duckdb
 
-from tradeline.warehouse import db, pushdown
+from tradeline.warehouse import db, firm_delta, pushdown
 
 # The migrations that made the tables: a writable open that applies one fills the tables
 # computed by the views' SQL (migration 013 itself fills `latest_article_runs`).
@@ -145,6 +145,7 @@ def refresh_article_rows(con: duckdb.DuckDBPyConnection, articles: str | None = 
     the transaction."""
     con.execute("CREATE TEMP TABLE IF NOT EXISTS _mat_touched (canonical_key VARCHAR)")
     if articles is None:
+        firm_delta.spoil(con)
         con.execute("DELETE FROM event_mention_rows")
         # in parts of about PART_ARTICLES articles: one statement over every article joins
         # each event with its article's text at once, more than a run's memory
@@ -167,6 +168,7 @@ def refresh_article_rows(con: duckdb.DuckDBPyConnection, articles: str | None = 
         )
         return
     scope = f"SEMI JOIN {articles} AS s USING (article_id)"
+    firm_delta.capture_old(con, articles)
     con.execute(
         f"DELETE FROM event_mention_rows WHERE article_id IN (SELECT article_id FROM {articles})"
     )
@@ -183,6 +185,7 @@ def refresh_article_rows(con: duckdb.DuckDBPyConnection, articles: str | None = 
         "INSERT INTO _mat_touched SELECT DISTINCT canonical_key FROM company_links "
         f"WHERE article_id IN (SELECT article_id FROM {articles})"
     )
+    firm_delta.capture_new(con, articles)
 
 
 def refresh_firms(con: duckdb.DuckDBPyConnection, *, whole: bool = False) -> None:
@@ -218,6 +221,26 @@ def refresh_firms(con: duckdb.DuckDBPyConnection, *, whole: bool = False) -> Non
             UNION SELECT was FROM moved WHERE was IS NOT NULL
             """
         )
+        if firm_delta.captured(con):  # the firms not regrouped, by the links the run changed
+            con.execute(
+                """
+                CREATE OR REPLACE TEMP TABLE _fd_firms AS
+                WITH moved AS (
+                    SELECT n.firm_key AS now, o.firm_key AS was
+                    FROM firm_keys AS n FULL JOIN firm_members AS o USING (canonical_key)
+                    WHERE n.firm_key IS DISTINCT FROM o.firm_key
+                )
+                SELECT firm_key FROM _mat_firms
+                WHERE firm_key NOT IN (SELECT now FROM moved WHERE now IS NOT NULL)
+                  AND firm_key NOT IN (SELECT was FROM moved WHERE was IS NOT NULL)
+                """
+            )
+            done = firm_delta.apply(con, "_fd_firms")
+            con.execute("DROP TABLE _fd_firms")
+            con.execute(
+                "DELETE FROM _mat_firms WHERE firm_key IN (SELECT unnest(?::VARCHAR[]))",
+                [sorted(done)],
+            )
         cut = "AND fk.firm_key IN (SELECT firm_key FROM _mat_firms)"
         for table in ("firm_stats", "firm_entries"):
             con.execute(f"DELETE FROM {table} WHERE firm_key IN (SELECT firm_key FROM _mat_firms)")
@@ -229,6 +252,7 @@ def refresh_firms(con: duckdb.DuckDBPyConnection, *, whole: bool = False) -> Non
         "FROM firm_keys AS fk JOIN company_registry AS r USING (canonical_key)"
     )
     con.execute("DROP TABLE _mat_touched")
+    firm_delta.drop(con)
 
 
 def refresh_view_rows(con: duckdb.DuckDBPyConnection) -> None:
