@@ -96,19 +96,20 @@ SELECT * FROM merged WHERE exact
 """
 
 
-def capture_old(con: duckdb.DuckDBPyConnection, articles: str) -> None:
-    """Keep the links of the articles in the table `articles` before they are rewritten; a
-    second rewrite before `drop` spoils the kept links (the firms are then recomputed)."""
+def capture_old(con: duckdb.DuckDBPyConnection, links: str) -> None:
+    """Keep the links (the table `links`, `company_links` rows) of the articles about to be
+    rewritten; a second rewrite before `drop` spoils the kept links (the firms are then
+    recomputed)."""
     if _exists(con, OLD) or _exists(con, SPOILED):
         spoil(con)
         return
-    _capture(con, OLD, articles)
+    _capture(con, OLD, links)
 
 
-def capture_new(con: duckdb.DuckDBPyConnection, articles: str) -> None:
-    """Keep the links of the articles in the table `articles` once they are rewritten."""
+def capture_new(con: duckdb.DuckDBPyConnection, links: str) -> None:
+    """Keep the links (the table `links`) the rewrite wrote."""
     if _exists(con, OLD) and not _exists(con, NEW):
-        _capture(con, NEW, articles)
+        _capture(con, NEW, links)
 
 
 def spoil(con: duckdb.DuckDBPyConnection) -> None:
@@ -118,11 +119,8 @@ def spoil(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(f"CREATE TEMP TABLE IF NOT EXISTS {SPOILED} (spoiled BOOLEAN)")
 
 
-def _capture(con: duckdb.DuckDBPyConnection, table: str, articles: str) -> None:
-    con.execute(
-        f"CREATE TEMP TABLE {table} AS SELECT * FROM company_links "
-        f"WHERE article_id IN (SELECT article_id FROM {articles})"
-    )
+def _capture(con: duckdb.DuckDBPyConnection, table: str, links: str) -> None:
+    con.execute(f"CREATE TEMP TABLE {table} AS SELECT * FROM {links}")
 
 
 def _exists(con: duckdb.DuckDBPyConnection, table: str) -> bool:

@@ -168,24 +168,27 @@ def refresh_article_rows(con: duckdb.DuckDBPyConnection, articles: str | None = 
         )
         return
     scope = f"SEMI JOIN {articles} AS s USING (article_id)"
-    firm_delta.capture_old(con, articles)
     con.execute(
         f"DELETE FROM event_mention_rows WHERE article_id IN (SELECT article_id FROM {articles})"
     )
     con.execute(f"INSERT INTO event_mention_rows SELECT * FROM event_mentions_of('{articles}')")
+    # the articles' links before and after, each read once: the touched spellings and the
+    # links `firm_delta` updates the firms by
     con.execute(
-        "INSERT INTO _mat_touched SELECT DISTINCT canonical_key FROM company_links "
+        "CREATE OR REPLACE TEMP TABLE _mat_links AS SELECT * FROM company_links "
         f"WHERE article_id IN (SELECT article_id FROM {articles})"
     )
+    con.execute("INSERT INTO _mat_touched SELECT DISTINCT canonical_key FROM _mat_links")
+    firm_delta.capture_old(con, "_mat_links")
     con.execute(
         f"DELETE FROM company_links WHERE article_id IN (SELECT article_id FROM {articles})"
     )
-    con.execute("INSERT INTO company_links " + _derived("company_links").format(cut=scope))
-    con.execute(
-        "INSERT INTO _mat_touched SELECT DISTINCT canonical_key FROM company_links "
-        f"WHERE article_id IN (SELECT article_id FROM {articles})"
-    )
-    firm_delta.capture_new(con, articles)
+    con.execute("CREATE OR REPLACE TEMP TABLE _mat_links AS FROM company_links LIMIT 0")
+    con.execute("INSERT INTO _mat_links " + _derived("company_links").format(cut=scope))
+    con.execute("INSERT INTO company_links SELECT * FROM _mat_links")
+    con.execute("INSERT INTO _mat_touched SELECT DISTINCT canonical_key FROM _mat_links")
+    firm_delta.capture_new(con, "_mat_links")
+    con.execute("DROP TABLE _mat_links")
 
 
 def refresh_firms(con: duckdb.DuckDBPyConnection, *, whole: bool = False) -> None:

@@ -135,10 +135,8 @@ _STEPS = (
     f"""
     CREATE OR REPLACE TEMP TABLE _merge_block_events AS
     SELECT {_EVENT_COLUMNS}, {BLOCK_SQL.format(p="e.")} AS block,
-           CASE WHEN e.event_date IS NULL THEN 'u' || coalesce(left(a.published, 4), '')
-                ELSE left(e.event_date, 4) END AS bucket
+           CASE WHEN e.event_date IS NULL THEN 'u' ELSE left(e.event_date, 4) END AS bucket
     FROM events AS e
-    JOIN articles AS a ON a.article_id = e.article_id
     SEMI JOIN _merge_blocks AS b
       ON e.type = b.type AND e.authority_country IS NOT DISTINCT FROM b.authority_country
      AND e.commodity IS NOT DISTINCT FROM b.commodity
@@ -152,10 +150,10 @@ _STEPS = (
 )
 
 # Buckets: the events of a block are loaded into `_merge_current` a bucket at a time (the first
-# four characters of the date, or 'u' and the year of publication when undated), only those the
-# frontier's events can reach: their own and their date's shorter prefixes (coarser dates that
-# can join them), the years a day link reaches, and every bucket under a coarse date shorter
-# than a year (`prefix`).
+# four characters of the date, or 'u' for every undated one: their publication date is not read
+# for the whole block), only those the frontier's events can reach: their own and their date's
+# shorter prefixes (coarser dates that can join them), the years a day link reaches, and every
+# bucket under a coarse date shorter than a year (`prefix`).
 _WANTED_SQL = f"""
 WITH x AS (SELECT * FROM _merge_current SEMI JOIN _merge_frontier USING (fact_key)),
 w AS (
@@ -169,9 +167,7 @@ w AS (
     SELECT block, event_date, true FROM x
     WHERE gran IN ('month', 'year') AND length(event_date) BETWEEN 1 AND 3
     UNION ALL
-    SELECT block, 'u' || strftime(unnest([link_day - {DAY_TOLERANCE_DAYS},
-                                          link_day + {DAY_TOLERANCE_DAYS}]), '%Y'), false
-    FROM x WHERE event_date IS NULL AND link_day IS NOT NULL
+    SELECT block, 'u', false FROM x WHERE event_date IS NULL AND link_day IS NOT NULL
 )
 SELECT block, bucket, prefix FROM w WHERE bucket IS NOT NULL
 """
