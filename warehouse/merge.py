@@ -141,7 +141,7 @@ class Entry:
 def companies_compatible(a: Mention, b: Mention) -> bool:
     """Both name no company, or some company of one is the same firm as one of the other
     (memoized by company sets: a busy block repeats a few firms thousands of times)."""
-    return _sets_compatible(a.norm_companies, b.norm_companies)
+    return sets_compatible(a.norm_companies, b.norm_companies)
 
 
 class _Prefixes:
@@ -178,7 +178,8 @@ class _Prefixes:
 
 
 @lru_cache(maxsize=1 << 16)
-def _sets_compatible(a: frozenset[str], b: frozenset[str]) -> bool:
+def sets_compatible(a: frozenset[str], b: frozenset[str]) -> bool:
+    """`companies_compatible` of two sets of `comparable` names (also `merge_scope`'s check)."""
     if not a and not b:
         return True
     return any(same_company(x, y) for x in a for y in b)
@@ -229,11 +230,11 @@ def _link_same_granularity(mentions: Sequence[Mention], uf: UnionFind) -> None:
     for by_set in by_date.values():
         sets = list(by_set.items())
         for i, (companies, same) in enumerate(sets):
-            if len(same) > 1 and _sets_compatible(companies, companies):
+            if len(same) > 1 and sets_compatible(companies, companies):
                 for m2 in same[1:]:
                     uf.union(same[0].fact_key, m2.fact_key)
             for other, others in sets[i + 1 :]:
-                if _sets_compatible(companies, other):  # every one linked with every other
+                if sets_compatible(companies, other):  # every one linked with every other
                     for m2 in same:
                         uf.union(m2.fact_key, others[0].fact_key)
                     for m2 in others:
@@ -262,7 +263,7 @@ def cluster(mentions: Sequence[Mention]) -> list[list[Mention]]:
                     roots = {
                         uf.find(f.fact_key)
                         for companies, same in inside.under_by_companies(m.event_date).items()
-                        if _sets_compatible(m.norm_companies, companies)
+                        if sets_compatible(m.norm_companies, companies)
                         for f in same
                     }
                     if roots:

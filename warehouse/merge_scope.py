@@ -26,6 +26,9 @@ stored entries they can link to, and, transitively, the stored entries those can
   whole stored entries, which it replaces (`_merge_replaced`).
 * Key numbering ('#n' among entries of one content key) is closed by `merge.update`: stored
   entries sharing a content key with a replaced or re-merged one join the scope (`extend`).
+* The touched blocks' events are read into `_merge_current` a bucket at a time (a date's first
+  four characters; one bucket for undated events), only the buckets the scope's events can
+  reach (`_WANTED_SQL`), so a run reads the years it touches, not every year of a busy block.
 """
 
 from __future__ import annotations
@@ -36,7 +39,7 @@ import duckdb
 
 from tradeline.identity import comparable
 from tradeline.warehouse import db, materialized
-from tradeline.warehouse.merge import DAY_TOLERANCE_DAYS, _sets_compatible
+from tradeline.warehouse.merge import DAY_TOLERANCE_DAYS, sets_compatible
 
 # One string per block; NULL matches only NULL (as in merge.Mention.block).
 BLOCK_SQL = (
@@ -291,7 +294,7 @@ def _close(con: duckdb.DuckDBPyConnection) -> None:
         entries: set[str] = set()
         loose: set[str] = set()  # current events in no stored entry (none after a merge)
         for xc, yc, entry_key, fact_key in con.execute(_PAIRS_SQL).fetchall():
-            if _sets_compatible(_norm(xc), _norm(yc)):
+            if sets_compatible(_norm(xc), _norm(yc)):
                 if entry_key is None:
                     loose.add(fact_key)
                 else:
