@@ -6,6 +6,7 @@ one."""
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import date
 from pathlib import Path
 
 import duckdb
@@ -197,4 +198,50 @@ def test_a_known_spelling_stored_again_refreshes_its_firm(tmp_path: Path, make_i
         *before[2:],
     )
     assert _rows(con) == _recomputed(con)
+    con.close()
+
+
+def test_a_firm_named_again_is_updated_by_its_changed_links(
+    tmp_path: Path, make_article, make_document, make_extraction, monkeypatch
+) -> None:
+    """Every article names Nvidia (its company fact): a run adding one more updates Nvidia's
+    `firm_stats` by the links it wrote (`firm_delta`), not from all of them; a re-extraction
+    dropping the link that held its earliest date recomputes it. Both equal a recompute."""
+    from tradeline.warehouse import firm_delta
+
+    updated: list[set[str]] = []
+    apply = firm_delta.apply
+    monkeypatch.setattr(
+        firm_delta, "apply", lambda con, firms: updated.append(done := apply(con, firms)) or done
+    )
+
+    def item(i: int, published: str, **event_kw: object) -> tuple:
+        url = f"https://news.example/{i}"
+        return (
+            make_document(url),
+            make_article(url, published=published),
+            make_extraction(**event_kw),
+        )
+
+    con = connect(tmp_path / "w.duckdb")
+    stored_run(con, [item(0, "2024-03-04"), item(1, "2024-03-06"), item(2, "2024-03-08")])
+    nvidia = con.execute(
+        "SELECT firm_key FROM firm_stats WHERE canonical = 'Nvidia Corp'"
+    ).fetchone()[0]
+    updated.clear()
+    stored_run(con, [item(3, "2024-03-10", event_date="2024-05-01")])
+    assert nvidia in updated[0]  # by its changed links
+    assert _rows(con) == _recomputed(con)
+    assert con.execute(
+        "SELECT n_articles, first_published, last_published FROM firm_stats WHERE firm_key = ?",
+        [nvidia],
+    ).fetchone() == (4, date(2024, 3, 4), date(2024, 3, 10))
+    updated.clear()
+    document, article, extraction = item(0, "2024-03-04", companies=("Shenghe Resources",))
+    stored_run(con, [(document, article, replace(extraction, companies=[]))])
+    assert nvidia not in updated[0]  # the removed link held its earliest date: recomputed
+    assert _rows(con) == _recomputed(con)
+    assert con.execute(
+        "SELECT n_articles, first_published FROM firm_stats WHERE firm_key = ?", [nvidia]
+    ).fetchone() == (3, date(2024, 3, 6))
     con.close()

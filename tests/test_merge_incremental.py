@@ -128,12 +128,31 @@ class Stored:
     reports: list[Report] = field(default_factory=list)
 
 
-class Stream:
-    """A random sequence of runs over a small world of stories and articles."""
+# a busy block: one type, country and commodity, a year of dates around month ends and starts
+BUSY_DATES = (
+    "2024-12-30",
+    "2025-01-02",
+    "2025-01-05",
+    "2025-01-30",
+    "2025-02-02",
+    "2025-02-03",
+    "2025-03-31",
+    "2025-06-15",
+    "2025-06-17",
+    "2025-12-30",
+)
 
-    def __init__(self, rng: random.Random) -> None:
+
+class Stream:
+    """A random sequence of runs over a small world of stories and articles; `busy`: every
+    story in one block, more of them, over a year's dates (where the merge scope is narrowed
+    by which entries an event can join, not by which dates it overlaps)."""
+
+    def __init__(self, rng: random.Random, *, busy: bool = False) -> None:
         self.rng = rng
-        self.stories = [self._story(i) for i in range(rng.randint(3, 7))]
+        self.busy = busy
+        n = rng.randint(8, 14) if busy else rng.randint(3, 7)
+        self.stories = [self._story(i) for i in range(n)]
         self.articles: dict[str, Stored] = {}
         self.n = 0
 
@@ -142,6 +161,15 @@ class Stream:
 
     def _story(self, i: int) -> Story:
         r = self.rng
+        if self.busy:
+            return Story(
+                TYPES[0],
+                COUNTRIES[0],
+                COMMODITIES[0],
+                date.fromisoformat(r.choice(BUSY_DATES)),
+                tuple(r.sample(range(len(FIRMS)), 1 if i == 0 else r.randint(0, 1))),
+                self._text(),
+            )
         return Story(
             r.choice(TYPES),
             r.choice(COUNTRIES),
@@ -338,9 +366,9 @@ def _recomputed(con: duckdb.DuckDBPyConnection) -> tuple[list[tuple], ...]:
         con.execute("ROLLBACK")
 
 
-def _same_history(tmp: Path, seed: int) -> None:
+def _same_history(tmp: Path, seed: int, *, busy: bool = False) -> None:
     rng = random.Random(seed)
-    stream = Stream(rng)
+    stream = Stream(rng, busy=busy)
     inc = connect(tmp / "incremental.duckdb")
     full = connect(tmp / "full.duckdb")
     late: list[str] = []  # runs left running for a while
@@ -424,6 +452,20 @@ def _same_history(tmp: Path, seed: int) -> None:
 @example(seed=7)
 def test_incremental_merge_equals_full_rebuild(tmp_path_factory, seed: int) -> None:
     _same_history(tmp_path_factory.mktemp("merge"), seed)
+
+
+@settings(
+    max_examples=6,
+    deadline=None,
+    derandomize=True,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
+@given(seed=st.integers(0, 2**32 - 1))
+@example(seed=2)
+def test_incremental_merge_in_a_busy_block_equals_full_rebuild(tmp_path_factory, seed: int) -> None:
+    """One block, a year of day-, month- and year-dated reports of a few firms (and of none):
+    the scope is cut by which stored entries an event can join, and still equals a rebuild."""
+    _same_history(tmp_path_factory.mktemp("busy"), seed, busy=True)
 
 
 @given(
@@ -516,39 +558,130 @@ def test_untouched_entries_keep_their_rows(tmp_path: Path, monkeypatch) -> None:
     con.close()
 
 
-def test_re_merged_entries_that_did_not_change_keep_their_rows(
-    tmp_path: Path, monkeypatch
-) -> None:
-    """A run whose event shares a segment with stored entries, but joins none of them, re-merges
-    them (they are read back) and yet rewrites none of their rows: only the new entry's rows are
-    written (an unchanged row keeps its rowid; a rewritten one would get a new one)."""
-    stream, con, first = _six_merged_articles(tmp_path)
-    near = next(r for a in first for r in a.reports if r.event_date and not r.held_back)
-    # the same block, dated to the whole year of a stored event (so it shares its segment), by
-    # a firm no stored entry names: it can join none of them
-    story = Story(
-        near.story.type, near.story.country, near.story.commodity, near.story.day, (),
-        stream._text(),
+def _one_block_file(
+    tmp_path: Path, reports: list[tuple[str, str | None, tuple[str, ...]]]
+) -> tuple[duckdb.DuckDBPyConnection, dict[str, str]]:
+    """A merged file of one article per (article_id, event_date, companies), all in one block
+    (permit_issued, China, gallium); returns it and each article's fact_key."""
+    con = connect(tmp_path / "w.duckdb")
+    articles = []
+    for article_id, event_date, companies in reports:
+        given = event_date or "2025-05-05"
+        day = date.fromisoformat(given + "-01-01"[len(given) - 4 :] if len(given) < 10 else given)
+        story = Story(TYPES[0], COUNTRIES[0], COMMODITIES[0], day, (), f"text of {article_id}")
+        articles.append(
+            Stored(
+                article_id,
+                day.isoformat(),
+                f"Outlet {article_id}",
+                story.text,
+                [Report(story, event_date, companies, 0)],
+            )
+        )
+    with transaction(con):
+        _write_run(con, "r00", 0, [(a, a.reports) for a in articles], articles)
+        _finish(con, "r00", "completed", 0)
+        merge.update(con)
+    return con, {a.article_id: a.reports[0].fact_key(a.article_id) for a in articles}
+
+
+def _add_article(
+    con: duckdb.DuckDBPyConnection, article_id: str, event_date: str, companies: tuple[str, ...]
+) -> str:
+    """Store and merge (incrementally) one more article of that block; its fact_key."""
+    story = Story(TYPES[0], COUNTRIES[0], COMMODITIES[0], date(2025, 5, 5), (), "a new text")
+    article = Stored(
+        article_id, "2025-05-05", "Wire", story.text, [Report(story, event_date, companies, 0)]
     )
-    report = Report(story, near.event_date[:4], ("Zeta Unrelated Holdings",), 0)
-    article = Stored("z001", near.story.day.isoformat(), "Wire", story.text, [report])
-    kept = {
-        table: dict(con.execute(f"SELECT {key}, rowid FROM {table}").fetchall())
-        for table, key in (("timeline_entries", "entry_key"), ("timeline_rows", "entry_key"),
-                           ("timeline_entry_mentions", "fact_key"),
-                           ("event_mention_rows", "fact_key"))
-    }
-    loaded = _count_loaded_mentions(monkeypatch)
     with transaction(con):
         _write_run(con, "r01", 1, [(article, article.reports)], [article])
         _finish(con, "r01", "completed", 1)
         merge.update(con)
-    assert loaded[0] > 1  # the segment's stored events were re-merged with the new one
-    for table, key in (("timeline_entries", "entry_key"), ("timeline_rows", "entry_key"),
-                       ("timeline_entry_mentions", "fact_key"), ("event_mention_rows", "fact_key")):
-        now = dict(con.execute(f"SELECT {key}, rowid FROM {table}").fetchall())
-        assert len(now) == len(kept[table]) + 1, table  # the new entry (or its one report)
-        assert {k: now[k] for k in kept[table]} == kept[table], table
+    return article.reports[0].fact_key(article_id)
+
+
+def _entry_of(con: duckdb.DuckDBPyConnection) -> dict[str, set[str]]:
+    """entry_key -> its fact_keys."""
+    out: dict[str, set[str]] = {}
+    for entry_key, fact_key in con.execute(
+        "SELECT entry_key, fact_key FROM timeline_entry_mentions"
+    ).fetchall():
+        out.setdefault(entry_key, set()).add(fact_key)
+    return out
+
+
+def test_re_merged_entries_that_did_not_change_keep_their_rows(tmp_path: Path, monkeypatch) -> None:
+    """A year-dated report can join any entry of its firm that year, so every one of them is
+    re-merged (read back); it joins the largest, and the others, unchanged, keep their rows
+    (an unchanged row keeps its rowid; a rewritten one would get a new one)."""
+    halmera = ("Halmera Nickel",)
+    con, _ = _one_block_file(
+        tmp_path,
+        [
+            ("a1", "2025-01-05", halmera),
+            ("a2", "2025-01-06", halmera),
+            ("a3", "2025-06-15", halmera),
+            ("a4", "2025-06-15", ("Shenghe Resources",)),
+        ],
+    )
+    before = _entry_of(con)
+    assert sorted(map(len, before.values())) == [1, 1, 2]
+    small = next(
+        k
+        for k, v in before.items()
+        if len(v) == 1
+        and "a3"
+        in str(
+            con.execute(
+                "SELECT list(article_id) FROM timeline_entry_mentions WHERE entry_key = ?", [k]
+            ).fetchone()
+        )
+    )
+    kept = {
+        table: dict(con.execute(f"SELECT {key}, rowid FROM {table}").fetchall())
+        for table, key in (("timeline_entries", "entry_key"), ("timeline_rows", "entry_key"))
+    }
+    loaded = _count_loaded_mentions(monkeypatch)
+    new = _add_article(con, "z001", "2025", halmera)
+    assert loaded == [4]  # Halmera's three reports and the new one; not Shenghe's
+    after = _entry_of(con)
+    assert len(after) == 3
+    assert sorted(map(len, after.values())) == [1, 1, 3]
+    assert any(new in v and len(v) == 3 for v in after.values())  # joined the larger entry
+    for table in kept:
+        now = dict(con.execute(f"SELECT entry_key, rowid FROM {table}").fetchall())
+        assert now[small] == kept[table][small], table  # re-merged, unchanged: not rewritten
+    con.close()
+
+
+def test_a_busy_block_re_merges_only_the_entries_a_new_report_can_join(
+    tmp_path: Path, monkeypatch
+) -> None:
+    """A year of one busy block, with year- and month-dated entries of other firms: a new
+    day-dated report re-merges the entries of its firm within reach of its date (and the
+    coarse ones of its firm that could join them), not every entry its date overlaps."""
+    firms = [("JL Mag Rare Earths",), ("Ningbo Yunsheng",), ("Shenghe Resources",), ()]
+    reports = [
+        (f"d{month:02d}{f}", f"2025-{month:02d}-{10 + 3 * f:02d}", firms[f])
+        for month in range(1, 13)
+        for f in range(4)
+    ]
+    reports += [
+        ("y1", "2025", firms[1]),
+        ("m1", "2025-03", firms[2]),
+        ("m2", "2025-03", firms[0]),
+        ("u1", None, ()),
+    ]
+    con, fact = _one_block_file(tmp_path, reports)
+    before = _entry_of(con)
+    loaded = _count_loaded_mentions(monkeypatch)
+    new = _add_article(con, "z001", "2025-03-11", firms[0])
+    # JL Mag's 2025-03-10 entry (with the month-dated JL Mag report it took) and the new one
+    assert loaded == [3]
+    after = _entry_of(con)
+    assert {fact["d030"], fact["m2"], new} in after.values()
+    assert len(after) == len(before)
+    assert all(v in before.values() for k, v in after.items() if new not in v)
     con.close()
 
 

@@ -26,8 +26,16 @@ from tradeline.warehouse.load import (
 from tradeline.warehouse.runs import finish_run, start_run
 
 COUNTED = (
-    "documents", "articles", "article_extractions", "company_mentions", "events",
-    "event_companies", "validity_periods", "policy_dates", "company_registry", "company_aliases",
+    "documents",
+    "articles",
+    "article_extractions",
+    "company_mentions",
+    "events",
+    "event_companies",
+    "validity_periods",
+    "policy_dates",
+    "company_registry",
+    "company_aliases",
 )
 
 
@@ -69,7 +77,11 @@ def test_store_batch_writes_everything_once(con: duckdb.DuckDBPyConnection, make
 
 
 def test_duplicates_within_a_batch_and_changed_pages(
-    con: duckdb.DuckDBPyConnection, make_article, make_document, make_extraction, make_item,
+    con: duckdb.DuckDBPyConnection,
+    make_article,
+    make_document,
+    make_extraction,
+    make_item,
 ) -> None:
     run = _run(con)
     url = "https://example.com/a"
@@ -81,6 +93,21 @@ def test_duplicates_within_a_batch_and_changed_pages(
     assert (result.new_documents, result.new_articles, result.facts_written) == (1, 0, 0)
     assert known_canonical_urls(con, [url, "https://example.com/new", url]) == {url}
     assert known_canonical_urls(con, []) == set()
+
+
+def test_existing_rows_are_found_by_pushed_constants(
+    con: duckdb.DuckDBPyConnection, make_item
+) -> None:
+    """The existence checks look stored rows up by the batch's keys written as constants
+    (quotes escaped): a batch stored again, with a URL holding a quote, adds nothing."""
+    run = _run(con)
+    items = [make_item("https://example.com/o'brien"), make_item("https://example.com/c")]
+    first = store_batch(con, items, run)
+    assert (first.new_documents, first.new_articles) == (2, 2)
+    counts = _counts(con)
+    again = store_batch(con, [items[1], items[0], make_item("https://example.com/d")], run)
+    assert (again.new_documents, again.new_articles, again.extractions_written) == (1, 1, 1)
+    assert _counts(con)["articles"] == counts["articles"] + 1
 
 
 def test_failed_batch_leaves_no_partial_rows(con: duckdb.DuckDBPyConnection, make_item) -> None:
@@ -104,7 +131,10 @@ def test_article_id_must_follow_the_contract(con: duckdb.DuckDBPyConnection, mak
 
 
 def test_body_round_trips_compressed(
-    con: duckdb.DuckDBPyConnection, make_article, make_document, make_extraction,
+    con: duckdb.DuckDBPyConnection,
+    make_article,
+    make_document,
+    make_extraction,
 ) -> None:
     body = b"<html>" + bytes(range(256)) + "é ü 漢字".encode() + b"x" * 20_000 + b"</html>"
     url = "https://example.com/bin"
@@ -121,11 +151,17 @@ def test_body_round_trips_compressed(
 
 
 def test_runs_are_counted_from_what_was_stored(
-    con: duckdb.DuckDBPyConnection, make_article, make_document, make_item,
+    con: duckdb.DuckDBPyConnection,
+    make_article,
+    make_document,
+    make_item,
 ) -> None:
     run = _run(con)
-    skipped = (make_document("https://example.com/de"), make_article("https://example.com/de"),
-               Extraction(skipped_reason="language:de"))
+    skipped = (
+        make_document("https://example.com/de"),
+        make_article("https://example.com/de"),
+        Extraction(skipped_reason="language:de"),
+    )
     store_batch(con, [make_item("https://example.com/a"), skipped], run)
     finish_run(con, run, status="completed")
     row = con.execute(
@@ -142,12 +178,21 @@ def test_runs_are_counted_from_what_was_stored(
     with pytest.raises(ValueError, match="no extraction run"):
         finish_run(con, "nope", status="failed")
     with pytest.raises(ValueError, match="run kind"):
-        start_run(con, kind="other", extractor_version="1", model_name="m", model_version="1",
-                  assets_hash="h")
+        start_run(
+            con,
+            kind="other",
+            extractor_version="1",
+            model_name="m",
+            model_version="1",
+            assets_hash="h",
+        )
 
 
 def test_reextraction_keeps_earlier_rows_and_fact_keys(
-    con: duckdb.DuckDBPyConnection, make_article, make_extraction, make_item,
+    con: duckdb.DuckDBPyConnection,
+    make_article,
+    make_extraction,
+    make_item,
 ) -> None:
     url = "https://example.com/a"
     run1 = _run(con)
@@ -172,47 +217,99 @@ def test_reextraction_keeps_earlier_rows_and_fact_keys(
 def test_source_state_round_trip(con: duckdb.DuckDBPyConnection) -> None:
     feed = "https://feeds.example.com/trade.xml"
     assert get_source_state(con, feed) is None
-    update_source_state(con, feed, name="Trade", kind="feed", etag='"v1"',
-                        last_modified="Tue, 05 Mar 2024 10:00:00 GMT", status=200, error=None,
-                        title="Trade news")
+    update_source_state(
+        con,
+        feed,
+        name="Trade",
+        kind="feed",
+        etag='"v1"',
+        last_modified="Tue, 05 Mar 2024 10:00:00 GMT",
+        status=200,
+        error=None,
+        title="Trade news",
+    )
     state = get_source_state(con, feed)
     assert state is not None
     assert (state["url"], state["name"], state["kind"], state["etag"]) == (
-        feed, "Trade", "feed", '"v1"')
+        feed,
+        "Trade",
+        "feed",
+        '"v1"',
+    )
     assert state["last_status"] == 200 and state["title"] == "Trade news"
     assert state["last_polled_at"].tzinfo is UTC
-    update_source_state(con, feed, name=None, kind="feed", etag=None, last_modified=None,
-                        status=None, error="timeout after 20s", title=None)
+    update_source_state(
+        con,
+        feed,
+        name=None,
+        kind="feed",
+        etag=None,
+        last_modified=None,
+        status=None,
+        error="timeout after 20s",
+        title=None,
+    )
     state = get_source_state(con, feed)
     assert state is not None
     assert state["etag"] == '"v1"' and state["name"] == "Trade"  # kept for the next GET
     assert state["last_status"] is None and state["last_error"] == "timeout after 20s"
-    update_source_state(con, feed, name=None, kind="feed", etag='"v2"', last_modified=None,
-                        status=304, error=None, title=None)
+    update_source_state(
+        con,
+        feed,
+        name=None,
+        kind="feed",
+        etag='"v2"',
+        last_modified=None,
+        status=304,
+        error=None,
+        title=None,
+    )
     state = get_source_state(con, feed)
     assert state is not None and state["etag"] == '"v2"' and state["last_error"] is None
     assert con.execute("SELECT count(*) FROM sources").fetchone() == (1,)
     with pytest.raises(ValueError, match="source kind"):
-        update_source_state(con, feed, name=None, kind="blog", etag=None, last_modified=None,
-                            status=None, error=None, title=None)
+        update_source_state(
+            con,
+            feed,
+            name=None,
+            kind="blog",
+            etag=None,
+            last_modified=None,
+            status=None,
+            error=None,
+            title=None,
+        )
 
 
 def test_record_errors(con: duckdb.DuckDBPyConnection) -> None:
     run = _run(con)
     at = datetime(2024, 3, 5, 13, 0, tzinfo=UTC)
-    record_errors(con, [
-        IngestError(url="https://example.com/x?token=REDACTED", stage="fetch",
-                    reason="HTTP 500", source_url="https://feeds.example.com/trade.xml", at=at),
-        IngestError(url="file:///imports/bad.warc", stage="import", reason="truncated record"),
-    ], run)
+    record_errors(
+        con,
+        [
+            IngestError(
+                url="https://example.com/x?token=REDACTED",
+                stage="fetch",
+                reason="HTTP 500",
+                source_url="https://feeds.example.com/trade.xml",
+                at=at,
+            ),
+            IngestError(url="file:///imports/bad.warc", stage="import", reason="truncated record"),
+        ],
+        run,
+    )
     record_errors(con, [], None)
     rows = con.execute(
         'SELECT run_id, "at", stage, url, source_url, reason FROM ingest_errors ORDER BY stage'
     ).fetchall()
     assert len(rows) == 2
     assert rows[0][0] == run and rows[0][1] == datetime(2024, 3, 5, 13, 0)
-    assert rows[0][2:] == ("fetch", "https://example.com/x?token=REDACTED",
-                           "https://feeds.example.com/trade.xml", "HTTP 500")
+    assert rows[0][2:] == (
+        "fetch",
+        "https://example.com/x?token=REDACTED",
+        "https://feeds.example.com/trade.xml",
+        "HTTP 500",
+    )
     assert rows[1][2] == "import" and rows[1][1] is not None and rows[1][4] is None
 
 
@@ -231,8 +328,17 @@ def test_iter_archived_filters_and_allows_writes_between_items(
             doc = replace(doc, feed_url="https://other.example.org/rss")
         items.append((doc, make_article(url, published=published), make_extraction()))
     store_batch(con, items, run)
-    update_source_state(con, "https://other.example.org/rss", name="Other", kind="feed",
-                        etag=None, last_modified=None, status=200, error=None, title=None)
+    update_source_state(
+        con,
+        "https://other.example.org/rss",
+        name="Other",
+        kind="feed",
+        etag=None,
+        last_modified=None,
+        status=200,
+        error=None,
+        title=None,
+    )
     finish_run(con, run, status="completed")
 
     run2 = _run(con, "reextract")
@@ -255,6 +361,8 @@ def test_iter_archived_filters_and_allows_writes_between_items(
     assert urls(since="2024-03") == ["https://example.com/2"]
     assert urls(source="Other") == ["https://example.com/2"]
     assert urls(source="https://feeds.example.com/trade.xml") == [
-        "https://example.com/0", "https://example.com/1"]
+        "https://example.com/0",
+        "https://example.com/1",
+    ]
     with pytest.raises(ValueError, match="YYYY"):
         urls(since="March 2024")

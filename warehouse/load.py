@@ -9,6 +9,7 @@ the same batch twice adds nothing.
 from __future__ import annotations
 
 import hashlib
+import re
 import uuid
 import zlib
 from collections.abc import Iterable, Iterator, Sequence
@@ -20,7 +21,7 @@ import duckdb
 import pyarrow as pa
 
 from tradeline.records import Article, Document, Extraction, IngestError, stable_key
-from tradeline.warehouse import registry
+from tradeline.warehouse import pushdown, registry
 from tradeline.warehouse.datearg import check_date_prefix
 from tradeline.warehouse.db import WarehouseError, transaction, utcnow
 from tradeline.warehouse.facts import FactRows, fact_rows
@@ -31,6 +32,7 @@ _CHUNK = 256  # articles per query when streaming the archive
 
 # Anti-join conditions (n = incoming row, t = stored row): an incoming row is already there when
 # any condition matches. Each is a separate equi-join so DuckDB hashes it (an OR would loop).
+_FIRST_COLUMN = re.compile(r"t\.(\w+) = n\.\1\b")
 _FACT_EXISTS = ("t.fact_key = n.fact_key AND t.run_id = n.run_id",)
 _EXISTS: dict[str, tuple[str, ...]] = {
     "documents": (
@@ -73,6 +75,19 @@ def _q(name: str) -> str:
     return '"' + name + '"'
 
 
+def _pushed(condition: str, rows: Sequence[dict[str, Any]]) -> str:
+    """The incoming values of the condition's first column as constants, for the existence
+    check's scan (`pushdown.in_list`): without them it builds a hash table of the whole stored
+    table (every canonical URL of a million articles) to look up a run's hundred rows."""
+    column = _FIRST_COLUMN.match(condition)
+    if column is None:
+        return ""
+    values = {r.get(column.group(1)) for r in rows}
+    if None in values or not all(isinstance(v, str) for v in values):
+        return ""
+    return pushdown.in_list(f"t.{column.group(1)}", values) + " AND "
+
+
 def _insert(con: duckdb.DuckDBPyConnection, table: str, rows: list[dict[str, Any]]) -> int:
     """Bulk-insert rows (via Arrow) that are not already in the table; returns rows added."""
     if not rows:
@@ -85,7 +100,8 @@ def _insert(con: duckdb.DuckDBPyConnection, table: str, rows: list[dict[str, Any
     conditions = _EXISTS.get(table, ())
     if conditions:
         sql += " WHERE " + " AND ".join(
-            f"NOT EXISTS (SELECT 1 FROM {table} AS t WHERE {c})" for c in conditions
+            f"NOT EXISTS (SELECT 1 FROM {table} AS t WHERE {_pushed(c, rows)}{c})"
+            for c in conditions
         )
     con.register(view, arrow)
     row = con.execute(sql).fetchone()  # on failure the caller's ROLLBACK drops the registration
@@ -142,8 +158,7 @@ def update_source_state(
             last_error = excluded.last_error,
             title = coalesce(excluded.title, sources.title)
         """,
-        [source_id_for(url), url, name, kind, etag, last_modified, status, utcnow(), error,
-         title],
+        [source_id_for(url), url, name, kind, etag, last_modified, status, utcnow(), error, title],
     )
 
 
@@ -243,16 +258,18 @@ def store_batch(
         for article_id, extraction in pending.items():
             rows = fact_rows(article_id, run_id, extraction)
             facts.extend(rows)
-            ae_rows.append({
-                "article_id": article_id,
-                "run_id": run_id,
-                "status": "skipped" if extraction.skipped_reason else "done",
-                "skipped_reason": extraction.skipped_reason,
-                "n_facts": rows.n_facts,
-                "extracted_at": now,
-                "relevance": extraction.relevance,
-                "relevant": extraction.relevant,
-            })
+            ae_rows.append(
+                {
+                    "article_id": article_id,
+                    "run_id": run_id,
+                    "status": "skipped" if extraction.skipped_reason else "done",
+                    "skipped_reason": extraction.skipped_reason,
+                    "n_facts": rows.n_facts,
+                    "extracted_at": now,
+                    "relevance": extraction.relevance,
+                    "relevant": extraction.relevant,
+                }
+            )
         extractions_written = _insert(con, "article_extractions", ae_rows)
         facts_written = sum(
             _insert(con, table, getattr(facts, table))
@@ -279,9 +296,7 @@ def _existing_extractions(
     return {r[0] for r in rows}
 
 
-def known_canonical_urls(
-    con: duckdb.DuckDBPyConnection, canonical_urls: Iterable[str]
-) -> set[str]:
+def known_canonical_urls(con: duckdb.DuckDBPyConnection, canonical_urls: Iterable[str]) -> set[str]:
     """The subset of canonical URLs that already have an article (skip fetching those)."""
     urls = list(dict.fromkeys(canonical_urls))
     if not urls:
@@ -309,8 +324,18 @@ def refresh_articles(con: duckdb.DuckDBPyConnection, articles: list[Article]) ->
             "UPDATE articles SET text = ?, text_chars = ?, title = ?, author = ?, "
             "published = ?, published_source = ?, outlet = ?, language = ? "
             "WHERE article_id = ? AND text IS DISTINCT FROM ?",
-            [a.text, len(a.text), a.title, a.author, a.published, a.published_source,
-             a.outlet, a.language, a.article_id, a.text],
+            [
+                a.text,
+                len(a.text),
+                a.title,
+                a.author,
+                a.published,
+                a.published_source,
+                a.outlet,
+                a.language,
+                a.article_id,
+                a.text,
+            ],
         ).fetchone()
         changed += int(row[0]) if row else 0
     return changed
@@ -429,10 +454,7 @@ def iter_archived(
     if since is not None:
         check_date_prefix(since)
     params = {"since": since, "source": source}
-    ids = [
-        r[0]
-        for r in con.execute(_ARCHIVE_IDS, params).fetchall()
-    ]
+    ids = [r[0] for r in con.execute(_ARCHIVE_IDS, params).fetchall()]
     for start in range(0, len(ids), _CHUNK):
         chunk = ids[start : start + _CHUNK]
         cur = con.execute(

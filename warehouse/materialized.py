@@ -36,7 +36,7 @@ from importlib import resources
 
 import duckdb
 
-from tradeline.warehouse import db, pushdown
+from tradeline.warehouse import db, firm_delta, pushdown
 
 # The migrations that made the tables: a writable open that applies one fills the tables
 # computed by the views' SQL (migration 013 itself fills `latest_article_runs`).
@@ -97,8 +97,9 @@ def refresh_timeline(
     written: list[str] | None = None,
 ) -> None:
     """Rewrite `timeline_rows` whole (no arguments), or drop the rows of the entries in the
-    table named `removed` (column entry_key) and compute those of the `written` entry keys;
-    the caller holds the transaction, after the entries are stored."""
+    table named `removed` (column entry_key) and compute those of the `written` entry keys from
+    `event_mention_rows`, which `refresh_article_rows` must have brought up to date for their
+    articles; the caller holds the transaction, after the entries are stored."""
     if removed is None and written is None:
         con.execute("DELETE FROM timeline_rows")
         con.execute(
@@ -115,17 +116,25 @@ def refresh_timeline(
         # the written entries' reports, as constants: the filter then reaches the scans of
         # timeline_entries and event_mention_rows (see pushdown.py), which a join to a list of
         # keys would read whole
-        facts = [r[0] for r in con.execute(
-            "SELECT fact_key FROM timeline_entry_mentions WHERE "
-            + pushdown.in_list("entry_key", written)
-        ).fetchall()]
+        facts = [
+            r[0]
+            for r in con.execute(
+                "SELECT fact_key FROM timeline_entry_mentions WHERE "
+                + pushdown.in_list("entry_key", written)
+            ).fetchall()
+        ]
         entries = pushdown.in_list("t.entry_key", written)
         sql = _timeline_sql().replace("{where}", f"WHERE {entries}")
         mentions = "JOIN event_mentions AS em "
         if mentions not in sql:
             raise AssertionError(f"derived/timeline_rows.sql no longer reads {mentions!r}")
+        # the kept rows, not the view: `refresh_article_rows` has just rewritten those of every
+        # article the written entries report, and the view would compute the run's unmerged
+        # articles live and anti-join them with every kept row
         reports = pushdown.in_list("fact_key", facts)
-        sql = sql.replace(mentions, f"JOIN (SELECT * FROM event_mentions WHERE {reports}) AS em ")
+        sql = sql.replace(
+            mentions, f"JOIN (SELECT * FROM event_mention_rows WHERE {reports}) AS em "
+        )
         con.execute("INSERT INTO timeline_rows " + sql)
 
 
@@ -136,6 +145,7 @@ def refresh_article_rows(con: duckdb.DuckDBPyConnection, articles: str | None = 
     the transaction."""
     con.execute("CREATE TEMP TABLE IF NOT EXISTS _mat_touched (canonical_key VARCHAR)")
     if articles is None:
+        firm_delta.spoil(con)
         con.execute("DELETE FROM event_mention_rows")
         # in parts of about PART_ARTICLES articles: one statement over every article joins
         # each event with its article's text at once, more than a run's memory
@@ -162,18 +172,23 @@ def refresh_article_rows(con: duckdb.DuckDBPyConnection, articles: str | None = 
         f"DELETE FROM event_mention_rows WHERE article_id IN (SELECT article_id FROM {articles})"
     )
     con.execute(f"INSERT INTO event_mention_rows SELECT * FROM event_mentions_of('{articles}')")
+    # the articles' links before and after, each read once: the touched spellings and the
+    # links `firm_delta` updates the firms by
     con.execute(
-        "INSERT INTO _mat_touched SELECT DISTINCT canonical_key FROM company_links "
+        "CREATE OR REPLACE TEMP TABLE _mat_links AS SELECT * FROM company_links "
         f"WHERE article_id IN (SELECT article_id FROM {articles})"
     )
+    con.execute("INSERT INTO _mat_touched SELECT DISTINCT canonical_key FROM _mat_links")
+    firm_delta.capture_old(con, "_mat_links")
     con.execute(
         f"DELETE FROM company_links WHERE article_id IN (SELECT article_id FROM {articles})"
     )
-    con.execute("INSERT INTO company_links " + _derived("company_links").format(cut=scope))
-    con.execute(
-        "INSERT INTO _mat_touched SELECT DISTINCT canonical_key FROM company_links "
-        f"WHERE article_id IN (SELECT article_id FROM {articles})"
-    )
+    con.execute("CREATE OR REPLACE TEMP TABLE _mat_links AS FROM company_links LIMIT 0")
+    con.execute("INSERT INTO _mat_links " + _derived("company_links").format(cut=scope))
+    con.execute("INSERT INTO company_links SELECT * FROM _mat_links")
+    con.execute("INSERT INTO _mat_touched SELECT DISTINCT canonical_key FROM _mat_links")
+    firm_delta.capture_new(con, "_mat_links")
+    con.execute("DROP TABLE _mat_links")
 
 
 def refresh_firms(con: duckdb.DuckDBPyConnection, *, whole: bool = False) -> None:
@@ -209,6 +224,26 @@ def refresh_firms(con: duckdb.DuckDBPyConnection, *, whole: bool = False) -> Non
             UNION SELECT was FROM moved WHERE was IS NOT NULL
             """
         )
+        if firm_delta.captured(con):  # the firms not regrouped, by the links the run changed
+            con.execute(
+                """
+                CREATE OR REPLACE TEMP TABLE _fd_firms AS
+                WITH moved AS (
+                    SELECT n.firm_key AS now, o.firm_key AS was
+                    FROM firm_keys AS n FULL JOIN firm_members AS o USING (canonical_key)
+                    WHERE n.firm_key IS DISTINCT FROM o.firm_key
+                )
+                SELECT firm_key FROM _mat_firms
+                WHERE firm_key NOT IN (SELECT now FROM moved WHERE now IS NOT NULL)
+                  AND firm_key NOT IN (SELECT was FROM moved WHERE was IS NOT NULL)
+                """
+            )
+            done = firm_delta.apply(con, "_fd_firms")
+            con.execute("DROP TABLE _fd_firms")
+            con.execute(
+                "DELETE FROM _mat_firms WHERE firm_key IN (SELECT unnest(?::VARCHAR[]))",
+                [sorted(done)],
+            )
         cut = "AND fk.firm_key IN (SELECT firm_key FROM _mat_firms)"
         for table in ("firm_stats", "firm_entries"):
             con.execute(f"DELETE FROM {table} WHERE firm_key IN (SELECT firm_key FROM _mat_firms)")
@@ -220,6 +255,7 @@ def refresh_firms(con: duckdb.DuckDBPyConnection, *, whole: bool = False) -> Non
         "FROM firm_keys AS fk JOIN company_registry AS r USING (canonical_key)"
     )
     con.execute("DROP TABLE _mat_touched")
+    firm_delta.drop(con)
 
 
 def refresh_view_rows(con: duckdb.DuckDBPyConnection) -> None:

@@ -7,11 +7,13 @@ it continues an entry whose key must survive a re-extraction (`entry_keys.py`): 
 facts merged again keep every key.
 
 Two paths, one result: `update` runs after every `finish_run` (see `runs.finish_run`) and
-re-merges only the segments (`merge_scope.py`) that the run's changed articles
-touch, in the caller's transaction; entries elsewhere keep their rows and keys. `rebuild`
-(`tradeline rebuild-timeline`) rewrites both tables whole. Both cluster with `cluster` and key
-with `build_entries` and `entry_keys.carry`, and no link, key clash or source ever crosses a
-segment, so the incremental result equals a full rebuild (tests/test_merge_incremental.py).
+re-merges only the scope (`merge_scope.py`) of the run's changed articles: their events and
+the stored entries those can join, transitively, in the caller's transaction; entries elsewhere
+keep their rows and keys. `rebuild` (`tradeline rebuild-timeline`) rewrites both tables whole.
+Both cluster with `cluster` and key with `build_entries` and `entry_keys.carry`; no link, no
+coarse date's choice of entry and no source ever crosses the scope's edge, and entries sharing
+a content key with the scope join it (`_clashing_entries`), so the incremental result equals a
+full rebuild (tests/test_merge_incremental.py).
 When `RULES_VERSION` differs from the one the file was merged with, `update` rebuilds whole,
 and every entry hands its key on to its successor. Both also keep the tables the views read
 (`materialized.py`: each article's latest run, each entry's `timeline` row) for what they wrote.
@@ -29,8 +31,7 @@ Two article-level events are the same real event when all of these hold:
 Linked events form entries by connected components (order-independent).
 
 An entry's content key hashes type, country, commodity, companies and date; an undated entry's
-also hashes the date its first report was published, so two entries can share a content key
-only within one segment. A clash gets '#n' in entry order.
+also hashes the date its first report was published. A clash gets '#n' in entry order.
 
 Sources: within an entry, articles from the same outlet, or near-duplicates of each other
 (`warehouse.dedupe`), count as one source; `n_sources` counts the rest.
@@ -71,21 +72,12 @@ WHERE NOT coalesce(e.held_back, false)
 ORDER BY e.fact_key
 """
 _ALL = {"current": "latest_runs", "key": "article_id"}  # every article's latest run
-# merge_scope: the touched segments' events, whose columns `merge_scope.compute` already read
+# merge_scope: the scope's events, whose columns `merge_scope.compute` already read
 _SCOPED_MENTIONS_SQL = """
-WITH scoped AS (
-    SELECT c.* FROM _merge_current AS c SEMI JOIN _merge_scope AS s USING (fact_key, run_id)
-),
-listed AS (
-    SELECT ec.fact_key, ec.run_id, list(ec.company ORDER BY ec.position) AS companies
-    FROM event_companies AS ec SEMI JOIN _merge_scope AS s USING (fact_key, run_id)
-    GROUP BY ec.fact_key, ec.run_id
-)
 SELECT c.fact_key, c.article_id, c.run_id, c.type, c.authority_country, c.commodity,
        c.event_date, c.date_granularity, c.start_char, c.published, c.outlet, c.url,
-       c.end_char, coalesce(l.companies, []) AS companies
-FROM scoped AS c
-LEFT JOIN listed AS l ON l.fact_key = c.fact_key AND l.run_id = c.run_id
+       c.end_char, c.companies
+FROM _merge_current AS c SEMI JOIN _merge_scope AS s USING (fact_key, run_id)
 ORDER BY c.fact_key
 """
 
@@ -149,7 +141,7 @@ class Entry:
 def companies_compatible(a: Mention, b: Mention) -> bool:
     """Both name no company, or some company of one is the same firm as one of the other
     (memoized by company sets: a busy block repeats a few firms thousands of times)."""
-    return _sets_compatible(a.norm_companies, b.norm_companies)
+    return sets_compatible(a.norm_companies, b.norm_companies)
 
 
 class _Prefixes:
@@ -186,7 +178,8 @@ class _Prefixes:
 
 
 @lru_cache(maxsize=1 << 16)
-def _sets_compatible(a: frozenset[str], b: frozenset[str]) -> bool:
+def sets_compatible(a: frozenset[str], b: frozenset[str]) -> bool:
+    """`companies_compatible` of two sets of `comparable` names (also `merge_scope`'s check)."""
     if not a and not b:
         return True
     return any(same_company(x, y) for x in a for y in b)
@@ -208,6 +201,7 @@ def _link_same_granularity(mentions: Sequence[Mention], uf: UnionFind) -> None:
         return
     gran = _granularity(mentions[0])
     if gran == "day" or gran is None:
+
         def as_day(m: Mention) -> date | None:
             value = m.event_date if gran == "day" else m.published
             try:
@@ -236,11 +230,11 @@ def _link_same_granularity(mentions: Sequence[Mention], uf: UnionFind) -> None:
     for by_set in by_date.values():
         sets = list(by_set.items())
         for i, (companies, same) in enumerate(sets):
-            if len(same) > 1 and _sets_compatible(companies, companies):
+            if len(same) > 1 and sets_compatible(companies, companies):
                 for m2 in same[1:]:
                     uf.union(same[0].fact_key, m2.fact_key)
             for other, others in sets[i + 1 :]:
-                if _sets_compatible(companies, other):  # every one linked with every other
+                if sets_compatible(companies, other):  # every one linked with every other
                     for m2 in same:
                         uf.union(m2.fact_key, others[0].fact_key)
                     for m2 in others:
@@ -269,7 +263,7 @@ def cluster(mentions: Sequence[Mention]) -> list[list[Mention]]:
                     roots = {
                         uf.find(f.fact_key)
                         for companies, same in inside.under_by_companies(m.event_date).items()
-                        if _sets_compatible(m.norm_companies, companies)
+                        if sets_compatible(m.norm_companies, companies)
                         for f in same
                     }
                     if roots:
@@ -281,8 +275,7 @@ def cluster(mentions: Sequence[Mention]) -> list[list[Mention]]:
             _link_same_granularity(current, uf)
             finer.extend(current)
         _link_same_granularity(by_gran.get(None, []), uf)
-    groups = [sorted((by_key[k] for k in ks), key=lambda m: m.order)
-              for ks in uf.groups().values()]
+    groups = [sorted((by_key[k] for k in ks), key=lambda m: m.order) for ks in uf.groups().values()]
     return sorted(groups, key=lambda g: g[0].order)
 
 
@@ -366,6 +359,28 @@ def candidate_pairs(groups: Iterable[Sequence[Mention]]) -> set[tuple[str, str]]
     return pairs
 
 
+def content_key(
+    type_: str,
+    country: str | None,
+    commodity: str | None,
+    companies: Iterable[str],
+    event_date: str | None,
+    first_published: str | None,
+) -> str:
+    """An entry's key before clashes are numbered: an undated entry's also holds the date its
+    first report was published."""
+    window = () if event_date else ("published:" + (first_published or ""),)
+    return stable_key(
+        "timeline",
+        type_,
+        country,
+        commodity,
+        *sorted(comparable(c) for c in companies),
+        event_date,
+        *window,
+    )
+
+
 def build_entries(
     mentions: Sequence[Mention],
     duplicates: set[tuple[str, str]],
@@ -379,10 +394,13 @@ def build_entries(
         first = group[0]
         event_date, granularity, disputed = _representative_date(group)
         companies = _entry_companies(group)
-        window = () if event_date else ("published:" + (first.published or ""),)
-        base = stable_key(
-            "timeline", first.type, first.authority_country, first.commodity,
-            *sorted(comparable(c) for c in companies), event_date, *window,
+        base = content_key(
+            first.type,
+            first.authority_country,
+            first.commodity,
+            companies,
+            event_date,
+            first.published,
         )
         n = seen[base]
         seen[base] += 1
@@ -448,16 +466,20 @@ def rebuild(con: duckdb.DuckDBPyConnection, *, hand_on_all: bool = False) -> int
 
 
 def update(con: duckdb.DuckDBPyConnection) -> int:
-    """Re-merge the segments that articles changed since the last merge touch (module
-    docstring); the caller holds the transaction. Returns the number of entries."""
+    """Re-merge the scope of the articles changed since the last merge (module docstring);
+    the caller holds the transaction. Returns the number of entries."""
     if not rules_current(con):
         return rebuild(con, hand_on_all=True)
     from tradeline.warehouse import merge_scope  # it reads this module's constants
 
-    merge_scope.compute(con)
-    materialized.refresh_latest(con, "_merge_dirty")
-    mentions = load_mentions(con, scoped=True)
-    groups = cluster(mentions)
+    merge_scope.compute(con)  # it also rewrites the dirty articles' latest_article_runs rows
+    while True:  # until no stored entry outside the scope shares a content key with one in it
+        mentions = load_mentions(con, scoped=True)
+        groups = cluster(mentions)
+        clashing = _clashing_entries(con, groups)
+        if not clashing:
+            break
+        merge_scope.extend(con, clashing)
     pairs = candidate_pairs(groups)
     dirty = {r[0] for r in con.execute("SELECT article_id FROM _merge_dirty").fetchall()}
     dedupe.refresh_signatures(con, {a for pair in pairs for a in pair}, changed=dirty)
@@ -479,21 +501,137 @@ def update(con: duckdb.DuckDBPyConnection) -> int:
     return int(row[0]) if row else 0
 
 
+_REPLACED_KEYS_SQL = """
+WITH firsts AS (  -- an undated entry's first report's publication date, as it was merged
+    SELECT tm.entry_key,
+           min(CASE WHEN p.article_id IS NULL THEN a.published ELSE p.old_published END) AS pub
+    FROM timeline_entry_mentions AS tm JOIN articles AS a USING (article_id)
+    LEFT JOIN merge_pending_articles AS p USING (article_id)
+    WHERE tm.entry_key IN (SELECT entry_key FROM _merge_replaced)
+    GROUP BY tm.entry_key
+)
+SELECT t.type, t.authority_country, t.commodity, t.companies, t.event_date, f.pub
+FROM timeline_entries AS t LEFT JOIN firsts AS f USING (entry_key)
+WHERE t.entry_key IN (SELECT entry_key FROM _merge_replaced)
+"""
+# the kept entries that may share a content key with a wanted one: same block and date, or
+# undated with a report published on the wanted first date
+_KEPT_CANDIDATES_SQL = """
+WITH kept AS (
+    SELECT * FROM timeline_entries
+    WHERE entry_key NOT IN (SELECT entry_key FROM _merge_replaced)
+),
+dated AS (
+    SELECT k.entry_key FROM kept AS k SEMI JOIN _merge_wanted AS w
+      ON k.type = w.type AND k.authority_country IS NOT DISTINCT FROM w.country
+     AND k.commodity IS NOT DISTINCT FROM w.commodity AND k.event_date = w.event_date
+),
+undated AS (
+    SELECT DISTINCT tm.entry_key FROM timeline_entry_mentions AS tm
+    JOIN kept AS k USING (entry_key)
+    JOIN articles AS a ON a.article_id = tm.article_id
+    SEMI JOIN _merge_wanted AS w
+      ON w.event_date IS NULL AND k.event_date IS NULL AND k.type = w.type
+     AND k.authority_country IS NOT DISTINCT FROM w.country
+     AND k.commodity IS NOT DISTINCT FROM w.commodity
+     AND a.published IS NOT DISTINCT FROM w.pub
+    WHERE EXISTS (SELECT 1 FROM _merge_wanted WHERE event_date IS NULL)
+),
+firsts AS (
+    SELECT tm.entry_key, min(a.published) AS pub
+    FROM timeline_entry_mentions AS tm JOIN articles AS a USING (article_id)
+    WHERE tm.entry_key IN (SELECT entry_key FROM undated)
+    GROUP BY tm.entry_key
+)
+SELECT k.entry_key, k.type, k.authority_country, k.commodity, k.companies, k.event_date, f.pub
+FROM kept AS k LEFT JOIN firsts AS f USING (entry_key)
+WHERE k.entry_key IN (SELECT entry_key FROM dated UNION SELECT entry_key FROM undated)
+"""
+_WANTED_SCHEMA = pa.schema(
+    [
+        ("type", pa.string()),
+        ("country", pa.string()),
+        ("commodity", pa.string()),
+        ("event_date", pa.string()),
+        ("pub", pa.string()),
+    ]
+)
+
+
+def _clashing_entries(
+    con: duckdb.DuckDBPyConnection, groups: Sequence[Sequence[Mention]]
+) -> list[str]:
+    """The kept entries (outside `_merge_replaced`) whose content key is that of a re-merged
+    entry or was that of a replaced one: a full rebuild numbers their clash ('#n') together,
+    so they must be re-merged together (`merge_scope.extend`)."""
+    wanted: dict[str, tuple] = {}
+    for group in groups:
+        first = group[0]
+        event_date = _representative_date(group)[0]
+        row = (
+            first.type,
+            first.authority_country,
+            first.commodity,
+            event_date,
+            None if event_date else first.published,
+        )
+        wanted[content_key(*row[:3], _entry_companies(group), event_date, row[4])] = row
+    for type_, country, commodity, companies, event_date, pub in con.execute(
+        _REPLACED_KEYS_SQL
+    ).fetchall():
+        pub = None if event_date else pub
+        key = content_key(type_, country, commodity, companies or [], event_date, pub)
+        wanted[key] = (type_, country, commodity, event_date, pub)
+    if not wanted:
+        return []
+    names = _WANTED_SCHEMA.names
+    table = pa.Table.from_pylist(
+        [dict(zip(names, row, strict=True)) for row in wanted.values()], schema=_WANTED_SCHEMA
+    )
+    con.register("_merge_wanted", table)
+    try:
+        rows = con.execute(_KEPT_CANDIDATES_SQL).fetchall()
+    finally:
+        con.unregister("_merge_wanted")
+    return sorted(
+        entry_key
+        for entry_key, type_, country, commodity, companies, event_date, pub in rows
+        if content_key(
+            type_, country, commodity, companies or [], event_date, None if event_date else pub
+        )
+        in wanted
+    )
+
+
 def _rows(entries: Sequence[Entry]) -> tuple[list[dict], list[dict]]:
     """The `timeline_entries` and `timeline_entry_mentions` rows of the entries."""
     entry_rows = [
-        {"entry_key": e.entry_key, "type": e.mentions[0].type,
-         "authority_country": e.mentions[0].authority_country,
-         "commodity": e.mentions[0].commodity, "event_date": e.event_date,
-         "date_granularity": e.date_granularity, "date_disputed": e.date_disputed,
-         "dates_reported": e.dates_reported, "companies": e.companies,
-         "n_articles": e.n_articles, "n_sources": e.n_sources, "key_carried": e.key_carried}
+        {
+            "entry_key": e.entry_key,
+            "type": e.mentions[0].type,
+            "authority_country": e.mentions[0].authority_country,
+            "commodity": e.mentions[0].commodity,
+            "event_date": e.event_date,
+            "date_granularity": e.date_granularity,
+            "date_disputed": e.date_disputed,
+            "dates_reported": e.dates_reported,
+            "companies": e.companies,
+            "n_articles": e.n_articles,
+            "n_sources": e.n_sources,
+            "key_carried": e.key_carried,
+        }
         for e in entries
     ]
     mention_rows = [
-        {"fact_key": m.fact_key, "entry_key": e.entry_key, "article_id": m.article_id,
-         "run_id": m.run_id, "source_key": e.source_keys[m.fact_key]}
-        for e in entries for m in e.mentions
+        {
+            "fact_key": m.fact_key,
+            "entry_key": e.entry_key,
+            "article_id": m.article_id,
+            "run_id": m.run_id,
+            "source_key": e.source_keys[m.fact_key],
+        }
+        for e in entries
+        for m in e.mentions
     ]
     return entry_rows, mention_rows
 
@@ -511,7 +649,7 @@ def _unchanged(
     """The keys of the re-merged entries stored exactly so already (same row, same reports, no
     report of an article stored or rewritten since the last merge, whose text, date or run the
     stored `timeline_rows` would lag): they keep their rows, so a run rewrites only what it
-    changed, not every entry of the segments it re-merged."""
+    changed, not every entry it re-merged."""
     names = list(arrow_schema("timeline_entries").names)
     stored = {
         row[0]: _frozen(dict(zip(names, row, strict=True)))
@@ -536,8 +674,10 @@ def _unchanged(
         if m["article_id"] in dirty:
             touched.add(m["entry_key"])
     return {
-        r["entry_key"] for r in entry_rows
-        if r["entry_key"] not in touched and stored.get(r["entry_key"]) == _frozen(r)
+        r["entry_key"]
+        for r in entry_rows
+        if r["entry_key"] not in touched
+        and stored.get(r["entry_key"]) == _frozen(r)
         and reports.get(r["entry_key"]) == new_reports[r["entry_key"]]
     }
 
@@ -564,10 +704,13 @@ def _write_changes(
         "UNION SELECT unnest(?::VARCHAR[])",
         [sorted({m["article_id"] for m in mention_rows})],
     )
-    con.execute("DELETE FROM timeline_entry_mentions "
-                "WHERE entry_key IN (SELECT entry_key FROM _merge_changed)")
-    con.execute("DELETE FROM timeline_entries "
-                "WHERE entry_key IN (SELECT entry_key FROM _merge_changed)")
+    con.execute(
+        "DELETE FROM timeline_entry_mentions "
+        "WHERE entry_key IN (SELECT entry_key FROM _merge_changed)"
+    )
+    con.execute(
+        "DELETE FROM timeline_entries WHERE entry_key IN (SELECT entry_key FROM _merge_changed)"
+    )
     _insert_rows(con, entry_rows, mention_rows)
 
 
@@ -578,8 +721,10 @@ def _insert(con: duckdb.DuckDBPyConnection, entries: Sequence[Entry]) -> None:
 def _insert_rows(
     con: duckdb.DuckDBPyConnection, entry_rows: Sequence[dict], mention_rows: Sequence[dict]
 ) -> None:
-    for table, rows in (("timeline_entries", entry_rows),
-                        ("timeline_entry_mentions", mention_rows)):
+    for table, rows in (
+        ("timeline_entries", entry_rows),
+        ("timeline_entry_mentions", mention_rows),
+    ):
         if rows:
             schema = arrow_schema(table)
             view = f"_incoming_{table}"
