@@ -67,7 +67,7 @@ def find_events(
         rows = [event_features(c, doc) for c in merged]
         for fact, value in zip(facts, pipes.event_confidence.confidence(rows), strict=True):
             fact.confidence = value
-    date_lede_actions(doc, facts, [c.sent.start for c in merged], published)
+    date_lede_actions(doc, facts, [c.trigger for c in merged], published)
     return facts
 
 
@@ -512,7 +512,10 @@ class EventFinder:
             )
             if twin is not None and not twin.absorbed:
                 c.absorbed = True  # "filed an application for a permit": one application
-                if twin.date is None:
+                effective = c.date is not None and c.date_role == "effective"
+                if twin.date is None or (effective and twin.date_role != "effective"):
+                    # "decided on Sunday to impose a ban ... starting from February 1": the
+                    # ban's start dates the action (GUIDELINES §3: the effective date first)
                     twin.date, twin.date_role = c.date, c.date_role
                 continue
             if c.date is not None and (

@@ -7,7 +7,9 @@ the action is the one the report announces, and GUIDELINES §3 dates an action b
 or announcement: the report's publication date is that announcement's date as far as the text
 tells. Only the lede's actions are dated so: an undated action further down is as often
 background ("The move comes months after Zimbabwe banned lithium ore exports") and stays
-undated. The fact keeps `date_text` null, so a date the text states and one taken from
+undated; so does an action told as happening since something else ("has since issued
+licences", "had received 40 applications since the sanctions took effect"): it lies somewhere
+between. The fact keeps `date_text` null, so a date the text states and one taken from
 publication stay apart in every view.
 """
 
@@ -15,22 +17,26 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Token
 
 from tradeline.extractors.text.doc_cache import sentence_number
 from tradeline.records import EventFact
 
 LEDE_SENTENCES = 2  # a headline line and the opening sentence, or the first two sentences
+SINCE_DEPS = ("advmod", "mark", "prep")
 
 
 def date_lede_actions(
-    doc: Doc, facts: Sequence[EventFact], triggers: Sequence[int], published: str | None
+    doc: Doc, facts: Sequence[EventFact], triggers: Sequence[Token], published: str | None
 ) -> None:
-    """Give each undated fact whose trigger (token index) stands in the lede the publication
-    date, at its precision (in place)."""
+    """Give each undated fact whose trigger stands in the lede the publication date, at its
+    precision (in place)."""
     if not published:
         return
     granularity = "day" if len(published) == 10 else "month"
     for fact, trigger in zip(facts, triggers, strict=True):
-        if fact.event_date is None and sentence_number(doc, trigger) < LEDE_SENTENCES:
-            fact.event_date, fact.date_granularity = published, granularity
+        if fact.event_date is not None or sentence_number(doc, trigger.i) >= LEDE_SENTENCES:
+            continue
+        if any(t.lower_ == "since" and t.dep_ in SINCE_DEPS for t in trigger.subtree):
+            continue
+        fact.event_date, fact.date_granularity = published, granularity

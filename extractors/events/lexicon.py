@@ -163,6 +163,7 @@ class OutsideTradeCues(Lexicon):
 
     activity_words: tuple[str, ...]  # "mining", "broadcasting", "liquor": a domestic activity
     trade_words: tuple[str, ...]  # "export", "shipment": a trade measure whatever else
+    party_nouns: tuple[str, ...]  # "licences for mining firms": the holder, not the activity
 
 
 class PermitCues(Lexicon):

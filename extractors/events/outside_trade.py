@@ -23,7 +23,8 @@ TOPIC_PREPS = ("on", "for", "of")
 def is_outside_trade(c: Candidate, cues: OutsideTradeCues) -> bool:
     """Whether the candidate's measure licenses or bans a domestic activity, not trade."""
     measure = _measure(c)
-    topics = _topics(c, measure)
+    parties = set(cues.party_nouns)
+    topics = [t for t in _topics(c, measure) if t.lemma_.lower() not in parties]
     words = {w for head in (measure, *topics) for t in head.subtree for w in (t.lower_, _word(t))}
     if words & set(cues.trade_words):
         return False
