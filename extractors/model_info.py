@@ -13,7 +13,7 @@ from importlib import metadata
 from pathlib import Path
 
 # Bump when extraction logic changes (the warehouse records it with every run).
-EXTRACTOR_VERSION = "0.4.0"
+EXTRACTOR_VERSION = "0.5.0"
 
 # Where a pipeline comes from, for the ones a user cannot tell from the name.
 PROVENANCE = {
