@@ -9,11 +9,11 @@ Sets:
   from it, so its event precision is optimistic; its recall shows what the rules miss;
 * `trade-train`, `trade-dev`: the train and dev splits of ../shared/corpus/trade-news with our
   gold in eval/trade/gold (split by story: eval/trade/splits.json). Tune on these.
-* `real-tune`, `real-check`: 36 real trade reports collected with search after the fifth blind
+* `real-tune`, `real-check`: 80 real trade reports collected with search after the fifth blind
   score and annotated blind (eval/real: gold and sources in the repo, texts in
   ../shared/corpus/real-news once added there, or ../realnews where they were collected).
-  `real-tune` (rA: China and East Asian controls, 12) may be read and tuned on; `real-check`
-  (rB: US, EU and UK controls; rC: commodity bans elsewhere; 24) is a score only, like `fresh`.
+  `real-tune` (rA, rD, rE: 42) may be read and tuned on, and the company filter learns from
+  it; `real-check` (rB, rC, rF: 38) is a score only, like `fresh` (eval/real/README.md).
 * `trade-blind`: the blind split. It is scored only with `--blind`, once per round, and every
   blind score goes into eval/README.md with its date and commit; a score on text you tuned on
   is not evidence.
@@ -51,7 +51,7 @@ SETS = (
 )  # fmt: skip
 # the sets whose misses may be read one by one (never blind, never the untuned checks)
 TUNABLE = tuple(s for s in SETS if s not in ("trade-blind", "fresh", "real-check"))
-REAL_PARTS = {"real-tune": ("rA", "rD", "rE"), "real-check": ("rB", "rC", "rF")}
+REAL_PARTS = {"real-tune": "REAL_TUNE", "real-check": "REAL_CHECK"}  # learned/corpus.py
 FOLDERS = {
     "dev": EVAL / "dev",
     "ours": REPO / "eval" / "ours",
@@ -77,10 +77,12 @@ def articles_and_gold(name: str) -> tuple[list[Path], Path] | str:
     return [TRADE_TEXTS / f"{i}.json" for i in ids], TRADE / "gold"
 
 
-def real_articles(prefixes: tuple[str, ...]) -> tuple[list[Path], Path] | str:
+def real_articles(part: str) -> tuple[list[Path], Path] | str:
     """A part of the real set: its texts (from the first folder that holds them) and its gold
     folder."""
-    ids = sorted(p.name for p in (REAL / "gold").glob("*.json") if p.name.startswith(prefixes))
+    from tradeline.extractors.learned import corpus
+
+    ids = corpus.real_ids(REPO, getattr(corpus, part))
     for folder in REAL_TEXTS:
         if ids and all((folder / i).is_file() for i in ids):
             return [folder / i for i in ids], REAL / "gold"

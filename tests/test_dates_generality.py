@@ -101,7 +101,6 @@ def test_document_numbers_are_not_years(nlp):
 
 def test_resolver_weekday_back_and_end_forward():
     assert resolve_date_expression("Monday", "2024-03-15", tense="future").value == "2024-03-11"
-    assert resolve_date_expression("next Monday", "2024-03-15").value == "2024-03-18"
     assert resolve_date_expression("Monday", "2024-03-15").value == "2024-03-11"
     assert resolve_date_expression("next Monday", "2024-03-15").value == "2024-03-18"
     assert resolve_date_expression("the end of June", "2021-03", tense="future").value == "2021-06"

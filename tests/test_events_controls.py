@@ -149,6 +149,7 @@ def test_lift_and_its_introduction(nlp, text: str, expected: set[str]) -> None:
         "A business magazine added the founder to its list of the richest people.",
         "The city council placed the old library on its list of heritage buildings.",
         "The magazine announced the inclusion of the founder on its list of the richest people.",
+        "The court blocked the inclusion of Zenda Components on the entity list on Monday.",
         "The ministry continued to restrict exports of rice last year.",
     ],
 )
@@ -204,6 +205,9 @@ def test_measures_outside_trade_are_no_events(nlp, text: str) -> None:
     [
         ("The ministry suspended the mining export permits of two firms.", "permit_denied"),
         ("The Centre has lifted the ban on lithium exports.", "ban_lifted"),
+        ("The EU introduced a licence requirement for medical masks.", "control_introduced"),
+        ("India imposed a ban on drug ingredients to China.", "ban_introduced"),
+        ("Canada suspended permits for firearms to Israel.", "permit_denied"),
     ],
 )
 def test_a_trade_word_keeps_the_measure(nlp, text: str, expected: str) -> None:

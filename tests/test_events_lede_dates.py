@@ -34,3 +34,9 @@ def test_an_undated_action_further_down_stays_undated(nlp) -> None:
 def test_a_stated_date_wins_over_publication(nlp) -> None:
     text = "Ruritania added 12 foreign firms to its export control list on Monday."
     assert dated(nlp, text, "2025-04-10") == [("control_introduced", "2025-04-07", "on Monday")]
+
+
+def test_a_publication_date_that_is_no_iso_date_dates_nothing(nlp) -> None:
+    text = "Ruritania has added 12 foreign firms to its export control list."
+    assert dated(nlp, text, "2025") == [("control_introduced", "2025", None)]
+    assert dated(nlp, text, "2025-04-10T08:30:00Z")[0][1] is None

@@ -41,6 +41,8 @@ def test_the_shipped_parts_were_trained_on_the_current_corpus_and_rules(nlp_mode
     docs = list(nlp.pipe(a.text for a in articles))
     running = Assets.at(None).definition()["pipeline"].get("trained", [])
     for part in DEFAULT_PARTS:
+        if part.real and corpus.real_texts() is None:
+            continue  # it learned from eval/real's tune texts, which are not on this machine
         train._join(nlp, part, MODELS_DIR / "trained", running)
         rows = train.build_rows(nlp, articles, docs, part)
         data = rows["train"] + rows["dev"]

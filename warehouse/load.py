@@ -85,6 +85,8 @@ def _pushed(condition: str, rows: Sequence[dict[str, Any]]) -> str:
     values = {r.get(column.group(1)) for r in rows}
     if None in values or not all(isinstance(v, str) for v in values):
         return ""
+    if len(values) > pushdown.JOIN_KEYS_PUSHED:
+        return ""  # a big import: the plain join reads no more, and the SQL stays small
     return pushdown.in_list(f"t.{column.group(1)}", values) + " AND "
 
 

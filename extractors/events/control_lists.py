@@ -36,6 +36,7 @@ class ControlListMoves:
     def __init__(self, vocab: Vocab, spec: ControlLists) -> None:
         self.spec = spec
         self.add, self.remove = set(spec.add_verbs), set(spec.remove_verbs)
+        self.verbs = self.add | self.remove
         self.lists = set(spec.list_nouns)
         self.qualifiers = set(spec.list_qualifiers)
         self.white = set(spec.white_words)
@@ -54,7 +55,7 @@ class ControlListMoves:
                 if verb.lemma_ in self.add_nouns or verb.lemma_ in self.remove_nouns:
                     yield from self._noun_move(verb)
                 continue
-            if verb.pos_ != "VERB" or verb.lemma_ not in self.add | self.remove:
+            if verb.pos_ != "VERB" or verb.lemma_ not in self.verbs:
                 continue
             adding = verb.lemma_ in self.add
             preps = self.spec.add_preps if adding else self.spec.remove_preps
@@ -69,6 +70,8 @@ class ControlListMoves:
     def _noun_move(self, noun: Token) -> Iterator[tuple[Token, Token, str, str]]:
         """The move a noun names: its list is a "to/on/from" phrase of the noun or of what it
         moves, with no verb between ("the addition of 12 firms to its export control list")."""
+        if noun.head.pos_ == "VERB" and noun.head.lemma_ in self.spec.blocking_verbs:
+            return  # "the court blocked the inclusion of Xiaomi on the list": no move
         adding = noun.lemma_ in self.add_nouns
         preps = set(self.spec.add_preps if adding else self.spec.remove_preps)
         moved = [

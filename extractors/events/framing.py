@@ -70,6 +70,10 @@ def is_licence_condition(c: Candidate, cues: EventCues) -> bool:
     doc = c.trigger.doc
     marks = [t for t in c.trigger.subtree if t.lower_ in cue.condition_marks and t.i > c.trigger.i]
     # "unless there is permission": the mark heads nothing, its clause is its head's
-    phrases = [m.head if m.dep_ == "mark" else m for m in marks]
+    phrases = [
+        m.head if m.dep_ == "mark" else m
+        for m in marks
+        if not (m.dep_ == "mark" and m.head.i == c.trigger.i)  # the whole clause: no exception
+    ]
     texts = [doc[p.left_edge.i : p.right_edge.i + 1].text.lower() for p in phrases]
     return any(w in text for text in texts for w in cue.licence_words)

@@ -63,6 +63,7 @@ class ControlLists(Lexicon):
     remove_verbs: tuple[str, ...]
     add_nouns: tuple[str, ...]  # "the inclusion of two firms on its list"
     remove_nouns: tuple[str, ...]  # "the removal of X from the list"
+    blocking_verbs: tuple[str, ...]  # "blocked the inclusion of X on the list": no move
     add_preps: tuple[str, ...]
     remove_preps: tuple[str, ...]
     list_nouns: tuple[str, ...]

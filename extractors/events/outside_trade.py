@@ -29,7 +29,15 @@ def is_outside_trade(c: Candidate, cues: OutsideTradeCues) -> bool:
     if words & set(cues.trade_words):
         return False
     activity = set(cues.activity_words)
-    return any(_word(t) in activity for t in _modifiers([measure, *topics]) + topics)
+    if any(_word(t) in activity for t in _modifiers([measure])):
+        return True  # "mining permits", "mineral licences", "liquor licence"
+    # what it bans or licenses is itself an activity ("the ban on mining", "on mining
+    # lithium"), not goods an adjective describes ("medical masks", "drug ingredients")
+    return any(
+        _word(t) in activity and t.lower_.endswith("ing")
+        for topic in topics
+        for t in (topic, *(ch for ch in topic.children if ch.dep_ == "compound"))
+    )
 
 
 def _measure(c: Candidate) -> Token:

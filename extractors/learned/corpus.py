@@ -69,21 +69,38 @@ def trade(repo: Path = REPO, shared: Path = SHARED) -> Iterator[LabelledArticle]
                                   split)
 
 
-REAL_TUNE = ("rA", "rD", "rE")  # eval/real's tune part (bench/eval_dev.py REAL_PARTS)
+# eval/real's parts (bench/eval_dev.py scores them): only the tune part is ever trained on
+REAL_TUNE = ("rA", "rD", "rE")
+REAL_CHECK = ("rB", "rC", "rF")
+REAL_TEXT_FOLDERS = ("corpus/real-news/articles",)  # under ../shared; then ../realnews/articles
+
+
+def real_ids(repo: Path, prefixes: tuple[str, ...]) -> list[str]:
+    """File names of eval/real's trade gold whose id is one of the prefixes and a number."""
+    return sorted(
+        p.name
+        for p in (repo / "eval" / "real" / "gold").glob("*.json")
+        if any(p.stem.startswith(x) and p.stem[len(x) :].isdigit() for x in prefixes)
+    )
+
+
+def real_texts(repo: Path = REPO, shared: Path = SHARED) -> Path | None:
+    """The first folder that holds every tune text of eval/real, or None."""
+    names = real_ids(repo, REAL_TUNE)
+    folders = [shared / f for f in REAL_TEXT_FOLDERS] + [repo.parent / "realnews" / "articles"]
+    return next((f for f in folders if names and all((f / n).is_file() for n in names)), None)
 
 
 def real(repo: Path = REPO, shared: Path = SHARED) -> Iterator[LabelledArticle]:
-    """The tune part of eval/real, from the first folder that holds its texts."""
-    folders = (shared / "corpus" / "real-news" / "articles", repo.parent / "realnews" / "articles")
-    texts = next((f for f in folders if f.is_dir()), None)
+    """The tune part of eval/real (training only), when its texts are here."""
+    texts = real_texts(repo, shared)
     if texts is None:
         return
-    for path in sorted((repo / "eval" / "real" / "gold").glob("*.json")):
-        if not path.name.startswith(REAL_TUNE) or not (texts / path.name).is_file():
-            continue
-        article = _json(texts / path.name)
-        yield LabelledArticle(article["id"], article["text"], article.get("published"),
-                              _json(path), "real", "train")
+    for name in real_ids(repo, REAL_TUNE):
+        article = _json(texts / name)
+        gold = _json(repo / "eval" / "real" / "gold" / name)
+        yield LabelledArticle(article["id"], article["text"], article.get("published"), gold,
+                              "real", "train")
 
 
 def synth(repo: Path = REPO) -> Iterator[LabelledArticle]:
