@@ -39,8 +39,11 @@ def test_headline_alone_still_counts(nlp):
     assert [e.type for e in found] == ["ban_introduced"]
 
 
-def test_future_weekday_looks_ahead(nlp):
+def test_a_weekday_looks_back_even_under_a_future_verb(nlp):
+    """GUIDELINES §5: the most recent such day on or before publication unless "next"."""
     found = events(nlp, "The ministry will lift the ban on tin ore exports from Monday.")
+    assert summary(found) == [("ban_lifted", "2024-03-11")]
+    found = events(nlp, "The ministry will lift the ban on tin ore exports from next Monday.")
     assert summary(found) == [("ban_lifted", "2024-03-18")]
 
 

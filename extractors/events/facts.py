@@ -38,7 +38,6 @@ from tradeline.extractors.events.firm_lists import name_counted_groups
 from tradeline.extractors.events.firm_pronouns import pronoun_firm, subject_firm_before
 from tradeline.extractors.events.firm_roles import is_bystander
 from tradeline.extractors.events.firm_scope import add_scope_firms
-from tradeline.extractors.events.lede_dates import date_lede_actions
 from tradeline.extractors.events.lexicon import EventCues
 from tradeline.extractors.events.outside_trade import is_outside_trade
 from tradeline.extractors.events.sequels import add_sequels, is_sequel_pair
@@ -67,7 +66,6 @@ def find_events(
         rows = [event_features(c, doc) for c in merged]
         for fact, value in zip(facts, pipes.event_confidence.confidence(rows), strict=True):
             fact.confidence = value
-    date_lede_actions(doc, facts, [c.trigger for c in merged], published)
     return facts
 
 
