@@ -245,3 +245,41 @@ def test_a_firm_named_again_is_updated_by_its_changed_links(
         "SELECT n_articles, first_published FROM firm_stats WHERE firm_key = ?", [nvidia]
     ).fetchone() == (3, date(2024, 3, 6))
     con.close()
+
+
+def test_firm_stats_stay_exact_when_a_ticker_or_the_last_link_goes(
+    tmp_path: Path, make_article, make_document, make_extraction
+) -> None:
+    """A re-extraction whose link no longer carries the firm's ticker (another link still
+    holds it), then ones that drop the firm's last links: `firm_stats` equals a recompute each
+    time, keeps the ticker another link holds, and has no row for a firm with no link."""
+
+    def item(i: int, published: str) -> tuple:
+        url = f"https://news.example/{i}"
+        return make_document(url), make_article(url, published=published), make_extraction()
+
+    def tickers() -> list:
+        return con.execute(
+            "SELECT tickers FROM firm_stats WHERE canonical = 'Nvidia Corp'"
+        ).fetchall()
+
+    con = connect(tmp_path / "w.duckdb")
+    stored_run(con, [item(0, "2024-03-04"), item(1, "2024-03-06")])
+    document, article, extraction = item(1, "2024-03-06")
+    untickered = replace(extraction.companies[0], ticker=None)
+    stored_run(con, [(document, article, replace(extraction, companies=[untickered]))])
+    assert _rows(con) == _recomputed(con)
+    assert tickers() == [(["NVDA"],)]  # article 0 still names it with its ticker
+
+    document, article, extraction = item(0, "2024-03-04")
+    stored_run(con, [(document, article, replace(extraction, companies=[untickered]))])
+    assert _rows(con) == _recomputed(con)
+    assert tickers() == [(None,)]  # no link carries a ticker any more
+
+    for i, published in ((0, "2024-03-04"), (1, "2024-03-06")):
+        document, article, extraction = item(i, published)
+        bare = replace(extraction, companies=[], events=[], validity_periods=[])
+        stored_run(con, [(document, article, bare)])
+    assert _rows(con) == _recomputed(con)
+    assert tickers() == []  # no link left: no row
+    con.close()
