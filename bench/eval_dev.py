@@ -44,14 +44,13 @@ SCORER = EVAL / "score.py"
 TRADE_TEXTS = SHARED / "corpus" / "trade-news"
 TRADE = REPO / "eval" / "trade"
 REAL = REPO / "eval" / "real"
-REAL_TEXTS = (SHARED / "corpus" / "real-news" / "articles", REPO.parent / "realnews" / "articles")
 SETS = (
     "dev", "ours", "blind2", "fresh", "synth", "real-tune", "real-check", "trade-train",
     "trade-dev", "trade-blind",
 )  # fmt: skip
 # the sets whose misses may be read one by one (never blind, never the untuned checks)
 TUNABLE = tuple(s for s in SETS if s not in ("trade-blind", "fresh", "real-check"))
-REAL_PARTS = {"real-tune": "REAL_TUNE", "real-check": "REAL_CHECK"}  # learned/corpus.py
+REAL_PARTS = ("real-tune", "real-check")  # their ids: learned/corpus.py REAL_TUNE, REAL_CHECK
 FOLDERS = {
     "dev": EVAL / "dev",
     "ours": REPO / "eval" / "ours",
@@ -69,7 +68,7 @@ def articles_and_gold(name: str) -> tuple[list[Path], Path] | str:
             return f"{root} has no articles/ and gold/"
         return sorted((root / "articles").glob("*.json")), root / "gold"
     if name in REAL_PARTS:
-        return real_articles(REAL_PARTS[name])
+        return real_articles(name)
     if not TRADE_TEXTS.is_dir():
         return f"{TRADE_TEXTS} not found (the texts stay in ../shared)"
     split = name.removeprefix("trade-")
@@ -77,16 +76,18 @@ def articles_and_gold(name: str) -> tuple[list[Path], Path] | str:
     return [TRADE_TEXTS / f"{i}.json" for i in ids], TRADE / "gold"
 
 
-def real_articles(part: str) -> tuple[list[Path], Path] | str:
-    """A part of the real set: its texts (from the first folder that holds them) and its gold
-    folder."""
+def real_articles(name: str) -> tuple[list[Path], Path] | str:
+    """A part of the real set: its texts (from the first folder that holds them all) and its
+    gold folder."""
     from tradeline.extractors.learned import corpus
 
-    ids = corpus.real_ids(REPO, getattr(corpus, part))
-    for folder in REAL_TEXTS:
-        if ids and all((folder / i).is_file() for i in ids):
-            return [folder / i for i in ids], REAL / "gold"
-    return f"texts of eval/real not found in {' or '.join(map(str, REAL_TEXTS))}"
+    prefixes = corpus.REAL_TUNE if name == "real-tune" else corpus.REAL_CHECK
+    ids = corpus.real_ids(REPO, prefixes)
+    folder = corpus.texts_folder(ids, "articles", REPO, SHARED)
+    if folder is None:
+        where = " or ".join(map(str, corpus.real_folders("articles", REPO, SHARED)))
+        return f"texts of eval/real not found in {where}"
+    return [folder / i for i in ids], REAL / "gold"
 
 
 INPUT_FIELDS = ("id", "text", "published", "title", "url")

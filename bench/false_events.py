@@ -29,9 +29,6 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 SHARED = REPO.parent / "shared" / "corpus"
 NEARMISS = REPO / "eval" / "nearmiss" / "articles"
-# Real non-trade news collected with search (eval/real/README.md): the texts stay out of the
-# repo, in ../shared once added there, or in ../realnews where they were collected.
-REAL_NEARMISS = (SHARED / "real-news" / "nearmiss", REPO.parent / "realnews" / "nearmiss")
 CLI = Path(sys.executable).with_name("tradeline")
 ARCHIVE_SUFFIXES = (".warc", ".warc.gz", ".arc", ".arc.gz")
 
@@ -86,8 +83,11 @@ def extracted_events(paths: list[Path], workdir: Path, name: str) -> list[dict]:
 
 
 def real_nearmiss_paths() -> list[Path]:
-    """The real near-miss articles, from the first folder that holds them."""
-    for folder in REAL_NEARMISS:
+    """eval/real's near-miss pages (real non-trade news collected with search; the texts stay
+    out of the repo: learned/corpus.py `real_folders`), from the first folder that holds any."""
+    from tradeline.extractors.learned.corpus import real_folders
+
+    for folder in real_folders("nearmiss", REPO, SHARED.parent):
         found = sorted(folder.glob("*.json"))
         if found:
             return found
@@ -113,7 +113,7 @@ def main(argv: list[str] | None = None) -> int:
             elif name == "real-nearmiss":
                 paths = real_nearmiss_paths()
                 if not paths:
-                    print(f"[{name}] skipped: no texts in {' or '.join(map(str, REAL_NEARMISS))}")
+                    print(f"[{name}] skipped: eval/real's near-miss texts are not here")
                     continue
                 n, events = len(paths), extracted_events(paths, work, name)
             else:

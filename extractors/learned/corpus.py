@@ -72,7 +72,6 @@ def trade(repo: Path = REPO, shared: Path = SHARED) -> Iterator[LabelledArticle]
 # eval/real's parts (bench/eval_dev.py scores them): only the tune part is ever trained on
 REAL_TUNE = ("rA", "rD", "rE")
 REAL_CHECK = ("rB", "rC", "rF")
-REAL_TEXT_FOLDERS = ("corpus/real-news/articles",)  # under ../shared; then ../realnews/articles
 
 
 def real_ids(repo: Path, prefixes: tuple[str, ...]) -> list[str]:
@@ -84,11 +83,22 @@ def real_ids(repo: Path, prefixes: tuple[str, ...]) -> list[str]:
     )
 
 
+def real_folders(kind: str, repo: Path = REPO, shared: Path = SHARED) -> tuple[Path, Path]:
+    """Where eval/real's texts of a kind ("articles" or "nearmiss") may be, in order: in
+    ../shared once added there, else in ../realnews where they were collected."""
+    return shared / "corpus" / "real-news" / kind, repo.parent / "realnews" / kind
+
+
+def texts_folder(names: list[str], kind: str = "articles", repo: Path = REPO,
+                 shared: Path = SHARED) -> Path | None:
+    """The first of `real_folders` that holds every one of the files `names`, or None."""
+    folders = real_folders(kind, repo, shared)
+    return next((f for f in folders if names and all((f / n).is_file() for n in names)), None)
+
+
 def real_texts(repo: Path = REPO, shared: Path = SHARED) -> Path | None:
     """The first folder that holds every tune text of eval/real, or None."""
-    names = real_ids(repo, REAL_TUNE)
-    folders = [shared / f for f in REAL_TEXT_FOLDERS] + [repo.parent / "realnews" / "articles"]
-    return next((f for f in folders if names and all((f / n).is_file() for n in names)), None)
+    return texts_folder(real_ids(repo, REAL_TUNE), "articles", repo, shared)
 
 
 def real(repo: Path = REPO, shared: Path = SHARED) -> Iterator[LabelledArticle]:
